@@ -1,0 +1,64 @@
+/**
+ * The one place that derives AWS resource names from a deployment name and a collection id, and the
+ * rules AWS sets for each kind of name. Validation calls `derivedNameProblems` so that an id which would
+ * produce an invalid name is refused before anything is created, whatever limits the schema sets.
+ */
+
+interface NameRule {
+  readonly what: string;
+  readonly maxLength: number;
+  readonly allowed: RegExp;
+  readonly allowedText: string;
+}
+
+const EVENTBRIDGE_RULE: NameRule = {
+  what: 'EventBridge rule name',
+  maxLength: 64,
+  allowed: /^[.\-_A-Za-z0-9]+$/,
+  allowedText: 'letters, digits, ".", "-" and "_"',
+};
+
+const ECS_NAME: NameRule = {
+  what: 'ECS service name',
+  maxLength: 255,
+  allowed: /^[A-Za-z0-9_-]+$/,
+  allowedText: 'letters, digits, "-" and "_"',
+};
+
+const TASK_FAMILY: NameRule = { ...ECS_NAME, what: 'ECS task definition family' };
+
+export function scheduleRuleName(deployment: string, collectionId: string): string {
+  return `${deployment}-${collectionId}`;
+}
+
+export function serviceName(deployment: string, collectionId: string): string {
+  return `${deployment}-${collectionId}`;
+}
+
+export function taskDefinitionFamily(deployment: string, collectionId: string): string {
+  return `${deployment}-${collectionId}`;
+}
+
+/** Every name derived for one collection, with the rule AWS applies to it. */
+function derivedNames(deployment: string, collectionId: string): Array<[string, NameRule]> {
+  return [
+    [scheduleRuleName(deployment, collectionId), EVENTBRIDGE_RULE],
+    [serviceName(deployment, collectionId), ECS_NAME],
+    [taskDefinitionFamily(deployment, collectionId), TASK_FAMILY],
+  ];
+}
+
+/** Messages for each derived name that AWS would refuse; empty when all are valid. */
+export function derivedNameProblems(deployment: string, collectionId: string): string[] {
+  const problems: string[] = [];
+  for (const [name, rule] of derivedNames(deployment, collectionId)) {
+    if (name.length > rule.maxLength) {
+      problems.push(
+        `the ${rule.what} "${name}" derived from deployment "${deployment}" and this id would be ${name.length} characters; AWS allows ${rule.maxLength}. Shorten the id`,
+      );
+    } else if (!rule.allowed.test(name)) {
+      problems.push(`the ${rule.what} "${name}" derived from this id may contain only ${rule.allowedText}`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,47 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../errors.js';
+import type { CliIo } from './io.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  /** Option lines shown by --help, after the usage line. */
+  readonly help: string;
+  readonly options: Options;
+  run(args: ParsedArgs, io: CliIo): Promise<number>;
+}
+
+export interface ParsedArgs {
+  readonly values: Record<string, string | boolean | undefined>;
+  readonly positionals: string[];
+}
+
+export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: values, positionals };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error);
+    throw new UserError(message, `see: twarc-cloud ${command.name} --help`);
+  }
+}
+
+export function commandHelp(command: Command): string {
+  return `${command.summary}\n\nUsage: ${command.usage}\n\n${command.help}  -h, --help        show this help\n`;
+}
+
+/** Reads an option that parseArgs declared as a string and must be one of `choices`. */
+export function choiceOption<T extends string>(args: ParsedArgs, name: string, choices: readonly T[], fallback: T): T {
+  const value = args.values[name];
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  throw new UserError(`--${name} must be one of ${choices.join(', ')}, not "${String(value)}"`);
+}

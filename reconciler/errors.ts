@@ -1,0 +1,21 @@
+/**
+ * Two kinds of failure, kept apart so that the CLI can answer each properly:
+ * a UserError is the user's to fix (bad input, missing file) and is printed as a message with a
+ * hint; anything else escaping a command is a bug in twarc-cloud and is reported as one.
+ */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Validation found problems; they have been reported already, so the CLI only sets the exit code. */
+export class ValidationFailed extends UserError {
+  constructor(readonly errorCount: number) {
+    super(`${errorCount} validation error${errorCount === 1 ? '' : 's'}`);
+  }
+}

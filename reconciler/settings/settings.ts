@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { relativeToCwd, type Problem } from '../problems.js';
+import { validateYamlFile } from '../validation/validated-yaml.js';
+import { X_API_LIMITS, type AccessLevel, type XApiLimits } from '../x-api-limits.js';
+
+/** Deployment settings from twarc-cloud.yaml, with defaults applied and paths made absolute. */
+export interface Settings {
+  /** The directory holding twarc-cloud.yaml and collections/. */
+  readonly root: string;
+  readonly deployment: string;
+  readonly target: 'local' | 'aws';
+  readonly local: { readonly archive: string };
+  readonly aws?: { readonly bucket: string; readonly region: string };
+  readonly accessLevel: AccessLevel;
+  readonly limits: XApiLimits;
+  readonly maxStops: number;
+  readonly collectionsDir: string;
+}
+
+export const SETTINGS_FILE = 'twarc-cloud.yaml';
+export const COLLECTIONS_DIR = 'collections';
+
+interface SettingsDocument {
+  deployment?: string;
+  target?: 'local' | 'aws';
+  local?: { archive?: string };
+  aws?: { bucket: string; region: string };
+  x_api?: { access_level?: AccessLevel };
+  guard?: { max_stops?: number };
+}
+
+/** The nearest directory at or above `start` that holds twarc-cloud.yaml, else `start` itself. */
+export function findProjectRoot(start: string): string {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, SETTINGS_FILE))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(start);
+    dir = parent;
+  }
+}
+
+/**
+ * Reads twarc-cloud.yaml at `root`. A missing file means all defaults (the local target), so that a
+ * fresh clone works; an invalid one is reported and the defaults stand in so other checks still run.
+ */
+export function loadSettings(root: string, cwd: string = process.cwd()): { settings: Settings; problems: Problem[] } {
+  const path = join(root, SETTINGS_FILE);
+  let document: SettingsDocument = {};
+  let problems: Problem[] = [];
+  if (existsSync(path)) {
+    const file = relativeToCwd(path, cwd);
+    const validated = validateYamlFile(file, readFileSync(path), 'twarc-cloud');
+    problems = validated.problems;
+    if (validated.source) document = validated.source.data as SettingsDocument;
+  }
+  const accessLevel = document.x_api?.access_level ?? 'pro';
+  const settings: Settings = {
+    root,
+    deployment: document.deployment ?? 'twarc-cloud',
+    target: document.target ?? 'local',
+    local: { archive: resolve(root, document.local?.archive ?? './archive') },
+    ...(document.aws ? { aws: document.aws } : {}),
+    accessLevel,
+    limits: X_API_LIMITS[accessLevel],
+    maxStops: document.guard?.max_stops ?? 5,
+    collectionsDir: join(root, COLLECTIONS_DIR),
+  };
+  return { settings, problems };
+}

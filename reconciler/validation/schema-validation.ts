@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { SCHEMAS_DIR } from '../paths.js';
+
+/** One schema violation, addressed by JSON pointer; the caller maps it to a file position. */
+export interface SchemaIssue {
+  readonly pointer: string;
+  /** Report at the key (unknown or badly named fields) or at the value. */
+  readonly part: 'key' | 'value';
+  readonly rule: string;
+  readonly message: string;
+}
+
+type JsonSchema = Record<string, unknown> & {
+  properties?: Record<string, JsonSchema>;
+  allOf?: JsonSchema[];
+  $defs?: Record<string, JsonSchema>;
+  $ref?: string;
+  if?: JsonSchema;
+  then?: JsonSchema;
+  const?: unknown;
+  errorMessage?: string;
+};
+
+export interface SchemaValidator {
+  readonly schema: JsonSchema;
+  issues(data: unknown): SchemaIssue[];
+}
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020, formats: string[]) => Ajv2020;
+const validators = new Map<string, SchemaValidator>();
+
+/** Compiles `schemas/<name>.schema.json` once per process. */
+export function schemaValidator(name: string): SchemaValidator {
+  const cached = validators.get(name);
+  if (cached) return cached;
+  const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8')) as JsonSchema;
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true });
+  addFormats(ajv, ['date-time']);
+  // A friendlier message for a failed pattern; editors (yaml-language-server) show it too.
+  ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
+  const validate = ajv.compile(schema);
+  const validator: SchemaValidator = { schema, issues: (data) => translate(validate, schema, data) };
+  validators.set(name, validator);
+  return validator;
+}
+
+function translate(validate: ValidateFunction, root: JsonSchema, data: unknown): SchemaIssue[] {
+  if (validate(data)) return [];
+  const errors = validate.errors ?? [];
+  const issues: SchemaIssue[] = [];
+  const typeIsInvalid = errors.some((e) => e.instancePath === '/type' && e.keyword === 'enum');
+  for (const error of errors) {
+    const issue = translateOne(error, root, data, typeIsInvalid);
+    if (issue && !issues.some((i) => i.pointer === issue.pointer && i.message === issue.message)) issues.push(issue);
+  }
+  return issues;
+}
+
+function translateOne(error: ErrorObject, root: JsonSchema, data: unknown, typeIsInvalid: boolean): SchemaIssue | undefined {
+  const pointer = error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  const parent = (error.parentSchema ?? {}) as JsonSchema;
+  const value = (field: string, message: string): SchemaIssue => ({ pointer, part: 'value', rule: `schema/${field}`, message });
+  switch (error.keyword) {
+    case 'if':
+    case 'propertyNames':
+      return undefined; // the underlying error is reported on its own
+    case 'required':
+      return value('required', `missing required field \`${String(params['missingProperty'])}\``);
+    case 'additionalProperties':
+    case 'unevaluatedProperties': {
+      const name = String(params['additionalProperty'] ?? params['unevaluatedProperty']);
+      if (error.keyword === 'unevaluatedProperties') {
+        // A failing `then` branch drops its annotations, so valid fields show up here too; and with an
+        // unknown type every type-specific field would. Only report names the schema really lacks.
+        if (typeIsInvalid || knownFields(root, parent, data).has(name)) return undefined;
+      }
+      return {
+        pointer: `${pointer}/${escapePointer(name)}`,
+        part: 'key',
+        rule: 'schema/unknown-field',
+        message: unknownFieldMessage(name, root, parent, data),
+      };
+    }
+    case 'type': {
+      const expected = ([] as unknown[]).concat(params['type']).join(' or ');
+      const quoteHint = expected.includes('string') ? '; quote the value to make it text' : '';
+      return value('type', `must be ${article(expected)}, not ${describe(error.data)}${quoteHint}`);
+    }
+    case 'enum':
+      return value('enum', `must be one of ${(params['allowedValues'] as unknown[]).map((v) => String(v)).join(', ')}, not ${JSON.stringify(error.data)}`);
+    case 'pattern': {
+      const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
+      const message = parent.errorMessage ?? `must match ${String(params['pattern'])}`;
+      if (propertyName !== undefined) {
+        return { pointer: `${pointer}/${escapePointer(propertyName)}`, part: 'key', rule: 'schema/key-pattern', message: `"${propertyName}": ${message}` };
+      }
+      return value('pattern', `${JSON.stringify(error.data)}: ${message}`);
+    }
+    case 'format':
+      return value('format', `${JSON.stringify(error.data)} is not a date-time; write UTC time as 2026-01-01T00:00:00Z`);
+    case 'minimum':
+    case 'maximum':
+      return value(error.keyword, parent.errorMessage ?? `must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params['limit'])}`);
+    case 'minLength':
+      return value('min-length', params['limit'] === 1 ? 'must not be empty' : `must be at least ${String(params['limit'])} characters`);
+    case 'maxLength':
+      return value('max-length', `is ${String((error.data as string).length)} characters; at most ${String(params['limit'])} are allowed`);
+    case 'uniqueItems':
+      return { pointer: `${pointer}/${String(params['i'])}`, part: 'value', rule: 'schema/unique-items', message: `duplicate entry: the same as entry ${Number(params['j']) + 1}` };
+    default:
+      return value(error.keyword, error.message ?? 'is invalid');
+  }
+}
+
+/** Field names the schema allows on the object at hand, including those of the selected `type`. */
+function knownFields(root: JsonSchema, schema: JsonSchema, data: unknown): Set<string> {
+  const names = new Set(Object.keys(schema.properties ?? {}));
+  if (schema !== root) return names;
+  const type = (data as { type?: unknown } | null)?.type;
+  for (const branch of root.allOf ?? []) {
+    if (branch.if?.properties?.['type']?.const === type && branch.then) {
+      for (const name of Object.keys(resolve(root, branch.then).properties ?? {})) names.add(name);
+    }
+  }
+  return names;
+}
+
+function unknownFieldMessage(name: string, root: JsonSchema, schema: JsonSchema, data: unknown): string {
+  const known = knownFields(root, schema, data);
+  const type = (data as { type?: unknown } | null)?.type;
+  if (schema === root) {
+    const owners = (root.allOf ?? [])
+      .filter((branch) => branch.then && name in (resolve(root, branch.then).properties ?? {}))
+      .map((branch) => String(branch.if?.properties?.['type']?.const));
+    if (owners.length > 0) {
+      return `unknown field \`${name}\`: it belongs to ${owners.join(' and ')} collections, not ${String(type)}`;
+    }
+  }
+  const suggestion = closest(name, [...known]);
+  return `unknown field \`${name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`;
+}
+
+function resolve(root: JsonSchema, schema: JsonSchema): JsonSchema {
+  const ref = schema.$ref;
+  if (!ref?.startsWith('#/$defs/')) return schema;
+  return root.$defs?.[ref.slice('#/$defs/'.length)] ?? schema;
+}
+
+function closest(name: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+function escapePointer(segment: string): string {
+  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'empty (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

@@ -1,0 +1,28 @@
+import type { Problem } from '../problems.js';
+import { schemaValidator } from './schema-validation.js';
+import { parseYamlSource, type YamlSource } from './yaml-source.js';
+
+/**
+ * Parses a YAML file and validates it against `schemas/<schemaName>.schema.json`, reporting every
+ * problem at its line and column. `source` is returned only when the file satisfies the schema, so
+ * callers can trust its shape.
+ */
+export function validateYamlFile(
+  file: string,
+  bytes: Uint8Array,
+  schemaName: string,
+): { source?: YamlSource; problems: Problem[] } {
+  const parsed = parseYamlSource(file, bytes);
+  const source = parsed.source;
+  if (!source) return { problems: parsed.problems };
+  const problems: Problem[] = schemaValidator(schemaName)
+    .issues(source.data)
+    .map((issue) => ({
+      file,
+      ...source.positionOf(issue.pointer, issue.part),
+      rule: issue.rule,
+      message: issue.message,
+      severity: 'error',
+    }));
+  return problems.length === 0 ? { source, problems } : { problems };
+}
