@@ -35,7 +35,7 @@ export function semanticProblems(source: YamlSource, doc: CollectionDocument, co
 
   switch (doc.type) {
     case 'user_timeline':
-      checkUsers(doc, report);
+      checkUsers(source, doc, report);
       break;
     case 'search':
       checkSearch(doc, context, report);
@@ -47,9 +47,10 @@ export function semanticProblems(source: YamlSource, doc: CollectionDocument, co
   return problems;
 }
 
-function checkUsers(doc: CollectionDocument, report: Report): void {
+function checkUsers(source: YamlSource, doc: CollectionDocument, report: Report): void {
   const users = doc.users ?? {};
-  const ids = Object.keys(users);
+  // File order, not object order (which sorts numeric keys), so "listed twice" names the later line.
+  const ids = source.keysAt('/users');
   if (ids.length === 0 && (doc.state ?? 'active') === 'active') {
     report('/users', 'users/empty', 'an active user_timeline collection needs at least one user; add users or set state: suspended');
   }

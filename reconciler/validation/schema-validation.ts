@@ -51,7 +51,10 @@ function translate(validate: ValidateFunction, root: JsonSchema, data: unknown):
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
   const issues: SchemaIssue[] = [];
-  const typeIsInvalid = errors.some((e) => e.instancePath === '/type' && e.keyword === 'enum');
+  // Without a valid `type`, no type-specific field is known; reporting them all as unknown is noise.
+  const typeIsInvalid = errors.some(
+    (e) => (e.instancePath === '/type' && e.keyword === 'enum') || (e.instancePath === '' && e.keyword === 'required' && (e.params as { missingProperty?: string }).missingProperty === 'type'),
+  );
   for (const error of errors) {
     const issue = translateOne(error, root, data, typeIsInvalid);
     if (issue && !issues.some((i) => i.pointer === issue.pointer && i.message === issue.message)) issues.push(issue);

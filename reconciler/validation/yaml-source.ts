@@ -25,6 +25,8 @@ export interface YamlSource {
   readonly data: unknown;
   positionOf(pointer: string, part?: 'key' | 'value'): Position;
   nodeAt(pointer: string): Node | undefined;
+  /** The keys of the mapping at `pointer`, as text, in file order. */
+  keysAt(pointer: string): string[];
 }
 
 /** Configuration is a short list of fields; anything this large is a mistake (about 80,000 users). */
@@ -82,6 +84,14 @@ export function parseYamlSource(file: string, bytes: Uint8Array): { source?: Yam
     document,
     data: document.toJS({ maxAliasCount: 0 }),
     nodeAt: (pointer) => locate(document, pointer)?.value,
+    keysAt: (pointer) => {
+      const node = locate(document, pointer)?.value;
+      if (!isMap(node)) return [];
+      return node.items.flatMap((pair) => {
+        const key = isScalar(pair.key) ? scalarText(pair.key.value) : undefined;
+        return key === undefined ? [] : [key];
+      });
+    },
     positionOf: (pointer, part = 'value') => {
       const found = locate(document, pointer);
       const node = part === 'key' ? (found?.key ?? found?.value) : found?.value;
@@ -102,8 +112,10 @@ function decodeText(bytes: Uint8Array): string | undefined {
 
 function yamlErrorMessage(code: string, message: string, text: string, pos: [number, number]): string {
   switch (code) {
-    case 'DUPLICATE_KEY':
-      return `duplicate key ${JSON.stringify(text.slice(pos[0], pos[1]))}: each key may appear only once`;
+    case 'DUPLICATE_KEY': {
+      const key = /^("[^"]*"|'[^']*'|[^:\s]+)/.exec(text.slice(pos[0]))?.[0] ?? '';
+      return `duplicate key ${key.startsWith('"') ? key : JSON.stringify(key.replace(/^'|'$/g, ''))}: each key may appear only once`;
+    }
     case 'TAB_AS_INDENT':
       return 'tabs are not allowed for indentation in YAML; indent with spaces';
     case 'TAG_RESOLVE_FAILED':
@@ -133,10 +145,28 @@ function unsafeConstructs(document: Document.Parsed, text: string): Finding[] {
     return findings;
   }
 
+  // An alias is reported once, at the alias; its anchor is part of the same mistake.
+  const aliased = new Set<string>();
   visit(document, {
     Alias(_key, node) {
+      aliased.add(node.source);
       add('yaml/alias', `aliases (*${node.source}) are not allowed; write the value out so reviewers see it`, node);
     },
+  });
+  const checkDecorations = (node: Node): void => {
+    const start = node.range?.[0] ?? 0;
+    if (node.anchor && !aliased.has(node.anchor)) {
+      findings.push({ rule: 'yaml/anchor', message: `anchors (&${node.anchor}) are not allowed; write values out so reviewers see them`, offset: text.lastIndexOf(`&${node.anchor}`, start) });
+    }
+    if (node.tag && node.tag !== 'tag:yaml.org,2002:str' && isKnownTag(node)) {
+      let offset = text.lastIndexOf('!', start);
+      while (text[offset - 1] === '!') offset--;
+      const written = /^!\S*/.exec(text.slice(offset))?.[0] ?? node.tag;
+      findings.push({ rule: 'yaml/tag', message: `YAML tags (${written}) are not allowed; quote the value to make it a string`, offset });
+    }
+  };
+
+  visit(document, {
     Pair(_key, pair) {
       const key = pair.key;
       if (!isScalar(key)) {
@@ -152,21 +182,18 @@ function unsafeConstructs(document: Document.Parsed, text: string): Finding[] {
       }
     },
     Scalar(_key, node) {
-      if (node.anchor) add('yaml/anchor', `anchors (&${node.anchor}) are not allowed; write values out so reviewers see them`, node);
-      if (node.tag && node.tag !== 'tag:yaml.org,2002:str') add('yaml/tag', `YAML tags (${node.tag}) are not allowed; quote the value to make it a string`, node);
+      checkDecorations(node);
       if (typeof node.value === 'number' && MAX_SAFE_DIGITS.test(sourceText(node, text)) && !Number.isSafeInteger(node.value)) {
         const digits = sourceText(node, text);
         add('yaml/unsafe-integer', `the number ${digits} is too large to be read exactly (over 2^53) and would silently change; quote it: "${digits}"`, node);
       }
     },
     Map(_key, node) {
-      if (node.anchor) add('yaml/anchor', `anchors (&${node.anchor}) are not allowed; write values out so reviewers see them`, node);
-      if (node.tag) add('yaml/tag', `YAML tags (${node.tag}) are not allowed`, node);
+      checkDecorations(node);
       findings.push(...keysEqualAsText(node));
     },
     Seq(_key, node) {
-      if (node.anchor) add('yaml/anchor', `anchors (&${node.anchor}) are not allowed; write values out so reviewers see them`, node);
-      if (node.tag) add('yaml/tag', `YAML tags (${node.tag}) are not allowed`, node);
+      checkDecorations(node);
     },
   });
   return findings;
@@ -187,6 +214,11 @@ function keysEqualAsText(map: YAMLMap): Finding[] {
     }
   }
   return findings;
+}
+
+/** Unknown tags are already reported by the parser (TAG_RESOLVE_FAILED). */
+function isKnownTag(node: Node): boolean {
+  return node.tag?.startsWith('tag:yaml.org,2002:') === true;
 }
 
 function scalarText(value: unknown): string | undefined {
