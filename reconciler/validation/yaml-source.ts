@@ -83,7 +83,10 @@ export function parseYamlSource(file: string, bytes: Uint8Array): { source?: Yam
     file,
     document,
     data: document.toJS({ maxAliasCount: 0 }),
-    nodeAt: (pointer) => locate(document, pointer)?.value,
+    nodeAt: (pointer) => {
+      const found = locate(document, pointer);
+      return found?.complete ? found.value : undefined;
+    },
     keysAt: (pointer) => {
       const node = locate(document, pointer)?.value;
       if (!isMap(node)) return [];
@@ -237,26 +240,29 @@ function isPlainDecimal(node: Scalar, text: string): boolean {
 interface Located {
   readonly key?: Node;
   readonly value?: Node;
+  /** False when the pointer leads past the document and this is the deepest node that exists. */
+  readonly complete: boolean;
 }
 
 /** Follows a JSON pointer (as ajv reports it) through the YAML tree; stops at the deepest node found. */
 function locate(document: Document.Parsed, pointer: string): Located | undefined {
   if (!document.contents) return undefined;
-  let current: Located = { value: document.contents };
+  let current: Located = { value: document.contents, complete: true };
   if (pointer === '') return current;
+  const partial = (): Located => ({ ...current, complete: false });
   for (const raw of pointer.split('/').slice(1)) {
     const segment = raw.replaceAll('~1', '/').replaceAll('~0', '~');
     const node = current.value;
     if (isMap(node)) {
       const pair = (node.items).find((p) => isScalar(p.key) && String(p.key.value) === segment);
-      if (!pair) return current;
-      current = { key: pair.key as Node, value: (pair.value as Node | null) ?? (pair.key as Node) };
+      if (!pair) return partial();
+      current = { key: pair.key as Node, value: (pair.value as Node | null) ?? (pair.key as Node), complete: true };
     } else if (isSeq(node)) {
       const item = node.items[Number(segment)] as Node | undefined;
-      if (!item) return current;
-      current = { value: item };
+      if (!item) return partial();
+      current = { value: item, complete: true };
     } else {
-      return current;
+      return partial();
     }
   }
   return current;

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { FilterCollection, UserTimelineCollection } from '../../reconciler/desired/collection.js';
+import { loadDesiredState } from '../../reconciler/desired/load-collections.js';
+import { formatProblem } from '../../reconciler/problems.js';
+import { loadSettings } from '../../reconciler/settings/settings.js';
+import { tempProject } from '../helpers/temp-project.js';
+
+async function load(files: Record<string, string>, settingsYaml?: string) {
+  const root = tempProject(settingsYaml === undefined ? files : { ...files, 'twarc-cloud.yaml': settingsYaml });
+  const { settings, problems: settingsProblems } = loadSettings(root, root);
+  assert.deepEqual(settingsProblems, []);
+  return loadDesiredState(settings, [], root);
+}
+
+const filter = (id: string, extra = ''): string => `id: ${id}\ntype: filter\nrules: [{value: ${id}}]\n${extra}`;
+
+describe('loading collections', () => {
+  it('applies defaults and reads unquoted small user ids as strings', async () => {
+    const { collections, problems } = await load({
+      'collections/people.yaml': 'id: people\ntype: user_timeline\nusers:\n  783214: {screen_name: X}\n',
+    });
+    assert.deepEqual(problems, []);
+    const people = collections[0] as UserTimelineCollection;
+    assert.deepEqual(people, {
+      id: 'people',
+      type: 'user_timeline',
+      credentials: 'default',
+      state: 'active',
+      output: { tweets_per_file: 250000, rotate_minutes: 30 },
+      labels: {},
+      users: { '783214': { screen_name: 'X' } },
+      delete_users_for: [],
+    });
+  });
+
+  it('compiles track and follow into the filter rules and keeps follow ids as strings', async () => {
+    const { collections, problems } = await load({
+      'collections/stream.yaml': 'id: stream\ntype: filter\ntrack: [climate]\nfollow: [783214, "2244994945"]\n',
+    });
+    assert.deepEqual(problems, []);
+    const stream = collections[0] as FilterCollection;
+    assert.deepEqual(stream.follow, ['783214', '2244994945']);
+    assert.deepEqual(stream.rules, [
+      { value: 'climate', tag: 'track' },
+      { value: 'from:783214 OR to:783214 OR retweets_of:783214 OR from:2244994945 OR to:2244994945 OR retweets_of:2244994945', tag: 'follow' },
+    ]);
+  });
+
+  it('finds collections in subfolders and accepts .yml', async () => {
+    const { collections, files } = await load({
+      'collections/a.yaml': filter('a', 'state: suspended\n'),
+      'collections/team/b.yml': filter('b', 'state: suspended\n'),
+      'collections/README.md': '# not a collection',
+      'collections/.hidden.yaml': 'not: checked',
+    });
+    assert.deepEqual(collections.map((c) => c.id), ['a', 'b']);
+    assert.deepEqual(files, [join('collections', 'a.yaml'), join('collections', 'team', 'b.yml')]);
+  });
+
+  it('refuses the same id in two files, naming the first', async () => {
+    const { problems } = await load({
+      'collections/a.yaml': filter('a', 'state: suspended\n'),
+      'collections/old/a.yml': filter('a', 'state: suspended\n'),
+    });
+    assert.deepEqual(problems.map(formatProblem), [
+      'collections/old/a.yml:1:5: id "a" is already used by collections/a.yaml:1:5',
+    ]);
+  });
+
+  it('refuses two active filter collections on one credentials profile, naming both files', async () => {
+    const { problems } = await load({
+      'collections/one.yaml': filter('one', 'credentials: app\n'),
+      'collections/two.yaml': filter('two', 'credentials: app\n'),
+    });
+    assert.deepEqual(
+      problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.rule}`),
+      ['collections/one.yaml:4:14 filter/shared-credentials', 'collections/two.yaml:4:14 filter/shared-credentials'],
+    );
+    assert.match(problems[0]?.message ?? '', /collections\/one\.yaml and collections\/two\.yaml both use credentials "app"/);
+  });
+
+  it('counts the implicit default profile as shared too, pointing at the type', async () => {
+    const { problems } = await load({ 'collections/one.yaml': filter('one'), 'collections/two.yaml': filter('two') });
+    assert.deepEqual(problems.map((p) => `${p.file}:${p.line}:${p.column}`), ['collections/one.yaml:2:7', 'collections/two.yaml:2:7']);
+  });
+
+  it('lets filter collections share a profile when at most one is active', async () => {
+    const { problems } = await load({
+      'collections/one.yaml': filter('one'),
+      'collections/two.yaml': filter('two', 'state: suspended\n'),
+      'collections/three.yaml': filter('three', 'credentials: other\n'),
+    });
+    assert.deepEqual(problems, []);
+  });
+
+  it('refuses more stream rules than the access level allows', async () => {
+    const rules = Array.from({ length: 26 }, (_, i) => `  - value: keyword${i}\n`).join('');
+    const { problems } = await load(
+      { 'collections/many.yaml': `id: many\ntype: filter\nrules:\n${rules}` },
+      'x_api:\n  access_level: basic\n',
+    );
+    assert.deepEqual(problems.map(formatProblem), [
+      'collections/many.yaml:3:1: the collection compiles to 26 stream rules; basic access allows 25 per app',
+    ]);
+  });
+
+  it('counts compiled follow rules against the limit', async () => {
+    // 1,600 followed accounts compile to more than 25 rules of at most 512 characters.
+    const follow = Array.from({ length: 1600 }, (_, i) => `"${1000000 + i}"`).join(', ');
+    const { problems } = await load({ 'collections/f.yaml': `id: f\ntype: filter\nfollow: [${follow}]\n` }, 'x_api:\n  access_level: basic\n');
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]?.rule, 'filter/rule-count');
+  });
+
+  it('applies the enterprise query length', async () => {
+    const query = 'climate '.repeat(100).trim(); // 799 characters: over 512, within 4,096
+    const files = { 'collections/s.yaml': `id: s\ntype: search\nquery: "${query}"\n` };
+    assert.equal((await load(files)).problems[0]?.rule, 'search/query-length');
+    assert.deepEqual((await load(files, 'x_api: {access_level: enterprise}\n')).problems, []);
+  });
+
+  it('reports every file, not only the first with errors', async () => {
+    const { problems } = await load({
+      'collections/a.yaml': 'id: a\ntype: search\n',
+      'collections/b.yaml': 'id: b\ntype: search\nquery: x\nschedule: rate(2 day)\n',
+      'collections/c.yaml': '- list\n',
+    });
+    assert.deepEqual(problems.map((p) => p.file).sort(), ['collections/a.yaml', 'collections/b.yaml', 'collections/c.yaml']);
+  });
+});
