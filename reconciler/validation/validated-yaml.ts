@@ -1,6 +1,6 @@
 import type { Problem } from '../problems.js';
 import { schemaValidator } from './schema-validation.js';
-import { parseYamlSource, type YamlSource } from './yaml-source.js';
+import { parseYamlSource, TOO_DEEP, type YamlSource } from './yaml-source.js';
 
 /**
  * Parses a YAML file and validates it against `schemas/<schemaName>.schema.json`, reporting every
@@ -15,8 +15,15 @@ export function validateYamlFile(
   const parsed = parseYamlSource(file, bytes);
   const source = parsed.source;
   if (!source) return { problems: parsed.problems };
-  const problems: Problem[] = schemaValidator(schemaName)
-    .issues(source.data)
+  let issues;
+  try {
+    issues = schemaValidator(schemaName).issues(source.data);
+  } catch (error) {
+    // Nesting just under the parser's limit can still exhaust the stack in the validator.
+    if (!(error instanceof RangeError)) throw error;
+    return { problems: [{ file, line: 1, column: 1, rule: 'yaml/too-deep', message: TOO_DEEP, severity: 'error' }] };
+  }
+  const problems: Problem[] = issues
     .map((issue) => ({
       file,
       ...source.positionOf(issue.pointer, issue.part),

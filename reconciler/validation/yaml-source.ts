@@ -34,6 +34,8 @@ export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
 const MAX_SAFE_DIGITS = /^[-+]?\d+$/;
 
+export const TOO_DEEP = 'the file nests too deeply to read (hundreds of levels); collection files need only a few';
+
 export function parseYamlSource(file: string, bytes: Uint8Array): { source?: YamlSource; problems: Problem[] } {
   const problems: Problem[] = [];
   const report = (rule: string, message: string, position: Position = START_OF_FILE): void => {
@@ -124,6 +126,8 @@ function yamlErrorMessage(code: string, message: string, text: string, pos: [num
     case 'TAG_RESOLVE_FAILED':
       return `${message}; custom YAML tags are not allowed`;
     default:
+      // The parser recurses per nesting level and reports running out of stack as an error.
+      if (message.includes('Maximum call stack size exceeded')) return TOO_DEEP;
       return `YAML syntax error: ${message.replace(/\.$/, '')}`;
   }
 }

@@ -74,5 +74,9 @@ async function writeGithubReport(report: ValidationReport, problems: readonly Pr
       ...problems.map((p) => [p.file, `${p.line}:${p.column}`, `${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`]),
     ]);
   }
-  await core.summary.write();
+  try {
+    await core.summary.write();
+  } catch (error) {
+    io.err(`twarc-cloud: warning: could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

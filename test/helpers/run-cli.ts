@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../reconciler/paths.js';
+
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real `twarc-cloud` launcher in a child process, as a user's shell would. */
+export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
+  delete env['GITHUB_ACTIONS'];
+  if (!options.env?.['GITHUB_STEP_SUMMARY']) delete env['GITHUB_STEP_SUMMARY'];
+  const result = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), ...args], {
+    cwd: options.cwd ?? PACKAGE_ROOT,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Output a user may see on bad input: never a stack trace, never the bug banner. */
+export function assertNoCrash(result: CliResult): void {
+  const output = result.stdout + result.stderr;
+  if (/^\s+at .+:\d+:\d+\)?$/m.test(output) || output.includes('internal error')) {
+    throw new Error(`the CLI crashed instead of reporting the problem:\n${output}`);
+  }
+}
