@@ -1,29 +1,23 @@
-import type { Problem } from '../problems.js';
-import type { YamlSource } from '../validation/yaml-source.js';
+import type { Position, Problem } from '../problems.js';
 import type { Collection } from './collection.js';
 
-export interface LoadedCollection {
-  readonly source: YamlSource;
+export interface CheckedCollection {
+  readonly file: string;
   readonly collection: Collection;
+  readonly idAt: Position;
+  /** The credentials field, or the type when the profile is the default. */
+  readonly credentialsAt: Position;
 }
 
 /** Rules that span files: unique ids, and one stream connection per credentials profile. */
-export function crossFileProblems(loaded: readonly LoadedCollection[]): Problem[] {
+export function crossFileProblems(checked: readonly CheckedCollection[]): Problem[] {
   const problems: Problem[] = [];
-  const at = (entry: LoadedCollection, pointer: string, part: 'key' | 'value' = 'value') => ({
-    file: entry.source.file,
-    ...entry.source.positionOf(pointer, part),
-  });
-  const where = (entry: LoadedCollection, pointer: string): string => {
-    const { file, line, column } = at(entry, pointer);
-    return `${file}:${line}:${column}`;
-  };
-
-  const byId = new Map<string, LoadedCollection>();
-  for (const entry of loaded) {
+  const byId = new Map<string, CheckedCollection>();
+  for (const entry of checked) {
     const first = byId.get(entry.collection.id);
     if (first) {
-      problems.push({ ...at(entry, '/id'), rule: 'id/duplicate', severity: 'error', message: `id "${entry.collection.id}" is already used by ${where(first, '/id')}` });
+      const where = `${first.file}:${first.idAt.line}:${first.idAt.column}`;
+      problems.push({ file: entry.file, ...entry.idAt, rule: 'id/duplicate', severity: 'error', message: `id "${entry.collection.id}" is already used by ${where}` });
     } else {
       byId.set(entry.collection.id, entry);
     }
@@ -31,21 +25,21 @@ export function crossFileProblems(loaded: readonly LoadedCollection[]): Problem[
 
   // X allows one filtered-stream connection per app, so two running streams on one profile would
   // knock each other off in a reconnect loop.
-  const streams = loaded.filter((e) => e.collection.type === 'filter' && e.collection.state === 'active');
-  const byProfile = new Map<string, LoadedCollection[]>();
-  for (const entry of streams) {
+  const byProfile = new Map<string, CheckedCollection[]>();
+  for (const entry of checked) {
+    if (entry.collection.type !== 'filter' || entry.collection.state !== 'active') continue;
     byProfile.set(entry.collection.credentials, [...(byProfile.get(entry.collection.credentials) ?? []), entry]);
   }
   for (const [profile, entries] of byProfile) {
     if (entries.length < 2) continue;
     for (const entry of entries) {
-      const pointer = entry.source.nodeAt('/credentials') ? '/credentials' : '/type';
-      const others = entries.filter((e) => e !== entry).map((e) => e.source.file).join(', ');
+      const others = entries.filter((e) => e !== entry).map((e) => e.file).join(', ');
       problems.push({
-        ...at(entry, pointer),
+        file: entry.file,
+        ...entry.credentialsAt,
         rule: 'filter/shared-credentials',
         severity: 'error',
-        message: `active filter collections ${entry.source.file} and ${others} both use credentials "${profile}"; X allows one stream connection per app, so give each its own profile or suspend one`,
+        message: `active filter collections ${entry.file} and ${others} both use credentials "${profile}"; X allows one stream connection per app, so give each its own profile or suspend one`,
       });
     }
   }

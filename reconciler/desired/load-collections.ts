@@ -1,12 +1,11 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { relativeToCwd, type Problem } from '../problems.js';
 import type { Settings } from '../settings/settings.js';
-import { validateYamlFile } from '../validation/validated-yaml.js';
-import { toCollection, type Collection, type CollectionDocument } from './collection.js';
-import { crossFileProblems, type LoadedCollection } from './cross-file-checks.js';
-import { semanticProblems } from './semantic-checks.js';
+import { toCollection, type Collection } from './collection.js';
+import { crossFileProblems, type CheckedCollection } from './cross-file-checks.js';
+import { validateFiles } from './validate-files.js';
 
 export interface DesiredState {
   readonly collections: readonly Collection[];
@@ -27,28 +26,16 @@ export async function loadDesiredState(
 ): Promise<DesiredState> {
   const displayPath = (path: string): string => relativeToCwd(path, cwd);
   const files = await collectionFiles(paths.length > 0 ? paths.map((p) => resolve(cwd, p)) : [settings.collectionsDir], displayPath);
-  const problems: Problem[] = [];
-  const loaded: LoadedCollection[] = [];
-  for (const path of files) {
-    const file = displayPath(path);
-    const validated = validateYamlFile(file, await readFile(path), 'collection');
-    problems.push(...validated.problems);
-    const source = validated.source;
-    if (!source) continue;
-    const document = source.data as CollectionDocument;
-    const fileProblems = semanticProblems(source, document, {
-      expectedId: basename(path, extname(path)),
-      deployment: settings.deployment,
-      limits: settings.limits,
-      accessLevel: settings.accessLevel,
-    });
-    problems.push(...fileProblems);
-    if (fileProblems.length === 0) {
-      loaded.push({ source, collection: toCollection(document, settings.limits.streamRuleLength) });
-    }
-  }
-  problems.push(...crossFileProblems(loaded));
-  return { collections: loaded.map((entry) => entry.collection), problems, files: files.map(displayPath) };
+  const results = await validateFiles(
+    files.map((path) => [path, displayPath(path)] as const),
+    { deployment: settings.deployment, limits: settings.limits, accessLevel: settings.accessLevel },
+  );
+  const problems: Problem[] = results.flatMap((result) => result.problems);
+  const checked: CheckedCollection[] = results.flatMap(({ file, valid }) =>
+    valid ? [{ file, idAt: valid.idAt, credentialsAt: valid.credentialsAt, collection: toCollection(valid.document, settings.limits.streamRuleLength) }] : [],
+  );
+  problems.push(...crossFileProblems(checked));
+  return { collections: checked.map((entry) => entry.collection), problems, files: files.map(displayPath) };
 }
 
 async function collectionFiles(paths: readonly string[], displayPath: (path: string) => string): Promise<string[]> {

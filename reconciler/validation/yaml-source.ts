@@ -1,17 +1,14 @@
 import {
-  isAlias,
   isMap,
   isScalar,
   isSeq,
   LineCounter,
   parseAllDocuments,
-  visit,
   type Document,
   type Node,
-  type Scalar,
-  type YAMLMap,
 } from 'yaml';
 import { START_OF_FILE, type Position, type Problem } from '../problems.js';
+import { readYamlTree, scalarText } from './yaml-tree.js';
 
 /**
  * A parsed YAML file that remembers where every value came from, so that any later check can report
@@ -31,8 +28,6 @@ export interface YamlSource {
 
 /** Configuration is a short list of fields; anything this large is a mistake (about 80,000 users). */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
-
-const MAX_SAFE_DIGITS = /^[-+]?\d+$/;
 
 export const TOO_DEEP = 'the file nests too deeply to read (hundreds of levels); collection files need only a few';
 
@@ -59,7 +54,8 @@ export function parseYamlSource(file: string, bytes: Uint8Array): { source?: Yam
   };
   const documents = parseAllDocuments(text, {
     lineCounter,
-    uniqueKeys: true,
+    // readYamlTree reports duplicate keys, including those that differ only in YAML (123 and "123").
+    uniqueKeys: false,
     prettyErrors: false,
     merge: false,
     version: '1.2',
@@ -78,13 +74,20 @@ export function parseYamlSource(file: string, bytes: Uint8Array): { source?: Yam
   }
   if (problems.length > 0) return { problems };
 
-  for (const { message, rule, offset } of unsafeConstructs(document, text)) report(rule, message, at(offset));
+  const contents = document.contents;
+  if (!isMap(contents)) {
+    const found = isSeq(contents) ? 'a list' : 'a single value';
+    report('yaml/not-a-mapping', `the file must be a mapping of fields (name: value, one per line), but it is ${found}`, at(contents.range[0]));
+    return { problems };
+  }
+  const { data, findings } = readYamlTree(contents, text);
+  for (const { message, rule, offset } of findings) report(rule, message, at(offset));
   if (problems.length > 0) return { problems };
 
   const source: YamlSource = {
     file,
     document,
-    data: document.toJS({ maxAliasCount: 0 }),
+    data,
     nodeAt: (pointer) => {
       const found = locate(document, pointer);
       return found?.complete ? found.value : undefined;
@@ -106,9 +109,11 @@ export function parseYamlSource(file: string, bytes: Uint8Array): { source?: Yam
   return { source, problems };
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 function decodeText(bytes: Uint8Array): string | undefined {
   try {
-    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    const text = UTF8.decode(bytes);
     return text.includes('\u0000') ? undefined : text;
   } catch {
     return undefined;
@@ -130,115 +135,6 @@ function yamlErrorMessage(code: string, message: string, text: string, pos: [num
       if (message.includes('Maximum call stack size exceeded')) return TOO_DEEP;
       return `YAML syntax error: ${message.replace(/\.$/, '')}`;
   }
-}
-
-interface Finding {
-  readonly rule: string;
-  readonly message: string;
-  readonly offset: number;
-}
-
-/** YAML that parses but would be read ambiguously, lossily or unreviewably. */
-function unsafeConstructs(document: Document.Parsed, text: string): Finding[] {
-  const findings: Finding[] = [];
-  const add = (rule: string, message: string, node: Node): void => {
-    findings.push({ rule, message, offset: node.range?.[0] ?? 0 });
-  };
-
-  const contents = document.contents;
-  if (contents && !isMap(contents)) {
-    const found = isSeq(contents) ? 'a list' : 'a single value';
-    add('yaml/not-a-mapping', `the file must be a mapping of fields (name: value, one per line), but it is ${found}`, contents);
-    return findings;
-  }
-
-  // An alias is reported once, at the alias; its anchor is part of the same mistake.
-  const aliased = new Set<string>();
-  visit(document, {
-    Alias(_key, node) {
-      aliased.add(node.source);
-      add('yaml/alias', `aliases (*${node.source}) are not allowed; write the value out so reviewers see it`, node);
-    },
-  });
-  const checkDecorations = (node: Node): void => {
-    const start = node.range?.[0] ?? 0;
-    if (node.anchor && !aliased.has(node.anchor)) {
-      findings.push({ rule: 'yaml/anchor', message: `anchors (&${node.anchor}) are not allowed; write values out so reviewers see them`, offset: text.lastIndexOf(`&${node.anchor}`, start) });
-    }
-    if (node.tag && node.tag !== 'tag:yaml.org,2002:str' && isKnownTag(node)) {
-      let offset = text.lastIndexOf('!', start);
-      while (text[offset - 1] === '!') offset--;
-      const written = /^!\S*/.exec(text.slice(offset))?.[0] ?? node.tag;
-      findings.push({ rule: 'yaml/tag', message: `YAML tags (${written}) are not allowed; quote the value to make it a string`, offset });
-    }
-  };
-
-  visit(document, {
-    Pair(_key, pair) {
-      const key = pair.key;
-      if (!isScalar(key)) {
-        if (key !== null && !isAlias(key)) add('yaml/complex-key', 'keys must be plain strings or numbers', key as Node);
-        return;
-      }
-      if (key.value === '<<' && key.type === 'PLAIN') {
-        add('yaml/merge-key', 'merge keys (<<) are not allowed; write the fields out so reviewers see them', key);
-      } else if (key.value === null) {
-        add('yaml/empty-key', 'empty key: every field needs a name', key);
-      } else if (typeof key.value === 'number' && !isPlainDecimal(key, text)) {
-        add('yaml/numeric-key', `key ${sourceText(key, text)} is read as the number ${key.value}; quote it if you mean "${sourceText(key, text)}"`, key);
-      }
-    },
-    Scalar(_key, node) {
-      checkDecorations(node);
-      if (typeof node.value === 'number' && MAX_SAFE_DIGITS.test(sourceText(node, text)) && !Number.isSafeInteger(node.value)) {
-        const digits = sourceText(node, text);
-        add('yaml/unsafe-integer', `the number ${digits} is too large to be read exactly (over 2^53) and would silently change; quote it: "${digits}"`, node);
-      }
-    },
-    Map(_key, node) {
-      checkDecorations(node);
-      findings.push(...keysEqualAsText(node));
-    },
-    Seq(_key, node) {
-      checkDecorations(node);
-    },
-  });
-  return findings;
-}
-
-/** `12345` and `"12345"` are different YAML keys but the same field (or user id) once read. */
-function keysEqualAsText(map: YAMLMap): Finding[] {
-  const seen = new Map<string, Scalar>();
-  const findings: Finding[] = [];
-  for (const pair of map.items) {
-    if (!isScalar(pair.key)) continue;
-    const text = scalarText(pair.key.value);
-    if (text === undefined) continue;
-    if (seen.has(text)) {
-      findings.push({ rule: 'yaml/duplicate-key', message: `duplicate key "${text}": each key may appear only once`, offset: pair.key.range?.[0] ?? 0 });
-    } else {
-      seen.set(text, pair.key);
-    }
-  }
-  return findings;
-}
-
-/** Unknown tags are already reported by the parser (TAG_RESOLVE_FAILED). */
-function isKnownTag(node: Node): boolean {
-  return node.tag?.startsWith('tag:yaml.org,2002:') === true;
-}
-
-function scalarText(value: unknown): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
-}
-
-function sourceText(node: Scalar, text: string): string {
-  return node.range ? text.slice(node.range[0], node.range[1]).trim() : String(node.value);
-}
-
-/** Digits only; whether the number fits is the unsafe-integer check's concern. */
-function isPlainDecimal(node: Scalar, text: string): boolean {
-  return /^\d+$/.test(sourceText(node, text));
 }
 
 interface Located {

@@ -130,3 +130,25 @@ describe('loading collections', () => {
     assert.deepEqual(problems.map((p) => p.file).sort(), ['collections/a.yaml', 'collections/b.yaml', 'collections/c.yaml']);
   });
 });
+
+describe('loading a large repository', () => {
+  it('checks files on worker threads and reports exactly what a file-by-file check would', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 250; i++) {
+      const id = `c${String(i).padStart(3, '0')}`;
+      files[`collections/${id}.yaml`] = `id: ${id}\ntype: search\nquery: q${i}\nschedule: rate(1 day)\n`;
+    }
+    files['collections/c017.yaml'] = 'id: c017\ntype: search\nquery: x\nschedule: rate(1 days)\n';
+    files['collections/c230.yaml'] = 'id: c230\ntype: filter\nrules: [{value: a}]\n';
+    files['collections/c240.yaml'] = 'id: c240\ntype: filter\nrules: [{value: b}]\n';
+    files['collections/zz/c001.yaml'] = 'id: c001\ntype: search\nquery: again\n';
+    const { collections, problems } = await load(files);
+    assert.equal(collections.length, 250);
+    assert.deepEqual(problems.map(formatProblem), [
+      'collections/c017.yaml:4:11: use the singular unit for 1: rate(1 day)',
+      'collections/zz/c001.yaml:1:5: id "c001" is already used by collections/c001.yaml:1:5',
+      'collections/c230.yaml:2:7: active filter collections collections/c230.yaml and collections/c240.yaml both use credentials "default"; X allows one stream connection per app, so give each its own profile or suspend one',
+      'collections/c240.yaml:2:7: active filter collections collections/c240.yaml and collections/c230.yaml both use credentials "default"; X allows one stream connection per app, so give each its own profile or suspend one',
+    ]);
+  });
+});

@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import { countErrors, formatProblem, sortProblems, type Problem } from '../../problems.js';
 import type { CliIo } from '../io.js';
 
@@ -50,6 +49,8 @@ export function summaryLine(report: ValidationReport): string {
 }
 
 async function writeGithubReport(report: ValidationReport, problems: readonly Problem[], io: CliIo): Promise<void> {
+  // Loaded only here: it costs more start-up time than the rest of the CLI.
+  const core = await import('@actions/core');
   for (const severity of ['error', 'warning'] as const) {
     const ofSeverity = problems.filter((p) => p.severity === severity);
     for (const problem of ofSeverity.slice(0, GITHUB_ANNOTATION_LIMIT)) {

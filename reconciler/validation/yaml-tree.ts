@@ -1,0 +1,117 @@
+import { isAlias, isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
+
+/** A construct found in the tree, located by its offset in the text. */
+export interface Finding {
+  readonly rule: string;
+  readonly message: string;
+  readonly offset: number;
+}
+
+const INTEGER_TEXT = /^[-+]?\d+$/;
+/** A numeric key reads back as the same text only when written as plain digits (not +5, 0x1F, 1e3). */
+const DIGITS = /^\d+$/;
+const STRING_TAG = 'tag:yaml.org,2002:str';
+
+/**
+ * Turns a parsed YAML tree into plain data and, in the same pass, finds what parses but would be
+ * read ambiguously, lossily or unreviewably: aliases and anchors, merge keys, tags, complex or empty
+ * keys, numbers too large to read exactly, numeric keys not written as digits, and keys that differ
+ * in YAML but not as text (`123` and `"123"`). One pass, because on large files the traversal costs
+ * as much as a third of the parse. For the YAML that passes, `data` equals yaml's toJS().
+ */
+export function readYamlTree(contents: Node, text: string): { data: unknown; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const aliased = new Set<string>();
+  const add = (rule: string, message: string, node: Node): void => {
+    findings.push({ rule, message, offset: node.range?.[0] ?? 0 });
+  };
+
+  const checkDecorations = (node: Node): void => {
+    const start = node.range?.[0] ?? 0;
+    if (node.anchor) {
+      const message = `anchors (&${node.anchor}) are not allowed; write values out so reviewers see them`;
+      findings.push({ rule: 'yaml/anchor', message, offset: text.lastIndexOf(`&${node.anchor}`, start) });
+    }
+    // Unknown tags are reported by the parser already (TAG_RESOLVE_FAILED).
+    if (node.tag && node.tag !== STRING_TAG && node.tag.startsWith('tag:yaml.org,2002:')) {
+      let offset = text.lastIndexOf('!', start);
+      while (text[offset - 1] === '!') offset--;
+      const written = /^!\S*/.exec(text.slice(offset))?.[0] ?? node.tag;
+      findings.push({ rule: 'yaml/tag', message: `YAML tags (${written}) are not allowed; quote the value to make it a string`, offset });
+    }
+  };
+
+  const checkScalar = (node: Scalar): void => {
+    checkDecorations(node);
+    if (typeof node.value === 'number' && !Number.isSafeInteger(node.value) && Number.isInteger(node.value)) {
+      const digits = sourceText(node, text);
+      if (INTEGER_TEXT.test(digits)) {
+        add('yaml/unsafe-integer', `the number ${digits} is too large to be read exactly (over 2^53) and would silently change; quote it: "${digits}"`, node);
+      }
+    }
+  };
+
+  const keyOf = (key: unknown): string | undefined => {
+    if (!isScalar(key)) {
+      if (key !== null && !isAlias(key)) add('yaml/complex-key', 'keys must be plain strings or numbers', key as Node);
+      return undefined;
+    }
+    checkScalar(key);
+    if (key.value === '<<' && key.type === 'PLAIN') {
+      add('yaml/merge-key', 'merge keys (<<) are not allowed; write the fields out so reviewers see them', key);
+    } else if (key.value === null) {
+      add('yaml/empty-key', 'empty key: every field needs a name', key);
+    } else if (typeof key.value === 'number' && !DIGITS.test(sourceText(key, text))) {
+      const written = sourceText(key, text);
+      add('yaml/numeric-key', `key ${written} is read as the number ${key.value}; quote it if you mean "${written}"`, key);
+    }
+    return scalarText(key.value);
+  };
+
+  const read = (node: unknown): unknown => {
+    if (isScalar(node)) {
+      checkScalar(node);
+      return node.value;
+    }
+    if (isMap(node)) {
+      checkDecorations(node);
+      const object: Record<string, unknown> = {};
+      for (const pair of node.items) {
+        const key = keyOf(pair.key);
+        const value = read(pair.value);
+        if (key === undefined) continue;
+        if (Object.hasOwn(object, key)) {
+          add('yaml/duplicate-key', `duplicate key "${key}": each key may appear only once`, pair.key as Node);
+        } else if (key === '__proto__') {
+          // As in toJS: a "__proto__" key is data, never the object's prototype.
+          Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+        } else {
+          object[key] = value;
+        }
+      }
+      return object;
+    }
+    if (isSeq(node)) {
+      checkDecorations(node);
+      return node.items.map(read);
+    }
+    if (isAlias(node)) {
+      aliased.add(node.source);
+      add('yaml/alias', `aliases (*${node.source}) are not allowed; write the value out so reviewers see it`, node);
+    }
+    return null;
+  };
+
+  const data = read(contents);
+  // An alias is reported once, at the alias: its anchor is part of the same mistake.
+  const reported = findings.filter((f) => f.rule !== 'yaml/anchor' || ![...aliased].some((name) => f.message.startsWith(`anchors (&${name})`)));
+  return { data, findings: reported };
+}
+
+export function scalarText(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+}
+
+function sourceText(node: Scalar, text: string): string {
+  return node.range ? text.slice(node.range[0], node.range[1]).trim() : String(node.value);
+}
