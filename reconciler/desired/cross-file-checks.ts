@@ -1,9 +1,9 @@
 import type { Position, Problem } from '../problems.js';
-import type { Collection } from './collection.js';
+import type { CollectionSummary } from './validate-file.js';
 
 export interface CheckedCollection {
   readonly file: string;
-  readonly collection: Collection;
+  readonly collection: CollectionSummary;
   readonly idAt: Position;
   /** The credentials field, or the type when the profile is the default. */
   readonly credentialsAt: Position;

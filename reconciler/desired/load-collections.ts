@@ -15,27 +15,45 @@ export interface DesiredState {
 
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
 
+export interface ValidationResult {
+  readonly problems: readonly Problem[];
+  readonly files: readonly string[];
+}
+
+export interface DesiredState extends ValidationResult {
+  /** The valid collections (all of them when `problems` holds no errors). */
+  readonly collections: readonly Collection[];
+}
+
 /**
  * Loads and validates collection files: the given files and directories, or the project's
  * collections/ folder. Every problem of every file is collected; none stops the others.
  */
-export async function loadDesiredState(
-  settings: Settings,
-  paths: readonly string[] = [],
-  cwd: string = process.cwd(),
-): Promise<DesiredState> {
+export async function loadDesiredState(settings: Settings, paths: readonly string[] = [], cwd: string = process.cwd()): Promise<DesiredState> {
+  const { problems, files, documents } = await check(settings, paths, cwd, true);
+  const collections = documents.map((document) => toCollection(document, settings.limits.streamRuleLength));
+  return { collections, problems, files };
+}
+
+/** The same checks as loadDesiredState, without building the collections (for `validate`). */
+export async function validateDesiredState(settings: Settings, paths: readonly string[] = [], cwd: string = process.cwd()): Promise<ValidationResult> {
+  const { problems, files } = await check(settings, paths, cwd, false);
+  return { problems, files };
+}
+
+async function check(settings: Settings, paths: readonly string[], cwd: string, keepDocument: boolean) {
   const displayPath = (path: string): string => relativeToCwd(path, cwd);
-  const files = await collectionFiles(paths.length > 0 ? paths.map((p) => resolve(cwd, p)) : [settings.collectionsDir], displayPath);
+  const found = await collectionFiles(paths.length > 0 ? paths.map((p) => resolve(cwd, p)) : [settings.collectionsDir], displayPath);
   const results = await validateFiles(
-    files.map((path) => [path, displayPath(path)] as const),
-    { deployment: settings.deployment, limits: settings.limits, accessLevel: settings.accessLevel },
+    found.map((path) => [path, displayPath(path)] as const),
+    { deployment: settings.deployment, limits: settings.limits, accessLevel: settings.accessLevel, keepDocument },
   );
-  const problems: Problem[] = results.flatMap((result) => result.problems);
   const checked: CheckedCollection[] = results.flatMap(({ file, valid }) =>
-    valid ? [{ file, idAt: valid.idAt, credentialsAt: valid.credentialsAt, collection: toCollection(valid.document, settings.limits.streamRuleLength) }] : [],
+    valid ? [{ file, idAt: valid.idAt, credentialsAt: valid.credentialsAt, collection: valid.summary }] : [],
   );
-  problems.push(...crossFileProblems(checked));
-  return { collections: checked.map((entry) => entry.collection), problems, files: files.map(displayPath) };
+  const problems: Problem[] = [...results.flatMap((result) => result.problems), ...crossFileProblems(checked)];
+  const documents = results.flatMap(({ valid }) => (valid?.document ? [valid.document] : []));
+  return { problems, files: found.map(displayPath), documents };
 }
 
 async function collectionFiles(paths: readonly string[], displayPath: (path: string) => string): Promise<string[]> {

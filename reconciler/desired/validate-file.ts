@@ -13,14 +13,24 @@ export interface FileResult {
   readonly problems: Problem[];
   /** Present only when the file has no problems of its own. */
   readonly valid?: {
-    readonly document: CollectionDocument;
+    readonly summary: CollectionSummary;
+    /** Only when asked for: sending thousands of documents back from workers costs time. */
+    readonly document?: CollectionDocument;
     /** Where cross-file problems are reported: the id, and the credentials (or the type when defaulted). */
     readonly idAt: Position;
     readonly credentialsAt: Position;
   };
 }
 
-export type FileContext = Omit<CheckContext, 'expectedId'>;
+export type FileContext = Omit<CheckContext, 'expectedId'> & { readonly keepDocument: boolean };
+
+/** What the cross-file rules need to know of a collection, with defaults applied. */
+export interface CollectionSummary {
+  readonly id: string;
+  readonly type: CollectionDocument['type'];
+  readonly state: 'active' | 'suspended';
+  readonly credentials: string;
+}
 
 export function validateCollectionFile(path: string, file: string, context: FileContext): FileResult {
   const validated = validateYamlFile(file, readFileSync(path), 'collection');
@@ -33,7 +43,8 @@ export function validateCollectionFile(path: string, file: string, context: File
     file,
     problems,
     valid: {
-      document,
+      summary: { id: document.id, type: document.type, state: document.state ?? 'active', credentials: document.credentials ?? 'default' },
+      ...(context.keepDocument ? { document } : {}),
       idAt: source.positionOf('/id'),
       credentialsAt: source.positionOf(source.nodeAt('/credentials') ? '/credentials' : '/type'),
     },

@@ -1,63 +1,75 @@
 import { availableParallelism } from 'node:os';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { validateCollectionFile, type FileContext, type FileResult } from './validate-file.js';
 
-/** Below this many files, starting workers costs more than it saves. */
-const FILES_PER_WORKER_MIN = 100;
-/** Files handed to a worker at a time: small enough that no worker idles long at the end. */
+type FileEntry = readonly [path: string, file: string];
+
+/** Below this many files per thread, starting a worker costs more than it saves. */
+const FILES_PER_THREAD_MIN = 100;
+/** Files handed out at a time: small enough that no thread idles long at the end. */
 const BATCH = 50;
 
 /**
- * Validates files independently of each other, on worker threads when there are enough of them:
- * YAML parsing dominates and is CPU-bound, so a repository of thousands of collections is checked
- * on every core. Results come back in the order of `files`.
+ * Validates files independently of each other, on every core when there are enough of them: YAML
+ * parsing dominates and is CPU-bound. The main thread takes batches too (its modules are loaded and
+ * its schema compiled already); each worker is kept one batch ahead so it never waits for the next.
+ * Results come back in the order of `files`.
  */
-export async function validateFiles(files: ReadonlyArray<readonly [path: string, file: string]>, context: FileContext): Promise<FileResult[]> {
-  const workers = Math.min(availableParallelism(), Math.floor(files.length / FILES_PER_WORKER_MIN));
-  if (workers < 2) return files.map(([path, file]) => validateCollectionFile(path, file, context));
-  const results: FileResult[] = new Array<FileResult>(files.length);
+export async function validateFiles(files: readonly FileEntry[], context: FileContext): Promise<FileResult[]> {
+  const threads = Math.min(availableParallelism(), Math.floor(files.length / FILES_PER_THREAD_MIN));
+  if (threads < 2) return files.map(([path, file]) => validateCollectionFile(path, file, context));
+
+  const results = new Array<FileResult>(files.length);
   let next = 0;
-  // Each worker asks for the next batch when done with one, so a slow start evens out.
-  await Promise.all(
-    Array.from({ length: workers }, () =>
-      runWorker(context, () => {
-        const start = next;
-        next += BATCH;
-        return start < files.length ? { start, files: files.slice(start, start + BATCH) } : undefined;
-      }, (start, batch) => {
-        batch.forEach((result, i) => (results[start + i] = result));
-      }),
-    ),
-  );
+  const take = (): Batch | undefined => {
+    if (next >= files.length) return undefined;
+    const batch = { start: next, files: files.slice(next, next + BATCH) };
+    next += BATCH;
+    return batch;
+  };
+  const store = (start: number, batch: readonly FileResult[]): void => {
+    batch.forEach((result, i) => (results[start + i] = result));
+  };
+  const workers = Array.from({ length: threads - 1 }, () => runWorker(context, take, store));
+  for (let batch = take(); batch; batch = take()) {
+    store(batch.start, batch.files.map(([path, file]) => validateCollectionFile(path, file, context)));
+    await nextTurn(); // let workers' results in, and hand them their next batch
+  }
+  await Promise.all(workers);
   return results;
 }
 
 interface Batch {
   readonly start: number;
-  readonly files: ReadonlyArray<readonly [string, string]>;
+  readonly files: readonly FileEntry[];
 }
 
-function runWorker(
-  context: FileContext,
-  take: () => Batch | undefined,
-  store: (start: number, results: FileResult[]) => void,
-): Promise<void> {
+function runWorker(context: FileContext, take: () => Batch | undefined, store: (start: number, results: readonly FileResult[]) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./validation-worker.js', import.meta.url), { workerData: context });
-    let current = take();
-    worker.on('message', (results: FileResult[]) => {
-      if (current) store(current.start, results);
-      current = take();
-      if (current) worker.postMessage(current.files);
-      else void worker.terminate().then(() => { resolve(); });
-    });
-    worker.once('online', () => {
-      if (current) worker.postMessage(current.files);
-      else void worker.terminate().then(() => { resolve(); });
+    const pending: Batch[] = [];
+    const send = (): void => {
+      const batch = take();
+      if (!batch) return;
+      pending.push(batch);
+      worker.postMessage(batch.files);
+    };
+    send();
+    send();
+    worker.on('message', (batchResults: FileResult[]) => {
+      const done = pending.shift();
+      if (done) store(done.start, batchResults);
+      send();
+      if (pending.length === 0) {
+        void worker.terminate().then(() => {
+          resolve();
+        });
+      }
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {
-      if (current) reject(new Error(`validation worker exited with code ${code} before finishing its files`));
+      if (pending.length > 0) reject(new Error(`validation worker exited with code ${code} before finishing its files`));
     });
   });
 }

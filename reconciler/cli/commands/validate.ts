@@ -1,4 +1,4 @@
-import { loadDesiredState } from '../../desired/load-collections.js';
+import { validateDesiredState } from '../../desired/load-collections.js';
 import { ValidationFailed } from '../../errors.js';
 import { countErrors } from '../../problems.js';
 import { findProjectRoot, loadSettings } from '../../settings/settings.js';
@@ -22,7 +22,7 @@ export const validateCommand: Command = {
   async run(args, io) {
     const format = choiceOption(args, 'format', REPORT_FORMATS, 'text');
     const { settings, problems: settingsProblems } = loadSettings(findProjectRoot(io.cwd), io.cwd);
-    const desired = await loadDesiredState(settings, args.positionals, io.cwd);
+    const desired = await validateDesiredState(settings, args.positionals, io.cwd);
     const problems = [...settingsProblems, ...desired.problems];
     await writeValidationReport({ files: desired.files, problems }, format, io);
     const errors = countErrors(problems);
