@@ -72,6 +72,8 @@ export interface CollectionDocument {
   follow?: Array<string | number>;
 }
 
+export const DEFAULT_CREDENTIALS = 'default';
+export const DEFAULT_STATE: CollectionState = 'active';
 export const DEFAULT_TWEETS_PER_FILE = 250_000;
 export const DEFAULT_ROTATE_MINUTES = 30;
 
@@ -79,8 +81,8 @@ export function toCollection(doc: CollectionDocument, maxRuleLength: number): Co
   const common: CommonFields = {
     id: doc.id,
     ...(doc.description === undefined ? {} : { description: doc.description }),
-    credentials: doc.credentials ?? 'default',
-    state: doc.state ?? 'active',
+    credentials: doc.credentials ?? DEFAULT_CREDENTIALS,
+    state: doc.state ?? DEFAULT_STATE,
     output: {
       tweets_per_file: doc.output?.tweets_per_file ?? DEFAULT_TWEETS_PER_FILE,
       rotate_minutes: doc.output?.rotate_minutes ?? DEFAULT_ROTATE_MINUTES,

@@ -7,12 +7,6 @@ import { toCollection, type Collection } from './collection.js';
 import { crossFileProblems, type CheckedCollection } from './cross-file-checks.js';
 import { validateFiles } from './validate-files.js';
 
-export interface DesiredState {
-  readonly collections: readonly Collection[];
-  readonly problems: readonly Problem[];
-  readonly files: readonly string[];
-}
-
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
 
 export interface ValidationResult {

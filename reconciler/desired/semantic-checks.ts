@@ -4,7 +4,7 @@ import type { Problem } from '../problems.js';
 import { parseSchedule } from '../schedule/schedule-expression.js';
 import type { YamlSource } from '../validation/yaml-source.js';
 import { EARLIEST_SEARCH_TIME, type XApiLimits } from '../x-api-limits.js';
-import type { CollectionDocument } from './collection.js';
+import { DEFAULT_STATE, type CollectionDocument } from './collection.js';
 import { compileFilterRules } from './filter-rules.js';
 
 export interface CheckContext {
@@ -51,7 +51,7 @@ function checkUsers(source: YamlSource, doc: CollectionDocument, report: Report)
   const users = doc.users ?? {};
   // File order, not object order (which sorts numeric keys), so "listed twice" names the later line.
   const ids = source.keysAt('/users');
-  if (ids.length === 0 && (doc.state ?? 'active') === 'active') {
+  if (ids.length === 0 && (doc.state ?? DEFAULT_STATE) === 'active') {
     report('/users', 'users/empty', 'an active user_timeline collection needs at least one user; add users or set state: suspended');
   }
   const byName = new Map<string, string>();

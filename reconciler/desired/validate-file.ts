@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Position, Problem } from '../problems.js';
 import { validateYamlFile } from '../validation/validated-yaml.js';
-import type { CollectionDocument } from './collection.js';
+import { DEFAULT_CREDENTIALS, DEFAULT_STATE, type CollectionDocument } from './collection.js';
 import { semanticProblems, type CheckContext } from './semantic-checks.js';
 
 /**
@@ -33,7 +33,14 @@ export interface CollectionSummary {
 }
 
 export function validateCollectionFile(path: string, file: string, context: FileContext): FileResult {
-  const validated = validateYamlFile(file, readFileSync(path), 'collection');
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    return { file, problems: [{ file, line: 1, column: 1, rule: 'file/unreadable', severity: 'error', message: `cannot read the file (${reason})` }] };
+  }
+  const validated = validateYamlFile(file, bytes, 'collection');
   const source = validated.source;
   if (!source) return { file, problems: validated.problems };
   const document = source.data as CollectionDocument;
@@ -43,7 +50,12 @@ export function validateCollectionFile(path: string, file: string, context: File
     file,
     problems,
     valid: {
-      summary: { id: document.id, type: document.type, state: document.state ?? 'active', credentials: document.credentials ?? 'default' },
+      summary: {
+        id: document.id,
+        type: document.type,
+        state: document.state ?? DEFAULT_STATE,
+        credentials: document.credentials ?? DEFAULT_CREDENTIALS,
+      },
       ...(context.keepDocument ? { document } : {}),
       idAt: source.positionOf('/id'),
       credentialsAt: source.positionOf(source.nodeAt('/credentials') ? '/credentials' : '/type'),

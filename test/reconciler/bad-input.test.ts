@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { assertNoCrash, runCli } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
@@ -53,6 +55,20 @@ describe('bad input to validate', () => {
         '3 errors in 2 files (1 collection file checked).',
         '',
       ].join('\n'),
+    );
+  });
+});
+
+describe('unreadable collection files', () => {
+  it('reports a file it cannot read (a dangling link) and still checks the others', () => {
+    const root = tempProject({ 'collections/real.yaml': 'id: real\ntype: search\nquery: x\nschedule: rate(2 day)\n' });
+    symlinkSync(join(root, 'nowhere.yaml'), join(root, 'collections', 'gone.yaml'));
+    const result = runCli(['validate'], { cwd: root });
+    assertNoCrash(result);
+    assert.equal(result.status, 1);
+    assert.equal(
+      result.stdout,
+      'collections/gone.yaml:1:1: cannot read the file (ENOENT)\ncollections/real.yaml:4:11: use the plural unit for values above 1: rate(2 days)\n2 errors in 2 files (2 collection files checked).\n',
     );
   });
 });
