@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadDesiredState, validateDesiredState } from '../reconciler/desired/load-collections.js';
-import { PACKAGE_ROOT } from '../reconciler/paths.js';
+import { PACKAGE_ROOT } from '../platform/paths.js';
 import { loadSettings } from '../reconciler/settings/settings.js';
 import { writeUserTimelineCollections } from '../test/generators/collection-files.js';
 import { tempProject } from '../test/helpers/temp-project.js';

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../reconciler/paths.js';
+import { PACKAGE_ROOT } from '../platform/paths.js';
 import { withGeneratedSections } from './schema-docs.js';
 
 // `npm run docs`: rewrites the generated field reference in README.md from the schemas.

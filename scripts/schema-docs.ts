@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEMAS_DIR } from '../reconciler/paths.js';
+import { SCHEMAS_DIR } from '../platform/paths.js';
 
 /**
  * Renders the field reference in README.md from the JSON Schemas, so the documentation cannot drift

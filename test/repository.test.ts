@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PACKAGE_ROOT } from '../reconciler/paths.js';
+import { PACKAGE_ROOT } from '../platform/paths.js';
 import { withGeneratedSections } from '../scripts/schema-docs.js';
 
 const read = (path: string): string => readFileSync(join(PACKAGE_ROOT, path), 'utf8');

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UserError } from '../errors.js';
+import { UserError } from '../../platform/errors.js';
 import type { CliIo } from './io.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -12,6 +12,13 @@ export interface Command {
   readonly help: string;
   readonly options: Options;
   run(args: ParsedArgs, io: CliIo): Promise<number>;
+}
+
+/** Validation found problems; they have been reported already, so the CLI only sets the exit code. */
+export class ValidationFailed extends UserError {
+  constructor(readonly errorCount: number) {
+    super(`${errorCount} validation error${errorCount === 1 ? '' : 's'}`);
+  }
 }
 
 export interface ParsedArgs {

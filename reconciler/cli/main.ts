@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError, ValidationFailed } from '../errors.js';
-import { PACKAGE_ROOT } from '../paths.js';
-import { commandHelp, parseCommandArgs, type Command } from './command.js';
+import { UserError } from '../../platform/errors.js';
+import { PACKAGE_ROOT } from '../../platform/paths.js';
+import { commandHelp, parseCommandArgs, ValidationFailed, type Command } from './command.js';
 import { newCommand } from './commands/new.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type CliIo } from './io.js';

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../../platform/errors.js';
 import { relativeToCwd, type Problem } from '../problems.js';
 import type { Settings } from '../settings/settings.js';
 import { toCollection, type Collection } from './collection.js';

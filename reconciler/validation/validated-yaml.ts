@@ -1,5 +1,5 @@
 import type { Problem } from '../problems.js';
-import { schemaValidator } from './schema-validation.js';
+import { schemaValidator } from '../../platform/schema-validation.js';
 import { parseYamlSource, TOO_DEEP, type YamlSource } from './yaml-source.js';
 
 /**

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../../reconciler/paths.js';
+import { PACKAGE_ROOT } from '../../platform/paths.js';
 
 export interface CliResult {
   readonly status: number | null;

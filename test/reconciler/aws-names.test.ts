@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { derivedNameProblems, scheduleRuleName, serviceName, taskDefinitionFamily } from '../../reconciler/aws-names.js';
-import { PACKAGE_ROOT } from '../../reconciler/paths.js';
+import { PACKAGE_ROOT } from '../../platform/paths.js';
 
 interface StringSchema {
   maxLength: number;

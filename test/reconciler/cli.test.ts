@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli as runInProcess } from '../../reconciler/cli/main.js';
-import { PACKAGE_ROOT } from '../../reconciler/paths.js';
+import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { assertNoCrash, runCli } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadDesiredState } from '../../reconciler/desired/load-collections.js';
-import { PACKAGE_ROOT } from '../../reconciler/paths.js';
+import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { formatProblem } from '../../reconciler/problems.js';
 import { loadSettings } from '../../reconciler/settings/settings.js';
 import { tempProject } from '../helpers/temp-project.js';

@@ -1,8 +1,7 @@
 import { validateDesiredState } from '../../desired/load-collections.js';
-import { ValidationFailed } from '../../errors.js';
 import { countErrors } from '../../problems.js';
 import { findProjectRoot, loadSettings } from '../../settings/settings.js';
-import { choiceOption, type Command } from '../command.js';
+import { choiceOption, ValidationFailed, type Command } from '../command.js';
 import { REPORT_FORMATS, writeValidationReport } from '../reporters/validation-report.js';
 
 export const validateCommand: Command = {

@@ -12,10 +12,3 @@ export class UserError extends Error {
     super(message);
   }
 }
-
-/** Validation found problems; they have been reported already, so the CLI only sets the exit code. */
-export class ValidationFailed extends UserError {
-  constructor(readonly errorCount: number) {
-    super(`${errorCount} validation error${errorCount === 1 ? '' : 's'}`);
-  }
-}

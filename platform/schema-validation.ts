@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { SCHEMAS_DIR } from '../paths.js';
+import { SCHEMAS_DIR } from './paths.js';
 
 /** One schema violation, addressed by JSON pointer; the caller maps it to a file position. */
 export interface SchemaIssue {
