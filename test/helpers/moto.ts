@@ -1,0 +1,66 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../platform/paths.js';
+
+/** A moto_server on a free loopback port, for tests that talk real HTTP to AWS APIs. */
+export interface Moto {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+const INSTALL = 'python3 -m venv .venv && .venv/bin/pip install -r test/requirements.txt';
+
+export function findMotoServer(): string | undefined {
+  const candidates = [process.env['MOTO_SERVER'], join(PACKAGE_ROOT, '.venv', 'bin', 'moto_server')];
+  const found = candidates.find((path) => path !== undefined && existsSync(path));
+  if (found) return found;
+  const onPath = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).stdout.trim();
+  return onPath === '' ? undefined : onPath;
+}
+
+export async function startMoto(): Promise<Moto> {
+  const bin = findMotoServer();
+  if (!bin) throw new Error(`moto_server is not installed, and the S3 tests need it. Install it with:\n  ${INSTALL}\n(or set MOTO_SERVER to its path)`);
+  const port = await freePort();
+  const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited with code ${child.exitCode}:\n${stderr}`);
+    if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) break;
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new Error(`moto_server did not answer on ${endpoint} within 30 s:\n${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { endpoint, stop: () => stopChild(child) };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
