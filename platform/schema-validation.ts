@@ -29,6 +29,17 @@ export interface SchemaValidator {
   issues(data: unknown): SchemaIssue[];
 }
 
+/** The `pattern` of a top-level property of a schema, for code that must apply the same rule. */
+export function schemaPattern(name: string, property: string): string {
+  const pattern = readSchema(name).properties?.[property]?.['pattern'];
+  if (typeof pattern !== 'string') throw new Error(`schemas/${name}.schema.json has no pattern for ${property}`);
+  return pattern;
+}
+
+function readSchema(name: string): JsonSchema {
+  return JSON.parse(readFileSync(join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8')) as JsonSchema;
+}
+
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020, formats: string[]) => Ajv2020;
 const validators = new Map<string, SchemaValidator>();
 
@@ -36,7 +47,7 @@ const validators = new Map<string, SchemaValidator>();
 export function schemaValidator(name: string): SchemaValidator {
   const cached = validators.get(name);
   if (cached) return cached;
-  const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8')) as JsonSchema;
+  const schema = readSchema(name);
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true });
   addFormats(ajv, ['date-time']);
   // A friendlier message for a failed pattern; editors (yaml-language-server) show it too.
@@ -93,6 +104,8 @@ function translateOne(error: ErrorObject, root: JsonSchema, data: unknown, typeI
       const quoteHint = expected.includes('string') ? '; quote the value to make it text' : '';
       return value('type', `must be ${article(expected)}, not ${describe(error.data)}${quoteHint}`);
     }
+    case 'const':
+      return value('const', `must be ${JSON.stringify(params['allowedValue'])}, not ${JSON.stringify(error.data)}`);
     case 'enum':
       return value('enum', `must be one of ${(params['allowedValues'] as unknown[]).map((v) => String(v)).join(', ')}, not ${JSON.stringify(error.data)}`);
     case 'pattern': {

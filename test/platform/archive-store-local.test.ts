@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { tempProject } from '../helpers/temp-project.js';
+import { archiveLockContract } from './archive-lock.contract.js';
 import { archiveStoreContract } from './archive-store.contract.js';
 
 archiveStoreContract('local directory', () => new LocalArchiveStore(tempProject()));
@@ -39,3 +40,5 @@ describe('local archive store', () => {
     assert.deepEqual(readdirSync(`${root}/k`), ['state.json']);
   });
 });
+
+archiveLockContract('local directory', () => new LocalArchiveStore(tempProject()));

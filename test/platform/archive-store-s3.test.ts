@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ArchiveUnavailable, createS3Client, S3ArchiveStore } from '../../platform/archive/s3-store.js';
 import { freePort, startMoto, type Moto } from '../helpers/moto.js';
+import { archiveLockContract } from './archive-lock.contract.js';
 import { archiveStoreContract } from './archive-store.contract.js';
 
 const BUCKET = 'twarc-cloud-contract';
@@ -25,7 +26,9 @@ after(async () => {
 });
 
 // Each test gets its own prefix in one bucket, so tests cannot see each other's objects.
-archiveStoreContract('S3 on moto_server', () => new S3ArchiveStore(client, { bucket: BUCKET, prefix: `${randomUUID()}/` }));
+const isolatedStore = (): S3ArchiveStore => new S3ArchiveStore(client, { bucket: BUCKET, prefix: `${randomUUID()}/` });
+archiveStoreContract('S3 on moto_server', isolatedStore);
+archiveLockContract('S3 on moto_server', isolatedStore);
 
 describe('S3 archive store', () => {
   it('says so when the bucket does not exist', async () => {
