@@ -1,0 +1,112 @@
+import { schemaPattern } from '../schema-validation.js';
+
+/**
+ * The archive's key layout (DESIGN.md section 4), kept compatible with Twarc-Cloud. The one place
+ * that builds or parses keys: everything else asks here.
+ *
+ *   deployment.json
+ *   collections/<id>/collection.json | state.json | lock.json | last_harvest.json | stop_request.json
+ *   collections/<id>/changesets/<sortable-unique-name>.json
+ *   collections/<id>/harvests/YYYY/MM/DD/HH/MM/SS/<harvest files>
+ */
+
+export const DEPLOYMENT_KEY = 'deployment.json';
+export const COLLECTIONS_PREFIX = 'collections/';
+
+/** The collection schema owns the id rule; keys are never built from anything it would refuse. */
+const COLLECTION_ID = new RegExp(schemaPattern('collection', 'id'));
+/** A harvest id is its start time to the second, UTC: 20261129T130501Z. */
+const HARVEST_ID = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+export interface CollectionKeys {
+  readonly prefix: string;
+  readonly config: string;
+  readonly state: string;
+  readonly lock: string;
+  readonly lastHarvest: string;
+  readonly stopRequest: string;
+  readonly changesetsPrefix: string;
+  readonly harvestsPrefix: string;
+  changeset(name: string): string;
+  harvest(harvestId: string): HarvestKeys;
+}
+
+export interface HarvestKeys {
+  readonly prefix: string;
+  readonly users: string;
+  readonly userChanges: string;
+  readonly manifest: string;
+  readonly config: string;
+  readonly summary: string;
+  /** A tweets file, named by when it was opened and its place in the harvest, so names never collide. */
+  tweets(openedAt: Date, sequence: number): string;
+}
+
+export function collectionKeys(collectionId: string): CollectionKeys {
+  if (!COLLECTION_ID.test(collectionId)) throw new Error(`invalid collection id for an archive key: ${JSON.stringify(collectionId)}`);
+  const base = `${COLLECTIONS_PREFIX}${collectionId}/`;
+  return {
+    prefix: base,
+    config: `${base}collection.json`,
+    state: `${base}state.json`,
+    lock: `${base}lock.json`,
+    lastHarvest: `${base}last_harvest.json`,
+    stopRequest: `${base}stop_request.json`,
+    changesetsPrefix: `${base}changesets/`,
+    harvestsPrefix: `${base}harvests/`,
+    changeset: (name) => {
+      if (!/^[0-9TZ.]+-[a-z0-9]+$/.test(name)) throw new Error(`invalid changeset name: ${JSON.stringify(name)}`);
+      return `${base}changesets/${name}.json`;
+    },
+    harvest: (harvestId) => harvestKeys(`${base}harvests/${harvestPath(harvestId)}/`),
+  };
+}
+
+function harvestKeys(prefix: string): HarvestKeys {
+  return {
+    prefix,
+    users: `${prefix}users.jsonl`,
+    userChanges: `${prefix}user_changes.json`,
+    manifest: `${prefix}manifest-sha1.txt`,
+    config: `${prefix}collection.json`,
+    summary: `${prefix}harvest.json`,
+    tweets: (openedAt, sequence) => `${prefix}${tweetsFileName(openedAt, sequence)}`,
+  };
+}
+
+export function tweetsFileName(openedAt: Date, sequence: number): string {
+  if (!Number.isInteger(sequence) || sequence < 1) throw new Error(`invalid tweets file sequence: ${sequence}`);
+  return `tweets-${compactTime(openedAt)}-${String(sequence).padStart(4, '0')}.jsonl.gz`;
+}
+
+export function harvestId(startedAt: Date): string {
+  return compactTime(startedAt);
+}
+
+/** The harvest id of a key inside a harvest folder, or undefined for any other key. */
+export function harvestIdOfKey(key: string): string | undefined {
+  const match = /^collections\/[^/]+\/harvests\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/(\d{2})\/(\d{2})\//.exec(key);
+  return match ? `${match[1]}${match[2]}${match[3]}T${match[4]}${match[5]}${match[6]}Z` : undefined;
+}
+
+/** The collection id of a key under collections/, or undefined. */
+export function collectionIdOfKey(key: string): string | undefined {
+  const id = /^collections\/([^/]+)\//.exec(key)?.[1];
+  return id !== undefined && COLLECTION_ID.test(id) ? id : undefined;
+}
+
+/** A sortable, unique changeset name: when it was made, then a distinguishing suffix (e.g. a git sha). */
+export function changesetName(createdAt: Date, unique: string): string {
+  const suffix = unique.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 12) || '0';
+  return `${createdAt.toISOString().replace(/[-:]/g, '')}-${suffix}`;
+}
+
+function harvestPath(harvestId: string): string {
+  const parts = HARVEST_ID.exec(harvestId);
+  if (!parts) throw new Error(`invalid harvest id: ${JSON.stringify(harvestId)}`);
+  return parts.slice(1).join('/');
+}
+
+function compactTime(at: Date): string {
+  return `${at.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
+}

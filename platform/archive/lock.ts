@@ -1,0 +1,108 @@
+import { collectionKeys } from './keys.js';
+import { readObject, writeObject, type ArchiveObjects, type LockHolder, type Takeover } from './objects.js';
+import { PreconditionFailed, type ArchiveStore } from './store.js';
+
+type LockValue = ArchiveObjects['lock'];
+
+export interface LockRequest {
+  readonly holder: LockHolder;
+  readonly harvestId: string;
+  /** A lock whose heartbeat is older than this may be taken over. */
+  readonly staleAfterMs: number;
+  readonly control?: { readonly url?: string; readonly token: string };
+  readonly now?: () => Date;
+}
+
+export type LockAttempt = { readonly acquired: true; readonly lock: HeldLock } | { readonly acquired: false; readonly current: LockValue };
+
+/** Our lock was taken over (we were presumed dead) or removed: stop writing as its holder. */
+export class LockLost extends Error {
+  override readonly name = 'LockLost';
+}
+
+/**
+ * One harvest per collection at a time (DESIGN.md section 5). The lock is created with
+ * If-None-Match, so of two harvesters exactly one wins. A lock whose heartbeat is stale was left
+ * by a harvester that died; it is taken over with If-Match on the version read, so of two
+ * rescuers exactly one wins, and the takeover is recorded instead of crash-looping on leftovers.
+ */
+export async function acquireLock(store: ArchiveStore, collectionId: string, request: LockRequest): Promise<LockAttempt> {
+  const key = collectionKeys(collectionId).lock;
+  const now = request.now ?? (() => new Date());
+  for (;;) {
+    const at = now().toISOString();
+    const fresh: LockValue = {
+      format: 'twarc-cloud/lock@1',
+      collection: collectionId,
+      harvest_id: request.harvestId,
+      holder: request.holder,
+      acquired_at: at,
+      heartbeat_at: at,
+      ...(request.control ? { control: request.control } : {}),
+    };
+    try {
+      const { etag } = await writeObject(store, key, 'lock', fresh, { ifNoneMatch: '*' });
+      return { acquired: true, lock: new HeldLock(store, key, fresh, etag, now) };
+    } catch (error) {
+      if (!(error instanceof PreconditionFailed)) throw error;
+    }
+    const current = await readObject(store, key, 'lock');
+    if (!current) continue; // released between our attempt and our read: try again
+    const age = now().getTime() - Date.parse(current.value.heartbeat_at);
+    if (age <= request.staleAfterMs) return { acquired: false, current: current.value };
+    const tookOver: Takeover = { harvest_id: current.value.harvest_id, holder: current.value.holder, heartbeat_at: current.value.heartbeat_at, at };
+    const replacement: LockValue = { ...fresh, took_over: tookOver };
+    try {
+      const { etag } = await writeObject(store, key, 'lock', replacement, { ifMatch: current.etag });
+      return { acquired: true, lock: new HeldLock(store, key, replacement, etag, now) };
+    } catch (error) {
+      if (!(error instanceof PreconditionFailed)) throw error;
+      // Another rescuer, or the holder's own heartbeat, came first: look again.
+    }
+  }
+}
+
+export class HeldLock {
+  constructor(
+    private readonly store: ArchiveStore,
+    readonly key: string,
+    private current: LockValue,
+    private etag: string,
+    private readonly now: () => Date,
+  ) {}
+
+  get value(): LockValue {
+    return this.current;
+  }
+
+  /** Moves the heartbeat forward; throws LockLost if the lock is no longer ours. */
+  async refresh(): Promise<void> {
+    await this.replace({ ...this.current, heartbeat_at: this.now().toISOString() });
+  }
+
+  /** Publishes how to reach this harvest's control API. */
+  async setControl(control: { url?: string; token: string }): Promise<void> {
+    await this.replace({ ...this.current, control, heartbeat_at: this.now().toISOString() });
+  }
+
+  /** Removes the lock if it is still ours; never removes a lock someone has taken over. */
+  async release(): Promise<void> {
+    try {
+      await this.store.delete(this.key, { ifMatch: this.etag });
+    } catch (error) {
+      if (error instanceof PreconditionFailed) throw new LockLost(`${this.key} was taken over before it was released`);
+      throw error;
+    }
+  }
+
+  private async replace(next: LockValue): Promise<void> {
+    try {
+      const { etag } = await writeObject(this.store, this.key, 'lock', next, { ifMatch: this.etag });
+      this.current = next;
+      this.etag = etag;
+    } catch (error) {
+      if (error instanceof PreconditionFailed) throw new LockLost(`${this.key} is no longer held by harvest ${this.current.harvest_id}`);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import { resolve } from 'node:path';
+import { LocalArchiveStore } from './local-store.js';
+import { createS3Client, S3ArchiveStore } from './s3-store.js';
+import type { ArchiveStore } from './store.js';
+
+/**
+ * The store for an archive location: `s3://bucket[/prefix]` or a directory. The one place that
+ * chooses an adapter, so every command and the harvester accept the same locations.
+ */
+export function openArchiveStore(location: string, options: { region?: string } = {}): ArchiveStore {
+  const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);
+  if (s3) {
+    const [, bucket = '', path = ''] = s3;
+    const prefix = path === '' || path.endsWith('/') ? path : `${path}/`;
+    return new S3ArchiveStore(createS3Client(options.region ? { region: options.region } : {}), { bucket, prefix });
+  }
+  return new LocalArchiveStore(resolve(location));
+}
