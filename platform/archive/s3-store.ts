@@ -163,7 +163,7 @@ export class S3ArchiveStore implements ArchiveStore {
 }
 
 function isStatus(error: unknown, status: number): boolean {
-  return error instanceof S3ServiceException ? error.$metadata.httpStatusCode === status : (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode === status;
+  return error instanceof S3ServiceException && error.$metadata.httpStatusCode === status;
 }
 
 function errorName(error: unknown): string {

@@ -40,11 +40,16 @@ export function validateCollectionFile(path: string, file: string, context: File
     const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
     return { file, problems: [{ file, line: 1, column: 1, rule: 'file/unreadable', severity: 'error', message: `cannot read the file (${reason})` }] };
   }
+  return validateCollectionBytes(file, bytes, basename(path, extname(path)), context);
+}
+
+/** Every check of one collection file, on its content; `expectedId` is the file name's stem. */
+export function validateCollectionBytes(file: string, bytes: Uint8Array, expectedId: string, context: FileContext): FileResult {
   const validated = validateYamlFile(file, bytes, 'collection');
   const source = validated.source;
   if (!source) return { file, problems: validated.problems };
   const document = source.data as CollectionDocument;
-  const problems = semanticProblems(source, document, { ...context, expectedId: basename(path, extname(path)) });
+  const problems = semanticProblems(source, document, { ...context, expectedId });
   if (problems.length > 0) return { file, problems };
   return {
     file,

@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { semanticProblems } from '../../desired/semantic-checks.js';
+import type { CollectionType } from '../../desired/collection.js';
 import { collectionTemplate } from '../../desired/templates.js';
-import type { CollectionDocument, CollectionType } from '../../desired/collection.js';
+import { validateCollectionBytes } from '../../desired/validate-file.js';
 import { UserError } from '../../../platform/errors.js';
 import { SCHEMAS_DIR } from '../../../platform/paths.js';
 import { relativeToCwd } from '../../problems.js';
 import { findProjectRoot, loadSettings } from '../../settings/settings.js';
-import { validateYamlFile } from '../../validation/validated-yaml.js';
 import type { Command } from '../command.js';
 
 const TYPES: readonly CollectionType[] = ['user_timeline', 'search', 'filter'];
@@ -42,15 +41,12 @@ export const newCommand: Command = {
     const schemaPath = relative(dirname(path), join(SCHEMAS_DIR, 'collection.schema.json')).split('\\').join('/');
     const text = collectionTemplate(type as CollectionType, id, schemaPath);
     // The template goes through the same validation as any file, so the id rules live in one place.
-    const validated = validateYamlFile(shown, new TextEncoder().encode(text), 'collection');
-    const problems = validated.source
-      ? semanticProblems(validated.source, validated.source.data as CollectionDocument, {
-          expectedId: id,
-          deployment: settings.deployment,
-          limits: settings.limits,
-          accessLevel: settings.accessLevel,
-        })
-      : validated.problems;
+    const { problems } = validateCollectionBytes(shown, new TextEncoder().encode(text), id, {
+      deployment: settings.deployment,
+      limits: settings.limits,
+      accessLevel: settings.accessLevel,
+      keepDocument: false,
+    });
     const idProblem = problems[0];
     if (idProblem) throw new UserError(`cannot create collection "${id}": ${idProblem.message}`);
 
