@@ -70,7 +70,7 @@ export function parseYamlSource(file: string, bytes: Uint8Array): { source?: Yam
     report('yaml/multiple-documents', 'a file holds one collection: remove the second YAML document (after ---)', at(second.range[0]));
   }
   for (const error of [...document.errors, ...document.warnings]) {
-    report(`yaml/${error.code.toLowerCase().replaceAll('_', '-')}`, yamlErrorMessage(error.code, error.message, text, error.pos), at(error.pos[0]));
+    report(`yaml/${error.code.toLowerCase().replaceAll('_', '-')}`, yamlErrorMessage(error.code, error.message), at(error.pos[0]));
   }
   if (problems.length > 0) return { problems };
 
@@ -120,12 +120,8 @@ function decodeText(bytes: Uint8Array): string | undefined {
   }
 }
 
-function yamlErrorMessage(code: string, message: string, text: string, pos: [number, number]): string {
+function yamlErrorMessage(code: string, message: string): string {
   switch (code) {
-    case 'DUPLICATE_KEY': {
-      const key = /^("[^"]*"|'[^']*'|[^:\s]+)/.exec(text.slice(pos[0]))?.[0] ?? '';
-      return `duplicate key ${key.startsWith('"') ? key : JSON.stringify(key.replace(/^'|'$/g, ''))}: each key may appear only once`;
-    }
     case 'TAB_AS_INDENT':
       return 'tabs are not allowed for indentation in YAML; indent with spaces';
     case 'TAG_RESOLVE_FAILED':

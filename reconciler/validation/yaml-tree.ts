@@ -22,16 +22,14 @@ const STRING_TAG = 'tag:yaml.org,2002:str';
 export function readYamlTree(contents: Node, text: string): { data: unknown; findings: Finding[] } {
   const findings: Finding[] = [];
   const aliased = new Set<string>();
+  const anchors: Array<{ readonly name: string; readonly offset: number }> = [];
   const add = (rule: string, message: string, node: Node): void => {
     findings.push({ rule, message, offset: node.range?.[0] ?? 0 });
   };
 
   const checkDecorations = (node: Node): void => {
     const start = node.range?.[0] ?? 0;
-    if (node.anchor) {
-      const message = `anchors (&${node.anchor}) are not allowed; write values out so reviewers see them`;
-      findings.push({ rule: 'yaml/anchor', message, offset: text.lastIndexOf(`&${node.anchor}`, start) });
-    }
+    if (node.anchor) anchors.push({ name: node.anchor, offset: text.lastIndexOf(`&${node.anchor}`, start) });
     // Unknown tags are reported by the parser already (TAG_RESOLVE_FAILED).
     if (node.tag && node.tag !== STRING_TAG && node.tag.startsWith('tag:yaml.org,2002:')) {
       let offset = text.lastIndexOf('!', start);
@@ -104,8 +102,10 @@ export function readYamlTree(contents: Node, text: string): { data: unknown; fin
 
   const data = read(contents);
   // An alias is reported once, at the alias: its anchor is part of the same mistake.
-  const reported = findings.filter((f) => f.rule !== 'yaml/anchor' || ![...aliased].some((name) => f.message.startsWith(`anchors (&${name})`)));
-  return { data, findings: reported };
+  for (const { name, offset } of anchors) {
+    if (!aliased.has(name)) findings.push({ rule: 'yaml/anchor', message: `anchors (&${name}) are not allowed; write values out so reviewers see them`, offset });
+  }
+  return { data, findings };
 }
 
 export function scalarText(value: unknown): string | undefined {
