@@ -83,6 +83,13 @@ export function harvestId(startedAt: Date): string {
   return compactTime(startedAt);
 }
 
+/** When a harvest started, from its id: 20261129T130501Z -> 2026-11-29T13:05:01Z. */
+export function harvestStartOf(harvestId: string): string {
+  const parts = HARVEST_ID.exec(harvestId);
+  if (!parts) throw new Error(`invalid harvest id: ${JSON.stringify(harvestId)}`);
+  return `${parts[1]}-${parts[2]}-${parts[3]}T${parts[4]}:${parts[5]}:${parts[6]}Z`;
+}
+
 /** The harvest id of a key inside a harvest folder, or undefined for any other key. */
 export function harvestIdOfKey(key: string): string | undefined {
   const match = /^collections\/[^/]+\/harvests\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/(\d{2})\/(\d{2})\//.exec(key);

@@ -11,6 +11,8 @@ export interface LockRequest {
   readonly staleAfterMs: number;
   readonly control?: { readonly url?: string; readonly token: string };
   readonly now?: () => Date;
+  /** True when the holder is known to be dead (a process on this host that no longer runs): no need to wait for staleness. */
+  readonly isHolderGone?: (holder: LockHolder) => boolean;
 }
 
 export type LockAttempt = { readonly acquired: true; readonly lock: HeldLock } | { readonly acquired: false; readonly current: LockValue };
@@ -49,7 +51,7 @@ export async function acquireLock(store: ArchiveStore, collectionId: string, req
     const current = await readObject(store, key, 'lock');
     if (!current) continue; // released between our attempt and our read: try again
     const age = now().getTime() - Date.parse(current.value.heartbeat_at);
-    if (age <= request.staleAfterMs) return { acquired: false, current: current.value };
+    if (age <= request.staleAfterMs && request.isHolderGone?.(current.value.holder) !== true) return { acquired: false, current: current.value };
     const tookOver: Takeover = { harvest_id: current.value.harvest_id, holder: current.value.holder, heartbeat_at: current.value.heartbeat_at, at };
     const replacement: LockValue = { ...fresh, took_over: tookOver };
     try {

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { UserError } from '../../platform/errors.js';
-import { PACKAGE_ROOT } from '../../platform/paths.js';
+import { VERSION } from '../../platform/version.js';
 import { commandHelp, parseCommandArgs, ValidationFailed, type Command } from './command.js';
+import { harvestCommand } from './commands/harvest.js';
 import { newCommand } from './commands/new.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, newCommand];
+const COMMANDS: readonly Command[] = [validateCommand, newCommand, harvestCommand];
 
 /** Runs one CLI invocation and returns its exit code: 0 success, 1 error (2 is kept for "plan has changes"). */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -54,8 +53,7 @@ function reportFailure(error: unknown, io: CliIo): number {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
-  return `twarc-cloud ${pkg.version}`;
+  return `twarc-cloud ${VERSION}`;
 }
 
 function overview(): string {

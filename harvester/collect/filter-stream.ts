@@ -1,0 +1,130 @@
+import { backoffMs, sleep, type FailureKind } from '../../platform/x-api/backoff.js';
+import { TWEET_EVERYTHING } from '../../platform/x-api/endpoints.js';
+import { XApiRequestRefused, XAppAuthRequired, XCredentialsRejected } from '../../platform/x-api/errors.js';
+import { readStream, type StreamEnd } from '../../platform/x-api/stream-connection.js';
+import { recordError, type HarvestContext } from '../harvest-context.js';
+import { spliceMetadata, twarcMetadata } from '../output/twarc-line.js';
+import { HarvestStopping } from '../stop.js';
+import { syncRules } from './filter-rules.js';
+
+interface StreamMessage {
+  readonly data?: { readonly id?: string };
+  readonly matching_rules?: ReadonlyArray<{ readonly id?: string }>;
+  readonly errors?: ReadonlyArray<{ readonly title?: string; readonly disconnect_type?: string; readonly detail?: string }>;
+}
+
+/**
+ * A filter harvest: sync the collection's rules, then read the stream until stopped, reconnecting
+ * with X's backoff. Each message is stored as sent, with `__twarc`. With `max_records`, the
+ * collection ends once that many tweets are stored across all its harvests.
+ *
+ * What a crash can lose: the messages in the file being written (at most `tweets_per_file`
+ * tweets or `rotate_minutes` of stream), since a stream cannot be replayed.
+ */
+export async function harvestFilterStream(context: HarvestContext): Promise<void> {
+  const { config, state, stop, client } = context;
+  const bearerToken = context.credentials.bearerToken;
+  if (bearerToken === undefined) throw new XAppAuthRequired(config.credentials, 'tweets/search/stream');
+  const limit = config.max_records;
+  const before = state.start.stream?.tweets ?? 0;
+  if (limit !== undefined && before >= limit) {
+    stop.stop('max_records', `max_records (${limit}) was reached by earlier harvests`);
+    return;
+  }
+  const ownRules = await syncRules(context);
+  const url = `${client.baseUrl}tweets/search/stream?${new URLSearchParams(TWEET_EVERYTHING).toString()}`;
+  let metadataSecond = 0;
+  let metadata = '';
+  let stored = 0;
+  let failures = 0;
+  let lastKind: FailureKind | undefined;
+
+  const onLine = (line: string): Promise<void> | undefined => {
+    let message: StreamMessage;
+    try {
+      message = JSON.parse(line) as StreamMessage;
+    } catch {
+      recordError(context.stats, `malformed stream message skipped (${line.length} characters)`, 'tweets/search/stream');
+      context.log.warn('malformed stream message skipped', { length: line.length });
+      return undefined;
+    }
+    if (!message.data) {
+      const problem = message.errors?.[0];
+      if (problem) {
+        recordError(context.stats, `stream: ${problem.title ?? 'error'}: ${problem.detail ?? ''}`, 'tweets/search/stream');
+        context.log.warn('stream error message', { title: problem.title, disconnect_type: problem.disconnect_type });
+      }
+      return undefined;
+    }
+    if (stop.stopping || !message.matching_rules?.some((r) => r.id !== undefined && ownRules.has(r.id))) return undefined;
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== metadataSecond) {
+      metadataSecond = second;
+      metadata = twarcMetadata(url, new Date(second * 1000));
+    }
+    stored += 1;
+    const total = before + stored;
+    const newestId = message.data.id;
+    const wait = context.files.append(
+      spliceMetadata(line, metadata),
+      1,
+      () => {
+        const stream = (state.draft.stream ??= {});
+        stream.tweets = total;
+        if (newestId !== undefined) stream.newest_id = newestId;
+      },
+      { replacesPrevious: true },
+    );
+    if (limit !== undefined && total >= limit) stop.stop('max_records', `max_records (${limit}) reached`);
+    return wait;
+  };
+
+  while (!stop.stopping) {
+    context.stats.requests['tweets/search/stream'] = (context.stats.requests['tweets/search/stream'] ?? 0) + 1;
+    let connected = false;
+    const end = await readStream({ url, bearerToken, silenceMs: context.tuning.streamSilenceMs, signal: stop.signal }, onLine, () => {
+      connected = true;
+      context.log.info('stream connected');
+    });
+    if (end.kind === 'failed') throw new Error(`storing stream messages failed: ${end.problem}`);
+    if (end.kind === 'aborted' || stop.stopping) break;
+    const kind = failureKind(end, config.credentials);
+    // A connection that was up starts the backoff over; one that never came up continues it.
+    failures = connected || kind !== lastKind ? 1 : failures + 1;
+    lastKind = kind;
+    if (end.kind === 'refused' || end.kind === 'silent' || end.kind === 'network') {
+      recordError(context.stats, `stream ${describe(end)}`, 'tweets/search/stream');
+    }
+    const waitMs = backoffMs(kind, failures, context.tuning.backoffScale);
+    context.stats.reconnects += 1;
+    context.log.warn('stream disconnected; reconnecting', { reason: describe(end), wait_ms: waitMs });
+    try {
+      await sleep(waitMs, stop.signal);
+    } catch (error) {
+      if (error instanceof HarvestStopping) break;
+      throw error;
+    }
+  }
+}
+
+function failureKind(end: StreamEnd, profile: string): FailureKind {
+  if (end.kind !== 'refused') return 'network';
+  if (end.status === 401) throw new XCredentialsRejected(profile, 'tweets/search/stream');
+  if (end.status === 403 && end.body.includes('unsupported-authentication')) throw new XAppAuthRequired(profile, 'tweets/search/stream');
+  if (end.status === 429) return 'rate-limit';
+  if (end.status >= 500) return 'http';
+  throw new XApiRequestRefused('tweets/search/stream', end.status, end.body.slice(0, 300));
+}
+
+function describe(end: StreamEnd): string {
+  switch (end.kind) {
+    case 'refused':
+      return `refused with ${end.status}${end.body.includes('TooManyConnections') ? ' (TooManyConnections: another connection uses this app)' : ''}`;
+    case 'network':
+      return `network error: ${end.problem}`;
+    case 'silent':
+      return 'went silent (no keep-alive)';
+    default:
+      return end.kind;
+  }
+}

@@ -1,0 +1,61 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The harvest's control API (DESIGN.md section 5): GET / (live counters), POST /stop (begin a
+ * graceful stop), GET /is_stopped (true once the harvest is finalized). Every request needs the
+ * per-harvest bearer token published in lock.json. Not port 80: the container runs as non-root.
+ */
+export interface ControlHandlers {
+  readonly token: string;
+  status(): Record<string, unknown>;
+  stop(): void;
+  isStopped(): boolean;
+}
+
+export interface ControlServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startControlServer(host: string, port: number, handlers: ControlHandlers): Promise<ControlServer> {
+  const expected = Buffer.from(`Bearer ${handlers.token}`);
+  const server: Server = createServer((request, response) => {
+    const reply = (status: number, body: unknown): void => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(`${JSON.stringify(body)}\n`);
+    };
+    const given = Buffer.from(request.headers.authorization ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      reply(401, { error: 'a bearer token is required: the one in this harvest\'s lock.json' });
+      return;
+    }
+    const path = (request.url ?? '/').split('?')[0];
+    const route = `${request.method ?? 'GET'} ${path ?? '/'}`;
+    if (route === 'GET /') reply(200, handlers.status());
+    else if (route === 'POST /stop') {
+      handlers.stop();
+      reply(202, { stopping: true });
+    } else if (route === 'GET /is_stopped') reply(200, { stopped: handlers.isStopped() });
+    else if (['/', '/stop', '/is_stopped'].includes(path ?? '')) reply(405, { error: `${request.method ?? ''} is not allowed here` });
+    else reply(404, { error: 'not found; try GET /, POST /stop or GET /is_stopped' });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}

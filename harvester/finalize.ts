@@ -1,0 +1,72 @@
+import type { HeldLock } from '../platform/archive/lock.js';
+import { readObject, writeObject, type Takeover } from '../platform/archive/objects.js';
+import { collectionKeys } from '../platform/archive/keys.js';
+import { recordError, type HarvestContext, type HarvestRecord } from './harvest-context.js';
+import type { HarvestOutcome } from './run-harvest.js';
+
+/** The harvest.json of a harvest in progress or finished. */
+export function harvestRecord(context: HarvestContext, startedAt: Date, outcome: HarvestRecord['outcome'], took?: Takeover): HarvestRecord {
+  const { files, stats, stop } = context;
+  const stored = files.stored;
+  return {
+    format: 'twarc-cloud/harvest@1',
+    collection: context.config.id,
+    harvest_id: context.harvestId,
+    type: context.config.type,
+    started_at: startedAt.toISOString(),
+    ...(outcome !== 'running' ? { ended_at: new Date().toISOString() } : {}),
+    outcome,
+    ...(stop.reason ? { stop_reason: stop.reason.detail } : {}),
+    tweets: stored.reduce((sum, f) => sum + f.tweets, 0),
+    bytes: stored.reduce((sum, f) => sum + f.bytes, 0),
+    files: [...stored],
+    requests: { ...stats.requests },
+    rate_limit_waits: { count: stats.rateLimitWaits.count, seconds: Math.round(stats.rateLimitWaits.seconds * 1000) / 1000 },
+    reconnects: stats.reconnects,
+    errors: [...stats.errors],
+    ...(took ? { took_over: took } : {}),
+  };
+}
+
+/**
+ * Ends a harvest completely, whatever ended it: every file stored, the manifest, harvest.json,
+ * then (if the lock is still ours) state, last_harvest.json and the lock's release. A harvest
+ * whose lock was taken over writes only inside its own folder.
+ */
+export async function finalizeHarvest(
+  context: HarvestContext,
+  run: { readonly startedAt: Date; readonly lock: HeldLock; readonly lostLock: () => boolean; readonly took: Takeover | undefined },
+): Promise<HarvestOutcome> {
+  const { store, keys, log, stop, config } = context;
+  let failed = false;
+  try {
+    await context.files.close();
+  } catch (error) {
+    failed = true;
+    const message = log.scrub(error instanceof Error ? error.message : String(error));
+    recordError(context.stats, `storing tweet files failed: ${message}`);
+    stop.stop('failed', `storing tweet files failed: ${message}`);
+  }
+  const cause = stop.reason?.cause;
+  const outcome: HarvestOutcome = failed || cause === 'failed' || cause === 'lock_lost' ? 'failed' : cause === 'requested' || cause === 'signal' ? 'stopped' : 'completed';
+  await store.put(keys.manifest, context.files.manifest(), { contentType: 'text/plain' });
+  const record = harvestRecord(context, run.startedAt, outcome, run.took);
+  await writeObject(store, keys.summary, 'harvest', record);
+  if (!run.lostLock()) {
+    await context.state.save();
+    await writeObject(store, collectionKeys(config.id).lastHarvest, 'last-harvest', {
+      format: 'twarc-cloud/last-harvest@1',
+      collection: config.id,
+      harvest_id: context.harvestId,
+      prefix: keys.prefix,
+      ended_at: record.ended_at ?? new Date().toISOString(),
+      outcome,
+      tweets: record.tweets,
+    });
+    const stopRequest = await readObject(store, collectionKeys(config.id).stopRequest, 'stop-request').catch(() => undefined);
+    if (stopRequest?.value.harvest_id === context.harvestId) await store.delete(collectionKeys(config.id).stopRequest, { ifMatch: stopRequest.etag }).catch(() => undefined);
+    await run.lock.release();
+  }
+  log.info('harvest ended', { outcome, reason: stop.reason?.detail, tweets: record.tweets, files: record.files.length, requests: record.requests });
+  return outcome;
+}

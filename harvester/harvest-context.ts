@@ -1,0 +1,55 @@
+import type { ArchiveObjects } from '../platform/archive/objects.js';
+import type { HarvestKeys } from '../platform/archive/keys.js';
+import type { ArchiveStore } from '../platform/archive/store.js';
+import type { XCredentials } from '../platform/credentials/credentials.js';
+import type { XApiClient, Page } from '../platform/x-api/client.js';
+import type { JsonLog } from './log.js';
+import { pageLine, twarcMetadata } from './output/twarc-line.js';
+import type { Checkpoint, TweetFiles } from './output/tweet-files.js';
+import type { StateBook } from './state-book.js';
+import type { StopController } from './stop.js';
+
+export type CollectionConfig = ArchiveObjects['collection-config'];
+export type HarvestRecord = ArchiveObjects['harvest'];
+
+/** Counters that end up in harvest.json and on the control API's GET /. */
+export interface HarvestStats {
+  readonly requests: Record<string, number>;
+  readonly rateLimitWaits: { count: number; seconds: number };
+  reconnects: number;
+  readonly errors: HarvestRecord['errors'];
+}
+
+/** Everything a collector needs, in one place: what to harvest, where from, where to. */
+export interface HarvestContext {
+  readonly config: CollectionConfig;
+  readonly harvestId: string;
+  readonly store: ArchiveStore;
+  readonly keys: HarvestKeys;
+  readonly client: XApiClient;
+  readonly credentials: XCredentials;
+  readonly files: TweetFiles;
+  readonly state: StateBook;
+  readonly stats: HarvestStats;
+  readonly log: JsonLog;
+  readonly stop: StopController;
+  readonly tuning: HarvestTuning;
+}
+
+/** Knobs with production defaults; tests shrink the times. */
+export interface HarvestTuning {
+  /** Timelines fetched at once, as far as the rate limit lets them go. */
+  readonly concurrency: number;
+  /** A stream quiet for this long is treated as disconnected (X sends keep-alives every 20 s). */
+  readonly streamSilenceMs: number;
+  readonly backoffScale: number;
+}
+
+export function recordError(stats: HarvestStats, message: string, endpoint?: string): void {
+  if (stats.errors.length < 1000) stats.errors.push({ at: new Date().toISOString(), message, ...(endpoint !== undefined ? { endpoint } : {}) });
+}
+
+/** Writes a page that has tweets, as a twarc2 line; a page without `data` is never written. */
+export function writePage(context: HarvestContext, page: Page, tweets: number, checkpoint: Checkpoint): Promise<void> | undefined {
+  return context.files.append(pageLine(page.body, twarcMetadata(page.url, new Date())), tweets, checkpoint);
+}

@@ -1,0 +1,180 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { once } from 'node:events';
+import { createGzip, type Gzip } from 'node:zlib';
+import type { HarvestKeys } from '../../platform/archive/keys.js';
+import type { ArchiveStore } from '../../platform/archive/store.js';
+
+/** A state change that may be saved only once the data it describes is stored. */
+export type Checkpoint = () => void;
+
+export interface StoredFile {
+  readonly name: string;
+  readonly tweets: number;
+  readonly bytes: number;
+  readonly sha1: string;
+}
+
+export interface TweetFilesOptions {
+  readonly store: ArchiveStore;
+  readonly keys: HarvestKeys;
+  readonly tweetsPerFile: number;
+  readonly rotateMs: number;
+  /** A local directory for the file being written; it goes to the archive when rotated. */
+  readonly spoolDir: string;
+  /** Called, in order, after each file is stored (file undefined: checkpoints with no data pending). */
+  readonly onStored: (file: StoredFile | undefined, checkpoints: readonly Checkpoint[]) => Promise<void>;
+  readonly now?: () => Date;
+}
+
+interface OpenFile {
+  readonly name: string;
+  readonly key: string;
+  readonly path: string;
+  readonly openedAt: number;
+  readonly gzip: Gzip;
+  readonly out: WriteStream;
+  readonly hash: Hash;
+  bytes: number;
+  tweets: number;
+  readonly checkpoints: Checkpoint[];
+  lastReplaceable: boolean;
+}
+
+const NO_OPTIONS = {};
+
+/**
+ * The gzipped JSONL tweet files of one harvest: lines are appended to a local gzip file, which is
+ * rotated after `tweetsPerFile` tweets (pages are never split) or `rotateMs`, whichever comes
+ * first, then uploaded. Checkpoints ride with the file that holds their data and are handed to
+ * `onStored` only after that file is in the archive: state never runs ahead of stored data.
+ * Uploads run one at a time, in order, while appending continues into the next file.
+ */
+export class TweetFiles {
+  readonly stored: StoredFile[] = [];
+  private current: OpenFile | undefined;
+  private sequence = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: TweetFilesOptions) {
+    this.now = options.now ?? (() => new Date());
+    mkdirSync(options.spoolDir, { recursive: true, mode: 0o700 });
+    this.timer = setInterval(() => {
+      if (this.current && Date.now() - this.current.openedAt >= options.rotateMs) void this.rotate().catch(() => undefined);
+    }, Math.min(1000, options.rotateMs));
+    this.timer.unref();
+  }
+
+  /** Tweets written so far, stored or not. */
+  get tweets(): number {
+    return this.stored.reduce((sum, f) => sum + f.tweets, 0) + (this.current?.tweets ?? 0);
+  }
+
+  /**
+   * Appends one line holding `tweets` tweets. Returns a promise only when the caller should wait
+   * before writing more (the compressor is behind); the common path allocates nothing.
+   */
+  append(line: string, tweets: number, checkpoint?: Checkpoint, options: { replacesPrevious?: boolean } = NO_OPTIONS): Promise<void> | undefined {
+    if (this.failure) throw this.failure;
+    const file = this.current ?? this.open();
+    file.tweets += tweets;
+    if (checkpoint) {
+      // A checkpoint that sums up everything before it (a stream's running count) makes the
+      // previous one of its kind redundant: keep one per file, not one per message.
+      if (options.replacesPrevious === true && file.lastReplaceable) file.checkpoints[file.checkpoints.length - 1] = checkpoint;
+      else file.checkpoints.push(checkpoint);
+      file.lastReplaceable = options.replacesPrevious === true;
+    }
+    const more = file.gzip.write(`${line}\n`);
+    if (file.tweets >= this.options.tweetsPerFile) {
+      void this.rotate().catch(() => undefined);
+      return more ? undefined : this.queue;
+    }
+    return more ? undefined : once(file.gzip, 'drain').then(() => undefined);
+  }
+
+  /** Saves `checkpoint` with the data written before it: now if all of it is stored, else with the open file. */
+  checkpoint(checkpoint: Checkpoint): void {
+    if (this.current) {
+      this.current.checkpoints.push(checkpoint);
+      this.current.lastReplaceable = false;
+    }
+    else this.enqueue(() => this.options.onStored(undefined, [checkpoint]));
+  }
+
+  /** Closes the open file, if it holds anything, and stores it. */
+  rotate(): Promise<void> {
+    const file = this.current;
+    this.current = undefined;
+    if (file) this.enqueue(() => this.store(file));
+    return this.settled();
+  }
+
+  /** Stores everything written; the harvest's files are complete when this resolves. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.rotate();
+    await rm(this.options.spoolDir, { recursive: true, force: true });
+  }
+
+  /** Every stored file as `<sha1>  <name>` lines, the format of sha1sum. */
+  manifest(): string {
+    return this.stored.map((f) => `${f.sha1}  ${f.name}\n`).join('');
+  }
+
+  private open(): OpenFile {
+    this.sequence += 1;
+    const key = this.options.keys.tweets(this.now(), this.sequence);
+    const name = basename(key);
+    const path = join(this.options.spoolDir, name);
+    const gzip = createGzip({ level: 6 });
+    const out = createWriteStream(path);
+    const hash = createHash('sha1');
+    const file: OpenFile = { name, key, path, openedAt: Date.now(), gzip, out, hash, bytes: 0, tweets: 0, checkpoints: [], lastReplaceable: false };
+    gzip.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      file.bytes += chunk.length;
+    });
+    gzip.pipe(out);
+    out.on('error', (error) => (this.failure ??= error));
+    this.current = file;
+    return file;
+  }
+
+  private async store(file: OpenFile): Promise<void> {
+    const finished = once(file.out, 'close');
+    file.gzip.end();
+    await finished;
+    if (file.tweets === 0) {
+      await rm(file.path, { force: true });
+      if (file.checkpoints.length > 0) await this.options.onStored(undefined, file.checkpoints);
+      return;
+    }
+    await this.options.store.upload(file.key, createReadStream(file.path), { contentType: 'application/gzip' });
+    await rm(file.path, { force: true });
+    const stored: StoredFile = { name: file.name, tweets: file.tweets, bytes: file.bytes, sha1: file.hash.digest('hex') };
+    this.stored.push(stored);
+    await this.options.onStored(stored, file.checkpoints);
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.queue = this.queue.then(async () => {
+      if (this.failure) return;
+      try {
+        await task();
+      } catch (error) {
+        this.failure = error instanceof Error ? error : new Error(String(error));
+      }
+    });
+  }
+
+  private async settled(): Promise<void> {
+    await this.queue;
+    if (this.failure) throw this.failure;
+  }
+}

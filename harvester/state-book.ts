@@ -1,0 +1,37 @@
+import { collectionKeys } from '../platform/archive/keys.js';
+import { readObject, writeObject, type ArchiveObjects } from '../platform/archive/objects.js';
+import type { ArchiveStore } from '../platform/archive/store.js';
+
+export type HarvestState = ArchiveObjects['state'];
+
+/**
+ * state.json, owned by the harvester. `start` is the state as the harvest found it (where to
+ * resume from); `draft` moves only through checkpoints, which the tweet files apply after the
+ * data they describe is stored, and `save` writes the draft.
+ */
+export class StateBook {
+  readonly draft: HarvestState;
+
+  private constructor(
+    private readonly store: ArchiveStore,
+    readonly start: Readonly<HarvestState>,
+    harvestId: string,
+  ) {
+    this.draft = structuredClone({ ...start, harvest_id: harvestId }) as HarvestState;
+  }
+
+  static async load(store: ArchiveStore, collectionId: string, harvestId: string): Promise<StateBook> {
+    const found = await readObject(store, collectionKeys(collectionId).state, 'state');
+    const start: HarvestState = found?.value ?? { format: 'twarc-cloud/state@1', collection: collectionId, harvest_id: harvestId, updated_at: new Date().toISOString() };
+    return new StateBook(store, start, harvestId);
+  }
+
+  users(): NonNullable<HarvestState['users']> {
+    return (this.draft.users ??= {});
+  }
+
+  async save(): Promise<void> {
+    this.draft.updated_at = new Date().toISOString();
+    await writeObject(this.store, collectionKeys(this.draft.collection).state, 'state', this.draft);
+  }
+}

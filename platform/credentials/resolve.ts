@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { GetParametersByPathCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { UserError } from '../errors.js';
+import { CREDENTIAL_KEYS, credentialsFrom, type CredentialKey, type XCredentials } from './credentials.js';
+
+/**
+ * Finds a profile's X credentials (DESIGN.md section 7), first source that has them wins:
+ *   1. environment: TWARC_CLOUD_<PROFILE>_BEARER_TOKEN ... and, for the profile "default",
+ *      twarc2's own BEARER_TOKEN, CONSUMER_KEY, CONSUMER_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SECRET;
+ *   2. twarc2's config file (~/.config/twarc/config, or TWARC_CONFIG): its top-level keys are the
+ *      profile "default", a [name] section is the profile "name";
+ *   3. SSM Parameter Store, when a parameter path is configured (on AWS):
+ *      <path>/<profile>/bearer_token ... as SecureString parameters.
+ */
+export interface CredentialSources {
+  readonly env: NodeJS.ProcessEnv;
+  readonly configFile?: string;
+  readonly ssm?: { readonly client: SSMClient; readonly path: string };
+}
+
+export async function resolveCredentials(profile: string, sources: CredentialSources): Promise<XCredentials> {
+  const fromEnv = credentialsFrom(profile, environmentValues(profile, sources.env));
+  if (fromEnv) return fromEnv;
+  const configFile = sources.configFile ?? sources.env['TWARC_CONFIG'] ?? join(homedir(), '.config', 'twarc', 'config');
+  const fromFile = credentialsFrom(profile, await configFileValues(configFile, profile));
+  if (fromFile) return fromFile;
+  if (sources.ssm) {
+    const fromSsm = credentialsFrom(profile, await ssmValues(sources.ssm.client, `${sources.ssm.path.replace(/\/$/, '')}/${profile}`));
+    if (fromSsm) return fromSsm;
+  }
+  const variable = `${envPrefix(profile)}BEARER_TOKEN`;
+  throw new UserError(
+    `no X API credentials for profile "${profile}": not in the environment (${variable}), not in ${configFile}${profile === 'default' ? '' : ` [${profile}]`}${sources.ssm ? `, not in SSM under ${sources.ssm.path}/${profile}/` : ''}`,
+    profile === 'default'
+      ? 'run `twarc2 configure`, or set BEARER_TOKEN in the environment'
+      : `add a [${profile}] section with bearer_token = ... to ${configFile}, or set ${variable}`,
+  );
+}
+
+export function envPrefix(profile: string): string {
+  return `TWARC_CLOUD_${profile.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+}
+
+function environmentValues(profile: string, env: NodeJS.ProcessEnv): Partial<Record<CredentialKey, string>> {
+  const values: Partial<Record<CredentialKey, string>> = {};
+  for (const key of CREDENTIAL_KEYS) {
+    const value = env[`${envPrefix(profile)}${key.toUpperCase()}`] ?? (profile === 'default' ? env[key.toUpperCase()] : undefined);
+    if (value !== undefined) values[key] = value;
+  }
+  return values;
+}
+
+/** Reads twarc2's configobj-style file: `key = value` lines, optional quotes, `[section]` headers, # comments. */
+export async function configFileValues(path: string, profile: string): Promise<Partial<Record<CredentialKey, string>>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new UserError(`cannot read the twarc2 config file ${path}: ${(error as Error).message}`, 'check its permissions');
+  }
+  const values: Partial<Record<CredentialKey, string>> = {};
+  let section = 'default';
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const header = /^\[+\s*([^\]]+?)\s*\]+$/.exec(line);
+    if (header?.[1] !== undefined) {
+      section = header[1];
+      continue;
+    }
+    const pair = /^([A-Za-z_]+)\s*=\s*(.*)$/.exec(line);
+    if (!pair?.[1] || pair[2] === undefined || section !== profile) continue;
+    const key = pair[1].toLowerCase();
+    if ((CREDENTIAL_KEYS as readonly string[]).includes(key)) values[key as CredentialKey] = unquote(pair[2]);
+  }
+  return values;
+}
+
+function unquote(value: string): string {
+  const match = /^(["'])(.*)\1$/.exec(value.trim());
+  return match?.[2] ?? value.trim();
+}
+
+async function ssmValues(client: SSMClient, path: string): Promise<Partial<Record<CredentialKey, string>>> {
+  const values: Partial<Record<CredentialKey, string>> = {};
+  let token: string | undefined;
+  do {
+    const page = await client.send(new GetParametersByPathCommand({ Path: path, WithDecryption: true, ...(token !== undefined ? { NextToken: token } : {}) }));
+    for (const parameter of page.Parameters ?? []) {
+      const key = parameter.Name?.split('/').pop();
+      if (key !== undefined && (CREDENTIAL_KEYS as readonly string[]).includes(key) && parameter.Value !== undefined) values[key as CredentialKey] = parameter.Value;
+    }
+    token = page.NextToken;
+  } while (token !== undefined);
+  return values;
+}

@@ -1,0 +1,138 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { ApiResponseError, TwitterApi, type TwitterRateLimit } from 'twitter-api-v2';
+import type { XCredentials } from '../credentials/credentials.js';
+import { backoffMs, sleep } from './backoff.js';
+import { endpointPath, type Endpoint } from './endpoints.js';
+import { XApiRequestRefused, XApiUnavailable, XAppAuthRequired, XCredentialsRejected, problemSummary } from './errors.js';
+import { RateGate } from './rate-gate.js';
+
+export interface XApiOptions {
+  readonly baseUrl: string;
+  readonly credentials: XCredentials;
+  readonly timeoutMs?: number;
+  /** Shrinks every backoff, for tests against the fake API. */
+  readonly backoffScale?: number;
+  /** Waited past each reset second, for clock skew. */
+  readonly rateLimitMarginMs?: number;
+  /** Attempts of one request through 5xx, resets and timeouts before giving up. */
+  readonly maxAttempts?: number;
+  readonly events?: XApiEvents;
+}
+
+/** What the client reports as it goes: the harvester counts these into harvest.json and its log. */
+export interface XApiEvents {
+  request?(endpoint: Endpoint): void;
+  rateLimitWait?(endpoint: Endpoint, ms: number): void;
+  retry?(endpoint: Endpoint, problem: string, attempt: number, waitMs: number): void;
+}
+
+export interface Page {
+  /** The response body as X sent it. */
+  readonly body: Record<string, unknown>;
+  /** The URL with its query, as twarc2 records it in `__twarc.url`. */
+  readonly url: string;
+}
+
+/**
+ * X API v2 over twitter-api-v2, at a configurable base URL, with each endpoint's rate limit
+ * respected before a request is sent (twitter-api-v2 reports limits but does not wait for them)
+ * and transient failures retried with X's documented backoff.
+ */
+export class XApiClient {
+  private readonly api: TwitterApi;
+  private readonly gates = new Map<Endpoint, RateGate>();
+
+  constructor(private readonly options: XApiOptions) {
+    const { credentials } = options;
+    const httpAgent = options.baseUrl.startsWith('http:') ? new HttpAgent({ keepAlive: true }) : new HttpsAgent({ keepAlive: true });
+    const settings = { httpAgent: httpAgent as HttpsAgent };
+    const user = credentials.userContext;
+    if (credentials.bearerToken !== undefined) this.api = new TwitterApi(credentials.bearerToken, settings);
+    else if (user) this.api = new TwitterApi({ appKey: user.consumerKey, appSecret: user.consumerSecret, accessToken: user.accessToken, accessSecret: user.accessTokenSecret }, settings);
+    else throw new Error(`profile ${credentials.profile} has no usable credentials`);
+  }
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
+  /** True when the profile can call app-only endpoints (searches, streams). */
+  get hasAppAuth(): boolean {
+    return this.options.credentials.bearerToken !== undefined;
+  }
+
+  async get(endpoint: Endpoint, query: Record<string, string>, options: { userId?: string; signal?: AbortSignal } = {}): Promise<Page> {
+    const path = endpointPath(endpoint, options.userId);
+    const url = `${this.options.baseUrl}${path}?${new URLSearchParams(query).toString()}`;
+    return this.send(endpoint, url, options.signal, () =>
+      this.api.v2.get(path, query, { fullResponse: true, prefix: this.options.baseUrl, timeout: this.options.timeoutMs ?? 60_000 }),
+    );
+  }
+
+  async post(endpoint: Endpoint, body: Record<string, unknown>, options: { signal?: AbortSignal } = {}): Promise<Page> {
+    const url = `${this.options.baseUrl}${endpoint}`;
+    return this.send(endpoint, url, options.signal, () =>
+      this.api.v2.post(endpoint, body, { fullResponse: true, prefix: this.options.baseUrl, timeout: this.options.timeoutMs ?? 60_000 }),
+    );
+  }
+
+  private async send(
+    endpoint: Endpoint,
+    url: string,
+    signal: AbortSignal | undefined,
+    call: () => Promise<{ data: unknown; rateLimit?: TwitterRateLimit }>,
+  ): Promise<Page> {
+    const gate = this.gate(endpoint);
+    const maxAttempts = this.options.maxAttempts ?? 10;
+    let failures = 0;
+    for (;;) {
+      await gate.acquire(signal);
+      this.options.events?.request?.(endpoint);
+      let problem: string;
+      let kind: 'network' | 'http' | 'rate-limit';
+      try {
+        const response = await call();
+        gate.settle(response.rateLimit);
+        return { body: (response.data ?? {}) as Record<string, unknown>, url };
+      } catch (error) {
+        if (!(error instanceof ApiResponseError)) {
+          gate.settle(undefined);
+          kind = 'network';
+          problem = networkProblem(error);
+        } else {
+          gate.settle(error.rateLimit);
+          if (error.code === 401) throw new XCredentialsRejected(this.options.credentials.profile, endpoint);
+          if (error.code === 403 && /unsupported-authentication/.test(JSON.stringify(error.data))) throw new XAppAuthRequired(this.options.credentials.profile, endpoint);
+          if (error.code === 429 && error.rateLimit) continue; // the gate now knows the window and waits for it
+          if (error.code !== 429 && error.code < 500) throw new XApiRequestRefused(endpoint, error.code, problemSummary(error.data));
+          kind = error.code === 429 ? 'rate-limit' : 'http';
+          problem = `${error.code} ${problemSummary(error.data)}`;
+        }
+      }
+      failures += 1;
+      if (failures >= maxAttempts) throw new XApiUnavailable(endpoint, failures, problem);
+      const waitMs = backoffMs(kind, failures, this.options.backoffScale);
+      this.options.events?.retry?.(endpoint, problem, failures, waitMs);
+      await sleep(waitMs, signal);
+    }
+  }
+
+  private gate(endpoint: Endpoint): RateGate {
+    let gate = this.gates.get(endpoint);
+    if (!gate) {
+      gate = new RateGate(this.options.rateLimitMarginMs ?? 1000, (wait) => this.options.events?.rateLimitWait?.(endpoint, wait.ms));
+      this.gates.set(endpoint, gate);
+    }
+    return gate;
+  }
+}
+
+/** What went wrong on the wire, without anything from the request (its headers carry the token). */
+function networkProblem(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return String(error);
+  const { requestError } = error as { requestError?: { code?: string; message?: string } };
+  const cause = requestError?.code ?? requestError?.message;
+  const name = (error as { name?: unknown }).name;
+  return `${typeof name === 'string' ? name : 'request failed'}${cause !== undefined ? ` (${cause})` : ''}`;
+}

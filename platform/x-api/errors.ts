@@ -1,0 +1,49 @@
+import { UserError } from '../errors.js';
+
+/** X refused the credentials (401): wrong, revoked, or for another app. */
+export class XCredentialsRejected extends UserError {
+  constructor(profile: string, endpoint: string) {
+    super(
+      `X API refused the credentials of profile "${profile}" (401 Unauthorized on ${endpoint})`,
+      'check the bearer token or keys of that profile (twarc2 config file, environment, or SSM); they may have been revoked or regenerated',
+    );
+  }
+}
+
+/** The endpoint needs an app's bearer token and the profile has only user-context keys (403). */
+export class XAppAuthRequired extends UserError {
+  constructor(profile: string, endpoint: string) {
+    super(
+      `${endpoint} accepts only app authentication (a bearer token), and profile "${profile}" has none`,
+      'add bearer_token to the profile: it is on the app\'s "Keys and tokens" page in the X developer portal',
+    );
+  }
+}
+
+/** The API kept failing (5xx, resets, timeouts) beyond the retries. */
+export class XApiUnavailable extends UserError {
+  constructor(endpoint: string, attempts: number, last: string) {
+    super(`X API ${endpoint} failed ${attempts} times in a row; last: ${last}`, 'the harvest stopped with its state saved; the next run resumes where it stopped');
+  }
+}
+
+/** The API refused a request as invalid (400/404/other 4xx): a bug in how we asked, or a config X rejects. */
+export class XApiRequestRefused extends Error {
+  override readonly name = 'XApiRequestRefused';
+  constructor(
+    readonly endpoint: string,
+    readonly status: number,
+    detail: string,
+  ) {
+    super(`X API ${endpoint} answered ${status}: ${detail}`);
+  }
+}
+
+/** The title and detail of an X problem body, or its first error, for messages. Never headers. */
+export function problemSummary(body: unknown): string {
+  if (typeof body !== 'object' || body === null) return 'no details';
+  const problem = body as { title?: unknown; detail?: unknown; errors?: Array<{ message?: unknown; title?: unknown; detail?: unknown }> };
+  const first = problem.errors?.[0];
+  const parts = [problem.title, problem.detail, first?.message, first?.title, first?.detail].filter((p): p is string => typeof p === 'string');
+  return parts.length > 0 ? parts.join(': ') : 'no details';
+}

@@ -1,0 +1,78 @@
+import { abortable, sleep } from './backoff.js';
+
+export interface RateLimitStatus {
+  readonly limit: number;
+  readonly remaining: number;
+  /** Epoch seconds, as `x-rate-limit-reset` gives it. */
+  readonly reset: number;
+}
+
+export interface RateWait {
+  readonly ms: number;
+}
+
+/**
+ * Spends one endpoint's rate-limit window without ever asking for a 429: requests go out while
+ * the window has room for them and the ones already in flight, and wait for the reset when it
+ * has none. Before the first answer of a window only one request is in flight, to learn it.
+ *
+ * Answers can arrive out of order, so within one window the lowest `remaining` seen wins.
+ */
+export class RateGate {
+  private remaining: number | undefined;
+  private resetAtMs: number | undefined;
+  private inFlight = 0;
+  private wakers: Array<() => void> = [];
+  /** One wait for the reset, shared by every caller, so that it is counted once. */
+  private windowWait: Promise<void> | undefined;
+
+  constructor(
+    /** Slack after the reset second, for clocks that disagree with X's. */
+    private readonly marginMs: number,
+    private readonly onWait: (wait: RateWait) => void = () => undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async acquire(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      signal?.throwIfAborted();
+      if (this.resetAtMs !== undefined && this.now() >= this.resetAtMs) {
+        this.remaining = undefined;
+        this.resetAtMs = undefined;
+      }
+      if (this.remaining === undefined ? this.inFlight === 0 : this.remaining - this.inFlight > 0) {
+        this.inFlight += 1;
+        return;
+      }
+      if (this.inFlight === 0 && this.resetAtMs !== undefined) {
+        if (!this.windowWait) {
+          const ms = this.resetAtMs - this.now();
+          this.onWait({ ms });
+          this.windowWait = sleep(ms, undefined, { unref: true }).finally(() => (this.windowWait = undefined));
+        }
+        await abortable(this.windowWait, signal);
+        continue;
+      }
+      await abortable(new Promise<void>((resolve) => this.wakers.push(resolve)), signal);
+    }
+  }
+
+  /** The request that `acquire` let through has its answer (or none, when it failed without one). */
+  settle(status: RateLimitStatus | undefined): void {
+    this.inFlight -= 1;
+    if (status) this.observe(status);
+    const wakers = this.wakers;
+    this.wakers = [];
+    for (const wake of wakers) wake();
+  }
+
+  private observe(status: RateLimitStatus): void {
+    const resetAtMs = status.reset * 1000 + this.marginMs;
+    if (this.resetAtMs === undefined || resetAtMs > this.resetAtMs) {
+      this.resetAtMs = resetAtMs;
+      this.remaining = status.remaining;
+    } else if (resetAtMs === this.resetAtMs) {
+      this.remaining = Math.min(this.remaining ?? status.remaining, status.remaining);
+    }
+  }
+}

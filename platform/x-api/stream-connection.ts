@@ -1,0 +1,117 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
+/**
+ * One connection to the filtered stream, read as raw `\r\n`-framed lines so that each message is
+ * stored exactly as X sent it (twitter-api-v2's TweetStream parses every message into objects,
+ * which would then have to be serialised again). A connection ends on a disconnect, a network
+ * error, silence longer than `silenceMs` (X sends a keep-alive every 20 s), or `signal`.
+ */
+export interface StreamConnectionOptions {
+  readonly url: string;
+  readonly bearerToken: string;
+  readonly silenceMs: number;
+  readonly signal: AbortSignal;
+}
+
+export type StreamEnd =
+  | { readonly kind: 'ended' }
+  | { readonly kind: 'aborted' }
+  | { readonly kind: 'silent' }
+  | { readonly kind: 'network'; readonly problem: string }
+  /** Our side failed to take a message (storing it failed): not a reason to reconnect. */
+  | { readonly kind: 'failed'; readonly problem: string }
+  | { readonly kind: 'refused'; readonly status: number; readonly body: string; readonly rateLimitReset?: number };
+
+/** Called with each message line; a returned promise pauses reading until it settles (backpressure). */
+export type LineHandler = (line: string) => Promise<void> | undefined;
+
+export function readStream(options: StreamConnectionOptions, onLine: LineHandler, onConnected: () => void): Promise<StreamEnd> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (end: StreamEnd): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(silence);
+      options.signal.removeEventListener('abort', onAbort);
+      request.destroy();
+      resolve(end);
+    };
+    const onAbort = (): void => {
+      finish({ kind: 'aborted' });
+    };
+    let silence: NodeJS.Timeout | undefined;
+    const armSilence = (): void => {
+      clearTimeout(silence);
+      silence = setTimeout(() => {
+        finish({ kind: 'silent' });
+      }, options.silenceMs);
+    };
+    const send = options.url.startsWith('https:') ? httpsRequest : httpRequest;
+    const request = send(options.url, { headers: { authorization: `Bearer ${options.bearerToken}`, 'user-agent': 'twarc-cloud' } });
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    if (options.signal.aborted) {
+      finish({ kind: 'aborted' });
+      return;
+    }
+    armSilence();
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      finish({ kind: 'network', problem: error.code ?? error.message });
+    });
+    request.on('response', (response: IncomingMessage) => {
+      armSilence();
+      if (response.statusCode !== 200) {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => {
+          const reset = Number(response.headers['x-rate-limit-reset']);
+          finish({ kind: 'refused', status: response.statusCode ?? 0, body: body.slice(0, 2000), ...(Number.isFinite(reset) ? { rateLimitReset: reset } : {}) });
+        });
+        return;
+      }
+      onConnected();
+      response.setEncoding('utf8');
+      let pending = '';
+      response.on('data', (chunk: string) => {
+        armSilence();
+        pending += chunk;
+        let start = 0;
+        for (;;) {
+          const end = pending.indexOf('\r\n', start);
+          if (end < 0) break;
+          const line = pending.slice(start, end);
+          start = end + 2;
+          if (line.length === 0) continue; // keep-alive
+          let wait: Promise<void> | undefined;
+          try {
+            wait = onLine(line);
+          } catch (error) {
+            finish({ kind: 'failed', problem: error instanceof Error ? error.message : String(error) });
+            return;
+          }
+          if (wait) {
+            response.pause();
+            wait.then(
+              () => response.resume(),
+              (error: unknown) => {
+                finish({ kind: 'failed', problem: error instanceof Error ? error.message : String(error) });
+              },
+            );
+          }
+        }
+        pending = start === 0 ? pending : pending.slice(start);
+      });
+      response.on('end', () => {
+        finish({ kind: 'ended' });
+      });
+      response.on('error', (error: NodeJS.ErrnoException) => {
+        finish({ kind: 'network', problem: error.code ?? error.message });
+      });
+      response.on('close', () => {
+        finish({ kind: 'network', problem: 'connection closed' });
+      });
+    });
+    request.end();
+  });
+}

@@ -1,0 +1,261 @@
+/**
+ * Generated users and tweets with the field shapes X API v2 returns for the fields and
+ * expansions twarc2 requests by default, so that harvested files exercise real readers
+ * (twarc2 flatten, twarc-csv). Deterministic for a seed; cheap enough to serve a million tweets.
+ */
+
+/** X's snowflake epoch: ids encode their creation time, so newer tweets have larger ids. */
+const TWITTER_EPOCH = 1288834974657n;
+
+export type UserCondition = 'ok' | 'protected' | 'suspended' | 'not_found';
+
+export interface FakeUser {
+  readonly id: string;
+  username: string;
+  readonly name: string;
+  condition: UserCondition;
+  readonly createdAt: string;
+}
+
+export interface FakeTweet {
+  readonly id: string;
+  readonly authorId: string;
+  /** The raw API object, with the default twarc2 fields. */
+  readonly json: Record<string, unknown>;
+  /** Ids of tweets and users this one references, for building `includes`. */
+  readonly referencedTweetIds: readonly string[];
+  readonly mentionedUserIds: readonly string[];
+  readonly mediaKeys: readonly string[];
+  readonly placeId?: string;
+}
+
+export interface CorpusOptions {
+  readonly seed?: number;
+  readonly users?: number;
+  /** Tweets in each user's timeline, by user index. */
+  readonly tweetsPerUser?: (index: number) => number;
+  /** Tweets any search query matches. */
+  readonly searchTweets?: number;
+  /** Indexes of users in a non-ok condition. */
+  readonly conditions?: Readonly<Record<number, UserCondition>>;
+}
+
+export class Corpus {
+  readonly users: FakeUser[] = [];
+  private readonly usersById = new Map<string, FakeUser>();
+  private readonly tweetsById = new Map<string, FakeTweet>();
+  /** Each user's timeline, oldest first. */
+  private readonly timelines = new Map<string, FakeTweet[]>();
+  /** The tweets every search matches, oldest first. */
+  readonly searchable: FakeTweet[] = [];
+  private readonly random: () => number;
+  private clock: bigint;
+  private sequence = 0n;
+
+  constructor(options: CorpusOptions = {}) {
+    this.random = mulberry32(options.seed ?? 1);
+    this.clock = BigInt(Date.UTC(2026, 0, 1));
+    const userCount = options.users ?? 10;
+    for (let index = 0; index < userCount; index += 1) {
+      const id = String(1_000_000 + index * 7919);
+      const user: FakeUser = {
+        id,
+        username: `user_${index}`,
+        name: `Researcher ${index}`,
+        condition: options.conditions?.[index] ?? 'ok',
+        createdAt: '2015-06-01T12:00:00.000Z',
+      };
+      this.users.push(user);
+      this.usersById.set(id, user);
+      this.timelines.set(id, []);
+    }
+    for (let index = 0; index < userCount; index += 1) {
+      const user = this.users[index];
+      if (user) this.addTimelineTweets(user.id, options.tweetsPerUser?.(index) ?? 30);
+    }
+    this.addSearchTweets(options.searchTweets ?? 0);
+  }
+
+  user(id: string): FakeUser | undefined {
+    return this.usersById.get(id);
+  }
+
+  userByName(username: string): FakeUser | undefined {
+    const wanted = username.toLowerCase();
+    return this.users.find((u) => u.username.toLowerCase() === wanted);
+  }
+
+  tweet(id: string): FakeTweet | undefined {
+    return this.tweetsById.get(id);
+  }
+
+  /** A user's timeline, newest first, as the API pages it. */
+  timeline(userId: string): readonly FakeTweet[] {
+    return [...(this.timelines.get(userId) ?? [])].reverse();
+  }
+
+  addTimelineTweets(userId: string, count: number): FakeTweet[] {
+    const timeline = this.timelines.get(userId);
+    if (!timeline) throw new Error(`no such fake user ${userId}`);
+    const added: FakeTweet[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const tweet = this.makeTweet(userId, timeline);
+      timeline.push(tweet);
+      added.push(tweet);
+    }
+    return added;
+  }
+
+  addSearchTweets(count: number): FakeTweet[] {
+    const added: FakeTweet[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const author = this.users[Math.floor(this.random() * this.users.length)];
+      if (!author) throw new Error('a search corpus needs users');
+      const tweet = this.makeTweet(author.id, this.searchable);
+      this.searchable.push(tweet);
+      added.push(tweet);
+    }
+    return added;
+  }
+
+  /** A fresh id, later than every id before it, as the snowflake scheme makes them. */
+  nextId(): { id: string; createdAt: string } {
+    this.clock += 1000n + BigInt(Math.floor(this.random() * 60_000));
+    this.sequence = (this.sequence + 1n) % 4096n;
+    const id = ((this.clock - TWITTER_EPOCH) << 22n) | this.sequence;
+    return { id: id.toString(), createdAt: new Date(Number(this.clock)).toISOString() };
+  }
+
+  /** The `includes` object for a page of tweets, with the expansions twarc2 asks for. */
+  includesFor(tweets: readonly FakeTweet[]): Record<string, unknown[]> {
+    const userIds = new Set<string>();
+    const tweetIds = new Set<string>();
+    const media: unknown[] = [];
+    const places = new Set<string>();
+    for (const tweet of tweets) {
+      userIds.add(tweet.authorId);
+      for (const id of tweet.mentionedUserIds) userIds.add(id);
+      for (const id of tweet.referencedTweetIds) tweetIds.add(id);
+      for (const key of tweet.mediaKeys) media.push(mediaObject(key));
+      if (tweet.placeId !== undefined) places.add(tweet.placeId);
+    }
+    const referenced = [...tweetIds].map((id) => this.tweetsById.get(id)).filter((t): t is FakeTweet => t !== undefined);
+    for (const tweet of referenced) userIds.add(tweet.authorId);
+    const includes: Record<string, unknown[]> = {
+      users: [...userIds].map((id) => this.usersById.get(id)).filter((u): u is FakeUser => u !== undefined).map(userObject),
+    };
+    if (referenced.length > 0) includes['tweets'] = referenced.map((t) => t.json);
+    if (media.length > 0) includes['media'] = media;
+    if (places.size > 0) includes['places'] = [...places].map(placeObject);
+    return includes;
+  }
+
+  private makeTweet(authorId: string, siblings: readonly FakeTweet[]): FakeTweet {
+    const { id, createdAt } = this.nextId();
+    const n = Number(BigInt(id) % 1000n);
+    const mentioned = n % 5 === 0 ? this.users[n % this.users.length] : undefined;
+    const repliedTo = n % 7 === 0 ? siblings[siblings.length - 1] : undefined;
+    const quoted = n % 13 === 0 && siblings.length > 1 ? siblings[0] : undefined;
+    const mediaKeys = n % 11 === 0 ? [`3_${id}`] : [];
+    const placeId = n % 17 === 0 ? '01a9a39529b27f36' : undefined;
+    const mentionText = mentioned ? `@${mentioned.username} ` : '';
+    const text = `${mentionText}Field notes ${n} on #climate data, see https://t.co/abc${n % 97}`;
+    const hashtagStart = text.indexOf('#climate');
+    const urlStart = text.indexOf('https://');
+    const entities: Record<string, unknown> = {
+      hashtags: [{ start: hashtagStart, end: hashtagStart + 8, tag: 'climate' }],
+      urls: [
+        {
+          start: urlStart,
+          end: text.length,
+          url: `https://t.co/abc${n % 97}`,
+          expanded_url: `https://example.org/notes/${n}`,
+          display_url: `example.org/notes/${n}`,
+          unwound_url: `https://example.org/notes/${n}`,
+        },
+      ],
+    };
+    if (mentioned) entities['mentions'] = [{ start: 0, end: mentioned.username.length + 1, username: mentioned.username, id: mentioned.id }];
+    const referenced: Array<{ type: string; id: string }> = [];
+    if (repliedTo) referenced.push({ type: 'replied_to', id: repliedTo.id });
+    if (quoted) referenced.push({ type: 'quoted', id: quoted.id });
+    const json: Record<string, unknown> = {
+      id,
+      text,
+      author_id: authorId,
+      conversation_id: repliedTo ? repliedTo.id : id,
+      created_at: createdAt,
+      lang: 'en',
+      possibly_sensitive: false,
+      reply_settings: 'everyone',
+      edit_history_tweet_ids: [id],
+      edit_controls: { edits_remaining: 5, is_edit_eligible: true, editable_until: new Date(Date.parse(createdAt) + 3_600_000).toISOString() },
+      public_metrics: { retweet_count: n % 13, reply_count: n % 5, like_count: n % 101, quote_count: n % 3, bookmark_count: n % 2, impression_count: n * 7 },
+      entities,
+      context_annotations: [
+        { domain: { id: '131', name: 'Unified Twitter Taxonomy', description: 'A taxonomy of user interests.' }, entity: { id: '847888632711061504', name: 'Climate change' } },
+      ],
+    };
+    if (repliedTo) json['in_reply_to_user_id'] = repliedTo.authorId;
+    if (referenced.length > 0) json['referenced_tweets'] = referenced;
+    if (mediaKeys.length > 0) json['attachments'] = { media_keys: mediaKeys };
+    if (placeId !== undefined) json['geo'] = { place_id: placeId };
+    const tweet: FakeTweet = {
+      id,
+      authorId,
+      json,
+      referencedTweetIds: referenced.map((r) => r.id),
+      mentionedUserIds: mentioned ? [mentioned.id] : [],
+      mediaKeys,
+      ...(placeId !== undefined ? { placeId } : {}),
+    };
+    this.tweetsById.set(id, tweet);
+    return tweet;
+  }
+}
+
+export function userObject(user: FakeUser): Record<string, unknown> {
+  return {
+    id: user.id,
+    name: user.name,
+    username: user.username,
+    created_at: user.createdAt,
+    description: `Studies the climate. Account ${user.id}.`,
+    entities: { description: { hashtags: [{ start: 4, end: 11, tag: 'climate' }] } },
+    location: 'Maryland, USA',
+    profile_image_url: `https://pbs.twimg.com/profile_images/${user.id}/photo_normal.jpg`,
+    protected: user.condition === 'protected',
+    public_metrics: { followers_count: 120, following_count: 80, tweet_count: 3000, listed_count: 4, like_count: 900 },
+    url: '',
+    verified: false,
+    verified_type: 'none',
+  };
+}
+
+function mediaObject(key: string): Record<string, unknown> {
+  return { media_key: key, type: 'photo', url: `https://pbs.twimg.com/media/${key}.jpg`, width: 1200, height: 800, alt_text: 'A chart of sea levels' };
+}
+
+function placeObject(id: string): Record<string, unknown> {
+  return {
+    id,
+    full_name: 'Manhattan, NY',
+    name: 'Manhattan',
+    country: 'United States',
+    country_code: 'US',
+    place_type: 'city',
+    geo: { type: 'Feature', bbox: [-74.026675, 40.683935, -73.910408, 40.877483], properties: {} },
+  };
+}
+
+/** A small, fast, seedable PRNG; the corpus must be the same on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

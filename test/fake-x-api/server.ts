@@ -1,0 +1,212 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Corpus, type CorpusOptions } from './corpus.js';
+import { RateLimits, type RateLimit } from './rate-limits.js';
+import { lookupUsers, search, userTimeline, type Reply } from './rest-endpoints.js';
+import { StreamService, TOO_MANY_CONNECTIONS, type StreamFault, type StreamPlan } from './stream-endpoint.js';
+
+/**
+ * A fake X API v2 on a loopback port, faithful on the wire for the endpoints the harvester uses
+ * (see rest-endpoints.ts and stream-endpoint.ts). Tests configure a scenario: the corpus,
+ * scaled rate-limit windows, the stream plan, and faults to inject; afterwards they read what
+ * was served and requested.
+ */
+export interface Scenario {
+  readonly corpus?: CorpusOptions;
+  readonly rateLimits?: Readonly<Record<string, RateLimit>>;
+  readonly stream?: Partial<StreamPlan>;
+  /** Bearer tokens of apps the server accepts; any OAuth 1.0a header is accepted as user context. */
+  readonly bearerTokens?: readonly string[];
+}
+
+export type RequestFault =
+  | { readonly kind: '503' }
+  | { readonly kind: '429'; readonly resetInMs: number }
+  | { readonly kind: 'reset' }
+  | { readonly kind: 'stall'; readonly ms: number };
+
+/** Endpoints only an app (bearer token) may call. */
+const APP_ONLY = new Set(['tweets/search/all', 'tweets/search/stream', 'tweets/search/stream/rules']);
+
+export class FakeXApi {
+  readonly corpus: Corpus;
+  readonly stream: StreamService;
+  readonly rateLimits: RateLimits;
+  /** Every request, in order: endpoint and the status answered. */
+  readonly requests: Array<{ endpoint: string; status: number; url: string }> = [];
+  private readonly faults = new Map<string, RequestFault[]>();
+  private readonly server: Server;
+  private readonly bearerTokens: ReadonlySet<string>;
+  private address: AddressInfo | undefined;
+
+  constructor(scenario: Scenario = {}) {
+    this.corpus = new Corpus(scenario.corpus);
+    this.rateLimits = new RateLimits(scenario.rateLimits ?? {});
+    this.stream = new StreamService(this.corpus, { tweets: 0, keepAliveMs: 20_000, ...scenario.stream });
+    this.bearerTokens = new Set(scenario.bearerTokens ?? ['test-bearer-token']);
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        if (!response.headersSent) send(response, 500, {}, { title: 'Internal Error', detail: String(error) });
+      });
+    });
+  }
+
+  /** The base URL to configure clients with, like https://api.x.com/2/. */
+  get baseUrl(): string {
+    if (!this.address) throw new Error('the fake X API is not started');
+    return `http://127.0.0.1:${this.address.port}/2/`;
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.address = this.server.address() as AddressInfo;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => { resolve(); }));
+  }
+
+  /** The next `times` requests to `endpoint` meet `fault` instead of an answer. */
+  inject(endpoint: string, fault: RequestFault, times = 1): void {
+    const queue = this.faults.get(endpoint) ?? [];
+    for (let i = 0; i < times; i += 1) queue.push(fault);
+    this.faults.set(endpoint, queue);
+  }
+
+  injectStreamFault(afterTweets: number, fault: StreamFault): void {
+    this.stream.injectFault(afterTweets, fault);
+  }
+
+  count(endpoint: string, status?: number): number {
+    return this.requests.filter((r) => r.endpoint === endpoint && (status === undefined || r.status === status)).length;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const route = routeOf(request.method ?? 'GET', url.pathname);
+    const record = (status: number): void => {
+      this.requests.push({ endpoint: route?.endpoint ?? url.pathname, status, url: url.pathname + url.search });
+    };
+    if (!route) {
+      record(404);
+      send(response, 404, {}, { title: 'Not Found Error', detail: `Sorry, that page does not exist: ${url.pathname}`, type: 'about:blank', status: 404 });
+      return;
+    }
+    const auth = request.headers.authorization ?? '';
+    const bearer = auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    const userContext = auth.startsWith('OAuth ');
+    if ((bearer === undefined || !this.bearerTokens.has(bearer)) && !userContext) {
+      record(401);
+      send(response, 401, {}, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
+      return;
+    }
+    if (userContext && APP_ONLY.has(route.endpoint)) {
+      record(403);
+      send(response, 403, {}, {
+        title: 'Unsupported Authentication',
+        detail: 'Authenticating with OAuth 1.0a User Context is forbidden for this endpoint.  Supported authentication types are [OAuth 2.0 Application-Only].',
+        type: 'https://api.twitter.com/2/problems/unsupported-authentication',
+        status: 403,
+      });
+      return;
+    }
+    const app = bearer ?? 'user-context';
+    const fault = this.faults.get(route.endpoint)?.shift();
+    if (fault?.kind === '429') {
+      record(429);
+      send(response, 429, this.rateLimits.exhausted(app, route.endpoint, fault.resetInMs), { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 });
+      return;
+    }
+    const rate = this.rateLimits.take(app, route.endpoint);
+    if (!rate.allowed) {
+      record(429);
+      send(response, 429, rate.headers, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 });
+      return;
+    }
+    if (fault?.kind === '503') {
+      record(503);
+      send(response, 503, rate.headers, { title: 'Service Unavailable', detail: 'Service Unavailable', type: 'about:blank', status: 503 });
+      return;
+    }
+    if (fault?.kind === 'stall') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (route.endpoint === 'tweets/search/stream') {
+      if (this.stream.isConnected(app)) {
+        record(429);
+        send(response, 429, rate.headers, TOO_MANY_CONNECTIONS);
+        return;
+      }
+      record(200);
+      for (const [name, value] of Object.entries(rate.headers)) response.setHeader(name, value);
+      this.stream.connect(app, response);
+      return;
+    }
+    const reply = await this.answer(route, url.searchParams, request, app);
+    record(reply.status);
+    if (fault?.kind === 'reset') {
+      // Headers and half the page, then the connection drops: a reset mid-page.
+      const text = JSON.stringify(reply.body);
+      response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...rate.headers });
+      response.write(text.slice(0, Math.floor(text.length / 2)));
+      setImmediate(() => response.socket?.destroy());
+      return;
+    }
+    send(response, reply.status, rate.headers, reply.body);
+  }
+
+  private async answer(route: Route, query: URLSearchParams, request: IncomingMessage, app: string): Promise<Reply> {
+    switch (route.endpoint) {
+      case 'users':
+        return lookupUsers(this.corpus, query, 'ids');
+      case 'users/by':
+        return lookupUsers(this.corpus, query, 'usernames');
+      case 'users/:id/tweets':
+        return userTimeline(this.corpus, route.userId ?? '', query);
+      case 'tweets/search/recent':
+        return search(this.corpus, query, false);
+      case 'tweets/search/all':
+        return search(this.corpus, query, true);
+      default:
+        return route.method === 'GET' ? this.stream.listRules(app) : this.stream.changeRules(app, await readJson(request));
+    }
+  }
+}
+
+interface Route {
+  readonly endpoint: string;
+  readonly method: string;
+  readonly userId?: string;
+}
+
+function routeOf(method: string, path: string): Route | undefined {
+  const timeline = /^\/2\/users\/(\d+)\/tweets$/.exec(path);
+  if (method === 'GET' && timeline?.[1] !== undefined) return { endpoint: 'users/:id/tweets', method, userId: timeline[1] };
+  const fixed: Record<string, string> = {
+    'GET /2/users': 'users',
+    'GET /2/users/by': 'users/by',
+    'GET /2/tweets/search/recent': 'tweets/search/recent',
+    'GET /2/tweets/search/all': 'tweets/search/all',
+    'GET /2/tweets/search/stream': 'tweets/search/stream',
+    'GET /2/tweets/search/stream/rules': 'tweets/search/stream/rules',
+    'POST /2/tweets/search/stream/rules': 'tweets/search/stream/rules',
+  };
+  const endpoint = fixed[`${method} ${path}`];
+  return endpoint === undefined ? undefined : { endpoint, method };
+}
+
+function send(response: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  response.end(text);
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,229 @@
+import type { ServerResponse } from 'node:http';
+import { userObject, type Corpus } from './corpus.js';
+import type { Reply } from './rest-endpoints.js';
+
+/**
+ * The filtered stream and its rules as X API v2 serves them: rules per app with ids and tags
+ * (201 on add, DuplicateRule and invalid-rule problems), one connection per app, messages framed
+ * by `\r\n` with `matching_rules`, `\r\n` keep-alives, and in-stream operational disconnects.
+ */
+export interface StreamRule {
+  readonly id: string;
+  readonly value: string;
+  readonly tag?: string;
+}
+
+export type StreamFault =
+  | { readonly kind: 'operational-disconnect' }
+  | { readonly kind: 'malformed-line' }
+  | { readonly kind: 'reset' }
+  | { readonly kind: 'stall'; readonly ms: number };
+
+export interface StreamPlan {
+  /** Tweets to deliver in all, across connections; after that only keep-alives. */
+  readonly tweets: number;
+  /** Tweets per second; unset means as fast as the client reads. */
+  readonly perSecond?: number;
+  readonly keepAliveMs: number;
+  /** Keep every delivered id, for tests that check what was stored against what was served. */
+  readonly recordServed?: boolean;
+}
+
+export class StreamService {
+  private readonly rules = new Map<string, StreamRule[]>();
+  private readonly connected = new Set<string>();
+  private nextRuleId = 1_600_000_000_000_000_000n;
+  /** Faults applied after the given number of delivered tweets, in order. */
+  private readonly faults: Array<{ afterTweets: number; fault: StreamFault }> = [];
+  delivered = 0;
+  readonly served: string[] = [];
+  connections = 0;
+
+  constructor(
+    private readonly corpus: Corpus,
+    public plan: StreamPlan,
+  ) {}
+
+  injectFault(afterTweets: number, fault: StreamFault): void {
+    this.faults.push({ afterTweets, fault });
+    this.faults.sort((a, b) => a.afterTweets - b.afterTweets);
+  }
+
+  rulesOf(app: string): readonly StreamRule[] {
+    return this.rules.get(app) ?? [];
+  }
+
+  listRules(app: string): Reply {
+    const rules = this.rulesOf(app);
+    const sent = new Date().toISOString();
+    return { status: 200, body: rules.length > 0 ? { data: rules, meta: { sent, result_count: rules.length } } : { meta: { sent, result_count: 0 } } };
+  }
+
+  changeRules(app: string, body: unknown): Reply {
+    const sent = new Date().toISOString();
+    const request = body as { add?: Array<{ value?: unknown; tag?: unknown }>; delete?: { ids?: unknown[] } } | null;
+    const rules = [...this.rulesOf(app)];
+    if (request?.add) {
+      const invalid = request.add.filter((r) => typeof r.value !== 'string' || !balanced(r.value) || r.value.trim() === '');
+      if (invalid.length > 0) {
+        return {
+          status: 400,
+          body: {
+            errors: invalid.map((r) => ({ value: r.value, details: ['Rules must contain a non-stopword, and balanced parentheses.'], title: 'Invalid Rule', type: 'https://api.twitter.com/2/problems/invalid-rules' })),
+            meta: { sent, summary: { created: 0, not_created: request.add.length, valid: request.add.length - invalid.length, invalid: invalid.length } },
+          },
+        };
+      }
+      const created: StreamRule[] = [];
+      const errors: unknown[] = [];
+      for (const rule of request.add) {
+        const value = String(rule.value);
+        const existing = rules.find((r) => r.value === value);
+        if (existing) {
+          errors.push({ value, id: existing.id, title: 'DuplicateRule', type: 'https://api.twitter.com/2/problems/duplicate-rules' });
+          continue;
+        }
+        this.nextRuleId += 1n;
+        const made: StreamRule = { id: this.nextRuleId.toString(), value, ...(typeof rule.tag === 'string' ? { tag: rule.tag } : {}) };
+        rules.push(made);
+        created.push(made);
+      }
+      this.rules.set(app, rules);
+      const reply: Record<string, unknown> = { meta: { sent, summary: { created: created.length, not_created: errors.length, valid: created.length, invalid: 0 } } };
+      if (created.length > 0) reply['data'] = created;
+      if (errors.length > 0) reply['errors'] = errors;
+      return { status: 201, body: reply };
+    }
+    if (request?.delete && Array.isArray(request.delete.ids)) {
+      const ids = new Set(request.delete.ids.map(String));
+      const kept = rules.filter((r) => !ids.has(r.id));
+      this.rules.set(app, kept);
+      const deleted = rules.length - kept.length;
+      return { status: 200, body: { meta: { sent, summary: { deleted, not_deleted: ids.size - deleted } } } };
+    }
+    return { status: 400, body: { errors: [{ message: 'Either `add` or `delete` is required' }], title: 'Invalid Request', type: 'https://api.twitter.com/2/problems/invalid-request' } };
+  }
+
+  /** True when the app already holds its one connection. */
+  isConnected(app: string): boolean {
+    return this.connected.has(app);
+  }
+
+  connect(app: string, response: ServerResponse): void {
+    this.connected.add(app);
+    this.connections += 1;
+    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'transfer-encoding': 'chunked' });
+    let closed = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      if (closed) return;
+      closed = true;
+      this.connected.delete(app);
+      clearTimeout(timer);
+      clearInterval(keepAlive);
+    };
+    response.on('close', finish);
+    let lastWrite = Date.now();
+    let stalledUntil = 0;
+    const keepAlive = setInterval(() => {
+      const now = Date.now();
+      if (now - lastWrite >= this.plan.keepAliveMs && now >= stalledUntil && !closed) {
+        response.write('\r\n');
+        lastWrite = now;
+      }
+    }, Math.max(10, Math.floor(this.plan.keepAliveMs / 4)));
+
+    const pump = (): void => {
+      timer = undefined;
+      while (!closed) {
+        const fault = this.faults[0];
+        if (fault && this.delivered >= fault.afterTweets) {
+          this.faults.shift();
+          if (fault.fault.kind === 'stall') {
+            stalledUntil = Date.now() + fault.fault.ms;
+            timer = setTimeout(pump, fault.fault.ms);
+            return;
+          }
+          if (fault.fault.kind === 'reset') {
+            response.socket?.destroy();
+            finish();
+            return;
+          }
+          if (fault.fault.kind === 'malformed-line') {
+            response.write('{"data":{"id":"1","text":"truncated\r\n');
+            continue;
+          }
+          response.end(`${JSON.stringify(operationalDisconnect())}\r\n`);
+          finish();
+          return;
+        }
+        const rules = this.rulesOf(app);
+        if (this.delivered >= this.plan.tweets || rules.length === 0) return; // keep-alives only
+        const message = this.message(rules);
+        lastWrite = Date.now();
+        const more = response.write(message);
+        if (!more) {
+          response.once('drain', pump);
+          return;
+        }
+        if (this.plan.perSecond !== undefined) {
+          timer = setTimeout(pump, 1000 / this.plan.perSecond);
+          return;
+        }
+      }
+    };
+    setImmediate(pump);
+  }
+
+  private message(rules: readonly StreamRule[]): string {
+    const rule = rules[this.delivered % rules.length] ?? rules[0];
+    const author = this.corpus.users[this.delivered % this.corpus.users.length];
+    const { id, createdAt } = this.corpus.nextId();
+    this.delivered += 1;
+    if (this.plan.recordServed) this.served.push(id);
+    const data = {
+      id,
+      text: `Live note ${this.delivered} matching ${rule?.value ?? ''}`,
+      author_id: author?.id,
+      conversation_id: id,
+      created_at: createdAt,
+      lang: 'en',
+      possibly_sensitive: false,
+      reply_settings: 'everyone',
+      edit_history_tweet_ids: [id],
+      public_metrics: { retweet_count: 0, reply_count: 0, like_count: 0, quote_count: 0, bookmark_count: 0, impression_count: 0 },
+    };
+    const includes = author ? { users: [userObject(author)] } : {};
+    return `${JSON.stringify({ data, includes, matching_rules: rule ? [{ id: rule.id, ...(rule.tag !== undefined ? { tag: rule.tag } : {}) }] : [] })}\r\n`;
+  }
+}
+
+function operationalDisconnect(): unknown {
+  return {
+    errors: [
+      {
+        title: 'operational-disconnect',
+        disconnect_type: 'OperationalDisconnect',
+        detail: 'This stream has been disconnected for operational reasons.',
+        type: 'https://api.twitter.com/2/problems/operational-disconnect',
+      },
+    ],
+  };
+}
+
+export const TOO_MANY_CONNECTIONS = {
+  title: 'ConnectionException',
+  detail: 'This stream is currently at the maximum allowed connection limit.',
+  connection_issue: 'TooManyConnections',
+  type: 'https://api.twitter.com/2/problems/streaming-connection',
+};
+
+function balanced(value: string): boolean {
+  let depth = 0;
+  for (const c of value) {
+    if (c === '(') depth += 1;
+    if (c === ')') depth -= 1;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
+}
