@@ -43,6 +43,10 @@ export interface HarvestTuning {
   /** A stream quiet for this long is treated as disconnected (X sends keep-alives every 20 s). */
   readonly streamSilenceMs: number;
   readonly backoffScale: number;
+  /** Waited past each rate-limit reset second, for clocks that disagree with X's. */
+  readonly rateLimitMarginMs: number;
+  /** A REST request without an answer for this long is retried. */
+  readonly requestTimeoutMs: number;
 }
 
 export function recordError(stats: HarvestStats, message: string, endpoint?: string): void {

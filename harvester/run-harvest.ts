@@ -77,12 +77,13 @@ export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcom
   const stop = options.stop ?? new StopController();
   const stats: HarvestStats = { requests: {}, rateLimitWaits: { count: 0, seconds: 0 }, reconnects: 0, errors: [] };
   const startedAt = new Date();
-  const tuning: HarvestTuning = { concurrency: 8, streamSilenceMs: 25_000, backoffScale: 1, ...options.tuning };
+  const tuning: HarvestTuning = { concurrency: 8, streamSilenceMs: 25_000, backoffScale: 1, rateLimitMarginMs: 1000, requestTimeoutMs: 60_000, ...options.tuning };
   const client = new XApiClient({
     baseUrl: options.apiBaseUrl ?? options.env['TWARC_CLOUD_API_BASE_URL'] ?? DEFAULT_API_BASE_URL,
     credentials,
     backoffScale: tuning.backoffScale,
-    rateLimitMarginMs: Number(options.env['TWARC_CLOUD_RATE_LIMIT_MARGIN_MS'] ?? 1000),
+    rateLimitMarginMs: tuning.rateLimitMarginMs,
+    timeoutMs: tuning.requestTimeoutMs,
     events: {
       request: (endpoint) => (stats.requests[endpoint] = (stats.requests[endpoint] ?? 0) + 1),
       rateLimitWait: (endpoint, ms) => {

@@ -17,7 +17,7 @@ export class StateBook {
     readonly start: Readonly<HarvestState>,
     harvestId: string,
   ) {
-    this.draft = structuredClone({ ...start, harvest_id: harvestId }) as HarvestState;
+    this.draft = structuredClone<HarvestState>({ ...start, harvest_id: harvestId });
   }
 
   static async load(store: ArchiveStore, collectionId: string, harvestId: string): Promise<StateBook> {

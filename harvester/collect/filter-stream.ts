@@ -81,16 +81,16 @@ export async function harvestFilterStream(context: HarvestContext): Promise<void
 
   while (!stop.stopping) {
     context.stats.requests['tweets/search/stream'] = (context.stats.requests['tweets/search/stream'] ?? 0) + 1;
-    let connected = false;
+    const connection = { up: false };
     const end = await readStream({ url, bearerToken, silenceMs: context.tuning.streamSilenceMs, signal: stop.signal }, onLine, () => {
-      connected = true;
+      connection.up = true;
       context.log.info('stream connected');
     });
     if (end.kind === 'failed') throw new Error(`storing stream messages failed: ${end.problem}`);
-    if (end.kind === 'aborted' || stop.stopping) break;
+    if (end.kind === 'aborted' || stop.signal.aborted) break;
     const kind = failureKind(end, config.credentials);
     // A connection that was up starts the backoff over; one that never came up continues it.
-    failures = connected || kind !== lastKind ? 1 : failures + 1;
+    failures = connection.up || kind !== lastKind ? 1 : failures + 1;
     lastKind = kind;
     if (end.kind === 'refused' || end.kind === 'silent' || end.kind === 'network') {
       recordError(context.stats, `stream ${describe(end)}`, 'tweets/search/stream');

@@ -6,7 +6,7 @@ import { HarvestStopping, type StopController } from '../stop.js';
  */
 export async function runWorkers<T>(items: readonly T[], concurrency: number, stop: StopController, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  let failure: unknown;
+  let failure: Error | undefined;
   const worker = async (): Promise<void> => {
     while (next < items.length && !stop.stopping) {
       const item = items[next] as T;
@@ -15,7 +15,7 @@ export async function runWorkers<T>(items: readonly T[], concurrency: number, st
         await work(item);
       } catch (error) {
         if (error instanceof HarvestStopping) return;
-        failure ??= error;
+        failure ??= error instanceof Error ? error : new Error(String(error));
         stop.stop('failed', error instanceof Error ? error.message : String(error));
         return;
       }

@@ -52,6 +52,20 @@ const NO_OPTIONS = {};
  * `onStored` only after that file is in the archive: state never runs ahead of stored data.
  * Uploads run one at a time, in order, while appending continues into the next file.
  */
+/**
+ * Resolves when the compressor can take more: on 'drain', or when it finished because its file
+ * was rotated meanwhile (a rotated file never drains, and a writer waiting for it would hang).
+ */
+function room(gzip: Gzip): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      gzip.off('drain', done).off('finish', done).off('close', done).off('error', done);
+      resolve();
+    };
+    gzip.on('drain', done).on('finish', done).on('close', done).on('error', done);
+  });
+}
+
 export class TweetFiles {
   readonly stored: StoredFile[] = [];
   private current: OpenFile | undefined;
@@ -91,11 +105,8 @@ export class TweetFiles {
       file.lastReplaceable = options.replacesPrevious === true;
     }
     const more = file.gzip.write(`${line}\n`);
-    if (file.tweets >= this.options.tweetsPerFile) {
-      void this.rotate().catch(() => undefined);
-      return more ? undefined : this.queue;
-    }
-    return more ? undefined : once(file.gzip, 'drain').then(() => undefined);
+    if (file.tweets >= this.options.tweetsPerFile) void this.rotate().catch(() => undefined);
+    return more ? undefined : room(file.gzip);
   }
 
   /** Saves `checkpoint` with the data written before it: now if all of it is stored, else with the open file. */

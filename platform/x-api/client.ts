@@ -45,8 +45,8 @@ export class XApiClient {
 
   constructor(private readonly options: XApiOptions) {
     const { credentials } = options;
-    const httpAgent = options.baseUrl.startsWith('http:') ? new HttpAgent({ keepAlive: true }) : new HttpsAgent({ keepAlive: true });
-    const settings = { httpAgent: httpAgent as HttpsAgent };
+    // twitter-api-v2 sends with https.request; an http Agent lets it speak plain HTTP to a local API.
+    const settings = { httpAgent: options.baseUrl.startsWith('http:') ? (new HttpAgent({ keepAlive: true }) as unknown as HttpsAgent) : new HttpsAgent({ keepAlive: true }) };
     const user = credentials.userContext;
     if (credentials.bearerToken !== undefined) this.api = new TwitterApi(credentials.bearerToken, settings);
     else if (user) this.api = new TwitterApi({ appKey: user.consumerKey, appSecret: user.consumerSecret, accessToken: user.accessToken, accessSecret: user.accessTokenSecret }, settings);

@@ -138,5 +138,5 @@ function decodeToken(token: string): bigint | undefined {
   if (!text.startsWith('p:')) return undefined;
   const digits = text.slice(2);
   if (!/^[0-9a-z]+$/.test(digits)) return undefined;
-  return [...digits].reduce((n, c) => n * 36n + BigInt(parseInt(c, 36)), 0n);
+  return Array.from(digits, (c) => BigInt(parseInt(c, 36))).reduce((n, d) => n * 36n + d, 0n);
 }

@@ -55,6 +55,7 @@ function baseEnv(home: string): NodeJS.ProcessEnv {
     TWARC_CLOUD_STOP_POLL_MS: '200',
     TWARC_CLOUD_STREAM_SILENCE_MS: '1500',
     TWARC_CLOUD_RATE_LIMIT_MARGIN_MS: '20',
+    TWARC_CLOUD_REQUEST_TIMEOUT_MS: '1500',
   };
 }
 

@@ -74,7 +74,7 @@ for (const [where, makeArchive] of archives) {
         const record = await readObject(archive.store, harvestKeys.summary, 'harvest');
         assert.equal(record?.value.tweets, expected);
         const manifest = (await archive.store.get(harvestKeys.manifest))?.body.toString() ?? '';
-        assert.equal(manifest.trim().split('\n').length, record?.value.files.length);
+        assert.equal(manifest.trim().split('\n').length, record.value.files.length);
 
         const requestsBefore = fake.requests.length;
         fake.corpus.addTimelineTweets(u0.id, 7);

@@ -25,8 +25,8 @@ export function startHarvest(args: readonly string[], env: NodeJS.ProcessEnv): H
   let stdout = '';
   let stderr = '';
   const watchers: Array<() => void> = [];
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
     for (const watcher of watchers) watcher();
   });

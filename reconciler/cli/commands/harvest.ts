@@ -68,6 +68,8 @@ export const harvestCommand: Command = {
           ...optional('concurrency', numberOption(args, 'concurrency', 1, 64)),
           ...optional('streamSilenceMs', envNumber(io, 'TWARC_CLOUD_STREAM_SILENCE_MS')),
           ...optional('backoffScale', envNumber(io, 'TWARC_CLOUD_BACKOFF_SCALE')),
+          ...optional('rateLimitMarginMs', envNumber(io, 'TWARC_CLOUD_RATE_LIMIT_MARGIN_MS')),
+          ...optional('requestTimeoutMs', envNumber(io, 'TWARC_CLOUD_REQUEST_TIMEOUT_MS')),
         },
       });
       return outcome === 'failed' ? 1 : 0;
