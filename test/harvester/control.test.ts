@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
+import { describe, it } from 'node:test';
+import { collectionKeys, harvestId } from '../../platform/archive/keys.js';
+import { readObject, writeObject } from '../../platform/archive/objects.js';
+import { FakeXApi } from '../fake-x-api/server.js';
+import { startHarvest, type HarvestRun } from '../helpers/harvester-process.js';
+import { localArchive, putCollection, SECRET_BEARER, storedTweets, validateArchive, type ArchiveFixture } from './harness.js';
+
+const TIMEOUT = { timeout: 60_000 };
+
+async function streamingHarvest(): Promise<{ fake: FakeXApi; archive: ArchiveFixture; run: HarvestRun }> {
+  const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 3, tweetsPerUser: () => 0 }, stream: { tweets: 1_000_000, perSecond: 400, keepAliveMs: 100 } }).start();
+  const archive = await localArchive();
+  await putCollection(archive.store, { id: 'live', type: 'filter', rules: [{ value: 'climate' }], output: { tweets_per_file: 100, rotate_minutes: 30 } });
+  const run = startHarvest(['live', '--archive', archive.location, '--api-base-url', fake.baseUrl], archive.env);
+  await run.waitForLog(/tweet file stored/);
+  return { fake, archive, run };
+}
+
+/** A stopped harvest is complete: every file stored and listed, the record written, state matching the data, the lock gone. */
+async function assertCompletelyStopped(archive: ArchiveFixture, reason: RegExp): Promise<void> {
+  const last = await readObject(archive.store, collectionKeys('live').lastHarvest, 'last-harvest');
+  assert.equal(last?.value.outcome, 'stopped');
+  const record = await readObject(archive.store, collectionKeys('live').harvest(last.value.harvest_id).summary, 'harvest');
+  assert.match(record?.value.stop_reason ?? '', reason);
+  const tweets = await storedTweets(archive.store, 'live');
+  assert.ok(tweets.length > 0);
+  assert.equal(record?.value.tweets, tweets.length);
+  const manifest = (await archive.store.get(collectionKeys('live').harvest(last.value.harvest_id).manifest))?.body.toString() ?? '';
+  assert.equal(manifest.trim().split('\n').length, record?.value.files.length);
+  const state = await readObject(archive.store, collectionKeys('live').state, 'state');
+  assert.equal(state?.value.stream?.tweets, tweets.length, 'state counts exactly the stored tweets');
+  assert.equal(await archive.store.get(collectionKeys('live').lock), undefined, 'the lock is released');
+  await validateArchive(archive.store, 'live');
+}
+
+describe('stopping a harvest', TIMEOUT, () => {
+  it('SIGTERM ends it gracefully and completely', async () => {
+    const { fake, archive, run } = await streamingHarvest();
+    try {
+      run.child.kill('SIGTERM');
+      const result = await run.done;
+      assert.equal(result.code, 0, result.stderr);
+      await assertCompletelyStopped(archive, /SIGTERM/);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('the control API serves counters and stops it, only for the bearer token in lock.json', async () => {
+    const { fake, archive, run } = await streamingHarvest();
+    try {
+      const lock = await readObject(archive.store, collectionKeys('live').lock, 'lock');
+      const url = lock?.value.control?.url;
+      const token = lock?.value.control?.token;
+      assert.ok(url !== undefined && token !== undefined, 'lock.json tells how to reach the control API');
+      assert.equal((await fetch(url)).status, 401);
+      assert.equal((await fetch(`${url}stop`, { method: 'POST', headers: { authorization: 'Bearer wrong' } })).status, 401);
+      const auth = { authorization: `Bearer ${token}` };
+      const status = (await (await fetch(url, { headers: auth })).json()) as { harvest_id: string; tweets: number };
+      assert.equal(status.harvest_id, lock?.value.harvest_id);
+      assert.ok(status.tweets > 0);
+      assert.deepEqual(await (await fetch(`${url}is_stopped`, { headers: auth })).json(), { stopped: false });
+      assert.equal((await fetch(`${url}stop`, { method: 'POST', headers: auth })).status, 202);
+      const result = await run.done;
+      assert.equal(result.code, 0, result.stderr);
+      await assertCompletelyStopped(archive, /control API/);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('a stop request in the archive naming the harvest stops it; one naming another harvest does not', async () => {
+    const { fake, archive, run } = await streamingHarvest();
+    try {
+      const lock = await readObject(archive.store, collectionKeys('live').lock, 'lock');
+      assert.ok(lock);
+      const request = { format: 'twarc-cloud/stop-request@1', collection: 'live', requested_at: new Date().toISOString(), requested_by: 'test' } as const;
+      await writeObject(archive.store, collectionKeys('live').stopRequest, 'stop-request', { ...request, harvest_id: '20200101T000000Z' });
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      assert.equal(run.child.exitCode, null, 'a request for another harvest is ignored');
+      await writeObject(archive.store, collectionKeys('live').stopRequest, 'stop-request', { ...request, harvest_id: lock.value.harvest_id });
+      const result = await run.done;
+      assert.equal(result.code, 0, result.stderr);
+      await assertCompletelyStopped(archive, /archive by test/);
+      assert.equal(await archive.store.get(collectionKeys('live').stopRequest), undefined, 'the honoured request is removed');
+    } finally {
+      await fake.stop();
+    }
+  });
+});
+
+describe('one harvest per collection', TIMEOUT, () => {
+  it('of two harvesters started at once, exactly one runs; the other exits 75 with a clear message', async () => {
+    const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 20, tweetsPerUser: () => 300 } }).start();
+    const archive = await localArchive();
+    try {
+      const users = Object.fromEntries(fake.corpus.users.map((u) => [u.id, { screen_name: u.username }]));
+      await putCollection(archive.store, { id: 'twice', type: 'user_timeline', users, delete_users_for: [] });
+      const args = ['twice', '--archive', archive.location, '--api-base-url', fake.baseUrl];
+      const results = await Promise.all([startHarvest(args, archive.env).done, startHarvest(args, archive.env).done]);
+      const codes = results.map((r) => r.code).sort();
+      assert.deepEqual(codes, [0, 75], results.map((r) => r.stderr).join('\n'));
+      const loser = results.find((r) => r.code === 75);
+      assert.match(loser?.stderr ?? '', /being harvested already/);
+      assert.doesNotMatch(loser?.stderr ?? '', /internal error|\n\s+at /);
+      const tweets = await storedTweets(archive.store, 'twice');
+      assert.equal(tweets.length, 6000);
+      assert.equal(new Set(tweets.map((t) => t.id)).size, 6000);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('takes over a stale lock, records the takeover, and closes the dead harvest\'s record', async () => {
+    const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 2, tweetsPerUser: () => 20 } }).start();
+    const archive = await localArchive();
+    try {
+      const users = Object.fromEntries(fake.corpus.users.map((u) => [u.id, { screen_name: u.username }]));
+      await putCollection(archive.store, { id: 'stale', type: 'user_timeline', users, delete_users_for: [] });
+      const old = new Date(Date.now() - 3_600_000);
+      const deadHarvest = harvestId(old);
+      await writeObject(archive.store, collectionKeys('stale').lock, 'lock', {
+        format: 'twarc-cloud/lock@1',
+        collection: 'stale',
+        harvest_id: deadHarvest,
+        holder: { host: 'a-task-that-died', pid: 7, task: 'arn:aws:ecs:us-east-1:123456789012:task/x/abc' },
+        acquired_at: old.toISOString(),
+        heartbeat_at: old.toISOString(),
+      });
+      await archive.store.put(`${collectionKeys('stale').harvest(deadHarvest).prefix}tweets-${deadHarvest}-0001.jsonl.gz`, Buffer.from([0x1f, 0x8b]));
+      const run = startHarvest(['stale', '--archive', archive.location, '--api-base-url', fake.baseUrl, '--stale-after', '600'], archive.env);
+      const result = await run.done;
+      assert.equal(result.code, 0, result.stderr);
+      const last = await readObject(archive.store, collectionKeys('stale').lastHarvest, 'last-harvest');
+      const record = await readObject(archive.store, collectionKeys('stale').harvest(last?.value.harvest_id ?? '').summary, 'harvest');
+      assert.equal(record?.value.took_over?.harvest_id, deadHarvest);
+      const dead = await readObject(archive.store, collectionKeys('stale').harvest(deadHarvest).summary, 'harvest');
+      assert.equal(dead?.value.outcome, 'failed');
+      assert.equal(dead?.value.files.length, 1);
+      assert.match(dead?.value.stop_reason ?? '', /interrupted/);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('does not take over a fresh lock held by a live process elsewhere', async () => {
+    const archive = await localArchive();
+    const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER] }).start();
+    try {
+      await putCollection(archive.store, { id: 'held', type: 'search', query: 'x', archive: false });
+      const now = new Date().toISOString();
+      await writeObject(archive.store, collectionKeys('held').lock, 'lock', {
+        format: 'twarc-cloud/lock@1',
+        collection: 'held',
+        harvest_id: harvestId(new Date()),
+        holder: { host: `${hostname()}-elsewhere`, pid: 1 },
+        acquired_at: now,
+        heartbeat_at: now,
+      });
+      const result = await startHarvest(['held', '--archive', archive.location, '--api-base-url', fake.baseUrl], archive.env).done;
+      assert.equal(result.code, 75);
+      assert.equal(fake.requests.length, 0, 'nothing is asked of the API without the lock');
+    } finally {
+      await fake.stop();
+    }
+  });
+});
