@@ -28,7 +28,7 @@ async function assertCompletelyStopped(archive: ArchiveFixture, reason: RegExp):
   assert.ok(tweets.length > 0);
   assert.equal(record?.value.tweets, tweets.length);
   const manifest = (await archive.store.get(collectionKeys('live').harvest(last.value.harvest_id).manifest))?.body.toString() ?? '';
-  assert.equal(manifest.trim().split('\n').length, record?.value.files.length);
+  assert.equal(manifest.trim().split('\n').length, record.value.files.length);
   const state = await readObject(archive.store, collectionKeys('live').state, 'state');
   assert.equal(state?.value.stream?.tweets, tweets.length, 'state counts exactly the stored tweets');
   assert.equal(await archive.store.get(collectionKeys('live').lock), undefined, 'the lock is released');
@@ -138,8 +138,8 @@ describe('one harvest per collection', TIMEOUT, () => {
       assert.equal(record?.value.took_over?.harvest_id, deadHarvest);
       const dead = await readObject(archive.store, collectionKeys('stale').harvest(deadHarvest).summary, 'harvest');
       assert.equal(dead?.value.outcome, 'failed');
-      assert.equal(dead?.value.files.length, 1);
-      assert.match(dead?.value.stop_reason ?? '', /interrupted/);
+      assert.equal(dead.value.files.length, 1);
+      assert.match(dead.value.stop_reason ?? '', /interrupted/);
     } finally {
       await fake.stop();
     }
