@@ -1,7 +1,8 @@
 import { writeObject, type ArchiveObjects } from '../../platform/archive/objects.js';
 import { TWEET_EVERYTHING, USER_EVERYTHING } from '../../platform/x-api/endpoints.js';
 import { pageLine, twarcMetadata } from '../output/twarc-line.js';
-import { writePage, type HarvestContext } from '../harvest-context.js';
+import type { HarvestContext } from '../harvest-context.js';
+import { collectNewestFirst } from './newest-first.js';
 import { runWorkers } from './workers.js';
 
 type Condition = 'ok' | 'protected' | 'suspended' | 'not_found';
@@ -84,50 +85,17 @@ async function lookUpUsers(context: HarvestContext, ids: readonly string[]): Pro
   return { found, problems };
 }
 
-/**
- * One user's new tweets, newest first, from the last stored tweet (since_id). While paging, the
- * oldest stored tweet (until_id) and the newest of the pass (pending_since_id) are checkpointed
- * with the data, so an interrupted pass resumes below what is stored, with no gap; since_id moves
- * only when the pass reaches the end.
- */
+/** One user's new tweets since the last stored one (see newest-first.ts for the resume rules). */
 async function harvestTimeline(context: HarvestContext, userId: string): Promise<void> {
-  const start = context.state.start.users?.[userId] ?? {};
-  const sinceId = start.since_id;
-  let pending = start.pending_since_id;
-  let token: string | undefined;
-  for (;;) {
-    if (context.stop.stopping) return;
-    const query: Record<string, string> = { ...TWEET_EVERYTHING, max_results: '100' };
-    if (sinceId !== undefined) query['since_id'] = sinceId;
-    if (token !== undefined) query['pagination_token'] = token;
-    else if (start.until_id !== undefined) query['until_id'] = start.until_id;
-    const page = await context.client.get('users/:id/tweets', query, { userId, signal: context.stop.signal });
-    const data = page.body['data'] as unknown[] | undefined;
-    const meta = (page.body['meta'] ?? {}) as { newest_id?: string; oldest_id?: string; next_token?: string };
-    if (!data || data.length === 0) {
-      const problem = (page.body['errors'] as ApiProblem[] | undefined)?.[0];
-      if (problem) {
-        context.log.warn('timeline not available', { user_id: userId, detail: problem.detail ?? problem.title });
-        return;
-      }
-      break;
-    }
-    pending ??= meta.newest_id;
-    const newest = pending;
-    const oldest = meta.oldest_id;
-    await writePage(context, page, data.length, () => {
-      const entry = (context.state.users()[userId] ??= {});
-      if (newest !== undefined) entry.pending_since_id = newest;
-      if (oldest !== undefined) entry.until_id = oldest;
-    });
-    token = meta.next_token;
-    if (token === undefined) break;
-  }
-  const newest = pending;
-  context.files.checkpoint(() => {
-    const entry = (context.state.users()[userId] ??= {});
-    if (newest !== undefined) entry.since_id = newest;
-    delete entry.pending_since_id;
-    delete entry.until_id;
+  const end = await collectNewestFirst(context, context.state.start.users?.[userId] ?? {}, {
+    fetch: (range) => {
+      const query: Record<string, string> = { ...TWEET_EVERYTHING, max_results: '100' };
+      if (range.sinceId !== undefined) query['since_id'] = range.sinceId;
+      if (range.token !== undefined) query['pagination_token'] = range.token;
+      if (range.untilId !== undefined) query['until_id'] = range.untilId;
+      return context.client.get('users/:id/tweets', query, { userId, signal: context.stop.signal });
+    },
+    resumePoint: () => (context.state.users()[userId] ??= {}),
   });
+  if (end === 'unavailable') context.log.warn('timeline not available', { user_id: userId });
 }
