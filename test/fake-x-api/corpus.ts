@@ -225,7 +225,7 @@ export function userObject(user: FakeUser): Record<string, unknown> {
     location: 'Maryland, USA',
     profile_image_url: `https://pbs.twimg.com/profile_images/${user.id}/photo_normal.jpg`,
     protected: user.condition === 'protected',
-    public_metrics: { followers_count: 120, following_count: 80, tweet_count: 3000, listed_count: 4, like_count: 900 },
+    public_metrics: { followers_count: 120, following_count: 80, tweet_count: 3000, listed_count: 4 },
     url: '',
     verified: false,
     verified_type: 'none',
