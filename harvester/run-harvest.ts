@@ -119,6 +119,8 @@ export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcom
   const advertised = `http://${options.advertiseHost ?? options.controlHost ?? '127.0.0.1'}:${control.port}/`;
   const watchers = watch(store, config.id, harvestId, lock, stop, staleAfterMs, options.stopPollMs ?? 10_000, () => (lostLock = true), harvestLog);
   let outcome: HarvestOutcome = 'failed';
+  // A user's mistake (revoked credentials, say) ends the harvest completely, then is reported as such.
+  let userError: UserError | undefined;
   try {
     await lock.setControl({ url: advertised, token });
     await writeObject(store, keys.config, 'collection-config', config);
@@ -133,6 +135,7 @@ export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcom
         recordError(stats, harvestLog.scrub(message));
         stop.stop('failed', harvestLog.scrub(message));
         if (!(error instanceof UserError)) throw error;
+        userError = error;
       }
     }
   } finally {
@@ -144,6 +147,7 @@ export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcom
     }
     await control.close();
   }
+  if (userError) throw userError;
   return outcome;
 }
 

@@ -27,7 +27,8 @@ export interface ArchiveFixture {
 
 export async function localArchive(): Promise<ArchiveFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'twarc-cloud-harvest-'));
-  return { kind: 'local', location: dir, store: new LocalArchiveStore(dir), env: baseEnv(dir), close: () => Promise.resolve() };
+  const home = await mkdtemp(join(tmpdir(), 'twarc-cloud-home-'));
+  return { kind: 'local', location: dir, store: new LocalArchiveStore(dir), env: baseEnv(home), close: () => Promise.resolve() };
 }
 
 export async function s3Archive(moto: Moto): Promise<ArchiveFixture> {
