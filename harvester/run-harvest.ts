@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { UserError } from '../platform/errors.js';
 import { collectionKeys, harvestId as harvestIdAt } from '../platform/archive/keys.js';
 import { acquireLock, LockLost, type HeldLock } from '../platform/archive/lock.js';
@@ -62,11 +61,11 @@ export class LockHeld extends UserError {
  * collect, then finalize (files, manifest, harvest.json, last_harvest.json, state, lock).
  */
 export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcome> {
-  const store = openArchiveStore(options.archive);
+  const store = await openArchiveStore(options.archive);
   const config = await readConfig(store, options.collectionId);
   const log = new JsonLog(options.writeLog, { collection: config.id });
   const ssmPath = options.ssmPath ?? options.env['TWARC_CLOUD_SSM_PATH'];
-  const credentials = await resolveCredentials(config.credentials, { env: options.env, ...(ssmPath !== undefined ? { ssm: { client: new SSMClient({}), path: ssmPath } } : {}) });
+  const credentials = await resolveCredentials(config.credentials, { env: options.env, ...(ssmPath !== undefined ? { ssmPath } : {}) });
   log.redact(secretValues(credentials));
 
   const staleAfterMs = options.staleAfterMs ?? 300_000;

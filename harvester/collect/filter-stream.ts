@@ -3,15 +3,10 @@ import { TWEET_EVERYTHING } from '../../platform/x-api/endpoints.js';
 import { XApiRequestRefused, XAppAuthRequired, XCredentialsRejected } from '../../platform/x-api/errors.js';
 import { readStream, type StreamEnd } from '../../platform/x-api/stream-connection.js';
 import { recordError, type HarvestContext } from '../harvest-context.js';
-import { spliceMetadata, twarcMetadata } from '../output/twarc-line.js';
+import { twarcMetadata } from '../output/twarc-line.js';
 import { HarvestStopping } from '../stop.js';
 import { syncRules } from './filter-rules.js';
-
-interface StreamMessage {
-  readonly data?: { readonly id?: string };
-  readonly matching_rules?: ReadonlyArray<{ readonly id?: string }>;
-  readonly errors?: ReadonlyArray<{ readonly title?: string; readonly disconnect_type?: string; readonly detail?: string }>;
-}
+import { readStreamLine } from './stream-message.js';
 
 /**
  * A filter harvest: sync the collection's rules, then read the stream until stopped, reconnecting
@@ -34,44 +29,38 @@ export async function harvestFilterStream(context: HarvestContext): Promise<void
   const ownRules = await syncRules(context);
   const url = `${client.baseUrl}tweets/search/stream?${new URLSearchParams(TWEET_EVERYTHING).toString()}`;
   let metadataSecond = 0;
-  let metadata = '';
+  let metadataTail = Buffer.alloc(0);
   let stored = 0;
   let failures = 0;
   let lastKind: FailureKind | undefined;
 
-  const onLine = (line: string): Promise<void> | undefined => {
-    let message: StreamMessage;
-    try {
-      message = JSON.parse(line) as StreamMessage;
-    } catch {
-      recordError(context.stats, `malformed stream message skipped (${line.length} characters)`, 'tweets/search/stream');
+  const onLine = (line: Buffer): Promise<void> | undefined => {
+    const message = readStreamLine(line);
+    if (message.kind === 'malformed') {
+      recordError(context.stats, `malformed stream message skipped (${line.length} bytes)`, 'tweets/search/stream');
       context.log.warn('malformed stream message skipped', { length: line.length });
       return undefined;
     }
-    if (!message.data) {
-      const problem = message.errors?.[0];
-      if (problem) {
-        recordError(context.stats, `stream: ${problem.title ?? 'error'}: ${problem.detail ?? ''}`, 'tweets/search/stream');
-        context.log.warn('stream error message', { title: problem.title, disconnect_type: problem.disconnect_type });
-      }
+    if (message.kind === 'error') {
+      recordError(context.stats, `stream: ${message.title ?? 'error'}: ${message.detail ?? ''}`, 'tweets/search/stream');
+      context.log.warn('stream error message', { title: message.title, disconnect_type: message.disconnectType });
       return undefined;
     }
-    if (stop.stopping || !message.matching_rules?.some((r) => r.id !== undefined && ownRules.has(r.id))) return undefined;
+    if (message.kind !== 'tweet' || stop.stopping || !message.ruleIds.some((id) => ownRules.has(id))) return undefined;
     const second = Math.floor(Date.now() / 1000);
     if (second !== metadataSecond) {
       metadataSecond = second;
-      metadata = twarcMetadata(url, new Date(second * 1000));
+      metadataTail = Buffer.from(`,"__twarc":${twarcMetadata(url, new Date(second * 1000))}}`);
     }
     stored += 1;
     const total = before + stored;
-    const newestId = message.data.id;
+    // The message as sent, its final brace replaced by the __twarc member.
     const wait = context.files.append(
-      spliceMetadata(line, metadata),
+      [line.subarray(0, line.lastIndexOf(0x7d)), metadataTail],
       1,
       () => {
         const stream = (state.draft.stream ??= {});
         stream.tweets = total;
-        if (newestId !== undefined) stream.newest_id = newestId;
       },
       { replacesPrevious: true },
     );

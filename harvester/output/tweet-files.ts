@@ -41,7 +41,13 @@ interface OpenFile {
   tweets: number;
   readonly checkpoints: Checkpoint[];
   lastReplaceable: boolean;
+  readonly pending: Buffer[];
+  pendingLength: number;
 }
+
+/** Bytes gathered before one write to the compressor. */
+const BATCH_BYTES = 256 * 1024;
+const NEWLINE = Buffer.from('\n');
 
 const NO_OPTIONS = {};
 
@@ -90,10 +96,10 @@ export class TweetFiles {
   }
 
   /**
-   * Appends one line holding `tweets` tweets. Returns a promise only when the caller should wait
+   * Appends one line holding `tweets` tweets (a string, or Buffers that make it up together). Returns a promise only when the caller should wait
    * before writing more (the compressor is behind); the common path allocates nothing.
    */
-  append(line: string, tweets: number, checkpoint?: Checkpoint, options: { replacesPrevious?: boolean } = NO_OPTIONS): Promise<void> | undefined {
+  append(line: string | readonly Buffer[], tweets: number, checkpoint?: Checkpoint, options: { replacesPrevious?: boolean } = NO_OPTIONS): Promise<void> | undefined {
     if (this.failure) throw this.failure;
     const file = this.current ?? this.open();
     file.tweets += tweets;
@@ -104,7 +110,22 @@ export class TweetFiles {
       else file.checkpoints.push(checkpoint);
       file.lastReplaceable = options.replacesPrevious === true;
     }
-    const more = file.gzip.write(`${line}\n`);
+    // Lines are batched into larger writes: each write to zlib is a separate job on the thread
+    // pool, and one per stream message costs several times the compression itself.
+    if (typeof line === 'string') {
+      const bytes = Buffer.from(line);
+      file.pending.push(bytes);
+      file.pendingLength += bytes.length;
+    } else {
+      for (const part of line) {
+        file.pending.push(part);
+        file.pendingLength += part.length;
+      }
+    }
+    file.pending.push(NEWLINE);
+    file.pendingLength += 1;
+    let more = true;
+    if (file.pendingLength >= BATCH_BYTES) more = this.flush(file);
     if (file.tweets >= this.options.tweetsPerFile) void this.rotate().catch(() => undefined);
     return more ? undefined : room(file.gzip);
   }
@@ -143,10 +164,10 @@ export class TweetFiles {
     const key = this.options.keys.tweets(this.now(), this.sequence);
     const name = basename(key);
     const path = join(this.options.spoolDir, name);
-    const gzip = createGzip({ level: 6 });
+    const gzip = createGzip({ level: 6, chunkSize: 128 * 1024 });
     const out = createWriteStream(path);
     const hash = createHash('sha1');
-    const file: OpenFile = { name, key, path, openedAt: Date.now(), gzip, out, hash, bytes: 0, tweets: 0, checkpoints: [], lastReplaceable: false };
+    const file: OpenFile = { name, key, path, openedAt: Date.now(), gzip, out, hash, bytes: 0, tweets: 0, checkpoints: [], lastReplaceable: false, pending: [], pendingLength: 0 };
     gzip.on('data', (chunk: Buffer) => {
       hash.update(chunk);
       file.bytes += chunk.length;
@@ -157,8 +178,17 @@ export class TweetFiles {
     return file;
   }
 
+  private flush(file: OpenFile): boolean {
+    if (file.pending.length === 0) return true;
+    const bytes = Buffer.concat(file.pending, file.pendingLength);
+    file.pending.length = 0;
+    file.pendingLength = 0;
+    return file.gzip.write(bytes);
+  }
+
   private async store(file: OpenFile): Promise<void> {
     const finished = once(file.out, 'close');
+    this.flush(file);
     file.gzip.end();
     await finished;
     if (file.tweets === 0) {

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { GetParametersByPathCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { UserError } from '../errors.js';
 import { CREDENTIAL_KEYS, credentialsFrom, type CredentialKey, type XCredentials } from './credentials.js';
 
@@ -17,7 +16,8 @@ import { CREDENTIAL_KEYS, credentialsFrom, type CredentialKey, type XCredentials
 export interface CredentialSources {
   readonly env: NodeJS.ProcessEnv;
   readonly configFile?: string;
-  readonly ssm?: { readonly client: SSMClient; readonly path: string };
+  /** An SSM parameter path; the AWS SDK finds region, endpoint and credentials as usual. */
+  readonly ssmPath?: string;
 }
 
 export async function resolveCredentials(profile: string, sources: CredentialSources): Promise<XCredentials> {
@@ -26,13 +26,13 @@ export async function resolveCredentials(profile: string, sources: CredentialSou
   const configFile = sources.configFile ?? sources.env['TWARC_CONFIG'] ?? join(homedir(), '.config', 'twarc', 'config');
   const fromFile = credentialsFrom(profile, await configFileValues(configFile, profile));
   if (fromFile) return fromFile;
-  if (sources.ssm) {
-    const fromSsm = credentialsFrom(profile, await ssmValues(sources.ssm.client, `${sources.ssm.path.replace(/\/$/, '')}/${profile}`));
+  if (sources.ssmPath !== undefined) {
+    const fromSsm = credentialsFrom(profile, await ssmValues(`${sources.ssmPath.replace(/\/$/, '')}/${profile}`));
     if (fromSsm) return fromSsm;
   }
   const variable = `${envPrefix(profile)}BEARER_TOKEN`;
   throw new UserError(
-    `no X API credentials for profile "${profile}": not in the environment (${variable}), not in ${configFile}${profile === 'default' ? '' : ` [${profile}]`}${sources.ssm ? `, not in SSM under ${sources.ssm.path}/${profile}/` : ''}`,
+    `no X API credentials for profile "${profile}": not in the environment (${variable}), not in ${configFile}${profile === 'default' ? '' : ` [${profile}]`}${sources.ssmPath !== undefined ? `, not in SSM under ${sources.ssmPath}/${profile}/` : ''}`,
     profile === 'default'
       ? 'run `twarc2 configure`, or set BEARER_TOKEN in the environment'
       : `add a [${profile}] section with bearer_token = ... to ${configFile}, or set ${variable}`,
@@ -84,7 +84,10 @@ function unquote(value: string): string {
   return match?.[2] ?? value.trim();
 }
 
-async function ssmValues(client: SSMClient, path: string): Promise<Partial<Record<CredentialKey, string>>> {
+/** Loaded only when SSM is configured, so that local harvests do not load the AWS SDK. */
+async function ssmValues(path: string): Promise<Partial<Record<CredentialKey, string>>> {
+  const { SSMClient, GetParametersByPathCommand } = await import('@aws-sdk/client-ssm');
+  const client = new SSMClient({});
   const values: Partial<Record<CredentialKey, string>> = {};
   let token: string | undefined;
   do {
@@ -95,5 +98,6 @@ async function ssmValues(client: SSMClient, path: string): Promise<Partial<Recor
     }
     token = page.NextToken;
   } while (token !== undefined);
+  client.destroy();
   return values;
 }

@@ -1,6 +1,5 @@
 /**
- * X API v2 rate limits as the server keeps them: a fixed window per app token and endpoint that
- * opens with the first request, `x-rate-limit-*` headers on every response (429s included), the
+ * X API v2 rate limits as the server keeps them: fixed windows per app token and endpoint, `x-rate-limit-*` headers on every response (429s included), the
  * reset given in whole epoch seconds. Window lengths are scaled down in tests.
  */
 export interface RateLimit {
@@ -42,7 +41,8 @@ export class RateLimits {
     const key = `${token}\0${endpoint}`;
     let window = this.windows.get(key);
     if (!window || now >= window.resetAt) {
-      window = { used: 0, resetAt: Math.ceil((now + limit.windowMs) / 1000) * 1000 };
+      // Windows on a fixed grid of whole seconds, so that a scaled window's reset is exact in the header.
+      window = { used: 0, resetAt: (Math.floor(now / limit.windowMs) + 1) * limit.windowMs };
       this.windows.set(key, window);
     }
     const allowed = window.used < limit.limit;

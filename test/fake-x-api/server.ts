@@ -33,7 +33,7 @@ export class FakeXApi {
   readonly stream: StreamService;
   readonly rateLimits: RateLimits;
   /** Every request, in order: endpoint and the status answered. */
-  readonly requests: Array<{ endpoint: string; status: number; url: string }> = [];
+  readonly requests: Array<{ endpoint: string; status: number; url: string; at: number }> = [];
   private readonly faults = new Map<string, RequestFault[]>();
   private readonly server: Server;
   private readonly bearerTokens: ReadonlySet<string>;
@@ -87,7 +87,7 @@ export class FakeXApi {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const route = routeOf(request.method ?? 'GET', url.pathname);
     const record = (status: number): void => {
-      this.requests.push({ endpoint: route?.endpoint ?? url.pathname, status, url: url.pathname + url.search });
+      this.requests.push({ endpoint: route?.endpoint ?? url.pathname, status, url: url.pathname + url.search, at: Date.now() });
     };
     if (!route) {
       record(404);
