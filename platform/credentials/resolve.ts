@@ -27,7 +27,12 @@ export async function resolveCredentials(profile: string, sources: CredentialSou
   const fromFile = credentialsFrom(profile, await configFileValues(configFile, profile));
   if (fromFile) return fromFile;
   if (sources.ssmPath !== undefined) {
-    const fromSsm = credentialsFrom(profile, await ssmValues(`${sources.ssmPath.replace(/\/$/, '')}/${profile}`));
+    const path = `${sources.ssmPath.replace(/\/$/, '')}/${profile}`;
+    const values = await ssmValues(path).catch((error: unknown) => {
+      const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new UserError(`cannot read credentials from SSM under ${path}/ (${detail})`, 'the harvester\'s role needs ssm:GetParametersByPath on that path and kms:Decrypt for SecureString values; check AWS_REGION too');
+    });
+    const fromSsm = credentialsFrom(profile, values);
     if (fromSsm) return fromSsm;
   }
   const variable = `${envPrefix(profile)}BEARER_TOKEN`;

@@ -14,11 +14,8 @@ export function backoffMs(kind: FailureKind, attempt: number, scale = 1): number
   return Math.round(base * scale);
 }
 
-/**
- * Resolves after `ms`, or rejects as soon as `signal` aborts. An `unref` timer does not keep the
- * process alive on its own: a harvest that stops during a long rate-limit wait can exit.
- */
-export function sleep(ms: number, signal?: AbortSignal, options: { unref?: boolean } = {}): Promise<void> {
+/** Resolves after `ms`, or rejects as soon as `signal` aborts (and then no timer is left behind). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(abortReason(signal));
@@ -32,7 +29,6 @@ export function sleep(ms: number, signal?: AbortSignal, options: { unref?: boole
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, Math.max(0, ms));
-    if (options.unref === true) timer.unref();
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -24,7 +24,7 @@ export class RateGate {
   private inFlight = 0;
   private wakers: Array<() => void> = [];
   /** One wait for the reset, shared by every caller, so that it is counted once. */
-  private windowWait: Promise<void> | undefined;
+  private windowWait: { promise: Promise<void>; cancel: () => void; waiters: number } | undefined;
 
   constructor(
     /** Slack after the reset second, for clocks that disagree with X's. */
@@ -45,15 +45,30 @@ export class RateGate {
         return;
       }
       if (this.inFlight === 0 && this.resetAtMs !== undefined) {
-        if (!this.windowWait) {
-          const ms = this.resetAtMs - this.now();
-          this.onWait({ ms });
-          this.windowWait = sleep(ms, undefined, { unref: true }).finally(() => (this.windowWait = undefined));
-        }
-        await abortable(this.windowWait, signal);
+        await this.waitForReset(this.resetAtMs - this.now(), signal);
         continue;
       }
       await abortable(new Promise<void>((resolve) => this.wakers.push(resolve)), signal);
+    }
+  }
+
+  /** One wait shared by every caller; cancelled when the last of them gives up, so no timer outlives it. */
+  private async waitForReset(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    if (!this.windowWait) {
+      this.onWait({ ms });
+      const cancel = new AbortController();
+      const promise = sleep(ms, cancel.signal)
+        .catch(() => undefined)
+        .finally(() => (this.windowWait = undefined));
+      this.windowWait = { promise, cancel: () => { cancel.abort(); }, waiters: 0 };
+    }
+    const wait = this.windowWait;
+    wait.waiters += 1;
+    try {
+      await abortable(wait.promise, signal);
+    } finally {
+      wait.waiters -= 1;
+      if (wait.waiters === 0 && signal?.aborted === true) wait.cancel();
     }
   }
 

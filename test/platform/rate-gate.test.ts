@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RateGate } from '../../platform/x-api/rate-gate.js';
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('the rate gate', () => {
+  it('lets one request learn an unknown window before others follow', async () => {
+    const gate = new RateGate(0);
+    await gate.acquire();
+    let second = false;
+    void gate.acquire().then(() => (second = true));
+    await tick();
+    assert.equal(second, false, 'a second request waits for the first answer');
+    gate.settle({ limit: 10, remaining: 9, reset: Date.now() / 1000 + 60 });
+    await tick();
+    assert.equal(second, true);
+  });
+
+  it('keeps requests in flight within what the window has left', async () => {
+    const gate = new RateGate(0);
+    await gate.acquire();
+    gate.settle({ limit: 10, remaining: 2, reset: Date.now() / 1000 + 60 });
+    await gate.acquire();
+    await gate.acquire();
+    let third = false;
+    void gate.acquire().then(() => (third = true));
+    await tick();
+    assert.equal(third, false, 'two left, two in flight: the third waits');
+    gate.settle({ limit: 10, remaining: 1, reset: Date.now() / 1000 + 60 });
+    await tick();
+    assert.equal(third, false, 'one left and one still in flight: still no room');
+  });
+
+  it('trusts the lowest remaining seen in one window, whatever order answers come in', async () => {
+    const gate = new RateGate(0);
+    const reset = Date.now() / 1000 + 60;
+    await gate.acquire();
+    gate.settle({ limit: 10, remaining: 3, reset });
+    await gate.acquire();
+    await gate.acquire();
+    gate.settle({ limit: 10, remaining: 0, reset });
+    gate.settle({ limit: 10, remaining: 2, reset }); // an older answer arriving late
+    let next = false;
+    void gate.acquire().then(() => (next = true));
+    await tick();
+    assert.equal(next, false);
+  });
+
+  it('waits for the reset once the window is spent, counts the wait once, and then goes on', async () => {
+    const waits: number[] = [];
+    const gate = new RateGate(10, (wait) => waits.push(wait.ms));
+    await gate.acquire();
+    gate.settle({ limit: 1, remaining: 0, reset: (Date.now() + 300) / 1000 });
+    const started = Date.now();
+    await Promise.all([gate.acquire(), new Promise((resolve) => setTimeout(resolve, 1))]);
+    assert.ok(Date.now() - started >= 250, 'waited for the reset');
+    assert.equal(waits.length, 1);
+  });
+
+  it('gives up waiting when the harvest stops', async () => {
+    const gate = new RateGate(0);
+    await gate.acquire();
+    gate.settle({ limit: 1, remaining: 0, reset: Date.now() / 1000 + 600 });
+    const controller = new AbortController();
+    const waiting = gate.acquire(controller.signal);
+    controller.abort(new Error('stopping'));
+    await assert.rejects(waiting, /stopping/);
+  });
+});
