@@ -1,0 +1,66 @@
+import type { CollectionType } from '../desired/collection.js';
+import type { ConfigBody } from './render-config.js';
+import type { FieldChange } from './field-changes.js';
+
+/** What the target found for one collection: its collection.json (by hash) and its runtime resources. */
+export interface LiveCollection {
+  readonly id: string;
+  readonly type: CollectionType;
+  readonly state: 'active' | 'suspended' | 'removed';
+  readonly hash: string;
+  /** The live config body, read only for collections whose hash differs from the desired one. */
+  readonly body?: ConfigBody;
+  readonly runtime: Runtime;
+}
+
+/** The runtime resources of a collection, as they are or as they should be. */
+export interface Runtime {
+  /** A schedule that runs the harvester: EventBridge rule on AWS, the `up` scheduler locally. */
+  readonly schedule?: { readonly expression: string; readonly enabled: boolean };
+  /** A long-running filter harvest: an ECS service on AWS, a supervised process locally. */
+  readonly service?: { readonly running: boolean };
+  /** Resources that exist but lack this deployment's ownership tags. */
+  readonly unowned?: boolean;
+}
+
+export interface LiveState {
+  readonly collections: ReadonlyMap<string, LiveCollection>;
+}
+
+/** The desired side, as plan sees it: rendered bodies and their hashes. */
+export interface DesiredCollection {
+  readonly id: string;
+  readonly state: 'active' | 'suspended';
+  readonly body: ConfigBody;
+  readonly hash: string;
+}
+
+export type ActionKind = 'create' | 'update' | 'suspend' | 'resume' | 'remove' | 'adopt';
+
+/** A step on the target's runtime resources; the archive writes (config, changeset, index) go with every action. */
+export type RuntimeStep =
+  | { readonly kind: 'put-schedule'; readonly expression: string; readonly enabled: boolean }
+  | { readonly kind: 'delete-schedule' }
+  | { readonly kind: 'start-service' }
+  | { readonly kind: 'restart-service' }
+  | { readonly kind: 'stop-service' }
+  | { readonly kind: 'stop-harvests' };
+
+export interface PlannedAction {
+  readonly kind: ActionKind;
+  readonly id: string;
+  readonly type: CollectionType;
+  readonly changes: readonly FieldChange[];
+  readonly steps: readonly RuntimeStep[];
+  /** The collection.json to write; absent for remove, which only marks the live one removed. */
+  readonly desired?: DesiredCollection;
+  /** True when the action ends harvesting of an active collection. */
+  readonly stops: boolean;
+}
+
+export interface Plan {
+  readonly actions: readonly PlannedAction[];
+  readonly counts: Readonly<Record<ActionKind, number>>;
+  /** Set when the plan stops more collections than the guard allows. */
+  readonly refused?: { readonly stops: number; readonly limit: number };
+}

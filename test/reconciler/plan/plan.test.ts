@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { plan, type PlanOptions } from '../../../reconciler/plan/plan.js';
+import type { DesiredCollection, LiveCollection, LiveState, Runtime } from '../../../reconciler/plan/model.js';
+import { bodyHash, type ConfigBody } from '../../../reconciler/plan/render-config.js';
+
+const OPTIONS: PlanOptions = { maxStops: 5, allowMassStop: false };
+
+function searchBody(id: string, overrides: Partial<ConfigBody> = {}): ConfigBody {
+  return { id, type: 'search', credentials: 'default', output: { tweets_per_file: 250000, rotate_minutes: 30 }, labels: {}, query: 'climate', archive: false, schedule: 'rate(1 hour)', ...overrides };
+}
+
+function filterBody(id: string, overrides: Partial<ConfigBody> = {}): ConfigBody {
+  return { id, type: 'filter', credentials: 'default', output: { tweets_per_file: 250000, rotate_minutes: 30 }, labels: {}, rules: [{ value: 'climate' }], track: [], follow: [], ...overrides };
+}
+
+function desired(body: ConfigBody, state: 'active' | 'suspended' = 'active'): DesiredCollection {
+  return { id: body.id, state, body, hash: bodyHash(body) };
+}
+
+function live(body: ConfigBody, state: LiveCollection['state'], runtime: Runtime, withBody = true): LiveCollection {
+  return { id: body.id, type: body.type, state, hash: bodyHash(body), ...(withBody ? { body } : {}), runtime };
+}
+
+function liveState(...collections: LiveCollection[]): LiveState {
+  return { collections: new Map(collections.map((c) => [c.id, c])) };
+}
+
+const scheduled = (expression = 'rate(1 hour)', enabled = true): Runtime => ({ schedule: { expression, enabled } });
+const serving: Runtime = { service: { running: true } };
+
+describe('plan()', () => {
+  it('creates a new scheduled collection: config, then an enabled schedule', () => {
+    const result = plan([desired(searchBody('a'))], liveState(), OPTIONS);
+    assert.equal(result.actions.length, 1);
+    const [action] = result.actions;
+    assert.equal(action?.kind, 'create');
+    assert.deepEqual(action?.steps, [{ kind: 'put-schedule', expression: 'rate(1 hour)', enabled: true }]);
+    assert.ok(action?.changes.some((c) => c.path === 'query' && c.new === 'climate'));
+    assert.equal(result.counts.create, 1);
+  });
+
+  it('creates a filter collection with a running service, and a suspended one with nothing running', () => {
+    const result = plan([desired(filterBody('f')), desired(filterBody('g'), 'suspended')], liveState(), OPTIONS);
+    assert.deepEqual(result.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]), [
+      ['f', 'create', ['start-service']],
+      ['g', 'create', []],
+    ]);
+  });
+
+  it('plans nothing when git and the live system agree', () => {
+    const body = searchBody('a');
+    const result = plan([desired(body)], liveState(live(body, 'active', scheduled(), false)), OPTIONS);
+    assert.deepEqual(result.actions, []);
+  });
+
+  for (const [field, change] of [
+    ['query', { query: 'weather' }],
+    ['archive', { archive: true }],
+    ['max_records', { max_records: 10 }],
+    ['credentials', { credentials: 'other' }],
+    ['labels.team', { labels: { team: 'x' } }],
+    ['output.rotate_minutes', { output: { tweets_per_file: 250000, rotate_minutes: 5 } }],
+  ] as const) {
+    it(`updates a changed ${field} with its old and new value`, () => {
+      const before = searchBody('a');
+      const result = plan([desired(searchBody('a', change))], liveState(live(before, 'active', scheduled())), OPTIONS);
+      assert.equal(result.actions[0]?.kind, 'update');
+      assert.ok(result.actions[0]?.changes.some((c) => c.path === field), JSON.stringify(result.actions[0]?.changes));
+      assert.deepEqual(result.actions[0]?.steps, []);
+    });
+  }
+
+  it('updates a schedule in place when its expression changes', () => {
+    const result = plan([desired(searchBody('a', { schedule: 'rate(5 minutes)' }))], liveState(live(searchBody('a'), 'active', scheduled())), OPTIONS);
+    assert.deepEqual(result.actions[0]?.steps, [{ kind: 'put-schedule', expression: 'rate(5 minutes)', enabled: true }]);
+    assert.deepEqual(result.actions[0]?.changes, [{ path: 'schedule', old: 'rate(1 hour)', new: 'rate(5 minutes)' }]);
+  });
+
+  it('deletes the schedule of a collection that no longer has one', () => {
+    const body = searchBody('a');
+    const { schedule: _dropped, ...unscheduled } = body;
+    const result = plan([desired(unscheduled)], liveState(live(body, 'active', scheduled())), OPTIONS);
+    assert.deepEqual(result.actions[0]?.steps.map((s) => s.kind), ['stop-harvests', 'delete-schedule']);
+  });
+
+  it('restarts a running stream when its rules change', () => {
+    const result = plan([desired(filterBody('f', { rules: [{ value: 'weather' }] }))], liveState(live(filterBody('f'), 'active', serving)), OPTIONS);
+    assert.equal(result.actions[0]?.kind, 'update');
+    assert.deepEqual(result.actions[0]?.steps, [{ kind: 'restart-service' }]);
+    assert.deepEqual(result.actions[0]?.changes, [{ path: 'rules[0].value', old: 'climate', new: 'weather' }]);
+  });
+
+  it('suspends: disables the schedule, stops what runs, keeps the config', () => {
+    const body = searchBody('a');
+    const result = plan([desired(body, 'suspended')], liveState(live(body, 'active', scheduled())), OPTIONS);
+    assert.equal(result.actions[0]?.kind, 'suspend');
+    assert.deepEqual(result.actions[0]?.steps, [{ kind: 'stop-harvests' }, { kind: 'put-schedule', expression: 'rate(1 hour)', enabled: false }]);
+    assert.equal(result.actions[0]?.stops, true);
+  });
+
+  it('suspends a stream by stopping its service', () => {
+    const body = filterBody('f');
+    const result = plan([desired(body, 'suspended')], liveState(live(body, 'active', serving)), OPTIONS);
+    assert.deepEqual(result.actions[0]?.steps.map((s) => s.kind), ['stop-harvests', 'stop-service']);
+  });
+
+  it('resumes a suspended collection, and a removed one whose file came back', () => {
+    const body = filterBody('f');
+    const result = plan([desired(body), desired(searchBody('a'))], liveState(live(body, 'suspended', {}), live(searchBody('a'), 'removed', {})), OPTIONS);
+    assert.deepEqual(result.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]), [
+      ['a', 'resume', ['put-schedule']],
+      ['f', 'resume', ['start-service']],
+    ]);
+  });
+
+  it('removes a collection whose file is gone: stops harvests and its runtime, keeps data', () => {
+    const result = plan([], liveState(live(filterBody('f'), 'active', serving), live(searchBody('a'), 'active', scheduled())), OPTIONS);
+    assert.deepEqual(result.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]), [
+      ['a', 'remove', ['stop-harvests', 'delete-schedule']],
+      ['f', 'remove', ['stop-harvests', 'stop-service']],
+    ]);
+    assert.ok(result.actions.every((a) => a.desired === undefined));
+  });
+
+  it('does not remove again what is removed already', () => {
+    assert.deepEqual(plan([], liveState(live(searchBody('a'), 'removed', {})), OPTIONS).actions, []);
+  });
+
+  it('adopts live resources that match but lack ownership tags, instead of duplicating them', () => {
+    const body = searchBody('a');
+    const result = plan([desired(body)], liveState(live(body, 'active', { ...scheduled(), unowned: true })), OPTIONS);
+    assert.equal(result.actions[0]?.kind, 'adopt');
+  });
+
+  it('refuses a plan that stops more collections than the guard allows, unless allowed', () => {
+    const lives = ['a', 'b', 'c'].map((id) => live(searchBody(id), 'active', scheduled()));
+    const guarded = plan([], liveState(...lives), { maxStops: 2, allowMassStop: false });
+    assert.deepEqual(guarded.refused, { stops: 3, limit: 2 });
+    assert.equal(plan([], liveState(...lives), { maxStops: 2, allowMassStop: true }).refused, undefined);
+    assert.equal(plan([], liveState(...lives), { maxStops: 3, allowMassStop: false }).refused, undefined);
+  });
+
+  it('does not count removing a suspended collection as a stop', () => {
+    const lives = ['a', 'b', 'c'].map((id) => live(searchBody(id), 'suspended', scheduled('rate(1 hour)', false)));
+    assert.equal(plan([], liveState(...lives), { maxStops: 1, allowMassStop: false }).refused, undefined);
+  });
+
+  it('combines: create, update, suspend, resume and remove in one plan, ordered by id', () => {
+    const result = plan(
+      [desired(searchBody('c')), desired(searchBody('u', { query: 'new' })), desired(searchBody('s'), 'suspended'), desired(searchBody('r'))],
+      liveState(live(searchBody('u'), 'active', scheduled()), live(searchBody('s'), 'active', scheduled()), live(searchBody('r'), 'suspended', scheduled('rate(1 hour)', false)), live(searchBody('x'), 'active', scheduled())),
+      OPTIONS,
+    );
+    assert.deepEqual(result.actions.map((a) => `${a.kind} ${a.id}`), ['create c', 'resume r', 'suspend s', 'update u', 'remove x']);
+    assert.deepEqual(result.counts, { create: 1, update: 1, suspend: 1, resume: 1, remove: 1, adopt: 0 });
+  });
+});
