@@ -4,13 +4,17 @@ import { schemaPattern } from '../schema-validation.js';
  * The archive's key layout (DESIGN.md section 4), kept compatible with Twarc-Cloud. The one place
  * that builds or parses keys: everything else asks here.
  *
- *   deployment.json
+ *   deployment.json | collections.json | locks/apply.json
  *   collections/<id>/collection.json | state.json | lock.json | last_harvest.json | stop_request.json
  *   collections/<id>/changesets/<sortable-unique-name>.json
  *   collections/<id>/harvests/YYYY/MM/DD/HH/MM/SS/<harvest files>
  */
 
 export const DEPLOYMENT_KEY = 'deployment.json';
+/** The reconciler's index of applied collections (type, state, config hash): one read for plan. */
+export const COLLECTIONS_INDEX_KEY = 'collections.json';
+/** Present while an apply runs. */
+export const APPLY_LOCK_KEY = 'locks/apply.json';
 export const COLLECTIONS_PREFIX = 'collections/';
 
 /** The collection schema owns the id rule; keys are never built from anything it would refuse. */

@@ -118,6 +118,17 @@ export interface ArchiveObjects {
     git?: { commit?: string; author?: string; branch?: string; message?: string };
     changes: Array<{ path: string; old?: unknown; new?: unknown }>;
   };
+  'collections-index': {
+    format: 'twarc-cloud/collections-index@1';
+    updated_at: Timestamp;
+    collections: Record<string, { type: CollectionType; state: 'active' | 'suspended' | 'removed'; hash: string; schedule?: string }>;
+  };
+  'apply-lock': {
+    format: 'twarc-cloud/apply-lock@1';
+    holder: string;
+    acquired_at: Timestamp;
+    expires_at: Timestamp;
+  };
   'stop-request': {
     format: 'twarc-cloud/stop-request@1';
     collection: string;

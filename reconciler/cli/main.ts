@@ -1,12 +1,14 @@
 import { UserError } from '../../platform/errors.js';
 import { VERSION } from '../../platform/version.js';
 import { commandHelp, parseCommandArgs, ValidationFailed, type Command } from './command.js';
+import { applyCommand } from './commands/apply.js';
 import { harvestCommand } from './commands/harvest.js';
+import { planCommand } from './commands/plan.js';
 import { newCommand } from './commands/new.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, newCommand, harvestCommand];
+const COMMANDS: readonly Command[] = [validateCommand, newCommand, planCommand, applyCommand, harvestCommand];
 
 /** Runs one CLI invocation and returns its exit code: 0 success, 1 error (2 is kept for "plan has changes"). */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {

@@ -1,0 +1,35 @@
+import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
+import { readObject, type ArchiveObjects } from '../../platform/archive/objects.js';
+import type { DesiredCollection, LiveCollection, LiveState } from '../plan/model.js';
+import { bodyOf } from '../plan/render-config.js';
+import type { Target } from '../targets/target.js';
+
+export type CollectionsIndex = ArchiveObjects['collections-index'];
+
+export const EMPTY_INDEX: CollectionsIndex = { format: 'twarc-cloud/collections-index@1', updated_at: new Date(0).toISOString(), collections: {} };
+
+/**
+ * Reads what plan needs of the live system with as few requests as the archive allows: the index
+ * (one object), the target's runtime, and collection.json only of collections whose hash differs
+ * from the desired one (for field-level changes).
+ */
+export async function readLive(target: Target, desired: readonly DesiredCollection[]): Promise<{ live: LiveState; index: CollectionsIndex; indexEtag?: string }> {
+  const found = await readObject(target.store, COLLECTIONS_INDEX_KEY, 'collections-index');
+  const index = found?.value ?? EMPTY_INDEX;
+  const runtime = await target.readRuntime(index.collections);
+  const wanted = new Map(desired.map((d) => [d.id, d]));
+  const collections = new Map<string, LiveCollection>();
+  await Promise.all(
+    Object.entries(index.collections).map(async ([id, entry]) => {
+      const want = wanted.get(id);
+      let body;
+      if (want && want.hash !== entry.hash) body = bodyOf((await readObject(target.store, collectionKeys(id).config, 'collection-config'))?.value ?? missing(id));
+      collections.set(id, { id, type: entry.type, state: entry.state, hash: entry.hash, ...(body ? { body } : {}), runtime: runtime.get(id) ?? {} });
+    }),
+  );
+  return { live: { collections }, index, ...(found ? { indexEtag: found.etag } : {}) };
+}
+
+function missing(id: string): never {
+  throw new Error(`collections.json lists ${id}, but its collection.json is missing`);
+}

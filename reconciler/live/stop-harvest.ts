@@ -1,0 +1,47 @@
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { readObject, writeObject } from '../../platform/archive/objects.js';
+import type { ArchiveStore } from '../../platform/archive/store.js';
+
+export interface StopOutcome {
+  /** How the stop was asked: through the harvest's control API, or a stop request in the archive. */
+  readonly via: 'none-running' | 'control-api' | 'stop-request';
+  /** True when the harvest finished (its lock is gone) within the wait. */
+  readonly stopped: boolean;
+}
+
+/**
+ * Stops a collection's running harvest gracefully (DESIGN.md section 5): POST /stop to the control
+ * API named in lock.json with its token; if that cannot be reached, a stop request in the archive
+ * naming the harvest, which the harvester polls. Then waits for the lock to be released, which the
+ * harvester does only once its files, manifest, record and state are stored.
+ */
+export async function stopRunningHarvest(store: ArchiveStore, collectionId: string, requestedBy: string, waitMs: number): Promise<StopOutcome> {
+  const keys = collectionKeys(collectionId);
+  const lock = await readObject(store, keys.lock, 'lock');
+  if (!lock) return { via: 'none-running', stopped: true };
+  let via: StopOutcome['via'] = 'stop-request';
+  const control = lock.value.control;
+  if (control?.url !== undefined) {
+    const answered = await fetch(`${control.url}stop`, { method: 'POST', headers: { authorization: `Bearer ${control.token}` }, signal: AbortSignal.timeout(3000) }).then(
+      (response) => response.status === 202,
+      () => false,
+    );
+    if (answered) via = 'control-api';
+  }
+  if (via === 'stop-request') {
+    await writeObject(store, keys.stopRequest, 'stop-request', {
+      format: 'twarc-cloud/stop-request@1',
+      collection: collectionId,
+      harvest_id: lock.value.harvest_id,
+      requested_at: new Date().toISOString(),
+      requested_by: requestedBy,
+    });
+  }
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const current = await readObject(store, keys.lock, 'lock');
+    if (current?.value.harvest_id !== lock.value.harvest_id) return { via, stopped: true };
+    if (Date.now() >= deadline) return { via, stopped: false };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
