@@ -11,7 +11,9 @@ export interface Provenance {
 }
 
 export async function provenance(root: string, env: NodeJS.ProcessEnv): Promise<Provenance> {
-  const actor = env['GITHUB_ACTOR'] !== undefined ? `${env['GITHUB_ACTOR']} (GitHub Actions${env['GITHUB_RUN_ID'] !== undefined ? ` run ${env['GITHUB_RUN_ID']}` : ''})` : `${safeUser()}@${hostname()}`;
+  const githubActor = nonEmpty(env['GITHUB_ACTOR']);
+  const runId = nonEmpty(env['GITHUB_RUN_ID']);
+  const actor = githubActor !== undefined ? `${githubActor} (GitHub Actions${runId !== undefined ? ` run ${runId}` : ''})` : `${safeUser()}@${hostname()}`;
   const git = async (...args: string[]): Promise<string | undefined> =>
     run('git', ['-C', root, ...args], { timeout: 5000 }).then(
       (result) => result.stdout.trim() || undefined,
@@ -26,7 +28,7 @@ export async function provenance(root: string, env: NodeJS.ProcessEnv): Promise<
   const info = {
     ...(commit !== undefined ? { commit } : {}),
     ...(author !== undefined ? { author } : {}),
-    ...(env['GITHUB_REF_NAME'] ?? branch) !== undefined ? { branch: env['GITHUB_REF_NAME'] ?? branch ?? '' } : {},
+    ...((nonEmpty(env['GITHUB_REF_NAME']) ?? branch) !== undefined ? { branch: nonEmpty(env['GITHUB_REF_NAME']) ?? branch ?? '' } : {}),
     ...(message !== undefined ? { message } : {}),
   };
   return { actor, ...(Object.keys(info).length > 0 ? { git: info } : {}) };
@@ -38,4 +40,8 @@ function safeUser(): string {
   } catch {
     return 'unknown';
   }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
 }

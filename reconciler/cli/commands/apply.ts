@@ -43,7 +43,7 @@ export const applyCommand: Command = {
     const refusal = refusalLine(result.plan);
     if (refusal) throw new UserError('apply refused by the mass-stop guard', 'see the plan above');
     if (result.plan.actions.length === 0) return 0;
-    if (args.values['yes'] !== true && io.env['CI'] === undefined && !(await confirmed(io.stdoutIsTty))) {
+    if (args.values['yes'] !== true && !runsInCi(io.env) && !(await confirmed(io.stdoutIsTty))) {
       io.err('Apply cancelled; nothing was changed.');
       return 1;
     }
@@ -67,4 +67,10 @@ async function confirmed(interactive: boolean): Promise<boolean> {
   } finally {
     prompt.close();
   }
+}
+
+/** CI services set CI=true; an empty or "false" value is not CI. */
+function runsInCi(env: NodeJS.ProcessEnv): boolean {
+  const value = env['CI'];
+  return value !== undefined && value !== '' && value.toLowerCase() !== 'false';
 }

@@ -26,7 +26,14 @@ export const planCommand: Command = {
   async run(args, io) {
     const format = choiceOption(args, 'format', ['text', 'markdown', 'json'] as const, 'text');
     const { settings, targetName, allowMassStop } = reconcileSettings(args, io);
-    const result = await reconcile(settings, { targetName, allowMassStop, env: io.env, report: io.err });
+    const result = await reconcile(settings, {
+      targetName,
+      allowMassStop,
+      env: io.env,
+      report: (line) => {
+        io.err(line);
+      },
+    });
     const where = `target ${targetName} (archive ${result.target.store.location})`;
     if (format === 'json') io.out(`${JSON.stringify(result.plan, null, 2)}\n`);
     else if (format === 'markdown') io.out(planMarkdown(result.plan, where));

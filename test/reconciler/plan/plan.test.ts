@@ -35,8 +35,8 @@ describe('plan()', () => {
     assert.equal(result.actions.length, 1);
     const [action] = result.actions;
     assert.equal(action?.kind, 'create');
-    assert.deepEqual(action?.steps, [{ kind: 'put-schedule', expression: 'rate(1 hour)', enabled: true }]);
-    assert.ok(action?.changes.some((c) => c.path === 'query' && c.new === 'climate'));
+    assert.deepEqual(action.steps, [{ kind: 'put-schedule', expression: 'rate(1 hour)', enabled: true }]);
+    assert.ok(action.changes.some((c) => c.path === 'query' && c.new === 'climate'));
     assert.equal(result.counts.create, 1);
   });
 
@@ -66,20 +66,21 @@ describe('plan()', () => {
       const before = searchBody('a');
       const result = plan([desired(searchBody('a', change))], liveState(live(before, 'active', scheduled())), OPTIONS);
       assert.equal(result.actions[0]?.kind, 'update');
-      assert.ok(result.actions[0]?.changes.some((c) => c.path === field), JSON.stringify(result.actions[0]?.changes));
-      assert.deepEqual(result.actions[0]?.steps, []);
+      assert.ok(result.actions[0].changes.some((c) => c.path === field), JSON.stringify(result.actions[0].changes));
+      assert.deepEqual(result.actions[0].steps, []);
     });
   }
 
   it('updates a schedule in place when its expression changes', () => {
     const result = plan([desired(searchBody('a', { schedule: 'rate(5 minutes)' }))], liveState(live(searchBody('a'), 'active', scheduled())), OPTIONS);
     assert.deepEqual(result.actions[0]?.steps, [{ kind: 'put-schedule', expression: 'rate(5 minutes)', enabled: true }]);
-    assert.deepEqual(result.actions[0]?.changes, [{ path: 'schedule', old: 'rate(1 hour)', new: 'rate(5 minutes)' }]);
+    assert.deepEqual(result.actions[0].changes, [{ path: 'schedule', old: 'rate(1 hour)', new: 'rate(5 minutes)' }]);
   });
 
   it('deletes the schedule of a collection that no longer has one', () => {
     const body = searchBody('a');
-    const { schedule: _dropped, ...unscheduled } = body;
+    const { schedule, ...unscheduled } = body;
+    assert.ok(schedule);
     const result = plan([desired(unscheduled)], liveState(live(body, 'active', scheduled())), OPTIONS);
     assert.deepEqual(result.actions[0]?.steps.map((s) => s.kind), ['stop-harvests', 'delete-schedule']);
   });
@@ -87,16 +88,16 @@ describe('plan()', () => {
   it('restarts a running stream when its rules change', () => {
     const result = plan([desired(filterBody('f', { rules: [{ value: 'weather' }] }))], liveState(live(filterBody('f'), 'active', serving)), OPTIONS);
     assert.equal(result.actions[0]?.kind, 'update');
-    assert.deepEqual(result.actions[0]?.steps, [{ kind: 'restart-service' }]);
-    assert.deepEqual(result.actions[0]?.changes, [{ path: 'rules[0].value', old: 'climate', new: 'weather' }]);
+    assert.deepEqual(result.actions[0].steps, [{ kind: 'restart-service' }]);
+    assert.deepEqual(result.actions[0].changes, [{ path: 'rules[0].value', old: 'climate', new: 'weather' }]);
   });
 
   it('suspends: disables the schedule, stops what runs, keeps the config', () => {
     const body = searchBody('a');
     const result = plan([desired(body, 'suspended')], liveState(live(body, 'active', scheduled())), OPTIONS);
     assert.equal(result.actions[0]?.kind, 'suspend');
-    assert.deepEqual(result.actions[0]?.steps, [{ kind: 'stop-harvests' }, { kind: 'put-schedule', expression: 'rate(1 hour)', enabled: false }]);
-    assert.equal(result.actions[0]?.stops, true);
+    assert.deepEqual(result.actions[0].steps, [{ kind: 'stop-harvests' }, { kind: 'put-schedule', expression: 'rate(1 hour)', enabled: false }]);
+    assert.equal(result.actions[0].stops, true);
   });
 
   it('suspends a stream by stopping its service', () => {
