@@ -15,7 +15,7 @@ describe('the repository', () => {
 
   it('gives the install-and-run command and the test command in the README', () => {
     const readme = read('README.md');
-    assert.match(readme, /^npm ci && npx twarc-cloud validate /m);
+    assert.match(readme, /^npm ci && npx twarc-cloud up /m);
     assert.match(readme, /^npm test /m);
   });
 

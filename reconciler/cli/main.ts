@@ -4,11 +4,12 @@ import { commandHelp, parseCommandArgs, ValidationFailed, type Command } from '.
 import { applyCommand } from './commands/apply.js';
 import { harvestCommand } from './commands/harvest.js';
 import { planCommand } from './commands/plan.js';
+import { upCommand } from './commands/up.js';
 import { newCommand } from './commands/new.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, newCommand, planCommand, applyCommand, harvestCommand];
+const COMMANDS: readonly Command[] = [validateCommand, newCommand, planCommand, applyCommand, upCommand, harvestCommand];
 
 /** Runs one CLI invocation and returns its exit code: 0 success, 1 error (2 is kept for "plan has changes"). */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {

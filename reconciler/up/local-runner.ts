@@ -1,0 +1,150 @@
+import type { ChildProcess } from 'node:child_process';
+import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
+import { readObject } from '../../platform/archive/objects.js';
+import type { ArchiveStore } from '../../platform/archive/store.js';
+import { nextCronTime, ratePeriodMs } from '../schedule/next-fire.js';
+import { parseSchedule } from '../schedule/schedule-expression.js';
+import type { IndexEntry } from '../targets/target.js';
+
+/** Exit code of a harvest that found another one running (reconciler/cli/commands/harvest.ts). */
+const LOCK_HELD = 75;
+
+export interface RunnerOptions {
+  readonly store: ArchiveStore;
+  /** Starts `twarc-cloud harvest <id>` for this archive. */
+  readonly startHarvest: (collectionId: string) => ChildProcess;
+  readonly log: (message: string) => void;
+  /** Base of the restart backoff of a crashed stream: 1, 2, 4 ... 60 times this. */
+  readonly restartBaseMs: number;
+}
+
+interface Stream {
+  child: ChildProcess | undefined;
+  hash: string;
+  failures: number;
+  restartAt: number;
+  /** Ended on its own with success (max_records reached, or stopped on request): not restarted. */
+  finished: boolean;
+}
+
+/**
+ * The local target's runtime, as ECS and EventBridge are on AWS: follows the applied configs in
+ * the archive (collections.json), fires schedules, keeps one harvest process per active filter
+ * collection (restarting a crashed one with backoff, restarting a changed one), and stops what
+ * is no longer active. `sync` reads the archive; `tick` acts on the clock.
+ */
+export class LocalRunner {
+  private entries: Readonly<Record<string, IndexEntry>> = {};
+  private readonly streams = new Map<string, Stream>();
+  private readonly nextRun = new Map<string, { schedule: string; at: number }>();
+  private readonly scheduled = new Map<string, ChildProcess>();
+  private stopping = false;
+
+  constructor(private readonly options: RunnerOptions) {}
+
+  /** Re-reads the applied configs and starts, restarts or stops streams to match. */
+  async sync(): Promise<void> {
+    const index = await readObject(this.options.store, COLLECTIONS_INDEX_KEY, 'collections-index');
+    this.entries = index?.value.collections ?? {};
+    for (const [id, stream] of this.streams) {
+      const entry = this.entries[id];
+      if (entry?.type !== 'filter' || entry.state !== 'active') {
+        this.options.log(`${id}: no longer active; stopping its stream`);
+        this.streams.delete(id);
+        await stopChild(stream.child);
+      } else if (entry.hash !== stream.hash) {
+        this.options.log(`${id}: configuration changed; restarting its stream`);
+        // Detach the old process first, so that its exit is not taken for the stream finishing.
+        const old = stream.child;
+        stream.child = undefined;
+        stream.hash = entry.hash;
+        stream.finished = false;
+        stream.failures = 0;
+        stream.restartAt = Infinity; // not until the old one has finished
+        await stopChild(old);
+        stream.restartAt = 0;
+      }
+    }
+    for (const [id, entry] of Object.entries(this.entries)) {
+      if (entry.type === 'filter' && entry.state === 'active' && !this.streams.has(id)) {
+        this.streams.set(id, { child: undefined, hash: entry.hash, failures: 0, restartAt: 0, finished: false });
+      }
+    }
+    for (const id of this.nextRun.keys()) {
+      const entry = this.entries[id];
+      if (entry?.state !== 'active' || entry.schedule === undefined) this.nextRun.delete(id);
+    }
+    for (const [id, entry] of Object.entries(this.entries)) {
+      if (entry.type !== 'filter' && entry.state === 'active' && entry.schedule !== undefined && this.nextRun.get(id)?.schedule !== entry.schedule) {
+        this.nextRun.set(id, { schedule: entry.schedule, at: await this.firstRun(id, entry.schedule) });
+      }
+    }
+  }
+
+  /** Starts what is due: streams that should run, schedules whose time has come. */
+  tick(now = Date.now()): void {
+    if (this.stopping) return;
+    for (const [id, stream] of this.streams) {
+      if (stream.child || stream.finished || now < stream.restartAt) continue;
+      this.startStream(id, stream);
+    }
+    for (const [id, next] of this.nextRun) {
+      if (now < next.at) continue;
+      const parsed = parseSchedule(next.schedule);
+      next.at = parsed.ok && parsed.schedule.kind === 'cron' ? (nextCronTime(parsed.schedule, new Date(now))?.getTime() ?? Infinity) : now + (parsed.ok && parsed.schedule.kind === 'rate' ? ratePeriodMs(parsed.schedule) : Infinity);
+      if (this.scheduled.has(id)) {
+        this.options.log(`${id}: the previous scheduled harvest is still running; skipping this one`);
+        continue;
+      }
+      this.options.log(`${id}: scheduled harvest (${next.schedule})`);
+      const child = this.options.startHarvest(id);
+      this.scheduled.set(id, child);
+      child.once('exit', () => this.scheduled.delete(id));
+    }
+  }
+
+  /** Stops every harvest gracefully (SIGTERM: each finalizes its files, state and lock). */
+  async stopAll(): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...[...this.streams.values()].map((s) => stopChild(s.child)), ...[...this.scheduled.values()].map((c) => stopChild(c))]);
+  }
+
+  private startStream(id: string, stream: Stream): void {
+    this.options.log(`${id}: starting its stream${stream.failures > 0 ? ` (restart ${stream.failures})` : ''}`);
+    const child = this.options.startHarvest(id);
+    stream.child = child;
+    child.once('exit', (code) => {
+      if (this.streams.get(id) !== stream || stream.child !== child) return;
+      stream.child = undefined;
+      if (code === 0) {
+        stream.finished = true;
+        this.options.log(`${id}: stream harvest ended`);
+      } else {
+        stream.failures += code === LOCK_HELD ? 0 : 1;
+        const wait = Math.min(60, 2 ** Math.max(0, stream.failures - 1)) * this.options.restartBaseMs;
+        stream.restartAt = Date.now() + wait;
+        this.options.log(`${id}: stream harvest exited with ${String(code)}; restarting in ${Math.round(wait / 1000)} s`);
+      }
+    });
+  }
+
+  /** A rate schedule runs at once when its last harvest is older than one period; a cron one at its next time. */
+  private async firstRun(id: string, schedule: string): Promise<number> {
+    const parsed = parseSchedule(schedule);
+    const now = Date.now();
+    if (!parsed.ok) return Infinity;
+    if (parsed.schedule.kind === 'cron') return nextCronTime(parsed.schedule, new Date(now))?.getTime() ?? Infinity;
+    const last = await readObject(this.options.store, collectionKeys(id).lastHarvest, 'last-harvest');
+    return last ? Math.max(now, Date.parse(last.value.ended_at) + ratePeriodMs(parsed.schedule)) : now;
+  }
+}
+
+function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { LocalArchiveStore } from '../../platform/archive/local-store.js';
+import { readObject } from '../../platform/archive/objects.js';
+import { PACKAGE_ROOT } from '../../platform/paths.js';
+import { FakeXApi } from '../fake-x-api/server.js';
+import { tempProject } from '../helpers/temp-project.js';
+import { SECRET_BEARER, storedTweets } from '../harvester/harness.js';
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
+  it('follows collection files: starts, reconfigures and stops streams, runs schedules, and stops cleanly on Ctrl-C', async () => {
+    const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 3, tweetsPerUser: () => 30 }, stream: { tweets: 1_000_000, perSecond: 200, keepAliveMs: 100 } }).start();
+    const root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n', 'collections/.keep': '' });
+    execFileSync('git', ['-C', root, 'init', '-q']);
+    const store = new LocalArchiveStore(join(root, 'archive'));
+    const up = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'up'], {
+      cwd: root,
+      env: {
+        PATH: process.env['PATH'],
+        HOME: root,
+        TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER,
+        TWARC_CLOUD_API_BASE_URL: fake.baseUrl,
+        TWARC_CLOUD_UP_SYNC_MS: '300',
+        TWARC_CLOUD_BACKOFF_SCALE: '0.01',
+        TWARC_CLOUD_STOP_POLL_MS: '200',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    up.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    up.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((resolve) => up.on('close', resolve));
+    try {
+      await until('up to start', () => Promise.resolve(output.includes('up: archive') ? true : undefined));
+      const stream = join(root, 'collections', 'live.yaml');
+      writeFileSync(stream, 'id: live\ntype: filter\nrules:\n  - value: climate\noutput:\n  tweets_per_file: 50\n');
+      await until('the stream to store tweets', async () => ((await storedTweets(store, 'live')).length > 0 ? true : undefined));
+
+      writeFileSync(stream, 'id: live\ntype: filter\nrules:\n  - value: weather\noutput:\n  tweets_per_file: 50\n');
+      await until('the stream rules to change', () => Promise.resolve(fake.stream.rulesOf(SECRET_BEARER).map((r) => r.value).join() === 'weather' ? true : undefined));
+
+      rmSync(stream);
+      const stopped = await until('the stream to stop', async () => {
+        const config = await readObject(store, collectionKeys('live').config, 'collection-config');
+        const lock = await store.get(collectionKeys('live').lock);
+        return config?.value.state === 'removed' && !lock ? config : undefined;
+      });
+      assert.equal(stopped.value.state, 'removed');
+      const last = await readObject(store, collectionKeys('live').lastHarvest, 'last-harvest');
+      assert.equal(last?.value.outcome, 'stopped', 'the removed stream was stopped gracefully and its harvest completed');
+
+      const users = fake.corpus.users.map((u) => `  "${u.id}":\n    screen_name: ${u.username}`).join('\n');
+      writeFileSync(join(root, 'collections', 'timelines.yaml'), `id: timelines\ntype: user_timeline\nschedule: rate(1 minute)\nusers:\n${users}\n`);
+      const harvested = await until('a scheduled timeline harvest', async () => (await readObject(store, collectionKeys('timelines').lastHarvest, 'last-harvest'))?.value);
+      assert.equal(harvested.outcome, 'completed');
+      assert.equal(harvested.tweets, 90);
+
+      writeFileSync(stream, 'id: live\ntype: filter\nrules:\n  - value: climate\n');
+      await until('the stream to run again', async () => ((await store.get(collectionKeys('live').lock)) ? true : undefined));
+      up.kill('SIGINT');
+      assert.equal(await exited, 0, output);
+      assert.match(output, /SIGINT: stopping every harvest gracefully/);
+      assert.equal(await store.get(collectionKeys('live').lock), undefined, 'Ctrl-C left no harvest running');
+      assert.equal((await readObject(store, collectionKeys('live').lastHarvest, 'last-harvest'))?.value.outcome, 'stopped');
+    } finally {
+      if (up.exitCode === null) up.kill('SIGKILL');
+      await fake.stop();
+    }
+  });
+});
