@@ -103,7 +103,9 @@ describe(`SIGKILL at ${KILL_POINTS} random moments, then a rerun: nothing lost`,
         const lastStoredBeforeKill = servedBeforeKill.findLastIndex((id) => storedIds.has(id));
         const firstLost = servedBeforeKill.findIndex((id) => !storedIds.has(id));
         assert.ok(firstLost === -1 || firstLost > lastStoredBeforeKill, 'only a tail is lost, never a tweet between stored ones');
-        assert.equal(stored.length, 2500, 'the rerun completes max_records from the stored count');
+        // A kill between a file's upload and the state write leaves that file uncounted: the rerun
+        // then stores up to one file more than max_records (never fewer, never a duplicate).
+        assert.ok(stored.length >= 2500 && stored.length <= 2500 + STREAM_FILE, `the rerun completes max_records (stored ${stored.length})`);
         assert.equal(await archive.store.get(collectionKeys('stream').lock), undefined);
       } finally {
         await fake.stop();
