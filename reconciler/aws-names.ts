@@ -62,3 +62,17 @@ export function derivedNameProblems(deployment: string, collectionId: string): s
   }
   return problems;
 }
+
+/** Tags that mark a resource as this deployment's: resources without them are never changed or deleted. */
+export const DEPLOYMENT_TAG = 'twarc-cloud:deployment';
+export const COLLECTION_TAG = 'twarc-cloud:collection';
+
+export function ownershipTags(deployment: string, collectionId: string): Record<string, string> {
+  return { [DEPLOYMENT_TAG]: deployment, [COLLECTION_TAG]: collectionId };
+}
+
+/** The collection id of a resource name derived by this module, or undefined for other names. */
+export function collectionIdOfName(deployment: string, name: string): string | undefined {
+  const prefix = `${deployment}-`;
+  return name.startsWith(prefix) && name.length > prefix.length ? name.slice(prefix.length) : undefined;
+}
