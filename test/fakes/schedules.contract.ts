@@ -36,7 +36,7 @@ export function schedulesContract(name: string, make: () => SchedulesPort): void
       await port.putRule({ name: rule, expression: 'cron(0 6 * * ? *)', enabled: false, description: 'd' }, { owner: 'other' });
       const [listed] = await port.listRules(rule);
       assert.equal(listed?.expression, 'cron(0 6 * * ? *)');
-      assert.equal(listed?.enabled, false);
+      assert.equal(listed.enabled, false);
       assert.deepEqual(await port.tagsOf(rule), { owner: 'test' });
     });
 
