@@ -64,3 +64,20 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * The default VPC's subnets and security group that moto creates, read with EC2's query API
+ * (moto checks that ECS services name subnets that exist; no EC2 SDK is needed for two reads).
+ */
+export async function motoDefaultNetwork(endpoint: string): Promise<{ subnets: string[]; securityGroups: string[] }> {
+  const query = async (action: string, tag: string): Promise<string[]> => {
+    const response = await fetch(`${endpoint}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0' },
+      body: `Action=${action}&Version=2016-11-15`,
+    });
+    const text = await response.text();
+    return [...text.matchAll(new RegExp(`<${tag}>([^<]+)</${tag}>`, 'g'))].map((m) => m[1] ?? '');
+  };
+  return { subnets: (await query('DescribeSubnets', 'subnetId')).slice(0, 1), securityGroups: (await query('DescribeSecurityGroups', 'groupId')).slice(0, 1) };
+}

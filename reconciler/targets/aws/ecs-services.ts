@@ -1,0 +1,98 @@
+import {
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  ListServicesCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import type { HarvesterTask, ServiceInfo, ServiceSpec, ServicesPort } from './services-port.js';
+
+const tagList = (tags: Readonly<Record<string, string>>): Array<{ key: string; value: string }> => Object.entries(tags).map(([key, value]) => ({ key, value }));
+
+/** The services port on Amazon ECS (Fargate). */
+export class EcsServices implements ServicesPort {
+  constructor(private readonly client: ECSClient) {}
+
+  async registerTaskDefinition(task: HarvesterTask): Promise<string> {
+    const base = (await this.client.send(new DescribeTaskDefinitionCommand({ taskDefinition: task.base }))).taskDefinition;
+    if (!base?.containerDefinitions?.some((c) => c.name === task.containerName)) {
+      throw new Error(`the base task definition ${task.base} has no container named ${task.containerName}`);
+    }
+    const containers = base.containerDefinitions.map((c) => (c.name === task.containerName ? { ...c, command: [...task.command], stopTimeout: task.stopTimeout } : c));
+    const registered = await this.client.send(
+      new RegisterTaskDefinitionCommand({
+        family: task.family,
+        containerDefinitions: containers,
+        requiresCompatibilities: base.requiresCompatibilities ?? ['FARGATE'],
+        networkMode: base.networkMode ?? 'awsvpc',
+        ...(base.cpu !== undefined ? { cpu: base.cpu } : {}),
+        ...(base.memory !== undefined ? { memory: base.memory } : {}),
+        ...(base.taskRoleArn !== undefined ? { taskRoleArn: base.taskRoleArn } : {}),
+        ...(base.executionRoleArn !== undefined ? { executionRoleArn: base.executionRoleArn } : {}),
+        tags: tagList(task.tags),
+      }),
+    );
+    const arn = registered.taskDefinition?.taskDefinitionArn;
+    if (arn === undefined) throw new Error(`ECS registered no task definition for ${task.family}`);
+    return arn;
+  }
+
+  async createService(spec: ServiceSpec): Promise<void> {
+    await this.client.send(
+      new CreateServiceCommand({
+        cluster: spec.cluster,
+        serviceName: spec.name,
+        taskDefinition: spec.taskDefinitionArn,
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: [...spec.subnets], securityGroups: [...spec.securityGroups], assignPublicIp: spec.assignPublicIp ? 'ENABLED' : 'DISABLED' } },
+        // One harvest at a time per collection: never start the new task before the old one stopped.
+        deploymentConfiguration: { minimumHealthyPercent: 0, maximumPercent: 100 },
+        tags: tagList(spec.tags),
+        propagateTags: 'SERVICE',
+      }),
+    );
+  }
+
+  async updateService(cluster: string, name: string, change: { taskDefinitionArn?: string; desiredCount?: number; forceNewDeployment?: boolean }): Promise<void> {
+    await this.client.send(
+      new UpdateServiceCommand({
+        cluster,
+        service: name,
+        ...(change.taskDefinitionArn !== undefined ? { taskDefinition: change.taskDefinitionArn } : {}),
+        ...(change.desiredCount !== undefined ? { desiredCount: change.desiredCount } : {}),
+        ...(change.forceNewDeployment !== undefined ? { forceNewDeployment: change.forceNewDeployment } : {}),
+      }),
+    );
+  }
+
+  async listServices(cluster: string): Promise<string[]> {
+    const names: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListServicesCommand({ cluster, maxResults: 100, ...(token !== undefined ? { nextToken: token } : {}) }));
+      for (const arn of page.serviceArns ?? []) names.push(arn.split('/').pop() ?? arn);
+      token = page.nextToken;
+    } while (token !== undefined);
+    return names;
+  }
+
+  async describeService(cluster: string, name: string): Promise<ServiceInfo | undefined> {
+    const found = (await this.client.send(new DescribeServicesCommand({ cluster, services: [name] }))).services?.[0];
+    if (!found || found.status === 'INACTIVE') return undefined;
+    return {
+      name,
+      status: found.status ?? 'ACTIVE',
+      desiredCount: found.desiredCount ?? 0,
+      runningCount: found.runningCount ?? 0,
+      taskDefinitionArn: found.taskDefinition ?? '',
+    };
+  }
+
+  async deleteService(cluster: string, name: string): Promise<void> {
+    await this.client.send(new DeleteServiceCommand({ cluster, service: name }));
+  }
+}

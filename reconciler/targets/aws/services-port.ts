@@ -1,0 +1,46 @@
+/**
+ * Long-running filter harvests: ECS services of one Fargate task. The port is what the AWS target
+ * needs; an SDK adapter (ecs-services.ts) and an in-memory fake that keeps ECS's rules (test/fakes/)
+ * implement it, and one contract suite holds both to the same behaviour.
+ */
+export interface HarvesterTask {
+  /** The task definition family to register this collection's revisions under. */
+  readonly family: string;
+  /** The deployment's base task definition (family or ARN), whose harvester container is reused. */
+  readonly base: string;
+  readonly containerName: string;
+  readonly command: readonly string[];
+  /** Seconds ECS waits after SIGTERM before SIGKILL; Fargate allows at most 120. */
+  readonly stopTimeout: number;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface ServiceSpec {
+  readonly name: string;
+  readonly cluster: string;
+  readonly taskDefinitionArn: string;
+  readonly subnets: readonly string[];
+  readonly securityGroups: readonly string[];
+  readonly assignPublicIp: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface ServiceInfo {
+  readonly name: string;
+  readonly status: string;
+  readonly desiredCount: number;
+  readonly runningCount: number;
+  readonly taskDefinitionArn: string;
+}
+
+export interface ServicesPort {
+  /** Registers a revision of the collection's task definition, derived from the base; returns its ARN. */
+  registerTaskDefinition(task: HarvesterTask): Promise<string>;
+  createService(spec: ServiceSpec): Promise<void>;
+  updateService(cluster: string, name: string, change: { readonly taskDefinitionArn?: string; readonly desiredCount?: number; readonly forceNewDeployment?: boolean }): Promise<void>;
+  /** Names of the cluster's active services (ECS hides draining ones from this list). */
+  listServices(cluster: string): Promise<string[]>;
+  describeService(cluster: string, name: string): Promise<ServiceInfo | undefined>;
+  /** Deletes a service scaled to zero (ECS refuses otherwise). */
+  deleteService(cluster: string, name: string): Promise<void>;
+}
