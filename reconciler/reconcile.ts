@@ -9,6 +9,7 @@ import { plan } from './plan/plan.js';
 import { canonicalJson, desiredCollections } from './plan/render-config.js';
 import type { Settings } from './settings/settings.js';
 import { LocalTarget } from './targets/local/local-target.js';
+import { openAwsTarget } from './targets/aws/open-aws-target.js';
 import type { Target } from './targets/target.js';
 
 export interface Reconciliation {
@@ -41,11 +42,9 @@ export async function reconcile(settings: Settings, options: { targetName: 'loca
 }
 
 async function openTarget(settings: Settings, options: { targetName: 'local' | 'aws'; env: NodeJS.ProcessEnv; report: (line: string) => void }): Promise<Target> {
-  if (options.targetName === 'aws') {
-    throw new UserError('the AWS target is not available in this version yet', 'use --target local (or target: local in twarc-cloud.yaml); the AWS target is being built');
-  }
   const actor = (await provenance(settings.root, options.env)).actor;
-  return new LocalTarget(new LocalArchiveStore(settings.local.archive), { actor, stopWaitMs: 120_000, report: options.report });
+  if (options.targetName === 'local') return new LocalTarget(new LocalArchiveStore(settings.local.archive), { actor, stopWaitMs: 120_000, report: options.report });
+  return openAwsTarget(settings, actor, options.report);
 }
 
 function sha256(text: string): string {

@@ -118,6 +118,19 @@ export interface ArchiveObjects {
     git?: { commit?: string; author?: string; branch?: string; message?: string };
     changes: Array<{ path: string; old?: unknown; new?: unknown }>;
   };
+  deployment: {
+    format: 'twarc-cloud/deployment@1';
+    deployment: string;
+    cluster: string;
+    subnets: string[];
+    security_groups: string[];
+    assign_public_ip?: boolean;
+    task_definition: string;
+    container_name: string;
+    events_role_arn: string;
+    control_port?: number;
+    log_group?: string;
+  };
   'collections-index': {
     format: 'twarc-cloud/collections-index@1';
     updated_at: Timestamp;

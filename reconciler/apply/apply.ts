@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { UserError } from '../../platform/errors.js';
 import { COLLECTIONS_INDEX_KEY, changesetName, collectionKeys } from '../../platform/archive/keys.js';
 import { readObject, writeObject } from '../../platform/archive/objects.js';
 import type { CollectionsIndex } from '../live/read-live.js';
@@ -63,7 +64,7 @@ async function writeConfig(target: Target, action: PlannedAction, at: Date, chan
   if (action.desired) {
     config = { format: 'twarc-cloud/collection-config@1', ...action.desired.body, state: action.desired.state, rendered_at: at.toISOString(), changeset };
   } else {
-    if (!current) throw new Error(`cannot mark ${action.id} removed: its collection.json is missing`);
+    if (!current) throw new UserError(`cannot mark ${action.id} removed: its collection.json is missing from the archive`, 'restore it from the bucket\'s version history; its runtime resources were stopped');
     config = { ...current.value, state: 'removed', removed_at: at.toISOString(), rendered_at: at.toISOString(), changeset };
   }
   await writeObject(target.store, key, 'collection-config', config, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });

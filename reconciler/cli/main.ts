@@ -1,3 +1,4 @@
+import { awsUserError } from '../../platform/aws-errors.js';
 import { UserError } from '../../platform/errors.js';
 import { VERSION } from '../../platform/version.js';
 import { commandHelp, parseCommandArgs, ValidationFailed, type Command } from './command.js';
@@ -40,7 +41,8 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   }
 }
 
-function reportFailure(error: unknown, io: CliIo): number {
+function reportFailure(failure: unknown, io: CliIo): number {
+  const error = awsUserError(failure) ?? failure;
   if (error instanceof ValidationFailed) return 1;
   if (error instanceof UserError) {
     io.err(`twarc-cloud: error: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}`);

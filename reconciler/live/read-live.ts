@@ -27,6 +27,12 @@ export async function readLive(target: Target, desired: readonly DesiredCollecti
       collections.set(id, { id, type: entry.type, state: entry.state, hash: entry.hash, ...(body ? { body } : {}), runtime: runtime.get(id) ?? {} });
     }),
   );
+  // Runtime resources the index does not know (made by hand, by another tool, or before the
+  // index): plan adopts them when a collection file wants them, and never touches unowned ones otherwise.
+  for (const [id, resources] of runtime) {
+    if (collections.has(id)) continue;
+    collections.set(id, { id, type: resources.service ? 'filter' : 'search', state: 'active', hash: '', runtime: resources });
+  }
   return { live: { collections }, index, ...(found ? { indexEtag: found.etag } : {}) };
 }
 

@@ -20,7 +20,8 @@ export function plan(desired: readonly DesiredCollection[], live: LiveState, opt
     if (action) actions.push(action);
   }
   for (const current of [...live.collections.values()].sort(byId)) {
-    if (wanted.has(current.id) || current.state === 'removed') continue;
+    // Removed already, or not ours to remove (no ownership tags): leave it.
+    if (wanted.has(current.id) || current.state === 'removed' || current.runtime.unowned === true) continue;
     actions.push({
       kind: 'remove',
       id: current.id,
@@ -49,7 +50,15 @@ function planOne(desired: DesiredCollection, live: LiveCollection | undefined): 
   const changes = [...stateChange, ...bodyChanges];
   const restart = type === 'filter' && desired.state === 'active' && live.state === 'active' && bodyChanges.length > 0;
   const steps = runtimeSteps(live.runtime, runtime, false, restart);
-  if (live.runtime.unowned === true) return { kind: 'adopt', id: desired.id, type, changes, steps, desired, stops: false };
+  if (live.runtime.unowned === true) {
+    // Taking ownership re-puts the schedule with this deployment's tags, or rolls the service onto its task definition.
+    const adoptSteps: RuntimeStep[] = runtime.schedule
+      ? [{ kind: 'put-schedule', expression: runtime.schedule.expression, enabled: runtime.schedule.enabled }]
+      : live.runtime.service?.running === true && runtime.service?.running === true
+        ? [{ kind: 'restart-service' }]
+        : steps;
+    return { kind: 'adopt', id: desired.id, type, changes, steps: adoptSteps, desired, stops: false };
+  }
   if (changes.length === 0 && steps.length === 0) return undefined;
   const kind: ActionKind =
     live.state !== 'active' && desired.state === 'active' ? 'resume' : live.state === 'active' && desired.state === 'suspended' ? 'suspend' : 'update';

@@ -27,11 +27,11 @@ export class FakeSchedules implements SchedulesPort {
     if (rule.name.length > 64 || !/^[.\-_A-Za-z0-9]+$/.test(rule.name)) return this.refuse('ValidationException', `rule name ${rule.name} does not satisfy the constraint`);
     if (!parseSchedule(rule.expression).ok) return this.refuse('ValidationException', `Parameter ScheduleExpression is not valid: ${rule.expression}`);
     const existing = this.rules.get(rule.name);
-    if (existing) existing.rule = { ...rule };
-    else {
-      this.calls.push('TagResource');
-      this.rules.set(rule.name, { rule: { ...rule }, tags: { ...tags }, targets: new Map() });
-    }
+    this.calls.push('TagResource');
+    if (existing) {
+      existing.rule = { ...rule };
+      Object.assign(existing.tags, tags);
+    } else this.rules.set(rule.name, { rule: { ...rule }, tags: { ...tags }, targets: new Map() });
     return Promise.resolve();
   }
 

@@ -29,15 +29,15 @@ export function schedulesContract(name: string, make: () => SchedulesPort): void
       assert.deepEqual(await port.listRules(`${unique()}-`), []);
     });
 
-    it('updates a rule in place: new expression, disabled, tags kept', async () => {
+    it('updates a rule in place: new expression, disabled, the given tags set and others kept', async () => {
       const port = make();
       const rule = `${unique()}-b`;
       await port.putRule({ name: rule, expression: 'rate(1 hour)', enabled: true, description: 'd' }, { owner: 'test' });
-      await port.putRule({ name: rule, expression: 'cron(0 6 * * ? *)', enabled: false, description: 'd' }, { owner: 'other' });
+      await port.putRule({ name: rule, expression: 'cron(0 6 * * ? *)', enabled: false, description: 'd' }, { team: 'x' });
       const [listed] = await port.listRules(rule);
       assert.equal(listed?.expression, 'cron(0 6 * * ? *)');
       assert.equal(listed.enabled, false);
-      assert.deepEqual(await port.tagsOf(rule), { owner: 'test' });
+      assert.deepEqual(await port.tagsOf(rule), { owner: 'test', team: 'x' });
     });
 
     it('deletes a rule that has a target, and deleting a missing rule is no error', async () => {

@@ -18,19 +18,11 @@ export class EventBridgeSchedules implements SchedulesPort {
   constructor(private readonly client: EventBridgeClient) {}
 
   async putRule(rule: ScheduleRule, tags: Readonly<Record<string, string>>): Promise<void> {
-    const existed = await this.client.send(new DescribeRuleCommand({ Name: rule.name })).then(
-      () => true,
-      (error: unknown) => {
-        if (error instanceof ResourceNotFoundException) return false;
-        throw error;
-      },
-    );
     const { RuleArn } = await this.client.send(
       new PutRuleCommand({ Name: rule.name, ScheduleExpression: rule.expression, State: rule.enabled ? 'ENABLED' : 'DISABLED', Description: rule.description }),
     );
-    if (!existed && RuleArn !== undefined) {
-      await this.client.send(new TagResourceCommand({ ResourceARN: RuleArn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
-    }
+    // Tagged on every put, so that an adopted rule gets this deployment's tags too.
+    if (RuleArn !== undefined) await this.client.send(new TagResourceCommand({ ResourceARN: RuleArn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
   }
 
   async putTarget(ruleName: string, target: RunTaskTarget): Promise<void> {

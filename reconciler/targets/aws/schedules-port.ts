@@ -24,7 +24,7 @@ export interface RunTaskTarget {
 }
 
 export interface SchedulesPort {
-  /** Creates the rule or updates it in place; tags are set on creation. */
+  /** Creates the rule or updates it in place, and sets the given tags on it (other tags stay). */
   putRule(rule: ScheduleRule, tags: Readonly<Record<string, string>>): Promise<void>;
   putTarget(ruleName: string, target: RunTaskTarget): Promise<void>;
   /** Rules whose names start with `prefix`, across pages. */

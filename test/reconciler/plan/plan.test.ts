@@ -132,6 +132,7 @@ describe('plan()', () => {
     const body = searchBody('a');
     const result = plan([desired(body)], liveState(live(body, 'active', { ...scheduled(), unowned: true })), OPTIONS);
     assert.equal(result.actions[0]?.kind, 'adopt');
+    assert.deepEqual(result.actions[0].steps, [{ kind: 'put-schedule', expression: 'rate(1 hour)', enabled: true }], 'the schedule is put again, with our tags');
   });
 
   it('refuses a plan that stops more collections than the guard allows, unless allowed', () => {
@@ -155,5 +156,12 @@ describe('plan()', () => {
     );
     assert.deepEqual(result.actions.map((a) => `${a.kind} ${a.id}`), ['create c', 'resume r', 'suspend s', 'update u', 'remove x']);
     assert.deepEqual(result.counts, { create: 1, update: 1, suspend: 1, resume: 1, remove: 1, adopt: 0 });
+  });
+});
+
+describe('plan() and resources it does not own', () => {
+  it('never removes a live resource without the deployment\'s tags', () => {
+    const unowned: LiveCollection = { id: 'theirs', type: 'search', state: 'active', hash: '', runtime: { ...scheduled(), unowned: true } };
+    assert.deepEqual(plan([], liveState(unowned), OPTIONS).actions, []);
   });
 });

@@ -1,0 +1,149 @@
+import type { ArchiveObjects } from '../../../platform/archive/objects.js';
+import type { ArchiveStore } from '../../../platform/archive/store.js';
+import { collectionIdOfName, DEPLOYMENT_TAG, ownershipTags, scheduleRuleName, serviceName, taskDefinitionFamily } from '../../aws-names.js';
+import { stopRunningHarvest } from '../../live/stop-harvest.js';
+import type { PlannedAction, Runtime, RuntimeStep } from '../../plan/model.js';
+import type { IndexEntry, Target } from '../target.js';
+import type { SchedulesPort } from './schedules-port.js';
+import type { ServicesPort } from './services-port.js';
+
+export type DeploymentDocument = ArchiveObjects['deployment'];
+
+export interface AwsTargetOptions {
+  readonly actor: string;
+  /** How long to wait for a harvest to finish after a stop request, and for a stopped task. */
+  readonly stopWaitMs: number;
+  readonly report: (line: string) => void;
+  /** How often to look at a service being scaled down. */
+  readonly pollMs?: number;
+}
+
+/** ECS allows a task this long between SIGTERM and SIGKILL on Fargate; the harvester finalizes within it. */
+const FARGATE_STOP_TIMEOUT_S = 120;
+
+/**
+ * The AWS target: scheduled collections are EventBridge rules that run the harvester on Fargate,
+ * filter collections are ECS services of one task. Resource names and ownership tags come from
+ * aws-names.ts; a resource without this deployment's tag is never changed or deleted.
+ */
+export class AwsTarget implements Target {
+  readonly name = 'aws';
+
+  constructor(
+    readonly store: ArchiveStore,
+    private readonly deployment: DeploymentDocument,
+    private readonly schedules: SchedulesPort,
+    private readonly services: ServicesPort,
+    private readonly options: AwsTargetOptions,
+  ) {}
+
+  /** One listing of rules and one of services (paged), whatever the number of collections. */
+  async readRuntime(index: Readonly<Record<string, IndexEntry>>): Promise<Map<string, Runtime>> {
+    const name = this.deployment.deployment;
+    const runtime = new Map<string, Runtime>();
+    const [rules, services] = await Promise.all([this.schedules.listRules(`${name}-`), this.services.listServices(this.deployment.cluster)]);
+    for (const rule of rules) {
+      const id = collectionIdOfName(name, rule.name);
+      if (id !== undefined) runtime.set(id, { ...runtime.get(id), schedule: { expression: rule.expression, enabled: rule.enabled } });
+    }
+    for (const service of services) {
+      const id = collectionIdOfName(name, service);
+      if (id !== undefined) runtime.set(id, { ...runtime.get(id), service: { running: true } });
+    }
+    // Resources the index does not know were not made by an apply of this deployment: check their tags.
+    for (const [id, found] of runtime) {
+      if (index[id] !== undefined || found.schedule === undefined) continue;
+      const tags = await this.schedules.tagsOf(scheduleRuleName(name, id));
+      if (tags[DEPLOYMENT_TAG] !== name) runtime.set(id, { ...found, unowned: true });
+    }
+    return runtime;
+  }
+
+  async runStep(step: RuntimeStep, action: PlannedAction): Promise<void> {
+    const name = this.deployment.deployment;
+    const id = action.id;
+    switch (step.kind) {
+      case 'stop-harvests':
+        return this.stopHarvest(id);
+      case 'put-schedule':
+        await this.schedules.putRule(
+          { name: scheduleRuleName(name, id), expression: step.expression, enabled: step.enabled, description: `twarc-cloud ${name}: harvest ${id}` },
+          ownershipTags(name, id),
+        );
+        await this.schedules.putTarget(scheduleRuleName(name, id), {
+          clusterArn: this.deployment.cluster,
+          taskDefinitionArn: this.deployment.task_definition,
+          roleArn: this.deployment.events_role_arn,
+          subnets: this.deployment.subnets,
+          securityGroups: this.deployment.security_groups,
+          assignPublicIp: this.deployment.assign_public_ip ?? true,
+          containerName: this.deployment.container_name,
+          command: ['harvest', id],
+        });
+        return;
+      case 'delete-schedule':
+        return this.schedules.deleteRule(scheduleRuleName(name, id));
+      case 'start-service':
+        await this.services.createService({
+          name: serviceName(name, id),
+          cluster: this.deployment.cluster,
+          taskDefinitionArn: await this.registerStreamTask(id),
+          subnets: this.deployment.subnets,
+          securityGroups: this.deployment.security_groups,
+          assignPublicIp: this.deployment.assign_public_ip ?? true,
+          tags: ownershipTags(name, id),
+        });
+        return;
+      case 'restart-service':
+        // ECS stops the old task (SIGTERM: the harvest finalizes) before it starts the new one.
+        await this.services.updateService(this.deployment.cluster, serviceName(name, id), { taskDefinitionArn: await this.registerStreamTask(id), forceNewDeployment: true });
+        return;
+      case 'stop-service':
+        return this.removeService(id);
+    }
+  }
+
+  private registerStreamTask(id: string): Promise<string> {
+    const name = this.deployment.deployment;
+    const port = String(this.deployment.control_port ?? 8080);
+    return this.services.registerTaskDefinition({
+      family: taskDefinitionFamily(name, id),
+      base: this.deployment.task_definition,
+      containerName: this.deployment.container_name,
+      // After a requested stop, keep answering is_stopped until the service is scaled down.
+      command: ['harvest', id, '--control-host', '0.0.0.0', '--control-port', port, '--linger', '600'],
+      stopTimeout: FARGATE_STOP_TIMEOUT_S,
+      tags: ownershipTags(name, id),
+    });
+  }
+
+  private async stopHarvest(id: string): Promise<void> {
+    const outcome = await stopRunningHarvest(this.store, id, this.options.actor, this.options.stopWaitMs);
+    if (outcome.via === 'none-running') return;
+    this.options.report(
+      outcome.stopped
+        ? `  ${id}: running harvest stopped (${outcome.via})`
+        : `  ${id}: running harvest asked to stop (${outcome.via}); not finished after ${Math.round(this.options.stopWaitMs / 1000)} s, its task will be stopped with SIGTERM`,
+    );
+  }
+
+  /** Scale to zero, wait for the task to stop (SIGTERM, then the harvester finalizes), delete. */
+  private async removeService(id: string): Promise<void> {
+    const cluster = this.deployment.cluster;
+    const service = serviceName(this.deployment.deployment, id);
+    const current = await this.services.describeService(cluster, service);
+    if (current?.status !== 'ACTIVE') return;
+    await this.services.updateService(cluster, service, { desiredCount: 0 });
+    const deadline = Date.now() + this.options.stopWaitMs + FARGATE_STOP_TIMEOUT_S * 1000;
+    for (;;) {
+      const now = await this.services.describeService(cluster, service);
+      if (!now || now.runningCount === 0) break;
+      if (Date.now() > deadline) {
+        this.options.report(`  ${id}: its task had not stopped after ${FARGATE_STOP_TIMEOUT_S} s; deleting the service anyway`);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 5000));
+    }
+    await this.services.deleteService(cluster, service);
+  }
+}
