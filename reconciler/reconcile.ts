@@ -26,17 +26,21 @@ export interface Reconciliation {
 export class DesiredStateInvalid extends UserError {}
 
 /** Read desired state, read live state, plan: the composition every reconciler command starts with. */
-export async function reconcile(settings: Settings, options: { targetName: 'local' | 'aws'; allowMassStop: boolean; env: NodeJS.ProcessEnv; report: (line: string) => void }): Promise<Reconciliation> {
+export async function reconcile(
+  settings: Settings,
+  options: { targetName: 'local' | 'aws'; allowMassStop: boolean; refresh?: boolean; env: NodeJS.ProcessEnv; report: (line: string) => void },
+): Promise<Reconciliation> {
   const state = await loadDesiredState(settings, [], settings.root);
   const errors = state.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new DesiredStateInvalid(`${errors.length} validation error${errors.length === 1 ? '' : 's'} in collections/; nothing is planned`, 'run twarc-cloud validate to see them');
   const target = await openTarget(settings, options);
   const desired = desiredCollections(state.collections);
-  const { live, index, indexEtag } = await readLive(target, desired);
+  const { live, index, indexEtag } = await readLive(target, desired, { refresh: options.refresh === true });
   const result = plan(desired, live, { maxStops: settings.maxStops, allowMassStop: options.allowMassStop });
   const fingerprint = {
     desired: sha256(canonicalJson(desired.map((d) => [d.id, d.state, d.hash]))),
-    live: sha256(canonicalJson([index.collections, [...live.collections.values()].map((c) => [c.id, c.runtime])])),
+    // The index only: a plan saved without --refresh stays comparable with an apply that lists resources.
+    live: sha256(canonicalJson(index.collections)),
   };
   return { target, desired, live, index: { index, ...(indexEtag !== undefined ? { etag: indexEtag } : {}) }, plan: result, fingerprint };
 }

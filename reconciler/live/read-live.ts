@@ -13,10 +13,10 @@ export const EMPTY_INDEX: CollectionsIndex = { format: 'twarc-cloud/collections-
  * (one object), the target's runtime, and collection.json only of collections whose hash differs
  * from the desired one (for field-level changes).
  */
-export async function readLive(target: Target, desired: readonly DesiredCollection[]): Promise<{ live: LiveState; index: CollectionsIndex; indexEtag?: string }> {
+export async function readLive(target: Target, desired: readonly DesiredCollection[], options: { refresh?: boolean } = {}): Promise<{ live: LiveState; index: CollectionsIndex; indexEtag?: string }> {
   const found = await readObject(target.store, COLLECTIONS_INDEX_KEY, 'collections-index');
   const index = found?.value ?? EMPTY_INDEX;
-  const runtime = await target.readRuntime(index.collections);
+  const runtime = await target.readRuntime(index.collections, options);
   const wanted = new Map(desired.map((d) => [d.id, d]));
   const collections = new Map<string, LiveCollection>();
   await Promise.all(

@@ -12,8 +12,22 @@ export type IndexEntry = ArchiveObjects['collections-index']['collections'][stri
 export interface Target {
   readonly name: 'local' | 'aws';
   readonly store: ArchiveStore;
-  /** The runtime resources of every collection the index knows, by id. */
-  readRuntime(index: Readonly<Record<string, IndexEntry>>): Promise<Map<string, Runtime>>;
+  /**
+   * The runtime resources of the collections, by id: as the index records them, or, with
+   * `refresh`, as the target lists them (drift, and resources to adopt).
+   */
+  readRuntime(index: Readonly<Record<string, IndexEntry>>, options?: { readonly refresh?: boolean }): Promise<Map<string, Runtime>>;
   /** Carries out one runtime step of an action. */
   runStep(step: RuntimeStep, action: PlannedAction): Promise<void>;
+}
+
+/** The runtime that apply left for each indexed collection: what its recorded config asks for. */
+export function recordedRuntime(index: Readonly<Record<string, IndexEntry>>): Map<string, Runtime> {
+  const runtime = new Map<string, Runtime>();
+  for (const [id, entry] of Object.entries(index)) {
+    if (entry.state === 'removed') runtime.set(id, {});
+    else if (entry.type === 'filter') runtime.set(id, entry.state === 'active' ? { service: { running: true } } : {});
+    else runtime.set(id, entry.schedule !== undefined ? { schedule: { expression: entry.schedule, enabled: entry.state === 'active' } } : {});
+  }
+  return runtime;
 }

@@ -88,7 +88,7 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     assert.ok((await services.listServices(clusterArn)).includes('research-stream'));
     assert.equal((await readObject(p.store, collectionKeys('stream').config, 'collection-config'))?.value.state, 'active');
 
-    const again = p.cli('plan');
+    const again = p.cli('plan', '--refresh');
     assert.equal(again.status, 0, again.stdout);
 
     writeFileSync(join(p.root, 'collections', 'search.yaml'), 'id: search\ntype: search\nquery: climate\nschedule: rate(6 hours)\nstate: suspended\n');
@@ -109,7 +109,8 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     const p = await awsProject('adopting');
     await events.send(new PutRuleCommand({ Name: 'adopting-search', ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' }));
     await events.send(new PutRuleCommand({ Name: 'adopting-someone-elses', ScheduleExpression: 'rate(1 day)', State: 'ENABLED' }));
-    const planned = p.cli('plan');
+    assert.match(p.cli('plan').stdout, /\+ create search/, 'without --refresh, plan trusts the (empty) index');
+    const planned = p.cli('plan', '--refresh');
     assert.match(planned.stdout, /~ adopt search \(search\)/);
     assert.doesNotMatch(planned.stdout, /someone-elses/);
     assert.equal(p.cli('apply', '--yes').status, 0);
@@ -117,7 +118,20 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     const rules = await schedules.listRules('adopting-');
     assert.ok(rules.some((r) => r.name === 'adopting-someone-elses'), 'the unowned rule is untouched');
     assert.equal((await schedules.tagsOf('adopting-search'))['twarc-cloud:deployment'], 'adopting', 'the adopted rule carries the tags now');
-    assert.equal(p.cli('plan').status, 0, 'once adopted, the collection is in step');
+    assert.equal(p.cli('plan', '--refresh').status, 0, 'once adopted, the collection is in step');
+  });
+
+  it('finds drift with --refresh: a rule deleted by hand is put back by the next apply', async () => {
+    const p = await awsProject('drifting');
+    assert.equal(p.cli('apply', '--yes').status, 0);
+    const schedules = new EventBridgeSchedules(events);
+    await schedules.deleteRule('drifting-search');
+    assert.equal(p.cli('plan').status, 0, 'the index still records the rule');
+    const refreshed = p.cli('plan', '--refresh');
+    assert.equal(refreshed.status, 2);
+    assert.match(refreshed.stdout, /~ update search \(search\)\n\s+runtime: schedule rate\(1 hour\), enabled/);
+    assert.equal(p.cli('apply', '--yes').status, 0);
+    assert.deepEqual((await schedules.listRules('drifting-search')).map((r) => r.expression), ['rate(1 hour)']);
   });
 
   it('explains a bucket without deployment.json and an unreachable endpoint, without a stack trace', async () => {

@@ -36,7 +36,8 @@ export const applyCommand: Command = {
     const report = (line: string): void => {
       io.out(line);
     };
-    const result = await reconcile(settings, { targetName, allowMassStop, env: io.env, report });
+    // Apply looks at the resources themselves, so that it never creates what exists already.
+    const result = await reconcile(settings, { targetName, allowMassStop, refresh: true, env: io.env, report });
     if (planFile !== undefined) assertCurrent(await readSavedPlan(resolve(io.cwd, planFile)), result, targetName);
     const where = `target ${targetName} (archive ${result.target.store.location})`;
     io.out(planText(result.plan, where, io.stdoutIsTty && io.env['NO_COLOR'] === undefined));

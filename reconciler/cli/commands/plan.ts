@@ -12,23 +12,26 @@ export const EXIT_CHANGES = 2;
 export const planCommand: Command = {
   name: 'plan',
   summary: 'Show what apply would change to make the live system match collections/.',
-  usage: 'twarc-cloud plan [--target local|aws] [--out plan.json] [--format text|markdown|json]',
+  usage: 'twarc-cloud plan [--target local|aws] [--refresh] [--out plan.json] [--format text|markdown|json]',
   help: [
     'Exit 0 when nothing would change, 2 when something would, 1 on an error.',
     '',
     'Options:',
     targetHelp(),
+    '  --refresh             list the target\'s resources (AWS: rules and services) instead of trusting',
+    '                        what apply recorded: shows drift and resources to adopt; apply always does',
     '  --out <file>          also save the plan, for `twarc-cloud apply <file>`',
     '  --format <f>          text (default), markdown (a pull-request comment) or json',
     '',
   ].join('\n'),
-  options: { ...TARGET_OPTION, out: { type: 'string' }, format: { type: 'string' } },
+  options: { ...TARGET_OPTION, out: { type: 'string' }, format: { type: 'string' }, refresh: { type: 'boolean' } },
   async run(args, io) {
     const format = choiceOption(args, 'format', ['text', 'markdown', 'json'] as const, 'text');
     const { settings, targetName, allowMassStop } = reconcileSettings(args, io);
     const result = await reconcile(settings, {
       targetName,
       allowMassStop,
+      refresh: args.values['refresh'] === true,
       env: io.env,
       report: (line) => {
         io.err(line);

@@ -3,7 +3,7 @@ import type { ArchiveStore } from '../../../platform/archive/store.js';
 import { collectionIdOfName, DEPLOYMENT_TAG, ownershipTags, scheduleRuleName, serviceName, taskDefinitionFamily } from '../../aws-names.js';
 import { stopRunningHarvest } from '../../live/stop-harvest.js';
 import type { PlannedAction, Runtime, RuntimeStep } from '../../plan/model.js';
-import type { IndexEntry, Target } from '../target.js';
+import { recordedRuntime, type IndexEntry, type Target } from '../target.js';
 import type { SchedulesPort } from './schedules-port.js';
 import type { ServicesPort } from './services-port.js';
 
@@ -37,8 +37,12 @@ export class AwsTarget implements Target {
     private readonly options: AwsTargetOptions,
   ) {}
 
-  /** One listing of rules and one of services (paged), whatever the number of collections. */
-  async readRuntime(index: Readonly<Record<string, IndexEntry>>): Promise<Map<string, Runtime>> {
+  /**
+   * Without refresh, what the index records (no request at all); with it, one listing of rules
+   * and one of services (paged), plus the tags of resources the index does not know.
+   */
+  async readRuntime(index: Readonly<Record<string, IndexEntry>>, options: { refresh?: boolean } = {}): Promise<Map<string, Runtime>> {
+    if (options.refresh !== true) return recordedRuntime(index);
     const name = this.deployment.deployment;
     const runtime = new Map<string, Runtime>();
     const [rules, services] = await Promise.all([this.schedules.listRules(`${name}-`), this.services.listServices(this.deployment.cluster)]);

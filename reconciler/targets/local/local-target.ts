@@ -1,7 +1,7 @@
 import type { ArchiveStore } from '../../../platform/archive/store.js';
 import { stopRunningHarvest } from '../../live/stop-harvest.js';
 import type { PlannedAction, Runtime, RuntimeStep } from '../../plan/model.js';
-import type { IndexEntry, Target } from '../target.js';
+import { recordedRuntime, type IndexEntry, type Target } from '../target.js';
 
 /**
  * The embedded default target: collections run on this machine under `twarc-cloud up`, which
@@ -18,9 +18,7 @@ export class LocalTarget implements Target {
   ) {}
 
   readRuntime(index: Readonly<Record<string, IndexEntry>>): Promise<Map<string, Runtime>> {
-    const runtime = new Map<string, Runtime>();
-    for (const [id, entry] of Object.entries(index)) runtime.set(id, runtimeOf(entry));
-    return Promise.resolve(runtime);
+    return Promise.resolve(recordedRuntime(index));
   }
 
   async runStep(step: RuntimeStep, action: PlannedAction): Promise<void> {
@@ -33,11 +31,4 @@ export class LocalTarget implements Target {
         : `  ${action.id}: running harvest asked to stop (${outcome.via}); it had not finished after ${Math.round(this.options.stopWaitMs / 1000)} s and will finish on its own`,
     );
   }
-}
-
-/** The runtime `up` keeps for an applied config. */
-export function runtimeOf(entry: IndexEntry): Runtime {
-  if (entry.state === 'removed') return {};
-  if (entry.type === 'filter') return entry.state === 'active' ? { service: { running: true } } : {};
-  return entry.schedule !== undefined ? { schedule: { expression: entry.schedule, enabled: entry.state === 'active' } } : {};
 }
