@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
+import { quietAwsSdk } from '../aws-sdk.js';
 import { UserError } from '../errors.js';
 import { assertValidKey, PreconditionFailed, type ArchiveStore, type ListPage, type StoredObject, type WriteConditions } from './store.js';
 
@@ -31,9 +32,7 @@ export interface S3Location {
  * moto_server or a proxy, and then path-style addressing is used.
  */
 export function createS3Client(config: S3ClientConfig = {}): S3Client {
-  // The SDK warns on every start that releases after January 2027 will need Node.js 22; that
-  // belongs in the README, not in every harvest log.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  quietAwsSdk();
   const endpoint = process.env['AWS_ENDPOINT_URL_S3'] ?? process.env['AWS_ENDPOINT_URL'];
   return new S3Client({ ...(endpoint ? { forcePathStyle: true } : {}), ...config });
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { quietAwsSdk } from '../aws-sdk.js';
 import { UserError } from '../errors.js';
 import { CREDENTIAL_KEYS, credentialsFrom, type CredentialKey, type XCredentials } from './credentials.js';
 
@@ -91,6 +92,7 @@ function unquote(value: string): string {
 
 /** Loaded only when SSM is configured, so that local harvests do not load the AWS SDK. */
 async function ssmValues(path: string): Promise<Partial<Record<CredentialKey, string>>> {
+  quietAwsSdk();
   const { SSMClient, GetParametersByPathCommand } = await import('@aws-sdk/client-ssm');
   const client = new SSMClient({});
   const values: Partial<Record<CredentialKey, string>> = {};

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { quietAwsSdk } from '../../platform/aws-sdk.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 
 /** A moto_server on a free loopback port, for tests that talk real HTTP to AWS APIs. */
@@ -21,6 +22,7 @@ export function findMotoServer(): string | undefined {
 }
 
 export async function startMoto(): Promise<Moto> {
+  quietAwsSdk();
   const bin = findMotoServer();
   if (!bin) throw new Error(`moto_server is not installed, and the S3 tests need it. Install it with:\n  ${INSTALL}\n(or set MOTO_SERVER to its path)`);
   const port = await freePort();

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 
@@ -28,4 +28,21 @@ export function assertNoCrash(result: CliResult): void {
   if (/^\s+at .+:\d+:\d+\)?$/m.test(output) || output.includes('internal error')) {
     throw new Error(`the CLI crashed instead of reporting the problem:\n${output}`);
   }
+}
+
+/** The same, without blocking this process: for tests that serve the CLI from in-process servers. */
+export function runCliAsync(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
+  delete env['GITHUB_ACTIONS'];
+  if (!options.env?.['GITHUB_STEP_SUMMARY']) delete env['GITHUB_STEP_SUMMARY'];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), ...args], { cwd: options.cwd ?? PACKAGE_ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (status) => {
+      resolve({ status, stdout, stderr });
+    });
+  });
 }

@@ -11,8 +11,9 @@ import { readObject, writeObject } from '../../platform/archive/objects.js';
 import { createS3Client, S3ArchiveStore } from '../../platform/archive/s3-store.js';
 import { EcsServices } from '../../reconciler/targets/aws/ecs-services.js';
 import { EventBridgeSchedules } from '../../reconciler/targets/aws/eventbridge-schedules.js';
+import { AwsFaultProxy } from '../helpers/aws-fault-proxy.js';
 import { motoDefaultNetwork, startMoto, type Moto } from '../helpers/moto.js';
-import { assertNoCrash, runCli } from '../helpers/run-cli.js';
+import { assertNoCrash, runCli, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 
 let moto: Moto;
@@ -44,7 +45,11 @@ after(async () => {
   await moto.stop();
 });
 
-async function awsProject(deployment: string, withDeployment = true): Promise<{ root: string; store: S3ArchiveStore; cli: (...args: string[]) => ReturnType<typeof runCli> }> {
+async function awsProject(
+  deployment: string,
+  withDeployment = true,
+  endpoint?: string,
+): Promise<{ root: string; store: S3ArchiveStore; cli: (...args: string[]) => ReturnType<typeof runCli>; cliAsync: (...args: string[]) => ReturnType<typeof runCliAsync> }> {
   const bucket = `${deployment}-archive`;
   const s3 = createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -68,8 +73,8 @@ async function awsProject(deployment: string, withDeployment = true): Promise<{ 
     'collections/stream.yaml': 'id: stream\ntype: filter\nrules:\n  - value: climate\n',
   });
   execFileSync('git', ['-C', root, 'init', '-q']);
-  const env = { AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', CI: '', GITHUB_ACTOR: '' };
-  return { root, store, cli: (...args) => runCli(args, { cwd: root, env }) };
+  const env = { AWS_ENDPOINT_URL: endpoint ?? moto.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', CI: '', GITHUB_ACTOR: '' };
+  return { root, store, cli: (...args) => runCli(args, { cwd: root, env }), cliAsync: (...args) => runCliAsync(args, { cwd: root, env }) };
 }
 
 describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 }, () => {
@@ -132,6 +137,26 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     assert.match(refreshed.stdout, /~ update search \(search\)\n\s+runtime: schedule rate\(1 hour\), enabled/);
     assert.equal(p.cli('apply', '--yes').status, 0);
     assert.deepEqual((await schedules.listRules('drifting-search')).map((r) => r.expression), ['rate(1 hour)']);
+  });
+
+  it('retries AWS throttling, and explains expired credentials without a stack trace', async () => {
+    const proxy = new AwsFaultProxy(moto.endpoint);
+    const endpoint = await proxy.start();
+    try {
+      const p = await awsProject('throttled', true, endpoint);
+      proxy.faults.push({ service: 'events', status: 400, code: 'ThrottlingException', message: 'Rate exceeded', times: 3 });
+      const applied = await p.cliAsync('apply', '--yes');
+      assert.equal(applied.status, 0, applied.stdout + applied.stderr);
+      assert.equal(proxy.answered.get('ThrottlingException'), 3, 'three throttled requests, each retried');
+      assert.deepEqual((await new EventBridgeSchedules(events).listRules('throttled-')).map((r) => r.name), ['throttled-search']);
+      proxy.faults.push({ service: 's3', status: 400, code: 'ExpiredToken', message: 'The provided token has expired.', times: Infinity });
+      const expired = await p.cliAsync('plan');
+      assert.equal(expired.status, 1);
+      assertNoCrash(expired);
+      assert.match(expired.stderr, /AWS refused the credentials \(ExpiredToken\)[\s\S]*hint: refresh them/);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('explains a bucket without deployment.json and an unreachable endpoint, without a stack trace', async () => {

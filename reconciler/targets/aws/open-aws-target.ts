@@ -1,3 +1,4 @@
+import { quietAwsSdk } from '../../../platform/aws-sdk.js';
 import { UserError } from '../../../platform/errors.js';
 import { DEPLOYMENT_KEY } from '../../../platform/archive/keys.js';
 import { readObject } from '../../../platform/archive/objects.js';
@@ -18,6 +19,7 @@ export async function openAwsTarget(settings: Settings, actor: string, report: (
   if (deployment.value.deployment !== settings.deployment) {
     throw new UserError(`s3://${bucket} belongs to deployment "${deployment.value.deployment}", and twarc-cloud.yaml names "${settings.deployment}"`, 'use the bucket of this deployment, or fix the deployment name');
   }
+  quietAwsSdk();
   const [{ EventBridgeClient }, { ECSClient }, { EventBridgeSchedules }, { EcsServices }] = await Promise.all([
     import('@aws-sdk/client-eventbridge'),
     import('@aws-sdk/client-ecs'),
