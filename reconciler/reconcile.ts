@@ -28,12 +28,12 @@ export class DesiredStateInvalid extends UserError {}
 /** Read desired state, read live state, plan: the composition every reconciler command starts with. */
 export async function reconcile(
   settings: Settings,
-  options: { targetName: 'local' | 'aws'; allowMassStop: boolean; refresh?: boolean; env: NodeJS.ProcessEnv; report: (line: string) => void },
+  options: { targetName: 'local' | 'aws'; allowMassStop: boolean; refresh?: boolean; env: NodeJS.ProcessEnv; report: (line: string) => void; target?: Target },
 ): Promise<Reconciliation> {
   const state = await loadDesiredState(settings, [], settings.root);
   const errors = state.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new DesiredStateInvalid(`${errors.length} validation error${errors.length === 1 ? '' : 's'} in collections/; nothing is planned`, 'run twarc-cloud validate to see them');
-  const target = await openTarget(settings, options);
+  const target = options.target ?? (await openTarget(settings, options));
   const desired = desiredCollections(state.collections);
   const { live, index, indexEtag } = await readLive(target, desired, { refresh: options.refresh === true });
   const result = plan(desired, live, { maxStops: settings.maxStops, allowMassStop: options.allowMassStop });
