@@ -75,7 +75,7 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
       const firstArn = created.taskDefinitionArn;
       const firstTask = services.taskDefinitions.get(firstArn);
       assert.deepEqual(firstTask?.command.slice(0, 2), ['harvest', 'stream']);
-      assert.equal(firstTask?.stopTimeout, 120);
+      assert.equal(firstTask.stopTimeout, 120);
 
       // The stream's task: a real harvester on loopback, reaching the archive on moto.
       const harvest = startHarvest(['stream', '--archive', `s3://${bucket}`, '--api-base-url', fake.baseUrl], {
