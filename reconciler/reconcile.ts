@@ -36,7 +36,7 @@ export async function reconcile(
   const target = options.target ?? (await openTarget(settings, options));
   const desired = desiredCollections(state.collections);
   const { live, index, indexEtag } = await readLive(target, desired, { refresh: options.refresh === true });
-  const result = plan(desired, live, { maxStops: settings.maxStops, allowMassStop: options.allowMassStop });
+  const result = plan(desired, live, { maxStops: settings.maxStops, allowMassStop: options.allowMassStop, ...(target.release !== undefined ? { release: target.release } : {}) });
   const fingerprint = {
     desired: sha256(canonicalJson(desired.map((d) => [d.id, d.state, d.hash]))),
     // The index only: a plan saved without --refresh stays comparable with an apply that lists resources.

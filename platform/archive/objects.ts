@@ -134,7 +134,7 @@ export interface ArchiveObjects {
   'collections-index': {
     format: 'twarc-cloud/collections-index@1';
     updated_at: Timestamp;
-    collections: Record<string, { type: CollectionType; state: 'active' | 'suspended' | 'removed'; hash: string; schedule?: string }>;
+    collections: Record<string, { type: CollectionType; state: 'active' | 'suspended' | 'removed'; hash: string; schedule?: string; release?: string }>;
   };
   'apply-lock': {
     format: 'twarc-cloud/apply-lock@1';

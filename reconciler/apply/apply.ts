@@ -49,6 +49,7 @@ export async function applyPlan(plan: Plan, start: { index: CollectionsIndex; et
       state: config.state,
       hash: action.desired?.hash ?? index.collections[action.id]?.hash ?? '0'.repeat(64),
       ...(config.schedule !== undefined ? { schedule: config.schedule } : {}),
+      ...(config.type === 'filter' && config.state === 'active' && target.release !== undefined ? { release: target.release } : {}),
     };
     index.updated_at = at.toISOString();
     ({ etag: indexEtag } = await writeObject(target.store, COLLECTIONS_INDEX_KEY, 'collections-index', index, indexEtag !== undefined ? { ifMatch: indexEtag } : { ifNoneMatch: '*' }));

@@ -5,6 +5,8 @@ export interface PlanOptions {
   /** Most collections one plan may stop (suspend or remove) without `allowMassStop`. */
   readonly maxStops: number;
   readonly allowMassStop: boolean;
+  /** The harvester release new streams get; a running stream on another one is rolled onto it. */
+  readonly release?: string;
 }
 
 /**
@@ -16,7 +18,7 @@ export function plan(desired: readonly DesiredCollection[], live: LiveState, opt
   const wanted = new Set<string>();
   for (const collection of [...desired].sort(byId)) {
     wanted.add(collection.id);
-    const action = planOne(collection, live.collections.get(collection.id));
+    const action = planOne(collection, live.collections.get(collection.id), options.release);
     if (action) actions.push(action);
   }
   for (const current of [...live.collections.values()].sort(byId)) {
@@ -38,7 +40,7 @@ export function plan(desired: readonly DesiredCollection[], live: LiveState, opt
   return { actions, counts, ...(refused ? { refused } : {}) };
 }
 
-function planOne(desired: DesiredCollection, live: LiveCollection | undefined): PlannedAction | undefined {
+function planOne(desired: DesiredCollection, live: LiveCollection | undefined, release: string | undefined): PlannedAction | undefined {
   const runtime = desiredRuntime(desired);
   const type = desired.body.type;
   if (!live) {
@@ -47,8 +49,11 @@ function planOne(desired: DesiredCollection, live: LiveCollection | undefined): 
   }
   const bodyChanges: FieldChange[] = live.hash === desired.hash ? [] : fieldChanges(live.body ?? {}, desired.body);
   const stateChange: FieldChange[] = live.state === desired.state ? [] : [{ path: 'state', old: live.state, new: desired.state }];
-  const changes = [...stateChange, ...bodyChanges];
-  const restart = type === 'filter' && desired.state === 'active' && live.state === 'active' && bodyChanges.length > 0;
+  const liveRelease = live.runtime.service?.release;
+  const releaseChange: FieldChange[] =
+    type === 'filter' && desired.state === 'active' && release !== undefined && liveRelease !== undefined && liveRelease !== release ? [{ path: '(harvester release)', old: liveRelease, new: release }] : [];
+  const changes = [...stateChange, ...bodyChanges, ...releaseChange];
+  const restart = type === 'filter' && desired.state === 'active' && live.state === 'active' && (bodyChanges.length > 0 || releaseChange.length > 0);
   const steps = runtimeSteps(live.runtime, runtime, false, restart);
   if (live.runtime.unowned === true) {
     // Taking ownership re-puts the schedule with this deployment's tags, or rolls the service onto its task definition.

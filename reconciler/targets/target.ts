@@ -12,6 +12,8 @@ export type IndexEntry = ArchiveObjects['collections-index']['collections'][stri
 export interface Target {
   readonly name: 'local' | 'aws';
   readonly store: ArchiveStore;
+  /** The harvester release that new streams get (AWS: the base task definition); none locally. */
+  readonly release?: string;
   /**
    * The runtime resources of the collections, by id: as the index records them, or, with
    * `refresh`, as the target lists them (drift, and resources to adopt).
@@ -26,7 +28,7 @@ export function recordedRuntime(index: Readonly<Record<string, IndexEntry>>): Ma
   const runtime = new Map<string, Runtime>();
   for (const [id, entry] of Object.entries(index)) {
     if (entry.state === 'removed') runtime.set(id, {});
-    else if (entry.type === 'filter') runtime.set(id, entry.state === 'active' ? { service: { running: true } } : {});
+    else if (entry.type === 'filter') runtime.set(id, entry.state === 'active' ? { service: { running: true, ...(entry.release !== undefined ? { release: entry.release } : {}) } } : {});
     else runtime.set(id, entry.schedule !== undefined ? { schedule: { expression: entry.schedule, enabled: entry.state === 'active' } } : {});
   }
   return runtime;

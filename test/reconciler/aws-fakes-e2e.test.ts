@@ -92,6 +92,22 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
       await applyAll();
       assert.notEqual(services.services.get('fakes-stream')?.taskDefinitionArn, firstArn, 'a changed stream rolls onto a new task definition revision');
 
+      // A new harvester release (terraform changed the base task definition) rolls the stream too.
+      const beforeRelease = services.services.get('fakes-stream')?.taskDefinitionArn;
+      services.bases.add('twarc-cloud-harvester-v2');
+      const upgraded = new AwsTarget(store, { ...deployment, task_definition: 'twarc-cloud-harvester-v2', subnets: [...deployment.subnets], security_groups: [...deployment.security_groups] }, schedules, services, {
+        actor: 'test',
+        stopWaitMs: 20_000,
+        report: (line) => reports.push(line),
+        pollMs: 50,
+      });
+      const release = await reconcile(settings, { targetName: 'aws', allowMassStop: false, env: {}, report: (l) => reports.push(l), target: upgraded });
+      assert.deepEqual(release.plan.actions.map((a) => [a.id, a.steps.map((st) => st.kind)]), [['stream', ['restart-service']]]);
+      await applyPlan(release.plan, release.index, { target: upgraded, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      const rolledTask = services.taskDefinitions.get(services.services.get('fakes-stream')?.taskDefinitionArn ?? '');
+      assert.notEqual(services.services.get('fakes-stream')?.taskDefinitionArn, beforeRelease);
+      assert.equal(rolledTask?.base, 'twarc-cloud-harvester-v2');
+
       rmSync(join(root, 'collections', 'stream.yaml'));
       rmSync(join(root, 'collections', 'search.yaml'));
       await applyAll();

@@ -29,6 +29,10 @@ const FARGATE_STOP_TIMEOUT_S = 120;
 export class AwsTarget implements Target {
   readonly name = 'aws';
 
+  get release(): string {
+    return this.deployment.task_definition;
+  }
+
   constructor(
     readonly store: ArchiveStore,
     private readonly deployment: DeploymentDocument,
@@ -52,7 +56,9 @@ export class AwsTarget implements Target {
     }
     for (const service of services) {
       const id = collectionIdOfName(name, service);
-      if (id !== undefined) runtime.set(id, { ...runtime.get(id), service: { running: true } });
+      // Which release a service runs is what apply recorded; listing does not tell it.
+      const release = id !== undefined ? index[id]?.release : undefined;
+      if (id !== undefined) runtime.set(id, { ...runtime.get(id), service: { running: true, ...(release !== undefined ? { release } : {}) } });
     }
     // Resources the index does not know were not made by an apply of this deployment: check their tags.
     for (const [id, found] of runtime) {

@@ -165,3 +165,13 @@ describe('plan() and resources it does not own', () => {
     assert.deepEqual(plan([], liveState(unowned), OPTIONS).actions, []);
   });
 });
+
+describe('plan() and harvester releases', () => {
+  it('rolls a running stream onto a new harvester release, and leaves an unchanged one alone', () => {
+    const body = filterBody('f');
+    const running = live(body, 'active', { service: { running: true, release: 'harvester:1' } }, false);
+    const rolled = plan([desired(body)], liveState(running), { ...OPTIONS, release: 'harvester:2' });
+    assert.deepEqual(rolled.actions.map((a) => [a.kind, a.steps, a.changes]), [['update', [{ kind: 'restart-service' }], [{ path: '(harvester release)', old: 'harvester:1', new: 'harvester:2' }]]]);
+    assert.deepEqual(plan([desired(body)], liveState(running), { ...OPTIONS, release: 'harvester:1' }).actions, []);
+  });
+});
