@@ -29,6 +29,12 @@ export class FakeServices implements ServicesPort {
   readonly taskDefinitions = new Map<string, HarvesterTask>();
   private revisions = new Map<string, number>();
   readonly bases = new Set<string>(['twarc-cloud-harvester']);
+  /** Keeps deleted services DRAINING until `finishDraining`, as ECS does while a task stops. */
+  slowDrain = false;
+
+  finishDraining(): void {
+    for (const [name, service] of this.services) if (service.status === 'DRAINING') this.services.delete(name);
+  }
 
   registerTaskDefinition(task: HarvesterTask): Promise<string> {
     if (!this.bases.has(task.base.split('/').pop()?.split(':')[0] ?? task.base)) return this.refuse('ClientException', `Unable to describe task definition ${task.base}.`);
@@ -79,8 +85,8 @@ export class FakeServices implements ServicesPort {
     if (!service || service.status !== 'ACTIVE') return this.refuse('ServiceNotFoundException', 'Service not found.');
     if (service.desiredCount > 0) return this.refuse('InvalidParameterException', 'The service cannot be stopped while it is scaled above 0.');
     service.status = 'DRAINING';
-    // Draining ends when the last task has stopped; here, at once if none runs.
-    if (service.runningCount === 0) this.services.delete(name);
+    // Draining ends when the last task has stopped: at once if none runs, else when a test says so.
+    if (service.runningCount === 0 && !this.slowDrain) this.services.delete(name);
     return Promise.resolve();
   }
 

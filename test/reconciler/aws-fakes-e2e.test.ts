@@ -117,6 +117,17 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
       assert.equal(services.services.size, 0, 'scaled to zero, then deleted');
       assert.equal(schedules.rules.size, 0, 'targets removed, then the rule');
       assert.ok(schedules.calls.indexOf('RemoveTargets') < schedules.calls.lastIndexOf('DeleteRule'));
+      // Put back at once: its old service is still draining, and ECS will not reuse the name before.
+      services.slowDrain = true;
+      writeFileSync(join(root, 'collections', 'stream.yaml'), 'id: stream\ntype: filter\nrules:\n  - value: climate\n');
+      const readd = await reconcile(settings, { targetName: 'aws', allowMassStop: false, refresh: true, env: {}, report: (l) => reports.push(l), target });
+      services.services.set('fakes-stream', { spec: { name: 'fakes-stream', cluster: deployment.cluster, taskDefinitionArn: firstArn, subnets: [], securityGroups: [], assignPublicIp: true, tags: {} }, status: 'DRAINING', desiredCount: 0, runningCount: 1, taskDefinitionArn: firstArn, deployments: 1 });
+      setTimeout(() => {
+        services.finishDraining();
+      }, 300);
+      await applyPlan(readd.plan, readd.index, { target, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      assert.equal(services.services.get('fakes-stream')?.status, 'ACTIVE', 'created once the old one had drained');
+
       const last = await readObject(store, collectionKeys('stream').lastHarvest, 'last-harvest');
       assert.equal(last?.value.outcome, 'stopped');
       assert.equal(await store.get(collectionKeys('stream').lock), undefined);

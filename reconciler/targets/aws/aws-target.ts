@@ -1,3 +1,4 @@
+import { UserError } from '../../../platform/errors.js';
 import type { ArchiveObjects } from '../../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../../platform/archive/store.js';
 import { collectionIdOfName, DEPLOYMENT_TAG, ownershipTags, scheduleRuleName, serviceName, taskDefinitionFamily } from '../../aws-names.js';
@@ -94,6 +95,11 @@ export class AwsTarget implements Target {
       case 'delete-schedule':
         return this.schedules.deleteRule(scheduleRuleName(name, id));
       case 'start-service':
+        if (await this.serviceExists(id)) {
+          // Made before the index knew it (a lost index, or an adopted service): roll it instead.
+          await this.services.updateService(this.deployment.cluster, serviceName(name, id), { taskDefinitionArn: await this.registerStreamTask(id), desiredCount: 1 });
+          return;
+        }
         await this.services.createService({
           name: serviceName(name, id),
           cluster: this.deployment.cluster,
@@ -110,6 +116,18 @@ export class AwsTarget implements Target {
         return;
       case 'stop-service':
         return this.removeService(id);
+    }
+  }
+
+  /** True when the service is active; waits out one that is still draining (ECS will not reuse its name before). */
+  private async serviceExists(id: string): Promise<boolean> {
+    const service = serviceName(this.deployment.deployment, id);
+    const deadline = Date.now() + this.options.stopWaitMs + FARGATE_STOP_TIMEOUT_S * 1000;
+    for (;;) {
+      const found = await this.services.describeService(this.deployment.cluster, service);
+      if (found?.status !== 'DRAINING') return found?.status === 'ACTIVE';
+      if (Date.now() > deadline) throw new UserError(`the ECS service ${service} is still draining from its removal`, 'apply again once its task has stopped');
+      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 5000));
     }
   }
 
