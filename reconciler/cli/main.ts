@@ -3,6 +3,7 @@ import { UserError } from '../../platform/errors.js';
 import { VERSION } from '../../platform/version.js';
 import { commandHelp, parseCommandArgs, ValidationFailed, type Command } from './command.js';
 import { applyCommand } from './commands/apply.js';
+import { githubCommand } from './commands/github.js';
 import { harvestCommand } from './commands/harvest.js';
 import { planCommand } from './commands/plan.js';
 import { upCommand } from './commands/up.js';
@@ -10,7 +11,7 @@ import { newCommand } from './commands/new.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, newCommand, planCommand, applyCommand, upCommand, harvestCommand];
+const COMMANDS: readonly Command[] = [validateCommand, newCommand, planCommand, applyCommand, upCommand, harvestCommand, githubCommand];
 
 /** Runs one CLI invocation and returns its exit code: 0 success, 1 error (2 is kept for "plan has changes"). */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
