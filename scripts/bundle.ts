@@ -1,0 +1,29 @@
+import { build } from 'esbuild';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../platform/paths.js';
+
+/**
+ * Bundles the CLI (the harvester's entry in the container) into one ES module with every
+ * production dependency inside, so that the image holds node, this file, package.json and
+ * schemas/ and nothing else. `npm run bundle` writes dist/bundle/twarc-cloud.mjs.
+ */
+export const BUNDLE = join(PACKAGE_ROOT, 'dist', 'bundle', 'twarc-cloud.mjs');
+
+export async function bundle(outfile = BUNDLE): Promise<void> {
+  await build({
+    entryPoints: [join(PACKAGE_ROOT, 'dist', 'reconciler', 'cli', 'container-entry.js')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    minify: false,
+    sourcemap: false,
+    legalComments: 'external',
+    // CommonJS dependencies (ajv) call require(); give the ES module bundle one.
+    banner: { js: "import { createRequire as twarcCloudCreateRequire } from 'node:module'; const require = twarcCloudCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1]?.endsWith('bundle.js') === true) await bundle();
