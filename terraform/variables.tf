@@ -1,0 +1,99 @@
+variable "deployment" {
+  description = "Name of this deployment; must equal `deployment` in twarc-cloud.yaml. Prefixes every resource name."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,30}$", var.deployment))
+    error_message = "Lower-case letters, digits and '-', 2 to 31 characters."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the deployment."
+  type        = string
+}
+
+variable "bucket_name" {
+  description = "Name of the archive bucket (globally unique)."
+  type        = string
+}
+
+variable "github_repository" {
+  description = "The collections repository, as owner/name; its workflows get the plan and apply roles."
+  type        = string
+}
+
+variable "github_apply_environment" {
+  description = "GitHub environment whose jobs may assume the apply role (in addition to the main branch)."
+  type        = string
+  default     = "production"
+}
+
+variable "create_github_oidc_provider" {
+  description = "Create the account's GitHub OIDC provider; false when the account has one already."
+  type        = bool
+  default     = true
+}
+
+variable "vpc_cidr" {
+  description = "CIDR block of the VPC the harvester tasks run in."
+  type        = string
+  default     = "10.42.0.0/16"
+}
+
+variable "task_cpu" {
+  description = "CPU units of a harvester task (256 = 0.25 vCPU)."
+  type        = number
+  default     = 256
+}
+
+variable "task_memory" {
+  description = "Memory of a harvester task, MiB."
+  type        = number
+  default     = 512
+}
+
+variable "cpu_architecture" {
+  description = "ARM64 (Graviton, cheaper) or X86_64; the image is built for both."
+  type        = string
+  default     = "ARM64"
+  validation {
+    condition     = contains(["ARM64", "X86_64"], var.cpu_architecture)
+    error_message = "ARM64 or X86_64."
+  }
+}
+
+variable "image_tag" {
+  description = "Tag of the harvester image in the repository this module creates."
+  type        = string
+  default     = "latest"
+}
+
+variable "log_retention_days" {
+  description = "How long CloudWatch keeps harvester logs."
+  type        = number
+  default     = 90
+}
+
+variable "incomplete_upload_days" {
+  description = "Incomplete multipart uploads are aborted after this many days."
+  type        = number
+  default     = 3
+}
+
+variable "control_port" {
+  description = "Port of the harvester's control API inside its task; not opened to the internet."
+  type        = number
+  default     = 8080
+}
+
+variable "alert_email" {
+  description = "E-mail address told when a harvester task stops with an error; empty for none."
+  type        = string
+  default     = ""
+}
+
+variable "tags" {
+  description = "Extra tags for every resource."
+  type        = map(string)
+  default     = {}
+}
