@@ -7,11 +7,12 @@ import { githubCommand } from './commands/github.js';
 import { harvestCommand } from './commands/harvest.js';
 import { planCommand } from './commands/plan.js';
 import { upCommand } from './commands/up.js';
+import { usersCommand } from './commands/users.js';
 import { newCommand } from './commands/new.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, newCommand, planCommand, applyCommand, upCommand, harvestCommand, githubCommand];
+const COMMANDS: readonly Command[] = [validateCommand, newCommand, planCommand, applyCommand, upCommand, usersCommand, harvestCommand, githubCommand];
 
 /** Runs one CLI invocation and returns its exit code: 0 success, 1 error (2 is kept for "plan has changes"). */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {

@@ -33,17 +33,28 @@ export class GitHubApi {
     return items;
   }
 
-  async send<T>(method: 'POST' | 'PATCH', path: string, body: unknown): Promise<T> {
+  async send<T>(method: 'POST' | 'PATCH' | 'PUT', path: string, body: unknown): Promise<T> {
     const response = await this.fetch(`${this.baseUrl}/repos/${this.repository}/${path}`, { method, body: JSON.stringify(body) });
     return (await response.json()) as T;
   }
 
-  private async fetch(url: string, init: { method: string; body?: string }): Promise<Response> {
+  /** A request whose listed failure statuses are answers, not errors (404: absent, 422: exists). */
+  async call(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body: unknown, allow: readonly number[]): Promise<{ status: number; body: unknown }> {
+    const response = await this.fetch(`${this.baseUrl}/repos/${this.repository}/${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }, allow);
+    return { status: response.status, body: response.ok ? ((await response.json()) as unknown) : undefined };
+  }
+
+  /** The repository owner, for `head=owner:branch` filters. */
+  get owner(): string {
+    return this.repository.split('/')[0] ?? '';
+  }
+
+  private async fetch(url: string, init: { method: string; body?: string }, allow: readonly number[] = []): Promise<Response> {
     const response = await fetch(url, {
       ...init,
       headers: { authorization: `Bearer ${this.token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'content-type': 'application/json', 'user-agent': 'twarc-cloud' },
     });
-    if (!response.ok) {
+    if (!response.ok && !allow.includes(response.status)) {
       const detail = (await response.text()).slice(0, 300);
       throw new UserError(`GitHub answered ${response.status} to ${init.method} ${new URL(url).pathname}: ${detail}`, response.status === 403 ? 'the job needs `permissions:` for this (pull-requests: write, issues: write)' : 'check GITHUB_TOKEN and GITHUB_REPOSITORY');
     }

@@ -22,6 +22,10 @@ interface Issue {
  */
 export class FakeGitHub {
   readonly issues = new Map<number, Issue>();
+  /** Branch heads, and each branch's files (path -> content), as git refs and the contents API show them. */
+  readonly refs = new Map<string, string>([['main', 'a'.repeat(40)]]);
+  readonly files = new Map<string, Map<string, { sha: string; content: string }>>([['main', new Map()]]);
+  readonly pulls: Array<{ number: number; head: string; base: string; title: string; body: string; state: 'open' }> = [];
   readonly requests: string[] = [];
   private nextId = 1000;
   private server: Server;
@@ -54,6 +58,69 @@ export class FakeGitHub {
           return;
         }
         let match: RegExpExecArray | null;
+        const git = input as { ref?: string; sha?: string; content?: string; branch?: string; head?: string; base?: string };
+        if ((match = /^git\/ref\/heads\/(.+)$/.exec(path)) && request.method === 'GET') {
+          const sha = this.refs.get(match[1] ?? '');
+          if (sha === undefined) reply(404, { message: 'Not Found' });
+          else reply(200, { ref: `refs/heads/${match[1] ?? ''}`, object: { sha, type: 'commit' } });
+          return;
+        }
+        if (path === 'git/refs' && request.method === 'POST') {
+          const branch = (git.ref ?? '').replace('refs/heads/', '');
+          if (this.refs.has(branch)) {
+            reply(422, { message: 'Reference already exists' });
+            return;
+          }
+          this.refs.set(branch, git.sha ?? '');
+          this.files.set(branch, new Map(this.files.get('main')));
+          reply(201, { ref: git.ref });
+          return;
+        }
+        if ((match = /^git\/refs\/heads\/(.+)$/.exec(path)) && request.method === 'PATCH') {
+          this.refs.set(match[1] ?? '', git.sha ?? '');
+          this.files.set(match[1] ?? '', new Map(this.files.get('main')));
+          reply(200, {});
+          return;
+        }
+        if ((match = /^contents\/(.+)$/.exec(path))) {
+          const filePath = match[1] ?? '';
+          if (request.method === 'GET') {
+            const file = this.files.get(url.searchParams.get('ref') ?? 'main')?.get(filePath);
+            if (file) reply(200, { sha: file.sha, path: filePath });
+            else reply(404, { message: 'Not Found' });
+            return;
+          }
+          const branchFiles = this.files.get(git.branch ?? 'main');
+          const existing = branchFiles?.get(filePath);
+          if (existing && git.sha !== existing.sha) {
+            reply(409, { message: `${filePath} does not match ${String(git.sha)}` });
+            return;
+          }
+          const sha = (this.nextId += 1).toString(16).padStart(40, '0');
+          branchFiles?.set(filePath, { sha, content: Buffer.from(git.content ?? '', 'base64').toString('utf8') });
+          reply(existing ? 200 : 201, { content: { sha, path: filePath } });
+          return;
+        }
+        if (path === 'pulls' && request.method === 'GET') {
+          const head = url.searchParams.get('head')?.split(':')[1];
+          this.page(url, this.pulls.filter((p) => head === undefined || p.head === head), reply);
+          return;
+        }
+        if (path === 'pulls' && request.method === 'POST') {
+          const pull = { number: 100 + this.pulls.length, head: git.head ?? '', base: git.base ?? '', title: input.title ?? '', body: input.body ?? '', state: 'open' as const };
+          this.pulls.push(pull);
+          reply(201, { number: pull.number });
+          return;
+        }
+        if ((match = /^pulls\/(\d+)$/.exec(path)) && request.method === 'PATCH') {
+          const pull = this.pulls.find((p) => p.number === Number(match?.[1]));
+          if (pull) {
+            pull.title = input.title ?? pull.title;
+            pull.body = input.body ?? pull.body;
+          }
+          reply(200, { number: Number(match[1]) });
+          return;
+        }
         if ((match = /^issues\/(\d+)\/comments$/.exec(path))) {
           const issue = this.issue(Number(match[1]));
           if (request.method === 'GET') {

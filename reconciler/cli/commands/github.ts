@@ -3,27 +3,31 @@ import { resolve } from 'node:path';
 import { UserError } from '../../../platform/errors.js';
 import { reportDrift } from '../../github/drift-issue.js';
 import { GitHubApi } from '../../github/github-api.js';
+import { proposeFiles } from '../../github/pull-request.js';
 import { upsertStickyComment } from '../../github/sticky-comment.js';
-import type { Command } from '../command.js';
+import type { Command, ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
 
 export const githubCommand: Command = {
   name: 'github',
   summary: 'For the GitHub Actions workflows: post a plan as the pull request\'s one comment, or report drift as one issue.',
-  usage: 'twarc-cloud github <comment|drift> <plan.md> [--pr <number>] [--drifted]',
+  usage: 'twarc-cloud github <comment|drift> <plan.md> [--pr <number>] [--drifted] | github pull-request <file>... --branch <b> --title <t> [--body-file <f>]',
   help: [
     '  comment <plan.md>   create or update the plan comment of the pull request (and the job summary)',
     '  drift <plan.md>     open or update the drift issue with --drifted, close it without',
+    '  pull-request <file>...  commit these files to --branch (restarted at --base) and open or update its pull request',
     '',
     'Needs GITHUB_TOKEN and GITHUB_REPOSITORY (GITHUB_API_URL for GitHub Enterprise).',
     '',
     'Options:',
     '  --pr <number>       the pull request (default: from GITHUB_EVENT_PATH)',
     '  --drifted           the plan found changes',
+    '  --branch <b>, --title <t>, --base <b> (default main), --body-file <f>   for pull-request',
     '',
   ].join('\n'),
-  options: { pr: { type: 'string' }, drifted: { type: 'boolean' } },
+  options: { pr: { type: 'string' }, drifted: { type: 'boolean' }, branch: { type: 'string' }, title: { type: 'string' }, base: { type: 'string' }, 'body-file': { type: 'string' } },
   async run(args, io) {
+    if (args.positionals[0] === 'pull-request') return pullRequest(args, io);
     const [action, file, ...extra] = args.positionals;
     if ((action !== 'comment' && action !== 'drift') || file === undefined || extra.length > 0) throw new UserError('expected comment or drift, and a plan in markdown', `usage: ${this.usage}`);
     const markdown = await readFile(resolve(io.cwd, file), 'utf8').catch((error: unknown) => {
@@ -40,6 +44,20 @@ export const githubCommand: Command = {
     return 0;
   },
 };
+
+async function pullRequest(args: ParsedArgs, io: CliIo): Promise<number> {
+  const files = args.positionals.slice(1);
+  const branch = args.values['branch'];
+  const title = args.values['title'];
+  if (files.length === 0 || typeof branch !== 'string' || typeof title !== 'string') throw new UserError('pull-request needs files, --branch and --title', 'see twarc-cloud github --help');
+  const bodyFile = args.values['body-file'];
+  const body = typeof bodyFile === 'string' ? await readFile(resolve(io.cwd, bodyFile), 'utf8') : '';
+  const proposal = await Promise.all(files.map(async (path) => ({ path, content: await readFile(resolve(io.cwd, path), 'utf8') })));
+  const base = typeof args.values['base'] === 'string' ? args.values['base'] : 'main';
+  const result = await proposeFiles(GitHubApi.fromEnvironment(io.env), { branch, base, title, body, files: proposal });
+  io.out(`pull request #${result.number} ${result.action}`);
+  return 0;
+}
 
 async function pullRequestNumber(given: string | boolean | undefined, env: NodeJS.ProcessEnv): Promise<number> {
   if (typeof given === 'string') {
