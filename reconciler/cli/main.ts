@@ -8,11 +8,17 @@ import { harvestCommand } from './commands/harvest.js';
 import { planCommand } from './commands/plan.js';
 import { upCommand } from './commands/up.js';
 import { usersCommand } from './commands/users.js';
+import { listCommand } from './commands/list.js';
+import { lastCommand, statusCommand } from './commands/status.js';
+import { changesCommand } from './commands/changes.js';
+import { downloadCommand } from './commands/download.js';
+import { unlockCommand } from './commands/unlock.js';
+import { runCommand } from './commands/run.js';
 import { newCommand } from './commands/new.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, newCommand, planCommand, applyCommand, upCommand, usersCommand, harvestCommand, githubCommand];
+const COMMANDS: readonly Command[] = [validateCommand, newCommand, planCommand, applyCommand, upCommand, usersCommand, listCommand, statusCommand, lastCommand, runCommand, changesCommand, downloadCommand, unlockCommand, harvestCommand, githubCommand];
 
 /** Runs one CLI invocation and returns its exit code: 0 success, 1 error (2 is kept for "plan has changes"). */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {

@@ -1,5 +1,7 @@
 import { findProjectRoot, loadSettings, type Settings } from '../../settings/settings.js';
 import { UserError } from '../../../platform/errors.js';
+import { openArchiveStore } from '../../../platform/archive/open-store.js';
+import type { ArchiveStore } from '../../../platform/archive/store.js';
 import { choiceOption, type ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
 
@@ -17,4 +19,11 @@ export function reconcileSettings(args: ParsedArgs, io: CliIo): { settings: Sett
   const error = problems.find((p) => p.severity === 'error');
   if (error) throw new UserError(`twarc-cloud.yaml is invalid: ${error.message}`, 'run twarc-cloud validate for details');
   return { settings, targetName: choiceOption(args, 'target', ['local', 'aws'] as const, settings.target), allowMassStop: args.values['allow-mass-stop'] === true };
+}
+
+/** The archive of a target: the local directory, or the deployment's bucket. */
+export async function targetStore(settings: Settings, targetName: 'local' | 'aws'): Promise<ArchiveStore> {
+  if (targetName === 'local') return openArchiveStore(settings.local.archive);
+  if (!settings.aws) throw new UserError('target aws needs aws.bucket and aws.region in twarc-cloud.yaml', 'add them, or use --target local');
+  return openArchiveStore(`s3://${settings.aws.bucket}`, { region: settings.aws.region });
 }
