@@ -68,7 +68,7 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
     assert.match(last.stdout, /user 1023757: protected @user_3 \(skipped\)/);
     const changes = await cli('changes', 'scientists');
     assert.match(changes.stdout, /create {2}by .*@/);
-    assert.match(changes.stdout, /    users: - -> \{"1000000"/);
+    assert.match(changes.stdout, / {4}users: - -> \{"1000000"/);
     assert.match((await cli('status')).stdout, /No harvest is running/);
     writeFileSync(join(root, 'collections', 'scientists.yaml'), COMMENTED.replace('delete_users_for: [suspended]   # keep the rest\n', ''));
     rmFile(join(root, 'collections', 'scientists.yaml'));
