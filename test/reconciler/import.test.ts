@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { LocalArchiveStore } from '../../platform/archive/local-store.js';
+import { readObject } from '../../platform/archive/objects.js';
+import { createS3Client, S3ArchiveStore } from '../../platform/archive/s3-store.js';
+import { startMoto, type Moto } from '../helpers/moto.js';
+import { assertNoCrash, runCliAsync } from '../helpers/run-cli.js';
+import { tempProject } from '../helpers/temp-project.js';
+
+const SECRET = 'v1-planted-consumer-secret-XYZ987';
+let moto: Moto;
+let env: NodeJS.ProcessEnv;
+
+before(async () => {
+  moto = await startMoto();
+  env = { AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
+  const s3 = createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  await s3.send(new CreateBucketCommand({ Bucket: 'old-twarc-cloud' }));
+  const old = new S3ArchiveStore(s3, { bucket: 'old-twarc-cloud', prefix: '' });
+  const keys = { consumer_key: 'ck-1234567', consumer_secret: SECRET, access_token: 'at-1234567', access_token_secret: 'ats-1234567' };
+  await old.put('collections/Climate_Scientists/collection.json', JSON.stringify({ id: 'Climate_Scientists', type: 'user_timeline', keys, users: { '12': { screen_name: 'jack', since_id: '1500000000000000000' }, '481186914': { screen_name: 'justin_littman' } }, delete_users_for: ['suspended', 'not_found'], timestamp: '2019-05-01T00:00:00Z' }));
+  await old.put('collections/climate-search/collection.json', JSON.stringify({ id: 'climate-search', type: 'search', keys, search: { query: 'climate change', since_id: '1400000000000000000', max_records: '5000' } }));
+  await old.put('collections/climate-stream/collection.json', JSON.stringify({ id: 'climate-stream', type: 'filter', keys, filter: { track: 'climate, #globalwarming', follow: '12,13' } }));
+  await old.put('collections/climate-stream/harvests/2019/05/01/00/00/00/tweets-1.jsonl.gz', 'old data');
+});
+after(async () => {
+  await moto.stop();
+});
+
+describe('import of an original Twarc-Cloud bucket', { timeout: 60_000 }, () => {
+  for (const target of ['local', 'aws'] as const) {
+    it(`writes YAML files that validate, carries since_ids into the ${target} archive, and never copies the keys`, async () => {
+      const settings = target === 'aws' ? `deployment: imp\ntarget: aws\naws:\n  bucket: imported-${target}\n  region: us-east-1\n` : 'deployment: imp\nlocal:\n  archive: ./archive\n';
+      const root = tempProject({ 'twarc-cloud.yaml': settings });
+      if (target === 'aws') await createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }).send(new CreateBucketCommand({ Bucket: `imported-${target}` }));
+      const result = await runCliAsync(['import', '--bucket', 'old-twarc-cloud', '--target', target], { cwd: root, env });
+      assert.equal(result.status, 0, result.stderr);
+      assertNoCrash(result);
+      assert.deepEqual(readdirSync(join(root, 'collections')).sort(), ['climate-scientists.yaml', 'climate-search.yaml', 'climate-stream.yaml']);
+      assert.match(result.stdout, /id "Climate_Scientists" became "climate-scientists"/);
+      assert.match(result.stderr, /3 of the old configs held API keys\. They were NOT copied/);
+      for (const name of readdirSync(join(root, 'collections'))) {
+        const text = readFileSync(join(root, 'collections', name), 'utf8');
+        assert.ok(!text.includes(SECRET) && !text.includes('ck-1234567'), `${name} holds no key`);
+        assert.match(text, /^state: suspended$/m);
+      }
+      assert.ok(!(result.stdout + result.stderr).includes(SECRET));
+      assert.match(readFileSync(join(root, 'collections', 'climate-stream.yaml'), 'utf8'), /track:\n {2}- climate\n {2}- "#globalwarming"/);
+      const validate = await runCliAsync(['validate'], { cwd: root, env });
+      assert.equal(validate.status, 0, validate.stdout + validate.stderr);
+      const store = target === 'aws' ? new S3ArchiveStore(createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), { bucket: `imported-${target}`, prefix: '' }) : new LocalArchiveStore(join(root, 'archive'));
+      assert.equal((await readObject(store, collectionKeys('climate-scientists').state, 'state'))?.value.users?.['12']?.since_id, '1500000000000000000');
+      assert.equal((await readObject(store, collectionKeys('climate-search').state, 'state'))?.value.search?.since_id, '1400000000000000000');
+      const again = await runCliAsync(['import', '--bucket', 'old-twarc-cloud', '--target', target], { cwd: root, env });
+      assert.match(again.stderr, /exists already; not overwritten/);
+    });
+  }
+
+  it('says so when the bucket holds no v1 collection', async () => {
+    const root = tempProject({ 'twarc-cloud.yaml': 'deployment: imp\nlocal:\n  archive: ./archive\n' });
+    await createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }).send(new CreateBucketCommand({ Bucket: 'empty-old' }));
+    const result = await runCliAsync(['import', '--bucket', 'empty-old'], { cwd: root, env });
+    assert.equal(result.status, 1);
+    assertNoCrash(result);
+    assert.match(result.stderr, /no v1 collection\.json found in s3:\/\/empty-old/);
+  });
+});
