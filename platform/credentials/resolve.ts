@@ -24,7 +24,7 @@ export interface CredentialSources {
 export async function resolveCredentials(profile: string, sources: CredentialSources): Promise<XCredentials> {
   const fromEnv = credentialsFrom(profile, environmentValues(profile, sources.env));
   if (fromEnv) return fromEnv;
-  const configFile = sources.configFile ?? sources.env['TWARC_CONFIG'] ?? join(homedir(), '.config', 'twarc', 'config');
+  const configFile = sources.configFile ?? twarcConfigPath(sources.env);
   const fromFile = credentialsFrom(profile, await configFileValues(configFile, profile));
   if (fromFile) return fromFile;
   if (sources.ssmPath !== undefined) {
@@ -43,6 +43,11 @@ export async function resolveCredentials(profile: string, sources: CredentialSou
       ? 'run `twarc2 configure`, or set BEARER_TOKEN in the environment'
       : `add a [${profile}] section with bearer_token = ... to ${configFile}, or set ${variable}`,
   );
+}
+
+/** twarc2's config file: TWARC_CONFIG, else ~/.config/twarc/config. */
+export function twarcConfigPath(env: NodeJS.ProcessEnv): string {
+  return env['TWARC_CONFIG'] ?? join(env['HOME'] ?? homedir(), '.config', 'twarc', 'config');
 }
 
 export function envPrefix(profile: string): string {

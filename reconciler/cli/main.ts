@@ -15,11 +15,12 @@ import { downloadCommand } from './commands/download.js';
 import { unlockCommand } from './commands/unlock.js';
 import { runCommand } from './commands/run.js';
 import { importCommand } from './commands/import.js';
+import { credentialsCommand } from './commands/credentials.js';
 import { newCommand } from './commands/new.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, newCommand, planCommand, applyCommand, upCommand, usersCommand, listCommand, statusCommand, lastCommand, runCommand, changesCommand, downloadCommand, unlockCommand, importCommand, harvestCommand, githubCommand];
+const COMMANDS: readonly Command[] = [validateCommand, newCommand, planCommand, applyCommand, upCommand, usersCommand, listCommand, statusCommand, lastCommand, runCommand, changesCommand, downloadCommand, unlockCommand, importCommand, credentialsCommand, harvestCommand, githubCommand];
 
 /** Runs one CLI invocation and returns its exit code: 0 success, 1 error (2 is kept for "plan has changes"). */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
