@@ -13,8 +13,13 @@ export interface NewUser {
 export function addUsersToYaml(text: string, users: readonly NewUser[]): { text: string; added: NewUser[] } {
   const document = parseDocument(text);
   const map = document.get('users', true);
+  if (isMap(map) && map.flow === true && map.items.length === 0 && map.range) {
+    // `users: {}` (a new collection's template): that one node becomes a block map.
+    const lines = users.map((u) => `\n  "${u.id}":\n    screen_name: ${u.screenName}`).join('');
+    return { text: `${text.slice(0, map.range[0]).trimEnd()}${lines}${text.slice(map.range[1])}`, added: [...users] };
+  }
   if (!isMap(map) || map.flow === true || map.items.length === 0 || !map.range) {
-    throw new Error('users must be a block map with at least one entry to add accounts after it');
+    throw new Error('users must be a block map to add accounts to it');
   }
   const present = new Set(map.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : '')));
   const added = users.filter((u) => !present.has(u.id));

@@ -21,9 +21,10 @@ export const newCommand: Command = {
     '',
     'Options:',
     '  --dir <directory> where to write the file (default: the collections/ folder of this repository)',
+    '  --active          start it with state: active (harvests once applied)',
     '',
   ].join('\n'),
-  options: { dir: { type: 'string' } },
+  options: { dir: { type: 'string' }, active: { type: 'boolean' } },
   async run(args, io) {
     const [type, id, ...extra] = args.positionals;
     if (type === undefined || id === undefined || extra.length > 0) {
@@ -39,7 +40,8 @@ export const newCommand: Command = {
     if (existsSync(path)) throw new UserError(`${shown} already exists`, 'edit it, or choose another id');
 
     const schemaPath = relative(dirname(path), join(SCHEMAS_DIR, 'collection.schema.json')).split('\\').join('/');
-    const text = collectionTemplate(type as CollectionType, id, schemaPath);
+    const template = collectionTemplate(type as CollectionType, id, schemaPath);
+    const text = args.values['active'] === true ? template.replace(/^state: suspended$/m, 'state: active') : template;
     // The template goes through the same validation as any file, so the id rules live in one place.
     const { problems } = validateCollectionBytes(shown, new TextEncoder().encode(text), id, {
       deployment: settings.deployment,
@@ -52,7 +54,7 @@ export const newCommand: Command = {
 
     await mkdir(dir, { recursive: true });
     await writeFile(path, text, { flag: 'wx' });
-    io.out(`Created ${shown} (state: suspended). Edit it, then run: twarc-cloud validate`);
+    io.out(`Created ${shown} (state: ${args.values['active'] === true ? 'active' : 'suspended'}). Edit it, then run: twarc-cloud validate`);
     return 0;
   },
 };

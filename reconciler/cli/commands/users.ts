@@ -29,10 +29,11 @@ export const usersCommand: Command = {
     '  --file <f>            screen names, one per line (# comments allowed)',
     '  --ids                 the arguments are user ids',
     '  --ids-file <f>        user ids, one per line',
+    '  --activate            also set state: active (only that line changes)',
     targetHelp(),
     '',
   ].join('\n'),
-  options: { ...TARGET_OPTION, file: { type: 'string' }, ids: { type: 'boolean' }, 'ids-file': { type: 'string' } },
+  options: { ...TARGET_OPTION, file: { type: 'string' }, ids: { type: 'boolean' }, 'ids-file': { type: 'string' }, activate: { type: 'boolean' } },
   async run(args, io) {
     const [action] = args.positionals;
     if (action === 'add') return addUsers(args, io);
@@ -65,8 +66,15 @@ async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
   const credentials = await resolveCredentials(document.credentials ?? 'default', { env: io.env });
   const client = new XApiClient({ baseUrl: io.env['TWARC_CLOUD_API_BASE_URL'] ?? DEFAULT_API_BASE_URL, credentials });
   const { found, problems } = await lookUpUsers(client, [...new Set(listed)], byIds ? 'ids' : 'usernames');
-  const result = addUsersToYaml(text, found);
-  if (result.added.length > 0) await writeFile(path, result.text);
+  let result;
+  try {
+    result = addUsersToYaml(text, found);
+  } catch (error) {
+    throw new UserError(`cannot add accounts to ${relativeToCwd(path, io.cwd)}: ${(error as Error).message}`, 'write users as a block map (one account per entry), as twarc-cloud new does');
+  }
+  const activated = args.values['activate'] === true ? result.text.replace(/^state: suspended([ \t]*(#.*)?)$/m, 'state: active$1') : result.text;
+  if (activated !== text) await writeFile(path, activated);
+  if (activated !== result.text) io.out(`state: active`);
   for (const user of result.added) io.out(`+ ${user.id} @${user.screenName}`);
   for (const problem of problems) io.err(`  ${problem.value}: ${problem.reason}${problem.reason === 'protected' ? ' (added; its tweets are readable only to followers)' : ' (not added)'}`);
   io.out(`${result.added.length} account${result.added.length === 1 ? '' : 's'} added to ${relativeToCwd(path, io.cwd)}; ${found.length - result.added.length} already there.`);
