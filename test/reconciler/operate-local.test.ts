@@ -127,3 +127,15 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
 function rmFile(path: string): void {
   execFileSync('rm', [path]);
 }
+
+describe('reading a target that has no archive yet', () => {
+  it('says where it looked and how the archive appears, for every reading command', async () => {
+    const empty = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n', 'collections/.keep': '' });
+    for (const command of [['list'], ['status'], ['last', 'x'], ['changes', 'x'], ['download', 'x'], ['unlock', 'x'], ['run', 'x']]) {
+      const result = await runCliAsync(command, { cwd: empty, env: { HOME: empty } });
+      assert.equal(result.status, 1, command.join(' '));
+      assertNoCrash(result);
+      assert.match(result.stderr, /there is no archive at .*archive yet\n {2}hint: it appears with the first `twarc-cloud apply`/, command.join(' '));
+    }
+  });
+});

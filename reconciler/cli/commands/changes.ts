@@ -16,7 +16,7 @@ export const changesCommand: Command = {
     if (id === undefined || extra.length > 0) throw new UserError('expected one collection id', `usage: ${this.usage}`);
     const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');
     const { settings, targetName } = reconcileSettings(args, io);
-    const store = await targetStore(settings, targetName);
+    const store = await targetStore(settings, targetName, { mustExist: true });
     const changesets: Array<ArchiveObjects['changeset']> = [];
     for await (const object of listAll(store, collectionKeys(id).changesetsPrefix)) {
       const changeset = await readObject(store, object.key, 'changeset');

@@ -26,7 +26,7 @@ export const downloadCommand: Command = {
     const since = typeof sinceText === 'string' ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(sinceText) ? `${sinceText}T00:00:00Z` : sinceText) : undefined;
     if (since !== undefined && Number.isNaN(since.getTime())) throw new UserError(`--since must be a date like 2026-01-31, not "${String(sinceText)}"`);
     const { settings, targetName } = reconcileSettings(args, io);
-    const store = await targetStore(settings, targetName);
+    const store = await targetStore(settings, targetName, { mustExist: true });
     const dest = resolve(io.cwd, typeof args.values['dest'] === 'string' ? args.values['dest'] : id);
     const tty = io.stdoutIsTty && io.env['NO_COLOR'] === undefined;
     const report = await downloadCollection(store, id, dest, {

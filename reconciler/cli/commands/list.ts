@@ -14,7 +14,7 @@ export const listCommand: Command = {
     const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');
     const { settings, targetName } = reconcileSettings(args, io);
     const desired = desiredCollections((await loadDesiredState(settings, [], settings.root)).collections);
-    const rows = await collectionRows(await targetStore(settings, targetName), desired);
+    const rows = await collectionRows(await targetStore(settings, targetName, { mustExist: true }), desired);
     if (format === 'json') {
       io.out(`${JSON.stringify(rows, null, 2)}\n`);
       return 0;

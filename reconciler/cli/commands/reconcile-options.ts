@@ -1,4 +1,5 @@
 import { findProjectRoot, loadSettings, type Settings } from '../../settings/settings.js';
+import { existsSync } from 'node:fs';
 import { UserError } from '../../../platform/errors.js';
 import { openArchiveStore } from '../../../platform/archive/open-store.js';
 import type { ArchiveStore } from '../../../platform/archive/store.js';
@@ -22,8 +23,13 @@ export function reconcileSettings(args: ParsedArgs, io: CliIo): { settings: Sett
 }
 
 /** The archive of a target: the local directory, or the deployment's bucket. */
-export async function targetStore(settings: Settings, targetName: 'local' | 'aws'): Promise<ArchiveStore> {
-  if (targetName === 'local') return openArchiveStore(settings.local.archive);
+export async function targetStore(settings: Settings, targetName: 'local' | 'aws', options: { readonly mustExist?: boolean } = {}): Promise<ArchiveStore> {
+  if (targetName === 'local') {
+    if (options.mustExist === true && !existsSync(settings.local.archive)) {
+      throw new UserError(`there is no archive at ${settings.local.archive} yet`, 'it appears with the first `twarc-cloud apply` (or `up`); for an AWS deployment, pass --target aws');
+    }
+    return openArchiveStore(settings.local.archive);
+  }
   if (!settings.aws) throw new UserError('target aws needs aws.bucket and aws.region in twarc-cloud.yaml', 'add them, or use --target local');
   return openArchiveStore(`s3://${settings.aws.bucket}`, { region: settings.aws.region });
 }

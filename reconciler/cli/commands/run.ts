@@ -15,7 +15,7 @@ export const runCommand: Command = {
     const [id, ...extra] = args.positionals;
     if (id === undefined || extra.length > 0) throw new UserError('expected one collection id', `usage: ${this.usage}`);
     const { settings, targetName } = reconcileSettings(args, io);
-    const store = await targetStore(settings, targetName);
+    const store = await targetStore(settings, targetName, { mustExist: true });
     // A child process of its own, so that Ctrl-C reaches the harvest exactly as a signal reaches a task.
     const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'harvest', id, '--archive', store.location], { env: io.env, stdio: 'inherit' });
     const ignore = (): void => undefined;

@@ -14,7 +14,7 @@ export const statusCommand: Command = {
   async run(args, io) {
     const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');
     const { settings, targetName } = reconcileSettings(args, io);
-    const store = await targetStore(settings, targetName);
+    const store = await targetStore(settings, targetName, { mustExist: true });
     const ids = args.positionals.length > 0 ? args.positionals : Object.keys((await readObject(store, COLLECTIONS_INDEX_KEY, 'collections-index'))?.value.collections ?? {});
     const running = (await Promise.all(ids.map((id) => runningHarvest(store, id)))).filter((r) => r !== undefined);
     if (format === 'json') io.out(`${JSON.stringify(running, null, 2)}\n`);
@@ -40,7 +40,7 @@ export const lastCommand: Command = {
     if (id === undefined || extra.length > 0) throw new UserError('expected one collection id', `usage: ${this.usage}`);
     const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');
     const { settings, targetName } = reconcileSettings(args, io);
-    const store = await targetStore(settings, targetName);
+    const store = await targetStore(settings, targetName, { mustExist: true });
     const last = await readObject(store, collectionKeys(id).lastHarvest, 'last-harvest');
     if (!last) throw new UserError(`collection ${id} has no finished harvest in ${store.location}`, 'twarc-cloud list shows the collections and their last harvests');
     const keys = collectionKeys(id).harvest(last.value.harvest_id);

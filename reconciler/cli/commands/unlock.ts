@@ -17,7 +17,7 @@ export const unlockCommand: Command = {
     const [id, ...extra] = args.positionals;
     if (id === undefined || extra.length > 0) throw new UserError('expected one collection id', `usage: ${this.usage}`);
     const { settings, targetName } = reconcileSettings(args, io);
-    const store = await targetStore(settings, targetName);
+    const store = await targetStore(settings, targetName, { mustExist: true });
     const lock = await readObject(store, collectionKeys(id).lock, 'lock');
     if (!lock) {
       io.out(`${id} is not locked.`);
