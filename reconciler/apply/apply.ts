@@ -3,7 +3,7 @@ import { UserError } from '../../platform/errors.js';
 import { COLLECTIONS_INDEX_KEY, changesetName, collectionKeys } from '../../platform/archive/keys.js';
 import { readObject, writeObject } from '../../platform/archive/objects.js';
 import type { CollectionsIndex } from '../live/read-live.js';
-import type { Plan, PlannedAction, RuntimeStep } from '../plan/model.js';
+import { actionSign, type Plan, type PlannedAction, type RuntimeStep } from '../plan/model.js';
 import type { CollectionConfig } from '../plan/render-config.js';
 import type { Target } from '../targets/target.js';
 import type { Provenance } from './provenance.js';
@@ -54,7 +54,7 @@ export async function applyPlan(plan: Plan, start: { index: CollectionsIndex; et
     index.updated_at = at.toISOString();
     ({ etag: indexEtag } = await writeObject(target.store, COLLECTIONS_INDEX_KEY, 'collections-index', index, indexEtag !== undefined ? { ifMatch: indexEtag } : { ifNoneMatch: '*' }));
     for (const step of action.steps.filter((s) => !STOPPING.has(s.kind))) await target.runStep(step, action);
-    context.report(`  ${symbol(action)} ${action.id}: ${action.kind} done`);
+    context.report(`  ${actionSign(action)} ${action.id}: ${action.kind} done`);
   }
 }
 
@@ -70,8 +70,4 @@ async function writeConfig(target: Target, action: PlannedAction, at: Date, chan
   }
   await writeObject(target.store, key, 'collection-config', config, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
   return config;
-}
-
-export function symbol(action: PlannedAction): string {
-  return action.kind === 'create' ? '+' : action.kind === 'remove' || action.kind === 'suspend' ? '-' : '~';
 }

@@ -4,7 +4,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { collectionKeys, harvestIdOfKey } from '../../platform/archive/keys.js';
+import { collectionKeys, harvestId, harvestIdOfKey } from '../../platform/archive/keys.js';
 import { listAll, type ArchiveStore, type ObjectInfo } from '../../platform/archive/store.js';
 
 export interface DownloadReport {
@@ -35,7 +35,8 @@ const MUTABLE = /(^|\/)(collection|state|last_harvest|collections)\.json$/;
  */
 export async function downloadCollection(store: ArchiveStore, collectionId: string, dest: string, options: DownloadOptions = {}): Promise<DownloadReport> {
   const prefix = collectionKeys(collectionId).prefix;
-  const sinceId = options.since ? `${options.since.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z` : undefined;
+  // Harvest ids are their start times, so they compare as times do.
+  const sinceId = options.since ? harvestId(options.since) : undefined;
   const objects: ObjectInfo[] = [];
   for await (const object of listAll(store, prefix)) {
     const harvest = harvestIdOfKey(object.key);

@@ -64,3 +64,8 @@ export interface Plan {
   /** Set when the plan stops more collections than the guard allows. */
   readonly refused?: { readonly stops: number; readonly limit: number };
 }
+
+/** How an action is marked in plans and apply output: + adds, - stops, ~ changes. */
+export function actionSign(action: Pick<PlannedAction, 'kind'>): '+' | '-' | '~' {
+  return action.kind === 'create' ? '+' : action.kind === 'remove' || action.kind === 'suspend' ? '-' : '~';
+}

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../../platform/errors.js';
-import { collectionKeys } from '../../../platform/archive/keys.js';
+import { collectionKeys, harvestId } from '../../../platform/archive/keys.js';
 import { readObject, writeObject } from '../../../platform/archive/objects.js';
 import { openArchiveStore } from '../../../platform/archive/open-store.js';
 import { listAll } from '../../../platform/archive/store.js';
@@ -82,8 +82,7 @@ async function carryOverState(store: Awaited<ReturnType<typeof targetStore>>, id
   const key = collectionKeys(id).state;
   const current = await readObject(store, key, 'state');
   const now = new Date();
-  const harvestId = `${now.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
-  const state = current?.value ?? { format: 'twarc-cloud/state@1' as const, collection: id, harvest_id: harvestId, updated_at: now.toISOString() };
+  const state = current?.value ?? { format: 'twarc-cloud/state@1' as const, collection: id, harvest_id: harvestId(now), updated_at: now.toISOString() };
   for (const [userId, sinceId] of Object.entries(users)) (state.users ??= {})[userId] = { ...state.users[userId], since_id: sinceId };
   if (searchSinceId !== undefined) state.search = { ...state.search, since_id: searchSinceId };
   await writeObject(store, key, 'state', { ...state, updated_at: now.toISOString() }, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });

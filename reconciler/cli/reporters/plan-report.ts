@@ -1,4 +1,4 @@
-import type { Plan, PlannedAction, RuntimeStep } from '../../plan/model.js';
+import { actionSign, type Plan, type PlannedAction, type RuntimeStep } from '../../plan/model.js';
 import type { FieldChange } from '../../plan/field-changes.js';
 
 /** How each action reads, in every format. */
@@ -13,10 +13,6 @@ export function summaryLine(plan: Plan): string {
 export function refusalLine(plan: Plan): string | undefined {
   if (!plan.refused) return undefined;
   return `Refused: this plan stops ${plan.refused.stops} collections and the guard allows ${plan.refused.limit} (guard.max_stops in twarc-cloud.yaml). If that is intended, run again with --allow-mass-stop.`;
-}
-
-function sign(action: PlannedAction): '+' | '-' | '~' {
-  return action.kind === 'create' ? '+' : action.kind === 'remove' || action.kind === 'suspend' ? '-' : '~';
 }
 
 function value(v: unknown): string {
@@ -49,7 +45,7 @@ function stepLine(step: RuntimeStep): string {
 
 /** The lines of one action: a heading, its field changes (capped), its runtime steps. */
 export function actionLines(action: PlannedAction): { heading: string; details: string[] } {
-  const heading = `${sign(action)} ${VERB[action.kind]} ${action.id} (${action.type})${action.kind === 'remove' ? ': harvested data is kept' : ''}`;
+  const heading = `${actionSign(action)} ${VERB[action.kind]} ${action.id} (${action.type})${action.kind === 'remove' ? ': harvested data is kept' : ''}`;
   const shown = action.changes.slice(0, MAX_FIELDS_SHOWN).map(changeLine);
   if (action.changes.length > MAX_FIELDS_SHOWN) shown.push(`... and ${action.changes.length - MAX_FIELDS_SHOWN} more changed fields`);
   const steps = action.steps.map((s) => `runtime: ${stepLine(s)}`);
