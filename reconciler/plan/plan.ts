@@ -1,3 +1,4 @@
+import type { CollectionType } from '../desired/collection.js';
 import { fieldChanges, type FieldChange } from './field-changes.js';
 import type { ActionKind, DesiredCollection, LiveCollection, LiveState, Plan, PlannedAction, Runtime, RuntimeStep } from './model.js';
 
@@ -72,10 +73,19 @@ function planOne(desired: DesiredCollection, live: LiveCollection | undefined, r
 
 /** The runtime a desired collection should have. */
 export function desiredRuntime(desired: DesiredCollection): Runtime {
-  const body = desired.body;
-  const active = desired.state === 'active';
-  if (body.type === 'filter') return active ? { service: { running: true } } : {};
-  return body.schedule !== undefined ? { schedule: { expression: body.schedule, enabled: active } } : {};
+  return runtimeFor({ type: desired.body.type, state: desired.state, ...(desired.body.schedule !== undefined ? { schedule: desired.body.schedule } : {}) });
+}
+
+/**
+ * The runtime a collection's config asks for: a filter runs a stream while active, a scheduled
+ * collection has a schedule, enabled while active; a removed one has nothing. Shared by the
+ * desired side and by targets whose runtime is what apply recorded.
+ */
+export function runtimeFor(config: { readonly type: CollectionType; readonly state: 'active' | 'suspended' | 'removed'; readonly schedule?: string; readonly release?: string }): Runtime {
+  if (config.state === 'removed') return {};
+  const active = config.state === 'active';
+  if (config.type === 'filter') return active ? { service: { running: true, ...(config.release !== undefined ? { release: config.release } : {}) } } : {};
+  return config.schedule !== undefined ? { schedule: { expression: config.schedule, enabled: active } } : {};
 }
 
 /** The steps from one runtime to another; `removing` also stops harvests that are running now. */

@@ -1,6 +1,7 @@
 import type { ArchiveObjects } from '../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import type { PlannedAction, Runtime, RuntimeStep } from '../plan/model.js';
+import { runtimeFor } from '../plan/plan.js';
 
 export type IndexEntry = ArchiveObjects['collections-index']['collections'][string];
 
@@ -26,10 +27,6 @@ export interface Target {
 /** The runtime that apply left for each indexed collection: what its recorded config asks for. */
 export function recordedRuntime(index: Readonly<Record<string, IndexEntry>>): Map<string, Runtime> {
   const runtime = new Map<string, Runtime>();
-  for (const [id, entry] of Object.entries(index)) {
-    if (entry.state === 'removed') runtime.set(id, {});
-    else if (entry.type === 'filter') runtime.set(id, entry.state === 'active' ? { service: { running: true, ...(entry.release !== undefined ? { release: entry.release } : {}) } } : {});
-    else runtime.set(id, entry.schedule !== undefined ? { schedule: { expression: entry.schedule, enabled: entry.state === 'active' } } : {});
-  }
+  for (const [id, entry] of Object.entries(index)) runtime.set(id, runtimeFor(entry));
   return runtime;
 }
