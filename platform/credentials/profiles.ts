@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { CREDENTIAL_KEYS } from './credentials.js';
+import { CREDENTIAL_KEYS, type CredentialKey } from './credentials.js';
+import { readTwarcConfig } from './resolve.js';
 
 export interface ProfileSource {
   readonly profile: string;
@@ -26,20 +26,10 @@ export function environmentProfiles(env: NodeJS.ProcessEnv): ProfileSource[] {
   return [...found].map(([profile, keys]) => ({ profile, source: 'environment', keys: [...keys].sort() }));
 }
 
-/** Profiles in twarc2's config file: top-level keys are "default", [sections] the others. */
+/** Profiles in twarc2's config file, with the keys that have a value; an unreadable file lists none. */
 export async function configFileProfiles(path: string): Promise<ProfileSource[]> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  const found = new Map<string, Set<string>>();
-  let section = 'default';
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    const header = /^\[+\s*([^\]]+?)\s*\]+$/.exec(line);
-    if (header?.[1] !== undefined) {
-      section = header[1];
-      continue;
-    }
-    const key = /^([A-Za-z_]+)\s*=\s*\S/.exec(line)?.[1]?.toLowerCase();
-    if (key !== undefined && (CREDENTIAL_KEYS as readonly string[]).includes(key)) (found.get(section) ?? found.set(section, new Set()).get(section))?.add(key);
-  }
-  return [...found].map(([profile, keys]) => ({ profile, source: path, keys: [...keys].sort() }));
+  const sections = await readTwarcConfig(path).catch(() => new Map<string, Partial<Record<CredentialKey, string>>>());
+  return [...sections]
+    .map(([profile, values]) => ({ profile, source: path, keys: Object.entries(values).filter(([, value]) => value !== '').map(([key]) => key).sort() }))
+    .filter((p) => p.keys.length > 0);
 }

@@ -63,16 +63,24 @@ function environmentValues(profile: string, env: NodeJS.ProcessEnv): Partial<Rec
   return values;
 }
 
-/** Reads twarc2's configobj-style file: `key = value` lines, optional quotes, `[section]` headers, # comments. */
+/** A profile's keys in twarc2's config file; none when the file does not exist. */
 export async function configFileValues(path: string, profile: string): Promise<Partial<Record<CredentialKey, string>>> {
+  return (await readTwarcConfig(path)).get(profile) ?? {};
+}
+
+/**
+ * Reads twarc2's configobj-style file, every section: `key = value` lines, optional quotes,
+ * `[section]` headers, # comments. Top-level keys are the section "default".
+ */
+export async function readTwarcConfig(path: string): Promise<Map<string, Partial<Record<CredentialKey, string>>>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw new UserError(`cannot read the twarc2 config file ${path}: ${(error as Error).message}`, 'check its permissions');
   }
-  const values: Partial<Record<CredentialKey, string>> = {};
+  const sections = new Map<string, Partial<Record<CredentialKey, string>>>();
   let section = 'default';
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
@@ -83,11 +91,14 @@ export async function configFileValues(path: string, profile: string): Promise<P
       continue;
     }
     const pair = /^([A-Za-z_]+)\s*=\s*(.*)$/.exec(line);
-    if (!pair?.[1] || pair[2] === undefined || section !== profile) continue;
+    if (!pair?.[1] || pair[2] === undefined) continue;
     const key = pair[1].toLowerCase();
-    if ((CREDENTIAL_KEYS as readonly string[]).includes(key)) values[key as CredentialKey] = unquote(pair[2]);
+    if (!(CREDENTIAL_KEYS as readonly string[]).includes(key)) continue;
+    const values = sections.get(section) ?? {};
+    values[key as CredentialKey] = unquote(pair[2]);
+    sections.set(section, values);
   }
-  return values;
+  return sections;
 }
 
 function unquote(value: string): string {
@@ -95,7 +106,6 @@ function unquote(value: string): string {
   return match?.[2] ?? value.trim();
 }
 
-/** Loaded only when SSM is configured, so that local harvests do not load the AWS SDK. */
 async function ssmValues(path: string): Promise<Partial<Record<CredentialKey, string>>> {
   quietAwsSdk();
   const { SSMClient, GetParametersByPathCommand } = await import('@aws-sdk/client-ssm');
