@@ -52,3 +52,10 @@ export function choiceOption<T extends string>(args: ParsedArgs, name: string, c
   if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
   throw new UserError(`--${name} must be one of ${choices.join(', ')}, not "${String(value)}"`);
 }
+
+/** The one collection id a command takes as its argument. */
+export function oneCollectionId(command: Command, args: ParsedArgs): string {
+  const [id, ...extra] = args.positionals;
+  if (id === undefined || extra.length > 0) throw new UserError('expected one collection id', `usage: ${command.usage}`);
+  return id;
+}

@@ -2,7 +2,7 @@ import { UserError } from '../../../platform/errors.js';
 import { collectionKeys } from '../../../platform/archive/keys.js';
 import { readObject, type ArchiveObjects } from '../../../platform/archive/objects.js';
 import { listAll } from '../../../platform/archive/store.js';
-import { choiceOption, type Command } from '../command.js';
+import { choiceOption, oneCollectionId, type Command } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
 export const changesCommand: Command = {
@@ -12,8 +12,7 @@ export const changesCommand: Command = {
   help: ['Options:', '  --deletes-only        only removals: of the collection, and of fields or accounts', targetHelp(), '  --format <f>          text (default) or json', ''].join('\n'),
   options: { ...TARGET_OPTION, 'deletes-only': { type: 'boolean' }, format: { type: 'string' } },
   async run(args, io) {
-    const [id, ...extra] = args.positionals;
-    if (id === undefined || extra.length > 0) throw new UserError('expected one collection id', `usage: ${this.usage}`);
+    const id = oneCollectionId(this, args);
     const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { UserError } from '../../../platform/errors.js';
 import { downloadCollection } from '../../inspect/download.js';
-import type { Command } from '../command.js';
+import { oneCollectionId, type Command } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
 export const downloadCommand: Command = {
@@ -20,8 +20,7 @@ export const downloadCommand: Command = {
   ].join('\n'),
   options: { ...TARGET_OPTION, dest: { type: 'string' }, since: { type: 'string' }, clean: { type: 'boolean' } },
   async run(args, io) {
-    const [id, ...extra] = args.positionals;
-    if (id === undefined || extra.length > 0) throw new UserError('expected one collection id', `usage: ${this.usage}`);
+    const id = oneCollectionId(this, args);
     const sinceText = args.values['since'];
     const since = typeof sinceText === 'string' ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(sinceText) ? `${sinceText}T00:00:00Z` : sinceText) : undefined;
     if (since !== undefined && Number.isNaN(since.getTime())) throw new UserError(`--since must be a date like 2026-01-31, not "${String(sinceText)}"`);

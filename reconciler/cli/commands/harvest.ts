@@ -3,7 +3,7 @@ import { UserError } from '../../../platform/errors.js';
 import { LockHeld, runHarvest } from '../../../harvester/run-harvest.js';
 import { StopController } from '../../../harvester/stop.js';
 import { findProjectRoot, loadSettings } from '../../settings/settings.js';
-import type { Command, ParsedArgs } from '../command.js';
+import { oneCollectionId, type Command, type ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
 
 /** Exit code when another harvest holds the collection's lock: try again later (sysexits EX_TEMPFAIL). */
@@ -40,8 +40,7 @@ export const harvestCommand: Command = {
     concurrency: { type: 'string' },
   },
   async run(args, io) {
-    const [collectionId, ...extra] = args.positionals;
-    if (collectionId === undefined || extra.length > 0) throw new UserError('expected one collection id', `usage: ${this.usage}`);
+    const collectionId = oneCollectionId(this, args);
     const stop = new StopController();
     const onSignal = (signal: NodeJS.Signals): void => {
       stop.stop('signal', `${signal} received`);

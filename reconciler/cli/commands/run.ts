@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { UserError } from '../../../platform/errors.js';
 import { PACKAGE_ROOT } from '../../../platform/paths.js';
-import type { Command } from '../command.js';
+import { oneCollectionId, type Command } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
 export const runCommand: Command = {
@@ -12,8 +11,7 @@ export const runCommand: Command = {
   help: ['Logs go to standard error; Ctrl-C stops the harvest gracefully. Exit codes as for harvest.', '', 'Options:', targetHelp(), ''].join('\n'),
   options: { ...TARGET_OPTION },
   async run(args, io) {
-    const [id, ...extra] = args.positionals;
-    if (id === undefined || extra.length > 0) throw new UserError('expected one collection id', `usage: ${this.usage}`);
+    const id = oneCollectionId(this, args);
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
     // A child process of its own, so that Ctrl-C reaches the harvest exactly as a signal reaches a task.

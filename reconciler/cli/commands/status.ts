@@ -2,7 +2,7 @@ import { UserError } from '../../../platform/errors.js';
 import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../../platform/archive/keys.js';
 import { readObject } from '../../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../../platform/archive/store.js';
-import { choiceOption, type Command } from '../command.js';
+import { choiceOption, oneCollectionId, type Command } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
 export const statusCommand: Command = {
@@ -36,8 +36,7 @@ export const lastCommand: Command = {
   help: ['Options:', targetHelp(), '  --format <f>          text (default) or json', ''].join('\n'),
   options: { ...TARGET_OPTION, format: { type: 'string' } },
   async run(args, io) {
-    const [id, ...extra] = args.positionals;
-    if (id === undefined || extra.length > 0) throw new UserError('expected one collection id', `usage: ${this.usage}`);
+    const id = oneCollectionId(this, args);
     const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });

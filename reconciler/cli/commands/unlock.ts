@@ -1,7 +1,7 @@
 import { UserError } from '../../../platform/errors.js';
 import { collectionKeys } from '../../../platform/archive/keys.js';
 import { readObject } from '../../../platform/archive/objects.js';
-import type { Command } from '../command.js';
+import { oneCollectionId, type Command } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
 /** A lock whose heartbeat is older than this is stale (the harvester's default --stale-after). */
@@ -14,8 +14,7 @@ export const unlockCommand: Command = {
   help: ['Options:', '  --force               release it even though its heartbeat is recent', targetHelp(), ''].join('\n'),
   options: { ...TARGET_OPTION, force: { type: 'boolean' } },
   async run(args, io) {
-    const [id, ...extra] = args.positionals;
-    if (id === undefined || extra.length > 0) throw new UserError('expected one collection id', `usage: ${this.usage}`);
+    const id = oneCollectionId(this, args);
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
     const lock = await readObject(store, collectionKeys(id).lock, 'lock');
