@@ -45,3 +45,21 @@ export async function stopRunningHarvest(store: ArchiveStore, collectionId: stri
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+/**
+ * Stops a collection's running harvest and says how it went; `afterwards` tells what becomes of
+ * a harvest that has not finished within the wait (it differs by target).
+ */
+export async function stopAndReport(
+  store: ArchiveStore,
+  collectionId: string,
+  options: { readonly actor: string; readonly waitMs: number; readonly report: (line: string) => void; readonly afterwards: string },
+): Promise<void> {
+  const outcome = await stopRunningHarvest(store, collectionId, options.actor, options.waitMs);
+  if (outcome.via === 'none-running') return;
+  options.report(
+    outcome.stopped
+      ? `  ${collectionId}: running harvest stopped (${outcome.via})`
+      : `  ${collectionId}: running harvest asked to stop (${outcome.via}); not finished after ${Math.round(options.waitMs / 1000)} s, ${options.afterwards}`,
+  );
+}

@@ -2,7 +2,7 @@ import { UserError } from '../../../platform/errors.js';
 import type { ArchiveObjects } from '../../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../../platform/archive/store.js';
 import { collectionIdOfName, DEPLOYMENT_TAG, ownershipTags, scheduleRuleName, serviceName, taskDefinitionFamily } from '../../aws-names.js';
-import { stopRunningHarvest } from '../../live/stop-harvest.js';
+import { stopAndReport } from '../../live/stop-harvest.js';
 import type { PlannedAction, Runtime, RuntimeStep } from '../../plan/model.js';
 import { recordedRuntime, type IndexEntry, type Target } from '../target.js';
 import type { SchedulesPort } from './schedules-port.js';
@@ -146,13 +146,7 @@ export class AwsTarget implements Target {
   }
 
   private async stopHarvest(id: string): Promise<void> {
-    const outcome = await stopRunningHarvest(this.store, id, this.options.actor, this.options.stopWaitMs);
-    if (outcome.via === 'none-running') return;
-    this.options.report(
-      outcome.stopped
-        ? `  ${id}: running harvest stopped (${outcome.via})`
-        : `  ${id}: running harvest asked to stop (${outcome.via}); not finished after ${Math.round(this.options.stopWaitMs / 1000)} s, its task will be stopped with SIGTERM`,
-    );
+    await stopAndReport(this.store, id, { actor: this.options.actor, waitMs: this.options.stopWaitMs, report: this.options.report, afterwards: 'its task will be stopped with SIGTERM' });
   }
 
   /** Scale to zero, wait for the task to stop (SIGTERM, then the harvester finalizes), delete. */

@@ -1,5 +1,5 @@
 import type { ArchiveStore } from '../../../platform/archive/store.js';
-import { stopRunningHarvest } from '../../live/stop-harvest.js';
+import { stopAndReport } from '../../live/stop-harvest.js';
 import type { PlannedAction, Runtime, RuntimeStep } from '../../plan/model.js';
 import { recordedRuntime, type IndexEntry, type Target } from '../target.js';
 
@@ -23,12 +23,6 @@ export class LocalTarget implements Target {
 
   async runStep(step: RuntimeStep, action: PlannedAction): Promise<void> {
     if (step.kind !== 'stop-harvests') return;
-    const outcome = await stopRunningHarvest(this.store, action.id, this.options.actor, this.options.stopWaitMs);
-    if (outcome.via === 'none-running') return;
-    this.options.report(
-      outcome.stopped
-        ? `  ${action.id}: running harvest stopped (${outcome.via})`
-        : `  ${action.id}: running harvest asked to stop (${outcome.via}); it had not finished after ${Math.round(this.options.stopWaitMs / 1000)} s and will finish on its own`,
-    );
+    await stopAndReport(this.store, action.id, { actor: this.options.actor, waitMs: this.options.stopWaitMs, report: this.options.report, afterwards: 'it will finish on its own' });
   }
 }
