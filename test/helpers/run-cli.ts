@@ -10,9 +10,7 @@ export interface CliResult {
 
 /** Runs the real `twarc-cloud` launcher in a child process, as a user's shell would. */
 export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
-  delete env['GITHUB_ACTIONS'];
-  if (!options.env?.['GITHUB_STEP_SUMMARY']) delete env['GITHUB_STEP_SUMMARY'];
+  const env = cliEnv(options.env);
   const result = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), ...args], {
     cwd: options.cwd ?? PACKAGE_ROOT,
     env,
@@ -32,9 +30,7 @@ export function assertNoCrash(result: CliResult): void {
 
 /** The same, without blocking this process: for tests that serve the CLI from in-process servers. */
 export function runCliAsync(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
-  delete env['GITHUB_ACTIONS'];
-  if (!options.env?.['GITHUB_STEP_SUMMARY']) delete env['GITHUB_STEP_SUMMARY'];
+  const env = cliEnv(options.env);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), ...args], { cwd: options.cwd ?? PACKAGE_ROOT, env });
     let stdout = '';
@@ -45,4 +41,12 @@ export function runCliAsync(args: readonly string[], options: { cwd?: string; en
       resolve({ status, stdout, stderr });
     });
   });
+}
+
+/** A user's environment, without the GitHub Actions markers of the CI that may run the tests. */
+function cliEnv(extra: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
+  delete env['GITHUB_ACTIONS'];
+  if (!extra?.['GITHUB_STEP_SUMMARY']) delete env['GITHUB_STEP_SUMMARY'];
+  return env;
 }

@@ -1,28 +1,21 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { FakeXApi } from '../fake-x-api/server.js';
 import { startHarvest } from '../helpers/harvester-process.js';
+import { runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { SECRET_BEARER } from '../harvester/harness.js';
 
-/** `twarc-cloud apply` as a child process, without blocking this process's event loop (the fake API lives here). */
-function apply(root: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'apply', '--yes'], { cwd: root, env: { PATH: process.env['PATH'], HOME: root } });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.on('close', (code) => {
-      resolve({ code, output });
-    });
-  });
+/** `twarc-cloud apply` without blocking this process's event loop (the fake API lives here). */
+async function apply(root: string): Promise<{ code: number | null; output: string }> {
+  const result = await runCliAsync(['apply', '--yes'], { cwd: root, env: { HOME: root, CI: '', GITHUB_ACTOR: '' } });
+  return { code: result.status, output: result.stdout + result.stderr };
 }
 
 describe('apply stops what it removes', { timeout: 60_000 }, () => {
