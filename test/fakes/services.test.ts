@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { EcsServices } from '../../reconciler/targets/aws/ecs-services.js';
-import { motoDefaultNetwork, startMoto, type Moto } from '../helpers/moto.js';
+import { motoDefaultNetwork, motoHarvesterCluster, startMoto, type Moto } from '../helpers/moto.js';
 import { FakeServices } from './ecs-fake.js';
 import { servicesContract } from './services.contract.js';
 
@@ -12,18 +12,8 @@ let network: { subnets: string[]; securityGroups: string[] };
 before(async () => {
   moto = await startMoto();
   client = new ECSClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  await client.send(new CreateClusterCommand({ clusterName: 'twarc-cloud' }));
+  await motoHarvesterCluster(client, 'twarc-cloud', 'twarc-cloud-harvester');
   network = await motoDefaultNetwork(moto.endpoint);
-  await client.send(
-    new RegisterTaskDefinitionCommand({
-      family: 'twarc-cloud-harvester',
-      requiresCompatibilities: ['FARGATE'],
-      networkMode: 'awsvpc',
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [{ name: 'harvester', image: 'ghcr.io/example/twarc-cloud:1', essential: true }],
-    }),
-  );
 });
 after(async () => {
   client.destroy();

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { CreateClusterCommand, RegisterTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -82,4 +83,23 @@ export async function motoDefaultNetwork(endpoint: string): Promise<{ subnets: s
     return [...text.matchAll(new RegExp(`<${tag}>([^<]+)</${tag}>`, 'g'))].map((m) => m[1] ?? '');
   };
   return { subnets: (await query('DescribeSubnets', 'subnetId')).slice(0, 1), securityGroups: (await query('DescribeSecurityGroups', 'groupId')).slice(0, 1) };
+}
+
+/**
+ * What terraform would have made on ECS, in moto: a cluster and the harvester's base task
+ * definition (container "harvester"). Returns the cluster's ARN.
+ */
+export async function motoHarvesterCluster(ecs: ECSClient, cluster: string, family: string): Promise<string> {
+  const arn = (await ecs.send(new CreateClusterCommand({ clusterName: cluster }))).cluster?.clusterArn ?? '';
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{ name: 'harvester', image: 'ghcr.io/example/twarc-cloud:1', essential: true }],
+    }),
+  );
+  return arn;
 }

@@ -4,7 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { DEPLOYMENT_KEY, collectionKeys } from '../../platform/archive/keys.js';
 import { readObject, writeObject } from '../../platform/archive/objects.js';
@@ -12,7 +12,7 @@ import { createS3Client, S3ArchiveStore } from '../../platform/archive/s3-store.
 import { EcsServices } from '../../reconciler/targets/aws/ecs-services.js';
 import { EventBridgeSchedules } from '../../reconciler/targets/aws/eventbridge-schedules.js';
 import { AwsFaultProxy } from '../helpers/aws-fault-proxy.js';
-import { motoDefaultNetwork, startMoto, type Moto } from '../helpers/moto.js';
+import { motoDefaultNetwork, motoHarvesterCluster, startMoto, type Moto } from '../helpers/moto.js';
 import { assertNoCrash, runCli, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 
@@ -26,17 +26,7 @@ before(async () => {
   moto = await startMoto();
   events = new EventBridgeClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
   ecs = new ECSClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
-  clusterArn = (await ecs.send(new CreateClusterCommand({ clusterName: 'research' }))).cluster?.clusterArn ?? '';
-  await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family: 'research-harvester',
-      requiresCompatibilities: ['FARGATE'],
-      networkMode: 'awsvpc',
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [{ name: 'harvester', image: 'ghcr.io/example/twarc-cloud:1', essential: true }],
-    }),
-  );
+  clusterArn = await motoHarvesterCluster(ecs, 'research', 'research-harvester');
 });
 
 after(async () => {
