@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../platform/errors.js';
 import { LocalArchiveStore } from '../platform/archive/local-store.js';
-import { provenance } from './apply/provenance.js';
+import { provenance, type Provenance } from './apply/provenance.js';
 import { loadDesiredState } from './desired/load-collections.js';
 import { readLive, type CollectionsIndex } from './live/read-live.js';
 import type { DesiredCollection, LiveState, Plan } from './plan/model.js';
@@ -18,6 +18,8 @@ export interface Reconciliation {
   readonly live: LiveState;
   readonly index: { readonly index: CollectionsIndex; readonly etag?: string };
   readonly plan: Plan;
+  /** Who applies and from which commit, read once for the target and the changesets. */
+  readonly provenance: Provenance;
   /** Fingerprints of both sides, so that a saved plan can tell it went stale. */
   readonly fingerprint: { readonly desired: string; readonly live: string };
 }
@@ -33,7 +35,8 @@ export async function reconcile(
   const state = await loadDesiredState(settings, [], settings.root);
   const errors = state.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new DesiredStateInvalid(`${errors.length} validation error${errors.length === 1 ? '' : 's'} in collections/; nothing is planned`, 'run twarc-cloud validate to see them');
-  const target = options.target ?? (await openTarget(settings, options));
+  const who = await provenance(settings.root, options.env);
+  const target = options.target ?? (await openTarget(settings, who.actor, options));
   const desired = desiredCollections(state.collections);
   const { live, index, indexEtag } = await readLive(target, desired, { refresh: options.refresh === true });
   const result = plan(desired, live, { maxStops: settings.maxStops, allowMassStop: options.allowMassStop, ...(target.release !== undefined ? { release: target.release } : {}) });
@@ -42,11 +45,10 @@ export async function reconcile(
     // The index only: a plan saved without --refresh stays comparable with an apply that lists resources.
     live: sha256(canonicalJson(index.collections)),
   };
-  return { target, desired, live, index: { index, ...(indexEtag !== undefined ? { etag: indexEtag } : {}) }, plan: result, fingerprint };
+  return { target, desired, live, index: { index, ...(indexEtag !== undefined ? { etag: indexEtag } : {}) }, plan: result, provenance: who, fingerprint };
 }
 
-async function openTarget(settings: Settings, options: { targetName: 'local' | 'aws'; env: NodeJS.ProcessEnv; report: (line: string) => void }): Promise<Target> {
-  const actor = (await provenance(settings.root, options.env)).actor;
+async function openTarget(settings: Settings, actor: string, options: { targetName: 'local' | 'aws'; report: (line: string) => void }): Promise<Target> {
   if (options.targetName === 'local') return new LocalTarget(new LocalArchiveStore(settings.local.archive), { actor, stopWaitMs: 120_000, report: options.report });
   return openAwsTarget(settings, actor, options.report);
 }

@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { UserError } from '../../../platform/errors.js';
 import { acquireApplyLock } from '../../../platform/archive/apply-lock.js';
 import { applyPlan } from '../../apply/apply.js';
-import { provenance } from '../../apply/provenance.js';
 import { reconcile } from '../../reconcile.js';
 import type { Command } from '../command.js';
 import { planText, refusalLine } from '../reporters/plan-report.js';
@@ -48,7 +47,7 @@ export const applyCommand: Command = {
       io.err('Apply cancelled; nothing was changed.');
       return 1;
     }
-    const who = await provenance(settings.root, io.env);
+    const who = result.provenance;
     const lock = await acquireApplyLock(result.target.store, `${who.actor} pid ${process.pid} on ${hostname()}`, APPLY_LOCK_TTL_MS);
     try {
       await applyPlan(result.plan, result.index, { target: result.target, provenance: who, report });

@@ -7,7 +7,6 @@ import { acquireApplyLock } from '../../../platform/archive/apply-lock.js';
 import { LocalArchiveStore } from '../../../platform/archive/local-store.js';
 import { PACKAGE_ROOT } from '../../../platform/paths.js';
 import { applyPlan } from '../../apply/apply.js';
-import { provenance } from '../../apply/provenance.js';
 import { reconcile } from '../../reconcile.js';
 import { SETTINGS_FILE } from '../../settings/settings.js';
 import { LocalRunner } from '../../up/local-runner.js';
@@ -85,7 +84,7 @@ async function applyOnce(settings: Parameters<typeof reconcile>[0], allowMassSto
     if (result.plan.actions.length === 0) return;
     io.out(planText(result.plan, `target local (archive ${settings.local.archive})`, io.stdoutIsTty && io.env['NO_COLOR'] === undefined));
     if (result.plan.refused) return;
-    const who = await provenance(settings.root, io.env);
+    const who = result.provenance;
     const lock = await acquireApplyLock(result.target.store, `${who.actor} (up, pid ${process.pid} on ${hostname()})`, 30 * 60_000);
     try {
       await applyPlan(result.plan, result.index, { target: result.target, provenance: who, report: say });
