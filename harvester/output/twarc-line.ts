@@ -4,7 +4,7 @@ import { VERSION } from '../../platform/version.js';
  * twarc2's file format (DESIGN.md section 6): one API response per line, as X sent it, with
  * `"__twarc": {"url", "version", "retrieved_at"}` added, as twarc2's own _append_metadata does.
  */
-export const TWARC_VERSION = `twarc-cloud ${VERSION}`;
+const TWARC_VERSION = `twarc-cloud ${VERSION}`;
 
 /** The `__twarc` object as JSON text; retrieved_at like Python's isoformat(timespec="seconds"). */
 export function twarcMetadata(url: string, retrievedAt: Date): string {
@@ -12,19 +12,11 @@ export function twarcMetadata(url: string, retrievedAt: Date): string {
   return JSON.stringify({ url, version: TWARC_VERSION, retrieved_at: at });
 }
 
-/** A REST page as one line. */
+/**
+ * A REST page as one line: the body with the `__twarc` member appended after its last member.
+ * (Stream messages get the same member spliced into their raw bytes: collect/filter-stream.ts.)
+ */
 export function pageLine(body: Record<string, unknown>, metadata: string): string {
   const text = JSON.stringify(body);
-  return spliceMetadata(text, metadata);
-}
-
-/**
- * A stream message as one line: the bytes X sent, with the metadata spliced in before the final
- * brace, so that the message is never parsed and re-serialised on the hot path.
- */
-export function spliceMetadata(objectText: string, metadata: string): string {
-  const end = objectText.lastIndexOf('}');
-  if (end < 0) throw new Error('not a JSON object');
-  const empty = /^\{\s*$/.test(objectText.slice(0, end));
-  return `${objectText.slice(0, end)}${empty ? '' : ','}"__twarc":${metadata}}`;
+  return `${text.slice(0, -1)}${Object.keys(body).length > 0 ? ',' : ''}"__twarc":${metadata}}`;
 }
