@@ -1,4 +1,4 @@
-import { runCli } from '../reconciler/cli/main.js';
+import { runCli } from '../cli/main.js';
 
 // Runs one CLI command in this process, then prints the process's own CPU time and peak RSS as
 // the last line of standard output, for benchmarks to read.

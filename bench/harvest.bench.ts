@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { PACKAGE_ROOT } from '../platform/paths.js';
-import { FakeXApi } from '../test/fake-x-api/server.js';
-import { localArchive, putCollection, SECRET_BEARER } from '../test/harvester/harness.js';
+import { FakeXApi } from '../test/fakes/x-api/server.js';
+import { localArchive, putCollection, SECRET_BEARER } from '../test/helpers/archive-fixtures.js';
 
 // npm run bench:harvest: two measurements of the harvester, each next to its baseline in the same run.
 //  1. Stream ingest at full speed from the fake X API: the harvester's CPU per 100,000 tweets next to

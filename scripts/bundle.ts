@@ -11,7 +11,7 @@ export const BUNDLE = join(PACKAGE_ROOT, 'dist', 'bundle', 'twarc-cloud.mjs');
 
 export async function bundle(outfile = BUNDLE): Promise<void> {
   await build({
-    entryPoints: [join(PACKAGE_ROOT, 'dist', 'reconciler', 'cli', 'container-entry.js')],
+    entryPoints: [join(PACKAGE_ROOT, 'dist', 'cli', 'harvester-entry.js')],
     outfile,
     bundle: true,
     platform: 'node',

@@ -5,7 +5,7 @@ import { readStream, type StreamEnd } from '../../platform/x-api/stream-connecti
 import { recordError, type HarvestContext } from '../harvest-context.js';
 import { twarcMetadata } from '../output/twarc-line.js';
 import { HarvestStopping } from '../stop.js';
-import { syncRules } from './filter-rules.js';
+import { syncRules } from './stream-rules.js';
 import { readStreamLine } from './stream-message.js';
 
 /**

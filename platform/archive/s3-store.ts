@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
-import { quietAwsSdk } from '../aws-sdk.js';
+import { quietAwsSdk } from '../aws/quiet-sdk.js';
 import { UserError } from '../errors.js';
 import { assertValidKey, PreconditionFailed, type ArchiveStore, type ListPage, type StoredObject, type WriteConditions } from './store.js';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { quietAwsSdk } from '../aws-sdk.js';
+import { quietAwsSdk } from '../aws/quiet-sdk.js';
 import { UserError } from '../errors.js';
 import { CREDENTIAL_KEYS, credentialsFrom, type CredentialKey, type XCredentials } from './credentials.js';
 

@@ -1,4 +1,4 @@
-import { compileFilterRules, type StreamRule } from './filter-rules.js';
+import { compileFilterRules, type StreamRule } from './compile-filter-rules.js';
 
 /**
  * The desired state of one collection, as the planner sees it: the YAML file after validation, with

@@ -1,11 +1,11 @@
 import { isScalar } from 'yaml';
-import { derivedNameProblems } from '../aws-names.js';
+import { derivedNameProblems } from '../targets/aws/aws-names.js';
 import type { Problem } from '../problems.js';
 import { parseSchedule } from '../schedule/schedule-expression.js';
-import type { YamlSource } from '../validation/yaml-source.js';
-import { EARLIEST_SEARCH_TIME, type XApiLimits } from '../x-api-limits.js';
+import type { YamlSource } from '../yaml/yaml-source.js';
+import { EARLIEST_SEARCH_TIME, type XApiLimits } from '../../platform/x-api/access-levels.js';
 import { DEFAULT_STATE, type CollectionDocument } from './collection.js';
-import { compileFilterRules } from './filter-rules.js';
+import { compileFilterRules } from './compile-filter-rules.js';
 
 export interface CheckContext {
   /** The file name without its extension, which the id must equal. */

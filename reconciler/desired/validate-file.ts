@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Position, Problem } from '../problems.js';
-import { validateYamlFile } from '../validation/validated-yaml.js';
+import { validateYamlFile } from '../yaml/validated-yaml.js';
 import { DEFAULT_CREDENTIALS, DEFAULT_STATE, type CollectionDocument } from './collection.js';
 import { semanticProblems, type CheckContext } from './semantic-checks.js';
 

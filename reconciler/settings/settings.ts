@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { relativeToCwd, type Problem } from '../problems.js';
-import { validateYamlFile } from '../validation/validated-yaml.js';
-import { X_API_LIMITS, type AccessLevel, type XApiLimits } from '../x-api-limits.js';
+import { validateYamlFile } from '../yaml/validated-yaml.js';
+import { X_API_LIMITS, type AccessLevel, type XApiLimits } from '../../platform/x-api/access-levels.js';
 
 /** Deployment settings from twarc-cloud.yaml, with defaults applied and paths made absolute. */
 export interface Settings {

@@ -3,9 +3,9 @@ import { hostname } from 'node:os';
 import { describe, it } from 'node:test';
 import { collectionKeys, harvestId } from '../../platform/archive/keys.js';
 import { readObject, writeObject } from '../../platform/archive/objects.js';
-import { FakeXApi } from '../fake-x-api/server.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
 import { startHarvest, type HarvestRun } from '../helpers/harvester-process.js';
-import { localArchive, putCollection, SECRET_BEARER, storedTweets, validateArchive, type ArchiveFixture } from './harness.js';
+import { localArchive, putCollection, SECRET_BEARER, storedTweets, validateArchive, type ArchiveFixture } from '../helpers/archive-fixtures.js';
 
 const TIMEOUT = { timeout: 60_000 };
 

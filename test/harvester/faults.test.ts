@@ -3,9 +3,9 @@ import { request } from 'node:http';
 import { describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { FakeXApi, type Scenario } from '../fake-x-api/server.js';
+import { FakeXApi, type Scenario } from '../fakes/x-api/server.js';
 import { startHarvest } from '../helpers/harvester-process.js';
-import { localArchive, putCollection, SECRET_BEARER, storedTweets, type ArchiveFixture } from './harness.js';
+import { localArchive, putCollection, SECRET_BEARER, storedTweets, type ArchiveFixture } from '../helpers/archive-fixtures.js';
 
 async function withFake(scenario: Scenario, body: (fake: FakeXApi, archive: ArchiveFixture) => Promise<void>): Promise<void> {
   const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], ...scenario }).start();

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { FakeXApi } from '../fake-x-api/server.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
 import { startHarvest } from '../helpers/harvester-process.js';
-import { localArchive, putCollection, s3Archive, SECRET_BEARER, startMoto, storedTweets, validateArchive, type ArchiveFixture } from './harness.js';
+import { localArchive, putCollection, s3Archive, SECRET_BEARER, startMoto, storedTweets, validateArchive, type ArchiveFixture } from '../helpers/archive-fixtures.js';
 import type { Moto } from '../helpers/moto.js';
 
 let moto: Moto;

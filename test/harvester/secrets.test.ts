@@ -3,9 +3,9 @@ import { readFile, readdir, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { FakeXApi } from '../fake-x-api/server.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
 import { startHarvest } from '../helpers/harvester-process.js';
-import { localArchive, putCollection } from './harness.js';
+import { localArchive, putCollection } from '../helpers/archive-fixtures.js';
 
 /** Planted in twarc2's config file; none may appear in any output, object or process argument. */
 const PLANTED = {

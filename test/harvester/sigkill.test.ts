@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
-import { FakeXApi } from '../fake-x-api/server.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
 import { startHarvest } from '../helpers/harvester-process.js';
-import { localArchive, putCollection, SECRET_BEARER, storedTweets, validateArchive, type StoredTweet } from './harness.js';
+import { localArchive, putCollection, SECRET_BEARER, storedTweets, validateArchive, type StoredTweet } from '../helpers/archive-fixtures.js';
 
 /**
  * Durability: a harvester killed with SIGKILL at a random moment, then run again, ends with every

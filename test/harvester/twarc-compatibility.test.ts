@@ -7,10 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { listAll } from '../../platform/archive/store.js';
-import { FakeXApi } from '../fake-x-api/server.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
 import { startHarvest } from '../helpers/harvester-process.js';
 import { venvTool } from '../helpers/python-tools.js';
-import { localArchive, putCollection, SECRET_BEARER, type ArchiveFixture } from './harness.js';
+import { localArchive, putCollection, SECRET_BEARER, type ArchiveFixture } from '../helpers/archive-fixtures.js';
 
 /** Researchers read our files with twarc2's own tools: every file must go through them whole. */
 let fake: FakeXApi;

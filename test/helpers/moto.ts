@@ -3,7 +3,7 @@ import { CreateClusterCommand, RegisterTaskDefinitionCommand, type ECSClient } f
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { quietAwsSdk } from '../../platform/aws-sdk.js';
+import { quietAwsSdk } from '../../platform/aws/quiet-sdk.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 
 /** A moto_server on a free loopback port, for tests that talk real HTTP to AWS APIs. */

@@ -6,11 +6,11 @@ import { describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { FakeXApi } from '../fake-x-api/server.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
 import { startHarvest } from '../helpers/harvester-process.js';
 import { runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
-import { SECRET_BEARER } from '../harvester/harness.js';
+import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
 
 /** `twarc-cloud apply` without blocking this process's event loop (the fake API lives here). */
 async function apply(root: string): Promise<{ code: number | null; output: string }> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PLAN_COMMENT_MARKER } from '../../reconciler/github/sticky-comment.js';
-import { FakeGitHub } from '../fakes/github-server.js';
+import { FakeGitHub } from '../fakes/github/github-server.js';
 import { assertNoCrash, runCliAsync } from '../helpers/run-cli.js';
 
 let github: FakeGitHub;

@@ -8,9 +8,9 @@ import { collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
-import { FakeXApi } from '../fake-x-api/server.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
 import { tempProject } from '../helpers/temp-project.js';
-import { SECRET_BEARER, storedTweets } from '../harvester/harness.js';
+import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

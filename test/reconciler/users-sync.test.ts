@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { writeObject } from '../../platform/archive/objects.js';
-import { FakeGitHub } from '../fakes/github-server.js';
+import { FakeGitHub } from '../fakes/github/github-server.js';
 import { runCli, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 

@@ -1,4 +1,4 @@
-import { quietAwsSdk } from '../../../platform/aws-sdk.js';
+import { quietAwsSdk } from '../../../platform/aws/quiet-sdk.js';
 import { UserError } from '../../../platform/errors.js';
 import { DEPLOYMENT_KEY } from '../../../platform/archive/keys.js';
 import { readObject } from '../../../platform/archive/objects.js';

@@ -1,5 +1,5 @@
 import type { ArchiveStore } from '../../../platform/archive/store.js';
-import { stopAndReport } from '../../live/stop-harvest.js';
+import { stopAndReport } from '../../stop/stop-harvest.js';
 import type { PlannedAction, Runtime, RuntimeStep } from '../../plan/model.js';
 import { recordedRuntime, type IndexEntry, type Target } from '../target.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Plan, PlannedAction } from '../../../reconciler/plan/model.js';
-import { GITHUB_COMMENT_LIMIT, planMarkdown, planText } from '../../../reconciler/cli/reporters/plan-report.js';
+import { GITHUB_COMMENT_LIMIT, planMarkdown, planText } from '../../../cli/reporters/plan-report.js';
 
 function action(kind: PlannedAction['kind'], id: string, fields = 3): PlannedAction {
   const changes = Array.from({ length: fields }, (_, i) => ({ path: `users.${1000 + i}.screen_name`, old: `old_${i}`, new: `new_${i}` }));

@@ -1,0 +1,61 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../platform/errors.js';
+import type { CliIo } from './io.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  /** Option lines shown by --help, after the usage line. */
+  readonly help: string;
+  readonly options: Options;
+  run(args: ParsedArgs, io: CliIo): Promise<number>;
+}
+
+/** Validation found problems; they have been reported already, so the CLI only sets the exit code. */
+export class ValidationFailed extends UserError {
+  constructor(readonly errorCount: number) {
+    super(`${errorCount} validation error${errorCount === 1 ? '' : 's'}`);
+  }
+}
+
+export interface ParsedArgs {
+  readonly values: Record<string, string | boolean | undefined>;
+  readonly positionals: string[];
+}
+
+export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: values, positionals };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error);
+    throw new UserError(message, `see: twarc-cloud ${command.name} --help`);
+  }
+}
+
+export function commandHelp(command: Command): string {
+  return `${command.summary}\n\nUsage: ${command.usage}\n\n${command.help}  -h, --help        show this help\n`;
+}
+
+/** Reads an option that parseArgs declared as a string and must be one of `choices`. */
+export function choiceOption<T extends string>(args: ParsedArgs, name: string, choices: readonly T[], fallback: T): T {
+  const value = args.values[name];
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  throw new UserError(`--${name} must be one of ${choices.join(', ')}, not "${String(value)}"`);
+}
+
+/** The one collection id a command takes as its argument. */
+export function oneCollectionId(command: Command, args: ParsedArgs): string {
+  const [id, ...extra] = args.positionals;
+  if (id === undefined || extra.length > 0) throw new UserError('expected one collection id', `usage: ${command.usage}`);
+  return id;
+}

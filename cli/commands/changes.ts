@@ -1,0 +1,42 @@
+import { UserError } from '../../platform/errors.js';
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { readObject, type ArchiveObjects } from '../../platform/archive/objects.js';
+import { listAll } from '../../platform/archive/store.js';
+import { choiceOption, oneCollectionId, type Command } from '../command.js';
+import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+
+export const changesCommand: Command = {
+  name: 'changes',
+  summary: 'A collection\'s configuration history from its changesets: what changed, when, by which commit and author.',
+  usage: 'twarc-cloud changes <id> [--deletes-only] [--target local|aws] [--format text|json]',
+  help: ['Options:', '  --deletes-only        only removals: of the collection, and of fields or accounts', targetHelp(), '  --format <f>          text (default) or json', ''].join('\n'),
+  options: { ...TARGET_OPTION, 'deletes-only': { type: 'boolean' }, format: { type: 'string' } },
+  async run(args, io) {
+    const id = oneCollectionId(this, args);
+    const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');
+    const { settings, targetName } = reconcileSettings(args, io);
+    const store = await targetStore(settings, targetName, { mustExist: true });
+    const changesets: Array<ArchiveObjects['changeset']> = [];
+    for await (const object of listAll(store, collectionKeys(id).changesetsPrefix)) {
+      const changeset = await readObject(store, object.key, 'changeset');
+      if (changeset) changesets.push(changeset.value);
+    }
+    if (changesets.length === 0) throw new UserError(`no changesets for collection ${id} in ${store.location}`, 'check the id (twarc-cloud list shows them); a collection has changesets once applied');
+    const shown = changesets
+      .map((c) => (args.values['deletes-only'] === true ? { ...c, changes: c.action === 'remove' ? c.changes : c.changes.filter((ch) => ch.new === undefined) } : c))
+      .filter((c) => args.values['deletes-only'] !== true || c.action === 'remove' || c.changes.length > 0);
+    if (format === 'json') {
+      io.out(`${JSON.stringify(shown, null, 2)}\n`);
+      return 0;
+    }
+    for (const c of shown) {
+      io.out(`${c.created_at}  ${c.action}  by ${c.actor}${c.git?.commit !== undefined ? `  commit ${c.git.commit.slice(0, 12)}` : ''}${c.git?.author !== undefined ? `  (${c.git.author})` : ''}`);
+      for (const change of c.changes) io.out(`    ${change.path}: ${show(change.old)} -> ${show(change.new)}`);
+    }
+    return 0;
+  },
+};
+
+function show(value: unknown): string {
+  return value === undefined ? '-' : JSON.stringify(value);
+}

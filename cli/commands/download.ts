@@ -1,0 +1,42 @@
+import { resolve } from 'node:path';
+import { UserError } from '../../platform/errors.js';
+import { downloadCollection } from '../../reconciler/inspect/download.js';
+import { oneCollectionId, type Command } from '../command.js';
+import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+
+export const downloadCommand: Command = {
+  name: 'download',
+  summary: 'Fetch a collection from the archive, verify its tweet files against their manifests, resume where it stopped.',
+  usage: 'twarc-cloud download <id> [--dest dir] [--since 2026-01-01] [--clean] [--target local|aws]',
+  help: [
+    'Exit 1 when a tweet file does not match its manifest (the mismatches are listed).',
+    '',
+    'Options:',
+    '  --dest <dir>          where to put it (default: ./<id>)',
+    '  --since <date>        only harvests started on or after this date (UTC)',
+    '  --clean               remove local files the archive does not have',
+    targetHelp(),
+    '',
+  ].join('\n'),
+  options: { ...TARGET_OPTION, dest: { type: 'string' }, since: { type: 'string' }, clean: { type: 'boolean' } },
+  async run(args, io) {
+    const id = oneCollectionId(this, args);
+    const sinceText = args.values['since'];
+    const since = typeof sinceText === 'string' ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(sinceText) ? `${sinceText}T00:00:00Z` : sinceText) : undefined;
+    if (since !== undefined && Number.isNaN(since.getTime())) throw new UserError(`--since must be a date like 2026-01-31, not "${String(sinceText)}"`);
+    const { settings, targetName } = reconcileSettings(args, io);
+    const store = await targetStore(settings, targetName, { mustExist: true });
+    const dest = resolve(io.cwd, typeof args.values['dest'] === 'string' ? args.values['dest'] : id);
+    const tty = io.stdoutIsTty && io.env['NO_COLOR'] === undefined;
+    const report = await downloadCollection(store, id, dest, {
+      ...(since ? { since } : {}),
+      clean: args.values['clean'] === true,
+      ...(tty ? { progress: (done: number, total: number, bytes: number) => process.stderr.write(`\r${done}/${total} files, ${(bytes / 1e6).toFixed(1)} MB`) } : {}),
+    });
+    if (tty) process.stderr.write('\n');
+    if (report.downloaded + report.skipped === 0) throw new UserError(`nothing in ${store.location} for collection ${id}`, 'check the id (twarc-cloud list)');
+    io.out(`${id}: ${report.downloaded} downloaded (${(report.bytes / 1e6).toFixed(1)} MB), ${report.skipped} already there and verified${report.removed > 0 ? `, ${report.removed} removed` : ''} -> ${dest}`);
+    for (const file of report.mismatches) io.err(`  MISMATCH: ${file} does not match manifest-sha1.txt`);
+    return report.mismatches.length > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,124 @@
+import { resolve } from 'node:path';
+import { UserError } from '../../platform/errors.js';
+import { LockHeld, runHarvest } from '../../harvester/run-harvest.js';
+import { StopController } from '../../harvester/stop.js';
+import { findProjectRoot, loadSettings } from '../../reconciler/settings/settings.js';
+import { oneCollectionId, type Command, type ParsedArgs } from '../command.js';
+import type { CliIo } from '../io.js';
+
+/** Exit code when another harvest holds the collection's lock: try again later (sysexits EX_TEMPFAIL). */
+export const EXIT_LOCK_HELD = 75;
+
+export const harvestCommand: Command = {
+  name: 'harvest',
+  summary: 'Run one harvest of one collection from the archive\'s collection.json (what schedules and services run).',
+  usage: 'twarc-cloud harvest <collection-id> [--archive <dir|s3://bucket[/prefix]>] [options]',
+  help: [
+    'Logs are JSON lines on standard error. Exit codes: 0 completed or stopped, 1 failed,',
+    `${EXIT_LOCK_HELD} another harvest of the collection is running.`,
+    'Credentials come from the environment, twarc2\'s config file, or SSM (TWARC_CLOUD_SSM_PATH); never from arguments.',
+    '',
+    'Options:',
+    '  --archive <location>   the archive (default: local.archive of twarc-cloud.yaml, or TWARC_CLOUD_ARCHIVE)',
+    '  --api-base-url <url>   X API base URL (default https://api.x.com/2/, or TWARC_CLOUD_API_BASE_URL)',
+    '  --control-host <host>  address the control API listens on (default 127.0.0.1)',
+    '  --control-port <port>  its port (default: any free port; the URL is written to lock.json)',
+    '  --advertise-host <h>   host name written to lock.json for reaching the control API',
+    '  --stale-after <s>      seconds without heartbeat before a lock counts as abandoned (default 300)',
+    '  --linger <s>           after a requested stop, keep answering is_stopped for this long (default 0)',
+    '  --concurrency <n>      timelines fetched at once, within the rate limit (default 8)',
+    '',
+  ].join('\n'),
+  options: {
+    archive: { type: 'string' },
+    'api-base-url': { type: 'string' },
+    'control-host': { type: 'string' },
+    'control-port': { type: 'string' },
+    'advertise-host': { type: 'string' },
+    'stale-after': { type: 'string' },
+    linger: { type: 'string' },
+    concurrency: { type: 'string' },
+  },
+  async run(args, io) {
+    const collectionId = oneCollectionId(this, args);
+    const stop = new StopController();
+    const onSignal = (signal: NodeJS.Signals): void => {
+      stop.stop('signal', `${signal} received`);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    try {
+      const outcome = await runHarvest({
+        collectionId,
+        archive: archiveLocation(args, io),
+        env: io.env,
+        writeLog: (line) => {
+          io.err(line);
+        },
+        stop,
+        ...optional('apiBaseUrl', stringOption(args, 'api-base-url')),
+        ...optional('controlHost', stringOption(args, 'control-host')),
+        ...optional('controlPort', numberOption(args, 'control-port', 0, 65535)),
+        ...optional('advertiseHost', stringOption(args, 'advertise-host')),
+        ...optional('staleAfterMs', secondsOption(args, 'stale-after')),
+        ...optional('lingerMs', secondsOption(args, 'linger')),
+        ...optional('stopPollMs', envNumber(io, 'TWARC_CLOUD_STOP_POLL_MS')),
+        tuning: {
+          ...optional('concurrency', numberOption(args, 'concurrency', 1, 64)),
+          ...optional('streamSilenceMs', envNumber(io, 'TWARC_CLOUD_STREAM_SILENCE_MS')),
+          ...optional('backoffScale', envNumber(io, 'TWARC_CLOUD_BACKOFF_SCALE')),
+          ...optional('rateLimitMarginMs', envNumber(io, 'TWARC_CLOUD_RATE_LIMIT_MARGIN_MS')),
+          ...optional('requestTimeoutMs', envNumber(io, 'TWARC_CLOUD_REQUEST_TIMEOUT_MS')),
+        },
+      });
+      return outcome === 'failed' ? 1 : 0;
+    } catch (error) {
+      if (error instanceof LockHeld) {
+        io.err(`twarc-cloud: ${error.message}\n  hint: ${error.hint ?? ''}`);
+        return EXIT_LOCK_HELD;
+      }
+      throw error;
+    } finally {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    }
+  },
+};
+
+function archiveLocation(args: ParsedArgs, io: CliIo): string {
+  const given = stringOption(args, 'archive') ?? io.env['TWARC_CLOUD_ARCHIVE'];
+  if (given !== undefined) return given.startsWith('s3://') ? given : resolve(io.cwd, given);
+  const { settings } = loadSettings(findProjectRoot(io.cwd), io.cwd);
+  return settings.target === 'aws' && settings.aws ? `s3://${settings.aws.bucket}` : settings.local.archive;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function stringOption(args: ParsedArgs, name: string): string | undefined {
+  const value = args.values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function numberOption(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  const raw = stringOption(args, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new UserError(`--${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  return value;
+}
+
+function secondsOption(args: ParsedArgs, name: string): number | undefined {
+  const seconds = numberOption(args, name, 0, 86_400);
+  return seconds === undefined ? undefined : seconds * 1000;
+}
+
+/** Test and emulator knobs, read from the environment so that schedules never need them. */
+function envNumber(io: CliIo, name: string): number | undefined {
+  const raw = io.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new UserError(`${name} must be a non-negative number, not "${raw}"`);
+  return value;
+}

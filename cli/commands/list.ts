@@ -1,0 +1,27 @@
+import { loadDesiredState } from '../../reconciler/desired/load-collections.js';
+import { collectionRows } from '../../reconciler/inspect/collection-status.js';
+import { desiredCollections } from '../../reconciler/plan/render-config.js';
+import { choiceOption, type Command } from '../command.js';
+import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+
+export const listCommand: Command = {
+  name: 'list',
+  summary: 'Every collection: type, desired vs live state, schedule, last harvest and its tweets.',
+  usage: 'twarc-cloud list [--target local|aws] [--format text|json]',
+  help: ['Options:', targetHelp(), '  --format <f>          text (default) or json', ''].join('\n'),
+  options: { ...TARGET_OPTION, format: { type: 'string' } },
+  async run(args, io) {
+    const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');
+    const { settings, targetName } = reconcileSettings(args, io);
+    const desired = desiredCollections((await loadDesiredState(settings, [], settings.root)).collections);
+    const rows = await collectionRows(await targetStore(settings, targetName, { mustExist: true }), desired);
+    if (format === 'json') {
+      io.out(`${JSON.stringify(rows, null, 2)}\n`);
+      return 0;
+    }
+    const table = [['COLLECTION', 'TYPE', 'STATE', 'SCHEDULE', 'LAST HARVEST', 'TWEETS'], ...rows.map((r) => [r.id, r.type, r.state, r.schedule ?? '-', r.lastHarvest ? `${r.lastHarvest.endedAt.slice(0, 16).replace('T', ' ')} ${r.lastHarvest.outcome}` : '-', r.lastHarvest ? String(r.lastHarvest.tweets) : '-'])];
+    const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length))) ?? [];
+    io.out(table.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n'));
+    return 0;
+  },
+};

@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import type { CollectionType } from '../../reconciler/desired/collection.js';
+import { collectionTemplate } from '../../reconciler/desired/templates.js';
+import { validateCollectionBytes } from '../../reconciler/desired/validate-file.js';
+import { UserError } from '../../platform/errors.js';
+import { SCHEMAS_DIR } from '../../platform/paths.js';
+import { relativeToCwd } from '../../reconciler/problems.js';
+import { findProjectRoot, loadSettings } from '../../reconciler/settings/settings.js';
+import type { Command } from '../command.js';
+
+const TYPES: readonly CollectionType[] = ['user_timeline', 'search', 'filter'];
+
+export const newCommand: Command = {
+  name: 'new',
+  summary: 'Write a commented template for a new collection (collections/<id>.yaml).',
+  usage: 'twarc-cloud new <user_timeline|search|filter> <id> [--dir <directory>]',
+  help: [
+    'The new collection starts with state: suspended; set it to active when it is ready.',
+    '',
+    'Options:',
+    '  --dir <directory> where to write the file (default: the collections/ folder of this repository)',
+    '  --active          start it with state: active (harvests once applied)',
+    '',
+  ].join('\n'),
+  options: { dir: { type: 'string' }, active: { type: 'boolean' } },
+  async run(args, io) {
+    const [type, id, ...extra] = args.positionals;
+    if (type === undefined || id === undefined || extra.length > 0) {
+      throw new UserError('expected a type and an id', `usage: ${this.usage}`);
+    }
+    if (!(TYPES as readonly string[]).includes(type)) {
+      throw new UserError(`unknown collection type "${type}"`, `choose one of ${TYPES.join(', ')}`);
+    }
+    const { settings } = loadSettings(findProjectRoot(io.cwd), io.cwd);
+    const dir = typeof args.values['dir'] === 'string' ? resolve(io.cwd, args.values['dir']) : settings.collectionsDir;
+    const path = join(dir, `${id}.yaml`);
+    const shown = relativeToCwd(path, io.cwd);
+    if (existsSync(path)) throw new UserError(`${shown} already exists`, 'edit it, or choose another id');
+
+    const schemaPath = relative(dirname(path), join(SCHEMAS_DIR, 'collection.schema.json')).split('\\').join('/');
+    const template = collectionTemplate(type as CollectionType, id, schemaPath);
+    const text = args.values['active'] === true ? template.replace(/^state: suspended$/m, 'state: active') : template;
+    // The template goes through the same validation as any file, so the id rules live in one place.
+    const { problems } = validateCollectionBytes(shown, new TextEncoder().encode(text), id, {
+      deployment: settings.deployment,
+      limits: settings.limits,
+      accessLevel: settings.accessLevel,
+      keepDocument: false,
+    });
+    const idProblem = problems[0];
+    if (idProblem) throw new UserError(`cannot create collection "${id}": ${idProblem.message}`);
+
+    await mkdir(dir, { recursive: true });
+    await writeFile(path, text, { flag: 'wx' });
+    io.out(`Created ${shown} (state: ${args.values['active'] === true ? 'active' : 'suspended'}). Edit it, then run: twarc-cloud validate`);
+    return 0;
+  },
+};

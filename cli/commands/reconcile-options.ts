@@ -1,0 +1,35 @@
+import { findProjectRoot, loadSettings, type Settings } from '../../reconciler/settings/settings.js';
+import { existsSync } from 'node:fs';
+import { UserError } from '../../platform/errors.js';
+import { openArchiveStore } from '../../platform/archive/open-store.js';
+import type { ArchiveStore } from '../../platform/archive/store.js';
+import { choiceOption, type ParsedArgs } from '../command.js';
+import type { CliIo } from '../io.js';
+
+export const TARGET_OPTION = { target: { type: 'string' as const }, 'allow-mass-stop': { type: 'boolean' as const } };
+
+export function targetHelp(): string {
+  return [
+    '  --target <local|aws>  where collections run (default: target in twarc-cloud.yaml)',
+    '  --allow-mass-stop     accept a plan that stops more collections than guard.max_stops',
+  ].join('\n');
+}
+
+export function reconcileSettings(args: ParsedArgs, io: CliIo): { settings: Settings; targetName: 'local' | 'aws'; allowMassStop: boolean } {
+  const { settings, problems } = loadSettings(findProjectRoot(io.cwd), io.cwd);
+  const error = problems.find((p) => p.severity === 'error');
+  if (error) throw new UserError(`twarc-cloud.yaml is invalid: ${error.message}`, 'run twarc-cloud validate for details');
+  return { settings, targetName: choiceOption(args, 'target', ['local', 'aws'] as const, settings.target), allowMassStop: args.values['allow-mass-stop'] === true };
+}
+
+/** The archive of a target: the local directory, or the deployment's bucket. */
+export async function targetStore(settings: Settings, targetName: 'local' | 'aws', options: { readonly mustExist?: boolean } = {}): Promise<ArchiveStore> {
+  if (targetName === 'local') {
+    if (options.mustExist === true && !existsSync(settings.local.archive)) {
+      throw new UserError(`there is no archive at ${settings.local.archive} yet`, 'it appears with the first `twarc-cloud apply` (or `up`); for an AWS deployment, pass --target aws');
+    }
+    return openArchiveStore(settings.local.archive);
+  }
+  if (!settings.aws) throw new UserError('target aws needs aws.bucket and aws.region in twarc-cloud.yaml', 'add them, or use --target local');
+  return openArchiveStore(`s3://${settings.aws.bucket}`, { region: settings.aws.region });
+}

@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { UserError } from '../../platform/errors.js';
+import { resolveCredentials } from '../../platform/credentials/resolve.js';
+import { XApiClient } from '../../platform/x-api/client.js';
+import { DEFAULT_API_BASE_URL } from '../../platform/x-api/endpoints.js';
+import { relativeToCwd } from '../../reconciler/problems.js';
+import { addUsersToYaml } from '../../reconciler/users/add-users.js';
+import { lookUpUsers } from '../../reconciler/users/look-up-users.js';
+import { syncUserChanges } from '../../reconciler/users/sync-user-changes.js';
+import type { Command, ParsedArgs } from '../command.js';
+import type { CliIo } from '../io.js';
+import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+
+export const usersCommand: Command = {
+  name: 'users',
+  summary: 'Add accounts to a timeline collection, or bring its file up to date with what harvests found.',
+  usage: 'twarc-cloud users add <collection> [@name ...] [--file names.txt] [--ids] [--ids-file ids.txt] | users sync [--target local|aws]',
+  help: [
+    '  add    look the accounts up (100 a request) and add them to collections/<collection>.yaml,',
+    '         leaving every existing line as it is; names not found, suspended or protected are reported.',
+    '         A leading @ is optional. With --ids, the arguments are user ids.',
+    '  sync   apply each timeline collection\'s newest user_changes.json to its YAML file: new',
+    '         screen names, and accounts removed where delete_users_for names their condition.',
+    '',
+    'Options:',
+    '  --file <f>            screen names, one per line (# comments allowed)',
+    '  --ids                 the arguments are user ids',
+    '  --ids-file <f>        user ids, one per line',
+    '  --activate            also set state: active (only that line changes)',
+    targetHelp(),
+    '',
+  ].join('\n'),
+  options: { ...TARGET_OPTION, file: { type: 'string' }, ids: { type: 'boolean' }, 'ids-file': { type: 'string' }, activate: { type: 'boolean' } },
+  async run(args, io) {
+    const [action] = args.positionals;
+    if (action === 'add') return addUsers(args, io);
+    if (action !== 'sync' || args.positionals.length > 1) throw new UserError('expected: users add ... or users sync', `usage: ${this.usage}`);
+    const { settings, targetName } = reconcileSettings(args, io);
+    const changed = await syncUserChanges(await targetStore(settings, targetName), settings.collectionsDir);
+    for (const file of changed) {
+      io.out(`${relativeToCwd(file.file, io.cwd)}:`);
+      for (const edit of file.edits) io.out(`  ${edit.kind} ${edit.userId}: ${edit.detail}`);
+    }
+    io.out(changed.length === 0 ? 'No user changes to apply.' : `${changed.length} collection file${changed.length === 1 ? '' : 's'} updated.`);
+    return 0;
+  },
+};
+
+async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
+  const [, collectionId, ...given] = args.positionals;
+  if (collectionId === undefined) throw new UserError('expected a collection id', 'usage: twarc-cloud users add <collection> @name ...');
+  const { settings } = reconcileSettings(args, io);
+  const path = join(settings.collectionsDir, `${collectionId}.yaml`);
+  if (!existsSync(path)) throw new UserError(`no collection file ${relativeToCwd(path, io.cwd)}`, 'twarc-cloud new user_timeline <id> creates one');
+  const text = await readFile(path, 'utf8');
+  const document = parse(text) as { type?: string; credentials?: string } | null;
+  if (document?.type !== 'user_timeline') throw new UserError(`${collectionId} is a ${String(document?.type)} collection; accounts are added to user_timeline collections`);
+  const byIds = args.values['ids'] === true || typeof args.values['ids-file'] === 'string';
+  const listed = [...given, ...(await listFile(io, args.values['file'])), ...(await listFile(io, args.values['ids-file']))].map((v) => v.trim().replace(/^@/, '')).filter(Boolean);
+  if (listed.length === 0) throw new UserError('no accounts given', 'name them as arguments, or with --file / --ids-file');
+  const invalid = listed.filter((v) => (byIds ? !/^[1-9]\d{0,19}$/.test(v) : !/^\w{1,15}$/.test(v)));
+  if (invalid.length > 0) throw new UserError(`not ${byIds ? 'user ids' : 'screen names'}: ${invalid.slice(0, 5).join(', ')}`);
+  const credentials = await resolveCredentials(document.credentials ?? 'default', { env: io.env });
+  const client = new XApiClient({ baseUrl: io.env['TWARC_CLOUD_API_BASE_URL'] ?? DEFAULT_API_BASE_URL, credentials });
+  const { found, problems } = await lookUpUsers(client, [...new Set(listed)], byIds ? 'ids' : 'usernames');
+  let result;
+  try {
+    result = addUsersToYaml(text, found);
+  } catch (error) {
+    throw new UserError(`cannot add accounts to ${relativeToCwd(path, io.cwd)}: ${(error as Error).message}`, 'write users as a block map (one account per entry), as twarc-cloud new does');
+  }
+  const activated = args.values['activate'] === true ? result.text.replace(/^state: suspended([ \t]*(#.*)?)$/m, 'state: active$1') : result.text;
+  if (activated !== text) await writeFile(path, activated);
+  if (activated !== result.text) io.out(`state: active`);
+  for (const user of result.added) io.out(`+ ${user.id} @${user.screenName}`);
+  for (const problem of problems) io.err(`  ${problem.value}: ${problem.reason}${problem.reason === 'protected' ? ' (added; its tweets are readable only to followers)' : ' (not added)'}`);
+  io.out(`${result.added.length} account${result.added.length === 1 ? '' : 's'} added to ${relativeToCwd(path, io.cwd)}; ${found.length - result.added.length} already there.`);
+  return 0;
+}
+
+async function listFile(io: CliIo, file: string | boolean | undefined): Promise<string[]> {
+  if (typeof file !== 'string') return [];
+  const text = await readFile(resolve(io.cwd, file), 'utf8').catch((error: unknown) => {
+    throw new UserError(`cannot read ${file}: ${(error as Error).message}`);
+  });
+  return text.split(/\r?\n/).map((line) => line.replace(/#.*$/, '').trim()).filter(Boolean);
+}

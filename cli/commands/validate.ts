@@ -1,0 +1,31 @@
+import { validateDesiredState } from '../../reconciler/desired/load-collections.js';
+import { countErrors } from '../../reconciler/problems.js';
+import { findProjectRoot, loadSettings } from '../../reconciler/settings/settings.js';
+import { choiceOption, ValidationFailed, type Command } from '../command.js';
+import { REPORT_FORMATS, writeValidationReport } from '../reporters/validation-report.js';
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'Check collection files (and twarc-cloud.yaml) against the format; report every problem with its line and column.',
+  usage: 'twarc-cloud validate [paths...] [--format text|json|github]',
+  help: [
+    'Without paths, checks twarc-cloud.yaml and every .yaml/.yml file under collections/.',
+    'With paths (files or directories), checks those collection files against each other only.',
+    'Exit code: 0 when valid, 1 when any error was found.',
+    '',
+    'Options:',
+    '  --format <f>      text (default), json, or github (workflow annotations and a job summary)',
+    '',
+  ].join('\n'),
+  options: { format: { type: 'string' } },
+  async run(args, io) {
+    const format = choiceOption(args, 'format', REPORT_FORMATS, 'text');
+    const { settings, problems: settingsProblems } = loadSettings(findProjectRoot(io.cwd), io.cwd);
+    const desired = await validateDesiredState(settings, args.positionals, io.cwd);
+    const problems = [...settingsProblems, ...desired.problems];
+    await writeValidationReport({ files: desired.files, problems }, format, io);
+    const errors = countErrors(problems);
+    if (errors > 0) throw new ValidationFailed(errors);
+    return 0;
+  },
+};

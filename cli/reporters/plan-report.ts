@@ -1,0 +1,102 @@
+import { actionSign, type Plan, type PlannedAction, type RuntimeStep } from '../../reconciler/plan/model.js';
+import type { FieldChange } from '../../reconciler/plan/field-changes.js';
+
+/** How each action reads, in every format. */
+const VERB: Record<PlannedAction['kind'], string> = { create: 'create', update: 'update', suspend: 'suspend', resume: 'resume', remove: 'remove', adopt: 'adopt' };
+const MAX_FIELDS_SHOWN = 25;
+
+export function summaryLine(plan: Plan): string {
+  const c = plan.counts;
+  return `Plan: ${c.create} to create, ${c.update} to update, ${c.suspend} to suspend, ${c.resume} to resume, ${c.remove} to remove, ${c.adopt} to adopt.`;
+}
+
+export function refusalLine(plan: Plan): string | undefined {
+  if (!plan.refused) return undefined;
+  return `Refused: this plan stops ${plan.refused.stops} collections and the guard allows ${plan.refused.limit} (guard.max_stops in twarc-cloud.yaml). If that is intended, run again with --allow-mass-stop.`;
+}
+
+function value(v: unknown): string {
+  const text = JSON.stringify(v);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function changeLine(change: FieldChange): string {
+  if (change.old === undefined) return `+ ${change.path} = ${value(change.new)}`;
+  if (change.new === undefined) return `- ${change.path} (was ${value(change.old)})`;
+  return `~ ${change.path}: ${value(change.old)} -> ${value(change.new)}`;
+}
+
+function stepLine(step: RuntimeStep): string {
+  switch (step.kind) {
+    case 'put-schedule':
+      return `schedule ${step.expression}, ${step.enabled ? 'enabled' : 'disabled'}`;
+    case 'delete-schedule':
+      return 'delete the schedule';
+    case 'start-service':
+      return 'start the stream';
+    case 'restart-service':
+      return 'restart the stream with the new settings (gracefully)';
+    case 'stop-service':
+      return 'stop the stream';
+    case 'stop-harvests':
+      return 'stop running harvests gracefully';
+  }
+}
+
+/** The lines of one action: a heading, its field changes (capped), its runtime steps. */
+export function actionLines(action: PlannedAction): { heading: string; details: string[] } {
+  const heading = `${actionSign(action)} ${VERB[action.kind]} ${action.id} (${action.type})${action.kind === 'remove' ? ': harvested data is kept' : ''}`;
+  const shown = action.changes.slice(0, MAX_FIELDS_SHOWN).map(changeLine);
+  if (action.changes.length > MAX_FIELDS_SHOWN) shown.push(`... and ${action.changes.length - MAX_FIELDS_SHOWN} more changed fields`);
+  const steps = action.steps.map((s) => `runtime: ${stepLine(s)}`);
+  return { heading, details: [...shown, ...steps] };
+}
+
+export function planText(plan: Plan, where: string, color: boolean): string {
+  const paint = (code: number, text: string): string => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const colorOf = (line: string): number => (line.startsWith('+') ? 32 : line.startsWith('-') ? 31 : line.startsWith('~') ? 33 : 0);
+  const lines = [`Plan for ${where}:`, ''];
+  if (plan.actions.length === 0) lines.push('No changes. The live system matches collections/.');
+  for (const action of plan.actions) {
+    const { heading, details } = actionLines(action);
+    lines.push(paint(colorOf(heading), heading));
+    for (const detail of details) lines.push(`    ${colorOf(detail) ? paint(colorOf(detail), detail) : detail}`);
+  }
+  lines.push('', summaryLine(plan));
+  const refusal = refusalLine(plan);
+  if (refusal) lines.push(paint(31, refusal));
+  return `${lines.join('\n')}\n`;
+}
+
+/** GitHub's limit for a comment body. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+/** A pull-request comment: removals called out first, each action folded, never over GitHub's limit. */
+export function planMarkdown(plan: Plan, where: string, limit = GITHUB_COMMENT_LIMIT): string {
+  const head: string[] = [`### twarc-cloud plan for ${where}`, '', `**${summaryLine(plan)}**`, ''];
+  const refusal = refusalLine(plan);
+  if (refusal) head.push('> [!CAUTION]', `> ${refusal}`, '');
+  const stopping = plan.actions.filter((a) => a.kind === 'remove' || a.kind === 'suspend');
+  if (stopping.length > 0) {
+    head.push('> [!WARNING]', `> **${stopping.length} collection${stopping.length === 1 ? '' : 's'} will stop harvesting** (data is kept): ${stopping.map((a) => `\`${a.id}\` (${a.kind})`).join(', ')}`, '');
+  }
+  if (plan.actions.length === 0) head.push('No changes. The live system matches `collections/`.');
+  const blocks = plan.actions.map((action) => {
+    const { heading, details } = actionLines(action);
+    return [`<details><summary><code>${escapeHtml(heading)}</code></summary>`, '', '```diff', ...details, '```', '', '</details>', ''].join('\n');
+  });
+  let body = `${head.join('\n')}\n`;
+  const reserve = 200;
+  let shown = 0;
+  for (const block of blocks) {
+    if (body.length + block.length > limit - reserve) break;
+    body += block;
+    shown += 1;
+  }
+  if (shown < blocks.length) body += `\n**${blocks.length - shown} more actions are not shown here (the comment would exceed GitHub's ${limit.toLocaleString('en')}-character limit); the workflow log has the full plan.**\n`;
+  return body;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

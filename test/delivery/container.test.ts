@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { PACKAGE_ROOT } from '../../platform/paths.js';
+import { bundle } from '../../scripts/bundle.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
+import { localArchive, putCollection, SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
+
+/**
+ * The image cannot be built here (no Docker engine), so its contents are tested: the bundle runs
+ * with plain node from a directory laid out as the Dockerfile lays out /app, and the Dockerfile
+ * says what the deployment relies on.
+ */
+const app = mkdtempSync(join(tmpdir(), 'twarc-cloud-image-'));
+const entry = join(app, 'dist', 'bundle', 'twarc-cloud.mjs');
+
+before(async () => {
+  mkdirSync(join(app, 'dist', 'bundle'), { recursive: true });
+  await bundle(entry);
+  cpSync(join(PACKAGE_ROOT, 'package.json'), join(app, 'package.json'));
+  cpSync(join(PACKAGE_ROOT, 'schemas'), join(app, 'schemas'), { recursive: true });
+});
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    // Only what the image has: node, /app, and no node_modules anywhere above it.
+    const child = spawn(process.execPath, [entry, ...args], { cwd: app, env: { PATH: process.env['PATH'], ...env } });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('close', (code) => {
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('the harvester image\'s contents', { timeout: 60_000 }, () => {
+  it('the bundle runs with plain node, without node_modules', async () => {
+    assert.ok(!existsSync(join(app, 'node_modules')));
+    const help = await run(['harvest', '--help']);
+    assert.equal(help.code, 0, help.output);
+    assert.match(help.output, /Run one harvest of one collection/);
+  });
+
+  it('the bundle harvests', async () => {
+    const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 3, tweetsPerUser: () => 0, searchTweets: 120 } }).start();
+    try {
+      const archive = await localArchive();
+      await putCollection(archive.store, { id: 'in-image', type: 'search', query: 'climate', archive: false });
+      const result = await run(['harvest', 'in-image', '--archive', archive.location, '--api-base-url', fake.baseUrl], archive.env);
+      assert.equal(result.code, 0, result.output);
+      assert.equal((await storedTweets(archive.store, 'in-image')).length, 120);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('the Dockerfile runs it as a non-root user, stops it with SIGTERM, and copies paths that exist', () => {
+    const dockerfile = readFileSync(join(PACKAGE_ROOT, 'Dockerfile'), 'utf8');
+    const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    const user = /^USER\s+(\S+)/m.exec(finalStage)?.[1];
+    assert.ok(user !== undefined && user !== 'root' && user !== '0', `USER ${String(user)}`);
+    assert.match(finalStage, /^STOPSIGNAL SIGTERM$/m);
+    assert.match(finalStage, /^ENTRYPOINT \["node", "\/app\/dist\/bundle\/twarc-cloud\.mjs"\]$/m);
+    assert.doesNotMatch(finalStage, /^EXPOSE 80$/m);
+    for (const match of finalStage.matchAll(/^COPY --from=build \/src\/(\S+) (\S+)$/gm)) {
+      const source = match[1] ?? '';
+      assert.ok(source === 'dist/bundle/twarc-cloud.mjs' ? true : existsSync(join(PACKAGE_ROOT, source)), `${source} exists in the build stage`);
+      assert.ok(existsSync(join(app, (match[2] ?? '').replace(/^\/app\//, ''))), `${match[2] ?? ''} is laid out like the image`);
+    }
+    assert.match(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8'), /"bundle": "npm run build && node dist\/scripts\/bundle\.js"/, 'the build stage\'s npm run bundle exists');
+  });
+});

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { PACKAGE_ROOT } from '../../platform/paths.js';
+
+const WORKFLOWS = join(PACKAGE_ROOT, '.github', 'workflows');
+const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith('.yml'));
+
+interface Workflow {
+  permissions?: Record<string, string>;
+  jobs: Record<string, { permissions?: Record<string, string>; if?: string; steps: Array<{ uses?: string; with?: Record<string, string> }> }>;
+}
+
+describe('the GitHub Actions workflows', () => {
+  it('pass actionlint', () => {
+    const actionlint = join(PACKAGE_ROOT, '.tools', 'actionlint');
+    if (!existsSync(actionlint)) {
+      throw new Error('actionlint is not installed, and this test needs it. Install it with:\n  GOBIN="$PWD/.tools" go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12');
+    }
+    const result = spawnSync(actionlint, ['-no-color'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+  });
+
+  for (const file of files) {
+    describe(file, () => {
+      const workflow = parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as Workflow;
+
+      it('pins every action to a full commit SHA', () => {
+        for (const step of Object.values(workflow.jobs).flatMap((j) => j.steps)) {
+          if (step.uses !== undefined) assert.match(step.uses, /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/, step.uses);
+        }
+      });
+
+      it('reads the repository only, unless a job asks for more', () => {
+        assert.deepEqual(workflow.permissions, { contents: 'read' });
+      });
+
+      it('reaches AWS only through OIDC, never with stored keys, and only from jobs forks cannot run', () => {
+        for (const [name, job] of Object.entries(workflow.jobs)) {
+          const aws = job.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+          if (!aws) continue;
+          assert.equal(job.permissions?.['id-token'], 'write', `${name} asks for an OIDC token`);
+          assert.ok(aws.with?.['role-to-assume'], `${name} assumes a role`);
+          assert.equal(aws.with['aws-access-key-id'], undefined);
+          if (file === 'pull-request.yml') assert.match(job.if ?? '', /head\.repo\.full_name == github\.repository/, 'fork pull requests get no credentials');
+        }
+      });
+    });
+  }
+});

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { collectionKeys } from '../../../platform/archive/keys.js';
+import { readObject } from '../../../platform/archive/objects.js';
+import { createS3Client, S3ArchiveStore } from '../../../platform/archive/s3-store.js';
+import { applyPlan } from '../../../reconciler/apply/apply.js';
+import { reconcile } from '../../../reconciler/reconcile.js';
+import { loadSettings } from '../../../reconciler/settings/settings.js';
+import { AwsTarget } from '../../../reconciler/targets/aws/aws-target.js';
+import { FakeXApi } from '../../fakes/x-api/server.js';
+import { FakeServices } from '../../fakes/aws/ecs-fake.js';
+import { FakeSchedules } from '../../fakes/aws/eventbridge-fake.js';
+import { startHarvest } from '../../helpers/harvester-process.js';
+import { startMoto, type Moto } from '../../helpers/moto.js';
+import { tempProject } from '../../helpers/temp-project.js';
+import { SECRET_BEARER } from '../../helpers/archive-fixtures.js';
+
+let moto: Moto;
+before(async () => {
+  moto = await startMoto();
+});
+after(async () => {
+  await moto.stop();
+});
+
+/**
+ * The AWS target against the in-memory EventBridge and ECS fakes, which keep the rules moto does
+ * not (targets removed before a rule is deleted, a service deleted only at zero, draining hidden),
+ * with the archive on moto and a real harvester process standing in for the stream's task.
+ */
+describe('the AWS target against the strict fakes, with a real harvester', { timeout: 90_000 }, () => {
+  it('creates, restarts, and removes a stream gracefully; deletes a schedule; every AWS rule respected', async () => {
+    const bucket = 'fakes-archive';
+    const s3 = createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const store = new S3ArchiveStore(s3, { bucket, prefix: '' });
+    const schedules = new FakeSchedules();
+    const services = new FakeServices();
+    const deployment = {
+      format: 'twarc-cloud/deployment@1',
+      deployment: 'fakes',
+      cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/fakes',
+      subnets: ['subnet-1'],
+      security_groups: ['sg-1'],
+      task_definition: 'twarc-cloud-harvester',
+      container_name: 'harvester',
+      events_role_arn: 'arn:aws:iam::123456789012:role/events',
+    } as const;
+    const reports: string[] = [];
+    const target = new AwsTarget(store, { ...deployment, subnets: [...deployment.subnets], security_groups: [...deployment.security_groups] }, schedules, services, {
+      actor: 'test',
+      stopWaitMs: 20_000,
+      report: (line) => reports.push(line),
+      pollMs: 50,
+    });
+    const root = tempProject({
+      'twarc-cloud.yaml': `deployment: fakes\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: us-east-1\n`,
+      'collections/stream.yaml': 'id: stream\ntype: filter\nrules:\n  - value: climate\noutput:\n  tweets_per_file: 50\n',
+      'collections/search.yaml': 'id: search\ntype: search\nquery: climate\nschedule: rate(1 hour)\n',
+    });
+    const { settings } = loadSettings(root, root);
+    const applyAll = async (): Promise<void> => {
+      const result = await reconcile(settings, { targetName: 'aws', allowMassStop: false, refresh: true, env: {}, report: (l) => reports.push(l), target });
+      await applyPlan(result.plan, result.index, { target, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+    };
+    const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 3, tweetsPerUser: () => 0 }, stream: { tweets: 1_000_000, perSecond: 300, keepAliveMs: 100 } }).start();
+    try {
+      await applyAll();
+      assert.deepEqual([...schedules.rules.keys()], ['fakes-search']);
+      const created = services.services.get('fakes-stream');
+      assert.ok(created, 'the stream service exists');
+      const firstArn = created.taskDefinitionArn;
+      const firstTask = services.taskDefinitions.get(firstArn);
+      assert.deepEqual(firstTask?.command.slice(0, 2), ['harvest', 'stream']);
+      assert.equal(firstTask.stopTimeout, 120);
+
+      // The stream's task: a real harvester on loopback, reaching the archive on moto.
+      const harvest = startHarvest(['stream', '--archive', `s3://${bucket}`, '--api-base-url', fake.baseUrl], {
+        HOME: root,
+        TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER,
+        AWS_ENDPOINT_URL_S3: moto.endpoint,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: 'us-east-1',
+      });
+      await harvest.waitForLog(/tweet file stored/);
+
+      writeFileSync(join(root, 'collections', 'stream.yaml'), 'id: stream\ntype: filter\nrules:\n  - value: weather\n');
+      await applyAll();
+      assert.notEqual(services.services.get('fakes-stream')?.taskDefinitionArn, firstArn, 'a changed stream rolls onto a new task definition revision');
+
+      // A new harvester release (terraform changed the base task definition) rolls the stream too.
+      const beforeRelease = services.services.get('fakes-stream')?.taskDefinitionArn;
+      services.bases.add('twarc-cloud-harvester-v2');
+      const upgraded = new AwsTarget(store, { ...deployment, task_definition: 'twarc-cloud-harvester-v2', subnets: [...deployment.subnets], security_groups: [...deployment.security_groups] }, schedules, services, {
+        actor: 'test',
+        stopWaitMs: 20_000,
+        report: (line) => reports.push(line),
+        pollMs: 50,
+      });
+      const release = await reconcile(settings, { targetName: 'aws', allowMassStop: false, env: {}, report: (l) => reports.push(l), target: upgraded });
+      assert.deepEqual(release.plan.actions.map((a) => [a.id, a.steps.map((st) => st.kind)]), [['stream', ['restart-service']]]);
+      await applyPlan(release.plan, release.index, { target: upgraded, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      const rolledTask = services.taskDefinitions.get(services.services.get('fakes-stream')?.taskDefinitionArn ?? '');
+      assert.notEqual(services.services.get('fakes-stream')?.taskDefinitionArn, beforeRelease);
+      assert.equal(rolledTask?.base, 'twarc-cloud-harvester-v2');
+
+      rmSync(join(root, 'collections', 'stream.yaml'));
+      rmSync(join(root, 'collections', 'search.yaml'));
+      await applyAll();
+      const ended = await harvest.done;
+      assert.equal(ended.code, 0, ended.stderr);
+      assert.ok(reports.some((r) => /stream: running harvest stopped \(control-api\)/.test(r)), reports.join('\n'));
+      assert.equal(services.services.size, 0, 'scaled to zero, then deleted');
+      assert.equal(schedules.rules.size, 0, 'targets removed, then the rule');
+      assert.ok(schedules.calls.indexOf('RemoveTargets') < schedules.calls.lastIndexOf('DeleteRule'));
+      // Put back at once: its old service is still draining, and ECS will not reuse the name before.
+      services.slowDrain = true;
+      writeFileSync(join(root, 'collections', 'stream.yaml'), 'id: stream\ntype: filter\nrules:\n  - value: climate\n');
+      const readd = await reconcile(settings, { targetName: 'aws', allowMassStop: false, refresh: true, env: {}, report: (l) => reports.push(l), target });
+      services.services.set('fakes-stream', { spec: { name: 'fakes-stream', cluster: deployment.cluster, taskDefinitionArn: firstArn, subnets: [], securityGroups: [], assignPublicIp: true, tags: {} }, status: 'DRAINING', desiredCount: 0, runningCount: 1, taskDefinitionArn: firstArn, deployments: 1 });
+      setTimeout(() => {
+        services.finishDraining();
+      }, 300);
+      await applyPlan(readd.plan, readd.index, { target, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      assert.equal(services.services.get('fakes-stream')?.status, 'ACTIVE', 'created once the old one had drained');
+
+      const last = await readObject(store, collectionKeys('stream').lastHarvest, 'last-harvest');
+      assert.equal(last?.value.outcome, 'stopped');
+      assert.equal(await store.get(collectionKeys('stream').lock), undefined);
+      assert.equal((await readObject(store, collectionKeys('search').config, 'collection-config'))?.value.state, 'removed');
+    } finally {
+      await fake.stop();
+      s3.destroy();
+    }
+  });
+});

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { derivedNameProblems, scheduleRuleName, serviceName, taskDefinitionFamily } from '../../../reconciler/targets/aws/aws-names.js';
+import { PACKAGE_ROOT } from '../../../platform/paths.js';
+
+interface StringSchema {
+  maxLength: number;
+  pattern: string;
+}
+const readSchema = (name: string): { properties: Record<string, StringSchema> } =>
+  JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', `${name}.schema.json`), 'utf8')) as { properties: Record<string, StringSchema> };
+
+describe('AWS names derived from a collection id', () => {
+  it('prefixes every name with the deployment', () => {
+    assert.equal(scheduleRuleName('lab', 'climate'), 'lab-climate');
+    assert.equal(serviceName('lab', 'climate'), 'lab-climate');
+    assert.equal(taskDefinitionFamily('lab', 'climate'), 'lab-climate');
+  });
+
+  it('holds for the longest deployment name and id the schemas allow', () => {
+    // The schemas' limits are chosen so that any valid pair yields valid AWS names; this ties the facts together.
+    const deployment = readSchema('twarc-cloud').properties['deployment'];
+    const id = readSchema('collection').properties['id'];
+    assert.ok(deployment && id);
+    const longestDeployment = 'd'.repeat(deployment.maxLength);
+    const longestId = 'i'.repeat(id.maxLength);
+    assert.match(longestDeployment, new RegExp(deployment.pattern));
+    assert.match(longestId, new RegExp(id.pattern));
+    assert.deepEqual(derivedNameProblems(longestDeployment, longestId), []);
+  });
+
+  it('reports an EventBridge rule name over 64 characters', () => {
+    const problems = derivedNameProblems('twarc-cloud', 'x'.repeat(60));
+    assert.equal(problems.length, 1);
+    assert.match(problems[0] ?? '', /EventBridge rule name "twarc-cloud-x+" .* would be 72 characters; AWS allows 64/);
+  });
+
+  it('reports characters AWS refuses in rule and service names', () => {
+    const problems = derivedNameProblems('twarc-cloud', 'climate+search');
+    assert.equal(problems.length, 3);
+    assert.match(problems[0] ?? '', /EventBridge rule name .* may contain only letters, digits, "\.", "-" and "_"/);
+    assert.match(problems[1] ?? '', /ECS service name .* may contain only letters, digits, "-" and "_"/);
+  });
+
+  it('reports a dot, which EventBridge allows but ECS does not', () => {
+    const problems = derivedNameProblems('twarc-cloud', 'v1.2');
+    assert.deepEqual(
+      problems.map((p) => p.split('"')[0]),
+      ['the ECS service name ', 'the ECS task definition family '],
+    );
+  });
+});
