@@ -3,10 +3,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+const entry = new URL('../dist/cli/twarc-cloud.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('twarc-cloud: error: the program is not built yet\n  hint: run `npm ci` (or `npm run build`) in the twarc-cloud repository\n');
   process.exit(1);
 }
-const { runCli } = await import(entry.href);
-process.exitCode = await runCli(process.argv.slice(2));
+await import(entry.href);

@@ -4,15 +4,23 @@ import type { CliIo } from './io.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-export interface Command {
-  readonly name: string;
-  readonly summary: string;
+/** What a command module defines: how it is called and what it does. */
+export interface CommandSpec {
   readonly usage: string;
   /** Option lines shown by --help, after the usage line. */
   readonly help: string;
   readonly options: Options;
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
+
+/** A command of a command table: named and summed up there, its module loaded only when it runs. */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<CommandSpec>;
+}
+
+export type Command = CommandSpec & Pick<CommandEntry, 'name' | 'summary'>;
 
 /** Validation found problems; they have been reported already, so the CLI only sets the exit code. */
 export class ValidationFailed extends UserError {
@@ -54,7 +62,7 @@ export function choiceOption<T extends string>(args: ParsedArgs, name: string, c
 }
 
 /** The one collection id a command takes as its argument. */
-export function oneCollectionId(command: Command, args: ParsedArgs): string {
+export function oneCollectionId(command: Pick<CommandSpec, 'usage'>, args: ParsedArgs): string {
   const [id, ...extra] = args.positionals;
   if (id === undefined || extra.length > 0) throw new UserError('expected one collection id', `usage: ${command.usage}`);
   return id;

@@ -1,4 +1,18 @@
-import { runCli } from './main.js';
+// The container's entry point (bundled by scripts/bundle.ts): the harvest command only, so that the
+// image carries the harvester and platform/, and none of the reconciler or its AWS and GitHub code.
+import { UserError } from '../platform/errors.js';
+import type { CommandEntry } from './command.js';
+import { runCliProcess } from './main.js';
 
-// The container's entry point: the CLI, bundled (scripts/bundle.ts). ECS runs `harvest <id>`.
-process.exitCode = await runCli(process.argv.slice(2));
+const HARVESTER_COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'harvest',
+    summary: 'Run one harvest of one collection from the archive\'s collection.json (what schedules and services run).',
+    load: async () =>
+      (await import('./commands/harvest.js')).harvestCommand(() => {
+        throw new UserError('the harvester needs to know its archive', 'pass --archive s3://<bucket> or set TWARC_CLOUD_ARCHIVE (terraform sets it in the task definition)');
+      }),
+  },
+];
+
+await runCliProcess(process.argv.slice(2), HARVESTER_COMMANDS);

@@ -1,45 +1,46 @@
+/*
+ * Runs one command line: finds the command in a command table, parses its arguments, runs it, and
+ * turns what escapes into an exit code: a user's mistake is a message with a hint, anything else a
+ * bug reported as one. Exit codes: 0 success, 1 error (2 is kept for "plan has changes").
+ */
 import { awsUserError } from '../platform/aws/aws-errors.js';
 import { UserError } from '../platform/errors.js';
 import { VERSION } from '../platform/version.js';
-import { commandHelp, parseCommandArgs, ValidationFailed, type Command } from './command.js';
-import { applyCommand } from './commands/apply.js';
-import { githubCommand } from './commands/github.js';
-import { harvestCommand } from './commands/harvest.js';
-import { planCommand } from './commands/plan.js';
-import { upCommand } from './commands/up.js';
-import { usersCommand } from './commands/users.js';
-import { listCommand } from './commands/list.js';
-import { lastCommand, statusCommand } from './commands/status.js';
-import { changesCommand } from './commands/changes.js';
-import { downloadCommand } from './commands/download.js';
-import { unlockCommand } from './commands/unlock.js';
-import { runCommand } from './commands/run.js';
-import { importCommand } from './commands/import.js';
-import { credentialsCommand } from './commands/credentials.js';
-import { newCommand } from './commands/new.js';
-import { validateCommand } from './commands/validate.js';
+import { commandHelp, parseCommandArgs, ValidationFailed, type Command, type CommandEntry } from './command.js';
 import { processIo, type CliIo } from './io.js';
 
-const COMMANDS: readonly Command[] = [validateCommand, newCommand, planCommand, applyCommand, upCommand, usersCommand, listCommand, statusCommand, lastCommand, runCommand, changesCommand, downloadCommand, unlockCommand, importCommand, credentialsCommand, harvestCommand, githubCommand];
+/** A command that has returned leaves nothing to wait for; a handle leaked anyway may not keep the process alive past this. */
+const EXIT_GRACE_MS = 10_000;
 
-/** Runs one CLI invocation and returns its exit code: 0 success, 1 error (2 is kept for "plan has changes"). */
-export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
+/**
+ * The process entry: runs the command, sets the exit code, and makes sure the process then ends
+ * within EXIT_GRACE_MS whatever is left open (on ECS, a task that never exits bills forever).
+ */
+export async function runCliProcess(argv: string[], commands: readonly CommandEntry[]): Promise<void> {
+  process.exitCode = await runCli(argv, commands);
+  setTimeout(() => {
+    process.exit();
+  }, EXIT_GRACE_MS).unref();
+}
+
+export async function runCli(argv: string[], commands: readonly CommandEntry[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      io.out(overview());
+      io.out(overview(commands));
       return name === undefined ? 1 : 0;
     }
     if (name === '--version' || name === '-V') {
       io.out(version());
       return 0;
     }
-    const command = COMMANDS.find((c) => c.name === name);
-    if (!command) throw new UserError(`unknown command "${name}"`, 'run twarc-cloud --help for the list of commands');
+    const entry = commands.find((c) => c.name === name);
+    if (!entry) throw new UserError(`unknown command "${name}"`, 'run twarc-cloud --help for the list of commands');
     if (rest.includes('--version')) {
       io.out(version());
       return 0;
     }
+    const command: Command = { ...(await entry.load()), name: entry.name, summary: entry.summary };
     const args = parseCommandArgs(command, rest);
     if (args.values['help'] === true) {
       io.out(commandHelp(command));
@@ -71,9 +72,9 @@ function version(): string {
   return `twarc-cloud ${VERSION}`;
 }
 
-function overview(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+function overview(commands: readonly CommandEntry[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return [
     'twarc-cloud: X API v2 collections kept as YAML files in git, reconciled into an archive.',
     '',

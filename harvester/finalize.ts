@@ -1,8 +1,7 @@
 import type { HeldLock } from '../platform/archive/lock.js';
 import { readObject, writeObject, type Takeover } from '../platform/archive/objects.js';
 import { collectionKeys } from '../platform/archive/keys.js';
-import { recordError, type HarvestContext, type HarvestRecord } from './harvest-context.js';
-import type { HarvestOutcome } from './run-harvest.js';
+import { recordError, type HarvestContext, type HarvestOutcome, type HarvestRecord } from './harvest-context.js';
 
 /** The harvest.json of a harvest in progress or finished. */
 export function harvestRecord(context: HarvestContext, startedAt: Date, outcome: HarvestRecord['outcome'], took?: Takeover): HarvestRecord {

@@ -12,6 +12,9 @@ import type { StopController } from './stop.js';
 export type CollectionConfig = ArchiveObjects['collection-config'];
 export type HarvestRecord = ArchiveObjects['harvest'];
 
+/** How a harvest ended: completed (max_records counts as completed), stopped on request or by a signal, or failed. */
+export type HarvestOutcome = 'completed' | 'stopped' | 'failed';
+
 /** Counters that end up in harvest.json and on the control API's GET /. */
 export interface HarvestStats {
   readonly requests: Record<string, number>;

@@ -3,15 +3,17 @@ import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../platform/paths.js';
 
 /**
- * Bundles the CLI (the harvester's entry in the container) into one ES module with every
+ * Bundles the harvester's entry (the container runs `harvest <id>`) into one ES module with every
  * production dependency inside, so that the image holds node, this file, package.json and
  * schemas/ and nothing else. `npm run bundle` writes dist/bundle/twarc-cloud.mjs.
  */
 export const BUNDLE = join(PACKAGE_ROOT, 'dist', 'bundle', 'twarc-cloud.mjs');
 
-export async function bundle(outfile = BUNDLE): Promise<void> {
-  await build({
+/** Bundles the harvester's entry into `outfile`; returns the source files it holds, relative to the package root. */
+export async function bundle(outfile = BUNDLE): Promise<string[]> {
+  const result = await build({
     entryPoints: [join(PACKAGE_ROOT, 'dist', 'cli', 'harvester-entry.js')],
+    metafile: true,
     outfile,
     bundle: true,
     platform: 'node',
@@ -24,6 +26,7 @@ export async function bundle(outfile = BUNDLE): Promise<void> {
     banner: { js: "import { createRequire as twarcCloudCreateRequire } from 'node:module'; const require = twarcCloudCreateRequire(import.meta.url);" },
     logLevel: 'warning',
   });
+  return Object.keys(result.metafile.inputs);
 }
 
 if (process.argv[1]?.endsWith('bundle.js') === true) await bundle();

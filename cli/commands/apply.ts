@@ -5,7 +5,7 @@ import { UserError } from '../../platform/errors.js';
 import { acquireApplyLock } from '../../platform/archive/apply-lock.js';
 import { applyPlan } from '../../reconciler/apply/apply.js';
 import { reconcile } from '../../reconciler/reconcile.js';
-import type { Command } from '../command.js';
+import type { CommandSpec } from '../command.js';
 import { planText, refusalLine } from '../reporters/plan-report.js';
 import { assertCurrent, readSavedPlan } from './saved-plan.js';
 import { reconcileSettings, TARGET_OPTION, targetHelp } from './reconcile-options.js';
@@ -13,9 +13,7 @@ import { reconcileSettings, TARGET_OPTION, targetHelp } from './reconcile-option
 /** An apply that crashed leaves its lock; after this long another apply may take it. */
 const APPLY_LOCK_TTL_MS = 30 * 60_000;
 
-export const applyCommand: Command = {
-  name: 'apply',
-  summary: 'Make the live system match collections/: write configs and changesets, start and stop harvests.',
+export const applyCommand: CommandSpec = {
   usage: 'twarc-cloud apply [plan.json] [--yes] [--target local|aws]',
   help: [
     'Reads the live state again and applies. With a plan saved by `plan --out`, refuses when',

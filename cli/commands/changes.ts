@@ -2,12 +2,10 @@ import { UserError } from '../../platform/errors.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject, type ArchiveObjects } from '../../platform/archive/objects.js';
 import { listAll } from '../../platform/archive/store.js';
-import { choiceOption, oneCollectionId, type Command } from '../command.js';
+import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
-export const changesCommand: Command = {
-  name: 'changes',
-  summary: 'A collection\'s configuration history from its changesets: what changed, when, by which commit and author.',
+export const changesCommand: CommandSpec = {
   usage: 'twarc-cloud changes <id> [--deletes-only] [--target local|aws] [--format text|json]',
   help: ['Options:', '  --deletes-only        only removals: of the collection, and of fields or accounts', targetHelp(), '  --format <f>          text (default) or json', ''].join('\n'),
   options: { ...TARGET_OPTION, 'deletes-only': { type: 'boolean' }, format: { type: 'string' } },

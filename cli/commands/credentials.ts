@@ -5,12 +5,10 @@ import { configFileProfiles, environmentProfiles } from '../../platform/credenti
 import { resolveCredentials, twarcConfigPath } from '../../platform/credentials/resolve.js';
 import { XApiClient } from '../../platform/x-api/client.js';
 import { DEFAULT_API_BASE_URL } from '../../platform/x-api/endpoints.js';
-import { choiceOption, type Command } from '../command.js';
+import { choiceOption, type CommandSpec } from '../command.js';
 import { reconcileSettings } from './reconcile-options.js';
 
-export const credentialsCommand: Command = {
-  name: 'credentials',
-  summary: 'X API credentials profiles: list them (never their values), check one against the API, push one to SSM.',
+export const credentialsCommand: CommandSpec = {
   usage: 'twarc-cloud credentials list | check <profile> | push <profile>',
   help: [
     '  list              profiles in the environment and twarc2\'s config file, with the keys each has',

@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { downloadCollection } from '../../reconciler/inspect/download.js';
-import { oneCollectionId, type Command } from '../command.js';
+import { oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
-export const downloadCommand: Command = {
-  name: 'download',
-  summary: 'Fetch a collection from the archive, verify its tweet files against their manifests, resume where it stopped.',
+export const downloadCommand: CommandSpec = {
   usage: 'twarc-cloud download <id> [--dest dir] [--since 2026-01-01] [--clean] [--target local|aws]',
   help: [
     'Exit 1 when a tweet file does not match its manifest (the mismatches are listed).',

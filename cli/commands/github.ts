@@ -5,12 +5,10 @@ import { reportDrift } from '../../reconciler/github/drift-issue.js';
 import { GitHubApi } from '../../reconciler/github/github-api.js';
 import { proposeFiles } from '../../reconciler/github/pull-request.js';
 import { upsertStickyComment } from '../../reconciler/github/sticky-comment.js';
-import type { Command, ParsedArgs } from '../command.js';
+import type { CommandSpec, ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
 
-export const githubCommand: Command = {
-  name: 'github',
-  summary: 'For the GitHub Actions workflows: post a plan as the pull request\'s one comment, or report drift as one issue.',
+export const githubCommand: CommandSpec = {
   usage: 'twarc-cloud github <comment|drift> <plan.md> [--pr <number>] [--drifted] | github pull-request <file>... --branch <b> --title <t> [--body-file <f>]',
   help: [
     '  comment <plan.md>   create or update the plan comment of the pull request (and the job summary)',

@@ -1,21 +1,23 @@
 import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
-import { LockHeld, runHarvest } from '../../harvester/run-harvest.js';
+import { HARVEST_EXIT } from '../../platform/harvest-exit.js';
+import { runHarvest } from '../../harvester/run-harvest.js';
+import { LockHeld } from '../../harvester/take-lock.js';
 import { StopController } from '../../harvester/stop.js';
-import { findProjectRoot, loadSettings } from '../../reconciler/settings/settings.js';
-import { oneCollectionId, type Command, type ParsedArgs } from '../command.js';
+import { oneCollectionId, type CommandSpec, type ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
 
-/** Exit code when another harvest holds the collection's lock: try again later (sysexits EX_TEMPFAIL). */
-export const EXIT_LOCK_HELD = 75;
-
-export const harvestCommand: Command = {
-  name: 'harvest',
-  summary: 'Run one harvest of one collection from the archive\'s collection.json (what schedules and services run).',
+/**
+ * The harvest command, with where the archive is when neither --archive nor TWARC_CLOUD_ARCHIVE
+ * says: the project's twarc-cloud.yaml for the full CLI, nowhere for the container (ECS sets the
+ * variable), so that the container's bundle carries no reconciler code.
+ */
+export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSpec {
+  return {
   usage: 'twarc-cloud harvest <collection-id> [--archive <dir|s3://bucket[/prefix]>] [options]',
   help: [
     'Logs are JSON lines on standard error. Exit codes: 0 completed or stopped, 1 failed,',
-    `${EXIT_LOCK_HELD} another harvest of the collection is running.`,
+    `${HARVEST_EXIT.lockHeld} another harvest of the collection is running.`,
     'Credentials come from the environment, twarc2\'s config file, or SSM (TWARC_CLOUD_SSM_PATH); never from arguments.',
     '',
     'Options:',
@@ -43,14 +45,14 @@ export const harvestCommand: Command = {
     const collectionId = oneCollectionId(this, args);
     const stop = new StopController();
     const onSignal = (signal: NodeJS.Signals): void => {
-      stop.stop('signal', `${signal} received`);
+      stop.interrupt(`${signal} received`);
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
     try {
       const outcome = await runHarvest({
         collectionId,
-        archive: archiveLocation(args, io),
+        archive: archiveLocation(args, io, defaultArchive),
         env: io.env,
         writeLog: (line) => {
           io.err(line);
@@ -71,11 +73,11 @@ export const harvestCommand: Command = {
           ...optional('requestTimeoutMs', envNumber(io, 'TWARC_CLOUD_REQUEST_TIMEOUT_MS')),
         },
       });
-      return outcome === 'failed' ? 1 : 0;
+      return outcome === 'failed' ? HARVEST_EXIT.failed : HARVEST_EXIT.ok;
     } catch (error) {
       if (error instanceof LockHeld) {
         io.err(`twarc-cloud: ${error.message}\n  hint: ${error.hint ?? ''}`);
-        return EXIT_LOCK_HELD;
+        return HARVEST_EXIT.lockHeld;
       }
       throw error;
     } finally {
@@ -83,13 +85,13 @@ export const harvestCommand: Command = {
       process.off('SIGINT', onSignal);
     }
   },
-};
+  };
+}
 
-function archiveLocation(args: ParsedArgs, io: CliIo): string {
+function archiveLocation(args: ParsedArgs, io: CliIo, fallback: (io: CliIo) => string): string {
   const given = stringOption(args, 'archive') ?? io.env['TWARC_CLOUD_ARCHIVE'];
   if (given !== undefined) return given.startsWith('s3://') ? given : resolve(io.cwd, given);
-  const { settings } = loadSettings(findProjectRoot(io.cwd), io.cwd);
-  return settings.target === 'aws' && settings.aws ? `s3://${settings.aws.bucket}` : settings.local.archive;
+  return fallback(io);
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -8,12 +8,10 @@ import { openArchiveStore } from '../../platform/archive/open-store.js';
 import { listAll } from '../../platform/archive/store.js';
 import { convertV1, type V1Collection } from '../../reconciler/import/v1-collection.js';
 import { relativeToCwd } from '../../reconciler/problems.js';
-import type { Command } from '../command.js';
+import type { CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
-export const importCommand: Command = {
-  name: 'import',
-  summary: 'Adopt an original Twarc-Cloud (v1) bucket: write its collections as YAML files, carry over their since_ids.',
+export const importCommand: CommandSpec = {
   usage: 'twarc-cloud import --bucket <name> [--credentials <profile>] [--target local|aws]',
   help: [
     'Reads collections/*/collection.json of the old bucket. Writes collections/<id>.yaml (state: suspended,',

@@ -1,12 +1,10 @@
 import { loadDesiredState } from '../../reconciler/desired/load-collections.js';
 import { collectionRows } from '../../reconciler/inspect/collection-status.js';
 import { desiredCollections } from '../../reconciler/plan/render-config.js';
-import { choiceOption, type Command } from '../command.js';
+import { choiceOption, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
-export const listCommand: Command = {
-  name: 'list',
-  summary: 'Every collection: type, desired vs live state, schedule, last harvest and its tweets.',
+export const listCommand: CommandSpec = {
   usage: 'twarc-cloud list [--target local|aws] [--format text|json]',
   help: ['Options:', targetHelp(), '  --format <f>          text (default) or json', ''].join('\n'),
   options: { ...TARGET_OPTION, format: { type: 'string' } },

@@ -8,13 +8,11 @@ import { UserError } from '../../platform/errors.js';
 import { SCHEMAS_DIR } from '../../platform/paths.js';
 import { relativeToCwd } from '../../reconciler/problems.js';
 import { findProjectRoot, loadSettings } from '../../reconciler/settings/settings.js';
-import type { Command } from '../command.js';
+import type { CommandSpec } from '../command.js';
 
 const TYPES: readonly CollectionType[] = ['user_timeline', 'search', 'filter'];
 
-export const newCommand: Command = {
-  name: 'new',
-  summary: 'Write a commented template for a new collection (collections/<id>.yaml).',
+export const newCommand: CommandSpec = {
   usage: 'twarc-cloud new <user_timeline|search|filter> <id> [--dir <directory>]',
   help: [
     'The new collection starts with state: suspended; set it to active when it is ready.',

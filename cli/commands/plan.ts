@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { choiceOption, type Command } from '../command.js';
+import { choiceOption, type CommandSpec } from '../command.js';
 import { reconcile } from '../../reconciler/reconcile.js';
 import { planMarkdown, planText } from '../reporters/plan-report.js';
 import { savedPlan } from './saved-plan.js';
@@ -9,9 +9,7 @@ import { reconcileSettings, TARGET_OPTION, targetHelp } from './reconcile-option
 /** Exit code of a plan with changes, as `terraform plan -detailed-exitcode` has it. */
 export const EXIT_CHANGES = 2;
 
-export const planCommand: Command = {
-  name: 'plan',
-  summary: 'Show what apply would change to make the live system match collections/.',
+export const planCommand: CommandSpec = {
   usage: 'twarc-cloud plan [--target local|aws] [--refresh] [--out plan.json] [--format text|markdown|json]',
   help: [
     'Exit 0 when nothing would change, 2 when something would, 1 on an error.',

@@ -33,3 +33,9 @@ export async function targetStore(settings: Settings, targetName: 'local' | 'aws
   if (!settings.aws) throw new UserError('target aws needs aws.bucket and aws.region in twarc-cloud.yaml', 'add them, or use --target local');
   return openArchiveStore(`s3://${settings.aws.bucket}`, { region: settings.aws.region });
 }
+
+/** The archive of the project's configured target, for commands run without one named. */
+export function projectArchive(io: CliIo): string {
+  const { settings } = loadSettings(findProjectRoot(io.cwd), io.cwd);
+  return settings.target === 'aws' && settings.aws ? `s3://${settings.aws.bucket}` : settings.local.archive;
+}

@@ -1,12 +1,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
-import { oneCollectionId, type Command } from '../command.js';
+import { oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
-export const runCommand: Command = {
-  name: 'run',
-  summary: 'Run one harvest of a collection now, on this machine, against its target\'s archive.',
+export const runCommand: CommandSpec = {
   usage: 'twarc-cloud run <id> [--target local|aws]',
   help: ['Logs go to standard error; Ctrl-C stops the harvest gracefully. Exit codes as for harvest.', '', 'Options:', targetHelp(), ''].join('\n'),
   options: { ...TARGET_OPTION },

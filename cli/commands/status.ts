@@ -2,12 +2,10 @@ import { UserError } from '../../platform/errors.js';
 import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
-import { choiceOption, oneCollectionId, type Command } from '../command.js';
+import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
-export const statusCommand: Command = {
-  name: 'status',
-  summary: 'Running harvests, with live counters from their control API or else their lock\'s heartbeat.',
+export const statusCommand: CommandSpec = {
   usage: 'twarc-cloud status [id] [--target local|aws] [--format text|json]',
   help: ['Options:', targetHelp(), '  --format <f>          text (default) or json', ''].join('\n'),
   options: { ...TARGET_OPTION, format: { type: 'string' } },
@@ -29,9 +27,7 @@ export const statusCommand: Command = {
   },
 };
 
-export const lastCommand: Command = {
-  name: 'last',
-  summary: 'The last harvest of a collection: its record (outcome, counts, errors) and the user changes it found.',
+export const lastCommand: CommandSpec = {
   usage: 'twarc-cloud last <id> [--target local|aws] [--format text|json]',
   help: ['Options:', targetHelp(), '  --format <f>          text (default) or json', ''].join('\n'),
   options: { ...TARGET_OPTION, format: { type: 'string' } },

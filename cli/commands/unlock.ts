@@ -1,15 +1,13 @@
 import { UserError } from '../../platform/errors.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { oneCollectionId, type Command } from '../command.js';
+import { oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
 /** A lock whose heartbeat is older than this is stale (the harvester's default --stale-after). */
 const STALE_AFTER_MS = 300_000;
 
-export const unlockCommand: Command = {
-  name: 'unlock',
-  summary: 'Release a collection\'s stale harvest lock; a live one only with --force.',
+export const unlockCommand: CommandSpec = {
   usage: 'twarc-cloud unlock <id> [--force] [--target local|aws]',
   help: ['Options:', '  --force               release it even though its heartbeat is recent', targetHelp(), ''].join('\n'),
   options: { ...TARGET_OPTION, force: { type: 'boolean' } },

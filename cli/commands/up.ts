@@ -10,14 +10,12 @@ import { applyPlan } from '../../reconciler/apply/apply.js';
 import { reconcile } from '../../reconciler/reconcile.js';
 import { SETTINGS_FILE } from '../../reconciler/settings/settings.js';
 import { LocalRunner } from '../../reconciler/up/local-runner.js';
-import type { Command } from '../command.js';
+import type { CommandSpec } from '../command.js';
 import type { CliIo } from '../io.js';
 import { planText } from '../reporters/plan-report.js';
 import { reconcileSettings } from './reconcile-options.js';
 
-export const upCommand: Command = {
-  name: 'up',
-  summary: 'Run collections on this machine: apply collections/ to the local archive, run schedules and streams, follow edits.',
+export const upCommand: CommandSpec = {
   usage: 'twarc-cloud up',
   help: [
     'The embedded default target. Applies collections/ to local.archive, fires schedules, keeps filter',

@@ -10,13 +10,11 @@ import { relativeToCwd } from '../../reconciler/problems.js';
 import { addUsersToYaml } from '../../reconciler/users/add-users.js';
 import { lookUpUsers } from '../../reconciler/users/look-up-users.js';
 import { syncUserChanges } from '../../reconciler/users/sync-user-changes.js';
-import type { Command, ParsedArgs } from '../command.js';
+import type { CommandSpec, ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
-export const usersCommand: Command = {
-  name: 'users',
-  summary: 'Add accounts to a timeline collection, or bring its file up to date with what harvests found.',
+export const usersCommand: CommandSpec = {
   usage: 'twarc-cloud users add <collection> [@name ...] [--file names.txt] [--ids] [--ids-file ids.txt] | users sync [--target local|aws]',
   help: [
     '  add    look the accounts up (100 a request) and add them to collections/<collection>.yaml,',

@@ -1,12 +1,10 @@
 import { validateDesiredState } from '../../reconciler/desired/load-collections.js';
 import { countErrors } from '../../reconciler/problems.js';
 import { findProjectRoot, loadSettings } from '../../reconciler/settings/settings.js';
-import { choiceOption, ValidationFailed, type Command } from '../command.js';
+import { choiceOption, ValidationFailed, type CommandSpec } from '../command.js';
 import { REPORT_FORMATS, writeValidationReport } from '../reporters/validation-report.js';
 
-export const validateCommand: Command = {
-  name: 'validate',
-  summary: 'Check collection files (and twarc-cloud.yaml) against the format; report every problem with its line and column.',
+export const validateCommand: CommandSpec = {
   usage: 'twarc-cloud validate [paths...] [--format text|json|github]',
   help: [
     'Without paths, checks twarc-cloud.yaml and every .yaml/.yml file under collections/.',

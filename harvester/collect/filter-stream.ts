@@ -1,4 +1,5 @@
-import { backoffMs, sleep, type FailureKind } from '../../platform/x-api/backoff.js';
+import { sleep } from '../../platform/async.js';
+import { backoffMs, type FailureKind } from '../../platform/x-api/backoff.js';
 import { TWEET_EVERYTHING } from '../../platform/x-api/endpoints.js';
 import { XApiRequestRefused, XAppAuthRequired, XCredentialsRejected } from '../../platform/x-api/errors.js';
 import { readStream, type StreamEnd } from '../../platform/x-api/stream-connection.js';

@@ -4,6 +4,7 @@ import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, type Fi
 import { dirname, join, relative, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { sleep } from '../async.js';
 import { assertValidKey, PreconditionFailed, type ArchiveStore, type ListPage, type ObjectInfo, type StoredObject, type WriteConditions } from './store.js';
 
 /** Temporary files live beside their target (same file system, so rename is atomic) under this prefix. */
@@ -189,8 +190,4 @@ function ifMissing<T>(fallback: T): (error: unknown) => T {
     if (isCode(error, 'ENOENT')) return fallback;
     throw error;
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

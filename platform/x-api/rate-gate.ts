@@ -1,4 +1,4 @@
-import { abortable, sleep } from './backoff.js';
+import { abortable, sleep } from '../async.js';
 
 export interface RateLimitStatus {
   readonly limit: number;

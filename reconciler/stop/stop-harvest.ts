@@ -1,3 +1,4 @@
+import { pollUntil } from '../../platform/async.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject, writeObject } from '../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
@@ -37,13 +38,11 @@ export async function stopRunningHarvest(store: ArchiveStore, collectionId: stri
       requested_by: requestedBy,
     });
   }
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    const current = await readObject(store, keys.lock, 'lock');
-    if (current?.value.harvest_id !== lock.value.harvest_id) return { via, stopped: true };
-    if (Date.now() >= deadline) return { via, stopped: false };
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const released = await pollUntil(async () => ((await readObject(store, keys.lock, 'lock'))?.value.harvest_id !== lock.value.harvest_id ? true : undefined), {
+    intervalMs: 250,
+    timeoutMs: waitMs,
+  });
+  return { via, stopped: released === true };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { HARVEST_EXIT } from '../../platform/harvest-exit.js';
 import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
@@ -6,8 +7,6 @@ import { nextCronTime, ratePeriodMs } from '../schedule/next-fire.js';
 import { parseSchedule } from '../schedule/schedule-expression.js';
 import type { IndexEntry } from '../targets/target.js';
 
-/** Exit code of a harvest that found another one running (reconciler/cli/commands/harvest.ts). */
-const LOCK_HELD = 75;
 
 export interface RunnerOptions {
   readonly store: ArchiveStore;
@@ -116,11 +115,11 @@ export class LocalRunner {
     child.once('exit', (code) => {
       if (this.streams.get(id) !== stream || stream.child !== child) return;
       stream.child = undefined;
-      if (code === 0) {
+      if (code === HARVEST_EXIT.ok) {
         stream.finished = true;
         this.options.log(`${id}: stream harvest ended`);
       } else {
-        stream.failures += code === LOCK_HELD ? 0 : 1;
+        stream.failures += code === HARVEST_EXIT.lockHeld ? 0 : 1;
         const wait = Math.min(60, 2 ** Math.max(0, stream.failures - 1)) * this.options.restartBaseMs;
         stream.restartAt = Date.now() + wait;
         this.options.log(`${id}: stream harvest exited with ${String(code)}; restarting in ${Math.round(wait / 1000)} s`);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { COMMANDS as ALL_COMMANDS } from '../../cli/command-table.js';
 import { runCli as runInProcess } from '../../cli/main.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { assertNoCrash, runCli } from '../helpers/run-cli.js';
@@ -140,14 +141,14 @@ describe('twarc-cloud CLI', () => {
 
   it('reports an unexpected failure as a bug, not as the user\'s mistake', async () => {
     const errors: string[] = [];
-    const code = await runInProcess(['--version'], {
+    const code = await runInProcess(['--version'], ALL_COMMANDS, {
       cwd: PACKAGE_ROOT,
       env: {},
       stdoutIsTty: false,
       out: () => {
         throw new TypeError('stdout went away');
       },
-      err: (text) => errors.push(text),
+      err: (text: string) => errors.push(text),
     });
     assert.equal(code, 1);
     assert.match(errors.join(''), /^twarc-cloud: internal error: stdout went away\nThis is a bug in twarc-cloud/);

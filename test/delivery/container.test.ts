@@ -16,10 +16,11 @@ import { localArchive, putCollection, SECRET_BEARER, storedTweets } from '../hel
  */
 const app = mkdtempSync(join(tmpdir(), 'twarc-cloud-image-'));
 const entry = join(app, 'dist', 'bundle', 'twarc-cloud.mjs');
+let inputs: string[] = [];
 
 before(async () => {
   mkdirSync(join(app, 'dist', 'bundle'), { recursive: true });
-  await bundle(entry);
+  inputs = await bundle(entry);
   cpSync(join(PACKAGE_ROOT, 'package.json'), join(app, 'package.json'));
   cpSync(join(PACKAGE_ROOT, 'schemas'), join(app, 'schemas'), { recursive: true });
 });
@@ -43,6 +44,19 @@ describe('the harvester image\'s contents', { timeout: 60_000 }, () => {
     const help = await run(['harvest', '--help']);
     assert.equal(help.code, 0, help.output);
     assert.match(help.output, /Run one harvest of one collection/);
+  });
+
+  it('the bundle holds the harvester and platform/, and nothing of the reconciler, its AWS SDKs or the GitHub code', () => {
+    const ours = inputs.filter((path) => path.startsWith('dist/')).map((path) => path.split('/')[1]);
+    assert.deepEqual([...new Set(ours)].sort(), ['cli', 'harvester', 'platform']);
+    assert.deepEqual(
+      inputs.filter((path) => /^dist\/cli\/commands\//.test(path)),
+      ['dist/cli/commands/harvest.js'],
+      'of the commands, only harvest',
+    );
+    for (const excluded of ['@aws-sdk/client-ecs', '@aws-sdk/client-eventbridge', '@actions/core', 'yaml/']) {
+      assert.deepEqual(inputs.filter((path) => path.includes(`node_modules/${excluded}`)), [], excluded);
+    }
   });
 
   it('the bundle harvests', async () => {

@@ -1,3 +1,4 @@
+import { pollUntil } from '../../../platform/async.js';
 import { UserError } from '../../../platform/errors.js';
 import type { ArchiveObjects } from '../../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../../platform/archive/store.js';
@@ -6,7 +7,7 @@ import { stopAndReport } from '../../stop/stop-harvest.js';
 import type { PlannedAction, Runtime, RuntimeStep } from '../../plan/model.js';
 import { recordedRuntime, type IndexEntry, type Target } from '../target.js';
 import type { SchedulesPort } from './schedules-port.js';
-import type { ServicesPort } from './services-port.js';
+import type { ServiceInfo, ServicesPort } from './services-port.js';
 
 export type DeploymentDocument = ArchiveObjects['deployment'];
 
@@ -122,13 +123,20 @@ export class AwsTarget implements Target {
   /** True when the service is active; waits out one that is still draining (ECS will not reuse its name before). */
   private async serviceExists(id: string): Promise<boolean> {
     const service = serviceName(this.deployment.deployment, id);
-    const deadline = Date.now() + this.options.stopWaitMs + FARGATE_STOP_TIMEOUT_S * 1000;
-    for (;;) {
-      const found = await this.services.describeService(this.deployment.cluster, service);
-      if (found?.status !== 'DRAINING') return found?.status === 'ACTIVE';
-      if (Date.now() > deadline) throw new UserError(`the ECS service ${service} is still draining from its removal`, 'apply again once its task has stopped');
-      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 5000));
-    }
+    const settled = await this.waitForService(service, (found) => found?.status !== 'DRAINING');
+    if (!settled) throw new UserError(`the ECS service ${service} is still draining from its removal`, 'apply again once its task has stopped');
+    return settled.found?.status === 'ACTIVE';
+  }
+
+  /** Describes the service until `done` holds for what it finds; undefined when a task's stop time has passed first. */
+  private waitForService(service: string, done: (found: ServiceInfo | undefined) => boolean): Promise<{ found: ServiceInfo | undefined } | undefined> {
+    return pollUntil(
+      async () => {
+        const found = await this.services.describeService(this.deployment.cluster, service);
+        return done(found) ? { found } : undefined;
+      },
+      { intervalMs: this.options.pollMs ?? 5000, timeoutMs: this.options.stopWaitMs + FARGATE_STOP_TIMEOUT_S * 1000 },
+    );
   }
 
   private registerStreamTask(id: string): Promise<string> {
@@ -156,16 +164,8 @@ export class AwsTarget implements Target {
     const current = await this.services.describeService(cluster, service);
     if (current?.status !== 'ACTIVE') return;
     await this.services.updateService(cluster, service, { desiredCount: 0 });
-    const deadline = Date.now() + this.options.stopWaitMs + FARGATE_STOP_TIMEOUT_S * 1000;
-    for (;;) {
-      const now = await this.services.describeService(cluster, service);
-      if (!now || now.runningCount === 0) break;
-      if (Date.now() > deadline) {
-        this.options.report(`  ${id}: its task had not stopped after ${FARGATE_STOP_TIMEOUT_S} s; deleting the service anyway`);
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 5000));
-    }
+    const stopped = await this.waitForService(service, (found) => !found || found.runningCount === 0);
+    if (!stopped) this.options.report(`  ${id}: its task had not stopped after ${FARGATE_STOP_TIMEOUT_S} s; deleting the service anyway`);
     await this.services.deleteService(cluster, service);
   }
 }
