@@ -10,7 +10,7 @@ import { COLLECTIONS_INDEX_KEY, DEPLOYMENT_KEY, collectionKeys } from '../platfo
 import { writeObject } from '../platform/archive/objects.js';
 import { createS3Client, S3ArchiveStore } from '../platform/archive/s3-store.js';
 import { PACKAGE_ROOT } from '../platform/paths.js';
-import { ownershipTags, scheduleRuleName } from '../reconciler/targets/aws/aws-names.js';
+import { ownershipTags, scheduleRuleName } from '../reconciler/targets/aws/naming/aws-names.js';
 import { loadDesiredState } from '../reconciler/desired/load-collections.js';
 import { desiredCollections } from '../reconciler/plan/render-config.js';
 import { loadSettings } from '../reconciler/settings/settings.js';

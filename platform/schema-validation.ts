@@ -62,10 +62,15 @@ function translate(validate: ValidateFunction, root: JsonSchema, data: unknown):
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
   const issues: SchemaIssue[] = [];
-  // Without a valid `type`, no type-specific field is known; reporting them all as unknown is noise.
-  const typeIsInvalid = errors.some(
-    (e) => (e.instancePath === '/type' && e.keyword === 'enum') || (e.instancePath === '' && e.keyword === 'required' && (e.params as { missingProperty?: string }).missingProperty === 'type'),
-  );
+  // Without a valid discriminator, no variant's field is known; reporting them all as unknown is noise.
+  const discriminator = discriminatorOf(root);
+  const typeIsInvalid =
+    discriminator !== undefined &&
+    errors.some(
+      (e) =>
+        (e.instancePath === `/${discriminator}` && e.keyword === 'enum') ||
+        (e.instancePath === '' && e.keyword === 'required' && (e.params as { missingProperty?: string }).missingProperty === discriminator),
+    );
   for (const error of errors) {
     const issue = translateOne(error, root, data, typeIsInvalid);
     if (issue && !issues.some((i) => i.pointer === issue.pointer && i.message === issue.message)) issues.push(issue);
@@ -132,13 +137,28 @@ function translateOne(error: ErrorObject, root: JsonSchema, data: unknown, typeI
   }
 }
 
-/** Field names the schema allows on the object at hand, including those of the selected `type`. */
+/**
+ * The property that selects a variant of the schema (`allOf` of `if: {properties: {<name>: {const}}}`
+ * then-branches), if it has variants: `type` for collections.
+ */
+function discriminatorOf(root: JsonSchema): string | undefined {
+  const names = new Set((root.allOf ?? []).flatMap((branch) => Object.keys(branch.if?.properties ?? {})));
+  return names.size === 1 ? [...names][0] : undefined;
+}
+
+function variantOf(root: JsonSchema, data: unknown): { discriminator: string; value: unknown } | undefined {
+  const discriminator = discriminatorOf(root);
+  if (discriminator === undefined || data === null || typeof data !== 'object') return undefined;
+  return { discriminator, value: (data as Record<string, unknown>)[discriminator] };
+}
+
+/** Field names the schema allows on the object at hand, including those of its variant. */
 function knownFields(root: JsonSchema, schema: JsonSchema, data: unknown): Set<string> {
   const names = new Set(Object.keys(schema.properties ?? {}));
-  if (schema !== root) return names;
-  const type = (data as { type?: unknown } | null)?.type;
+  const variant = variantOf(root, data);
+  if (schema !== root || !variant) return names;
   for (const branch of root.allOf ?? []) {
-    if (branch.if?.properties?.['type']?.const === type && branch.then) {
+    if (branch.if?.properties?.[variant.discriminator]?.const === variant.value && branch.then) {
       for (const name of Object.keys(resolve(root, branch.then).properties ?? {})) names.add(name);
     }
   }
@@ -147,13 +167,15 @@ function knownFields(root: JsonSchema, schema: JsonSchema, data: unknown): Set<s
 
 function unknownFieldMessage(name: string, root: JsonSchema, schema: JsonSchema, data: unknown): string {
   const known = knownFields(root, schema, data);
-  const type = (data as { type?: unknown } | null)?.type;
-  if (schema === root) {
+  const variant = variantOf(root, data);
+  if (schema === root && variant) {
     const owners = (root.allOf ?? [])
       .filter((branch) => branch.then && name in (resolve(root, branch.then).properties ?? {}))
-      .map((branch) => String(branch.if?.properties?.['type']?.const));
+      .map((branch) => String(branch.if?.properties?.[variant.discriminator]?.const));
+    // What the schema describes, from its title ("twarc-cloud collection"): "... search collections".
+    const things = `${(root['title'] as string | undefined)?.split(' ').pop() ?? 'variant'}s`;
     if (owners.length > 0) {
-      return `unknown field \`${name}\`: it belongs to ${owners.join(' and ')} collections, not ${String(type)}`;
+      return `unknown field \`${name}\`: it belongs to ${owners.join(' and ')} ${things}, not ${String(variant.value)}`;
     }
   }
   const suggestion = closest(name, [...known]);

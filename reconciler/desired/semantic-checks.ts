@@ -1,5 +1,5 @@
 import { isScalar } from 'yaml';
-import { derivedNameProblems } from '../targets/aws/aws-names.js';
+import { derivedNameProblems } from '../targets/aws/naming/aws-names.js';
 import type { Problem } from '../problems.js';
 import { parseSchedule } from '../schedule/schedule-expression.js';
 import type { YamlSource } from '../yaml/yaml-source.js';

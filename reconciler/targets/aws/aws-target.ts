@@ -2,7 +2,7 @@ import { pollUntil } from '../../../platform/async.js';
 import { UserError } from '../../../platform/errors.js';
 import type { ArchiveObjects } from '../../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../../platform/archive/store.js';
-import { collectionIdOfName, DEPLOYMENT_TAG, ownershipTags, scheduleRuleName, serviceName, taskDefinitionFamily } from './aws-names.js';
+import { collectionIdOfName, DEPLOYMENT_TAG, ownershipTags, scheduleRuleName, serviceName, taskDefinitionFamily } from './naming/aws-names.js';
 import { stopAndReport } from '../../stop/stop-harvest.js';
 import type { PlannedAction, Runtime, RuntimeStep } from '../../plan/model.js';
 import { recordedRuntime, type IndexEntry, type Target } from '../target.js';

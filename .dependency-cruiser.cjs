@@ -1,0 +1,57 @@
+// The architecture's boundaries, checked by `npm test` (npm run check:boundaries); see docs/architecture.md.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'platform-is-shared',
+      comment: 'platform/ holds what reconciler and harvester share; it imports neither of them, nor the CLI that composes them.',
+      severity: 'error',
+      from: { path: '^platform/' },
+      to: { path: '^(reconciler|harvester|cli)/' },
+    },
+    {
+      name: 'reconciler-and-harvester-apart',
+      comment: 'The reconciler and the harvester never import each other (nor the CLI above them): what both need lives in platform/.',
+      severity: 'error',
+      from: { path: '^(reconciler|harvester)/' },
+      to: { path: '^(reconciler|harvester|cli)/', pathNot: '^$1/' },
+    },
+    {
+      name: 'plan-is-pure',
+      comment: 'plan() is a function of (desired, live): reconciler/plan/ imports no I/O, only its own modules and hashing (types from elsewhere are fine).',
+      severity: 'error',
+      from: { path: '^reconciler/plan/' },
+      to: { pathNot: ['^reconciler/plan/', '^(node:)?crypto$'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'no-folder-cycles',
+      comment: 'Folders depend on each other in one direction only.',
+      severity: 'error',
+      scope: 'folder',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-module-cycles',
+      comment: 'Modules depend on each other in one direction only.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'product-not-tests',
+      comment: 'Shipped code never reaches into tests or benchmarks.',
+      severity: 'error',
+      from: { path: '^(cli|platform|reconciler|harvester)/' },
+      to: { path: '^(test|bench|scripts)/' },
+    },
+  ],
+  options: {
+    // Core modules and packages stay in the graph (plan-is-pure needs to see them); packages are not followed.
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { PACKAGE_ROOT } from '../platform/paths.js';
+import { tempProject } from './helpers/temp-project.js';
+
+/*
+ * The boundaries of docs/architecture.md are checked by dependency-cruiser inside `npm test`
+ * (npm run check:boundaries). These specifications plant each kind of violation in a scratch tree
+ * laid out like the repository and show that the same configuration refuses it.
+ */
+const CONFIG = join(PACKAGE_ROOT, '.dependency-cruiser.cjs');
+
+function cruise(files: Record<string, string>): { status: number | null; output: string } {
+  const root = tempProject(files);
+  copyFileSync(join(PACKAGE_ROOT, 'tsconfig.json'), join(root, 'tsconfig.json'));
+  const folders = [...new Set(Object.keys(files).map((path) => path.split('/')[0] ?? ''))];
+  const result = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), '--config', CONFIG, ...folders], { cwd: root, encoding: 'utf8' });
+  return { status: result.status, output: result.stdout + result.stderr };
+}
+
+function refuses(files: Record<string, string>, rule: string): void {
+  const result = cruise(files);
+  assert.notEqual(result.status, 0, result.output);
+  assert.match(result.output, new RegExp(`error ${rule}:`), result.output);
+}
+
+describe('the architecture\'s boundaries, as the build checks them', () => {
+  it('pass on the repository itself', () => {
+    const result = spawnSync('npm', ['run', '--silent', 'check:boundaries'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+  });
+
+  it('accept a layout that keeps them', () => {
+    const result = cruise({
+      'platform/shared.ts': 'export const shared = 1;\n',
+      'reconciler/uses.ts': "import { shared } from '../platform/shared.js';\nexport const a = shared;\n",
+      'harvester/uses.ts': "import { shared } from '../platform/shared.js';\nexport const b = shared;\n",
+      'cli/composes.ts': "import { a } from '../reconciler/uses.js';\nimport { b } from '../harvester/uses.js';\nexport const c = a + b;\n",
+    });
+    assert.equal(result.status, 0, result.output);
+  });
+
+  it('refuse platform/ importing a side', () => {
+    refuses({ 'reconciler/side.ts': 'export const side = 1;\n', 'platform/planted.ts': "import { side } from '../reconciler/side.js';\nexport const x = side;\n" }, 'platform-is-shared');
+  });
+
+  it('refuse the reconciler importing the harvester, and the other way round', () => {
+    refuses({ 'harvester/h.ts': 'export const h = 1;\n', 'reconciler/planted.ts': "import { h } from '../harvester/h.js';\nexport const x = h;\n" }, 'reconciler-and-harvester-apart');
+    refuses({ 'reconciler/r.ts': 'export const r = 1;\n', 'harvester/planted.ts': "import { r } from '../reconciler/r.js';\nexport const x = r;\n" }, 'reconciler-and-harvester-apart');
+  });
+
+  it('refuse an I/O import in reconciler/plan/', () => {
+    refuses({ 'reconciler/plan/planted.ts': "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n" }, 'plan-is-pure');
+  });
+
+  it('refuse folders that depend on each other', () => {
+    refuses(
+      {
+        'reconciler/a/one.ts': "import { two } from '../b/two.js';\nexport const one = two;\n",
+        'reconciler/b/two.ts': 'export const two = 2;\n',
+        'reconciler/b/three.ts': "import { one } from '../a/one.js';\nexport const three = one;\n",
+      },
+      'no-folder-cycles',
+    );
+  });
+});
