@@ -3,6 +3,7 @@
  * turns what escapes into an exit code: a user's mistake is a message with a hint, anything else a
  * bug reported as one. Exit codes: 0 success, 1 error (2 is kept for "plan has changes").
  */
+
 import { awsUserError } from '../platform/aws/aws-errors.js';
 import { UserError } from '../platform/errors.js';
 import { VERSION } from '../platform/version.js';

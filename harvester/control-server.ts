@@ -1,12 +1,13 @@
+/*
+ * The harvest's control API (docs/architecture.md, "Harvests and the stop protocol"): GET / (live counters), POST /stop (begin a
+ * graceful stop), GET /is_stopped (true once the harvest is finalized). Every request needs the
+ * per-harvest bearer token published in lock.json. Not port 80: the container runs as non-root.
+ */
+
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/**
- * The harvest's control API (DESIGN.md section 5): GET / (live counters), POST /stop (begin a
- * graceful stop), GET /is_stopped (true once the harvest is finalized). Every request needs the
- * per-harvest bearer token published in lock.json. Not port 80: the container runs as non-root.
- */
 export interface ControlHandlers {
   readonly token: string;
   status(): Record<string, unknown>;

@@ -3,6 +3,7 @@
  * (the stop protocol's way in when the control API cannot be reached). Losing the lock stops the
  * harvest, which then writes only inside its own folder.
  */
+
 import { collectionKeys } from '../platform/archive/keys.js';
 import { LockLost, type HeldLock } from '../platform/archive/lock.js';
 import { readObject } from '../platform/archive/objects.js';

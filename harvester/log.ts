@@ -1,8 +1,9 @@
-/**
+/*
  * Structured logs: one JSON object per line, with the collection and harvest in every line.
  * Every line is scrubbed of the credentials' secret values before it is written, so that a
  * secret that slipped into a message (an error echoing a header, say) still never leaves.
  */
+
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 
 export class JsonLog {

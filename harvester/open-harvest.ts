@@ -3,6 +3,7 @@
  * client that counts into them, the state book, and the tweet files that move the state only after
  * the data it describes is stored.
  */
+
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectionKeys } from '../platform/archive/keys.js';

@@ -4,6 +4,7 @@
  * last_harvest.json, state, lock). Every way out closes the control API; a harvest whose finalize
  * failed leaves its lock for the next harvest, which takes it over and closes the folder.
  */
+
 import { sleep } from '../platform/async.js';
 import { UserError } from '../platform/errors.js';
 import { collectionKeys } from '../platform/archive/keys.js';

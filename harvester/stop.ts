@@ -1,8 +1,9 @@
-/**
+/*
  * Why a harvest ends early, from whichever source asks first: the control API, a stop-request
  * object in the archive, a signal, max_records, or a failure. The first reason wins; the signal
  * aborts waits (rate limits, backoffs, a quiet stream) so that stopping is prompt.
  */
+
 export type StopCause = 'requested' | 'signal' | 'max_records' | 'failed' | 'lock_lost';
 
 export class StopController {

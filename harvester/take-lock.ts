@@ -3,6 +3,7 @@
  * second, unique among the collection's harvests. A holder that is a dead process on this host is
  * known dead at once; any other holder only once its heartbeat is stale.
  */
+
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sleep } from '../platform/async.js';

@@ -2,6 +2,7 @@
  * How a harvest process ends, told by its exit code: the contract between the harvester and
  * whatever runs it (`up`'s supervisor, `run`, ECS and the failure alerts terraform sets up).
  */
+
 export const HARVEST_EXIT = {
   /** Completed, or stopped on request: the harvest is complete in the archive. */
   ok: 0,

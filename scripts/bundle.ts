@@ -1,12 +1,13 @@
-import { build } from 'esbuild';
-import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../platform/paths.js';
-
-/**
+/*
  * Bundles the harvester's entry (the container runs `harvest <id>`) into one ES module with every
  * production dependency inside, so that the image holds node, this file, package.json and
  * schemas/ and nothing else. `npm run bundle` writes dist/bundle/twarc-cloud.mjs.
  */
+
+import { build } from 'esbuild';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../platform/paths.js';
+
 export const BUNDLE = join(PACKAGE_ROOT, 'dist', 'bundle', 'twarc-cloud.mjs');
 
 /** Bundles the harvester's entry into `outfile`; returns the source files it holds, relative to the package root. */

@@ -1,11 +1,12 @@
+/*
+ * Renders the field reference in README.md from the JSON Schemas, so the documentation cannot drift
+ * from what validation enforces. `npm run docs` rewrites the marked sections; a test compares them.
+ */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCHEMAS_DIR } from '../platform/paths.js';
 
-/**
- * Renders the field reference in README.md from the JSON Schemas, so the documentation cannot drift
- * from what validation enforces. `npm run docs` rewrites the marked sections; a test compares them.
- */
 interface Schema {
   type?: string | string[];
   enum?: unknown[];

@@ -1,4 +1,4 @@
-/**
+/*
  * What one filtered-stream line is, read as cheaply as its shape allows.
  *
  * X sends each message as compact JSON, `{"data":{...},"includes":{...},"matching_rules":[...]}`,
@@ -8,6 +8,7 @@
  * other line is parsed whole. Parsing every message whole would cost about as much CPU as
  * compressing it (measured by `npm run bench:harvest`).
  */
+
 export type StreamLine =
   | { readonly kind: 'tweet'; readonly ruleIds: readonly string[] }
   | { readonly kind: 'error'; readonly title?: string; readonly detail?: string; readonly disconnectType?: string }

@@ -1,3 +1,8 @@
+/*
+ * The stream rules of a collection carry its id as their tag (`<id>` or `<id>:<rule tag>`), so
+ * that a harvester adds and deletes only its own rules and never touches others on the same app.
+ */
+
 import type { HarvestContext } from '../harvest-context.js';
 import { recordError } from '../harvest-context.js';
 
@@ -7,10 +12,6 @@ interface ApiRule {
   readonly tag?: string;
 }
 
-/**
- * The stream rules of a collection carry its id as their tag (`<id>` or `<id>:<rule tag>`), so
- * that a harvester adds and deletes only its own rules and never touches others on the same app.
- */
 export function ruleTag(collectionId: string, tag: string | undefined): string {
   return tag === undefined || tag === '' ? collectionId : `${collectionId}:${tag}`;
 }

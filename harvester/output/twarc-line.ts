@@ -1,9 +1,10 @@
-import { VERSION } from '../../platform/version.js';
-
-/**
- * twarc2's file format (DESIGN.md section 6): one API response per line, as X sent it, with
+/*
+ * twarc2's file format (docs/architecture.md, "Data format"): one API response per line, as X sent it, with
  * `"__twarc": {"url", "version", "retrieved_at"}` added, as twarc2's own _append_metadata does.
  */
+
+import { VERSION } from '../../platform/version.js';
+
 const TWARC_VERSION = `twarc-cloud ${VERSION}`;
 
 /** The `__twarc` object as JSON text; retrieved_at like Python's isoformat(timespec="seconds"). */

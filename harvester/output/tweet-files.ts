@@ -52,13 +52,6 @@ const NEWLINE = Buffer.from('\n');
 const NO_OPTIONS = {};
 
 /**
- * The gzipped JSONL tweet files of one harvest: lines are appended to a local gzip file, which is
- * rotated after `tweetsPerFile` tweets (pages are never split) or `rotateMs`, whichever comes
- * first, then uploaded. Checkpoints ride with the file that holds their data and are handed to
- * `onStored` only after that file is in the archive: state never runs ahead of stored data.
- * Uploads run one at a time, in order, while appending continues into the next file.
- */
-/**
  * Resolves when the compressor can take more: on 'drain', or when it finished because its file
  * was rotated meanwhile (a rotated file never drains, and a writer waiting for it would hang).
  */
@@ -72,6 +65,13 @@ function room(gzip: Gzip): Promise<void> {
   });
 }
 
+/**
+ * The gzipped JSONL tweet files of one harvest: lines are appended to a local gzip file, which is
+ * rotated after `tweetsPerFile` tweets (pages are never split) or `rotateMs`, whichever comes
+ * first, then uploaded. Checkpoints ride with the file that holds their data and are handed to
+ * `onStored` only after that file is in the archive: state never runs ahead of stored data.
+ * Uploads run one at a time, in order, while appending continues into the next file.
+ */
 export class TweetFiles {
   readonly stored: StoredFile[] = [];
   private current: OpenFile | undefined;

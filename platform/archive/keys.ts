@@ -1,7 +1,5 @@
-import { schemaPattern } from '../schema-validation.js';
-
-/**
- * The archive's key layout (DESIGN.md section 4), kept compatible with Twarc-Cloud. The one place
+/*
+ * The archive's key layout (docs/architecture.md, "The archive contract"), kept compatible with Twarc-Cloud. The one place
  * that builds or parses keys: everything else asks here.
  *
  *   deployment.json | collections.json | locks/apply.json
@@ -9,6 +7,8 @@ import { schemaPattern } from '../schema-validation.js';
  *   collections/<id>/changesets/<sortable-unique-name>.json
  *   collections/<id>/harvests/YYYY/MM/DD/HH/MM/SS/<harvest files>
  */
+
+import { schemaPattern } from '../schema-validation.js';
 
 export const DEPLOYMENT_KEY = 'deployment.json';
 /** The reconciler's index of applied collections (type, state, config hash): one read for plan. */

@@ -23,7 +23,7 @@ export class LockLost extends Error {
 }
 
 /**
- * One harvest per collection at a time (DESIGN.md section 5). The lock is created with
+ * One harvest per collection at a time (docs/architecture.md, "Harvests and the stop protocol"). The lock is created with
  * If-None-Match, so of two harvesters exactly one wins. A lock whose heartbeat is stale was left
  * by a harvester that died; it is taken over with If-Match on the version read, so of two
  * rescuers exactly one wins, and the takeover is recorded instead of crash-looping on leftovers.

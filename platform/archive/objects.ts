@@ -1,11 +1,12 @@
+/*
+ * The archive's JSON objects, typed, and checked against schemas/archive/ on every read and
+ * write: a reader never acts on an object it does not understand, and a writer never stores one.
+ */
+
 import { UserError } from '../errors.js';
 import { schemaValidator } from '../schema-validation.js';
 import type { ArchiveStore, WriteConditions } from './store.js';
 
-/**
- * The archive's JSON objects, typed, and checked against schemas/archive/ on every read and
- * write: a reader never acts on an object it does not understand, and a writer never stores one.
- */
 type Timestamp = string;
 type CollectionType = 'user_timeline' | 'search' | 'filter';
 

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
  * suite (test/platform/archive-store.contract.ts) holds both to the same behaviour.
  *
  * ETags are opaque strings compared for equality, quoted like S3's. Conditional writes are how
- * racing writers are kept apart (DESIGN.md section 4): `ifNoneMatch: '*'` creates only if absent,
+ * racing writers are kept apart (docs/architecture.md, "The archive contract"): `ifNoneMatch: '*'` creates only if absent,
  * `ifMatch` replaces only the version that was read.
  */
 export interface ArchiveStore {

@@ -1,5 +1,5 @@
 /**
- * X API credentials of one profile (DESIGN.md section 7). Secrets: nothing here is ever logged,
+ * X API credentials of one profile (docs/architecture.md, "Credentials"). Secrets: nothing here is ever logged,
  * stored in the archive or passed as a process argument; `secretValues` lets output be scrubbed.
  */
 export interface XCredentials {

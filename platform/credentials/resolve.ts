@@ -1,12 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { quietAwsSdk } from '../aws/quiet-sdk.js';
-import { UserError } from '../errors.js';
-import { CREDENTIAL_KEYS, credentialsFrom, type CredentialKey, type XCredentials } from './credentials.js';
-
-/**
- * Finds a profile's X credentials (DESIGN.md section 7), first source that has them wins:
+/*
+ * Finds a profile's X credentials (docs/architecture.md, "Credentials"), first source that has them wins:
  *   1. environment: TWARC_CLOUD_<PROFILE>_BEARER_TOKEN ... and, for the profile "default",
  *      twarc2's own BEARER_TOKEN, CONSUMER_KEY, CONSUMER_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SECRET;
  *   2. twarc2's config file (~/.config/twarc/config, or TWARC_CONFIG): its top-level keys are the
@@ -14,6 +7,14 @@ import { CREDENTIAL_KEYS, credentialsFrom, type CredentialKey, type XCredentials
  *   3. SSM Parameter Store, when a parameter path is configured (on AWS):
  *      <path>/<profile>/bearer_token ... as SecureString parameters.
  */
+
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { quietAwsSdk } from '../aws/quiet-sdk.js';
+import { UserError } from '../errors.js';
+import { CREDENTIAL_KEYS, credentialsFrom, type CredentialKey, type XCredentials } from './credentials.js';
+
 export interface CredentialSources {
   readonly env: NodeJS.ProcessEnv;
   readonly configFile?: string;

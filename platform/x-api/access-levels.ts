@@ -1,10 +1,11 @@
-/**
+/*
  * Limits the X API v2 sets per access level, for checks that must hold before a request is made.
  * Sources: X developer documentation, "Search Posts: query length limits" (self-serve 512 characters
  * for recent search and 1,024 for full-archive search; enterprise 4,096 for both) and "Filtered stream"
  * (rules per project and rule length by access level). The level is a deployment setting
  * (`x_api.access_level` in twarc-cloud.yaml) because it belongs to the API account, not to a collection.
  */
+
 export const ACCESS_LEVELS = ['basic', 'pro', 'enterprise'] as const;
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 

@@ -1,4 +1,4 @@
-/**
+/*
  * How long to wait before trying again, as X documents it for streaming connections, and used
  * for REST retries too. `scale` shrinks every wait for tests against the fake API.
  *
@@ -6,6 +6,7 @@
  * - HTTP errors: exponential from 5 s, at most 320 s;
  * - 429: exponential from 60 s, doubling each attempt.
  */
+
 export type FailureKind = 'network' | 'http' | 'rate-limit';
 
 export function backoffMs(kind: FailureKind, attempt: number, scale = 1): number {

@@ -1,7 +1,8 @@
-/**
+/*
  * The X API v2 endpoints the harvester calls, named as the API's rate-limit documentation names
  * them; the names key the per-endpoint rate gates and the request counters in harvest.json.
  */
+
 export const DEFAULT_API_BASE_URL = 'https://api.x.com/2/';
 
 export type Endpoint =

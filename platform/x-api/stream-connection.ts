@@ -1,12 +1,13 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-
-/**
+/*
  * One connection to the filtered stream, read as raw `\r\n`-framed lines so that each message is
  * stored exactly as X sent it (twitter-api-v2's TweetStream parses every message into objects,
  * which would then have to be serialised again). A connection ends on a disconnect, a network
  * error, silence longer than `silenceMs` (X sends a keep-alive every 20 s), or `signal`.
  */
+
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
 export interface StreamConnectionOptions {
   readonly url: string;
   readonly bearerToken: string;

@@ -1,9 +1,10 @@
-import { compileFilterRules, type StreamRule } from './compile-filter-rules.js';
-
-/**
+/*
  * The desired state of one collection, as the planner sees it: the YAML file after validation, with
  * defaults applied and the filter conveniences compiled. Field names stay those of the YAML format.
  */
+
+import { compileFilterRules, type StreamRule } from './compile-filter-rules.js';
+
 export type CollectionType = 'user_timeline' | 'search' | 'filter';
 export type CollectionState = 'active' | 'suspended';
 export type UserCondition = 'protected' | 'suspended' | 'not_found';

@@ -1,4 +1,4 @@
-/**
+/*
  * Compiles the v1.1-style `track` and `follow` conveniences into X API v2 filtered-stream rules.
  *
  * - track: each entry is a phrase whose words must all occur (v1.1 semantics), so `global warming`
@@ -9,6 +9,7 @@
  * Clauses are packed, in order, into as few rules as the rule length limit allows; rules from `track`
  * are tagged `track`, rules from `follow` are tagged `follow`.
  */
+
 export interface StreamRule {
   readonly value: string;
   readonly tag?: string;

@@ -7,7 +7,7 @@ export type CollectionConfig = ArchiveObjects['collection-config'];
 /** The part of collection.json that git decides: everything but the format, the state and the apply's stamps. */
 export type ConfigBody = Omit<CollectionConfig, 'format' | 'state' | 'rendered_at' | 'changeset' | 'removed_at'>;
 
-/** What a collection file renders to in the archive (DESIGN.md section 4): no secrets, only a profile name. */
+/** What a collection file renders to in the archive (docs/architecture.md, "The archive contract"): no secrets, only a profile name. */
 export function renderBody(collection: Collection): ConfigBody {
   const base = {
     id: collection.id,

@@ -1,4 +1,4 @@
-/**
+/*
  * The schedule grammar: exactly the expressions that EventBridge scheduled rules accept, so that a
  * schedule that validates here is never refused at apply time. Where AWS's documentation leaves a form
  * unspecified (lower-case month names, several spaces between fields), this grammar refuses it: being

@@ -11,7 +11,7 @@ export interface StopOutcome {
 }
 
 /**
- * Stops a collection's running harvest gracefully (DESIGN.md section 5): POST /stop to the control
+ * Stops a collection's running harvest gracefully (docs/architecture.md, "Harvests and the stop protocol"): POST /stop to the control
  * API named in lock.json with its token; if that cannot be reached, a stop request in the archive
  * naming the harvest, which the harvester polls. Then waits for the lock to be released, which the
  * harvester does only once its files, manifest, record and state are stored.

@@ -1,3 +1,7 @@
+/*
+ * The README's quick start, command by command, as a newcomer would type it, against the fake X API.
+ */
+
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +12,6 @@ import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
 import { runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 
-/** The README's quick start, command by command, as a newcomer would type it, against the fake X API. */
 const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
 const block = /<!-- quick-start[^>]*-->\n```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
 const commands = block

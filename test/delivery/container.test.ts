@@ -1,3 +1,9 @@
+/*
+ * The image cannot be built here (no Docker engine), so its contents are tested: the bundle runs
+ * with plain node from a directory laid out as the Dockerfile lays out /app, and the Dockerfile
+ * says what the deployment relies on.
+ */
+
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -9,11 +15,6 @@ import { bundle } from '../../scripts/bundle.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { localArchive, putCollection, SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
 
-/**
- * The image cannot be built here (no Docker engine), so its contents are tested: the bundle runs
- * with plain node from a directory laid out as the Dockerfile lays out /app, and the Dockerfile
- * says what the deployment relies on.
- */
 const app = mkdtempSync(join(tmpdir(), 'twarc-cloud-image-'));
 const entry = join(app, 'dist', 'bundle', 'twarc-cloud.mjs');
 let inputs: string[] = [];

@@ -1,3 +1,8 @@
+/*
+ * No Terraform binary can be installed here, so the module is parsed with HCL's own parser
+ * (@cdktf/hcl2json, Go's hcl compiled to WebAssembly) and checked for what matters structurally.
+ */
+
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -5,10 +10,6 @@ import { before, describe, it } from 'node:test';
 import { parse } from '@cdktf/hcl2json';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 
-/**
- * No Terraform binary can be installed here, so the module is parsed with HCL's own parser
- * (@cdktf/hcl2json, Go's hcl compiled to WebAssembly) and checked for what matters structurally.
- */
 const DIR = join(PACKAGE_ROOT, 'terraform');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.tf'));
 const sources = new Map(files.map((f) => [f, readFileSync(join(DIR, f), 'utf8')]));

@@ -1,3 +1,10 @@
+/*
+ * Durability: a harvester killed with SIGKILL at a random moment, then run again, ends with every
+ * tweet the API holds (timelines, searches) or every tweet but the unstored window (streams), and
+ * no tweet twice within one harvest. The seed is printed so a failing kill point can be replayed
+ * with TWARC_CLOUD_KILL_SEED.
+ */
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
@@ -5,12 +12,6 @@ import { FakeXApi } from '../fakes/x-api/server.js';
 import { startHarvest } from '../helpers/harvester-process.js';
 import { localArchive, putCollection, SECRET_BEARER, storedTweets, validateArchive, type StoredTweet } from '../helpers/archive-fixtures.js';
 
-/**
- * Durability: a harvester killed with SIGKILL at a random moment, then run again, ends with every
- * tweet the API holds (timelines, searches) or every tweet but the unstored window (streams), and
- * no tweet twice within one harvest. The seed is printed so a failing kill point can be replayed
- * with TWARC_CLOUD_KILL_SEED.
- */
 const seed = Number(process.env['TWARC_CLOUD_KILL_SEED'] ?? Date.now() % 1_000_000);
 console.log(`# SIGKILL kill points from seed ${seed} (replay with TWARC_CLOUD_KILL_SEED=${seed})`);
 let randomState = seed;

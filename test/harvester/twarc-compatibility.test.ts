@@ -1,3 +1,7 @@
+/*
+ * Researchers read our files with twarc2's own tools: every file must go through them whole.
+ */
+
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -12,7 +16,6 @@ import { startHarvest } from '../helpers/harvester-process.js';
 import { venvTool } from '../helpers/python-tools.js';
 import { localArchive, putCollection, SECRET_BEARER, type ArchiveFixture } from '../helpers/archive-fixtures.js';
 
-/** Researchers read our files with twarc2's own tools: every file must go through them whole. */
 let fake: FakeXApi;
 let archive: ArchiveFixture;
 

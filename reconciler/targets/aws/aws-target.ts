@@ -56,7 +56,7 @@ export class AwsTarget implements Target {
       const id = collectionIdOfName(name, rule.name);
       if (id !== undefined) runtime.set(id, { ...runtime.get(id), schedule: { expression: rule.expression, enabled: rule.enabled } });
     }
-    for (const service of services) {
+    for (const { name: service } of services) {
       const id = collectionIdOfName(name, service);
       // Which release a service runs is what apply recorded; listing does not tell it.
       const release = id !== undefined ? index[id]?.release : undefined;

@@ -8,7 +8,7 @@ import {
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import type { HarvesterTask, ServiceInfo, ServiceSpec, ServicesPort } from './services-port.js';
+import type { HarvesterTask, ListedService, ServiceInfo, ServiceSpec, ServicesPort } from './services-port.js';
 
 const tagList = (tags: Readonly<Record<string, string>>): Array<{ key: string; value: string }> => Object.entries(tags).map(([key, value]) => ({ key, value }));
 
@@ -69,15 +69,25 @@ export class EcsServices implements ServicesPort {
     );
   }
 
-  async listServices(cluster: string): Promise<string[]> {
-    const names: string[] = [];
+  async listServices(cluster: string): Promise<ListedService[]> {
+    const arns: string[] = [];
     let token: string | undefined;
     do {
       const page = await this.client.send(new ListServicesCommand({ cluster, maxResults: 100, ...(token !== undefined ? { nextToken: token } : {}) }));
-      for (const arn of page.serviceArns ?? []) names.push(arn.split('/').pop() ?? arn);
+      arns.push(...(page.serviceArns ?? []));
       token = page.nextToken;
     } while (token !== undefined);
-    return names;
+    // DescribeServices takes ten at a time and gives the tags; it also tells a deleted service
+    // (which ECS no longer lists, and some emulators still do) by its status.
+    const listed: ListedService[] = [];
+    for (let start = 0; start < arns.length; start += 10) {
+      const described = await this.client.send(new DescribeServicesCommand({ cluster, services: arns.slice(start, start + 10), include: ['TAGS'] }));
+      for (const service of described.services ?? []) {
+        if (service.status !== 'ACTIVE' || service.serviceName === undefined) continue;
+        listed.push({ name: service.serviceName, tags: Object.fromEntries((service.tags ?? []).flatMap((t) => (t.key !== undefined && t.value !== undefined ? [[t.key, t.value]] : []))) });
+      }
+    }
+    return listed.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async describeService(cluster: string, name: string): Promise<ServiceInfo | undefined> {

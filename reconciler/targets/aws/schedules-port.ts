@@ -1,8 +1,9 @@
-/**
+/*
  * Scheduled rules that run the harvester: EventBridge on AWS. The port is what the AWS target
  * needs; an SDK adapter (eventbridge-schedules.ts) and an in-memory fake that keeps EventBridge's
  * rules (test/fakes/) implement it, and one contract suite holds both to the same behaviour.
  */
+
 export interface ScheduleRule {
   readonly name: string;
   readonly expression: string;

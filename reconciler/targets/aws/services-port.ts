@@ -1,8 +1,9 @@
-/**
+/*
  * Long-running filter harvests: ECS services of one Fargate task. The port is what the AWS target
  * needs; an SDK adapter (ecs-services.ts) and an in-memory fake that keeps ECS's rules (test/fakes/)
  * implement it, and one contract suite holds both to the same behaviour.
  */
+
 export interface HarvesterTask {
   /** The task definition family to register this collection's revisions under. */
   readonly family: string;
@@ -25,6 +26,12 @@ export interface ServiceSpec {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/** A service as listed: its name and its tags, which tell whose it is. */
+export interface ListedService {
+  readonly name: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
 export interface ServiceInfo {
   readonly name: string;
   readonly status: string;
@@ -38,8 +45,8 @@ export interface ServicesPort {
   registerTaskDefinition(task: HarvesterTask): Promise<string>;
   createService(spec: ServiceSpec): Promise<void>;
   updateService(cluster: string, name: string, change: { readonly taskDefinitionArn?: string; readonly desiredCount?: number; readonly forceNewDeployment?: boolean }): Promise<void>;
-  /** Names of the cluster's active services (ECS hides draining ones from this list). */
-  listServices(cluster: string): Promise<string[]>;
+  /** The cluster's active services with their tags (ECS hides deleted, draining ones from its list). */
+  listServices(cluster: string): Promise<ListedService[]>;
   describeService(cluster: string, name: string): Promise<ServiceInfo | undefined>;
   /** Deletes a service scaled to zero (ECS refuses otherwise). */
   deleteService(cluster: string, name: string): Promise<void>;

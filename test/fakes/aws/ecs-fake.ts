@@ -1,4 +1,4 @@
-import type { HarvesterTask, ServiceInfo, ServiceSpec, ServicesPort } from '../../../reconciler/targets/aws/services-port.js';
+import type { HarvesterTask, ListedService, ServiceInfo, ServiceSpec, ServicesPort } from '../../../reconciler/targets/aws/services-port.js';
 
 export class EcsRefusal extends Error {
   constructor(
@@ -71,8 +71,13 @@ export class FakeServices implements ServicesPort {
     return Promise.resolve();
   }
 
-  listServices(): Promise<string[]> {
-    return Promise.resolve([...this.services.values()].filter((s) => s.status === 'ACTIVE').map((s) => s.spec.name).sort());
+  listServices(): Promise<ListedService[]> {
+    return Promise.resolve(
+      [...this.services.values()]
+        .filter((s) => s.status === 'ACTIVE')
+        .map((s) => ({ name: s.spec.name, tags: { ...s.spec.tags } }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    );
   }
 
   describeService(_cluster: string, name: string): Promise<ServiceInfo | undefined> {

@@ -31,7 +31,7 @@ export function servicesContract(name: string, make: () => Promise<ServicesFixtu
       const svc = `s${randomUUID().slice(0, 8)}`;
       const first = await port.registerTaskDefinition(task(svc, base));
       await port.createService(spec(fixture, svc, first));
-      assert.ok((await port.listServices(cluster)).includes(svc));
+      assert.deepEqual((await port.listServices(cluster)).find((listed) => listed.name === svc)?.tags, { 'twarc-cloud:deployment': 'test' }, 'listed with its tags');
       const described = await port.describeService(cluster, svc);
       assert.equal(described?.desiredCount, 1);
       assert.equal(described.taskDefinitionArn, first);
@@ -40,15 +40,15 @@ export function servicesContract(name: string, make: () => Promise<ServicesFixtu
       assert.equal((await port.describeService(cluster, svc))?.taskDefinitionArn, next);
     });
 
-    it('deletes a service once scaled to zero; it is then no longer active', async () => {
+    it('deletes a service once scaled to zero; it is then no longer active, nor listed', async () => {
       const fixture = await make();
       const { port, cluster, base } = fixture;
       const svc = `s${randomUUID().slice(0, 8)}`;
       await port.createService(spec(fixture, svc, await port.registerTaskDefinition(task(svc, base))));
       await port.updateService(cluster, svc, { desiredCount: 0 });
       await port.deleteService(cluster, svc);
-      // ECS hides it from ListServices while it drains; moto still lists it, so ask for its status.
       assert.notEqual((await port.describeService(cluster, svc))?.status ?? 'gone', 'ACTIVE');
+      assert.ok(!(await port.listServices(cluster)).some((listed) => listed.name === svc), 'ECS no longer lists a deleted service');
     });
   });
 }

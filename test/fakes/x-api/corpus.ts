@@ -1,4 +1,4 @@
-/**
+/*
  * Generated users and tweets with the field shapes X API v2 returns for the fields and
  * expansions twarc2 requests by default, so that harvested files exercise real readers
  * (twarc2 flatten, twarc-csv). Deterministic for a seed; cheap enough to serve a million tweets.

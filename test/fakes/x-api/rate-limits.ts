@@ -1,7 +1,8 @@
-/**
+/*
  * X API v2 rate limits as the server keeps them: fixed windows per app token and endpoint, `x-rate-limit-*` headers on every response (429s included), the
  * reset given in whole epoch seconds. Window lengths are scaled down in tests.
  */
+
 export interface RateLimit {
   readonly limit: number;
   readonly windowMs: number;

@@ -1,10 +1,11 @@
-import { userObject, type Corpus, type FakeTweet, type FakeUser } from './corpus.js';
-
-/**
+/*
  * The REST endpoints the harvester uses, answering as X API v2 does on the wire: pages of
  * `data`/`includes`/`meta`, partial errors with status 200, `{"meta":{"result_count":0}}` for
  * an empty page, invalid parameters with 400 and the problem shape.
  */
+
+import { userObject, type Corpus, type FakeTweet, type FakeUser } from './corpus.js';
+
 export interface Reply {
   readonly status: number;
   readonly body: unknown;

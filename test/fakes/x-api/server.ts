@@ -1,3 +1,10 @@
+/*
+ * A fake X API v2 on a loopback port, faithful on the wire for the endpoints the harvester uses
+ * (see rest-endpoints.ts and stream-endpoint.ts). Tests configure a scenario: the corpus,
+ * scaled rate-limit windows, the stream plan, and faults to inject; afterwards they read what
+ * was served and requested.
+ */
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Corpus, type CorpusOptions } from './corpus.js';
@@ -5,12 +12,6 @@ import { RateLimits, type RateLimit } from './rate-limits.js';
 import { lookupUsers, search, userTimeline, type Reply } from './rest-endpoints.js';
 import { StreamService, TOO_MANY_CONNECTIONS, type StreamFault, type StreamPlan } from './stream-endpoint.js';
 
-/**
- * A fake X API v2 on a loopback port, faithful on the wire for the endpoints the harvester uses
- * (see rest-endpoints.ts and stream-endpoint.ts). Tests configure a scenario: the corpus,
- * scaled rate-limit windows, the stream plan, and faults to inject; afterwards they read what
- * was served and requested.
- */
 export interface Scenario {
   readonly corpus?: CorpusOptions;
   readonly rateLimits?: Readonly<Record<string, RateLimit>>;

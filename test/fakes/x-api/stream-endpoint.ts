@@ -1,12 +1,13 @@
-import type { ServerResponse } from 'node:http';
-import { userObject, type Corpus } from './corpus.js';
-import type { Reply } from './rest-endpoints.js';
-
-/**
+/*
  * The filtered stream and its rules as X API v2 serves them: rules per app with ids and tags
  * (201 on add, DuplicateRule and invalid-rule problems), one connection per app, messages framed
  * by `\r\n` with `matching_rules`, `\r\n` keep-alives, and in-stream operational disconnects.
  */
+
+import type { ServerResponse } from 'node:http';
+import { userObject, type Corpus } from './corpus.js';
+import type { Reply } from './rest-endpoints.js';
+
 export interface StreamRule {
   readonly id: string;
   readonly value: string;

@@ -80,7 +80,7 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     assert.equal(applied.status, 0, applied.stdout + applied.stderr);
     assert.deepEqual((await schedules.listRules('research-')).map((r) => [r.name, r.expression, r.enabled]), [['research-search', 'rate(1 hour)', true]]);
     assert.deepEqual(await schedules.tagsOf('research-search'), { 'twarc-cloud:deployment': 'research', 'twarc-cloud:collection': 'search' });
-    assert.ok((await services.listServices(clusterArn)).includes('research-stream'));
+    assert.ok((await services.listServices(clusterArn)).some((listed) => listed.name === 'research-stream'));
     assert.equal((await readObject(p.store, collectionKeys('stream').config, 'collection-config'))?.value.state, 'active');
 
     const again = p.cli('plan', '--refresh');

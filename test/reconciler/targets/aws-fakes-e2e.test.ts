@@ -1,3 +1,9 @@
+/*
+ * The AWS target against the in-memory EventBridge and ECS fakes, which keep the rules moto does
+ * not (targets removed before a rule is deleted, a service deleted only at zero, draining hidden),
+ * with the archive on moto and a real harvester process standing in for the stream's task.
+ */
+
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,11 +32,6 @@ after(async () => {
   await moto.stop();
 });
 
-/**
- * The AWS target against the in-memory EventBridge and ECS fakes, which keep the rules moto does
- * not (targets removed before a rule is deleted, a service deleted only at zero, draining hidden),
- * with the archive on moto and a real harvester process standing in for the stream's task.
- */
 describe('the AWS target against the strict fakes, with a real harvester', { timeout: 90_000 }, () => {
   it('creates, restarts, and removes a stream gracefully; deletes a schedule; every AWS rule respected', async () => {
     const bucket = 'fakes-archive';

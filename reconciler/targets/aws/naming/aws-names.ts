@@ -1,4 +1,4 @@
-/**
+/*
  * The one place that derives AWS resource names from a deployment name and a collection id, and the
  * rules AWS sets for each kind of name. Validation calls `derivedNameProblems` so that an id which would
  * produce an invalid name is refused before anything is created, whatever limits the schema sets.
