@@ -18,7 +18,8 @@ module.exports = {
     },
     {
       name: 'plan-is-pure',
-      comment: 'plan() is a function of (desired, live): reconciler/plan/ imports no I/O, only its own modules and hashing (types from elsewhere are fine).',
+      comment:
+        'plan() is a function of (desired, live): reconciler/plan/ imports no I/O, only its own modules and hashing (types from elsewhere are fine).',
       severity: 'error',
       from: { path: '^reconciler/plan/' },
       to: { pathNot: ['^reconciler/plan/', '^(node:)?crypto$'], dependencyTypesNot: ['type-only'] },

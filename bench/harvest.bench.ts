@@ -49,9 +49,19 @@ function gzipCpuSeconds(path: string): number {
 }
 
 async function streamIngest(): Promise<void> {
-  const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 50, tweetsPerUser: () => 0 }, stream: { tweets: STREAM_TWEETS, keepAliveMs: 1000 } }).start();
+  const fake = await new FakeXApi({
+    bearerTokens: [SECRET_BEARER],
+    corpus: { users: 50, tweetsPerUser: () => 0 },
+    stream: { tweets: STREAM_TWEETS, keepAliveMs: 1000 },
+  }).start();
   const archive = await localArchive();
-  await putCollection(archive.store, { id: 'bench-stream', type: 'filter', rules: [{ value: 'climate' }], max_records: STREAM_TWEETS, output: { tweets_per_file: 250_000, rotate_minutes: 30 } });
+  await putCollection(archive.store, {
+    id: 'bench-stream',
+    type: 'filter',
+    rules: [{ value: 'climate' }],
+    max_records: STREAM_TWEETS,
+    output: { tweets_per_file: 250_000, rotate_minutes: 30 },
+  });
   const started = Date.now();
   const run = await harvestWithUsage(['bench-stream', '--archive', archive.location, '--api-base-url', fake.baseUrl], archive.env);
   const wall = (Date.now() - started) / 1000;
@@ -71,24 +81,40 @@ async function streamIngest(): Promise<void> {
   rmSync(archive.location, { recursive: true, force: true });
 
   const per100k = (seconds: number): string => ((seconds / STREAM_TWEETS) * 100_000).toFixed(3);
-  console.log(`\nStream ingest: ${STREAM_TWEETS.toLocaleString('en')} tweets, ${megabytes.toFixed(0)} MB of JSON lines, ${gz.length} files, wall ${wall.toFixed(1)} s`);
+  console.log(
+    `\nStream ingest: ${STREAM_TWEETS.toLocaleString('en')} tweets, ${megabytes.toFixed(0)} MB of JSON lines, ${gz.length} files, wall ${wall.toFixed(1)} s`,
+  );
   console.log('| measure                          | harvester | gzip -6 (same bytes) | ratio | target   |');
   console.log('|----------------------------------|-----------|----------------------|-------|----------|');
-  console.log(`| CPU seconds per 100,000 tweets   | ${per100k(run.usage.cpuSeconds).padStart(9)} | ${per100k(gzipCpu).padStart(20)} | ${(run.usage.cpuSeconds / gzipCpu).toFixed(2).padStart(5)} | <= 1.50  |`);
-  console.log(`| peak RSS, MB                     | ${run.usage.maxRssMb.toFixed(0).padStart(9)} | ${'-'.padStart(20)} |       | < 150    |`);
+  console.log(
+    `| CPU seconds per 100,000 tweets   | ${per100k(run.usage.cpuSeconds).padStart(9)} | ${per100k(gzipCpu).padStart(20)} | ${(run.usage.cpuSeconds / gzipCpu).toFixed(2).padStart(5)} | <= 1.50  |`,
+  );
+  console.log(
+    `| peak RSS, MB                     | ${run.usage.maxRssMb.toFixed(0).padStart(9)} | ${'-'.padStart(20)} |       | < 150    |`,
+  );
 }
 
 async function timelineHarvest(): Promise<void> {
   const windowMs = 2000;
   // X's per-app limits are 300 lookups and 1,500 timeline requests per 15 minutes; scaled, the same proportion.
   const limits = { users: { limit: 100, windowMs }, 'users/:id/tweets': { limit: 500, windowMs } };
-  const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: USERS, tweetsPerUser: (i) => 60 + (i % 3) * 50 }, rateLimits: limits }).start();
+  const fake = await new FakeXApi({
+    bearerTokens: [SECRET_BEARER],
+    corpus: { users: USERS, tweetsPerUser: (i) => 60 + (i % 3) * 50 },
+    rateLimits: limits,
+  }).start();
   const archive = await localArchive();
   const users = Object.fromEntries(fake.corpus.users.map((u) => [u.id, { screen_name: u.username }]));
   await putCollection(archive.store, { id: 'bench-timelines', type: 'user_timeline', users, delete_users_for: [] });
   const lookups = Math.ceil(USERS / 100);
-  const pages = fake.corpus.users.reduce((sum, u) => sum + Math.max(1, Math.ceil(Math.min(3200, fake.corpus.timeline(u.id).length) / 100)), 0);
-  const run = await harvestWithUsage(['bench-timelines', '--archive', archive.location, '--api-base-url', fake.baseUrl, '--concurrency', '16'], { ...archive.env, TWARC_CLOUD_RATE_LIMIT_MARGIN_MS: '50' });
+  const pages = fake.corpus.users.reduce(
+    (sum, u) => sum + Math.max(1, Math.ceil(Math.min(3200, fake.corpus.timeline(u.id).length) / 100)),
+    0,
+  );
+  const run = await harvestWithUsage(
+    ['bench-timelines', '--archive', archive.location, '--api-base-url', fake.baseUrl, '--concurrency', '16'],
+    { ...archive.env, TWARC_CLOUD_RATE_LIMIT_MARGIN_MS: '50' },
+  );
   await fake.stop();
   rmSync(archive.location, { recursive: true, force: true });
   if (run.code !== 0) throw new Error(`the timeline harvest failed:\n${run.stderr}`);
@@ -103,12 +129,18 @@ async function timelineHarvest(): Promise<void> {
   const gridStart = (t: number): number => Math.floor(t / windowMs) * windowMs;
   const bound = gridStart(firstPage) + (Math.ceil(pages / limits['users/:id/tweets'].limit) - 1) * windowMs - first;
   const wall = last - first;
-  console.log(`\nTimeline harvest: ${USERS.toLocaleString('en')} users, windows of ${windowMs / 1000} s (lookups ${limits.users.limit}, timelines ${limits['users/:id/tweets'].limit} per window)`);
+  console.log(
+    `\nTimeline harvest: ${USERS.toLocaleString('en')} users, windows of ${windowMs / 1000} s (lookups ${limits.users.limit}, timelines ${limits['users/:id/tweets'].limit} per window)`,
+  );
   console.log('| measure                          | harvester | minimum / bound      | ratio | target   |');
   console.log('|----------------------------------|-----------|----------------------|-------|----------|');
-  console.log(`| requests (lookups + pages)       | ${String(made.length).padStart(9)} | ${String(lookups + pages).padStart(20)} | ${(made.length / (lookups + pages)).toFixed(2).padStart(5)} | = 1.00   |`);
+  console.log(
+    `| requests (lookups + pages)       | ${String(made.length).padStart(9)} | ${String(lookups + pages).padStart(20)} | ${(made.length / (lookups + pages)).toFixed(2).padStart(5)} | = 1.00   |`,
+  );
   console.log(`| requests refused with 429        | ${String(refused).padStart(9)} | ${'0'.padStart(20)} |       | 0        |`);
-  console.log(`| wall time, s (first to last req) | ${(wall / 1000).toFixed(2).padStart(9)} | ${(bound / 1000).toFixed(2).padStart(20)} | ${(wall / bound).toFixed(2).padStart(5)} | <= 1.10  |`);
+  console.log(
+    `| wall time, s (first to last req) | ${(wall / 1000).toFixed(2).padStart(9)} | ${(bound / 1000).toFixed(2).padStart(20)} | ${(wall / bound).toFixed(2).padStart(5)} | <= 1.10  |`,
+  );
 }
 
 await streamIngest();

@@ -30,10 +30,13 @@ let requests = 0;
 const proxy = createServer((incoming, outgoing) => {
   requests += 1;
   const target = new URL(moto.endpoint);
-  const forward = httpRequest({ host: target.hostname, port: target.port, path: incoming.url, method: incoming.method, headers: incoming.headers }, (answer) => {
-    outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(outgoing);
-  });
+  const forward = httpRequest(
+    { host: target.hostname, port: target.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
+    (answer) => {
+      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(outgoing);
+    },
+  );
   incoming.pipe(forward);
 });
 await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
@@ -72,13 +75,26 @@ const schedules = new EventBridgeSchedules(new EventBridgeClient({ endpoint: mot
 for (let start = 0; start < desired.length; start += 50) {
   await Promise.all(
     desired.slice(start, start + 50).map(async (d) => {
-      await writeObject(store, collectionKeys(d.id).config, 'collection-config', { format: 'twarc-cloud/collection-config@1', ...d.body, state: 'active', rendered_at: now, changeset: 'bench' });
-      await schedules.putRule({ name: scheduleRuleName('bench', d.id), expression: d.body.schedule ?? 'rate(1 day)', enabled: true, description: 'bench' }, ownershipTags('bench', d.id));
+      await writeObject(store, collectionKeys(d.id).config, 'collection-config', {
+        format: 'twarc-cloud/collection-config@1',
+        ...d.body,
+        state: 'active',
+        rendered_at: now,
+        changeset: 'bench',
+      });
+      await schedules.putRule(
+        { name: scheduleRuleName('bench', d.id), expression: d.body.schedule ?? 'rate(1 day)', enabled: true, description: 'bench' },
+        ownershipTags('bench', d.id),
+      );
       entries[d.id] = { type: 'user_timeline', state: 'active', hash: d.hash, schedule: d.body.schedule ?? '' };
     }),
   );
 }
-await writeObject(store, COLLECTIONS_INDEX_KEY, 'collections-index', { format: 'twarc-cloud/collections-index@1', updated_at: now, collections: entries });
+await writeObject(store, COLLECTIONS_INDEX_KEY, 'collections-index', {
+  format: 'twarc-cloud/collections-index@1',
+  updated_at: now,
+  collections: entries,
+});
 
 async function timedPlan(args: string[]): Promise<{ requests: number; seconds: number; code: number | null }> {
   requests = 0;
@@ -86,7 +102,13 @@ async function timedPlan(args: string[]): Promise<{ requests: number; seconds: n
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'plan', ...args], {
       cwd: root,
-      env: { PATH: process.env['PATH'], AWS_ENDPOINT_URL: proxyUrl, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
+      env: {
+        PATH: process.env['PATH'],
+        AWS_ENDPOINT_URL: proxyUrl,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: 'us-east-1',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     child.on('close', resolve);
@@ -103,16 +125,30 @@ const naiveClient = createS3Client({ endpoint: proxyUrl, region: 'us-east-1', fo
 const naiveStart = process.hrtime.bigint();
 const ids = desired.map((d) => d.id);
 for (let start = 0; start < ids.length; start += 16) {
-  await Promise.all(ids.slice(start, start + 16).map(async (id) => (await naiveClient.send(new GetObjectCommand({ Bucket: bucket, Key: collectionKeys(id).config }))).Body?.transformToString()));
+  await Promise.all(
+    ids
+      .slice(start, start + 16)
+      .map(async (id) =>
+        (await naiveClient.send(new GetObjectCommand({ Bucket: bucket, Key: collectionKeys(id).config }))).Body?.transformToString(),
+      ),
+  );
 }
 const naive = { requests, seconds: Number(process.hrtime.bigint() - naiveStart) / 1e9 };
 
-console.log(`\nPlan of ${COLLECTIONS.toLocaleString('en')} unchanged collections on the AWS target (moto_server), requests counted on the wire`);
+console.log(
+  `\nPlan of ${COLLECTIONS.toLocaleString('en')} unchanged collections on the AWS target (moto_server), requests counted on the wire`,
+);
 console.log('| run                                        | exit | requests | wall s | target          |');
 console.log('|--------------------------------------------|------|----------|--------|-----------------|');
-console.log(`| twarc-cloud plan (index)                   | ${String(plain.code).padStart(4)} | ${String(plain.requests).padStart(8)} | ${plain.seconds.toFixed(2).padStart(6)} | <= 20, < 5 s    |`);
-console.log(`| twarc-cloud plan --refresh (lists rules)   | ${String(refreshed.code).padStart(4)} | ${String(refreshed.requests).padStart(8)} | ${refreshed.seconds.toFixed(2).padStart(6)} | (drift check)   |`);
-console.log(`| baseline: GET every collection.json        |    - | ${String(naive.requests).padStart(8)} | ${naive.seconds.toFixed(2).padStart(6)} |                 |`);
+console.log(
+  `| twarc-cloud plan (index)                   | ${String(plain.code).padStart(4)} | ${String(plain.requests).padStart(8)} | ${plain.seconds.toFixed(2).padStart(6)} | <= 20, < 5 s    |`,
+);
+console.log(
+  `| twarc-cloud plan --refresh (lists rules)   | ${String(refreshed.code).padStart(4)} | ${String(refreshed.requests).padStart(8)} | ${refreshed.seconds.toFixed(2).padStart(6)} | (drift check)   |`,
+);
+console.log(
+  `| baseline: GET every collection.json        |    - | ${String(naive.requests).padStart(8)} | ${naive.seconds.toFixed(2).padStart(6)} |                 |`,
+);
 naiveClient.destroy();
 s3.destroy();
 ecs.destroy();

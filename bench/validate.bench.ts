@@ -64,5 +64,7 @@ console.log(row('baseline: yaml.parse only', parseOnly));
 console.log(row('validateDesiredState (parse, schema, all checks)', validateOnly));
 console.log(row('loadDesiredState (the same, and the collections)', inProcess));
 console.log(row('`twarc-cloud validate` (new process, end to end)', cli));
-console.log(`\ntarget: end to end under 3 s -> ${cli < 3 ? 'met' : 'NOT met'}; peak RSS of this process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+console.log(
+  `\ntarget: end to end under 3 s -> ${cli < 3 ? 'met' : 'NOT met'}; peak RSS of this process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+);
 if (problems !== 0) process.exitCode = 1;

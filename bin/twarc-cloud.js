@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const entry = new URL('../dist/cli/twarc-cloud.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
-  process.stderr.write('twarc-cloud: error: the program is not built yet\n  hint: run `npm ci` (or `npm run build`) in the twarc-cloud repository\n');
+  process.stderr.write(
+    'twarc-cloud: error: the program is not built yet\n  hint: run `npm ci` (or `npm run build`) in the twarc-cloud repository\n',
+  );
   process.exit(1);
 }
 await import(entry.href);

@@ -7,10 +7,13 @@ import { runCliProcess } from './main.js';
 const HARVESTER_COMMANDS: readonly CommandEntry[] = [
   {
     name: 'harvest',
-    summary: 'Run one harvest of one collection from the archive\'s collection.json (what schedules and services run).',
+    summary: "Run one harvest of one collection from the archive's collection.json (what schedules and services run).",
     load: async () =>
       (await import('./commands/harvest.js')).harvestCommand(() => {
-        throw new UserError('the harvester needs to know its archive', 'pass --archive s3://<bucket> or set TWARC_CLOUD_ARCHIVE (terraform sets it in the task definition)');
+        throw new UserError(
+          'the harvester needs to know its archive',
+          'pass --archive s3://<bucket> or set TWARC_CLOUD_ARCHIVE (terraform sets it in the task definition)',
+        );
       }),
   },
 ];

@@ -29,7 +29,7 @@ export async function startControlServer(host: string, port: number, handlers: C
     };
     const given = Buffer.from(request.headers.authorization ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      reply(401, { error: 'a bearer token is required: the one in this harvest\'s lock.json' });
+      reply(401, { error: "a bearer token is required: the one in this harvest's lock.json" });
       return;
     }
     const path = (request.url ?? '/').split('?')[0];

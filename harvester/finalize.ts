@@ -47,7 +47,12 @@ export async function finalizeHarvest(
     stop.stop('failed', `storing tweet files failed: ${message}`);
   }
   const cause = stop.reason?.cause;
-  const outcome: HarvestOutcome = failed || cause === 'failed' || cause === 'lock_lost' ? 'failed' : cause === 'requested' || cause === 'signal' ? 'stopped' : 'completed';
+  const outcome: HarvestOutcome =
+    failed || cause === 'failed' || cause === 'lock_lost'
+      ? 'failed'
+      : cause === 'requested' || cause === 'signal'
+        ? 'stopped'
+        : 'completed';
   await store.put(keys.manifest, context.files.manifest(), { contentType: 'text/plain' });
   const record = harvestRecord(context, run.startedAt, outcome, run.took);
   await writeObject(store, keys.summary, 'harvest', record);
@@ -63,9 +68,16 @@ export async function finalizeHarvest(
       tweets: record.tweets,
     });
     const stopRequest = await readObject(store, collectionKeys(config.id).stopRequest, 'stop-request').catch(() => undefined);
-    if (stopRequest?.value.harvest_id === context.harvestId) await store.delete(collectionKeys(config.id).stopRequest, { ifMatch: stopRequest.etag }).catch(() => undefined);
+    if (stopRequest?.value.harvest_id === context.harvestId)
+      await store.delete(collectionKeys(config.id).stopRequest, { ifMatch: stopRequest.etag }).catch(() => undefined);
     await run.lock.release();
   }
-  log.info('harvest ended', { outcome, reason: stop.reason?.detail, tweets: record.tweets, files: record.files.length, requests: record.requests });
+  log.info('harvest ended', {
+    outcome,
+    reason: stop.reason?.detail,
+    tweets: record.tweets,
+    files: record.files.length,
+    requests: record.requests,
+  });
   return outcome;
 }

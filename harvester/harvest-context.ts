@@ -53,7 +53,8 @@ export interface HarvestTuning {
 }
 
 export function recordError(stats: HarvestStats, message: string, endpoint?: string): void {
-  if (stats.errors.length < 1000) stats.errors.push({ at: new Date().toISOString(), message, ...(endpoint !== undefined ? { endpoint } : {}) });
+  if (stats.errors.length < 1000)
+    stats.errors.push({ at: new Date().toISOString(), message, ...(endpoint !== undefined ? { endpoint } : {}) });
 }
 
 /** Writes a page that has tweets, as a twarc2 line; a page without `data` is never written. */

@@ -39,23 +39,30 @@ export function watchLock(options: LockWatchOptions): () => void {
     if (Date.now() - lastPoll >= options.stopPollMs) {
       lastPoll = Date.now();
       const request = await readObject(store, collectionKeys(collectionId).stopRequest, 'stop-request');
-      if (request?.value.harvest_id === harvestId) stop.stop('requested', `stop requested through the archive by ${request.value.requested_by}`);
+      if (request?.value.harvest_id === harvestId)
+        stop.stop('requested', `stop requested through the archive by ${request.value.requested_by}`);
     }
   };
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    beat()
-      .catch((error: unknown) => {
-        if (error instanceof LockLost) {
-          options.onLockLost();
-          stop.stop('lock_lost', error.message);
-        } else log.warn('heartbeat or stop-request poll failed; will retry', { problem: error instanceof Error ? error.message : String(error) });
-      })
-      .finally(() => {
-        busy = false;
-      });
-  }, Math.min(heartbeatMs, options.stopPollMs, 1000));
+  const timer = setInterval(
+    () => {
+      if (busy) return;
+      busy = true;
+      beat()
+        .catch((error: unknown) => {
+          if (error instanceof LockLost) {
+            options.onLockLost();
+            stop.stop('lock_lost', error.message);
+          } else
+            log.warn('heartbeat or stop-request poll failed; will retry', {
+              problem: error instanceof Error ? error.message : String(error),
+            });
+        })
+        .finally(() => {
+          busy = false;
+        });
+    },
+    Math.min(heartbeatMs, options.stopPollMs, 1000),
+  );
   return () => {
     clearInterval(timer);
   };

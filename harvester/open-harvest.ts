@@ -31,7 +31,13 @@ export interface OpenHarvestOptions {
   readonly lease: { readonly lost: boolean };
 }
 
-const DEFAULT_TUNING: HarvestTuning = { concurrency: 8, streamSilenceMs: 25_000, backoffScale: 1, rateLimitMarginMs: 1000, requestTimeoutMs: 60_000 };
+const DEFAULT_TUNING: HarvestTuning = {
+  concurrency: 8,
+  streamSilenceMs: 25_000,
+  backoffScale: 1,
+  rateLimitMarginMs: 1000,
+  requestTimeoutMs: 60_000,
+};
 
 export async function openHarvest(options: OpenHarvestOptions): Promise<HarvestContext> {
   const { store, config, credentials, harvestId, lease } = options;
@@ -72,5 +78,18 @@ export async function openHarvest(options: OpenHarvestOptions): Promise<HarvestC
       if (!lease.lost) await state.save();
     },
   });
-  return { config, harvestId, store, keys, client, credentials, files, state, stats, log, stop: options.stop ?? new StopController(), tuning };
+  return {
+    config,
+    harvestId,
+    store,
+    keys,
+    client,
+    credentials,
+    files,
+    state,
+    stats,
+    log,
+    stop: options.stop ?? new StopController(),
+    tuning,
+  };
 }

@@ -13,7 +13,13 @@ import type { JsonLog } from './log.js';
  * harvest folder is complete and readable. Its unstored data is gone; its state checkpoints
  * were never ahead of what it stored, so the new harvest refetches from there.
  */
-export async function finalizeInterrupted(store: ArchiveStore, config: CollectionConfig, takeover: Takeover, by: string, log: JsonLog): Promise<void> {
+export async function finalizeInterrupted(
+  store: ArchiveStore,
+  config: CollectionConfig,
+  takeover: Takeover,
+  by: string,
+  log: JsonLog,
+): Promise<void> {
   const keys = collectionKeys(config.id).harvest(takeover.harvest_id);
   const record = await readObject(store, keys.summary, 'harvest');
   if (record && record.value.outcome !== 'running') return;

@@ -81,7 +81,12 @@ export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcom
 }
 
 /** The harvest proper, holding the lock: serve the control API, collect, finalize, always close. */
-async function runLocked(context: HarvestContext, lock: HeldLock, options: HarvestOptions, run: { lease: { lost: boolean }; endWatch: () => void }): Promise<HarvestOutcome> {
+async function runLocked(
+  context: HarvestContext,
+  lock: HeldLock,
+  options: HarvestOptions,
+  run: { lease: { lost: boolean }; endWatch: () => void },
+): Promise<HarvestOutcome> {
   const { config, harvestId, store, keys, stop } = context;
   const startedAt = new Date();
   let finalized = false;
@@ -152,7 +157,15 @@ async function collect(context: HarvestContext): Promise<void> {
 
 async function readConfig(store: ArchiveStore, collectionId: string): Promise<CollectionConfig> {
   const found = await readObject(store, collectionKeys(collectionId).config, 'collection-config');
-  if (!found) throw new UserError(`collection ${collectionId} is not in the archive ${store.location}`, 'check the id and the archive location; a collection appears there when `twarc-cloud apply` renders it');
-  if (found.value.state !== 'active') throw new UserError(`collection ${collectionId} is ${found.value.state}; only active collections are harvested`, 'set `state: active` in its YAML file and apply');
+  if (!found)
+    throw new UserError(
+      `collection ${collectionId} is not in the archive ${store.location}`,
+      'check the id and the archive location; a collection appears there when `twarc-cloud apply` renders it',
+    );
+  if (found.value.state !== 'active')
+    throw new UserError(
+      `collection ${collectionId} is ${found.value.state}; only active collections are harvested`,
+      'set `state: active` in its YAML file and apply',
+    );
   return found.value;
 }

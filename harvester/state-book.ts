@@ -22,7 +22,12 @@ export class StateBook {
 
   static async load(store: ArchiveStore, collectionId: string, harvestId: string): Promise<StateBook> {
     const found = await readObject(store, collectionKeys(collectionId).state, 'state');
-    const start: HarvestState = found?.value ?? { format: 'twarc-cloud/state@1', collection: collectionId, harvest_id: harvestId, updated_at: new Date().toISOString() };
+    const start: HarvestState = found?.value ?? {
+      format: 'twarc-cloud/state@1',
+      collection: collectionId,
+      harvest_id: harvestId,
+      updated_at: new Date().toISOString(),
+    };
     return new StateBook(store, start, harvestId);
   }
 

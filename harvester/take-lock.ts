@@ -24,7 +24,11 @@ export class LockHeld extends UserError {
   }
 }
 
-export async function takeLock(store: ArchiveStore, config: CollectionConfig, staleAfterMs: number): Promise<{ harvestId: string; lock: HeldLock }> {
+export async function takeLock(
+  store: ArchiveStore,
+  config: CollectionConfig,
+  staleAfterMs: number,
+): Promise<{ harvestId: string; lock: HeldLock }> {
   const holder: LockHolder = { host: hostname(), pid: process.pid };
   for (;;) {
     const id = harvestIdAt(new Date());
@@ -41,7 +45,8 @@ export async function takeLock(store: ArchiveStore, config: CollectionConfig, st
       control: { token: randomBytes(32).toString('hex') },
       isHolderGone: (other) => other.host === holder.host && other.task === undefined && !processRuns(other.pid),
     });
-    if (!attempt.acquired) throw new LockHeld(config.id, attempt.current.holder, attempt.current.harvest_id, attempt.current.heartbeat_at, staleAfterMs);
+    if (!attempt.acquired)
+      throw new LockHeld(config.id, attempt.current.holder, attempt.current.harvest_id, attempt.current.heartbeat_at, staleAfterMs);
     return { harvestId: id, lock: attempt.lock };
   }
 }

@@ -15,10 +15,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       clearTimeout(timer);
       reject(abortReason(signal));
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -54,7 +57,10 @@ export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise
  * Asks `check` every `intervalMs` until it returns a value, and returns that value; undefined when
  * `timeoutMs` passed first. The first check is made at once.
  */
-export async function pollUntil<T>(check: () => Promise<T | undefined>, options: { readonly intervalMs: number; readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<T | undefined> {
+export async function pollUntil<T>(
+  check: () => Promise<T | undefined>,
+  options: { readonly intervalMs: number; readonly timeoutMs: number; readonly signal?: AbortSignal },
+): Promise<T | undefined> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const found = await check();

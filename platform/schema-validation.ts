@@ -112,12 +112,20 @@ function translateOne(error: ErrorObject, root: JsonSchema, data: unknown, typeI
     case 'const':
       return value('const', `must be ${JSON.stringify(params['allowedValue'])}, not ${JSON.stringify(error.data)}`);
     case 'enum':
-      return value('enum', `must be one of ${(params['allowedValues'] as unknown[]).map((v) => String(v)).join(', ')}, not ${JSON.stringify(error.data)}`);
+      return value(
+        'enum',
+        `must be one of ${(params['allowedValues'] as unknown[]).map((v) => String(v)).join(', ')}, not ${JSON.stringify(error.data)}`,
+      );
     case 'pattern': {
       const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
       const message = parent.errorMessage ?? `must match ${String(params['pattern'])}`;
       if (propertyName !== undefined) {
-        return { pointer: `${pointer}/${escapePointer(propertyName)}`, part: 'key', rule: 'schema/key-pattern', message: `"${propertyName}": ${message}` };
+        return {
+          pointer: `${pointer}/${escapePointer(propertyName)}`,
+          part: 'key',
+          rule: 'schema/key-pattern',
+          message: `"${propertyName}": ${message}`,
+        };
       }
       return value('pattern', `${JSON.stringify(error.data)}: ${message}`);
     }
@@ -125,13 +133,21 @@ function translateOne(error: ErrorObject, root: JsonSchema, data: unknown, typeI
       return value('format', `${JSON.stringify(error.data)} is not a date-time; write UTC time as 2026-01-01T00:00:00Z`);
     case 'minimum':
     case 'maximum':
-      return value(error.keyword, parent.errorMessage ?? `must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params['limit'])}`);
+      return value(
+        error.keyword,
+        parent.errorMessage ?? `must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params['limit'])}`,
+      );
     case 'minLength':
       return value('min-length', params['limit'] === 1 ? 'must not be empty' : `must be at least ${String(params['limit'])} characters`);
     case 'maxLength':
       return value('max-length', `is ${String((error.data as string).length)} characters; at most ${String(params['limit'])} are allowed`);
     case 'uniqueItems':
-      return { pointer: `${pointer}/${String(params['i'])}`, part: 'value', rule: 'schema/unique-items', message: `duplicate entry: the same as entry ${Number(params['j']) + 1}` };
+      return {
+        pointer: `${pointer}/${String(params['i'])}`,
+        part: 'value',
+        rule: 'schema/unique-items',
+        message: `duplicate entry: the same as entry ${Number(params['j']) + 1}`,
+      };
     default:
       return value(error.keyword, error.message ?? 'is invalid');
   }

@@ -29,9 +29,7 @@ export function countErrors(problems: readonly Problem[]): number {
 }
 
 export function sortProblems(problems: readonly Problem[]): Problem[] {
-  return [...problems].sort(
-    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
-  );
+  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }
 
 /** A path as problems report it: relative to the working directory, so editors and GitHub annotations open it. */

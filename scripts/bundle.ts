@@ -24,7 +24,9 @@ export async function bundle(outfile = BUNDLE): Promise<string[]> {
     sourcemap: false,
     legalComments: 'external',
     // CommonJS dependencies (ajv) call require(); give the ES module bundle one.
-    banner: { js: "import { createRequire as twarcCloudCreateRequire } from 'node:module'; const require = twarcCloudCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as twarcCloudCreateRequire } from 'node:module'; const require = twarcCloudCreateRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   });
   return Object.keys(result.metafile.inputs);

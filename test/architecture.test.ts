@@ -17,7 +17,11 @@ function cruise(files: Record<string, string>): { status: number | null; output:
   const root = tempProject(files);
   copyFileSync(join(PACKAGE_ROOT, 'tsconfig.json'), join(root, 'tsconfig.json'));
   const folders = [...new Set(Object.keys(files).map((path) => path.split('/')[0] ?? ''))];
-  const result = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), '--config', CONFIG, ...folders], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(
+    process.execPath,
+    [join(PACKAGE_ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), '--config', CONFIG, ...folders],
+    { cwd: root, encoding: 'utf8' },
+  );
   return { status: result.status, output: result.stdout + result.stderr };
 }
 
@@ -27,7 +31,7 @@ function refuses(files: Record<string, string>, rule: string): void {
   assert.match(result.output, new RegExp(`error ${rule}:`), result.output);
 }
 
-describe('the architecture\'s boundaries, as the build checks them', () => {
+describe("the architecture's boundaries, as the build checks them", () => {
   it('pass on the repository itself', () => {
     const result = spawnSync('npm', ['run', '--silent', 'check:boundaries'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
     assert.equal(result.status, 0, result.stdout + result.stderr);
@@ -44,12 +48,30 @@ describe('the architecture\'s boundaries, as the build checks them', () => {
   });
 
   it('refuse platform/ importing a side', () => {
-    refuses({ 'reconciler/side.ts': 'export const side = 1;\n', 'platform/planted.ts': "import { side } from '../reconciler/side.js';\nexport const x = side;\n" }, 'platform-is-shared');
+    refuses(
+      {
+        'reconciler/side.ts': 'export const side = 1;\n',
+        'platform/planted.ts': "import { side } from '../reconciler/side.js';\nexport const x = side;\n",
+      },
+      'platform-is-shared',
+    );
   });
 
   it('refuse the reconciler importing the harvester, and the other way round', () => {
-    refuses({ 'harvester/h.ts': 'export const h = 1;\n', 'reconciler/planted.ts': "import { h } from '../harvester/h.js';\nexport const x = h;\n" }, 'reconciler-and-harvester-apart');
-    refuses({ 'reconciler/r.ts': 'export const r = 1;\n', 'harvester/planted.ts': "import { r } from '../reconciler/r.js';\nexport const x = r;\n" }, 'reconciler-and-harvester-apart');
+    refuses(
+      {
+        'harvester/h.ts': 'export const h = 1;\n',
+        'reconciler/planted.ts': "import { h } from '../harvester/h.js';\nexport const x = h;\n",
+      },
+      'reconciler-and-harvester-apart',
+    );
+    refuses(
+      {
+        'reconciler/r.ts': 'export const r = 1;\n',
+        'harvester/planted.ts': "import { r } from '../reconciler/r.js';\nexport const x = r;\n",
+      },
+      'reconciler-and-harvester-apart',
+    );
   });
 
   it('refuse an I/O import in reconciler/plan/', () => {

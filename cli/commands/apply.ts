@@ -58,7 +58,8 @@ export const applyCommand: CommandSpec = {
 };
 
 async function confirmed(interactive: boolean): Promise<boolean> {
-  if (!interactive || !process.stdin.isTTY) throw new UserError('apply needs confirmation and there is no terminal to ask on', 'pass --yes (CI sets CI=true, which counts as yes)');
+  if (!interactive || !process.stdin.isTTY)
+    throw new UserError('apply needs confirmation and there is no terminal to ask on', 'pass --yes (CI sets CI=true, which counts as yes)');
   const prompt = createInterface({ input: process.stdin, output: process.stdout });
   try {
     return (await prompt.question('Apply these changes? Only "yes" applies: ')).trim() === 'yes';

@@ -7,7 +7,13 @@ import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './rec
 
 export const changesCommand: CommandSpec = {
   usage: 'twarc-cloud changes <id> [--deletes-only] [--target local|aws] [--format text|json]',
-  help: ['Options:', '  --deletes-only        only removals: of the collection, and of fields or accounts', targetHelp(), '  --format <f>          text (default) or json', ''].join('\n'),
+  help: [
+    'Options:',
+    '  --deletes-only        only removals: of the collection, and of fields or accounts',
+    targetHelp(),
+    '  --format <f>          text (default) or json',
+    '',
+  ].join('\n'),
   options: { ...TARGET_OPTION, 'deletes-only': { type: 'boolean' }, format: { type: 'string' } },
   async run(args, io) {
     const id = oneCollectionId(this, args);
@@ -19,16 +25,26 @@ export const changesCommand: CommandSpec = {
       const changeset = await readObject(store, object.key, 'changeset');
       if (changeset) changesets.push(changeset.value);
     }
-    if (changesets.length === 0) throw new UserError(`no changesets for collection ${id} in ${store.location}`, 'check the id (twarc-cloud list shows them); a collection has changesets once applied');
+    if (changesets.length === 0)
+      throw new UserError(
+        `no changesets for collection ${id} in ${store.location}`,
+        'check the id (twarc-cloud list shows them); a collection has changesets once applied',
+      );
     const shown = changesets
-      .map((c) => (args.values['deletes-only'] === true ? { ...c, changes: c.action === 'remove' ? c.changes : c.changes.filter((ch) => ch.new === undefined) } : c))
+      .map((c) =>
+        args.values['deletes-only'] === true
+          ? { ...c, changes: c.action === 'remove' ? c.changes : c.changes.filter((ch) => ch.new === undefined) }
+          : c,
+      )
       .filter((c) => args.values['deletes-only'] !== true || c.action === 'remove' || c.changes.length > 0);
     if (format === 'json') {
       io.out(`${JSON.stringify(shown, null, 2)}\n`);
       return 0;
     }
     for (const c of shown) {
-      io.out(`${c.created_at}  ${c.action}  by ${c.actor}${c.git?.commit !== undefined ? `  commit ${c.git.commit.slice(0, 12)}` : ''}${c.git?.author !== undefined ? `  (${c.git.author})` : ''}`);
+      io.out(
+        `${c.created_at}  ${c.action}  by ${c.actor}${c.git?.commit !== undefined ? `  commit ${c.git.commit.slice(0, 12)}` : ''}${c.git?.author !== undefined ? `  (${c.git.author})` : ''}`,
+      );
       for (const change of c.changes) io.out(`    ${change.path}: ${show(change.old)} -> ${show(change.new)}`);
     }
     return 0;

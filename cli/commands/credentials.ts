@@ -11,8 +11,8 @@ import { reconcileSettings } from './reconcile-options.js';
 export const credentialsCommand: CommandSpec = {
   usage: 'twarc-cloud credentials list | check <profile> | push <profile>',
   help: [
-    '  list              profiles in the environment and twarc2\'s config file, with the keys each has',
-    '  check <profile>   ask the X API whether the profile\'s credentials work',
+    "  list              profiles in the environment and twarc2's config file, with the keys each has",
+    "  check <profile>   ask the X API whether the profile's credentials work",
     '  push <profile>    copy a local profile into SSM Parameter Store (SecureString) for the AWS target,',
     '                    under /<deployment>/credentials/<profile>/',
     '',
@@ -23,7 +23,8 @@ export const credentialsCommand: CommandSpec = {
   options: { format: { type: 'string' } },
   async run(args, io) {
     const [action, profile, ...extra] = args.positionals;
-    if (extra.length > 0 || (action !== 'list' && profile === undefined)) throw new UserError('expected list, check <profile> or push <profile>', `usage: ${this.usage}`);
+    if (extra.length > 0 || (action !== 'list' && profile === undefined))
+      throw new UserError('expected list, check <profile> or push <profile>', `usage: ${this.usage}`);
     if (action === 'list') {
       const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');
       const profiles = [...environmentProfiles(io.env), ...(await configFileProfiles(twarcConfigPath(io.env)))];
@@ -37,7 +38,9 @@ export const credentialsCommand: CommandSpec = {
     if (action === 'check') {
       const client = new XApiClient({ baseUrl: io.env['TWARC_CLOUD_API_BASE_URL'] ?? DEFAULT_API_BASE_URL, credentials, maxAttempts: 3 });
       await client.get('users/by', { usernames: 'XDevelopers' });
-      io.out(`${profile}: accepted by the X API (${credentials.bearerToken !== undefined ? 'app authentication: searches, streams and timelines' : 'user context only: timelines and lookups, not searches or streams'}).`);
+      io.out(
+        `${profile}: accepted by the X API (${credentials.bearerToken !== undefined ? 'app authentication: searches, streams and timelines' : 'user context only: timelines and lookups, not searches or streams'}).`,
+      );
       return 0;
     }
     if (action !== 'push') throw new UserError(`unknown action "${action ?? ''}"`, `usage: ${this.usage}`);

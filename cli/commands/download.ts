@@ -20,8 +20,10 @@ export const downloadCommand: CommandSpec = {
   async run(args, io) {
     const id = oneCollectionId(this, args);
     const sinceText = args.values['since'];
-    const since = typeof sinceText === 'string' ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(sinceText) ? `${sinceText}T00:00:00Z` : sinceText) : undefined;
-    if (since !== undefined && Number.isNaN(since.getTime())) throw new UserError(`--since must be a date like 2026-01-31, not "${String(sinceText)}"`);
+    const since =
+      typeof sinceText === 'string' ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(sinceText) ? `${sinceText}T00:00:00Z` : sinceText) : undefined;
+    if (since !== undefined && Number.isNaN(since.getTime()))
+      throw new UserError(`--since must be a date like 2026-01-31, not "${String(sinceText)}"`);
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
     const dest = resolve(io.cwd, typeof args.values['dest'] === 'string' ? args.values['dest'] : id);
@@ -29,11 +31,19 @@ export const downloadCommand: CommandSpec = {
     const report = await downloadCollection(store, id, dest, {
       ...(since ? { since } : {}),
       clean: args.values['clean'] === true,
-      ...(tty ? { progress: (done: number, total: number, bytes: number) => process.stderr.write(`\r${done}/${total} files, ${(bytes / 1e6).toFixed(1)} MB`) } : {}),
+      ...(tty
+        ? {
+            progress: (done: number, total: number, bytes: number) =>
+              process.stderr.write(`\r${done}/${total} files, ${(bytes / 1e6).toFixed(1)} MB`),
+          }
+        : {}),
     });
     if (tty) process.stderr.write('\n');
-    if (report.downloaded + report.skipped === 0) throw new UserError(`nothing in ${store.location} for collection ${id}`, 'check the id (twarc-cloud list)');
-    io.out(`${id}: ${report.downloaded} downloaded (${(report.bytes / 1e6).toFixed(1)} MB), ${report.skipped} already there and verified${report.removed > 0 ? `, ${report.removed} removed` : ''} -> ${dest}`);
+    if (report.downloaded + report.skipped === 0)
+      throw new UserError(`nothing in ${store.location} for collection ${id}`, 'check the id (twarc-cloud list)');
+    io.out(
+      `${id}: ${report.downloaded} downloaded (${(report.bytes / 1e6).toFixed(1)} MB), ${report.skipped} already there and verified${report.removed > 0 ? `, ${report.removed} removed` : ''} -> ${dest}`,
+    );
     for (const file of report.mismatches) io.err(`  MISMATCH: ${file} does not match manifest-sha1.txt`);
     return report.mismatches.length > 0 ? 1 : 0;
   },

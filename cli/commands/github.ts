@@ -9,7 +9,8 @@ import type { CommandSpec, ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
 
 export const githubCommand: CommandSpec = {
-  usage: 'twarc-cloud github <comment|drift> <plan.md> [--pr <number>] [--drifted] | github pull-request <file>... --branch <b> --title <t> [--body-file <f>]',
+  usage:
+    'twarc-cloud github <comment|drift> <plan.md> [--pr <number>] [--drifted] | github pull-request <file>... --branch <b> --title <t> [--body-file <f>]',
   help: [
     '  comment <plan.md>   create or update the plan comment of the pull request (and the job summary)',
     '  drift <plan.md>     open or update the drift issue with --drifted, close it without',
@@ -23,11 +24,19 @@ export const githubCommand: CommandSpec = {
     '  --branch <b>, --title <t>, --base <b> (default main), --body-file <f>   for pull-request',
     '',
   ].join('\n'),
-  options: { pr: { type: 'string' }, drifted: { type: 'boolean' }, branch: { type: 'string' }, title: { type: 'string' }, base: { type: 'string' }, 'body-file': { type: 'string' } },
+  options: {
+    pr: { type: 'string' },
+    drifted: { type: 'boolean' },
+    branch: { type: 'string' },
+    title: { type: 'string' },
+    base: { type: 'string' },
+    'body-file': { type: 'string' },
+  },
   async run(args, io) {
     if (args.positionals[0] === 'pull-request') return pullRequest(args, io);
     const [action, file, ...extra] = args.positionals;
-    if ((action !== 'comment' && action !== 'drift') || file === undefined || extra.length > 0) throw new UserError('expected comment or drift, and a plan in markdown', `usage: ${this.usage}`);
+    if ((action !== 'comment' && action !== 'drift') || file === undefined || extra.length > 0)
+      throw new UserError('expected comment or drift, and a plan in markdown', `usage: ${this.usage}`);
     const markdown = await readFile(resolve(io.cwd, file), 'utf8').catch((error: unknown) => {
       throw new UserError(`cannot read ${file}: ${(error as Error).message}`, 'write it with twarc-cloud plan --format markdown > plan.md');
     });
@@ -47,7 +56,8 @@ async function pullRequest(args: ParsedArgs, io: CliIo): Promise<number> {
   const files = args.positionals.slice(1);
   const branch = args.values['branch'];
   const title = args.values['title'];
-  if (files.length === 0 || typeof branch !== 'string' || typeof title !== 'string') throw new UserError('pull-request needs files, --branch and --title', 'see twarc-cloud github --help');
+  if (files.length === 0 || typeof branch !== 'string' || typeof title !== 'string')
+    throw new UserError('pull-request needs files, --branch and --title', 'see twarc-cloud github --help');
   const bodyFile = args.values['body-file'];
   const body = typeof bodyFile === 'string' ? await readFile(resolve(io.cwd, bodyFile), 'utf8') : '';
   const proposal = await Promise.all(files.map(async (path) => ({ path, content: await readFile(resolve(io.cwd, path), 'utf8') })));
@@ -64,7 +74,8 @@ async function pullRequestNumber(given: string | boolean | undefined, env: NodeJ
     return number;
   }
   const eventPath = env['GITHUB_EVENT_PATH'];
-  const event = eventPath !== undefined ? (JSON.parse(await readFile(eventPath, 'utf8')) as { pull_request?: { number?: number } }) : undefined;
+  const event =
+    eventPath !== undefined ? (JSON.parse(await readFile(eventPath, 'utf8')) as { pull_request?: { number?: number } }) : undefined;
   const number = event?.pull_request?.number;
   if (number === undefined) throw new UserError('no pull request to comment on', 'run this on pull_request events, or pass --pr');
   return number;

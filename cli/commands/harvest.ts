@@ -14,77 +14,77 @@ import type { CliIo } from '../io.js';
  */
 export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSpec {
   return {
-  usage: 'twarc-cloud harvest <collection-id> [--archive <dir|s3://bucket[/prefix]>] [options]',
-  help: [
-    'Logs are JSON lines on standard error. Exit codes: 0 completed or stopped, 1 failed,',
-    `${HARVEST_EXIT.lockHeld} another harvest of the collection is running.`,
-    'Credentials come from the environment, twarc2\'s config file, or SSM (TWARC_CLOUD_SSM_PATH); never from arguments.',
-    '',
-    'Options:',
-    '  --archive <location>   the archive (default: local.archive of twarc-cloud.yaml, or TWARC_CLOUD_ARCHIVE)',
-    '  --api-base-url <url>   X API base URL (default https://api.x.com/2/, or TWARC_CLOUD_API_BASE_URL)',
-    '  --control-host <host>  address the control API listens on (default 127.0.0.1)',
-    '  --control-port <port>  its port (default: any free port; the URL is written to lock.json)',
-    '  --advertise-host <h>   host name written to lock.json for reaching the control API',
-    '  --stale-after <s>      seconds without heartbeat before a lock counts as abandoned (default 300)',
-    '  --linger <s>           after a requested stop, keep answering is_stopped for this long (default 0)',
-    '  --concurrency <n>      timelines fetched at once, within the rate limit (default 8)',
-    '',
-  ].join('\n'),
-  options: {
-    archive: { type: 'string' },
-    'api-base-url': { type: 'string' },
-    'control-host': { type: 'string' },
-    'control-port': { type: 'string' },
-    'advertise-host': { type: 'string' },
-    'stale-after': { type: 'string' },
-    linger: { type: 'string' },
-    concurrency: { type: 'string' },
-  },
-  async run(args, io) {
-    const collectionId = oneCollectionId(this, args);
-    const stop = new StopController();
-    const onSignal = (signal: NodeJS.Signals): void => {
-      stop.interrupt(`${signal} received`);
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-    try {
-      const outcome = await runHarvest({
-        collectionId,
-        archive: archiveLocation(args, io, defaultArchive),
-        env: io.env,
-        writeLog: (line) => {
-          io.err(line);
-        },
-        stop,
-        ...optional('apiBaseUrl', stringOption(args, 'api-base-url')),
-        ...optional('controlHost', stringOption(args, 'control-host')),
-        ...optional('controlPort', numberOption(args, 'control-port', 0, 65535)),
-        ...optional('advertiseHost', stringOption(args, 'advertise-host')),
-        ...optional('staleAfterMs', secondsOption(args, 'stale-after')),
-        ...optional('lingerMs', secondsOption(args, 'linger')),
-        ...optional('stopPollMs', envNumber(io, 'TWARC_CLOUD_STOP_POLL_MS')),
-        tuning: {
-          ...optional('concurrency', numberOption(args, 'concurrency', 1, 64)),
-          ...optional('streamSilenceMs', envNumber(io, 'TWARC_CLOUD_STREAM_SILENCE_MS')),
-          ...optional('backoffScale', envNumber(io, 'TWARC_CLOUD_BACKOFF_SCALE')),
-          ...optional('rateLimitMarginMs', envNumber(io, 'TWARC_CLOUD_RATE_LIMIT_MARGIN_MS')),
-          ...optional('requestTimeoutMs', envNumber(io, 'TWARC_CLOUD_REQUEST_TIMEOUT_MS')),
-        },
-      });
-      return outcome === 'failed' ? HARVEST_EXIT.failed : HARVEST_EXIT.ok;
-    } catch (error) {
-      if (error instanceof LockHeld) {
-        io.err(`twarc-cloud: ${error.message}\n  hint: ${error.hint ?? ''}`);
-        return HARVEST_EXIT.lockHeld;
+    usage: 'twarc-cloud harvest <collection-id> [--archive <dir|s3://bucket[/prefix]>] [options]',
+    help: [
+      'Logs are JSON lines on standard error. Exit codes: 0 completed or stopped, 1 failed,',
+      `${HARVEST_EXIT.lockHeld} another harvest of the collection is running.`,
+      "Credentials come from the environment, twarc2's config file, or SSM (TWARC_CLOUD_SSM_PATH); never from arguments.",
+      '',
+      'Options:',
+      '  --archive <location>   the archive (default: local.archive of twarc-cloud.yaml, or TWARC_CLOUD_ARCHIVE)',
+      '  --api-base-url <url>   X API base URL (default https://api.x.com/2/, or TWARC_CLOUD_API_BASE_URL)',
+      '  --control-host <host>  address the control API listens on (default 127.0.0.1)',
+      '  --control-port <port>  its port (default: any free port; the URL is written to lock.json)',
+      '  --advertise-host <h>   host name written to lock.json for reaching the control API',
+      '  --stale-after <s>      seconds without heartbeat before a lock counts as abandoned (default 300)',
+      '  --linger <s>           after a requested stop, keep answering is_stopped for this long (default 0)',
+      '  --concurrency <n>      timelines fetched at once, within the rate limit (default 8)',
+      '',
+    ].join('\n'),
+    options: {
+      archive: { type: 'string' },
+      'api-base-url': { type: 'string' },
+      'control-host': { type: 'string' },
+      'control-port': { type: 'string' },
+      'advertise-host': { type: 'string' },
+      'stale-after': { type: 'string' },
+      linger: { type: 'string' },
+      concurrency: { type: 'string' },
+    },
+    async run(args, io) {
+      const collectionId = oneCollectionId(this, args);
+      const stop = new StopController();
+      const onSignal = (signal: NodeJS.Signals): void => {
+        stop.interrupt(`${signal} received`);
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      try {
+        const outcome = await runHarvest({
+          collectionId,
+          archive: archiveLocation(args, io, defaultArchive),
+          env: io.env,
+          writeLog: (line) => {
+            io.err(line);
+          },
+          stop,
+          ...optional('apiBaseUrl', stringOption(args, 'api-base-url')),
+          ...optional('controlHost', stringOption(args, 'control-host')),
+          ...optional('controlPort', numberOption(args, 'control-port', 0, 65535)),
+          ...optional('advertiseHost', stringOption(args, 'advertise-host')),
+          ...optional('staleAfterMs', secondsOption(args, 'stale-after')),
+          ...optional('lingerMs', secondsOption(args, 'linger')),
+          ...optional('stopPollMs', envNumber(io, 'TWARC_CLOUD_STOP_POLL_MS')),
+          tuning: {
+            ...optional('concurrency', numberOption(args, 'concurrency', 1, 64)),
+            ...optional('streamSilenceMs', envNumber(io, 'TWARC_CLOUD_STREAM_SILENCE_MS')),
+            ...optional('backoffScale', envNumber(io, 'TWARC_CLOUD_BACKOFF_SCALE')),
+            ...optional('rateLimitMarginMs', envNumber(io, 'TWARC_CLOUD_RATE_LIMIT_MARGIN_MS')),
+            ...optional('requestTimeoutMs', envNumber(io, 'TWARC_CLOUD_REQUEST_TIMEOUT_MS')),
+          },
+        });
+        return outcome === 'failed' ? HARVEST_EXIT.failed : HARVEST_EXIT.ok;
+      } catch (error) {
+        if (error instanceof LockHeld) {
+          io.err(`twarc-cloud: ${error.message}\n  hint: ${error.hint ?? ''}`);
+          return HARVEST_EXIT.lockHeld;
+        }
+        throw error;
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
       }
-      throw error;
-    } finally {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-    }
-  },
+    },
   };
 }
 
@@ -107,7 +107,8 @@ function numberOption(args: ParsedArgs, name: string, min: number, max: number):
   const raw = stringOption(args, name);
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new UserError(`--${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new UserError(`--${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
   return value;
 }
 

@@ -15,7 +15,7 @@ export const importCommand: CommandSpec = {
   usage: 'twarc-cloud import --bucket <name> [--credentials <profile>] [--target local|aws]',
   help: [
     'Reads collections/*/collection.json of the old bucket. Writes collections/<id>.yaml (state: suspended,',
-    'to be reviewed) and each collection\'s resume points into the target\'s state.json. API keys found in',
+    "to be reviewed) and each collection's resume points into the target's state.json. API keys found in",
     'the old configs are never copied; put them into the credentials profile instead.',
     '',
     'Options:',
@@ -28,7 +28,8 @@ export const importCommand: CommandSpec = {
   async run(args, io) {
     const bucket = args.values['bucket'];
     const from = args.values['from'];
-    if (typeof bucket !== 'string' && typeof from !== 'string') throw new UserError('import needs --bucket <name> (or --from <dir>)', `usage: ${this.usage}`);
+    if (typeof bucket !== 'string' && typeof from !== 'string')
+      throw new UserError('import needs --bucket <name> (or --from <dir>)', `usage: ${this.usage}`);
     const { settings, targetName } = reconcileSettings(args, io);
     const source = typeof bucket === 'string' ? `s3://${bucket}` : join(io.cwd, String(from));
     const old = await openArchiveStore(source, settings.aws ? { region: settings.aws.region } : {});
@@ -63,25 +64,51 @@ export const importCommand: CommandSpec = {
       await carryOverState(target, converted.id, converted.userSinceIds, converted.searchSinceId);
       imported += 1;
       if (converted.hadKeys) withKeys += 1;
-      io.out(`+ ${relativeToCwd(path, io.cwd)}${Object.keys(converted.userSinceIds).length > 0 ? ` (since_id of ${Object.keys(converted.userSinceIds).length} users carried over)` : ''}${converted.searchSinceId !== undefined ? ' (search since_id carried over)' : ''}`);
+      io.out(
+        `+ ${relativeToCwd(path, io.cwd)}${Object.keys(converted.userSinceIds).length > 0 ? ` (since_id of ${Object.keys(converted.userSinceIds).length} users carried over)` : ''}${converted.searchSinceId !== undefined ? ' (search since_id carried over)' : ''}`,
+      );
       for (const note of converted.notes) io.out(`    note: ${note}`);
     }
-    if (imported === 0) throw new UserError(`no v1 collection.json found in ${source}`, 'check the bucket name; Twarc-Cloud kept them under collections/<id>/collection.json');
+    if (imported === 0)
+      throw new UserError(
+        `no v1 collection.json found in ${source}`,
+        'check the bucket name; Twarc-Cloud kept them under collections/<id>/collection.json',
+      );
     if (withKeys > 0) {
-      io.err(`${withKeys} of the old configs held API keys. They were NOT copied into the YAML files. Put them into the credentials profile "${profile}" (twarc2 configure, TWARC_CLOUD_${profile.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_* variables, or SSM), then delete them from the old bucket.`);
+      io.err(
+        `${withKeys} of the old configs held API keys. They were NOT copied into the YAML files. Put them into the credentials profile "${profile}" (twarc2 configure, TWARC_CLOUD_${profile.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_* variables, or SSM), then delete them from the old bucket.`,
+      );
     }
-    io.out(`${imported} collection${imported === 1 ? '' : 's'} imported, all suspended: review them, set state: active, then plan and apply.`);
+    io.out(
+      `${imported} collection${imported === 1 ? '' : 's'} imported, all suspended: review them, set state: active, then plan and apply.`,
+    );
     return 0;
   },
 };
 
-async function carryOverState(store: Awaited<ReturnType<typeof targetStore>>, id: string, users: Record<string, string>, searchSinceId: string | undefined): Promise<void> {
+async function carryOverState(
+  store: Awaited<ReturnType<typeof targetStore>>,
+  id: string,
+  users: Record<string, string>,
+  searchSinceId: string | undefined,
+): Promise<void> {
   if (Object.keys(users).length === 0 && searchSinceId === undefined) return;
   const key = collectionKeys(id).state;
   const current = await readObject(store, key, 'state');
   const now = new Date();
-  const state = current?.value ?? { format: 'twarc-cloud/state@1' as const, collection: id, harvest_id: harvestId(now), updated_at: now.toISOString() };
+  const state = current?.value ?? {
+    format: 'twarc-cloud/state@1' as const,
+    collection: id,
+    harvest_id: harvestId(now),
+    updated_at: now.toISOString(),
+  };
   for (const [userId, sinceId] of Object.entries(users)) (state.users ??= {})[userId] = { ...state.users[userId], since_id: sinceId };
   if (searchSinceId !== undefined) state.search = { ...state.search, since_id: searchSinceId };
-  await writeObject(store, key, 'state', { ...state, updated_at: now.toISOString() }, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
+  await writeObject(
+    store,
+    key,
+    'state',
+    { ...state, updated_at: now.toISOString() },
+    current ? { ifMatch: current.etag } : { ifNoneMatch: '*' },
+  );
 }

@@ -17,9 +17,28 @@ export const listCommand: CommandSpec = {
       io.out(`${JSON.stringify(rows, null, 2)}\n`);
       return 0;
     }
-    const table = [['COLLECTION', 'TYPE', 'STATE', 'SCHEDULE', 'LAST HARVEST', 'TWEETS'], ...rows.map((r) => [r.id, r.type, r.state, r.schedule ?? '-', r.lastHarvest ? `${r.lastHarvest.endedAt.slice(0, 16).replace('T', ' ')} ${r.lastHarvest.outcome}` : '-', r.lastHarvest ? String(r.lastHarvest.tweets) : '-'])];
+    const table = [
+      ['COLLECTION', 'TYPE', 'STATE', 'SCHEDULE', 'LAST HARVEST', 'TWEETS'],
+      ...rows.map((r) => [
+        r.id,
+        r.type,
+        r.state,
+        r.schedule ?? '-',
+        r.lastHarvest ? `${r.lastHarvest.endedAt.slice(0, 16).replace('T', ' ')} ${r.lastHarvest.outcome}` : '-',
+        r.lastHarvest ? String(r.lastHarvest.tweets) : '-',
+      ]),
+    ];
     const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length))) ?? [];
-    io.out(table.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n'));
+    io.out(
+      table
+        .map((row) =>
+          row
+            .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+            .join('  ')
+            .trimEnd(),
+        )
+        .join('\n'),
+    );
     return 0;
   },
 };

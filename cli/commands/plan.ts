@@ -16,7 +16,7 @@ export const planCommand: CommandSpec = {
     '',
     'Options:',
     targetHelp(),
-    '  --refresh             list the target\'s resources (AWS: rules and services) instead of trusting',
+    "  --refresh             list the target's resources (AWS: rules and services) instead of trusting",
     '                        what apply recorded: shows drift and resources to adopt; apply always does',
     '  --out <file>          also save the plan, for `twarc-cloud apply <file>`',
     '  --format <f>          text (default), markdown (a pull-request comment) or json',

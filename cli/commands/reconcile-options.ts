@@ -15,22 +15,37 @@ export function targetHelp(): string {
   ].join('\n');
 }
 
-export function reconcileSettings(args: ParsedArgs, io: CliIo): { settings: Settings; targetName: 'local' | 'aws'; allowMassStop: boolean } {
+export function reconcileSettings(
+  args: ParsedArgs,
+  io: CliIo,
+): { settings: Settings; targetName: 'local' | 'aws'; allowMassStop: boolean } {
   const { settings, problems } = loadSettings(findProjectRoot(io.cwd), io.cwd);
   const error = problems.find((p) => p.severity === 'error');
   if (error) throw new UserError(`twarc-cloud.yaml is invalid: ${error.message}`, 'run twarc-cloud validate for details');
-  return { settings, targetName: choiceOption(args, 'target', ['local', 'aws'] as const, settings.target), allowMassStop: args.values['allow-mass-stop'] === true };
+  return {
+    settings,
+    targetName: choiceOption(args, 'target', ['local', 'aws'] as const, settings.target),
+    allowMassStop: args.values['allow-mass-stop'] === true,
+  };
 }
 
 /** The archive of a target: the local directory, or the deployment's bucket. */
-export async function targetStore(settings: Settings, targetName: 'local' | 'aws', options: { readonly mustExist?: boolean } = {}): Promise<ArchiveStore> {
+export async function targetStore(
+  settings: Settings,
+  targetName: 'local' | 'aws',
+  options: { readonly mustExist?: boolean } = {},
+): Promise<ArchiveStore> {
   if (targetName === 'local') {
     if (options.mustExist === true && !existsSync(settings.local.archive)) {
-      throw new UserError(`there is no archive at ${settings.local.archive} yet`, 'it appears with the first `twarc-cloud apply` (or `up`); for an AWS deployment, pass --target aws');
+      throw new UserError(
+        `there is no archive at ${settings.local.archive} yet`,
+        'it appears with the first `twarc-cloud apply` (or `up`); for an AWS deployment, pass --target aws',
+      );
     }
     return openArchiveStore(settings.local.archive);
   }
-  if (!settings.aws) throw new UserError('target aws needs aws.bucket and aws.region in twarc-cloud.yaml', 'add them, or use --target local');
+  if (!settings.aws)
+    throw new UserError('target aws needs aws.bucket and aws.region in twarc-cloud.yaml', 'add them, or use --target local');
   return openArchiveStore(`s3://${settings.aws.bucket}`, { region: settings.aws.region });
 }
 

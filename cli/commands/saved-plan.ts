@@ -14,7 +14,14 @@ export interface SavedPlan {
 }
 
 export function savedPlan(result: Reconciliation, target: 'local' | 'aws'): SavedPlan {
-  return { format: 'twarc-cloud/plan@1', created_at: new Date().toISOString(), target, archive: result.target.store.location, fingerprint: result.fingerprint, plan: result.plan };
+  return {
+    format: 'twarc-cloud/plan@1',
+    created_at: new Date().toISOString(),
+    target,
+    archive: result.target.store.location,
+    fingerprint: result.fingerprint,
+    plan: result.plan,
+  };
 }
 
 export async function readSavedPlan(path: string): Promise<SavedPlan> {
@@ -24,18 +31,21 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
   } catch (error) {
     throw new UserError(`cannot read the plan ${path}: ${(error as Error).message}`, 'save one with twarc-cloud plan --out <file>');
   }
-  if ((value as { format?: unknown } | null)?.format !== 'twarc-cloud/plan@1') throw new UserError(`${path} is not a plan saved by twarc-cloud plan --out`);
+  if ((value as { format?: unknown } | null)?.format !== 'twarc-cloud/plan@1')
+    throw new UserError(`${path} is not a plan saved by twarc-cloud plan --out`);
   return value as SavedPlan;
 }
 
 /** Refuses a saved plan whose collections or live state changed since it was made. */
 export function assertCurrent(saved: SavedPlan, now: Reconciliation, target: 'local' | 'aws'): void {
-  const what = saved.target !== target || saved.archive !== now.target.store.location
-    ? `it was made for target ${saved.target} (${saved.archive})`
-    : saved.fingerprint.desired !== now.fingerprint.desired
-      ? 'collections/ changed since it was made'
-      : saved.fingerprint.live !== now.fingerprint.live
-        ? 'the live system changed since it was made (another apply, or a change by hand)'
-        : undefined;
-  if (what !== undefined) throw new UserError(`the saved plan is stale: ${what}`, 'run twarc-cloud plan --out <file> again, review it, and apply that');
+  const what =
+    saved.target !== target || saved.archive !== now.target.store.location
+      ? `it was made for target ${saved.target} (${saved.archive})`
+      : saved.fingerprint.desired !== now.fingerprint.desired
+        ? 'collections/ changed since it was made'
+        : saved.fingerprint.live !== now.fingerprint.live
+          ? 'the live system changed since it was made (another apply, or a change by hand)'
+          : undefined;
+  if (what !== undefined)
+    throw new UserError(`the saved plan is stale: ${what}`, 'run twarc-cloud plan --out <file> again, review it, and apply that');
 }

@@ -13,13 +13,18 @@ export const statusCommand: CommandSpec = {
     const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
-    const ids = args.positionals.length > 0 ? args.positionals : Object.keys((await readObject(store, COLLECTIONS_INDEX_KEY, 'collections-index'))?.value.collections ?? {});
+    const ids =
+      args.positionals.length > 0
+        ? args.positionals
+        : Object.keys((await readObject(store, COLLECTIONS_INDEX_KEY, 'collections-index'))?.value.collections ?? {});
     const running = (await Promise.all(ids.map((id) => runningHarvest(store, id)))).filter((r) => r !== undefined);
     if (format === 'json') io.out(`${JSON.stringify(running, null, 2)}\n`);
     else if (running.length === 0) io.out('No harvest is running.');
     else {
       for (const r of running) {
-        const live = r.live ? `${String(r.live['tweets'])} tweets, ${String(r.live['files'])} files${r.live['stopping'] === true ? ', stopping' : ''}` : `control API not reachable; last heartbeat ${r.heartbeat_at}`;
+        const live = r.live
+          ? `${String(r.live['tweets'])} tweets, ${String(r.live['files'])} files${r.live['stopping'] === true ? ', stopping' : ''}`
+          : `control API not reachable; last heartbeat ${r.heartbeat_at}`;
         io.out(`${r.collection}  harvest ${r.harvest_id} on ${r.holder}  ${live}`);
       }
     }
@@ -37,7 +42,11 @@ export const lastCommand: CommandSpec = {
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
     const last = await readObject(store, collectionKeys(id).lastHarvest, 'last-harvest');
-    if (!last) throw new UserError(`collection ${id} has no finished harvest in ${store.location}`, 'twarc-cloud list shows the collections and their last harvests');
+    if (!last)
+      throw new UserError(
+        `collection ${id} has no finished harvest in ${store.location}`,
+        'twarc-cloud list shows the collections and their last harvests',
+      );
     const keys = collectionKeys(id).harvest(last.value.harvest_id);
     const record = (await readObject(store, keys.summary, 'harvest'))?.value;
     const changes = (await readObject(store, keys.userChanges, 'user-changes'))?.value.changes ?? [];
@@ -45,25 +54,48 @@ export const lastCommand: CommandSpec = {
       io.out(`${JSON.stringify({ harvest: record, user_changes: changes }, null, 2)}\n`);
       return 0;
     }
-    io.out(`${id}: harvest ${last.value.harvest_id} ${last.value.outcome}${record?.stop_reason !== undefined ? ` (${record.stop_reason})` : ''}`);
+    io.out(
+      `${id}: harvest ${last.value.harvest_id} ${last.value.outcome}${record?.stop_reason !== undefined ? ` (${record.stop_reason})` : ''}`,
+    );
     if (record) {
-      io.out(`  ${record.started_at} -> ${record.ended_at ?? '?'}: ${record.tweets} tweets in ${record.files.length} files, ${record.bytes} bytes`);
-      io.out(`  requests: ${Object.entries(record.requests).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}; rate-limit waits ${record.rate_limit_waits.count}; reconnects ${record.reconnects}; errors ${record.errors.length}`);
+      io.out(
+        `  ${record.started_at} -> ${record.ended_at ?? '?'}: ${record.tweets} tweets in ${record.files.length} files, ${record.bytes} bytes`,
+      );
+      io.out(
+        `  requests: ${
+          Object.entries(record.requests)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') || 'none'
+        }; rate-limit waits ${record.rate_limit_waits.count}; reconnects ${record.reconnects}; errors ${record.errors.length}`,
+      );
     }
-    for (const change of changes) io.out(`  user ${change.user_id}: ${change.kind}${change.screen_name !== undefined ? ` @${change.screen_name}` : ''} (${change.action})`);
+    for (const change of changes)
+      io.out(
+        `  user ${change.user_id}: ${change.kind}${change.screen_name !== undefined ? ` @${change.screen_name}` : ''} (${change.action})`,
+      );
     return 0;
   },
 };
 
-async function runningHarvest(store: ArchiveStore, id: string): Promise<{ collection: string; harvest_id: string; holder: string; heartbeat_at: string; live?: Record<string, unknown> } | undefined> {
+async function runningHarvest(
+  store: ArchiveStore,
+  id: string,
+): Promise<{ collection: string; harvest_id: string; holder: string; heartbeat_at: string; live?: Record<string, unknown> } | undefined> {
   const lock = await readObject(store, collectionKeys(id).lock, 'lock');
   if (!lock) return undefined;
   const control = lock.value.control;
-  const live = control?.url !== undefined
-    ? await fetch(control.url, { headers: { authorization: `Bearer ${control.token}` }, signal: AbortSignal.timeout(2000) }).then(
-        async (r) => (r.ok ? ((await r.json()) as Record<string, unknown>) : undefined),
-        () => undefined,
-      )
-    : undefined;
-  return { collection: id, harvest_id: lock.value.harvest_id, holder: `${lock.value.holder.host} pid ${lock.value.holder.pid}`, heartbeat_at: lock.value.heartbeat_at, ...(live ? { live } : {}) };
+  const live =
+    control?.url !== undefined
+      ? await fetch(control.url, { headers: { authorization: `Bearer ${control.token}` }, signal: AbortSignal.timeout(2000) }).then(
+          async (r) => (r.ok ? ((await r.json()) as Record<string, unknown>) : undefined),
+          () => undefined,
+        )
+      : undefined;
+  return {
+    collection: id,
+    harvest_id: lock.value.harvest_id,
+    holder: `${lock.value.holder.host} pid ${lock.value.holder.pid}`,
+    heartbeat_at: lock.value.heartbeat_at,
+    ...(live ? { live } : {}),
+  };
 }

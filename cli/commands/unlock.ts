@@ -23,7 +23,10 @@ export const unlockCommand: CommandSpec = {
     const holder = `harvest ${lock.value.harvest_id} on ${lock.value.holder.host} (pid ${lock.value.holder.pid}${lock.value.holder.task !== undefined ? `, task ${lock.value.holder.task}` : ''})`;
     const age = Date.now() - Date.parse(lock.value.heartbeat_at);
     if (age < STALE_AFTER_MS && args.values['force'] !== true) {
-      throw new UserError(`${id} is locked by ${holder}, whose last heartbeat was ${Math.round(age / 1000)} s ago: it looks alive`, 'stop it (twarc-cloud status shows it), or pass --force if you know it is dead');
+      throw new UserError(
+        `${id} is locked by ${holder}, whose last heartbeat was ${Math.round(age / 1000)} s ago: it looks alive`,
+        'stop it (twarc-cloud status shows it), or pass --force if you know it is dead',
+      );
     }
     await store.delete(collectionKeys(id).lock, { ifMatch: lock.etag });
     io.out(`Released the lock of ${id} held by ${holder}.`);

@@ -29,7 +29,11 @@ export const upCommand: CommandSpec = {
   options: { 'allow-mass-stop': { type: 'boolean' } },
   async run(args, io) {
     const { settings, allowMassStop } = reconcileSettings(args, io);
-    if (settings.target !== 'local') throw new UserError('up runs the local target, and twarc-cloud.yaml says target: aws', 'use plan and apply for AWS, or set target: local');
+    if (settings.target !== 'local')
+      throw new UserError(
+        'up runs the local target, and twarc-cloud.yaml says target: aws',
+        'use plan and apply for AWS, or set target: local',
+      );
     const say = (line: string): void => {
       io.out(`${new Date().toISOString().slice(11, 19)} ${line}`);
     };
@@ -37,7 +41,11 @@ export const upCommand: CommandSpec = {
     const syncMs = Number(io.env['TWARC_CLOUD_UP_SYNC_MS'] ?? 5000);
     const runner = new LocalRunner({
       store,
-      startHarvest: (id) => spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'harvest', id, '--archive', settings.local.archive], { env: io.env, stdio: ['ignore', 'ignore', 'inherit'] }),
+      startHarvest: (id) =>
+        spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'harvest', id, '--archive', settings.local.archive], {
+          env: io.env,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        }),
       log: say,
       restartBaseMs: 1000 * Number(io.env['TWARC_CLOUD_BACKOFF_SCALE'] ?? 1),
     });
@@ -52,11 +60,14 @@ export const upCommand: CommandSpec = {
     say(`up: archive ${settings.local.archive}; watching ${settings.collectionsDir} (Ctrl-C stops every harvest gracefully)`);
     const watchers = watchProject(settings.root, settings.collectionsDir, () => void applyNow());
     const sync = setInterval(() => {
-      void runner.sync().then(() => {
-        runner.tick();
-      }, (error: unknown) => {
-        say(`reading the archive failed: ${error instanceof Error ? error.message : String(error)}`);
-      });
+      void runner.sync().then(
+        () => {
+          runner.tick();
+        },
+        (error: unknown) => {
+          say(`reading the archive failed: ${error instanceof Error ? error.message : String(error)}`);
+        },
+      );
     }, syncMs);
     const tick = setInterval(() => {
       runner.tick();
@@ -76,7 +87,12 @@ export const upCommand: CommandSpec = {
   },
 };
 
-async function applyOnce(settings: Parameters<typeof reconcile>[0], allowMassStop: boolean, io: CliIo, say: (line: string) => void): Promise<void> {
+async function applyOnce(
+  settings: Parameters<typeof reconcile>[0],
+  allowMassStop: boolean,
+  io: CliIo,
+  say: (line: string) => void,
+): Promise<void> {
   try {
     const result = await reconcile(settings, { targetName: 'local', allowMassStop, env: io.env, report: say });
     if (result.plan.actions.length === 0) return;
@@ -103,8 +119,10 @@ function watchProject(root: string, collectionsDir: string, changed: () => void)
     timer = setTimeout(changed, 300);
   };
   const watchers = [watch(collectionsDir, debounced)];
-  watchers.push(watch(root, (_event, name) => {
-    if (name === SETTINGS_FILE) debounced();
-  }));
+  watchers.push(
+    watch(root, (_event, name) => {
+      if (name === SETTINGS_FILE) debounced();
+    }),
+  );
   return watchers;
 }

@@ -20,7 +20,7 @@ export const usersCommand: CommandSpec = {
     '  add    look the accounts up (100 a request) and add them to collections/<collection>.yaml,',
     '         leaving every existing line as it is; names not found, suspended or protected are reported.',
     '         A leading @ is optional. With --ids, the arguments are user ids.',
-    '  sync   apply each timeline collection\'s newest user_changes.json to its YAML file: new',
+    "  sync   apply each timeline collection's newest user_changes.json to its YAML file: new",
     '         screen names, and accounts removed where delete_users_for names their condition.',
     '',
     'Options:',
@@ -31,18 +31,27 @@ export const usersCommand: CommandSpec = {
     targetHelp(),
     '',
   ].join('\n'),
-  options: { ...TARGET_OPTION, file: { type: 'string' }, ids: { type: 'boolean' }, 'ids-file': { type: 'string' }, activate: { type: 'boolean' } },
+  options: {
+    ...TARGET_OPTION,
+    file: { type: 'string' },
+    ids: { type: 'boolean' },
+    'ids-file': { type: 'string' },
+    activate: { type: 'boolean' },
+  },
   async run(args, io) {
     const [action] = args.positionals;
     if (action === 'add') return addUsers(args, io);
-    if (action !== 'sync' || args.positionals.length > 1) throw new UserError('expected: users add ... or users sync', `usage: ${this.usage}`);
+    if (action !== 'sync' || args.positionals.length > 1)
+      throw new UserError('expected: users add ... or users sync', `usage: ${this.usage}`);
     const { settings, targetName } = reconcileSettings(args, io);
     const changed = await syncUserChanges(await targetStore(settings, targetName), settings.collectionsDir);
     for (const file of changed) {
       io.out(`${relativeToCwd(file.file, io.cwd)}:`);
       for (const edit of file.edits) io.out(`  ${edit.kind} ${edit.userId}: ${edit.detail}`);
     }
-    io.out(changed.length === 0 ? 'No user changes to apply.' : `${changed.length} collection file${changed.length === 1 ? '' : 's'} updated.`);
+    io.out(
+      changed.length === 0 ? 'No user changes to apply.' : `${changed.length} collection file${changed.length === 1 ? '' : 's'} updated.`,
+    );
     return 0;
   },
 };
@@ -52,12 +61,16 @@ async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
   if (collectionId === undefined) throw new UserError('expected a collection id', 'usage: twarc-cloud users add <collection> @name ...');
   const { settings } = reconcileSettings(args, io);
   const path = join(settings.collectionsDir, `${collectionId}.yaml`);
-  if (!existsSync(path)) throw new UserError(`no collection file ${relativeToCwd(path, io.cwd)}`, 'twarc-cloud new user_timeline <id> creates one');
+  if (!existsSync(path))
+    throw new UserError(`no collection file ${relativeToCwd(path, io.cwd)}`, 'twarc-cloud new user_timeline <id> creates one');
   const text = await readFile(path, 'utf8');
   const document = parse(text) as { type?: string; credentials?: string } | null;
-  if (document?.type !== 'user_timeline') throw new UserError(`${collectionId} is a ${String(document?.type)} collection; accounts are added to user_timeline collections`);
+  if (document?.type !== 'user_timeline')
+    throw new UserError(`${collectionId} is a ${String(document?.type)} collection; accounts are added to user_timeline collections`);
   const byIds = args.values['ids'] === true || typeof args.values['ids-file'] === 'string';
-  const listed = [...given, ...(await listFile(io, args.values['file'])), ...(await listFile(io, args.values['ids-file']))].map((v) => v.trim().replace(/^@/, '')).filter(Boolean);
+  const listed = [...given, ...(await listFile(io, args.values['file'])), ...(await listFile(io, args.values['ids-file']))]
+    .map((v) => v.trim().replace(/^@/, ''))
+    .filter(Boolean);
   if (listed.length === 0) throw new UserError('no accounts given', 'name them as arguments, or with --file / --ids-file');
   const invalid = listed.filter((v) => (byIds ? !/^[1-9]\d{0,19}$/.test(v) : !/^\w{1,15}$/.test(v)));
   if (invalid.length > 0) throw new UserError(`not ${byIds ? 'user ids' : 'screen names'}: ${invalid.slice(0, 5).join(', ')}`);
@@ -68,14 +81,23 @@ async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
   try {
     result = addUsersToYaml(text, found);
   } catch (error) {
-    throw new UserError(`cannot add accounts to ${relativeToCwd(path, io.cwd)}: ${(error as Error).message}`, 'write users as a block map (one account per entry), as twarc-cloud new does');
+    throw new UserError(
+      `cannot add accounts to ${relativeToCwd(path, io.cwd)}: ${(error as Error).message}`,
+      'write users as a block map (one account per entry), as twarc-cloud new does',
+    );
   }
-  const activated = args.values['activate'] === true ? result.text.replace(/^state: suspended([ \t]*(#.*)?)$/m, 'state: active$1') : result.text;
+  const activated =
+    args.values['activate'] === true ? result.text.replace(/^state: suspended([ \t]*(#.*)?)$/m, 'state: active$1') : result.text;
   if (activated !== text) await writeFile(path, activated);
   if (activated !== result.text) io.out(`state: active`);
   for (const user of result.added) io.out(`+ ${user.id} @${user.screenName}`);
-  for (const problem of problems) io.err(`  ${problem.value}: ${problem.reason}${problem.reason === 'protected' ? ' (added; its tweets are readable only to followers)' : ' (not added)'}`);
-  io.out(`${result.added.length} account${result.added.length === 1 ? '' : 's'} added to ${relativeToCwd(path, io.cwd)}; ${found.length - result.added.length} already there.`);
+  for (const problem of problems)
+    io.err(
+      `  ${problem.value}: ${problem.reason}${problem.reason === 'protected' ? ' (added; its tweets are readable only to followers)' : ' (not added)'}`,
+    );
+  io.out(
+    `${result.added.length} account${result.added.length === 1 ? '' : 's'} added to ${relativeToCwd(path, io.cwd)}; ${found.length - result.added.length} already there.`,
+  );
   return 0;
 }
 
@@ -84,5 +106,8 @@ async function listFile(io: CliIo, file: string | boolean | undefined): Promise<
   const text = await readFile(resolve(io.cwd, file), 'utf8').catch((error: unknown) => {
     throw new UserError(`cannot read ${file}: ${(error as Error).message}`);
   });
-  return text.split(/\r?\n/).map((line) => line.replace(/#.*$/, '').trim()).filter(Boolean);
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter(Boolean);
 }

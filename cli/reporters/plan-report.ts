@@ -2,7 +2,14 @@ import { actionSign, type Plan, type PlannedAction, type RuntimeStep } from '../
 import type { FieldChange } from '../../reconciler/plan/field-changes.js';
 
 /** How each action reads, in every format. */
-const VERB: Record<PlannedAction['kind'], string> = { create: 'create', update: 'update', suspend: 'suspend', resume: 'resume', remove: 'remove', adopt: 'adopt' };
+const VERB: Record<PlannedAction['kind'], string> = {
+  create: 'create',
+  update: 'update',
+  suspend: 'suspend',
+  resume: 'resume',
+  remove: 'remove',
+  adopt: 'adopt',
+};
 const MAX_FIELDS_SHOWN = 25;
 
 export function summaryLine(plan: Plan): string {
@@ -78,12 +85,18 @@ export function planMarkdown(plan: Plan, where: string, limit = GITHUB_COMMENT_L
   if (refusal) head.push('> [!CAUTION]', `> ${refusal}`, '');
   const stopping = plan.actions.filter((a) => a.kind === 'remove' || a.kind === 'suspend');
   if (stopping.length > 0) {
-    head.push('> [!WARNING]', `> **${stopping.length} collection${stopping.length === 1 ? '' : 's'} will stop harvesting** (data is kept): ${stopping.map((a) => `\`${a.id}\` (${a.kind})`).join(', ')}`, '');
+    head.push(
+      '> [!WARNING]',
+      `> **${stopping.length} collection${stopping.length === 1 ? '' : 's'} will stop harvesting** (data is kept): ${stopping.map((a) => `\`${a.id}\` (${a.kind})`).join(', ')}`,
+      '',
+    );
   }
   if (plan.actions.length === 0) head.push('No changes. The live system matches `collections/`.');
   const blocks = plan.actions.map((action) => {
     const { heading, details } = actionLines(action);
-    return [`<details><summary><code>${escapeHtml(heading)}</code></summary>`, '', '```diff', ...details, '```', '', '</details>', ''].join('\n');
+    return [`<details><summary><code>${escapeHtml(heading)}</code></summary>`, '', '```diff', ...details, '```', '', '</details>', ''].join(
+      '\n',
+    );
   });
   let body = `${head.join('\n')}\n`;
   const reserve = 200;
@@ -93,7 +106,8 @@ export function planMarkdown(plan: Plan, where: string, limit = GITHUB_COMMENT_L
     body += block;
     shown += 1;
   }
-  if (shown < blocks.length) body += `\n**${blocks.length - shown} more actions are not shown here (the comment would exceed GitHub's ${limit.toLocaleString('en')}-character limit); the workflow log has the full plan.**\n`;
+  if (shown < blocks.length)
+    body += `\n**${blocks.length - shown} more actions are not shown here (the comment would exceed GitHub's ${limit.toLocaleString('en')}-character limit); the workflow log has the full plan.**\n`;
   return body;
 }
 

@@ -59,7 +59,10 @@ async function writeGithubReport(report: ValidationReport, problems: readonly Pr
       else core.warning(problem.message, properties);
     }
     const hidden = ofSeverity.length - GITHUB_ANNOTATION_LIMIT;
-    if (hidden > 0) io.out(`${hidden} more ${severity}s are not annotated (GitHub shows ${GITHUB_ANNOTATION_LIMIT} per step); all are listed in the job summary and below.`);
+    if (hidden > 0)
+      io.out(
+        `${hidden} more ${severity}s are not annotated (GitHub shows ${GITHUB_ANNOTATION_LIMIT} per step); all are listed in the job summary and below.`,
+      );
   }
   for (const problem of problems) io.out(formatProblem(problem));
   io.out(summaryLine(report));

@@ -27,12 +27,22 @@ export type PagingEnd = 'done' | 'stopped' | 'enough' | 'unavailable';
  * pass finishes it below until_id, then makes a fresh pass for what is newer: the result is as if
  * the interruption had not happened.
  */
-export async function collectNewestFirst(context: HarvestContext, start: Readonly<ResumePoint>, source: NewestFirstSource): Promise<PagingEnd> {
+export async function collectNewestFirst(
+  context: HarvestContext,
+  start: Readonly<ResumePoint>,
+  source: NewestFirstSource,
+): Promise<PagingEnd> {
   let pass: Readonly<ResumePoint> = start;
   let written = 0;
   for (;;) {
     const resumed = pass.until_id !== undefined;
-    const end = await onePass(context, pass, source, () => written, (n) => (written += n));
+    const end = await onePass(
+      context,
+      pass,
+      source,
+      () => written,
+      (n) => (written += n),
+    );
     if (end.kind !== 'done' || !resumed) return end.kind;
     pass = end.newest !== undefined ? { since_id: end.newest } : pass.since_id !== undefined ? { since_id: pass.since_id } : {};
   }

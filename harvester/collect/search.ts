@@ -24,5 +24,9 @@ export async function harvestSearch(context: HarvestContext): Promise<void> {
     resumePoint: () => (state.draft.search ??= {}),
     enough: (written) => config.max_records !== undefined && written >= config.max_records,
   });
-  if (end === 'enough') context.stop.stop('max_records', `max_records (${String(config.max_records)}) reached; the next harvest continues below the oldest tweet stored`);
+  if (end === 'enough')
+    context.stop.stop(
+      'max_records',
+      `max_records (${String(config.max_records)}) reached; the next harvest continues below the oldest tweet stored`,
+    );
 }

@@ -26,7 +26,11 @@ interface Message {
 }
 
 export function readStreamLine(line: Buffer): StreamLine {
-  if (line.length > DATA_OPENING.length && line[line.length - 1] === CLOSING_BRACE && line.subarray(0, DATA_OPENING.length).equals(DATA_OPENING)) {
+  if (
+    line.length > DATA_OPENING.length &&
+    line[line.length - 1] === CLOSING_BRACE &&
+    line.subarray(0, DATA_OPENING.length).equals(DATA_OPENING)
+  ) {
     const at = line.lastIndexOf(RULES_MEMBER);
     if (at > 0) {
       try {

@@ -47,7 +47,8 @@ export async function harvestUserTimelines(context: HarvestContext): Promise<voi
       changes.push({ user_id: id, kind: 'renamed', screen_name: found.username, previous_screen_name: previousName, action });
     }
     if (condition !== 'ok') changes.push({ user_id: id, kind: condition, ...(found ? { screen_name: found.username } : {}), action });
-    else if (known?.condition !== undefined && known.condition !== 'ok') changes.push({ user_id: id, kind: 'reinstated', screen_name: found?.username ?? previousName, action });
+    else if (known?.condition !== undefined && known.condition !== 'ok')
+      changes.push({ user_id: id, kind: 'reinstated', screen_name: found?.username ?? previousName, action });
     const screenName = found?.username;
     context.files.checkpoint(() => {
       const entry = (state.users()[id] ??= {});
@@ -67,7 +68,10 @@ export async function harvestUserTimelines(context: HarvestContext): Promise<voi
   await runWorkers(harvestable, context.tuning.concurrency, context.stop, (id) => harvestTimeline(context, id));
 }
 
-async function lookUpUsers(context: HarvestContext, ids: readonly string[]): Promise<{ found: Map<string, ApiUser>; problems: Map<string, Condition> }> {
+async function lookUpUsers(
+  context: HarvestContext,
+  ids: readonly string[],
+): Promise<{ found: Map<string, ApiUser>; problems: Map<string, Condition> }> {
   const found = new Map<string, ApiUser>();
   const problems = new Map<string, Condition>();
   const lines: string[] = [];

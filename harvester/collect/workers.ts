@@ -4,7 +4,12 @@ import { HarvestStopping, type StopController } from '../stop.js';
  * Runs `work` over `items` with at most `concurrency` at once. The first failure stops the
  * harvest (the others finish their current item and end) and is rethrown; a stop is not a failure.
  */
-export async function runWorkers<T>(items: readonly T[], concurrency: number, stop: StopController, work: (item: T) => Promise<void>): Promise<void> {
+export async function runWorkers<T>(
+  items: readonly T[],
+  concurrency: number,
+  stop: StopController,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failure: Error | undefined;
   const worker = async (): Promise<void> => {

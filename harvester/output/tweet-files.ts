@@ -84,9 +84,12 @@ export class TweetFiles {
   constructor(private readonly options: TweetFilesOptions) {
     this.now = options.now ?? (() => new Date());
     mkdirSync(options.spoolDir, { recursive: true, mode: 0o700 });
-    this.timer = setInterval(() => {
-      if (this.current && Date.now() - this.current.openedAt >= options.rotateMs) void this.rotate().catch(() => undefined);
-    }, Math.min(1000, options.rotateMs));
+    this.timer = setInterval(
+      () => {
+        if (this.current && Date.now() - this.current.openedAt >= options.rotateMs) void this.rotate().catch(() => undefined);
+      },
+      Math.min(1000, options.rotateMs),
+    );
     this.timer.unref();
   }
 
@@ -99,7 +102,12 @@ export class TweetFiles {
    * Appends one line holding `tweets` tweets (a string, or Buffers that make it up together). Returns a promise only when the caller should wait
    * before writing more (the compressor is behind); the common path allocates nothing.
    */
-  append(line: string | readonly Buffer[], tweets: number, checkpoint?: Checkpoint, options: { replacesPrevious?: boolean } = NO_OPTIONS): Promise<void> | undefined {
+  append(
+    line: string | readonly Buffer[],
+    tweets: number,
+    checkpoint?: Checkpoint,
+    options: { replacesPrevious?: boolean } = NO_OPTIONS,
+  ): Promise<void> | undefined {
     if (this.failure) throw this.failure;
     const file = this.current ?? this.open();
     file.tweets += tweets;
@@ -135,8 +143,7 @@ export class TweetFiles {
     if (this.current) {
       this.current.checkpoints.push(checkpoint);
       this.current.lastReplaceable = false;
-    }
-    else this.enqueue(() => this.options.onStored(undefined, [checkpoint]));
+    } else this.enqueue(() => this.options.onStored(undefined, [checkpoint]));
   }
 
   /** Closes the open file, if it holds anything, and stores it. */
@@ -167,7 +174,21 @@ export class TweetFiles {
     const gzip = createGzip({ level: 6, chunkSize: 128 * 1024 });
     const out = createWriteStream(path);
     const hash = createHash('sha1');
-    const file: OpenFile = { name, key, path, openedAt: Date.now(), gzip, out, hash, bytes: 0, tweets: 0, checkpoints: [], lastReplaceable: false, pending: [], pendingLength: 0 };
+    const file: OpenFile = {
+      name,
+      key,
+      path,
+      openedAt: Date.now(),
+      gzip,
+      out,
+      hash,
+      bytes: 0,
+      tweets: 0,
+      checkpoints: [],
+      lastReplaceable: false,
+      pending: [],
+      pendingLength: 0,
+    };
     gzip.on('data', (chunk: Buffer) => {
       hash.update(chunk);
       file.bytes += chunk.length;

@@ -12,14 +12,27 @@ export function awsUserError(error: unknown): AwsUnavailable | undefined {
   if (!(error instanceof Error) || !('$metadata' in error || error.name === 'CredentialsProviderError')) return undefined;
   const name = error.name;
   const text = `${name} ${error.message}`;
-  if (/ExpiredToken|UnrecognizedClient|InvalidClientTokenId|InvalidSignature|SignatureDoesNotMatch|CredentialsProviderError|Could not load credentials/.test(text)) {
-    return new AwsUnavailable(`AWS refused the credentials (${name}): ${error.message}`, 'refresh them (aws sso login, or new keys) and check which are in effect with: aws sts get-caller-identity');
+  if (
+    /ExpiredToken|UnrecognizedClient|InvalidClientTokenId|InvalidSignature|SignatureDoesNotMatch|CredentialsProviderError|Could not load credentials/.test(
+      text,
+    )
+  ) {
+    return new AwsUnavailable(
+      `AWS refused the credentials (${name}): ${error.message}`,
+      'refresh them (aws sso login, or new keys) and check which are in effect with: aws sts get-caller-identity',
+    );
   }
   if (/AccessDenied|UnauthorizedOperation|AuthorizationError/.test(text)) {
-    return new AwsUnavailable(`AWS denied an operation (${name}): ${error.message}`, 'the role running twarc-cloud needs the permissions terraform grants the deployer (deploy/)');
+    return new AwsUnavailable(
+      `AWS denied an operation (${name}): ${error.message}`,
+      'the role running twarc-cloud needs the permissions terraform grants the deployer (deploy/)',
+    );
   }
   if (/Throttling|TooManyRequests|RequestLimitExceeded|SlowDown/.test(text)) {
-    return new AwsUnavailable(`AWS kept throttling requests after retries (${name})`, 'run again in a minute; nothing half-done is lost, apply converges');
+    return new AwsUnavailable(
+      `AWS kept throttling requests after retries (${name})`,
+      'run again in a minute; nothing half-done is lost, apply converges',
+    );
   }
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|TimeoutError|socket hang up/.test(text)) {
     return new AwsUnavailable(`cannot reach AWS: ${error.message}`, 'check the network and aws.region (and AWS_ENDPOINT_URL_* if set)');

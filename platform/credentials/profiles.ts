@@ -30,6 +30,13 @@ export function environmentProfiles(env: NodeJS.ProcessEnv): ProfileSource[] {
 export async function configFileProfiles(path: string): Promise<ProfileSource[]> {
   const sections = await readTwarcConfig(path).catch(() => new Map<string, Partial<Record<CredentialKey, string>>>());
   return [...sections]
-    .map(([profile, values]) => ({ profile, source: path, keys: Object.entries(values).filter(([, value]) => value !== '').map(([key]) => key).sort() }))
+    .map(([profile, values]) => ({
+      profile,
+      source: path,
+      keys: Object.entries(values)
+        .filter(([, value]) => value !== '')
+        .map(([key]) => key)
+        .sort(),
+    }))
     .filter((p) => p.keys.length > 0);
 }

@@ -32,7 +32,10 @@ export async function resolveCredentials(profile: string, sources: CredentialSou
     const path = `${sources.ssmPath.replace(/\/$/, '')}/${profile}`;
     const values = await ssmValues(path).catch((error: unknown) => {
       const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      throw new UserError(`cannot read credentials from SSM under ${path}/ (${detail})`, 'the harvester\'s role needs ssm:GetParametersByPath on that path and kms:Decrypt for SecureString values; check AWS_REGION too');
+      throw new UserError(
+        `cannot read credentials from SSM under ${path}/ (${detail})`,
+        "the harvester's role needs ssm:GetParametersByPath on that path and kms:Decrypt for SecureString values; check AWS_REGION too",
+      );
     });
     const fromSsm = credentialsFrom(profile, values);
     if (fromSsm) return fromSsm;
@@ -114,10 +117,13 @@ async function ssmValues(path: string): Promise<Partial<Record<CredentialKey, st
   const values: Partial<Record<CredentialKey, string>> = {};
   let token: string | undefined;
   do {
-    const page = await client.send(new GetParametersByPathCommand({ Path: path, WithDecryption: true, ...(token !== undefined ? { NextToken: token } : {}) }));
+    const page = await client.send(
+      new GetParametersByPathCommand({ Path: path, WithDecryption: true, ...(token !== undefined ? { NextToken: token } : {}) }),
+    );
     for (const parameter of page.Parameters ?? []) {
       const key = parameter.Name?.split('/').pop();
-      if (key !== undefined && (CREDENTIAL_KEYS as readonly string[]).includes(key) && parameter.Value !== undefined) values[key as CredentialKey] = parameter.Value;
+      if (key !== undefined && (CREDENTIAL_KEYS as readonly string[]).includes(key) && parameter.Value !== undefined)
+        values[key as CredentialKey] = parameter.Value;
     }
     token = page.NextToken;
   } while (token !== undefined);

@@ -11,6 +11,7 @@ export type FailureKind = 'network' | 'http' | 'rate-limit';
 
 export function backoffMs(kind: FailureKind, attempt: number, scale = 1): number {
   const n = Math.max(1, attempt);
-  const base = kind === 'network' ? Math.min(250 * n, 16_000) : kind === 'http' ? Math.min(5_000 * 2 ** (n - 1), 320_000) : 60_000 * 2 ** (n - 1);
+  const base =
+    kind === 'network' ? Math.min(250 * n, 16_000) : kind === 'http' ? Math.min(5_000 * 2 ** (n - 1), 320_000) : 60_000 * 2 ** (n - 1);
   return Math.round(base * scale);
 }

@@ -47,10 +47,18 @@ export class XApiClient {
   constructor(private readonly options: XApiOptions) {
     const { credentials } = options;
     // twitter-api-v2 sends with https.request; an http Agent lets it speak plain HTTP to a local API.
-    const settings = { httpAgent: options.baseUrl.startsWith('http:') ? (new HttpAgent({ keepAlive: true }) as unknown as HttpsAgent) : new HttpsAgent({ keepAlive: true }) };
+    const settings = {
+      httpAgent: options.baseUrl.startsWith('http:')
+        ? (new HttpAgent({ keepAlive: true }) as unknown as HttpsAgent)
+        : new HttpsAgent({ keepAlive: true }),
+    };
     const user = credentials.userContext;
     if (credentials.bearerToken !== undefined) this.api = new TwitterApi(credentials.bearerToken, settings);
-    else if (user) this.api = new TwitterApi({ appKey: user.consumerKey, appSecret: user.consumerSecret, accessToken: user.accessToken, accessSecret: user.accessTokenSecret }, settings);
+    else if (user)
+      this.api = new TwitterApi(
+        { appKey: user.consumerKey, appSecret: user.consumerSecret, accessToken: user.accessToken, accessSecret: user.accessTokenSecret },
+        settings,
+      );
     else throw new Error(`profile ${credentials.profile} has no usable credentials`);
   }
 
@@ -104,7 +112,8 @@ export class XApiClient {
         } else {
           gate.settle(error.rateLimit);
           if (error.code === 401) throw new XCredentialsRejected(this.options.credentials.profile, endpoint);
-          if (error.code === 403 && /unsupported-authentication/.test(JSON.stringify(error.data))) throw new XAppAuthRequired(this.options.credentials.profile, endpoint);
+          if (error.code === 403 && /unsupported-authentication/.test(JSON.stringify(error.data)))
+            throw new XAppAuthRequired(this.options.credentials.profile, endpoint);
           if (error.code === 429 && error.rateLimit) continue; // the gate now knows the window and waits for it
           if (error.code !== 429 && error.code < 500) throw new XApiRequestRefused(endpoint, error.code, problemSummary(error.data));
           kind = error.code === 429 ? 'rate-limit' : 'http';

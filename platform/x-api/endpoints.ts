@@ -26,19 +26,66 @@ export function endpointPath(endpoint: Endpoint, userId?: string): string {
  * files everything they find in twarc2's.
  */
 const TWEET_FIELDS = [
-  'attachments', 'author_id', 'context_annotations', 'conversation_id', 'created_at', 'entities', 'geo', 'id',
-  'in_reply_to_user_id', 'lang', 'public_metrics', 'text', 'possibly_sensitive', 'referenced_tweets', 'reply_settings',
-  'source', 'withheld', 'edit_controls', 'edit_history_tweet_ids',
+  'attachments',
+  'author_id',
+  'context_annotations',
+  'conversation_id',
+  'created_at',
+  'entities',
+  'geo',
+  'id',
+  'in_reply_to_user_id',
+  'lang',
+  'public_metrics',
+  'text',
+  'possibly_sensitive',
+  'referenced_tweets',
+  'reply_settings',
+  'source',
+  'withheld',
+  'edit_controls',
+  'edit_history_tweet_ids',
 ];
 const USER_FIELDS = [
-  'created_at', 'description', 'entities', 'id', 'location', 'name', 'pinned_tweet_id', 'profile_image_url', 'protected',
-  'public_metrics', 'url', 'username', 'verified', 'verified_type', 'withheld',
+  'created_at',
+  'description',
+  'entities',
+  'id',
+  'location',
+  'name',
+  'pinned_tweet_id',
+  'profile_image_url',
+  'protected',
+  'public_metrics',
+  'url',
+  'username',
+  'verified',
+  'verified_type',
+  'withheld',
 ];
 const EXPANSIONS = [
-  'author_id', 'in_reply_to_user_id', 'referenced_tweets.id', 'referenced_tweets.id.author_id', 'entities.mentions.username',
-  'attachments.poll_ids', 'attachments.media_keys', 'geo.place_id', 'edit_history_tweet_ids',
+  'author_id',
+  'in_reply_to_user_id',
+  'referenced_tweets.id',
+  'referenced_tweets.id.author_id',
+  'entities.mentions.username',
+  'attachments.poll_ids',
+  'attachments.media_keys',
+  'geo.place_id',
+  'edit_history_tweet_ids',
 ];
-const MEDIA_FIELDS = ['alt_text', 'duration_ms', 'height', 'media_key', 'preview_image_url', 'type', 'url', 'width', 'variants', 'public_metrics'];
+const MEDIA_FIELDS = [
+  'alt_text',
+  'duration_ms',
+  'height',
+  'media_key',
+  'preview_image_url',
+  'type',
+  'url',
+  'width',
+  'variants',
+  'public_metrics',
+];
 const POLL_FIELDS = ['duration_minutes', 'end_datetime', 'id', 'options', 'voting_status'];
 const PLACE_FIELDS = ['contained_within', 'country', 'country_code', 'full_name', 'geo', 'id', 'name', 'place_type'];
 

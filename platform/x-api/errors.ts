@@ -23,7 +23,10 @@ export class XAppAuthRequired extends UserError {
 /** The API kept failing (5xx, resets, timeouts) beyond the retries. */
 export class XApiUnavailable extends UserError {
   constructor(endpoint: string, attempts: number, last: string) {
-    super(`X API ${endpoint} failed ${attempts} times in a row; last: ${last}`, 'the harvest stopped with its state saved; the next run resumes where it stopped');
+    super(
+      `X API ${endpoint} failed ${attempts} times in a row; last: ${last}`,
+      'the harvest stopped with its state saved; the next run resumes where it stopped',
+    );
   }
 }
 
@@ -44,6 +47,8 @@ export function problemSummary(body: unknown): string {
   if (typeof body !== 'object' || body === null) return 'no details';
   const problem = body as { title?: unknown; detail?: unknown; errors?: Array<{ message?: unknown; title?: unknown; detail?: unknown }> };
   const first = problem.errors?.[0];
-  const parts = [problem.title, problem.detail, first?.message, first?.title, first?.detail].filter((p): p is string => typeof p === 'string');
+  const parts = [problem.title, problem.detail, first?.message, first?.title, first?.detail].filter(
+    (p): p is string => typeof p === 'string',
+  );
   return parts.length > 0 ? parts.join(': ') : 'no details';
 }

@@ -60,7 +60,13 @@ export class RateGate {
       const promise = sleep(ms, cancel.signal)
         .catch(() => undefined)
         .finally(() => (this.windowWait = undefined));
-      this.windowWait = { promise, cancel: () => { cancel.abort(); }, waiters: 0 };
+      this.windowWait = {
+        promise,
+        cancel: () => {
+          cancel.abort();
+        },
+        waiters: 0,
+      };
     }
     const wait = this.windowWait;
     wait.waiters += 1;

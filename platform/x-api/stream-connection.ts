@@ -49,9 +49,12 @@ export function readStream(options: StreamConnectionOptions, onLine: LineHandler
     const onAbort = (): void => {
       finish({ kind: 'aborted' });
     };
-    const silence = setInterval(() => {
-      if (Date.now() - lastActivity >= options.silenceMs) finish({ kind: 'silent' });
-    }, Math.max(10, Math.floor(options.silenceMs / 5)));
+    const silence = setInterval(
+      () => {
+        if (Date.now() - lastActivity >= options.silenceMs) finish({ kind: 'silent' });
+      },
+      Math.max(10, Math.floor(options.silenceMs / 5)),
+    );
     const send = options.url.startsWith('https:') ? httpsRequest : httpRequest;
     const request = send(options.url, { headers: { authorization: `Bearer ${options.bearerToken}`, 'user-agent': 'twarc-cloud' } });
     options.signal.addEventListener('abort', onAbort, { once: true });
@@ -70,7 +73,12 @@ export function readStream(options: StreamConnectionOptions, onLine: LineHandler
         response.on('data', (chunk: string) => (body += chunk));
         response.on('end', () => {
           const reset = Number(response.headers['x-rate-limit-reset']);
-          finish({ kind: 'refused', status: response.statusCode ?? 0, body: body.slice(0, 2000), ...(Number.isFinite(reset) ? { rateLimitReset: reset } : {}) });
+          finish({
+            kind: 'refused',
+            status: response.statusCode ?? 0,
+            body: body.slice(0, 2000),
+            ...(Number.isFinite(reset) ? { rateLimitReset: reset } : {}),
+          });
         });
         return;
       }

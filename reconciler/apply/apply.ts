@@ -32,18 +32,27 @@ export async function applyPlan(plan: Plan, start: { index: CollectionsIndex; et
   for (const action of plan.actions) {
     for (const step of action.steps.filter((s) => STOPPING.has(s.kind))) await target.runStep(step, action);
     const at = now();
-    const name = changesetName(at, context.provenance.git?.commit?.slice(0, 7).concat(randomBytes(2).toString('hex')) ?? randomBytes(6).toString('hex'));
+    const name = changesetName(
+      at,
+      context.provenance.git?.commit?.slice(0, 7).concat(randomBytes(2).toString('hex')) ?? randomBytes(6).toString('hex'),
+    );
     const config = await writeConfig(target, action, at, name);
-    await writeObject(target.store, collectionKeys(action.id).changeset(name), 'changeset', {
-      format: 'twarc-cloud/changeset@1',
-      collection: action.id,
-      name,
-      created_at: at.toISOString(),
-      action: action.kind,
-      actor: context.provenance.actor,
-      ...(context.provenance.git ? { git: context.provenance.git } : {}),
-      changes: action.changes.map((c) => ({ ...c })),
-    }, { ifNoneMatch: '*' });
+    await writeObject(
+      target.store,
+      collectionKeys(action.id).changeset(name),
+      'changeset',
+      {
+        format: 'twarc-cloud/changeset@1',
+        collection: action.id,
+        name,
+        created_at: at.toISOString(),
+        action: action.kind,
+        actor: context.provenance.actor,
+        ...(context.provenance.git ? { git: context.provenance.git } : {}),
+        changes: action.changes.map((c) => ({ ...c })),
+      },
+      { ifNoneMatch: '*' },
+    );
     index.collections[action.id] = {
       type: config.type,
       state: config.state,
@@ -52,7 +61,13 @@ export async function applyPlan(plan: Plan, start: { index: CollectionsIndex; et
       ...(config.type === 'filter' && config.state === 'active' && target.release !== undefined ? { release: target.release } : {}),
     };
     index.updated_at = at.toISOString();
-    ({ etag: indexEtag } = await writeObject(target.store, COLLECTIONS_INDEX_KEY, 'collections-index', index, indexEtag !== undefined ? { ifMatch: indexEtag } : { ifNoneMatch: '*' }));
+    ({ etag: indexEtag } = await writeObject(
+      target.store,
+      COLLECTIONS_INDEX_KEY,
+      'collections-index',
+      index,
+      indexEtag !== undefined ? { ifMatch: indexEtag } : { ifNoneMatch: '*' },
+    ));
     for (const step of action.steps.filter((s) => !STOPPING.has(s.kind))) await target.runStep(step, action);
     context.report(`  ${actionSign(action)} ${action.id}: ${action.kind} done`);
   }
@@ -63,9 +78,19 @@ async function writeConfig(target: Target, action: PlannedAction, at: Date, chan
   const current = await readObject(target.store, key, 'collection-config');
   let config: CollectionConfig;
   if (action.desired) {
-    config = { format: 'twarc-cloud/collection-config@1', ...action.desired.body, state: action.desired.state, rendered_at: at.toISOString(), changeset };
+    config = {
+      format: 'twarc-cloud/collection-config@1',
+      ...action.desired.body,
+      state: action.desired.state,
+      rendered_at: at.toISOString(),
+      changeset,
+    };
   } else {
-    if (!current) throw new UserError(`cannot mark ${action.id} removed: its collection.json is missing from the archive`, 'restore it from the bucket\'s version history; its runtime resources were stopped');
+    if (!current)
+      throw new UserError(
+        `cannot mark ${action.id} removed: its collection.json is missing from the archive`,
+        "restore it from the bucket's version history; its runtime resources were stopped",
+      );
     config = { ...current.value, state: 'removed', removed_at: at.toISOString(), rendered_at: at.toISOString(), changeset };
   }
   await writeObject(target.store, key, 'collection-config', config, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });

@@ -13,7 +13,10 @@ export interface Provenance {
 export async function provenance(root: string, env: NodeJS.ProcessEnv): Promise<Provenance> {
   const githubActor = nonEmpty(env['GITHUB_ACTOR']);
   const runId = nonEmpty(env['GITHUB_RUN_ID']);
-  const actor = githubActor !== undefined ? `${githubActor} (GitHub Actions${runId !== undefined ? ` run ${runId}` : ''})` : `${safeUser()}@${hostname()}`;
+  const actor =
+    githubActor !== undefined
+      ? `${githubActor} (GitHub Actions${runId !== undefined ? ` run ${runId}` : ''})`
+      : `${safeUser()}@${hostname()}`;
   const git = async (...args: string[]): Promise<string | undefined> =>
     run('git', ['-C', root, ...args], { timeout: 5000 }).then(
       (result) => result.stdout.trim() || undefined,

@@ -94,7 +94,13 @@ export function toCollection(doc: CollectionDocument, maxRuleLength: number): Co
     doc[key] === undefined ? {} : ({ [key]: doc[key] } as Partial<Pick<CollectionDocument, K>>);
   switch (doc.type) {
     case 'user_timeline':
-      return { ...common, type: 'user_timeline', users: doc.users ?? {}, delete_users_for: doc.delete_users_for ?? [], ...optional('schedule') };
+      return {
+        ...common,
+        type: 'user_timeline',
+        users: doc.users ?? {},
+        delete_users_for: doc.delete_users_for ?? [],
+        ...optional('schedule'),
+      };
     case 'search':
       return {
         ...common,

@@ -30,7 +30,10 @@ export interface CompiledRules {
 const SEPARATOR = ' OR ';
 
 export function trackClause(phrase: string): string {
-  const words = phrase.trim().split(/\s+/).map((word) => (/^[\p{L}\p{N}#@$_]+$/u.test(word) ? word : JSON.stringify(word)));
+  const words = phrase
+    .trim()
+    .split(/\s+/)
+    .map((word) => (/^[\p{L}\p{N}#@$_]+$/u.test(word) ? word : JSON.stringify(word)));
   return words.length === 1 ? (words[0] ?? '') : `(${words.join(' ')})`;
 }
 

@@ -17,7 +17,13 @@ export function crossFileProblems(checked: readonly CheckedCollection[]): Proble
     const first = byId.get(entry.collection.id);
     if (first) {
       const where = `${first.file}:${first.idAt.line}:${first.idAt.column}`;
-      problems.push({ file: entry.file, ...entry.idAt, rule: 'id/duplicate', severity: 'error', message: `id "${entry.collection.id}" is already used by ${where}` });
+      problems.push({
+        file: entry.file,
+        ...entry.idAt,
+        rule: 'id/duplicate',
+        severity: 'error',
+        message: `id "${entry.collection.id}" is already used by ${where}`,
+      });
     } else {
       byId.set(entry.collection.id, entry);
     }
@@ -33,7 +39,10 @@ export function crossFileProblems(checked: readonly CheckedCollection[]): Proble
   for (const [profile, entries] of byProfile) {
     if (entries.length < 2) continue;
     for (const entry of entries) {
-      const others = entries.filter((e) => e !== entry).map((e) => e.file).join(', ');
+      const others = entries
+        .filter((e) => e !== entry)
+        .map((e) => e.file)
+        .join(', ');
       problems.push({
         file: entry.file,
         ...entry.credentialsAt,

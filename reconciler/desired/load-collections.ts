@@ -23,14 +23,22 @@ export interface DesiredState extends ValidationResult {
  * Loads and validates collection files: the given files and directories, or the project's
  * collections/ folder. Every problem of every file is collected; none stops the others.
  */
-export async function loadDesiredState(settings: Settings, paths: readonly string[] = [], cwd: string = process.cwd()): Promise<DesiredState> {
+export async function loadDesiredState(
+  settings: Settings,
+  paths: readonly string[] = [],
+  cwd: string = process.cwd(),
+): Promise<DesiredState> {
   const { problems, files, documents } = await check(settings, paths, cwd, true);
   const collections = documents.map((document) => toCollection(document, settings.limits.streamRuleLength));
   return { collections, problems, files };
 }
 
 /** The same checks as loadDesiredState, without building the collections (for `validate`). */
-export async function validateDesiredState(settings: Settings, paths: readonly string[] = [], cwd: string = process.cwd()): Promise<ValidationResult> {
+export async function validateDesiredState(
+  settings: Settings,
+  paths: readonly string[] = [],
+  cwd: string = process.cwd(),
+): Promise<ValidationResult> {
   const { problems, files } = await check(settings, paths, cwd, false);
   return { problems, files };
 }
@@ -55,7 +63,10 @@ async function collectionFiles(paths: readonly string[], displayPath: (path: str
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
     if (!info) {
-      throw new UserError(`${displayPath(path)} does not exist`, 'give collection files or directories, or run in a repository with a collections/ folder (twarc-cloud new <type> <id> creates one)');
+      throw new UserError(
+        `${displayPath(path)} does not exist`,
+        'give collection files or directories, or run in a repository with a collections/ folder (twarc-cloud new <type> <id> creates one)',
+      );
     }
     if (info.isDirectory()) files.push(...(await yamlFilesIn(path)));
     else files.push(path);

@@ -25,7 +25,11 @@ export function semanticProblems(source: YamlSource, doc: CollectionDocument, co
   };
 
   if (doc.id !== context.expectedId) {
-    report('/id', 'id/file-name', `id "${doc.id}" must equal the file name "${context.expectedId}"; rename the file to ${doc.id}.yaml or change the id`);
+    report(
+      '/id',
+      'id/file-name',
+      `id "${doc.id}" must equal the file name "${context.expectedId}"; rename the file to ${doc.id}.yaml or change the id`,
+    );
   }
   for (const message of derivedNameProblems(context.deployment, doc.id)) report('/id', 'id/aws-name', message);
   if (doc.schedule !== undefined) {
@@ -62,7 +66,11 @@ function checkUsers(source: YamlSource, doc: CollectionDocument, report: Report)
     if (other === undefined) {
       byName.set(name, id);
     } else {
-      report(`/users/${id}/screen_name`, 'users/duplicate', `screen name "${users[id]?.screen_name}" is listed twice: for user ${other} and for user ${id}`);
+      report(
+        `/users/${id}/screen_name`,
+        'users/duplicate',
+        `screen name "${users[id]?.screen_name}" is listed twice: for user ${other} and for user ${id}`,
+      );
     }
   }
 }
@@ -73,7 +81,11 @@ function checkSearch(doc: CollectionDocument, context: CheckContext, report: Rep
   const limit = archive ? context.limits.fullArchiveSearchQueryLength : context.limits.recentSearchQueryLength;
   if (query.length > limit) {
     const kind = archive ? 'full-archive' : 'recent';
-    report('/query', 'search/query-length', `query is ${query.length} characters; ${kind} search on ${context.accessLevel} access allows ${limit}`);
+    report(
+      '/query',
+      'search/query-length',
+      `query is ${query.length} characters; ${kind} search on ${context.accessLevel} access allows ${limit}`,
+    );
   }
   if (doc.start_time !== undefined && Date.parse(doc.start_time) < Date.parse(EARLIEST_SEARCH_TIME)) {
     report('/start_time', 'search/start-time', `start_time is before the earliest time X can search (${EARLIEST_SEARCH_TIME})`);
@@ -95,7 +107,11 @@ function checkFilter(source: YamlSource, doc: CollectionDocument, context: Check
   const seen = new Map<string, number>();
   rules.forEach((rule, index) => {
     if (rule.value.length > streamRuleLength) {
-      report(`/rules/${index}/value`, 'filter/rule-length', `rule is ${rule.value.length} characters; ${context.accessLevel} access allows ${streamRuleLength}`);
+      report(
+        `/rules/${index}/value`,
+        'filter/rule-length',
+        `rule is ${rule.value.length} characters; ${context.accessLevel} access allows ${streamRuleLength}`,
+      );
     }
     const first = seen.get(rule.value);
     if (first === undefined) seen.set(rule.value, index);
@@ -110,10 +126,19 @@ function checkFilter(source: YamlSource, doc: CollectionDocument, context: Check
   });
   const compiled = compileFilterRules({ rules, track, follow }, streamRuleLength);
   for (const { field, index, clause } of compiled.oversized) {
-    report(`/${field}/${index}`, 'filter/rule-length', `compiles to a rule of ${clause.length} characters; ${context.accessLevel} access allows ${streamRuleLength}`);
+    report(
+      `/${field}/${index}`,
+      'filter/rule-length',
+      `compiles to a rule of ${clause.length} characters; ${context.accessLevel} access allows ${streamRuleLength}`,
+    );
   }
   if (compiled.rules.length > streamRuleCount) {
     const where = rules.length > 0 ? '/rules' : track.length > 0 ? '/track' : '/follow';
-    report(where, 'filter/rule-count', `the collection compiles to ${compiled.rules.length} stream rules; ${context.accessLevel} access allows ${streamRuleCount} per app`, 'key');
+    report(
+      where,
+      'filter/rule-count',
+      `the collection compiles to ${compiled.rules.length} stream rules; ${context.accessLevel} access allows ${streamRuleCount} per app`,
+      'key',
+    );
   }
 }

@@ -38,7 +38,10 @@ export function validateCollectionFile(path: string, file: string, context: File
     bytes = readFileSync(path);
   } catch (error) {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-    return { file, problems: [{ file, line: 1, column: 1, rule: 'file/unreadable', severity: 'error', message: `cannot read the file (${reason})` }] };
+    return {
+      file,
+      problems: [{ file, line: 1, column: 1, rule: 'file/unreadable', severity: 'error', message: `cannot read the file (${reason})` }],
+    };
   }
   return validateCollectionBytes(file, bytes, basename(path, extname(path)), context);
 }

@@ -33,7 +33,10 @@ export async function validateFiles(files: readonly FileEntry[], context: FileCo
   };
   const workers = Array.from({ length: threads - 1 }, () => runWorker(context, take, store));
   for (let batch = take(); batch; batch = take()) {
-    store(batch.start, batch.files.map(([path, file]) => validateCollectionFile(path, file, context)));
+    store(
+      batch.start,
+      batch.files.map(([path, file]) => validateCollectionFile(path, file, context)),
+    );
     await nextTurn(); // let workers' results in, and hand them their next batch
   }
   await Promise.all(workers);
@@ -45,7 +48,11 @@ interface Batch {
   readonly files: readonly FileEntry[];
 }
 
-function runWorker(context: FileContext, take: () => Batch | undefined, store: (start: number, results: readonly FileResult[]) => void): Promise<void> {
+function runWorker(
+  context: FileContext,
+  take: () => Batch | undefined,
+  store: (start: number, results: readonly FileResult[]) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./validation-worker.js', import.meta.url), { workerData: context });
     const pending: Batch[] = [];

@@ -16,7 +16,10 @@ export class GitHubApi {
     const token = env['GITHUB_TOKEN'];
     const repository = env['GITHUB_REPOSITORY'];
     if (token === undefined || token === '' || repository === undefined || repository === '') {
-      throw new UserError('GITHUB_TOKEN and GITHUB_REPOSITORY are needed to talk to GitHub', 'run this in GitHub Actions, with `env: GITHUB_TOKEN: ${{ github.token }}`');
+      throw new UserError(
+        'GITHUB_TOKEN and GITHUB_REPOSITORY are needed to talk to GitHub',
+        'run this in GitHub Actions, with `env: GITHUB_TOKEN: ${{ github.token }}`',
+      );
     }
     return new GitHubApi(env['GITHUB_API_URL'] ?? 'https://api.github.com', token, repository);
   }
@@ -39,8 +42,17 @@ export class GitHubApi {
   }
 
   /** A request whose listed failure statuses are answers, not errors (404: absent, 422: exists). */
-  async call(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body: unknown, allow: readonly number[]): Promise<{ status: number; body: unknown }> {
-    const response = await this.fetch(`${this.baseUrl}/repos/${this.repository}/${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }, allow);
+  async call(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+    path: string,
+    body: unknown,
+    allow: readonly number[],
+  ): Promise<{ status: number; body: unknown }> {
+    const response = await this.fetch(
+      `${this.baseUrl}/repos/${this.repository}/${path}`,
+      { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) },
+      allow,
+    );
     return { status: response.status, body: response.ok ? ((await response.json()) as unknown) : undefined };
   }
 
@@ -52,11 +64,22 @@ export class GitHubApi {
   private async fetch(url: string, init: { method: string; body?: string }, allow: readonly number[] = []): Promise<Response> {
     const response = await fetch(url, {
       ...init,
-      headers: { authorization: `Bearer ${this.token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'content-type': 'application/json', 'user-agent': 'twarc-cloud' },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': '2022-11-28',
+        'content-type': 'application/json',
+        'user-agent': 'twarc-cloud',
+      },
     });
     if (!response.ok && !allow.includes(response.status)) {
       const detail = (await response.text()).slice(0, 300);
-      throw new UserError(`GitHub answered ${response.status} to ${init.method} ${new URL(url).pathname}: ${detail}`, response.status === 403 ? 'the job needs `permissions:` for this (pull-requests: write, issues: write)' : 'check GITHUB_TOKEN and GITHUB_REPOSITORY');
+      throw new UserError(
+        `GitHub answered ${response.status} to ${init.method} ${new URL(url).pathname}: ${detail}`,
+        response.status === 403
+          ? 'the job needs `permissions:` for this (pull-requests: write, issues: write)'
+          : 'check GITHUB_TOKEN and GITHUB_REPOSITORY',
+      );
     }
     return response;
   }

@@ -12,14 +12,21 @@ export interface ProposedFile {
  */
 export async function proposeFiles(
   api: GitHubApi,
-  proposal: { readonly branch: string; readonly base: string; readonly title: string; readonly body: string; readonly files: readonly ProposedFile[] },
+  proposal: {
+    readonly branch: string;
+    readonly base: string;
+    readonly title: string;
+    readonly body: string;
+    readonly files: readonly ProposedFile[];
+  },
 ): Promise<{ action: 'opened' | 'updated'; number: number }> {
   const base = (await api.call('GET', `git/ref/heads/${proposal.base}`, undefined, [])).body as { object: { sha: string } };
   const sha = base.object.sha;
   const created = await api.call('POST', 'git/refs', { ref: `refs/heads/${proposal.branch}`, sha }, [422]);
   if (created.status === 422) await api.send('PATCH', `git/refs/heads/${proposal.branch}`, { sha, force: true });
   for (const file of proposal.files) {
-    const existing = (await api.call('GET', `contents/${file.path}?ref=${encodeURIComponent(proposal.branch)}`, undefined, [404])).body as { sha: string } | undefined;
+    const existing = (await api.call('GET', `contents/${file.path}?ref=${encodeURIComponent(proposal.branch)}`, undefined, [404])).body as
+      { sha: string } | undefined;
     await api.send('PUT', `contents/${file.path}`, {
       message: `${proposal.title}: ${file.path}`,
       content: Buffer.from(file.content).toString('base64'),
@@ -33,6 +40,11 @@ export async function proposeFiles(
     await api.send('PATCH', `pulls/${current.number}`, { title: proposal.title, body: proposal.body });
     return { action: 'updated', number: current.number };
   }
-  const opened = await api.send<{ number: number }>('POST', 'pulls', { title: proposal.title, head: proposal.branch, base: proposal.base, body: proposal.body });
+  const opened = await api.send<{ number: number }>('POST', 'pulls', {
+    title: proposal.title,
+    head: proposal.branch,
+    base: proposal.base,
+    body: proposal.body,
+  });
   return { action: 'opened', number: opened.number };
 }

@@ -15,7 +15,11 @@ interface Comment {
  * updated in place (looked for on every page), or created. A body over GitHub's limit is cut at a
  * line, with a visible note.
  */
-export async function upsertStickyComment(api: GitHubApi, pullRequest: number, markdown: string): Promise<{ action: 'created' | 'updated'; id: number }> {
+export async function upsertStickyComment(
+  api: GitHubApi,
+  pullRequest: number,
+  markdown: string,
+): Promise<{ action: 'created' | 'updated'; id: number }> {
   const body = fitComment(`${PLAN_COMMENT_MARKER}\n${markdown}`);
   const comments = await api.list<Comment>(`issues/${pullRequest}/comments`);
   const mine = comments.find((c) => c.body?.startsWith(PLAN_COMMENT_MARKER) === true);
@@ -30,7 +34,8 @@ export async function upsertStickyComment(api: GitHubApi, pullRequest: number, m
 /** Cuts a body to GitHub's limit at a line boundary, saying so where it was cut. */
 export function fitComment(body: string, limit = COMMENT_LIMIT): string {
   if (body.length <= limit) return body;
-  const note = '\n\n**The plan is cut here: it is longer than a GitHub comment can be. The job summary and the workflow log have all of it.**\n';
+  const note =
+    '\n\n**The plan is cut here: it is longer than a GitHub comment can be. The job summary and the workflow log have all of it.**\n';
   const fence = '\n```';
   const room = limit - note.length - fence.length;
   const cut = body.lastIndexOf('\n', room);

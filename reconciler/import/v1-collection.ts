@@ -32,12 +32,24 @@ const CONDITIONS = new Set(['protected', 'suspended', 'not_found']);
 export function convertV1(config: V1Collection, source: string, profile: string): Converted {
   const notes: string[] = [];
   const originalId = typeof config.id === 'string' ? config.id : '';
-  const id = originalId.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'imported';
+  const id =
+    originalId
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'imported';
   if (id !== originalId) notes.push(`id "${originalId}" became "${id}" (ids are lower-case letters, digits and "-")`);
   if (!ID.test(id)) throw new Error(`cannot derive a valid id from "${originalId}"`);
   const type = config.type;
-  if (type !== 'user_timeline' && type !== 'search' && type !== 'filter') throw new Error(`unknown collection type ${JSON.stringify(type)}`);
-  const doc: Record<string, unknown> = { id, type, description: `Imported from Twarc-Cloud v1 (${source})`, credentials: profile, state: 'suspended' };
+  if (type !== 'user_timeline' && type !== 'search' && type !== 'filter')
+    throw new Error(`unknown collection type ${JSON.stringify(type)}`);
+  const doc: Record<string, unknown> = {
+    id,
+    type,
+    description: `Imported from Twarc-Cloud v1 (${source})`,
+    credentials: profile,
+    state: 'suspended',
+  };
   const userSinceIds: Record<string, string> = {};
   let searchSinceId: string | undefined;
   if (type === 'user_timeline') {
@@ -52,22 +64,32 @@ export function convertV1(config: V1Collection, source: string, profile: string)
       if (typeof user?.since_id === 'string' && /^\d+$/.test(user.since_id)) userSinceIds[userId] = user.since_id;
     }
     doc['users'] = users;
-    doc['delete_users_for'] = Array.isArray(config.delete_users_for) ? config.delete_users_for.filter((c): c is string => typeof c === 'string' && CONDITIONS.has(c)) : [];
+    doc['delete_users_for'] = Array.isArray(config.delete_users_for)
+      ? config.delete_users_for.filter((c): c is string => typeof c === 'string' && CONDITIONS.has(c))
+      : [];
   } else if (type === 'search') {
     doc['query'] = typeof config.search?.query === 'string' ? config.search.query : '';
     const max = Number(config.search?.max_records);
     if (Number.isInteger(max) && max > 0) doc['max_records'] = max;
-    if (typeof config.search?.since_id === 'string' || typeof config.search?.since_id === 'number') searchSinceId = String(config.search.since_id);
+    if (typeof config.search?.since_id === 'string' || typeof config.search?.since_id === 'number')
+      searchSinceId = String(config.search.since_id);
     notes.push('v1 searches used the standard search API; check the query against X API v2 operators');
   } else {
-    const list = (value: unknown): string[] => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
+    const list = (value: unknown): string[] =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [];
     const track = list(config.filter?.track);
     const follow = list(config.filter?.follow);
     if (track.length > 0) doc['track'] = track;
     if (follow.length > 0) doc['follow'] = follow;
     const max = Number(config.filter?.max_records);
     if (Number.isInteger(max) && max > 0) doc['max_records'] = max;
-    if (track.length === 0 && follow.length === 0) notes.push('no track or follow: add rules before activating (v1 locations have no v2 equivalent)');
+    if (track.length === 0 && follow.length === 0)
+      notes.push('no track or follow: add rules before activating (v1 locations have no v2 equivalent)');
   }
   const document = new Document(doc);
   document.commentBefore = ` yaml-language-server: $schema=../schemas/collection.schema.json\n Imported from ${source}. Review, then set state: active.`;

@@ -24,10 +24,14 @@ export async function collectionRows(store: ArchiveStore, desired: readonly Desi
       const state = !live
         ? 'not applied'
         : !want
-          ? live.state === 'removed' ? 'removed' : 'drift (file deleted, not applied)'
+          ? live.state === 'removed'
+            ? 'removed'
+            : 'drift (file deleted, not applied)'
           : live.hash !== want.hash || live.state !== want.state
             ? 'drift'
-            : want.state === 'suspended' ? 'suspended, in sync' : 'in sync';
+            : want.state === 'suspended'
+              ? 'suspended, in sync'
+              : 'in sync';
       const last = await readObject(store, collectionKeys(id).lastHarvest, 'last-harvest');
       const schedule = want?.body.schedule ?? live?.schedule;
       return {

@@ -33,7 +33,12 @@ const MUTABLE = /(^|\/)(collection|state|last_harvest|collections)\.json$/;
  * renamed when complete, so an interrupted download leaves no half files and resumes with what
  * is missing. Tweet files are checked against manifest-sha1.txt; mismatches are reported.
  */
-export async function downloadCollection(store: ArchiveStore, collectionId: string, dest: string, options: DownloadOptions = {}): Promise<DownloadReport> {
+export async function downloadCollection(
+  store: ArchiveStore,
+  collectionId: string,
+  dest: string,
+  options: DownloadOptions = {},
+): Promise<DownloadReport> {
   const prefix = collectionKeys(collectionId).prefix;
   // Harvest ids are their start times, so they compare as times do.
   const sinceId = options.since ? harvestId(options.since) : undefined;
@@ -58,7 +63,10 @@ export async function downloadCollection(store: ArchiveStore, collectionId: stri
     const local = join(dest, ...object.key.slice(prefix.length).split('/'));
     const expected = manifests.get(object.key);
     const present = await stat(local).catch(() => undefined);
-    const keep = present !== undefined && !MUTABLE.test(object.key) && (expected !== undefined ? (await sha1OfFile(local)) === expected : present.size === object.size);
+    const keep =
+      present !== undefined &&
+      !MUTABLE.test(object.key) &&
+      (expected !== undefined ? (await sha1OfFile(local)) === expected : present.size === object.size);
     if (keep) report.skipped += 1;
     else {
       const sha1 = await fetchTo(store, object.key, local);
@@ -106,5 +114,8 @@ async function sha1OfFile(path: string): Promise<string> {
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).filter((f) => !relative(dir, f).split(sep).includes('..'));
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .filter((f) => !relative(dir, f).split(sep).includes('..'));
 }

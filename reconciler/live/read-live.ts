@@ -6,14 +6,22 @@ import type { Target } from '../targets/target.js';
 
 export type CollectionsIndex = ArchiveObjects['collections-index'];
 
-export const EMPTY_INDEX: CollectionsIndex = { format: 'twarc-cloud/collections-index@1', updated_at: new Date(0).toISOString(), collections: {} };
+export const EMPTY_INDEX: CollectionsIndex = {
+  format: 'twarc-cloud/collections-index@1',
+  updated_at: new Date(0).toISOString(),
+  collections: {},
+};
 
 /**
  * Reads what plan needs of the live system with as few requests as the archive allows: the index
  * (one object), the target's runtime, and collection.json only of collections whose hash differs
  * from the desired one (for field-level changes).
  */
-export async function readLive(target: Target, desired: readonly DesiredCollection[], options: { refresh?: boolean } = {}): Promise<{ live: LiveState; index: CollectionsIndex; indexEtag?: string }> {
+export async function readLive(
+  target: Target,
+  desired: readonly DesiredCollection[],
+  options: { refresh?: boolean } = {},
+): Promise<{ live: LiveState; index: CollectionsIndex; indexEtag?: string }> {
   const found = await readObject(target.store, COLLECTIONS_INDEX_KEY, 'collections-index');
   const index = found?.value ?? EMPTY_INDEX;
   const runtime = await target.readRuntime(index.collections, options);
@@ -23,8 +31,16 @@ export async function readLive(target: Target, desired: readonly DesiredCollecti
     Object.entries(index.collections).map(async ([id, entry]) => {
       const want = wanted.get(id);
       let body;
-      if (want && want.hash !== entry.hash) body = bodyOf((await readObject(target.store, collectionKeys(id).config, 'collection-config'))?.value ?? missing(id));
-      collections.set(id, { id, type: entry.type, state: entry.state, hash: entry.hash, ...(body ? { body } : {}), runtime: runtime.get(id) ?? {} });
+      if (want && want.hash !== entry.hash)
+        body = bodyOf((await readObject(target.store, collectionKeys(id).config, 'collection-config'))?.value ?? missing(id));
+      collections.set(id, {
+        id,
+        type: entry.type,
+        state: entry.state,
+        hash: entry.hash,
+        ...(body ? { body } : {}),
+        runtime: runtime.get(id) ?? {},
+      });
     }),
   );
   // Runtime resources the index does not know (made by hand, by another tool, or before the

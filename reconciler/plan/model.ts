@@ -18,7 +18,10 @@ export interface Runtime {
   /** A schedule that runs the harvester: EventBridge rule on AWS, the `up` scheduler locally. */
   readonly schedule?: { readonly expression: string; readonly enabled: boolean };
   /** A long-running filter harvest: an ECS service on AWS, a supervised process locally. */
-  readonly service?: { readonly running: boolean; /** The harvester release it runs (AWS: the base task definition). */ readonly release?: string };
+  readonly service?: {
+    readonly running: boolean;
+    /** The harvester release it runs (AWS: the base task definition). */ readonly release?: string;
+  };
   /** Resources that exist but lack this deployment's ownership tags. */
   readonly unowned?: boolean;
 }

@@ -52,9 +52,12 @@ function planOne(desired: DesiredCollection, live: LiveCollection | undefined, r
   const stateChange: FieldChange[] = live.state === desired.state ? [] : [{ path: 'state', old: live.state, new: desired.state }];
   const liveRelease = live.runtime.service?.release;
   const releaseChange: FieldChange[] =
-    type === 'filter' && desired.state === 'active' && release !== undefined && liveRelease !== undefined && liveRelease !== release ? [{ path: '(harvester release)', old: liveRelease, new: release }] : [];
+    type === 'filter' && desired.state === 'active' && release !== undefined && liveRelease !== undefined && liveRelease !== release
+      ? [{ path: '(harvester release)', old: liveRelease, new: release }]
+      : [];
   const changes = [...stateChange, ...bodyChanges, ...releaseChange];
-  const restart = type === 'filter' && desired.state === 'active' && live.state === 'active' && (bodyChanges.length > 0 || releaseChange.length > 0);
+  const restart =
+    type === 'filter' && desired.state === 'active' && live.state === 'active' && (bodyChanges.length > 0 || releaseChange.length > 0);
   const steps = runtimeSteps(live.runtime, runtime, false, restart);
   if (live.runtime.unowned === true) {
     // Taking ownership re-puts the schedule with this deployment's tags, or rolls the service onto its task definition.
@@ -67,13 +70,21 @@ function planOne(desired: DesiredCollection, live: LiveCollection | undefined, r
   }
   if (changes.length === 0 && steps.length === 0) return undefined;
   const kind: ActionKind =
-    live.state !== 'active' && desired.state === 'active' ? 'resume' : live.state === 'active' && desired.state === 'suspended' ? 'suspend' : 'update';
+    live.state !== 'active' && desired.state === 'active'
+      ? 'resume'
+      : live.state === 'active' && desired.state === 'suspended'
+        ? 'suspend'
+        : 'update';
   return { kind, id: desired.id, type, changes, steps, desired, stops: kind === 'suspend' };
 }
 
 /** The runtime a desired collection should have. */
 export function desiredRuntime(desired: DesiredCollection): Runtime {
-  return runtimeFor({ type: desired.body.type, state: desired.state, ...(desired.body.schedule !== undefined ? { schedule: desired.body.schedule } : {}) });
+  return runtimeFor({
+    type: desired.body.type,
+    state: desired.state,
+    ...(desired.body.schedule !== undefined ? { schedule: desired.body.schedule } : {}),
+  });
 }
 
 /**
@@ -81,17 +92,26 @@ export function desiredRuntime(desired: DesiredCollection): Runtime {
  * collection has a schedule, enabled while active; a removed one has nothing. Shared by the
  * desired side and by targets whose runtime is what apply recorded.
  */
-export function runtimeFor(config: { readonly type: CollectionType; readonly state: 'active' | 'suspended' | 'removed'; readonly schedule?: string; readonly release?: string }): Runtime {
+export function runtimeFor(config: {
+  readonly type: CollectionType;
+  readonly state: 'active' | 'suspended' | 'removed';
+  readonly schedule?: string;
+  readonly release?: string;
+}): Runtime {
   if (config.state === 'removed') return {};
   const active = config.state === 'active';
-  if (config.type === 'filter') return active ? { service: { running: true, ...(config.release !== undefined ? { release: config.release } : {}) } } : {};
+  if (config.type === 'filter')
+    return active ? { service: { running: true, ...(config.release !== undefined ? { release: config.release } : {}) } } : {};
   return config.schedule !== undefined ? { schedule: { expression: config.schedule, enabled: active } } : {};
 }
 
 /** The steps from one runtime to another; `removing` also stops harvests that are running now. */
 function runtimeSteps(from: Runtime, to: Runtime, removing: boolean, restartService = false): RuntimeStep[] {
   const steps: RuntimeStep[] = [];
-  const stopping = removing || (from.schedule?.enabled === true && to.schedule?.enabled !== true) || (from.service?.running === true && to.service?.running !== true);
+  const stopping =
+    removing ||
+    (from.schedule?.enabled === true && to.schedule?.enabled !== true) ||
+    (from.service?.running === true && to.service?.running !== true);
   if (stopping) steps.push({ kind: 'stop-harvests' });
   if (from.service?.running === true && to.service?.running !== true) steps.push({ kind: 'stop-service' });
   if (to.schedule && (from.schedule?.expression !== to.schedule.expression || from.schedule.enabled !== to.schedule.enabled)) {

@@ -67,7 +67,9 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The desired side of a plan: each valid collection rendered and hashed. */
-export function desiredCollections(collections: readonly Collection[]): Array<{ id: string; state: Collection['state']; body: ConfigBody; hash: string }> {
+export function desiredCollections(
+  collections: readonly Collection[],
+): Array<{ id: string; state: Collection['state']; body: ConfigBody; hash: string }> {
   return collections.map((collection) => {
     const body = renderBody(collection);
     return { id: collection.id, state: collection.state, body, hash: bodyHash(body) };

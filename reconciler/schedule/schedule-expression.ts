@@ -29,9 +29,7 @@ export type CronItem =
   | { readonly type: 'nth-weekday-of-month'; readonly weekday: number; readonly nth: number };
 
 export type CronField =
-  | { readonly type: 'every' }
-  | { readonly type: 'unspecified' }
-  | { readonly type: 'items'; readonly items: readonly CronItem[] };
+  { readonly type: 'every' } | { readonly type: 'unspecified' } | { readonly type: 'items'; readonly items: readonly CronItem[] };
 
 export interface CronSchedule {
   readonly kind: 'cron';
@@ -45,9 +43,7 @@ export interface CronSchedule {
 
 export type Schedule = RateSchedule | CronSchedule;
 
-export type ScheduleParseResult =
-  | { readonly ok: true; readonly schedule: Schedule }
-  | { readonly ok: false; readonly message: string };
+export type ScheduleParseResult = { readonly ok: true; readonly schedule: Schedule } | { readonly ok: false; readonly message: string };
 
 const EXAMPLES = 'e.g. rate(1 day), rate(6 hours) or cron(0 6 * * ? *)';
 
@@ -87,9 +83,7 @@ const RATE_UNITS: Record<string, { unit: RateUnit; plural: boolean }> = {
 function parseRate(body: string): RateSchedule {
   const match = /^(\d+) ([a-z]+)$/.exec(body);
   if (!match) {
-    reject(
-      `rate(${body}) is not a rate expression: write a whole number, one space and a unit, e.g. rate(1 day) or rate(30 minutes)`,
-    );
+    reject(`rate(${body}) is not a rate expression: write a whole number, one space and a unit, e.g. rate(1 day) or rate(30 minutes)`);
   }
   const [, digits = '', unitWord = ''] = match;
   const unit = RATE_UNITS[unitWord];
@@ -167,13 +161,16 @@ function parseCron(body: string): CronSchedule {
   const texts = body.split(' ');
   if (texts.length !== CRON_FIELDS.length) {
     const hint = texts.length === 5 ? '; EventBridge also needs the year field, usually *' : '';
-    reject(
-      `cron expressions have six fields (minutes hours day-of-month month day-of-week year); found ${texts.length}${hint}`,
-    );
+    reject(`cron expressions have six fields (minutes hours day-of-month month day-of-week year); found ${texts.length}${hint}`);
   }
-  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = CRON_FIELDS.map((spec, i) =>
-    parseField(texts[i] ?? '', spec),
-  ) as [CronField, CronField, CronField, CronField, CronField, CronField];
+  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = CRON_FIELDS.map((spec, i) => parseField(texts[i] ?? '', spec)) as [
+    CronField,
+    CronField,
+    CronField,
+    CronField,
+    CronField,
+    CronField,
+  ];
   const domUnspecified = dayOfMonth.type === 'unspecified';
   const dowUnspecified = dayOfWeek.type === 'unspecified';
   if (domUnspecified === dowUnspecified) {

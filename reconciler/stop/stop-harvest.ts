@@ -16,14 +16,23 @@ export interface StopOutcome {
  * naming the harvest, which the harvester polls. Then waits for the lock to be released, which the
  * harvester does only once its files, manifest, record and state are stored.
  */
-export async function stopRunningHarvest(store: ArchiveStore, collectionId: string, requestedBy: string, waitMs: number): Promise<StopOutcome> {
+export async function stopRunningHarvest(
+  store: ArchiveStore,
+  collectionId: string,
+  requestedBy: string,
+  waitMs: number,
+): Promise<StopOutcome> {
   const keys = collectionKeys(collectionId);
   const lock = await readObject(store, keys.lock, 'lock');
   if (!lock) return { via: 'none-running', stopped: true };
   let via: StopOutcome['via'] = 'stop-request';
   const control = lock.value.control;
   if (control?.url !== undefined) {
-    const answered = await fetch(`${control.url}stop`, { method: 'POST', headers: { authorization: `Bearer ${control.token}` }, signal: AbortSignal.timeout(3000) }).then(
+    const answered = await fetch(`${control.url}stop`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${control.token}` },
+      signal: AbortSignal.timeout(3000),
+    }).then(
       (response) => response.status === 202,
       () => false,
     );
@@ -38,10 +47,13 @@ export async function stopRunningHarvest(store: ArchiveStore, collectionId: stri
       requested_by: requestedBy,
     });
   }
-  const released = await pollUntil(async () => ((await readObject(store, keys.lock, 'lock'))?.value.harvest_id !== lock.value.harvest_id ? true : undefined), {
-    intervalMs: 250,
-    timeoutMs: waitMs,
-  });
+  const released = await pollUntil(
+    async () => ((await readObject(store, keys.lock, 'lock'))?.value.harvest_id !== lock.value.harvest_id ? true : undefined),
+    {
+      intervalMs: 250,
+      timeoutMs: waitMs,
+    },
+  );
   return { via, stopped: released === true };
 }
 

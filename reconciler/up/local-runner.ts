@@ -7,7 +7,6 @@ import { nextCronTime, ratePeriodMs } from '../schedule/next-fire.js';
 import { parseSchedule } from '../schedule/schedule-expression.js';
 import type { IndexEntry } from '../targets/target.js';
 
-
 export interface RunnerOptions {
   readonly store: ArchiveStore;
   /** Starts `twarc-cloud harvest <id>` for this archive. */
@@ -74,7 +73,12 @@ export class LocalRunner {
       if (entry?.state !== 'active' || entry.schedule === undefined) this.nextRun.delete(id);
     }
     for (const [id, entry] of Object.entries(this.entries)) {
-      if (entry.type !== 'filter' && entry.state === 'active' && entry.schedule !== undefined && this.nextRun.get(id)?.schedule !== entry.schedule) {
+      if (
+        entry.type !== 'filter' &&
+        entry.state === 'active' &&
+        entry.schedule !== undefined &&
+        this.nextRun.get(id)?.schedule !== entry.schedule
+      ) {
         this.nextRun.set(id, { schedule: entry.schedule, at: await this.firstRun(id, entry.schedule) });
       }
     }
@@ -90,7 +94,10 @@ export class LocalRunner {
     for (const [id, next] of this.nextRun) {
       if (now < next.at) continue;
       const parsed = parseSchedule(next.schedule);
-      next.at = parsed.ok && parsed.schedule.kind === 'cron' ? (nextCronTime(parsed.schedule, new Date(now))?.getTime() ?? Infinity) : now + (parsed.ok && parsed.schedule.kind === 'rate' ? ratePeriodMs(parsed.schedule) : Infinity);
+      next.at =
+        parsed.ok && parsed.schedule.kind === 'cron'
+          ? (nextCronTime(parsed.schedule, new Date(now))?.getTime() ?? Infinity)
+          : now + (parsed.ok && parsed.schedule.kind === 'rate' ? ratePeriodMs(parsed.schedule) : Infinity);
       if (this.scheduled.has(id)) {
         this.options.log(`${id}: the previous scheduled harvest is still running; skipping this one`);
         continue;
@@ -105,7 +112,10 @@ export class LocalRunner {
   /** Stops every harvest gracefully (SIGTERM: each finalizes its files, state and lock). */
   async stopAll(): Promise<void> {
     this.stopping = true;
-    await Promise.all([...[...this.streams.values()].map((s) => stopChild(s.child)), ...[...this.scheduled.values()].map((c) => stopChild(c))]);
+    await Promise.all([
+      ...[...this.streams.values()].map((s) => stopChild(s.child)),
+      ...[...this.scheduled.values()].map((c) => stopChild(c)),
+    ]);
   }
 
   private startStream(id: string, stream: Stream): void {

@@ -29,7 +29,9 @@ export async function syncUserChanges(store: ArchiveStore, collectionsDir: strin
     if (!last) continue;
     const changes = await readObject(store, collectionKeys(id).harvest(last.value.harvest_id).userChanges, 'user-changes');
     if (!changes) continue;
-    const deleteFor = Array.isArray(document.delete_users_for) ? document.delete_users_for.filter((c): c is string => typeof c === 'string') : [];
+    const deleteFor = Array.isArray(document.delete_users_for)
+      ? document.delete_users_for.filter((c): c is string => typeof c === 'string')
+      : [];
     const result = applyUserChanges(text, changes.value.changes, deleteFor);
     if (result.edits.length === 0) continue;
     await writeFile(path, result.text);

@@ -14,7 +14,11 @@ export interface UserChangeEdit {
  * accounts get their new screen_name, and accounts in a condition that `delete_users_for` names are
  * removed. Uses the yaml document API, so comments, order and formatting of everything else stay.
  */
-export function applyUserChanges(text: string, changes: readonly UserChange[], deleteFor: readonly string[]): { text: string; edits: UserChangeEdit[] } {
+export function applyUserChanges(
+  text: string,
+  changes: readonly UserChange[],
+  deleteFor: readonly string[],
+): { text: string; edits: UserChangeEdit[] } {
   const document = parseDocument(text, { keepSourceTokens: true });
   const users = document.get('users');
   if (!isMap(users)) return { text, edits: [] };

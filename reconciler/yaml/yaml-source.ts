@@ -1,12 +1,4 @@
-import {
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  type Document,
-  type Node,
-} from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import { START_OF_FILE, type Position, type Problem } from '../problems.js';
 import { readYamlTree, scalarText } from './yaml-tree.js';
 
@@ -38,7 +30,10 @@ export function parseYamlSource(file: string, bytes: Uint8Array): { source?: Yam
   };
 
   if (bytes.length > MAX_FILE_BYTES) {
-    report('file/too-large', `file is ${bytes.length} bytes; the limit is ${MAX_FILE_BYTES} bytes (5 MiB); split a large collection into several`);
+    report(
+      'file/too-large',
+      `file is ${bytes.length} bytes; the limit is ${MAX_FILE_BYTES} bytes (5 MiB); split a large collection into several`,
+    );
     return { problems };
   }
   const text = decodeText(bytes);
@@ -77,7 +72,11 @@ export function parseYamlSource(file: string, bytes: Uint8Array): { source?: Yam
   const contents = document.contents;
   if (!isMap(contents)) {
     const found = isSeq(contents) ? 'a list' : 'a single value';
-    report('yaml/not-a-mapping', `the file must be a mapping of fields (name: value, one per line), but it is ${found}`, at(contents.range[0]));
+    report(
+      'yaml/not-a-mapping',
+      `the file must be a mapping of fields (name: value, one per line), but it is ${found}`,
+      at(contents.range[0]),
+    );
     return { problems };
   }
   const { data, findings } = readYamlTree(contents, text);
@@ -150,7 +149,7 @@ function locate(document: Document.Parsed, pointer: string): Located | undefined
     const segment = raw.replaceAll('~1', '/').replaceAll('~0', '~');
     const node = current.value;
     if (isMap(node)) {
-      const pair = (node.items).find((p) => isScalar(p.key) && String(p.key.value) === segment);
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
       if (!pair) return partial();
       current = { key: pair.key as Node, value: (pair.value as Node | null) ?? (pair.key as Node), complete: true };
     } else if (isSeq(node)) {

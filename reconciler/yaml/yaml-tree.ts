@@ -44,7 +44,11 @@ export function readYamlTree(contents: Node, text: string): { data: unknown; fin
     if (typeof node.value === 'number' && !Number.isSafeInteger(node.value) && Number.isInteger(node.value)) {
       const digits = sourceText(node, text);
       if (INTEGER_TEXT.test(digits)) {
-        add('yaml/unsafe-integer', `the number ${digits} is too large to be read exactly (over 2^53) and would silently change; quote it: "${digits}"`, node);
+        add(
+          'yaml/unsafe-integer',
+          `the number ${digits} is too large to be read exactly (over 2^53) and would silently change; quote it: "${digits}"`,
+          node,
+        );
       }
     }
   };
@@ -103,7 +107,8 @@ export function readYamlTree(contents: Node, text: string): { data: unknown; fin
   const data = read(contents);
   // An alias is reported once, at the alias: its anchor is part of the same mistake.
   for (const { name, offset } of anchors) {
-    if (!aliased.has(name)) findings.push({ rule: 'yaml/anchor', message: `anchors (&${name}) are not allowed; write values out so reviewers see them`, offset });
+    if (!aliased.has(name))
+      findings.push({ rule: 'yaml/anchor', message: `anchors (&${name}) are not allowed; write values out so reviewers see them`, offset });
   }
   return { data, findings };
 }

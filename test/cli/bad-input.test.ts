@@ -7,26 +7,53 @@ import { assertNoCrash, runCli } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 
 // Whatever lands in collections/, validate answers with file:line:column and exit 1, never a crash.
-const BILLION_LAUGHS = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...Array.from({ length: 8 }, (_, i) => {
-  const name = String.fromCharCode(98 + i);
-  const previous = String.fromCharCode(97 + i);
-  return `${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`;
-})].join('\n');
+const BILLION_LAUGHS = [
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ...Array.from({ length: 8 }, (_, i) => {
+    const name = String.fromCharCode(98 + i);
+    const previous = String.fromCharCode(97 + i);
+    return `${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`;
+  }),
+].join('\n');
 
 const CASES: Array<[string, string | Uint8Array, RegExp]> = [
-  ['binary junk', Uint8Array.from(randomBytes(4096).map((b) => (b === 0 ? 1 : b)).fill(0, 100, 101)), /^collections\/bad\.yaml:1:1: file is not UTF-8 text/m],
+  [
+    'binary junk',
+    Uint8Array.from(
+      randomBytes(4096)
+        .map((b) => (b === 0 ? 1 : b))
+        .fill(0, 100, 101),
+    ),
+    /^collections\/bad\.yaml:1:1: file is not UTF-8 text/m,
+  ],
   ['invalid UTF-8', Uint8Array.from([0x69, 0x64, 0x3a, 0x20, 0xff, 0xfe, 0x0a]), /^collections\/bad\.yaml:1:1: file is not UTF-8 text/m],
-  ['a 10 MB file', `id: bad\ntype: search\nquery: x\ndescription: "${'x'.repeat(10 * 1024 * 1024)}"\n`, /^collections\/bad\.yaml:1:1: file is 1048\d{4} bytes; the limit is 5242880 bytes \(5 MiB\)/m],
+  [
+    'a 10 MB file',
+    `id: bad\ntype: search\nquery: x\ndescription: "${'x'.repeat(10 * 1024 * 1024)}"\n`,
+    /^collections\/bad\.yaml:1:1: file is 1048\d{4} bytes; the limit is 5242880 bytes \(5 MiB\)/m,
+  ],
   ['an empty file', '', /^collections\/bad\.yaml:1:1: file is empty/m],
   ['only comments', '# nothing here\n', /^collections\/bad\.yaml:1:1: file is empty/m],
   ['JSON-looking junk', '{{{ not: yaml', /^collections\/bad\.yaml:\d+:\d+: YAML syntax error/m],
   ['a YAML list', '- id: bad\n- type: search\n', /^collections\/bad\.yaml:1:1: the file must be a mapping of fields .* but it is a list/m],
   ['a bare string', 'hello', /^collections\/bad\.yaml:1:1: the file must be a mapping of fields .* but it is a single value/m],
   ['a billion laughs', BILLION_LAUGHS, /^collections\/bad\.yaml:2:\d+: aliases \(\*a\) are not allowed/m],
-  ['deep nesting', `id: bad\ntype: search\nquery: x\nlabels: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, /^collections\/bad\.yaml:4:\d+: the file nests too deeply to read/m],
-  ['nesting just under the parser limit', `id: bad\ntype: search\nquery: x\nlabels: ${'['.repeat(700)}${']'.repeat(700)}\n`, /^collections\/bad\.yaml:4:9: must be an object, not a list/m],
+  [
+    'deep nesting',
+    `id: bad\ntype: search\nquery: x\nlabels: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+    /^collections\/bad\.yaml:4:\d+: the file nests too deeply to read/m,
+  ],
+  [
+    'nesting just under the parser limit',
+    `id: bad\ntype: search\nquery: x\nlabels: ${'['.repeat(700)}${']'.repeat(700)}\n`,
+    /^collections\/bad\.yaml:4:9: must be an object, not a list/m,
+  ],
   ['a UTF-8 byte order mark', '\uFEFFid: bad\ntype: search\nquery: x\n', /^1 collection file valid\.$/m],
-  ['Windows line endings', 'id: bad\r\ntype: search\r\nquery: x\r\nschedule: rate(2 day)\r\n', /^collections\/bad\.yaml:4:11: use the plural unit/m],
+  [
+    'Windows line endings',
+    'id: bad\r\ntype: search\r\nquery: x\r\nschedule: rate(2 day)\r\n',
+    /^collections\/bad\.yaml:4:11: use the plural unit/m,
+  ],
 ];
 
 describe('bad input to validate', () => {

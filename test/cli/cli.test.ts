@@ -79,7 +79,14 @@ describe('twarc-cloud CLI', () => {
     assert.equal(report.valid, false);
     assert.equal(report.errors, 1);
     assert.deepEqual(report.problems, [
-      { file: 'collections/a.yaml', line: 4, column: 11, rule: 'schedule/syntax', message: 'use the plural unit for values above 1: rate(2 days)', severity: 'error' },
+      {
+        file: 'collections/a.yaml',
+        line: 4,
+        column: 11,
+        rule: 'schedule/syntax',
+        message: 'use the plural unit for values above 1: rate(2 days)',
+        severity: 'error',
+      },
     ]);
   });
 
@@ -94,7 +101,10 @@ describe('twarc-cloud CLI', () => {
     assert.equal(result.stderr, '');
     const annotations = result.stdout.split('\n').filter((line) => line.startsWith('::error '));
     assert.equal(annotations.length, 10);
-    assert.match(annotations[0] ?? '', /^::error title=schema\/pattern,file=collections\/c0\.yaml,line=4,col=11::"every day": must be rate\(\.\.\.\) or cron/);
+    assert.match(
+      annotations[0] ?? '',
+      /^::error title=schema\/pattern,file=collections\/c0\.yaml,line=4,col=11::"every day": must be rate\(\.\.\.\) or cron/,
+    );
     assert.match(result.stdout, /2 more errors are not annotated/);
     const table = readFileSync(summary, 'utf8');
     for (let i = 0; i < 12; i++) assert.ok(table.includes(`collections/c${i}.yaml`), `c${i} missing from the summary`);
@@ -102,7 +112,10 @@ describe('twarc-cloud CLI', () => {
 
   it('warns, and still reports, when the step summary cannot be written', () => {
     const root = tempProject({ 'collections/a.yaml': 'id: a\ntype: search\n' });
-    const result = runCli(['validate', '--format', 'github'], { cwd: root, env: { GITHUB_STEP_SUMMARY: join(root, 'missing', 'summary.md') } });
+    const result = runCli(['validate', '--format', 'github'], {
+      cwd: root,
+      env: { GITHUB_STEP_SUMMARY: join(root, 'missing', 'summary.md') },
+    });
     assert.equal(result.status, 1);
     assertNoCrash(result);
     assert.match(result.stdout, /^::error title=schema\/required,file=collections\/a\.yaml,line=1,col=1::missing required field `query`$/m);
@@ -139,7 +152,7 @@ describe('twarc-cloud CLI', () => {
     assert.match(badType.stderr, /unknown collection type "stream"\n {2}hint: choose one of user_timeline, search, filter/);
   });
 
-  it('reports an unexpected failure as a bug, not as the user\'s mistake', async () => {
+  it("reports an unexpected failure as a bug, not as the user's mistake", async () => {
     const errors: string[] = [];
     const code = await runInProcess(['--version'], ALL_COMMANDS, {
       cwd: PACKAGE_ROOT,

@@ -20,8 +20,19 @@ before(async () => {
   fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER, STREAM_SECRET] }).start();
   root = tempProject({ 'twarc-cloud.yaml': 'deployment: creds\ntarget: aws\naws:\n  bucket: creds-archive\n  region: us-east-1\n' });
   mkdirSync(join(root, '.config', 'twarc'), { recursive: true });
-  writeFileSync(join(root, '.config', 'twarc', 'config'), `bearer_token = "${SECRET_BEARER}"\n[streaming-app]\nbearer_token = ${STREAM_SECRET}\n[revoked]\nbearer_token = "not-a-valid-token-123"\n`);
-  env = { HOME: root, TWARC_CLOUD_API_BASE_URL: fake.baseUrl, TWARC_CLOUD_BACKUP_CONSUMER_KEY: 'ck-in-env-000111', AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
+  writeFileSync(
+    join(root, '.config', 'twarc', 'config'),
+    `bearer_token = "${SECRET_BEARER}"\n[streaming-app]\nbearer_token = ${STREAM_SECRET}\n[revoked]\nbearer_token = "not-a-valid-token-123"\n`,
+  );
+  env = {
+    HOME: root,
+    TWARC_CLOUD_API_BASE_URL: fake.baseUrl,
+    TWARC_CLOUD_BACKUP_CONSUMER_KEY: 'ck-in-env-000111',
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-east-1',
+  };
 });
 after(async () => {
   await fake.stop();
@@ -52,9 +63,17 @@ describe('twarc-cloud credentials', { timeout: 60_000 }, () => {
   it('pushes a local profile into SSM, where the harvester on AWS finds it', async () => {
     const pushed = await runCliAsync(['credentials', 'push', 'streaming-app'], { cwd: root, env });
     assert.equal(pushed.status, 0, pushed.stderr);
-    assert.match(pushed.stdout, /streaming-app: bearer_token stored as SecureString parameters under \/creds\/credentials\/streaming-app\//);
+    assert.match(
+      pushed.stdout,
+      /streaming-app: bearer_token stored as SecureString parameters under \/creds\/credentials\/streaming-app\//,
+    );
     assert.ok(!pushed.stdout.includes(STREAM_SECRET));
-    Object.assign(process.env, { AWS_ENDPOINT_URL_SSM: moto.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SSM: moto.endpoint,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: 'us-east-1',
+    });
     const found = await resolveCredentials('streaming-app', { env: {}, configFile: '/nonexistent', ssmPath: '/creds/credentials' });
     assert.equal(found.bearerToken, STREAM_SECRET);
   });

@@ -18,13 +18,39 @@ let env: NodeJS.ProcessEnv;
 before(async () => {
   moto = await startMoto();
   env = { AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
-  const s3 = createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const s3 = createS3Client({
+    endpoint: moto.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   await s3.send(new CreateBucketCommand({ Bucket: 'old-twarc-cloud' }));
   const old = new S3ArchiveStore(s3, { bucket: 'old-twarc-cloud', prefix: '' });
   const keys = { consumer_key: 'ck-1234567', consumer_secret: SECRET, access_token: 'at-1234567', access_token_secret: 'ats-1234567' };
-  await old.put('collections/Climate_Scientists/collection.json', JSON.stringify({ id: 'Climate_Scientists', type: 'user_timeline', keys, users: { '12': { screen_name: 'jack', since_id: '1500000000000000000' }, '481186914': { screen_name: 'justin_littman' } }, delete_users_for: ['suspended', 'not_found'], timestamp: '2019-05-01T00:00:00Z' }));
-  await old.put('collections/climate-search/collection.json', JSON.stringify({ id: 'climate-search', type: 'search', keys, search: { query: 'climate change', since_id: '1400000000000000000', max_records: '5000' } }));
-  await old.put('collections/climate-stream/collection.json', JSON.stringify({ id: 'climate-stream', type: 'filter', keys, filter: { track: 'climate, #globalwarming', follow: '12,13' } }));
+  await old.put(
+    'collections/Climate_Scientists/collection.json',
+    JSON.stringify({
+      id: 'Climate_Scientists',
+      type: 'user_timeline',
+      keys,
+      users: { '12': { screen_name: 'jack', since_id: '1500000000000000000' }, '481186914': { screen_name: 'justin_littman' } },
+      delete_users_for: ['suspended', 'not_found'],
+      timestamp: '2019-05-01T00:00:00Z',
+    }),
+  );
+  await old.put(
+    'collections/climate-search/collection.json',
+    JSON.stringify({
+      id: 'climate-search',
+      type: 'search',
+      keys,
+      search: { query: 'climate change', since_id: '1400000000000000000', max_records: '5000' },
+    }),
+  );
+  await old.put(
+    'collections/climate-stream/collection.json',
+    JSON.stringify({ id: 'climate-stream', type: 'filter', keys, filter: { track: 'climate, #globalwarming', follow: '12,13' } }),
+  );
   await old.put('collections/climate-stream/harvests/2019/05/01/00/00/00/tweets-1.jsonl.gz', 'old data');
 });
 after(async () => {
@@ -34,13 +60,26 @@ after(async () => {
 describe('import of an original Twarc-Cloud bucket', { timeout: 60_000 }, () => {
   for (const target of ['local', 'aws'] as const) {
     it(`writes YAML files that validate, carries since_ids into the ${target} archive, and never copies the keys`, async () => {
-      const settings = target === 'aws' ? `deployment: imp\ntarget: aws\naws:\n  bucket: imported-${target}\n  region: us-east-1\n` : 'deployment: imp\nlocal:\n  archive: ./archive\n';
+      const settings =
+        target === 'aws'
+          ? `deployment: imp\ntarget: aws\naws:\n  bucket: imported-${target}\n  region: us-east-1\n`
+          : 'deployment: imp\nlocal:\n  archive: ./archive\n';
       const root = tempProject({ 'twarc-cloud.yaml': settings });
-      if (target === 'aws') await createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }).send(new CreateBucketCommand({ Bucket: `imported-${target}` }));
+      if (target === 'aws')
+        await createS3Client({
+          endpoint: moto.endpoint,
+          region: 'us-east-1',
+          forcePathStyle: true,
+          credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        }).send(new CreateBucketCommand({ Bucket: `imported-${target}` }));
       const result = await runCliAsync(['import', '--bucket', 'old-twarc-cloud', '--target', target], { cwd: root, env });
       assert.equal(result.status, 0, result.stderr);
       assertNoCrash(result);
-      assert.deepEqual(readdirSync(join(root, 'collections')).sort(), ['climate-scientists.yaml', 'climate-search.yaml', 'climate-stream.yaml']);
+      assert.deepEqual(readdirSync(join(root, 'collections')).sort(), [
+        'climate-scientists.yaml',
+        'climate-search.yaml',
+        'climate-stream.yaml',
+      ]);
       assert.match(result.stdout, /id "Climate_Scientists" became "climate-scientists"/);
       assert.match(result.stderr, /3 of the old configs held API keys\. They were NOT copied/);
       for (const name of readdirSync(join(root, 'collections'))) {
@@ -52,9 +91,26 @@ describe('import of an original Twarc-Cloud bucket', { timeout: 60_000 }, () => 
       assert.match(readFileSync(join(root, 'collections', 'climate-stream.yaml'), 'utf8'), /track:\n {2}- climate\n {2}- "#globalwarming"/);
       const validate = await runCliAsync(['validate'], { cwd: root, env });
       assert.equal(validate.status, 0, validate.stdout + validate.stderr);
-      const store = target === 'aws' ? new S3ArchiveStore(createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), { bucket: `imported-${target}`, prefix: '' }) : new LocalArchiveStore(join(root, 'archive'));
-      assert.equal((await readObject(store, collectionKeys('climate-scientists').state, 'state'))?.value.users?.['12']?.since_id, '1500000000000000000');
-      assert.equal((await readObject(store, collectionKeys('climate-search').state, 'state'))?.value.search?.since_id, '1400000000000000000');
+      const store =
+        target === 'aws'
+          ? new S3ArchiveStore(
+              createS3Client({
+                endpoint: moto.endpoint,
+                region: 'us-east-1',
+                forcePathStyle: true,
+                credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+              }),
+              { bucket: `imported-${target}`, prefix: '' },
+            )
+          : new LocalArchiveStore(join(root, 'archive'));
+      assert.equal(
+        (await readObject(store, collectionKeys('climate-scientists').state, 'state'))?.value.users?.['12']?.since_id,
+        '1500000000000000000',
+      );
+      assert.equal(
+        (await readObject(store, collectionKeys('climate-search').state, 'state'))?.value.search?.since_id,
+        '1400000000000000000',
+      );
       const again = await runCliAsync(['import', '--bucket', 'old-twarc-cloud', '--target', target], { cwd: root, env });
       assert.match(again.stderr, /exists already; not overwritten/);
     });
@@ -62,7 +118,12 @@ describe('import of an original Twarc-Cloud bucket', { timeout: 60_000 }, () => 
 
   it('says so when the bucket holds no v1 collection', async () => {
     const root = tempProject({ 'twarc-cloud.yaml': 'deployment: imp\nlocal:\n  archive: ./archive\n' });
-    await createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }).send(new CreateBucketCommand({ Bucket: 'empty-old' }));
+    await createS3Client({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    }).send(new CreateBucketCommand({ Bucket: 'empty-old' }));
     const result = await runCliAsync(['import', '--bucket', 'empty-old'], { cwd: root, env });
     assert.equal(result.status, 1);
     assertNoCrash(result);

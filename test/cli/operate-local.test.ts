@@ -29,7 +29,10 @@ let env: NodeJS.ProcessEnv;
 const cli = (...args: string[]) => runCliAsync(args, { cwd: root, env });
 
 before(async () => {
-  fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 4, tweetsPerUser: () => 40, conditions: { 2: 'suspended', 3: 'protected' } } }).start();
+  fake = await new FakeXApi({
+    bearerTokens: [SECRET_BEARER],
+    corpus: { users: 4, tweetsPerUser: () => 40, conditions: { 2: 'suspended', 3: 'protected' } },
+  }).start();
   root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n', 'collections/scientists.yaml': COMMENTED });
   execFileSync('git', ['-C', root, 'init', '-q']);
   env = { HOME: root, TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER, TWARC_CLOUD_API_BASE_URL: fake.baseUrl, CI: '', GITHUB_ACTOR: '' };
@@ -49,7 +52,14 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
     const text = readFileSync(join(root, 'collections', 'scientists.yaml'), 'utf8');
     const inserted = text.split('\n').filter((line) => !COMMENTED.split('\n').includes(line));
     assert.deepEqual(inserted, ['  "1007919":', '    screen_name: user_1', '  "1023757":', '    screen_name: user_3']);
-    assert.equal(text.split('\n').filter((line) => !inserted.includes(line)).join('\n'), COMMENTED, 'the original lines, in order, byte for byte');
+    assert.equal(
+      text
+        .split('\n')
+        .filter((line) => !inserted.includes(line))
+        .join('\n'),
+      COMMENTED,
+      'the original lines, in order, byte for byte',
+    );
     assert.equal((await cli('validate')).status, 0);
   });
 
@@ -57,8 +67,15 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
     assert.equal((await cli('apply', '--yes')).status, 0);
     const run = await cli('run', 'scientists');
     assert.equal(run.status, 0, run.stderr);
-    const rows = JSON.parse((await cli('list', '--format', 'json')).stdout) as Array<{ id: string; state: string; lastHarvest?: { tweets: number; outcome: string } }>;
-    assert.deepEqual(rows.map((r) => [r.id, r.state, r.lastHarvest?.outcome, r.lastHarvest?.tweets]), [['scientists', 'in sync', 'completed', 80]]);
+    const rows = JSON.parse((await cli('list', '--format', 'json')).stdout) as Array<{
+      id: string;
+      state: string;
+      lastHarvest?: { tweets: number; outcome: string };
+    }>;
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.state, r.lastHarvest?.outcome, r.lastHarvest?.tweets]),
+      [['scientists', 'in sync', 'completed', 80]],
+    );
     const text = await cli('list');
     assert.match(text.stdout, /^COLLECTION\s+TYPE\s+STATE/m);
     assert.match(text.stdout, /scientists\s+user_timeline\s+in sync\s+rate\(1 day\)/);
@@ -74,14 +91,24 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
     rmFile(join(root, 'collections', 'scientists.yaml'));
     assert.equal((await cli('apply', '--yes')).status, 0);
     const deletes = await cli('changes', 'scientists', '--deletes-only', '--format', 'json');
-    assert.deepEqual((JSON.parse(deletes.stdout) as Array<{ action: string }>).map((c) => c.action), ['remove']);
+    assert.deepEqual(
+      (JSON.parse(deletes.stdout) as Array<{ action: string }>).map((c) => c.action),
+      ['remove'],
+    );
     writeFileSync(join(root, 'collections', 'scientists.yaml'), COMMENTED);
     assert.equal((await cli('apply', '--yes')).status, 0);
   });
 
   it('unlock refuses a live lock (saying who holds it) unless forced, and releases a stale one', async () => {
     const store = new LocalArchiveStore(join(root, 'archive'));
-    const lock = (heartbeat: Date) => ({ format: 'twarc-cloud/lock@1' as const, collection: 'scientists', harvest_id: '20261129T100000Z', holder: { host: 'worker-7', pid: 4242 }, acquired_at: heartbeat.toISOString(), heartbeat_at: heartbeat.toISOString() });
+    const lock = (heartbeat: Date) => ({
+      format: 'twarc-cloud/lock@1' as const,
+      collection: 'scientists',
+      harvest_id: '20261129T100000Z',
+      holder: { host: 'worker-7', pid: 4242 },
+      acquired_at: heartbeat.toISOString(),
+      heartbeat_at: heartbeat.toISOString(),
+    });
     await writeObject(store, collectionKeys('scientists').lock, 'lock', lock(new Date()));
     const status = await cli('status', 'scientists');
     assert.match(status.stdout, /scientists {2}harvest 20261129T100000Z on worker-7 pid 4242 {2}control API not reachable/);
@@ -116,7 +143,12 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
   });
 
   it('explains an unknown collection without a stack trace', async () => {
-    for (const command of [['last', 'nope'], ['changes', 'nope'], ['download', 'nope'], ['users', 'add', 'nope', 'x']]) {
+    for (const command of [
+      ['last', 'nope'],
+      ['changes', 'nope'],
+      ['download', 'nope'],
+      ['users', 'add', 'nope', 'x'],
+    ]) {
       const result = await cli(...command);
       assert.equal(result.status, 1, command.join(' '));
       assertNoCrash(result);
@@ -135,7 +167,11 @@ describe('reading a target that has no archive yet', () => {
       const result = await runCliAsync(command, { cwd: empty, env: { HOME: empty } });
       assert.equal(result.status, 1, command.join(' '));
       assertNoCrash(result);
-      assert.match(result.stderr, /there is no archive at .*archive yet\n {2}hint: it appears with the first `twarc-cloud apply`/, command.join(' '));
+      assert.match(
+        result.stderr,
+        /there is no archive at .*archive yet\n {2}hint: it appears with the first `twarc-cloud apply`/,
+        command.join(' '),
+      );
     }
   });
 });

@@ -43,14 +43,27 @@ describe('the README quick start', { timeout: 120_000 }, () => {
   });
 
   it('runs command by command on a fresh project', async () => {
-    const env = { HOME: root, TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER, TWARC_CLOUD_API_BASE_URL: fake.baseUrl, CI: '', GITHUB_ACTOR: '' };
+    const env = {
+      HOME: root,
+      TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER,
+      TWARC_CLOUD_API_BASE_URL: fake.baseUrl,
+      CI: '',
+      GITHUB_ACTOR: '',
+    };
     for (const args of commands) {
       const result = await runCliAsync(args, { cwd: root, env });
       const expected = args[0] === 'plan' ? [0, 2] : [0];
-      assert.ok(expected.includes(result.status ?? -1), `twarc-cloud ${args.join(' ')} exited ${String(result.status)}:\n${result.stdout}${result.stderr}`);
+      assert.ok(
+        expected.includes(result.status ?? -1),
+        `twarc-cloud ${args.join(' ')} exited ${String(result.status)}:\n${result.stdout}${result.stderr}`,
+      );
     }
     const list = await runCliAsync(['list', '--format', 'json'], { cwd: root, env });
     const rows = JSON.parse(list.stdout) as Array<{ id: string; lastHarvest?: { tweets: number } }>;
-    assert.deepEqual(rows.map((r) => [r.id, r.lastHarvest?.tweets]), [['my-first', 50]], 'two accounts of 25 tweets each were harvested');
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.lastHarvest?.tweets]),
+      [['my-first', 50]],
+      'two accounts of 25 tweets each were harvested',
+    );
   });
 });

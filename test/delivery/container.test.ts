@@ -39,7 +39,7 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: numbe
   });
 }
 
-describe('the harvester image\'s contents', { timeout: 60_000 }, () => {
+describe("the harvester image's contents", { timeout: 60_000 }, () => {
   it('the bundle runs with plain node, without node_modules', async () => {
     assert.ok(!existsSync(join(app, 'node_modules')));
     const help = await run(['harvest', '--help']);
@@ -56,12 +56,19 @@ describe('the harvester image\'s contents', { timeout: 60_000 }, () => {
       'of the commands, only harvest',
     );
     for (const excluded of ['@aws-sdk/client-ecs', '@aws-sdk/client-eventbridge', '@actions/core', 'yaml/']) {
-      assert.deepEqual(inputs.filter((path) => path.includes(`node_modules/${excluded}`)), [], excluded);
+      assert.deepEqual(
+        inputs.filter((path) => path.includes(`node_modules/${excluded}`)),
+        [],
+        excluded,
+      );
     }
   });
 
   it('the bundle harvests', async () => {
-    const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 3, tweetsPerUser: () => 0, searchTweets: 120 } }).start();
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      corpus: { users: 3, tweetsPerUser: () => 0, searchTweets: 120 },
+    }).start();
     try {
       const archive = await localArchive();
       await putCollection(archive.store, { id: 'in-image', type: 'search', query: 'climate', archive: false });
@@ -83,9 +90,16 @@ describe('the harvester image\'s contents', { timeout: 60_000 }, () => {
     assert.doesNotMatch(finalStage, /^EXPOSE 80$/m);
     for (const match of finalStage.matchAll(/^COPY --from=build \/src\/(\S+) (\S+)$/gm)) {
       const source = match[1] ?? '';
-      assert.ok(source === 'dist/bundle/twarc-cloud.mjs' ? true : existsSync(join(PACKAGE_ROOT, source)), `${source} exists in the build stage`);
+      assert.ok(
+        source === 'dist/bundle/twarc-cloud.mjs' ? true : existsSync(join(PACKAGE_ROOT, source)),
+        `${source} exists in the build stage`,
+      );
       assert.ok(existsSync(join(app, (match[2] ?? '').replace(/^\/app\//, ''))), `${match[2] ?? ''} is laid out like the image`);
     }
-    assert.match(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8'), /"bundle": "npm run build && node dist\/scripts\/bundle\.js"/, 'the build stage\'s npm run bundle exists');
+    assert.match(
+      readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8'),
+      /"bundle": "npm run build && node dist\/scripts\/bundle\.js"/,
+      "the build stage's npm run bundle exists",
+    );
   });
 });

@@ -50,7 +50,8 @@ describe('the Terraform module', () => {
     const referenced = new Set([...allText.matchAll(/\bvar\.([a-z_][a-z0-9_]*)/g)].map((m) => m[1] ?? ''));
     for (const name of referenced) assert.ok(name in module.variable, `var.${name} is used but not declared`);
     const readme = readFileSync(join(DIR, 'README.md'), 'utf8');
-    for (const name of [...Object.keys(module.variable), ...Object.keys(module.output)]) assert.ok(readme.includes(`\`${name}\``), `README lists ${name}`);
+    for (const name of [...Object.keys(module.variable), ...Object.keys(module.output)])
+      assert.ok(readme.includes(`\`${name}\``), `README lists ${name}`);
   });
 
   it('grants no wildcard action in any Allow statement', () => {
@@ -79,7 +80,8 @@ describe('the Terraform module', () => {
 
   it('keeps the archive private, encrypted, versioned, TLS-only, and aborts stale uploads', () => {
     const block = first(module.resource['aws_s3_bucket_public_access_block']?.['archive']);
-    for (const flag of ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets']) assert.equal(block[flag], true, flag);
+    for (const flag of ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'])
+      assert.equal(block[flag], true, flag);
     assert.ok(module.resource['aws_s3_bucket_server_side_encryption_configuration']?.['archive']);
     assert.match(JSON.stringify(module.resource['aws_s3_bucket_versioning']), /"status":"Enabled"/);
     assert.match(JSON.stringify(module.resource['aws_s3_bucket_lifecycle_configuration']), /abort_incomplete_multipart_upload/);
@@ -92,7 +94,9 @@ describe('the Terraform module', () => {
   });
 
   it('writes deployment.json with every field the reconciler requires', () => {
-    const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', 'archive', 'deployment.schema.json'), 'utf8')) as { required: string[] };
+    const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', 'archive', 'deployment.schema.json'), 'utf8')) as {
+      required: string[];
+    };
     const content = String(first(module.resource['aws_s3_object']?.['deployment'])['content']);
     for (const field of schema.required) assert.match(content, new RegExp(`\\b${field}\\s*=`), field);
   });

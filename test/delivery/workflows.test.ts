@@ -11,14 +11,19 @@ const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith('.yml'));
 
 interface Workflow {
   permissions?: Record<string, string>;
-  jobs: Record<string, { permissions?: Record<string, string>; if?: string; steps: Array<{ uses?: string; with?: Record<string, string> }> }>;
+  jobs: Record<
+    string,
+    { permissions?: Record<string, string>; if?: string; steps: Array<{ uses?: string; with?: Record<string, string> }> }
+  >;
 }
 
 describe('the GitHub Actions workflows', () => {
   it('pass actionlint', () => {
     const actionlint = join(PACKAGE_ROOT, '.tools', 'actionlint');
     if (!existsSync(actionlint)) {
-      throw new Error('actionlint is not installed, and this test needs it. Install it with:\n  GOBIN="$PWD/.tools" go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12');
+      throw new Error(
+        'actionlint is not installed, and this test needs it. Install it with:\n  GOBIN="$PWD/.tools" go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12',
+      );
     }
     const result = spawnSync(actionlint, ['-no-color'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
     assert.equal(result.status, 0, result.stdout + result.stderr);
@@ -45,7 +50,8 @@ describe('the GitHub Actions workflows', () => {
           assert.equal(job.permissions?.['id-token'], 'write', `${name} asks for an OIDC token`);
           assert.ok(aws.with?.['role-to-assume'], `${name} assumes a role`);
           assert.equal(aws.with['aws-access-key-id'], undefined);
-          if (file === 'pull-request.yml') assert.match(job.if ?? '', /head\.repo\.full_name == github\.repository/, 'fork pull requests get no credentials');
+          if (file === 'pull-request.yml')
+            assert.match(job.if ?? '', /head\.repo\.full_name == github\.repository/, 'fork pull requests get no credentials');
         }
       });
     });

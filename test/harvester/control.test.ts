@@ -5,14 +5,30 @@ import { collectionKeys, harvestId } from '../../platform/archive/keys.js';
 import { readObject, writeObject } from '../../platform/archive/objects.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { startHarvest, type HarvestRun } from '../helpers/harvester-process.js';
-import { localArchive, putCollection, SECRET_BEARER, storedTweets, validateArchive, type ArchiveFixture } from '../helpers/archive-fixtures.js';
+import {
+  localArchive,
+  putCollection,
+  SECRET_BEARER,
+  storedTweets,
+  validateArchive,
+  type ArchiveFixture,
+} from '../helpers/archive-fixtures.js';
 
 const TIMEOUT = { timeout: 60_000 };
 
 async function streamingHarvest(): Promise<{ fake: FakeXApi; archive: ArchiveFixture; run: HarvestRun }> {
-  const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 3, tweetsPerUser: () => 0 }, stream: { tweets: 1_000_000, perSecond: 400, keepAliveMs: 100 } }).start();
+  const fake = await new FakeXApi({
+    bearerTokens: [SECRET_BEARER],
+    corpus: { users: 3, tweetsPerUser: () => 0 },
+    stream: { tweets: 1_000_000, perSecond: 400, keepAliveMs: 100 },
+  }).start();
   const archive = await localArchive();
-  await putCollection(archive.store, { id: 'live', type: 'filter', rules: [{ value: 'climate' }], output: { tweets_per_file: 100, rotate_minutes: 30 } });
+  await putCollection(archive.store, {
+    id: 'live',
+    type: 'filter',
+    rules: [{ value: 'climate' }],
+    output: { tweets_per_file: 100, rotate_minutes: 30 },
+  });
   const run = startHarvest(['live', '--archive', archive.location, '--api-base-url', fake.baseUrl], archive.env);
   await run.waitForLog(/tweet file stored/);
   return { fake, archive, run };
@@ -76,11 +92,19 @@ describe('stopping a harvest', TIMEOUT, () => {
     try {
       const lock = await readObject(archive.store, collectionKeys('live').lock, 'lock');
       assert.ok(lock);
-      const request = { format: 'twarc-cloud/stop-request@1', collection: 'live', requested_at: new Date().toISOString(), requested_by: 'test' } as const;
+      const request = {
+        format: 'twarc-cloud/stop-request@1',
+        collection: 'live',
+        requested_at: new Date().toISOString(),
+        requested_by: 'test',
+      } as const;
       await writeObject(archive.store, collectionKeys('live').stopRequest, 'stop-request', { ...request, harvest_id: '20200101T000000Z' });
       await new Promise((resolve) => setTimeout(resolve, 800));
       assert.equal(run.child.exitCode, null, 'a request for another harvest is ignored');
-      await writeObject(archive.store, collectionKeys('live').stopRequest, 'stop-request', { ...request, harvest_id: lock.value.harvest_id });
+      await writeObject(archive.store, collectionKeys('live').stopRequest, 'stop-request', {
+        ...request,
+        harvest_id: lock.value.harvest_id,
+      });
       const result = await run.done;
       assert.equal(result.code, 0, result.stderr);
       await assertCompletelyStopped(archive, /archive by test/);
@@ -113,7 +137,7 @@ describe('one harvest per collection', TIMEOUT, () => {
     }
   });
 
-  it('takes over a stale lock, records the takeover, and closes the dead harvest\'s record', async () => {
+  it("takes over a stale lock, records the takeover, and closes the dead harvest's record", async () => {
     const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 2, tweetsPerUser: () => 20 } }).start();
     const archive = await localArchive();
     try {
@@ -129,8 +153,14 @@ describe('one harvest per collection', TIMEOUT, () => {
         acquired_at: old.toISOString(),
         heartbeat_at: old.toISOString(),
       });
-      await archive.store.put(`${collectionKeys('stale').harvest(deadHarvest).prefix}tweets-${deadHarvest}-0001.jsonl.gz`, Buffer.from([0x1f, 0x8b]));
-      const run = startHarvest(['stale', '--archive', archive.location, '--api-base-url', fake.baseUrl, '--stale-after', '600'], archive.env);
+      await archive.store.put(
+        `${collectionKeys('stale').harvest(deadHarvest).prefix}tweets-${deadHarvest}-0001.jsonl.gz`,
+        Buffer.from([0x1f, 0x8b]),
+      );
+      const run = startHarvest(
+        ['stale', '--archive', archive.location, '--api-base-url', fake.baseUrl, '--stale-after', '600'],
+        archive.env,
+      );
       const result = await run.done;
       assert.equal(result.code, 0, result.stderr);
       const last = await readObject(archive.store, collectionKeys('stale').lastHarvest, 'last-harvest');

@@ -17,14 +17,25 @@ async function withFake(scenario: Scenario, body: (fake: FakeXApi, archive: Arch
   }
 }
 
-async function harvest(archive: ArchiveFixture, fake: FakeXApi, id: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string }> {
+async function harvest(
+  archive: ArchiveFixture,
+  fake: FakeXApi,
+  id: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stderr: string }> {
   const run = startHarvest([id, '--archive', archive.location, '--api-base-url', fake.baseUrl], { ...archive.env, ...env });
   return run.done;
 }
 
 async function timelineCollection(fake: FakeXApi, archive: ArchiveFixture, id = 'faulty'): Promise<number> {
   const users = Object.fromEntries(fake.corpus.users.map((u) => [u.id, { screen_name: u.username }]));
-  await putCollection(archive.store, { id, type: 'user_timeline', users, delete_users_for: [], output: { tweets_per_file: 200, rotate_minutes: 30 } });
+  await putCollection(archive.store, {
+    id,
+    type: 'user_timeline',
+    users,
+    delete_users_for: [],
+    output: { tweets_per_file: 200, rotate_minutes: 30 },
+  });
   return fake.corpus.users.reduce((sum, u) => sum + Math.min(3200, fake.corpus.timeline(u.id).length), 0);
 }
 
@@ -57,15 +68,18 @@ describe('the harvester under API faults', () => {
   });
 
   it('never spends a request into a 429 when the window runs out', async () => {
-    await withFake({ corpus: { users: 12, tweetsPerUser: () => 90 }, rateLimits: { 'users/:id/tweets': { limit: 5, windowMs: 1000 } } }, async (fake, archive) => {
-      const expected = await timelineCollection(fake, archive);
-      const run = await harvest(archive, fake, 'faulty');
-      assert.equal(run.code, 0, run.stderr);
-      assertComplete(await storedTweets(archive.store, 'faulty'), expected);
-      assert.equal(fake.count('users/:id/tweets', 429), 0, 'no request met a 429');
-      assert.equal(fake.count('users/:id/tweets'), 12, 'one page per user, nothing wasted');
-      assert.ok((await record(archive, 'faulty')).rate_limit_waits.count >= 2);
-    });
+    await withFake(
+      { corpus: { users: 12, tweetsPerUser: () => 90 }, rateLimits: { 'users/:id/tweets': { limit: 5, windowMs: 1000 } } },
+      async (fake, archive) => {
+        const expected = await timelineCollection(fake, archive);
+        const run = await harvest(archive, fake, 'faulty');
+        assert.equal(run.code, 0, run.stderr);
+        assertComplete(await storedTweets(archive.store, 'faulty'), expected);
+        assert.equal(fake.count('users/:id/tweets', 429), 0, 'no request met a 429');
+        assert.equal(fake.count('users/:id/tweets'), 12, 'one page per user, nothing wasted');
+        assert.ok((await record(archive, 'faulty')).rate_limit_waits.count >= 2);
+      },
+    );
   });
 
   it('retries 503s, connection resets mid-page and stalled responses without losing or doubling a page', async () => {
@@ -95,52 +109,89 @@ describe('the harvester under API faults', () => {
       const summary = await record(archive, 'faulty');
       assert.equal(summary.outcome, 'failed');
       const state = await readObject(archive.store, collectionKeys('faulty').state, 'state');
-      assert.ok(Object.values(state?.value.users ?? {}).every((u) => u.since_id === undefined), 'no since_id without stored tweets');
+      assert.ok(
+        Object.values(state?.value.users ?? {}).every((u) => u.since_id === undefined),
+        'no since_id without stored tweets',
+      );
     });
   });
 
   it('reconnects through operational disconnects, malformed lines, resets and silent stalls', async () => {
-    await withFake({ corpus: { users: 3, tweetsPerUser: () => 0 }, stream: { tweets: 100_000, keepAliveMs: 100, recordServed: true } }, async (fake, archive) => {
-      await putCollection(archive.store, { id: 'stream', type: 'filter', rules: [{ value: 'climate' }], max_records: 800, output: { tweets_per_file: 150, rotate_minutes: 30 } });
-      fake.injectStreamFault(100, { kind: 'operational-disconnect' });
-      fake.injectStreamFault(200, { kind: 'malformed-line' });
-      fake.injectStreamFault(300, { kind: 'reset' });
-      fake.injectStreamFault(400, { kind: 'stall', ms: 2500 });
-      const run = await harvest(archive, fake, 'stream');
-      assert.equal(run.code, 0, run.stderr);
-      const tweets = await storedTweets(archive.store, 'stream');
-      assertComplete(tweets, 800);
-      const served = new Set(fake.stream.served);
-      assert.ok(tweets.every((t) => served.has(t.id)), 'only tweets the API sent');
-      const summary = await record(archive, 'stream');
-      assert.ok(summary.reconnects >= 3, `reconnected after each disconnect (${summary.reconnects})`);
-      assert.ok(summary.errors.some((e) => e.message.includes('malformed')), 'the malformed line is recorded');
-      assert.ok(summary.errors.some((e) => e.message.includes('silent')), 'the stall is noticed as silence');
-      assert.ok(fake.stream.connections >= 4);
-    });
+    await withFake(
+      { corpus: { users: 3, tweetsPerUser: () => 0 }, stream: { tweets: 100_000, keepAliveMs: 100, recordServed: true } },
+      async (fake, archive) => {
+        await putCollection(archive.store, {
+          id: 'stream',
+          type: 'filter',
+          rules: [{ value: 'climate' }],
+          max_records: 800,
+          output: { tweets_per_file: 150, rotate_minutes: 30 },
+        });
+        fake.injectStreamFault(100, { kind: 'operational-disconnect' });
+        fake.injectStreamFault(200, { kind: 'malformed-line' });
+        fake.injectStreamFault(300, { kind: 'reset' });
+        fake.injectStreamFault(400, { kind: 'stall', ms: 2500 });
+        const run = await harvest(archive, fake, 'stream');
+        assert.equal(run.code, 0, run.stderr);
+        const tweets = await storedTweets(archive.store, 'stream');
+        assertComplete(tweets, 800);
+        const served = new Set(fake.stream.served);
+        assert.ok(
+          tweets.every((t) => served.has(t.id)),
+          'only tweets the API sent',
+        );
+        const summary = await record(archive, 'stream');
+        assert.ok(summary.reconnects >= 3, `reconnected after each disconnect (${summary.reconnects})`);
+        assert.ok(
+          summary.errors.some((e) => e.message.includes('malformed')),
+          'the malformed line is recorded',
+        );
+        assert.ok(
+          summary.errors.some((e) => e.message.includes('silent')),
+          'the stall is noticed as silence',
+        );
+        assert.ok(fake.stream.connections >= 4);
+      },
+    );
   });
 
-  it('waits out TooManyConnections while another client holds the app\'s one connection', async () => {
-    await withFake({ corpus: { users: 3, tweetsPerUser: () => 0 }, stream: { tweets: 100_000, keepAliveMs: 100 } }, async (fake, archive) => {
-      await putCollection(archive.store, { id: 'stream', type: 'filter', rules: [{ value: 'climate' }], max_records: 50, output: { tweets_per_file: 150, rotate_minutes: 30 } });
-      const held = request(`${fake.baseUrl}tweets/search/stream`, { headers: { authorization: `Bearer ${SECRET_BEARER}` } });
-      held.on('response', (response) => response.resume());
-      held.on('error', () => undefined);
-      held.end();
-      const run = startHarvest(['stream', '--archive', archive.location, '--api-base-url', fake.baseUrl], archive.env);
-      await run.waitForLog(/TooManyConnections/);
-      held.destroy();
-      const result = await run.done;
-      assert.equal(result.code, 0, result.stderr);
-      assert.equal((await storedTweets(archive.store, 'stream')).length, 50);
-      assert.ok(fake.count('tweets/search/stream', 429) >= 1);
-    });
+  it("waits out TooManyConnections while another client holds the app's one connection", async () => {
+    await withFake(
+      { corpus: { users: 3, tweetsPerUser: () => 0 }, stream: { tweets: 100_000, keepAliveMs: 100 } },
+      async (fake, archive) => {
+        await putCollection(archive.store, {
+          id: 'stream',
+          type: 'filter',
+          rules: [{ value: 'climate' }],
+          max_records: 50,
+          output: { tweets_per_file: 150, rotate_minutes: 30 },
+        });
+        const held = request(`${fake.baseUrl}tweets/search/stream`, { headers: { authorization: `Bearer ${SECRET_BEARER}` } });
+        held.on('response', (response) => response.resume());
+        held.on('error', () => undefined);
+        held.end();
+        const run = startHarvest(['stream', '--archive', archive.location, '--api-base-url', fake.baseUrl], archive.env);
+        await run.waitForLog(/TooManyConnections/);
+        held.destroy();
+        const result = await run.done;
+        assert.equal(result.code, 0, result.stderr);
+        assert.equal((await storedTweets(archive.store, 'stream')).length, 50);
+        assert.ok(fake.count('tweets/search/stream', 429) >= 1);
+      },
+    );
   });
 
   it('explains that searches need a bearer token when the profile has only user-context keys', async () => {
     await withFake({ corpus: { users: 2, tweetsPerUser: () => 0, searchTweets: 20 } }, async (fake, archive) => {
       await putCollection(archive.store, { id: 'archive-search', type: 'search', query: 'climate', archive: true });
-      const env = { ...archive.env, TWARC_CLOUD_DEFAULT_BEARER_TOKEN: '', TWARC_CLOUD_DEFAULT_CONSUMER_KEY: 'ck-planted-1234', TWARC_CLOUD_DEFAULT_CONSUMER_SECRET: 'cs-planted-1234', TWARC_CLOUD_DEFAULT_ACCESS_TOKEN: 'at-planted-1234', TWARC_CLOUD_DEFAULT_ACCESS_TOKEN_SECRET: 'ats-planted-1234' };
+      const env = {
+        ...archive.env,
+        TWARC_CLOUD_DEFAULT_BEARER_TOKEN: '',
+        TWARC_CLOUD_DEFAULT_CONSUMER_KEY: 'ck-planted-1234',
+        TWARC_CLOUD_DEFAULT_CONSUMER_SECRET: 'cs-planted-1234',
+        TWARC_CLOUD_DEFAULT_ACCESS_TOKEN: 'at-planted-1234',
+        TWARC_CLOUD_DEFAULT_ACCESS_TOKEN_SECRET: 'ats-planted-1234',
+      };
       const run = await harvest(archive, fake, 'archive-search', env);
       assert.equal(run.code, 1);
       assert.match(run.stderr, /accepts only app authentication/);

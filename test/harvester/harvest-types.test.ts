@@ -4,7 +4,16 @@ import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { startHarvest } from '../helpers/harvester-process.js';
-import { localArchive, putCollection, s3Archive, SECRET_BEARER, startMoto, storedTweets, validateArchive, type ArchiveFixture } from '../helpers/archive-fixtures.js';
+import {
+  localArchive,
+  putCollection,
+  s3Archive,
+  SECRET_BEARER,
+  startMoto,
+  storedTweets,
+  validateArchive,
+  type ArchiveFixture,
+} from '../helpers/archive-fixtures.js';
 import type { Moto } from '../helpers/moto.js';
 
 let moto: Moto;
@@ -20,7 +29,12 @@ const archives: Array<[string, () => Promise<ArchiveFixture>]> = [
   ['S3 on moto_server', () => s3Archive(moto)],
 ];
 
-async function harvest(archive: ArchiveFixture, fake: FakeXApi, id: string, extraArgs: string[] = []): Promise<{ code: number | null; stderr: string }> {
+async function harvest(
+  archive: ArchiveFixture,
+  fake: FakeXApi,
+  id: string,
+  extraArgs: string[] = [],
+): Promise<{ code: number | null; stderr: string }> {
   const run = startHarvest([id, '--archive', archive.location, '--api-base-url', fake.baseUrl, ...extraArgs], archive.env);
   const result = await run.done;
   return { code: result.code, stderr: result.stderr };
@@ -101,9 +115,18 @@ for (const [where, makeArchive] of archives) {
 
     it('collects a search, and the next search starts after the newest stored tweet', async () => {
       const archive = await makeArchive();
-      const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 5, tweetsPerUser: () => 0, searchTweets: 730 } }).start();
+      const fake = await new FakeXApi({
+        bearerTokens: [SECRET_BEARER],
+        corpus: { users: 5, tweetsPerUser: () => 0, searchTweets: 730 },
+      }).start();
       try {
-        await putCollection(archive.store, { id: 'climate-search', type: 'search', query: 'climate', archive: false, output: { tweets_per_file: 300, rotate_minutes: 30 } });
+        await putCollection(archive.store, {
+          id: 'climate-search',
+          type: 'search',
+          query: 'climate',
+          archive: false,
+          output: { tweets_per_file: 300, rotate_minutes: 30 },
+        });
         const first = await harvest(archive, fake, 'climate-search');
         assert.equal(first.code, 0, first.stderr);
         assert.equal((await storedTweets(archive.store, 'climate-search')).length, 730);
@@ -125,9 +148,18 @@ for (const [where, makeArchive] of archives) {
 
     it('streams a filter collection until max_records, then exits with its rules in place', async () => {
       const archive = await makeArchive();
-      const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 5, tweetsPerUser: () => 0 }, stream: { tweets: 10_000, keepAliveMs: 200, recordServed: true } }).start();
+      const fake = await new FakeXApi({
+        bearerTokens: [SECRET_BEARER],
+        corpus: { users: 5, tweetsPerUser: () => 0 },
+        stream: { tweets: 10_000, keepAliveMs: 200, recordServed: true },
+      }).start();
       try {
-        fake.stream.changeRules(SECRET_BEARER, { add: [{ value: 'someone else', tag: 'other-project' }, { value: 'stale rule', tag: 'live' }] });
+        fake.stream.changeRules(SECRET_BEARER, {
+          add: [
+            { value: 'someone else', tag: 'other-project' },
+            { value: 'stale rule', tag: 'live' },
+          ],
+        });
         await putCollection(archive.store, {
           id: 'live',
           type: 'filter',
@@ -137,7 +169,10 @@ for (const [where, makeArchive] of archives) {
         });
         const run = await harvest(archive, fake, 'live');
         assert.equal(run.code, 0, run.stderr);
-        const rules = fake.stream.rulesOf(SECRET_BEARER).map((r) => `${r.value}|${r.tag ?? ''}`).sort();
+        const rules = fake.stream
+          .rulesOf(SECRET_BEARER)
+          .map((r) => `${r.value}|${r.tag ?? ''}`)
+          .sort();
         assert.deepEqual(rules, ['climate|live:climate', 'someone else|other-project', 'weather|live']);
         const tweets = await storedTweets(archive.store, 'live');
         assert.equal(tweets.length, 1200);

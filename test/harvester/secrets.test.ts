@@ -37,7 +37,9 @@ describe('secrets', { timeout: 60_000 }, () => {
     const archive = await localArchive();
     const home = archive.env['HOME'] ?? '';
     await mkdir(join(home, '.config', 'twarc'), { recursive: true });
-    const config = Object.entries(PLANTED).map(([key, value]) => `${key} = "${value}"`).join('\n');
+    const config = Object.entries(PLANTED)
+      .map(([key, value]) => `${key} = "${value}"`)
+      .join('\n');
     await writeFile(join(home, '.config', 'twarc', 'config'), `${config}\n[revoked]\nbearer_token = "${PLANTED.bearer_token}x"\n`);
     const env = { ...archive.env, TWARC_CLOUD_DEFAULT_BEARER_TOKEN: '' };
     try {
@@ -65,7 +67,10 @@ describe('secrets', { timeout: 60_000 }, () => {
       }
       assert.ok(outputs.join('').includes('"level":"info"'), 'the harvests did log');
       const files = await filesUnder(archive.location);
-      assert.ok(files.some((f) => f.endsWith('.jsonl.gz')), 'the harvests did write tweet files');
+      assert.ok(
+        files.some((f) => f.endsWith('.jsonl.gz')),
+        'the harvests did write tweet files',
+      );
       for (const file of files) {
         const raw = await readFile(file);
         assertClean(file, file.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8'));

@@ -10,7 +10,14 @@ import { describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { startHarvest } from '../helpers/harvester-process.js';
-import { localArchive, putCollection, SECRET_BEARER, storedTweets, validateArchive, type StoredTweet } from '../helpers/archive-fixtures.js';
+import {
+  localArchive,
+  putCollection,
+  SECRET_BEARER,
+  storedTweets,
+  validateArchive,
+  type StoredTweet,
+} from '../helpers/archive-fixtures.js';
 
 const seed = Number(process.env['TWARC_CLOUD_KILL_SEED'] ?? Date.now() % 1_000_000);
 console.log(`# SIGKILL kill points from seed ${seed} (replay with TWARC_CLOUD_KILL_SEED=${seed})`);
@@ -29,7 +36,12 @@ function assertNoDuplicateWithinAHarvest(tweets: readonly StoredTweet[]): void {
   }
 }
 
-async function killThenRerun(args: string[], env: NodeJS.ProcessEnv, killAfterMs: number, beforeRerun: () => void = () => undefined): Promise<void> {
+async function killThenRerun(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  killAfterMs: number,
+  beforeRerun: () => void = () => undefined,
+): Promise<void> {
   const run = startHarvest(args, env);
   await new Promise((resolve) => setTimeout(resolve, killAfterMs));
   run.child.kill('SIGKILL');
@@ -48,7 +60,12 @@ describe(`SIGKILL at ${KILL_POINTS} random moments, then a rerun: nothing lost`,
     it(`${type}, killed after ${killAfterMs} ms`, async () => {
       const fake = await new FakeXApi({
         bearerTokens: [SECRET_BEARER],
-        corpus: { users: 8, tweetsPerUser: () => (type === 'user_timeline' ? 400 : 0), searchTweets: type === 'search' ? 1500 : 0, seed: point },
+        corpus: {
+          users: 8,
+          tweetsPerUser: () => (type === 'user_timeline' ? 400 : 0),
+          searchTweets: type === 'search' ? 1500 : 0,
+          seed: point,
+        },
         rateLimits: { 'users/:id/tweets': { limit: 10, windowMs: 1000 }, 'tweets/search/recent': { limit: 5, windowMs: 1000 } },
       }).start();
       const archive = await localArchive();
@@ -67,7 +84,10 @@ describe(`SIGKILL at ${KILL_POINTS} random moments, then a rerun: nothing lost`,
           if (type === 'search') fake.corpus.addSearchTweets(25);
           else if (first) fake.corpus.addTimelineTweets(first.id, 25);
         });
-        const expected = type === 'search' ? fake.corpus.searchable.map((t) => t.id) : fake.corpus.users.flatMap((u) => fake.corpus.timeline(u.id).map((t) => t.id));
+        const expected =
+          type === 'search'
+            ? fake.corpus.searchable.map((t) => t.id)
+            : fake.corpus.users.flatMap((u) => fake.corpus.timeline(u.id).map((t) => t.id));
         const stored = await storedTweets(archive.store, 'durable');
         const storedIds = new Set(stored.map((t) => t.id));
         const missing = expected.filter((id) => !storedIds.has(id));
@@ -85,10 +105,20 @@ describe(`SIGKILL at ${KILL_POINTS} random moments, then a rerun: nothing lost`,
   for (let point = 1; point <= 3; point += 1) {
     const killAfterMs = Math.round(300 + random() * 900);
     it(`filter stream, killed after ${killAfterMs} ms: loses at most the file being written`, async () => {
-      const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 3, tweetsPerUser: () => 0 }, stream: { tweets: 1_000_000, perSecond: 1500, keepAliveMs: 100, recordServed: true } }).start();
+      const fake = await new FakeXApi({
+        bearerTokens: [SECRET_BEARER],
+        corpus: { users: 3, tweetsPerUser: () => 0 },
+        stream: { tweets: 1_000_000, perSecond: 1500, keepAliveMs: 100, recordServed: true },
+      }).start();
       const archive = await localArchive();
       try {
-        await putCollection(archive.store, { id: 'stream', type: 'filter', rules: [{ value: 'climate' }], max_records: 2500, output: { tweets_per_file: STREAM_FILE, rotate_minutes: 30 } });
+        await putCollection(archive.store, {
+          id: 'stream',
+          type: 'filter',
+          rules: [{ value: 'climate' }],
+          max_records: 2500,
+          output: { tweets_per_file: STREAM_FILE, rotate_minutes: 30 },
+        });
         const args = ['stream', '--archive', archive.location, '--api-base-url', fake.baseUrl];
         let servedBeforeKill: string[] = [];
         await killThenRerun(args, archive.env, killAfterMs, () => {
@@ -106,7 +136,10 @@ describe(`SIGKILL at ${KILL_POINTS} random moments, then a rerun: nothing lost`,
         assert.ok(firstLost === -1 || firstLost > lastStoredBeforeKill, 'only a tail is lost, never a tweet between stored ones');
         // A kill between a file's upload and the state write leaves that file uncounted: the rerun
         // then stores up to one file more than max_records (never fewer, never a duplicate).
-        assert.ok(stored.length >= 2500 && stored.length <= 2500 + STREAM_FILE, `the rerun completes max_records (stored ${stored.length})`);
+        assert.ok(
+          stored.length >= 2500 && stored.length <= 2500 + STREAM_FILE,
+          `the rerun completes max_records (stored ${stored.length})`,
+        );
         assert.equal(await archive.store.get(collectionKeys('stream').lock), undefined);
       } finally {
         await fake.stop();

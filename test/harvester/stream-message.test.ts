@@ -6,7 +6,9 @@ const line = (text: string): Buffer => Buffer.from(text);
 
 describe('reading a filtered-stream line', () => {
   it('takes a well-framed tweet message by its matching_rules member alone', () => {
-    const read = readStreamLine(line('{"data":{"id":"1","text":"a } b"},"includes":{"users":[]},"matching_rules":[{"id":"7","tag":"x"},{"id":"8"}]}'));
+    const read = readStreamLine(
+      line('{"data":{"id":"1","text":"a } b"},"includes":{"users":[]},"matching_rules":[{"id":"7","tag":"x"},{"id":"8"}]}'),
+    );
     assert.deepEqual(read, { kind: 'tweet', ruleIds: ['7', '8'] });
   });
 
@@ -26,7 +28,9 @@ describe('reading a filtered-stream line', () => {
   });
 
   it('reports an operational disconnect as an error message', () => {
-    const read = readStreamLine(line('{"errors":[{"title":"operational-disconnect","disconnect_type":"OperationalDisconnect","detail":"gone"}]}'));
+    const read = readStreamLine(
+      line('{"errors":[{"title":"operational-disconnect","disconnect_type":"OperationalDisconnect","detail":"gone"}]}'),
+    );
     assert.deepEqual(read, { kind: 'error', title: 'operational-disconnect', detail: 'gone', disconnectType: 'OperationalDisconnect' });
   });
 

@@ -20,7 +20,11 @@ let fake: FakeXApi;
 let archive: ArchiveFixture;
 
 before(async () => {
-  fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 4, tweetsPerUser: () => 120, searchTweets: 260 }, stream: { tweets: 1_000_000, keepAliveMs: 100 } }).start();
+  fake = await new FakeXApi({
+    bearerTokens: [SECRET_BEARER],
+    corpus: { users: 4, tweetsPerUser: () => 120, searchTweets: 260 },
+    stream: { tweets: 1_000_000, keepAliveMs: 100 },
+  }).start();
   archive = await localArchive();
   const users = Object.fromEntries(fake.corpus.users.map((u) => [u.id, { screen_name: u.username }]));
   const output = { tweets_per_file: 150, rotate_minutes: 30 };
@@ -56,10 +60,13 @@ async function tweetFiles(collectionId: string): Promise<Array<{ key: string; te
   for await (const object of listAll(archive.store, collectionKeys(collectionId).harvestsPrefix)) {
     if (!object.key.endsWith('.jsonl.gz')) continue;
     const text = gunzipSync((await archive.store.get(object.key))?.body ?? Buffer.alloc(0)).toString('utf8');
-    const tweets = text.split('\n').filter(Boolean).reduce((sum, line) => {
-      const data = (JSON.parse(line) as { data: unknown }).data;
-      return sum + (Array.isArray(data) ? data.length : 1);
-    }, 0);
+    const tweets = text
+      .split('\n')
+      .filter(Boolean)
+      .reduce((sum, line) => {
+        const data = (JSON.parse(line) as { data: unknown }).data;
+        return sum + (Array.isArray(data) ? data.length : 1);
+      }, 0);
     files.push({ key: object.key, text, tweets });
   }
   return files;

@@ -33,14 +33,25 @@ export async function localArchive(): Promise<ArchiveFixture> {
 
 export async function s3Archive(moto: Moto): Promise<ArchiveFixture> {
   const bucket = `harvest-${randomUUID().slice(0, 8)}`;
-  const client = createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const client = createS3Client({
+    endpoint: moto.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   const home = await mkdtemp(join(tmpdir(), 'twarc-cloud-home-'));
   return {
     kind: 's3',
     location: `s3://${bucket}`,
     store: new S3ArchiveStore(client, { bucket, prefix: '' }),
-    env: { ...baseEnv(home), AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
+    env: {
+      ...baseEnv(home),
+      AWS_ENDPOINT_URL_S3: moto.endpoint,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: 'us-east-1',
+    },
     close: () => {
       client.destroy();
       return Promise.resolve();
@@ -62,7 +73,10 @@ function baseEnv(home: string): NodeJS.ProcessEnv {
 
 export { startMoto };
 
-export async function putCollection(store: ArchiveStore, config: Partial<CollectionConfig> & Pick<CollectionConfig, 'id' | 'type'>): Promise<CollectionConfig> {
+export async function putCollection(
+  store: ArchiveStore,
+  config: Partial<CollectionConfig> & Pick<CollectionConfig, 'id' | 'type'>,
+): Promise<CollectionConfig> {
   const full: CollectionConfig = {
     format: 'twarc-cloud/collection-config@1',
     state: 'active',

@@ -31,16 +31,24 @@ export class AwsFaultProxy {
         this.answered.set(fault.code, (this.answered.get(fault.code) ?? 0) + 1);
         incoming.resume();
         const xml = service === 's3';
-        const body = xml ? `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>${fault.message}</Message></Error>` : JSON.stringify({ __type: fault.code, message: fault.message });
-        outgoing.writeHead(fault.status, { 'content-type': xml ? 'application/xml' : 'application/x-amz-json-1.1', 'x-amzn-errortype': fault.code });
+        const body = xml
+          ? `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>${fault.message}</Message></Error>`
+          : JSON.stringify({ __type: fault.code, message: fault.message });
+        outgoing.writeHead(fault.status, {
+          'content-type': xml ? 'application/xml' : 'application/x-amz-json-1.1',
+          'x-amzn-errortype': fault.code,
+        });
         outgoing.end(body);
         return;
       }
       const target = new URL(this.upstream);
-      const forward = httpRequest({ host: target.hostname, port: target.port, path: incoming.url, method: incoming.method, headers: incoming.headers }, (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
-      });
+      const forward = httpRequest(
+        { host: target.hostname, port: target.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
+        (answer) => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        },
+      );
       incoming.pipe(forward);
     });
   }
@@ -52,6 +60,10 @@ export class AwsFaultProxy {
 
   stop(): Promise<void> {
     this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => { resolve(); }));
+    return new Promise((resolve) =>
+      this.server.close(() => {
+        resolve();
+      }),
+    );
   }
 }

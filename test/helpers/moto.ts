@@ -25,7 +25,10 @@ export function findMotoServer(): string | undefined {
 export async function startMoto(): Promise<Moto> {
   quietAwsSdk();
   const bin = findMotoServer();
-  if (!bin) throw new Error(`moto_server is not installed, and the S3 tests need it. Install it with:\n  ${INSTALL}\n(or set MOTO_SERVER to its path)`);
+  if (!bin)
+    throw new Error(
+      `moto_server is not installed, and the S3 tests need it. Install it with:\n  ${INSTALL}\n(or set MOTO_SERVER to its path)`,
+    );
   const port = await freePort();
   const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -34,7 +37,13 @@ export async function startMoto(): Promise<Moto> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`moto_server exited with code ${child.exitCode}:\n${stderr}`);
-    if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${endpoint}/moto-api/`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) {
       await stopChild(child);
       throw new Error(`moto_server did not answer on ${endpoint} within 30 s:\n${stderr}`);
@@ -76,13 +85,19 @@ export async function motoDefaultNetwork(endpoint: string): Promise<{ subnets: s
   const query = async (action: string, tag: string): Promise<string[]> => {
     const response = await fetch(`${endpoint}/`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0',
+      },
       body: `Action=${action}&Version=2016-11-15`,
     });
     const text = await response.text();
     return [...text.matchAll(new RegExp(`<${tag}>([^<]+)</${tag}>`, 'g'))].map((m) => m[1] ?? '');
   };
-  return { subnets: (await query('DescribeSubnets', 'subnetId')).slice(0, 1), securityGroups: (await query('DescribeSecurityGroups', 'groupId')).slice(0, 1) };
+  return {
+    subnets: (await query('DescribeSubnets', 'subnetId')).slice(0, 1),
+    securityGroups: (await query('DescribeSecurityGroups', 'groupId')).slice(0, 1),
+  };
 }
 
 /**

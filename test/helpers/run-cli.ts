@@ -32,7 +32,10 @@ export function assertNoCrash(result: CliResult): void {
 export function runCliAsync(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   const env = cliEnv(options.env);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), ...args], { cwd: options.cwd ?? PACKAGE_ROOT, env });
+    const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), ...args], {
+      cwd: options.cwd ?? PACKAGE_ROOT,
+      env,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

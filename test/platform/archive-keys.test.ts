@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { changesetName, collectionIdOfKey, collectionKeys, harvestId, harvestIdOfKey, tweetsFileName } from '../../platform/archive/keys.js';
+import {
+  changesetName,
+  collectionIdOfKey,
+  collectionKeys,
+  harvestId,
+  harvestIdOfKey,
+  tweetsFileName,
+} from '../../platform/archive/keys.js';
 import { assertValidKey } from '../../platform/archive/store.js';
 
 describe('archive key layout', () => {
-  it('places a collection\'s objects as Twarc-Cloud did', () => {
+  it("places a collection's objects as Twarc-Cloud did", () => {
     const keys = collectionKeys('climate-scientists');
     assert.deepEqual(
       [keys.config, keys.state, keys.lock, keys.lastHarvest, keys.stopRequest, keys.changesetsPrefix, keys.harvestsPrefix],
@@ -62,6 +69,9 @@ describe('archive key layout', () => {
 
   it('builds only keys the stores accept', () => {
     const harvest = collectionKeys('c').harvest('20261129T130501Z');
-    for (const key of [harvest.summary, harvest.tweets(new Date(), 3), collectionKeys('c').config]) assert.doesNotThrow(() => { assertValidKey(key); });
+    for (const key of [harvest.summary, harvest.tweets(new Date(), 3), collectionKeys('c').config])
+      assert.doesNotThrow(() => {
+        assertValidKey(key);
+      });
   });
 });

@@ -34,7 +34,15 @@ export function archiveLockContract(name: string, makeStore: () => ArchiveStore)
 
     it('gives the lock to exactly one of many harvests started at once', async () => {
       const store = makeStore();
-      const attempts = await Promise.all(Array.from({ length: 8 }, (_, i) => acquireLock(store, 'race', request(`2026112${i}T120000Z`, () => new Date(), 200 + i))));
+      const attempts = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          acquireLock(
+            store,
+            'race',
+            request(`2026112${i}T120000Z`, () => new Date(), 200 + i),
+          ),
+        ),
+      );
       assert.equal(attempts.filter((a) => a.acquired).length, 1);
     });
 
@@ -85,7 +93,9 @@ export function archiveLockContract(name: string, makeStore: () => ArchiveStore)
       const time = clock(Date.parse('2026-11-29T12:00:00Z'));
       assert.ok((await acquireLock(store, 'rescue', request('20261129T120000Z', time.now, 1))).acquired);
       time.advance(STALE * 2);
-      const attempts = await Promise.all([2, 3, 4, 5].map((pid) => acquireLock(store, 'rescue', request(`2026112${pid}T120000Z`, time.now, pid))));
+      const attempts = await Promise.all(
+        [2, 3, 4, 5].map((pid) => acquireLock(store, 'rescue', request(`2026112${pid}T120000Z`, time.now, pid))),
+      );
       assert.equal(attempts.filter((a) => a.acquired).length, 1);
     });
   });

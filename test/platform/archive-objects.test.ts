@@ -32,7 +32,10 @@ describe('archive objects', () => {
   it('refuses to write an object its schema refuses, because that would be a bug', async () => {
     const store = new LocalArchiveStore(tempProject());
     const broken = { ...harvest, outcome: 'fine' } as unknown as ArchiveObjects['harvest'];
-    await assert.rejects(writeObject(store, 'h.json', 'harvest', broken), /refusing to write an invalid harvest to h\.json: \/outcome must be one of/);
+    await assert.rejects(
+      writeObject(store, 'h.json', 'harvest', broken),
+      /refusing to write an invalid harvest to h\.json: \/outcome must be one of/,
+    );
     assert.equal(await store.get('h.json'), undefined);
   });
 
@@ -41,12 +44,18 @@ describe('archive objects', () => {
     await store.put('collections/c/state.json', '{"format":"twarc-cloud/state@2","collection":"c"}');
     await assert.rejects(readObject(store, 'collections/c/state.json', 'state'), (error: unknown) => {
       assert.ok(error instanceof ArchiveObjectInvalid);
-      assert.match(error.message, /collections\/c\/state\.json is not a valid state\.json: it has format "twarc-cloud\/state@2", and this version of twarc-cloud reads "twarc-cloud\/state@1"$/);
+      assert.match(
+        error.message,
+        /collections\/c\/state\.json is not a valid state\.json: it has format "twarc-cloud\/state@2", and this version of twarc-cloud reads "twarc-cloud\/state@1"$/,
+      );
       assert.match(error.hint ?? '', /restore it/);
       return true;
     });
     await store.put('collections/c/harvest.json', JSON.stringify({ ...harvest, tweets: -1 }));
-    await assert.rejects(readObject(store, 'collections/c/harvest.json', 'harvest'), /is not a valid harvest\.json: \/tweets must be at least 0$/);
+    await assert.rejects(
+      readObject(store, 'collections/c/harvest.json', 'harvest'),
+      /is not a valid harvest\.json: \/tweets must be at least 0$/,
+    );
     await store.put('collections/c/lock.json', '{"truncated":');
     await assert.rejects(readObject(store, 'collections/c/lock.json', 'lock'), /is not a valid lock\.json: not JSON/);
   });

@@ -47,10 +47,13 @@ export function archiveStoreContract(name: string, makeStore: () => ArchiveStore
 
     it('lets exactly one of many racing creators win', async () => {
       const store = makeStore();
-      const attempts = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => store.put('race/lock.json', `holder ${i}`, { ifNoneMatch: '*' })));
+      const attempts = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) => store.put('race/lock.json', `holder ${i}`, { ifNoneMatch: '*' })),
+      );
       const won = attempts.filter((a) => a.status === 'fulfilled');
       assert.equal(won.length, 1);
-      for (const lost of attempts.filter((a) => a.status === 'rejected')) assert.ok(lost.reason instanceof PreconditionFailed, String(lost.reason));
+      for (const lost of attempts.filter((a) => a.status === 'rejected'))
+        assert.ok(lost.reason instanceof PreconditionFailed, String(lost.reason));
     });
 
     it('loses no update when racing writers read, modify and write with If-Match', async () => {
@@ -87,10 +90,16 @@ export function archiveStoreContract(name: string, makeStore: () => ArchiveStore
       const keys = ['l/a/1.json', 'l/a/2.json', 'l/a/sub/3.json', 'l/ab/4.json', 'l/b/5.json'];
       for (const key of [...keys].reverse()) await store.put(key, key);
       const first = await store.list('l/a/', { limit: 2 });
-      assert.deepEqual(first.objects.map((o) => o.key), ['l/a/1.json', 'l/a/2.json']);
+      assert.deepEqual(
+        first.objects.map((o) => o.key),
+        ['l/a/1.json', 'l/a/2.json'],
+      );
       assert.ok(first.nextToken);
       const second = await store.list('l/a/', { token: first.nextToken, limit: 2 });
-      assert.deepEqual(second.objects.map((o) => o.key), ['l/a/sub/3.json']);
+      assert.deepEqual(
+        second.objects.map((o) => o.key),
+        ['l/a/sub/3.json'],
+      );
       assert.equal(second.nextToken, undefined);
       const all: string[] = [];
       for await (const object of listAll(store, 'l/')) all.push(object.key);
@@ -115,7 +124,10 @@ export function archiveStoreContract(name: string, makeStore: () => ArchiveStore
     it('keeps keys with spaces and non-ASCII characters intact', async () => {
       const store = makeStore();
       await store.put('odd/a key with spaces/ünïcødé.json', 'x');
-      assert.deepEqual((await store.list('odd/')).objects.map((o) => o.key), ['odd/a key with spaces/ünïcødé.json']);
+      assert.deepEqual(
+        (await store.list('odd/')).objects.map((o) => o.key),
+        ['odd/a key with spaces/ünïcødé.json'],
+      );
     });
 
     it('refuses keys that could escape the archive', async () => {

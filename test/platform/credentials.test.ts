@@ -14,20 +14,32 @@ async function configFile(text: string): Promise<string> {
   return path;
 }
 
-describe('finding a profile\'s credentials', () => {
+describe("finding a profile's credentials", () => {
   it('reads twarc2\'s config file: top-level keys are "default", a [section] is a profile', async () => {
-    const path = await configFile('# written by twarc2 configure\nbearer_token = "AAAA-default"\n\n[research-app]\nbearer_token = \'AAAA-research\'\nconsumer_key = ck\nconsumer_secret = cs\naccess_token = at\naccess_token_secret = ats\n');
-    assert.deepEqual(await resolveCredentials('default', { env: {}, configFile: path }), { profile: 'default', bearerToken: 'AAAA-default' });
+    const path = await configFile(
+      '# written by twarc2 configure\nbearer_token = "AAAA-default"\n\n[research-app]\nbearer_token = \'AAAA-research\'\nconsumer_key = ck\nconsumer_secret = cs\naccess_token = at\naccess_token_secret = ats\n',
+    );
+    assert.deepEqual(await resolveCredentials('default', { env: {}, configFile: path }), {
+      profile: 'default',
+      bearerToken: 'AAAA-default',
+    });
     const research = await resolveCredentials('research-app', { env: {}, configFile: path });
     assert.equal(research.bearerToken, 'AAAA-research');
     assert.deepEqual(research.userContext, { consumerKey: 'ck', consumerSecret: 'cs', accessToken: 'at', accessTokenSecret: 'ats' });
   });
 
-  it('prefers the environment, including twarc2\'s own names for the default profile', async () => {
+  it("prefers the environment, including twarc2's own names for the default profile", async () => {
     const path = await configFile('bearer_token = "from-file"\n');
     assert.equal((await resolveCredentials('default', { env: { BEARER_TOKEN: 'from-env' }, configFile: path })).bearerToken, 'from-env');
-    assert.equal((await resolveCredentials('default', { env: { TWARC_CLOUD_DEFAULT_BEARER_TOKEN: 'ours' }, configFile: path })).bearerToken, 'ours');
-    assert.equal((await resolveCredentials('streaming-app', { env: { TWARC_CLOUD_STREAMING_APP_BEARER_TOKEN: 'stream' }, configFile: path })).bearerToken, 'stream');
+    assert.equal(
+      (await resolveCredentials('default', { env: { TWARC_CLOUD_DEFAULT_BEARER_TOKEN: 'ours' }, configFile: path })).bearerToken,
+      'ours',
+    );
+    assert.equal(
+      (await resolveCredentials('streaming-app', { env: { TWARC_CLOUD_STREAMING_APP_BEARER_TOKEN: 'stream' }, configFile: path }))
+        .bearerToken,
+      'stream',
+    );
   });
 
   it('ignores incomplete user-context keys and says where it looked when nothing is usable', async () => {
@@ -46,7 +58,12 @@ describe('credentials in SSM Parameter Store (moto_server)', () => {
   const saved = { ...process.env };
   before(async () => {
     moto = await startMoto();
-    Object.assign(process.env, { AWS_ENDPOINT_URL_SSM: moto.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SSM: moto.endpoint,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: 'us-east-1',
+    });
   });
   after(async () => {
     process.env = saved;
@@ -55,10 +72,18 @@ describe('credentials in SSM Parameter Store (moto_server)', () => {
 
   it('reads SecureString parameters under <path>/<profile>/ when neither environment nor file has them', async () => {
     const ssm = new SSMClient({});
-    await ssm.send(new PutParameterCommand({ Name: '/research/credentials/default/bearer_token', Value: 'AAAA-from-ssm', Type: 'SecureString' }));
-    await ssm.send(new PutParameterCommand({ Name: '/research/credentials/other/bearer_token', Value: 'not-this-one', Type: 'SecureString' }));
+    await ssm.send(
+      new PutParameterCommand({ Name: '/research/credentials/default/bearer_token', Value: 'AAAA-from-ssm', Type: 'SecureString' }),
+    );
+    await ssm.send(
+      new PutParameterCommand({ Name: '/research/credentials/other/bearer_token', Value: 'not-this-one', Type: 'SecureString' }),
+    );
     ssm.destroy();
-    const credentials = await resolveCredentials('default', { env: {}, configFile: '/nonexistent/config', ssmPath: '/research/credentials' });
+    const credentials = await resolveCredentials('default', {
+      env: {},
+      configFile: '/nonexistent/config',
+      ssmPath: '/research/credentials',
+    });
     assert.deepEqual(credentials, { profile: 'default', bearerToken: 'AAAA-from-ssm' });
   });
 });

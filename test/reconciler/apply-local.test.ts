@@ -16,8 +16,17 @@ function search(id: string, extra = ''): string {
   return `id: ${id}\ntype: search\nquery: climate\nschedule: rate(1 hour)\n${extra}`;
 }
 
-function project(files: Record<string, string>): { root: string; store: LocalArchiveStore; cli: (...args: string[]) => ReturnType<typeof runCli>; write: (path: string, text: string) => void; commit: () => void } {
-  const root = tempProject({ 'twarc-cloud.yaml': SETTINGS, ...Object.fromEntries(Object.entries(files).map(([name, text]) => [`collections/${name}`, text])) });
+function project(files: Record<string, string>): {
+  root: string;
+  store: LocalArchiveStore;
+  cli: (...args: string[]) => ReturnType<typeof runCli>;
+  write: (path: string, text: string) => void;
+  commit: () => void;
+} {
+  const root = tempProject({
+    'twarc-cloud.yaml': SETTINGS,
+    ...Object.fromEntries(Object.entries(files).map(([name, text]) => [`collections/${name}`, text])),
+  });
   const git = (...args: string[]): void => {
     execFileSync('git', ['-C', root, ...args], { stdio: 'ignore' });
   };
@@ -68,7 +77,8 @@ describe('plan and apply on the local target', () => {
     assert.match(planned.stdout, /\+ max_records = 500/);
     assert.equal(p.cli('apply', '--yes').status, 0);
     const changesets = [];
-    for await (const object of listAll(p.store, collectionKeys('a').changesetsPrefix)) changesets.push((await readObject(p.store, object.key, 'changeset'))?.value);
+    for await (const object of listAll(p.store, collectionKeys('a').changesetsPrefix))
+      changesets.push((await readObject(p.store, object.key, 'changeset'))?.value);
     assert.equal(changesets.length, 2);
     const update = changesets.find((c) => c?.action === 'update');
     assert.deepEqual(update?.changes, [
@@ -112,7 +122,11 @@ describe('plan and apply on the local target', () => {
     const applied = p.cli('apply', '--yes');
     assert.equal(applied.status, 1);
     assertNoCrash(applied);
-    assert.equal((await readObject(p.store, collectionKeys('a').config, 'collection-config'))?.value.state, 'active', 'nothing was applied');
+    assert.equal(
+      (await readObject(p.store, collectionKeys('a').config, 'collection-config'))?.value.state,
+      'active',
+      'nothing was applied',
+    );
     assert.equal(p.cli('apply', '--yes', '--allow-mass-stop').status, 0);
     assert.equal((await readObject(p.store, collectionKeys('a').config, 'collection-config'))?.value.state, 'removed');
   });
@@ -149,12 +163,28 @@ describe('plan and apply on the local target', () => {
   it('waits for another apply: one apply per deployment at a time', async () => {
     const p = project({ 'a.yaml': search('a') });
     const now = Date.now();
-    await writeObject(p.store, APPLY_LOCK_KEY, 'apply-lock', { format: 'twarc-cloud/apply-lock@1', holder: 'ci-run 42', acquired_at: new Date(now).toISOString(), expires_at: new Date(now + 600_000).toISOString() });
+    await writeObject(p.store, APPLY_LOCK_KEY, 'apply-lock', {
+      format: 'twarc-cloud/apply-lock@1',
+      holder: 'ci-run 42',
+      acquired_at: new Date(now).toISOString(),
+      expires_at: new Date(now + 600_000).toISOString(),
+    });
     const blocked = p.cli('apply', '--yes');
     assert.equal(blocked.status, 1);
     assertNoCrash(blocked);
     assert.match(blocked.stderr, /another apply is running \(ci-run 42/);
-    await writeObject(p.store, APPLY_LOCK_KEY, 'apply-lock', { format: 'twarc-cloud/apply-lock@1', holder: 'crashed', acquired_at: new Date(now - 7_200_000).toISOString(), expires_at: new Date(now - 3_600_000).toISOString() }, {});
+    await writeObject(
+      p.store,
+      APPLY_LOCK_KEY,
+      'apply-lock',
+      {
+        format: 'twarc-cloud/apply-lock@1',
+        holder: 'crashed',
+        acquired_at: new Date(now - 7_200_000).toISOString(),
+        expires_at: new Date(now - 3_600_000).toISOString(),
+      },
+      {},
+    );
     assert.equal(p.cli('apply', '--yes').status, 0, 'an expired lock is taken over');
   });
 
@@ -171,6 +201,9 @@ describe('plan and apply on the local target', () => {
     assert.match(markdown.stdout, /^### twarc-cloud plan for target local/);
     assert.match(markdown.stdout, /<details><summary><code>\+ create a \(search\)<\/code><\/summary>/);
     const json = JSON.parse(p.cli('plan', '--format', 'json').stdout) as { actions: Array<{ kind: string; id: string }> };
-    assert.deepEqual(json.actions.map((a) => [a.kind, a.id]), [['create', 'a']]);
+    assert.deepEqual(
+      json.actions.map((a) => [a.kind, a.id]),
+      [['create', 'a']],
+    );
   });
 });

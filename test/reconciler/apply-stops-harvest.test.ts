@@ -19,8 +19,12 @@ async function apply(root: string): Promise<{ code: number | null; output: strin
 }
 
 describe('apply stops what it removes', { timeout: 60_000 }, () => {
-  it('a removed filter collection\'s running harvest is stopped through its control API and left complete', async () => {
-    const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 3, tweetsPerUser: () => 0 }, stream: { tweets: 1_000_000, perSecond: 300, keepAliveMs: 100 } }).start();
+  it("a removed filter collection's running harvest is stopped through its control API and left complete", async () => {
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      corpus: { users: 3, tweetsPerUser: () => 0 },
+      stream: { tweets: 1_000_000, perSecond: 300, keepAliveMs: 100 },
+    }).start();
     const root = tempProject({
       'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',
       'collections/live.yaml': 'id: live\ntype: filter\nrules:\n  - value: climate\noutput:\n  tweets_per_file: 100\n',
@@ -30,7 +34,10 @@ describe('apply stops what it removes', { timeout: 60_000 }, () => {
       const created = await apply(root);
       assert.equal(created.code, 0, created.output);
       const store = new LocalArchiveStore(join(root, 'archive'));
-      const harvest = startHarvest(['live', '--archive', join(root, 'archive'), '--api-base-url', fake.baseUrl], { HOME: root, TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER });
+      const harvest = startHarvest(['live', '--archive', join(root, 'archive'), '--api-base-url', fake.baseUrl], {
+        HOME: root,
+        TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER,
+      });
       await harvest.waitForLog(/tweet file stored/);
       rmSync(join(root, 'collections', 'live.yaml'));
       const removed = await apply(root);

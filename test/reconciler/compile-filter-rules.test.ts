@@ -43,7 +43,10 @@ describe('compiling track and follow into stream rules', () => {
     for (const rule of rules) assert.ok(rule.value.length <= 100, `${rule.value.length}: ${rule.value}`);
     // n clauses take 9n + 4(n - 1) characters: 8 fit exactly in 100, a ninth would not.
     assert.deepEqual(rules.map((r) => r.value.split(' OR ')).flat(), track, 'every keyword kept, in order');
-    assert.deepEqual(rules.map((r) => r.value.length), [100, 100, 100, 74]);
+    assert.deepEqual(
+      rules.map((r) => r.value.length),
+      [100, 100, 100, 74],
+    );
   });
 
   it('reports a clause longer than a whole rule instead of truncating it', () => {

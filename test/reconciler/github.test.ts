@@ -39,16 +39,21 @@ describe('the plan comment on a pull request', () => {
     const mine = pr.comments.filter((c) => c.body.startsWith(PLAN_COMMENT_MARKER));
     assert.equal(mine.length, 1);
     assert.match(mine[0]?.body ?? '', /### plan B/);
-    assert.ok(github.requests.some((r) => r.includes('page=3')), 'the third page was read');
+    assert.ok(
+      github.requests.some((r) => r.includes('page=3')),
+      'the third page was read',
+    );
   });
 
-  it('cuts a 300 KB plan under GitHub\'s limit, visibly, and puts all of it in the job summary', async () => {
+  it("cuts a 300 KB plan under GitHub's limit, visibly, and puts all of it in the job summary", async () => {
     github.pullRequest(8, 0);
     const big = `### plan\n\n\`\`\`diff\n${Array.from({ length: 8000 }, (_, i) => `+ users.${1_000_000 + i}.screen_name = "someone_${i}"`).join('\n')}\n\`\`\`\n`;
     assert.ok(big.length > 300_000);
     const summary = join(dir, 'summary.md');
     writeFileSync(summary, '');
-    const result = await runCliAsync(['github', 'comment', planFile('big.md', big), '--pr', '8'], { env: env({ GITHUB_STEP_SUMMARY: summary }) });
+    const result = await runCliAsync(['github', 'comment', planFile('big.md', big), '--pr', '8'], {
+      env: env({ GITHUB_STEP_SUMMARY: summary }),
+    });
     assert.equal(result.status, 0, result.stderr);
     const body = github.issues.get(8)?.comments[0]?.body ?? '';
     assert.ok(body.length <= 65_536, `${body.length} characters`);
@@ -62,7 +67,9 @@ describe('the plan comment on a pull request', () => {
     const event = planFile('event.json', JSON.stringify({ pull_request: { number: 9 } }));
     assert.equal((await runCliAsync(['github', 'comment', planFile('c.md', 'x')], { env: env({ GITHUB_EVENT_PATH: event }) })).status, 0);
     assert.equal(github.issues.get(9)?.comments.length, 2);
-    const missing = await runCliAsync(['github', 'comment', planFile('d.md', 'x'), '--pr', '9'], { env: { GITHUB_REPOSITORY: github.repository, GITHUB_TOKEN: '' } });
+    const missing = await runCliAsync(['github', 'comment', planFile('d.md', 'x'), '--pr', '9'], {
+      env: { GITHUB_REPOSITORY: github.repository, GITHUB_TOKEN: '' },
+    });
     assert.equal(missing.status, 1);
     assertNoCrash(missing);
     assert.match(missing.stderr, /GITHUB_TOKEN and GITHUB_REPOSITORY are needed/);
@@ -77,8 +84,14 @@ describe('the drift issue', () => {
     assert.match((await runCliAsync(['github', 'drift', drifted, '--drifted'], { env: env() })).stdout, /drift issue: updated/);
     const issues = [...github.issues.values()].filter((i) => i.title.startsWith('Drift'));
     assert.equal(issues.length, 1);
-    assert.match((await runCliAsync(['github', 'drift', planFile('clean.md', 'No changes.')], { env: env() })).stdout, /drift issue: closed/);
+    assert.match(
+      (await runCliAsync(['github', 'drift', planFile('clean.md', 'No changes.')], { env: env() })).stdout,
+      /drift issue: closed/,
+    );
     assert.equal(issues[0]?.state, 'closed');
-    assert.match((await runCliAsync(['github', 'drift', planFile('clean2.md', 'No changes.')], { env: env() })).stdout, /drift issue: none/);
+    assert.match(
+      (await runCliAsync(['github', 'drift', planFile('clean2.md', 'No changes.')], { env: env() })).stdout,
+      /drift issue: none/,
+    );
   });
 });

@@ -14,7 +14,9 @@ const CORPUS = join(PACKAGE_ROOT, 'test', 'reconciler', 'invalid-collections');
 const EXPECTATION = /^# expect: (\d+):(\d+) (\S+) (.+)$/;
 
 const { settings } = loadSettings(tempProject());
-const files = readdirSync(CORPUS).filter((name) => name.endsWith('.yaml')).sort();
+const files = readdirSync(CORPUS)
+  .filter((name) => name.endsWith('.yaml'))
+  .sort();
 
 describe('invalid collection corpus', () => {
   it('has at least 40 files, one defect each', () => {

@@ -44,7 +44,10 @@ describe('loading collections', () => {
     assert.deepEqual(stream.follow, ['783214', '2244994945']);
     assert.deepEqual(stream.rules, [
       { value: 'climate', tag: 'track' },
-      { value: 'from:783214 OR to:783214 OR retweets_of:783214 OR from:2244994945 OR to:2244994945 OR retweets_of:2244994945', tag: 'follow' },
+      {
+        value: 'from:783214 OR to:783214 OR retweets_of:783214 OR from:2244994945 OR to:2244994945 OR retweets_of:2244994945',
+        tag: 'follow',
+      },
     ]);
   });
 
@@ -55,7 +58,10 @@ describe('loading collections', () => {
       'collections/README.md': '# not a collection',
       'collections/.hidden.yaml': 'not: checked',
     });
-    assert.deepEqual(collections.map((c) => c.id), ['a', 'b']);
+    assert.deepEqual(
+      collections.map((c) => c.id),
+      ['a', 'b'],
+    );
     assert.deepEqual(files, [join('collections', 'a.yaml'), join('collections', 'team', 'b.yml')]);
   });
 
@@ -64,9 +70,7 @@ describe('loading collections', () => {
       'collections/a.yaml': filter('a', 'state: suspended\n'),
       'collections/old/a.yml': filter('a', 'state: suspended\n'),
     });
-    assert.deepEqual(problems.map(formatProblem), [
-      'collections/old/a.yml:1:5: id "a" is already used by collections/a.yaml:1:5',
-    ]);
+    assert.deepEqual(problems.map(formatProblem), ['collections/old/a.yml:1:5: id "a" is already used by collections/a.yaml:1:5']);
   });
 
   it('refuses two active filter collections on one credentials profile, naming both files', async () => {
@@ -83,7 +87,10 @@ describe('loading collections', () => {
 
   it('counts the implicit default profile as shared too, pointing at the type', async () => {
     const { problems } = await load({ 'collections/one.yaml': filter('one'), 'collections/two.yaml': filter('two') });
-    assert.deepEqual(problems.map((p) => `${p.file}:${p.line}:${p.column}`), ['collections/one.yaml:2:7', 'collections/two.yaml:2:7']);
+    assert.deepEqual(
+      problems.map((p) => `${p.file}:${p.line}:${p.column}`),
+      ['collections/one.yaml:2:7', 'collections/two.yaml:2:7'],
+    );
   });
 
   it('lets filter collections share a profile when at most one is active', async () => {
@@ -109,7 +116,10 @@ describe('loading collections', () => {
   it('counts compiled follow rules against the limit', async () => {
     // 1,600 followed accounts compile to more than 25 rules of at most 512 characters.
     const follow = Array.from({ length: 1600 }, (_, i) => `"${1000000 + i}"`).join(', ');
-    const { problems } = await load({ 'collections/f.yaml': `id: f\ntype: filter\nfollow: [${follow}]\n` }, 'x_api:\n  access_level: basic\n');
+    const { problems } = await load(
+      { 'collections/f.yaml': `id: f\ntype: filter\nfollow: [${follow}]\n` },
+      'x_api:\n  access_level: basic\n',
+    );
     assert.equal(problems.length, 1);
     assert.equal(problems[0]?.rule, 'filter/rule-count');
   });

@@ -115,7 +115,13 @@ describe('schedule expressions', () => {
     assert.deepEqual(result.schedule.minutes, { type: 'items', items: [{ type: 'step', from: 0, to: 59, step: 15 }] });
     assert.deepEqual(result.schedule.hours, { type: 'items', items: [{ type: 'range', from: 8, to: 17 }] });
     assert.deepEqual(result.schedule.dayOfMonth, { type: 'unspecified' });
-    assert.deepEqual(result.schedule.month, { type: 'items', items: [{ type: 'value', value: 1 }, { type: 'value', value: 3 }] });
+    assert.deepEqual(result.schedule.month, {
+      type: 'items',
+      items: [
+        { type: 'value', value: 1 },
+        { type: 'value', value: 3 },
+      ],
+    });
     assert.deepEqual(result.schedule.dayOfWeek, { type: 'items', items: [{ type: 'range', from: 2, to: 6 }] });
     assert.deepEqual(result.schedule.year, { type: 'every' });
   });
@@ -123,6 +129,12 @@ describe('schedule expressions', () => {
   it('reads weekday names as EventBridge numbers them (SUN=1 ... SAT=7)', () => {
     const result = parseSchedule('cron(0 0 ? * SUN,SAT *)');
     assert.ok(result.ok && result.schedule.kind === 'cron');
-    assert.deepEqual(result.schedule.dayOfWeek, { type: 'items', items: [{ type: 'value', value: 1 }, { type: 'value', value: 7 }] });
+    assert.deepEqual(result.schedule.dayOfWeek, {
+      type: 'items',
+      items: [
+        { type: 'value', value: 1 },
+        { type: 'value', value: 7 },
+      ],
+    });
   });
 });

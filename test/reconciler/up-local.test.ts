@@ -24,7 +24,11 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 
 describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
   it('follows collection files: starts, reconfigures and stops streams, runs schedules, and stops cleanly on Ctrl-C', async () => {
-    const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 3, tweetsPerUser: () => 30 }, stream: { tweets: 1_000_000, perSecond: 200, keepAliveMs: 100 } }).start();
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      corpus: { users: 3, tweetsPerUser: () => 30 },
+      stream: { tweets: 1_000_000, perSecond: 200, keepAliveMs: 100 },
+    }).start();
     const root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n', 'collections/.keep': '' });
     execFileSync('git', ['-C', root, 'init', '-q']);
     const store = new LocalArchiveStore(join(root, 'archive'));
@@ -52,7 +56,16 @@ describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
       await until('the stream to store tweets', async () => ((await storedTweets(store, 'live')).length > 0 ? true : undefined));
 
       writeFileSync(stream, 'id: live\ntype: filter\nrules:\n  - value: weather\noutput:\n  tweets_per_file: 50\n');
-      await until('the stream rules to change', () => Promise.resolve(fake.stream.rulesOf(SECRET_BEARER).map((r) => r.value).join() === 'weather' ? true : undefined));
+      await until('the stream rules to change', () =>
+        Promise.resolve(
+          fake.stream
+            .rulesOf(SECRET_BEARER)
+            .map((r) => r.value)
+            .join() === 'weather'
+            ? true
+            : undefined,
+        ),
+      );
 
       rmSync(stream);
       const stopped = await until('the stream to stop', async () => {
@@ -65,8 +78,14 @@ describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
       assert.equal(last?.value.outcome, 'stopped', 'the removed stream was stopped gracefully and its harvest completed');
 
       const users = fake.corpus.users.map((u) => `  "${u.id}":\n    screen_name: ${u.username}`).join('\n');
-      writeFileSync(join(root, 'collections', 'timelines.yaml'), `id: timelines\ntype: user_timeline\nschedule: rate(1 minute)\nusers:\n${users}\n`);
-      const harvested = await until('a scheduled timeline harvest', async () => (await readObject(store, collectionKeys('timelines').lastHarvest, 'last-harvest'))?.value);
+      writeFileSync(
+        join(root, 'collections', 'timelines.yaml'),
+        `id: timelines\ntype: user_timeline\nschedule: rate(1 minute)\nusers:\n${users}\n`,
+      );
+      const harvested = await until(
+        'a scheduled timeline harvest',
+        async () => (await readObject(store, collectionKeys('timelines').lastHarvest, 'last-harvest'))?.value,
+      );
       assert.equal(harvested.outcome, 'completed');
       assert.equal(harvested.tweets, 90);
 

@@ -30,12 +30,20 @@ describe('applying user changes to a collection file', () => {
       ],
       ['suspended'],
     );
-    assert.deepEqual(edits.map((e) => [e.userId, e.kind]), [['1001', 'renamed'], ['1002', 'removed']]);
+    assert.deepEqual(
+      edits.map((e) => [e.userId, e.kind]),
+      [
+        ['1001', 'renamed'],
+        ['1002', 'removed'],
+      ],
+    );
     assert.match(text, /screen_name: new_name +# renamed last spring\?/);
     assert.match(text, /note: keep this note/);
     assert.doesNotMatch(text, /gone_account|"1002"/);
     assert.match(text, /"1003":\n {4}screen_name: steady/);
-    assert.ok(text.startsWith('# yaml-language-server: $schema=../schemas/collection.schema.json\n# Climate scientists, reviewed every term.\n'));
+    assert.ok(
+      text.startsWith('# yaml-language-server: $schema=../schemas/collection.schema.json\n# Climate scientists, reviewed every term.\n'),
+    );
     assert.match(text, /delete_users_for: \[suspended\]\n$/);
   });
 

@@ -29,12 +29,23 @@ delete_users_for: [not_found]
 `;
 
 describe('users sync and its pull request', () => {
-  it('updates the YAML from the newest harvest\'s user changes, and proposes it as one pull request', async () => {
-    const root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n', 'collections/scientists.yaml': TIMELINE });
+  it("updates the YAML from the newest harvest's user changes, and proposes it as one pull request", async () => {
+    const root = tempProject({
+      'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',
+      'collections/scientists.yaml': TIMELINE,
+    });
     mkdirSync(join(root, 'archive'), { recursive: true });
     const store = new LocalArchiveStore(join(root, 'archive'));
     const harvestId = '20261129T060000Z';
-    await writeObject(store, collectionKeys('scientists').lastHarvest, 'last-harvest', { format: 'twarc-cloud/last-harvest@1', collection: 'scientists', harvest_id: harvestId, prefix: collectionKeys('scientists').harvest(harvestId).prefix, ended_at: '2026-11-29T06:10:00Z', outcome: 'completed', tweets: 10 });
+    await writeObject(store, collectionKeys('scientists').lastHarvest, 'last-harvest', {
+      format: 'twarc-cloud/last-harvest@1',
+      collection: 'scientists',
+      harvest_id: harvestId,
+      prefix: collectionKeys('scientists').harvest(harvestId).prefix,
+      ended_at: '2026-11-29T06:10:00Z',
+      outcome: 'completed',
+      tweets: 10,
+    });
     await writeObject(store, collectionKeys('scientists').harvest(harvestId).userChanges, 'user-changes', {
       format: 'twarc-cloud/user-changes@1',
       collection: 'scientists',
@@ -49,13 +60,26 @@ describe('users sync and its pull request', () => {
     assert.match(synced.stdout, /renamed 1001: old_name -> new_name/);
     assert.match(synced.stdout, /removed 1002: not_found/);
     const text = readFileSync(join(root, 'collections', 'scientists.yaml'), 'utf8');
-    assert.equal(text, '# Reviewed each term.\nid: scientists\ntype: user_timeline\nusers:\n  "1001":\n    screen_name: new_name # check spelling\ndelete_users_for: [not_found]\n');
+    assert.equal(
+      text,
+      '# Reviewed each term.\nid: scientists\ntype: user_timeline\nusers:\n  "1001":\n    screen_name: new_name # check spelling\ndelete_users_for: [not_found]\n',
+    );
     assert.equal(runCli(['validate'], { cwd: root }).status, 0, 'the edited file still validates');
     assert.match(runCli(['users', 'sync'], { cwd: root }).stdout, /No user changes to apply/);
 
     writeFileSync(join(root, 'sync.txt'), synced.stdout);
     const env = { GITHUB_TOKEN: 'test-token', GITHUB_REPOSITORY: github.repository, GITHUB_API_URL: github.url };
-    const args = ['github', 'pull-request', 'collections/scientists.yaml', '--branch', 'twarc-cloud/user-changes', '--title', 'Update accounts from harvests', '--body-file', 'sync.txt'];
+    const args = [
+      'github',
+      'pull-request',
+      'collections/scientists.yaml',
+      '--branch',
+      'twarc-cloud/user-changes',
+      '--title',
+      'Update accounts from harvests',
+      '--body-file',
+      'sync.txt',
+    ];
     const opened = await runCliAsync(args, { cwd: root, env });
     assert.equal(opened.status, 0, opened.stderr);
     assert.match(opened.stdout, /pull request #100 opened/);

@@ -2,7 +2,14 @@ import { pollUntil } from '../../../platform/async.js';
 import { UserError } from '../../../platform/errors.js';
 import type { ArchiveObjects } from '../../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../../platform/archive/store.js';
-import { collectionIdOfName, DEPLOYMENT_TAG, ownershipTags, scheduleRuleName, serviceName, taskDefinitionFamily } from './naming/aws-names.js';
+import {
+  collectionIdOfName,
+  DEPLOYMENT_TAG,
+  ownershipTags,
+  scheduleRuleName,
+  serviceName,
+  taskDefinitionFamily,
+} from './naming/aws-names.js';
 import { stopAndReport } from '../../stop/stop-harvest.js';
 import type { PlannedAction, Runtime, RuntimeStep } from '../../plan/model.js';
 import { recordedRuntime, type IndexEntry, type Target } from '../target.js';
@@ -51,7 +58,10 @@ export class AwsTarget implements Target {
     if (options.refresh !== true) return recordedRuntime(index);
     const name = this.deployment.deployment;
     const runtime = new Map<string, Runtime>();
-    const [rules, services] = await Promise.all([this.schedules.listRules(`${name}-`), this.services.listServices(this.deployment.cluster)]);
+    const [rules, services] = await Promise.all([
+      this.schedules.listRules(`${name}-`),
+      this.services.listServices(this.deployment.cluster),
+    ]);
     for (const rule of rules) {
       const id = collectionIdOfName(name, rule.name);
       if (id !== undefined) runtime.set(id, { ...runtime.get(id), schedule: { expression: rule.expression, enabled: rule.enabled } });
@@ -60,7 +70,8 @@ export class AwsTarget implements Target {
       const id = collectionIdOfName(name, service);
       // Which release a service runs is what apply recorded; listing does not tell it.
       const release = id !== undefined ? index[id]?.release : undefined;
-      if (id !== undefined) runtime.set(id, { ...runtime.get(id), service: { running: true, ...(release !== undefined ? { release } : {}) } });
+      if (id !== undefined)
+        runtime.set(id, { ...runtime.get(id), service: { running: true, ...(release !== undefined ? { release } : {}) } });
     }
     // Resources the index does not know were not made by an apply of this deployment: check their tags.
     for (const [id, found] of runtime) {
@@ -79,7 +90,12 @@ export class AwsTarget implements Target {
         return this.stopHarvest(id);
       case 'put-schedule':
         await this.schedules.putRule(
-          { name: scheduleRuleName(name, id), expression: step.expression, enabled: step.enabled, description: `twarc-cloud ${name}: harvest ${id}` },
+          {
+            name: scheduleRuleName(name, id),
+            expression: step.expression,
+            enabled: step.enabled,
+            description: `twarc-cloud ${name}: harvest ${id}`,
+          },
           ownershipTags(name, id),
         );
         await this.schedules.putTarget(scheduleRuleName(name, id), {
@@ -98,7 +114,10 @@ export class AwsTarget implements Target {
       case 'start-service':
         if (await this.serviceExists(id)) {
           // Made before the index knew it (a lost index, or an adopted service): roll it instead.
-          await this.services.updateService(this.deployment.cluster, serviceName(name, id), { taskDefinitionArn: await this.registerStreamTask(id), desiredCount: 1 });
+          await this.services.updateService(this.deployment.cluster, serviceName(name, id), {
+            taskDefinitionArn: await this.registerStreamTask(id),
+            desiredCount: 1,
+          });
           return;
         }
         await this.services.createService({
@@ -113,7 +132,10 @@ export class AwsTarget implements Target {
         return;
       case 'restart-service':
         // ECS stops the old task (SIGTERM: the harvest finalizes) before it starts the new one.
-        await this.services.updateService(this.deployment.cluster, serviceName(name, id), { taskDefinitionArn: await this.registerStreamTask(id), forceNewDeployment: true });
+        await this.services.updateService(this.deployment.cluster, serviceName(name, id), {
+          taskDefinitionArn: await this.registerStreamTask(id),
+          forceNewDeployment: true,
+        });
         return;
       case 'stop-service':
         return this.removeService(id);
@@ -124,12 +146,16 @@ export class AwsTarget implements Target {
   private async serviceExists(id: string): Promise<boolean> {
     const service = serviceName(this.deployment.deployment, id);
     const settled = await this.waitForService(service, (found) => found?.status !== 'DRAINING');
-    if (!settled) throw new UserError(`the ECS service ${service} is still draining from its removal`, 'apply again once its task has stopped');
+    if (!settled)
+      throw new UserError(`the ECS service ${service} is still draining from its removal`, 'apply again once its task has stopped');
     return settled.found?.status === 'ACTIVE';
   }
 
   /** Describes the service until `done` holds for what it finds; undefined when a task's stop time has passed first. */
-  private waitForService(service: string, done: (found: ServiceInfo | undefined) => boolean): Promise<{ found: ServiceInfo | undefined } | undefined> {
+  private waitForService(
+    service: string,
+    done: (found: ServiceInfo | undefined) => boolean,
+  ): Promise<{ found: ServiceInfo | undefined } | undefined> {
     return pollUntil(
       async () => {
         const found = await this.services.describeService(this.deployment.cluster, service);
@@ -154,7 +180,12 @@ export class AwsTarget implements Target {
   }
 
   private async stopHarvest(id: string): Promise<void> {
-    await stopAndReport(this.store, id, { actor: this.options.actor, waitMs: this.options.stopWaitMs, report: this.options.report, afterwards: 'its task will be stopped with SIGTERM' });
+    await stopAndReport(this.store, id, {
+      actor: this.options.actor,
+      waitMs: this.options.stopWaitMs,
+      report: this.options.report,
+      afterwards: 'its task will be stopped with SIGTERM',
+    });
   }
 
   /** Scale to zero, wait for the task to stop (SIGTERM, then the harvester finalizes), delete. */

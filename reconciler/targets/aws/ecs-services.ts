@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { HarvesterTask, ListedService, ServiceInfo, ServiceSpec, ServicesPort } from './services-port.js';
 
-const tagList = (tags: Readonly<Record<string, string>>): Array<{ key: string; value: string }> => Object.entries(tags).map(([key, value]) => ({ key, value }));
+const tagList = (tags: Readonly<Record<string, string>>): Array<{ key: string; value: string }> =>
+  Object.entries(tags).map(([key, value]) => ({ key, value }));
 
 /** The services port on Amazon ECS (Fargate). */
 export class EcsServices implements ServicesPort {
@@ -21,7 +22,9 @@ export class EcsServices implements ServicesPort {
     if (!base?.containerDefinitions?.some((c) => c.name === task.containerName)) {
       throw new Error(`the base task definition ${task.base} has no container named ${task.containerName}`);
     }
-    const containers = base.containerDefinitions.map((c) => (c.name === task.containerName ? { ...c, command: [...task.command], stopTimeout: task.stopTimeout } : c));
+    const containers = base.containerDefinitions.map((c) =>
+      c.name === task.containerName ? { ...c, command: [...task.command], stopTimeout: task.stopTimeout } : c,
+    );
     const registered = await this.client.send(
       new RegisterTaskDefinitionCommand({
         family: task.family,
@@ -48,7 +51,13 @@ export class EcsServices implements ServicesPort {
         taskDefinition: spec.taskDefinitionArn,
         desiredCount: 1,
         launchType: 'FARGATE',
-        networkConfiguration: { awsvpcConfiguration: { subnets: [...spec.subnets], securityGroups: [...spec.securityGroups], assignPublicIp: spec.assignPublicIp ? 'ENABLED' : 'DISABLED' } },
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: [...spec.subnets],
+            securityGroups: [...spec.securityGroups],
+            assignPublicIp: spec.assignPublicIp ? 'ENABLED' : 'DISABLED',
+          },
+        },
         // One harvest at a time per collection: never start the new task before the old one stopped.
         deploymentConfiguration: { minimumHealthyPercent: 0, maximumPercent: 100 },
         tags: tagList(spec.tags),
@@ -57,7 +66,11 @@ export class EcsServices implements ServicesPort {
     );
   }
 
-  async updateService(cluster: string, name: string, change: { taskDefinitionArn?: string; desiredCount?: number; forceNewDeployment?: boolean }): Promise<void> {
+  async updateService(
+    cluster: string,
+    name: string,
+    change: { taskDefinitionArn?: string; desiredCount?: number; forceNewDeployment?: boolean },
+  ): Promise<void> {
     await this.client.send(
       new UpdateServiceCommand({
         cluster,
@@ -73,7 +86,9 @@ export class EcsServices implements ServicesPort {
     const arns: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListServicesCommand({ cluster, maxResults: 100, ...(token !== undefined ? { nextToken: token } : {}) }));
+      const page = await this.client.send(
+        new ListServicesCommand({ cluster, maxResults: 100, ...(token !== undefined ? { nextToken: token } : {}) }),
+      );
       arns.push(...(page.serviceArns ?? []));
       token = page.nextToken;
     } while (token !== undefined);
@@ -81,10 +96,17 @@ export class EcsServices implements ServicesPort {
     // (which ECS no longer lists, and some emulators still do) by its status.
     const listed: ListedService[] = [];
     for (let start = 0; start < arns.length; start += 10) {
-      const described = await this.client.send(new DescribeServicesCommand({ cluster, services: arns.slice(start, start + 10), include: ['TAGS'] }));
+      const described = await this.client.send(
+        new DescribeServicesCommand({ cluster, services: arns.slice(start, start + 10), include: ['TAGS'] }),
+      );
       for (const service of described.services ?? []) {
         if (service.status !== 'ACTIVE' || service.serviceName === undefined) continue;
-        listed.push({ name: service.serviceName, tags: Object.fromEntries((service.tags ?? []).flatMap((t) => (t.key !== undefined && t.value !== undefined ? [[t.key, t.value]] : []))) });
+        listed.push({
+          name: service.serviceName,
+          tags: Object.fromEntries(
+            (service.tags ?? []).flatMap((t) => (t.key !== undefined && t.value !== undefined ? [[t.key, t.value]] : [])),
+          ),
+        });
       }
     }
     return listed.sort((a, b) => a.name.localeCompare(b.name));

@@ -19,10 +19,18 @@ export class EventBridgeSchedules implements SchedulesPort {
 
   async putRule(rule: ScheduleRule, tags: Readonly<Record<string, string>>): Promise<void> {
     const { RuleArn } = await this.client.send(
-      new PutRuleCommand({ Name: rule.name, ScheduleExpression: rule.expression, State: rule.enabled ? 'ENABLED' : 'DISABLED', Description: rule.description }),
+      new PutRuleCommand({
+        Name: rule.name,
+        ScheduleExpression: rule.expression,
+        State: rule.enabled ? 'ENABLED' : 'DISABLED',
+        Description: rule.description,
+      }),
     );
     // Tagged on every put, so that an adopted rule gets this deployment's tags too.
-    if (RuleArn !== undefined) await this.client.send(new TagResourceCommand({ ResourceARN: RuleArn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
+    if (RuleArn !== undefined)
+      await this.client.send(
+        new TagResourceCommand({ ResourceARN: RuleArn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
+      );
   }
 
   async putTarget(ruleName: string, target: RunTaskTarget): Promise<void> {
@@ -39,7 +47,11 @@ export class EventBridgeSchedules implements SchedulesPort {
               TaskCount: 1,
               LaunchType: 'FARGATE',
               NetworkConfiguration: {
-                awsvpcConfiguration: { Subnets: [...target.subnets], SecurityGroups: [...target.securityGroups], AssignPublicIp: target.assignPublicIp ? 'ENABLED' : 'DISABLED' },
+                awsvpcConfiguration: {
+                  Subnets: [...target.subnets],
+                  SecurityGroups: [...target.securityGroups],
+                  AssignPublicIp: target.assignPublicIp ? 'ENABLED' : 'DISABLED',
+                },
               },
             },
             Input: JSON.stringify({ containerOverrides: [{ name: target.containerName, command: [...target.command] }] }),
@@ -47,17 +59,25 @@ export class EventBridgeSchedules implements SchedulesPort {
         ],
       }),
     );
-    if ((result.FailedEntryCount ?? 0) > 0) throw new Error(`EventBridge refused the target of ${ruleName}: ${result.FailedEntries?.[0]?.ErrorMessage ?? 'no reason given'}`);
+    if ((result.FailedEntryCount ?? 0) > 0)
+      throw new Error(`EventBridge refused the target of ${ruleName}: ${result.FailedEntries?.[0]?.ErrorMessage ?? 'no reason given'}`);
   }
 
   async listRules(prefix: string): Promise<ScheduleRule[]> {
     const rules: ScheduleRule[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListRulesCommand({ NamePrefix: prefix, Limit: 100, ...(token !== undefined ? { NextToken: token } : {}) }));
+      const page = await this.client.send(
+        new ListRulesCommand({ NamePrefix: prefix, Limit: 100, ...(token !== undefined ? { NextToken: token } : {}) }),
+      );
       for (const rule of page.Rules ?? []) {
         if (rule.Name === undefined || rule.ScheduleExpression === undefined) continue;
-        rules.push({ name: rule.Name, expression: rule.ScheduleExpression, enabled: rule.State === 'ENABLED', description: rule.Description ?? '' });
+        rules.push({
+          name: rule.Name,
+          expression: rule.ScheduleExpression,
+          enabled: rule.State === 'ENABLED',
+          description: rule.Description ?? '',
+        });
       }
       token = page.NextToken;
     } while (token !== undefined);

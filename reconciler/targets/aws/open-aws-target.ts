@@ -11,13 +11,21 @@ const AWS_MAX_ATTEMPTS = 8;
 
 /** The AWS target of a deployment: its bucket, the resources terraform recorded in deployment.json, and SDK clients. */
 export async function openAwsTarget(settings: Settings, actor: string, report: (line: string) => void): Promise<AwsTarget> {
-  if (!settings.aws) throw new UserError('target aws needs aws.bucket and aws.region in twarc-cloud.yaml', 'add them, or use --target local');
+  if (!settings.aws)
+    throw new UserError('target aws needs aws.bucket and aws.region in twarc-cloud.yaml', 'add them, or use --target local');
   const { bucket, region } = settings.aws;
   const store = await openArchiveStore(`s3://${bucket}`, { region });
   const deployment = await readObject(store, DEPLOYMENT_KEY, 'deployment');
-  if (!deployment) throw new UserError(`s3://${bucket} has no deployment.json`, 'create the AWS resources with terraform, which writes it (or check aws.bucket)');
+  if (!deployment)
+    throw new UserError(
+      `s3://${bucket} has no deployment.json`,
+      'create the AWS resources with terraform, which writes it (or check aws.bucket)',
+    );
   if (deployment.value.deployment !== settings.deployment) {
-    throw new UserError(`s3://${bucket} belongs to deployment "${deployment.value.deployment}", and twarc-cloud.yaml names "${settings.deployment}"`, 'use the bucket of this deployment, or fix the deployment name');
+    throw new UserError(
+      `s3://${bucket} belongs to deployment "${deployment.value.deployment}", and twarc-cloud.yaml names "${settings.deployment}"`,
+      'use the bucket of this deployment, or fix the deployment name',
+    );
   }
   quietAwsSdk();
   const [{ EventBridgeClient }, { ECSClient }, { EventBridgeSchedules }, { EcsServices }] = await Promise.all([
@@ -27,5 +35,11 @@ export async function openAwsTarget(settings: Settings, actor: string, report: (
     import('./ecs-services.js'),
   ]);
   const config = { region, maxAttempts: AWS_MAX_ATTEMPTS };
-  return new AwsTarget(store, deployment.value, new EventBridgeSchedules(new EventBridgeClient(config)), new EcsServices(new ECSClient(config)), { actor, stopWaitMs: 120_000, report });
+  return new AwsTarget(
+    store,
+    deployment.value,
+    new EventBridgeSchedules(new EventBridgeClient(config)),
+    new EcsServices(new ECSClient(config)),
+    { actor, stopWaitMs: 120_000, report },
+  );
 }

@@ -44,7 +44,11 @@ export interface ServicesPort {
   /** Registers a revision of the collection's task definition, derived from the base; returns its ARN. */
   registerTaskDefinition(task: HarvesterTask): Promise<string>;
   createService(spec: ServiceSpec): Promise<void>;
-  updateService(cluster: string, name: string, change: { readonly taskDefinitionArn?: string; readonly desiredCount?: number; readonly forceNewDeployment?: boolean }): Promise<void>;
+  updateService(
+    cluster: string,
+    name: string,
+    change: { readonly taskDefinitionArn?: string; readonly desiredCount?: number; readonly forceNewDeployment?: boolean },
+  ): Promise<void>;
   /** The cluster's active services with their tags (ECS hides deleted, draining ones from its list). */
   listServices(cluster: string): Promise<ListedService[]>;
   describeService(cluster: string, name: string): Promise<ServiceInfo | undefined>;

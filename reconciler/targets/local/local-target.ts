@@ -23,6 +23,11 @@ export class LocalTarget implements Target {
 
   async runStep(step: RuntimeStep, action: PlannedAction): Promise<void> {
     if (step.kind !== 'stop-harvests') return;
-    await stopAndReport(this.store, action.id, { actor: this.options.actor, waitMs: this.options.stopWaitMs, report: this.options.report, afterwards: 'it will finish on its own' });
+    await stopAndReport(this.store, action.id, {
+      actor: this.options.actor,
+      waitMs: this.options.stopWaitMs,
+      report: this.options.report,
+      afterwards: 'it will finish on its own',
+    });
   }
 }

@@ -1,4 +1,10 @@
-import type { HarvesterTask, ListedService, ServiceInfo, ServiceSpec, ServicesPort } from '../../../reconciler/targets/aws/services-port.js';
+import type {
+  HarvesterTask,
+  ListedService,
+  ServiceInfo,
+  ServiceSpec,
+  ServicesPort,
+} from '../../../reconciler/targets/aws/services-port.js';
 
 export class EcsRefusal extends Error {
   constructor(
@@ -37,7 +43,8 @@ export class FakeServices implements ServicesPort {
   }
 
   registerTaskDefinition(task: HarvesterTask): Promise<string> {
-    if (!this.bases.has(task.base.split('/').pop()?.split(':')[0] ?? task.base)) return this.refuse('ClientException', `Unable to describe task definition ${task.base}.`);
+    if (!this.bases.has(task.base.split('/').pop()?.split(':')[0] ?? task.base))
+      return this.refuse('ClientException', `Unable to describe task definition ${task.base}.`);
     if (task.stopTimeout > 120) return this.refuse('ClientException', 'Fargate only supports a stopTimeout of up to 120 seconds.');
     const revision = (this.revisions.get(task.family) ?? 0) + 1;
     this.revisions.set(task.family, revision);
@@ -48,13 +55,29 @@ export class FakeServices implements ServicesPort {
 
   createService(spec: ServiceSpec): Promise<void> {
     const existing = this.services.get(spec.name);
-    if (existing) return this.refuse('InvalidParameterException', existing.status === 'DRAINING' ? 'Unable to Start a service that is still Draining.' : 'Creation of service was not idempotent.');
-    if (!this.taskDefinitions.has(spec.taskDefinitionArn)) return this.refuse('ClientException', `TaskDefinition not found: ${spec.taskDefinitionArn}`);
-    this.services.set(spec.name, { spec: { ...spec }, status: 'ACTIVE', desiredCount: 1, runningCount: 1, taskDefinitionArn: spec.taskDefinitionArn, deployments: 1 });
+    if (existing)
+      return this.refuse(
+        'InvalidParameterException',
+        existing.status === 'DRAINING' ? 'Unable to Start a service that is still Draining.' : 'Creation of service was not idempotent.',
+      );
+    if (!this.taskDefinitions.has(spec.taskDefinitionArn))
+      return this.refuse('ClientException', `TaskDefinition not found: ${spec.taskDefinitionArn}`);
+    this.services.set(spec.name, {
+      spec: { ...spec },
+      status: 'ACTIVE',
+      desiredCount: 1,
+      runningCount: 1,
+      taskDefinitionArn: spec.taskDefinitionArn,
+      deployments: 1,
+    });
     return Promise.resolve();
   }
 
-  updateService(_cluster: string, name: string, change: { taskDefinitionArn?: string; desiredCount?: number; forceNewDeployment?: boolean }): Promise<void> {
+  updateService(
+    _cluster: string,
+    name: string,
+    change: { taskDefinitionArn?: string; desiredCount?: number; forceNewDeployment?: boolean },
+  ): Promise<void> {
     const service = this.services.get(name);
     if (!service) return this.refuse('ServiceNotFoundException', 'Service not found.');
     if (service.status !== 'ACTIVE') return this.refuse('ServiceNotActiveException', 'Service was not ACTIVE.');
@@ -82,13 +105,18 @@ export class FakeServices implements ServicesPort {
 
   describeService(_cluster: string, name: string): Promise<ServiceInfo | undefined> {
     const s = this.services.get(name);
-    return Promise.resolve(s ? { name, status: s.status, desiredCount: s.desiredCount, runningCount: s.runningCount, taskDefinitionArn: s.taskDefinitionArn } : undefined);
+    return Promise.resolve(
+      s
+        ? { name, status: s.status, desiredCount: s.desiredCount, runningCount: s.runningCount, taskDefinitionArn: s.taskDefinitionArn }
+        : undefined,
+    );
   }
 
   deleteService(_cluster: string, name: string): Promise<void> {
     const service = this.services.get(name);
     if (!service || service.status !== 'ACTIVE') return this.refuse('ServiceNotFoundException', 'Service not found.');
-    if (service.desiredCount > 0) return this.refuse('InvalidParameterException', 'The service cannot be stopped while it is scaled above 0.');
+    if (service.desiredCount > 0)
+      return this.refuse('InvalidParameterException', 'The service cannot be stopped while it is scaled above 0.');
     service.status = 'DRAINING';
     // Draining ends when the last task has stopped: at once if none runs, else when a test says so.
     if (service.runningCount === 0 && !this.slowDrain) this.services.delete(name);

@@ -24,8 +24,10 @@ export class FakeSchedules implements SchedulesPort {
 
   putRule(rule: ScheduleRule, tags: Readonly<Record<string, string>>): Promise<void> {
     this.calls.push('PutRule');
-    if (rule.name.length > 64 || !/^[.\-_A-Za-z0-9]+$/.test(rule.name)) return this.refuse('ValidationException', `rule name ${rule.name} does not satisfy the constraint`);
-    if (!parseSchedule(rule.expression).ok) return this.refuse('ValidationException', `Parameter ScheduleExpression is not valid: ${rule.expression}`);
+    if (rule.name.length > 64 || !/^[.\-_A-Za-z0-9]+$/.test(rule.name))
+      return this.refuse('ValidationException', `rule name ${rule.name} does not satisfy the constraint`);
+    if (!parseSchedule(rule.expression).ok)
+      return this.refuse('ValidationException', `Parameter ScheduleExpression is not valid: ${rule.expression}`);
     const existing = this.rules.get(rule.name);
     this.calls.push('TagResource');
     if (existing) {

@@ -22,9 +22,14 @@ export function schedulesContract(name: string, make: () => SchedulesPort): void
     it('creates a rule with its tags, and lists it by prefix', async () => {
       const port = make();
       const prefix = unique();
-      await port.putRule({ name: `${prefix}-a`, expression: 'rate(1 hour)', enabled: true, description: 'twarc-cloud: a' }, { owner: 'test' });
+      await port.putRule(
+        { name: `${prefix}-a`, expression: 'rate(1 hour)', enabled: true, description: 'twarc-cloud: a' },
+        { owner: 'test' },
+      );
       await port.putTarget(`${prefix}-a`, SAMPLE_TARGET);
-      assert.deepEqual(await port.listRules(`${prefix}-`), [{ name: `${prefix}-a`, expression: 'rate(1 hour)', enabled: true, description: 'twarc-cloud: a' }]);
+      assert.deepEqual(await port.listRules(`${prefix}-`), [
+        { name: `${prefix}-a`, expression: 'rate(1 hour)', enabled: true, description: 'twarc-cloud: a' },
+      ]);
       assert.deepEqual(await port.tagsOf(`${prefix}-a`), { owner: 'test' });
       assert.deepEqual(await port.listRules(`${unique()}-`), []);
     });
@@ -53,7 +58,11 @@ export function schedulesContract(name: string, make: () => SchedulesPort): void
     it('lists more than one page of rules', async () => {
       const port = make();
       const prefix = unique();
-      for (let i = 0; i < 105; i += 1) await port.putRule({ name: `${prefix}-${String(i).padStart(3, '0')}`, expression: 'rate(1 day)', enabled: true, description: 'd' }, {});
+      for (let i = 0; i < 105; i += 1)
+        await port.putRule(
+          { name: `${prefix}-${String(i).padStart(3, '0')}`, expression: 'rate(1 day)', enabled: true, description: 'd' },
+          {},
+        );
       assert.equal((await port.listRules(`${prefix}-`)).length, 105);
     });
   });

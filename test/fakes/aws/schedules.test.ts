@@ -10,7 +10,11 @@ let moto: Moto;
 let client: EventBridgeClient;
 before(async () => {
   moto = await startMoto();
-  client = new EventBridgeClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  client = new EventBridgeClient({
+    endpoint: moto.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
 });
 after(async () => {
   client.destroy();
@@ -23,14 +27,26 @@ schedulesContract('in-memory fake', () => new FakeSchedules());
 describe('the EventBridge fake refuses what EventBridge refuses, where moto does not', () => {
   it('rule names longer than 64 characters or with other characters', async () => {
     const fake = new FakeSchedules();
-    await assert.rejects(fake.putRule({ name: 'x'.repeat(65), expression: 'rate(1 hour)', enabled: true, description: '' }, {}), /ValidationException/);
-    await assert.rejects(fake.putRule({ name: 'a/b', expression: 'rate(1 hour)', enabled: true, description: '' }, {}), /ValidationException/);
+    await assert.rejects(
+      fake.putRule({ name: 'x'.repeat(65), expression: 'rate(1 hour)', enabled: true, description: '' }, {}),
+      /ValidationException/,
+    );
+    await assert.rejects(
+      fake.putRule({ name: 'a/b', expression: 'rate(1 hour)', enabled: true, description: '' }, {}),
+      /ValidationException/,
+    );
   });
 
   it('rate expressions with the wrong unit number (moto takes rate(1 minutes))', async () => {
     const fake = new FakeSchedules();
-    await assert.rejects(fake.putRule({ name: 'a', expression: 'rate(1 minutes)', enabled: true, description: '' }, {}), /ScheduleExpression is not valid/);
-    await assert.rejects(fake.putRule({ name: 'a', expression: 'rate(5 minute)', enabled: true, description: '' }, {}), /ScheduleExpression is not valid/);
+    await assert.rejects(
+      fake.putRule({ name: 'a', expression: 'rate(1 minutes)', enabled: true, description: '' }, {}),
+      /ScheduleExpression is not valid/,
+    );
+    await assert.rejects(
+      fake.putRule({ name: 'a', expression: 'rate(5 minute)', enabled: true, description: '' }, {}),
+      /ScheduleExpression is not valid/,
+    );
   });
 
   it('DeleteRule while the rule still has targets', async () => {

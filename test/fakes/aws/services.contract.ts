@@ -13,10 +13,24 @@ export interface ServicesFixture {
 /** The services port's behaviour, shared by the SDK adapter on moto_server and the in-memory fake. */
 export function servicesContract(name: string, make: () => Promise<ServicesFixture>): void {
   describe(`services port: ${name}`, () => {
-    const task = (family: string, base: string) => ({ family, base, containerName: 'harvester', command: ['harvest', 'live'], stopTimeout: 120, tags: { 'twarc-cloud:deployment': 'test' } });
-    const spec = (fixture: ServicesFixture, svc: string, arn: string) => ({ name: svc, cluster: fixture.cluster, taskDefinitionArn: arn, ...fixture.network, assignPublicIp: true, tags: { 'twarc-cloud:deployment': 'test' } });
+    const task = (family: string, base: string) => ({
+      family,
+      base,
+      containerName: 'harvester',
+      command: ['harvest', 'live'],
+      stopTimeout: 120,
+      tags: { 'twarc-cloud:deployment': 'test' },
+    });
+    const spec = (fixture: ServicesFixture, svc: string, arn: string) => ({
+      name: svc,
+      cluster: fixture.cluster,
+      taskDefinitionArn: arn,
+      ...fixture.network,
+      assignPublicIp: true,
+      tags: { 'twarc-cloud:deployment': 'test' },
+    });
 
-    it('registers revisions of a collection\'s task definition from the base, each a new ARN', async () => {
+    it("registers revisions of a collection's task definition from the base, each a new ARN", async () => {
       const { port, base } = await make();
       const family = `f${randomUUID().slice(0, 8)}`;
       const first = await port.registerTaskDefinition(task(family, base));
@@ -31,7 +45,11 @@ export function servicesContract(name: string, make: () => Promise<ServicesFixtu
       const svc = `s${randomUUID().slice(0, 8)}`;
       const first = await port.registerTaskDefinition(task(svc, base));
       await port.createService(spec(fixture, svc, first));
-      assert.deepEqual((await port.listServices(cluster)).find((listed) => listed.name === svc)?.tags, { 'twarc-cloud:deployment': 'test' }, 'listed with its tags');
+      assert.deepEqual(
+        (await port.listServices(cluster)).find((listed) => listed.name === svc)?.tags,
+        { 'twarc-cloud:deployment': 'test' },
+        'listed with its tags',
+      );
       const described = await port.describeService(cluster, svc);
       assert.equal(described?.desiredCount, 1);
       assert.equal(described.taskDefinitionArn, first);

@@ -20,12 +20,36 @@ after(async () => {
   await moto.stop();
 });
 
-servicesContract('ECS on moto_server', () => Promise.resolve({ port: new EcsServices(client), cluster: 'twarc-cloud', base: 'twarc-cloud-harvester', network }));
-servicesContract('in-memory fake', () => Promise.resolve({ port: new FakeServices(), cluster: 'twarc-cloud', base: 'twarc-cloud-harvester', network: { subnets: ['subnet-1'], securityGroups: ['sg-1'] } }));
+servicesContract('ECS on moto_server', () =>
+  Promise.resolve({ port: new EcsServices(client), cluster: 'twarc-cloud', base: 'twarc-cloud-harvester', network }),
+);
+servicesContract('in-memory fake', () =>
+  Promise.resolve({
+    port: new FakeServices(),
+    cluster: 'twarc-cloud',
+    base: 'twarc-cloud-harvester',
+    network: { subnets: ['subnet-1'], securityGroups: ['sg-1'] },
+  }),
+);
 
 describe('the ECS fake refuses what ECS refuses, where moto does not', () => {
-  const base = { family: 'x', base: 'twarc-cloud-harvester', containerName: 'harvester', command: ['harvest', 'x'], stopTimeout: 120, tags: {} };
-  const spec = (arn: string) => ({ name: 'svc', cluster: 'c', taskDefinitionArn: arn, subnets: [], securityGroups: [], assignPublicIp: false, tags: {} });
+  const base = {
+    family: 'x',
+    base: 'twarc-cloud-harvester',
+    containerName: 'harvester',
+    command: ['harvest', 'x'],
+    stopTimeout: 120,
+    tags: {},
+  };
+  const spec = (arn: string) => ({
+    name: 'svc',
+    cluster: 'c',
+    taskDefinitionArn: arn,
+    subnets: [],
+    securityGroups: [],
+    assignPublicIp: false,
+    tags: {},
+  });
 
   it('a Fargate stopTimeout over 120 s', async () => {
     await assert.rejects(new FakeServices().registerTaskDefinition({ ...base, stopTimeout: 121 }), /up to 120 seconds/);

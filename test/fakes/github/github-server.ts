@@ -54,7 +54,12 @@ export class FakeGitHub {
         const path = url.pathname.slice(base.length);
         const input = text === '' ? {} : (JSON.parse(text) as { body?: string; title?: string; state?: 'open' | 'closed' });
         if (input.body !== undefined && input.body.length > 65_536) {
-          reply(422, { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] });
+          reply(422, {
+            message: 'Validation Failed',
+            errors: [
+              { resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' },
+            ],
+          });
           return;
         }
         let match: RegExpExecArray | null;
@@ -103,11 +108,22 @@ export class FakeGitHub {
         }
         if (path === 'pulls' && request.method === 'GET') {
           const head = url.searchParams.get('head')?.split(':')[1];
-          this.page(url, this.pulls.filter((p) => head === undefined || p.head === head), reply);
+          this.page(
+            url,
+            this.pulls.filter((p) => head === undefined || p.head === head),
+            reply,
+          );
           return;
         }
         if (path === 'pulls' && request.method === 'POST') {
-          const pull = { number: 100 + this.pulls.length, head: git.head ?? '', base: git.base ?? '', title: input.title ?? '', body: input.body ?? '', state: 'open' as const };
+          const pull = {
+            number: 100 + this.pulls.length,
+            head: git.head ?? '',
+            base: git.base ?? '',
+            title: input.title ?? '',
+            body: input.body ?? '',
+            state: 'open' as const,
+          };
           this.pulls.push(pull);
           reply(201, { number: pull.number });
           return;
@@ -140,7 +156,11 @@ export class FakeGitHub {
           reply(200, comment);
         } else if (path === 'issues' && request.method === 'GET') {
           const state = url.searchParams.get('state') ?? 'open';
-          this.page(url, [...this.issues.values()].filter((i) => state === 'all' || i.state === state).map(({ comments: _c, ...rest }) => rest), reply);
+          this.page(
+            url,
+            [...this.issues.values()].filter((i) => state === 'all' || i.state === state).map(({ comments: _c, ...rest }) => rest),
+            reply,
+          );
         } else if (path === 'issues' && request.method === 'POST') {
           const number = this.issues.size + 1;
           this.issues.set(number, { number, title: input.title ?? '', body: input.body ?? '', state: 'open', comments: [] });
@@ -167,7 +187,11 @@ export class FakeGitHub {
 
   stop(): Promise<void> {
     this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => { resolve(); }));
+    return new Promise((resolve) =>
+      this.server.close(() => {
+        resolve();
+      }),
+    );
   }
 
   /** A pull request (an issue with pull_request set) with `count` comments by others. */
@@ -187,7 +211,11 @@ export class FakeGitHub {
     return issue;
   }
 
-  private page(url: URL, items: readonly unknown[], reply: (status: number, body: unknown, headers?: Record<string, string>) => void): void {
+  private page(
+    url: URL,
+    items: readonly unknown[],
+    reply: (status: number, body: unknown, headers?: Record<string, string>) => void,
+  ): void {
     const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
     const page = Number(url.searchParams.get('page') ?? 1);
     const slice = items.slice((page - 1) * perPage, page * perPage);

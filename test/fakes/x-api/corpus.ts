@@ -142,7 +142,10 @@ export class Corpus {
     const referenced = [...tweetIds].map((id) => this.tweetsById.get(id)).filter((t): t is FakeTweet => t !== undefined);
     for (const tweet of referenced) userIds.add(tweet.authorId);
     const includes: Record<string, unknown[]> = {
-      users: [...userIds].map((id) => this.usersById.get(id)).filter((u): u is FakeUser => u !== undefined).map(userObject),
+      users: [...userIds]
+        .map((id) => this.usersById.get(id))
+        .filter((u): u is FakeUser => u !== undefined)
+        .map(userObject),
     };
     if (referenced.length > 0) includes['tweets'] = referenced.map((t) => t.json);
     if (media.length > 0) includes['media'] = media;
@@ -175,7 +178,8 @@ export class Corpus {
         },
       ],
     };
-    if (mentioned) entities['mentions'] = [{ start: 0, end: mentioned.username.length + 1, username: mentioned.username, id: mentioned.id }];
+    if (mentioned)
+      entities['mentions'] = [{ start: 0, end: mentioned.username.length + 1, username: mentioned.username, id: mentioned.id }];
     const referenced: Array<{ type: string; id: string }> = [];
     if (repliedTo) referenced.push({ type: 'replied_to', id: repliedTo.id });
     if (quoted) referenced.push({ type: 'quoted', id: quoted.id });
@@ -189,11 +193,25 @@ export class Corpus {
       possibly_sensitive: false,
       reply_settings: 'everyone',
       edit_history_tweet_ids: [id],
-      edit_controls: { edits_remaining: 5, is_edit_eligible: true, editable_until: new Date(Date.parse(createdAt) + 3_600_000).toISOString() },
-      public_metrics: { retweet_count: n % 13, reply_count: n % 5, like_count: n % 101, quote_count: n % 3, bookmark_count: n % 2, impression_count: n * 7 },
+      edit_controls: {
+        edits_remaining: 5,
+        is_edit_eligible: true,
+        editable_until: new Date(Date.parse(createdAt) + 3_600_000).toISOString(),
+      },
+      public_metrics: {
+        retweet_count: n % 13,
+        reply_count: n % 5,
+        like_count: n % 101,
+        quote_count: n % 3,
+        bookmark_count: n % 2,
+        impression_count: n * 7,
+      },
       entities,
       context_annotations: [
-        { domain: { id: '131', name: 'Unified Twitter Taxonomy', description: 'A taxonomy of user interests.' }, entity: { id: '847888632711061504', name: 'Climate change' } },
+        {
+          domain: { id: '131', name: 'Unified Twitter Taxonomy', description: 'A taxonomy of user interests.' },
+          entity: { id: '847888632711061504', name: 'Climate change' },
+        },
       ],
     };
     if (repliedTo) json['in_reply_to_user_id'] = repliedTo.authorId;
@@ -233,7 +251,14 @@ export function userObject(user: FakeUser): Record<string, unknown> {
 }
 
 function mediaObject(key: string): Record<string, unknown> {
-  return { media_key: key, type: 'photo', url: `https://pbs.twimg.com/media/${key}.jpg`, width: 1200, height: 800, alt_text: 'A chart of sea levels' };
+  return {
+    media_key: key,
+    type: 'photo',
+    url: `https://pbs.twimg.com/media/${key}.jpg`,
+    width: 1200,
+    height: 800,
+    alt_text: 'A chart of sea levels',
+  };
 }
 
 function placeObject(id: string): Record<string, unknown> {

@@ -18,7 +18,12 @@ export function lookupUsers(corpus: Corpus, query: URLSearchParams, by: 'ids' | 
   const raw = query.get(by);
   if (raw === null || raw === '') return invalidRequest(by, '', `The \`${by}\` query parameter can not be empty`);
   const values = raw.split(',');
-  if (values.length > 100) return invalidRequest(by, raw, `The number of values in the \`${by}\` query parameter list [${values.length}] is not between 1 and 100`);
+  if (values.length > 100)
+    return invalidRequest(
+      by,
+      raw,
+      `The number of values in the \`${by}\` query parameter list [${values.length}] is not between 1 and 100`,
+    );
   const data: unknown[] = [];
   const errors: unknown[] = [];
   for (const value of values) {
@@ -58,10 +63,13 @@ function page(corpus: Corpus, newestFirst: readonly FakeTweet[], query: URLSearc
   let below = untilId;
   if (token !== null) {
     const decoded = decodeToken(token);
-    if (decoded === undefined) return invalidRequest(tokenName, token, `The \`${tokenName}\` query parameter value [${token}] is not valid`);
+    if (decoded === undefined)
+      return invalidRequest(tokenName, token, `The \`${tokenName}\` query parameter value [${token}] is not valid`);
     below = decoded;
   }
-  const matching = newestFirst.filter((t) => (sinceId === undefined || BigInt(t.id) > sinceId) && (below === undefined || BigInt(t.id) < below));
+  const matching = newestFirst.filter(
+    (t) => (sinceId === undefined || BigInt(t.id) > sinceId) && (below === undefined || BigInt(t.id) < below),
+  );
   const slice = matching.slice(0, size);
   const first = slice[0];
   const last = slice[slice.length - 1];

@@ -66,7 +66,11 @@ export class FakeXApi {
 
   async stop(): Promise<void> {
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      this.server.close(() => {
+        resolve();
+      }),
+    );
   }
 
   /** The next `times` requests to `endpoint` meet `fault` instead of an answer. */
@@ -92,7 +96,12 @@ export class FakeXApi {
     };
     if (!route) {
       record(404);
-      send(response, 404, {}, { title: 'Not Found Error', detail: `Sorry, that page does not exist: ${url.pathname}`, type: 'about:blank', status: 404 });
+      send(
+        response,
+        404,
+        {},
+        { title: 'Not Found Error', detail: `Sorry, that page does not exist: ${url.pathname}`, type: 'about:blank', status: 404 },
+      );
       return;
     }
     const auth = request.headers.authorization ?? '';
@@ -105,19 +114,30 @@ export class FakeXApi {
     }
     if (userContext && APP_ONLY.has(route.endpoint)) {
       record(403);
-      send(response, 403, {}, {
-        title: 'Unsupported Authentication',
-        detail: 'Authenticating with OAuth 1.0a User Context is forbidden for this endpoint.  Supported authentication types are [OAuth 2.0 Application-Only].',
-        type: 'https://api.twitter.com/2/problems/unsupported-authentication',
-        status: 403,
-      });
+      send(
+        response,
+        403,
+        {},
+        {
+          title: 'Unsupported Authentication',
+          detail:
+            'Authenticating with OAuth 1.0a User Context is forbidden for this endpoint.  Supported authentication types are [OAuth 2.0 Application-Only].',
+          type: 'https://api.twitter.com/2/problems/unsupported-authentication',
+          status: 403,
+        },
+      );
       return;
     }
     const app = bearer ?? 'user-context';
     const fault = this.faults.get(route.endpoint)?.shift();
     if (fault?.kind === '429') {
       record(429);
-      send(response, 429, this.rateLimits.exhausted(app, route.endpoint, fault.resetInMs), { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 });
+      send(response, 429, this.rateLimits.exhausted(app, route.endpoint, fault.resetInMs), {
+        title: 'Too Many Requests',
+        detail: 'Too Many Requests',
+        type: 'about:blank',
+        status: 429,
+      });
       return;
     }
     const rate = this.rateLimits.take(app, route.endpoint);

@@ -57,7 +57,10 @@ export class StreamService {
   listRules(app: string): Reply {
     const rules = this.rulesOf(app);
     const sent = new Date().toISOString();
-    return { status: 200, body: rules.length > 0 ? { data: rules, meta: { sent, result_count: rules.length } } : { meta: { sent, result_count: 0 } } };
+    return {
+      status: 200,
+      body: rules.length > 0 ? { data: rules, meta: { sent, result_count: rules.length } } : { meta: { sent, result_count: 0 } },
+    };
   }
 
   changeRules(app: string, body: unknown): Reply {
@@ -70,8 +73,16 @@ export class StreamService {
         return {
           status: 400,
           body: {
-            errors: invalid.map((r) => ({ value: r.value, details: ['Rules must contain a non-stopword, and balanced parentheses.'], title: 'Invalid Rule', type: 'https://api.twitter.com/2/problems/invalid-rules' })),
-            meta: { sent, summary: { created: 0, not_created: request.add.length, valid: request.add.length - invalid.length, invalid: invalid.length } },
+            errors: invalid.map((r) => ({
+              value: r.value,
+              details: ['Rules must contain a non-stopword, and balanced parentheses.'],
+              title: 'Invalid Rule',
+              type: 'https://api.twitter.com/2/problems/invalid-rules',
+            })),
+            meta: {
+              sent,
+              summary: { created: 0, not_created: request.add.length, valid: request.add.length - invalid.length, invalid: invalid.length },
+            },
           },
         };
       }
@@ -90,7 +101,9 @@ export class StreamService {
         created.push(made);
       }
       this.rules.set(app, rules);
-      const reply: Record<string, unknown> = { meta: { sent, summary: { created: created.length, not_created: errors.length, valid: created.length, invalid: 0 } } };
+      const reply: Record<string, unknown> = {
+        meta: { sent, summary: { created: created.length, not_created: errors.length, valid: created.length, invalid: 0 } },
+      };
       if (created.length > 0) reply['data'] = created;
       if (errors.length > 0) reply['errors'] = errors;
       return { status: 201, body: reply };
@@ -102,7 +115,14 @@ export class StreamService {
       const deleted = rules.length - kept.length;
       return { status: 200, body: { meta: { sent, summary: { deleted, not_deleted: ids.size - deleted } } } };
     }
-    return { status: 400, body: { errors: [{ message: 'Either `add` or `delete` is required' }], title: 'Invalid Request', type: 'https://api.twitter.com/2/problems/invalid-request' } };
+    return {
+      status: 400,
+      body: {
+        errors: [{ message: 'Either `add` or `delete` is required' }],
+        title: 'Invalid Request',
+        type: 'https://api.twitter.com/2/problems/invalid-request',
+      },
+    };
   }
 
   /** True when the app already holds its one connection. */
@@ -126,13 +146,16 @@ export class StreamService {
     response.on('close', finish);
     let lastWrite = Date.now();
     let stalledUntil = 0;
-    const keepAlive = setInterval(() => {
-      const now = Date.now();
-      if (now - lastWrite >= this.plan.keepAliveMs && now >= stalledUntil && !closed) {
-        response.write('\r\n');
-        lastWrite = now;
-      }
-    }, Math.max(10, Math.floor(this.plan.keepAliveMs / 4)));
+    const keepAlive = setInterval(
+      () => {
+        const now = Date.now();
+        if (now - lastWrite >= this.plan.keepAliveMs && now >= stalledUntil && !closed) {
+          response.write('\r\n');
+          lastWrite = now;
+        }
+      },
+      Math.max(10, Math.floor(this.plan.keepAliveMs / 4)),
+    );
 
     const pump = (): void => {
       timer = undefined;

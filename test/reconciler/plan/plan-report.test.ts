@@ -5,7 +5,14 @@ import { GITHUB_COMMENT_LIMIT, planMarkdown, planText } from '../../../cli/repor
 
 function action(kind: PlannedAction['kind'], id: string, fields = 3): PlannedAction {
   const changes = Array.from({ length: fields }, (_, i) => ({ path: `users.${1000 + i}.screen_name`, old: `old_${i}`, new: `new_${i}` }));
-  return { kind, id, type: 'user_timeline', changes, steps: kind === 'remove' ? [{ kind: 'stop-harvests' }, { kind: 'delete-schedule' }] : [], stops: kind === 'remove' };
+  return {
+    kind,
+    id,
+    type: 'user_timeline',
+    changes,
+    steps: kind === 'remove' ? [{ kind: 'stop-harvests' }, { kind: 'delete-schedule' }] : [],
+    stops: kind === 'remove',
+  };
 }
 
 function planOf(actions: PlannedAction[]): Plan {
@@ -15,8 +22,10 @@ function planOf(actions: PlannedAction[]): Plan {
 }
 
 describe('plan reports', () => {
-  it('keep a huge plan\'s pull-request comment under GitHub\'s limit and say what was left out', () => {
-    const actions = Array.from({ length: 3000 }, (_, i) => action(i % 10 === 0 ? 'remove' : 'update', `collection-${String(i).padStart(4, '0')}`, 30));
+  it("keep a huge plan's pull-request comment under GitHub's limit and say what was left out", () => {
+    const actions = Array.from({ length: 3000 }, (_, i) =>
+      action(i % 10 === 0 ? 'remove' : 'update', `collection-${String(i).padStart(4, '0')}`, 30),
+    );
     const markdown = planMarkdown(planOf(actions), 'target aws');
     assert.ok(markdown.length <= GITHUB_COMMENT_LIMIT, `${markdown.length} characters`);
     assert.match(markdown, /\*\*\d+ more actions are not shown here/);

@@ -7,11 +7,31 @@ import { bodyHash, type ConfigBody } from '../../../reconciler/plan/render-confi
 const OPTIONS: PlanOptions = { maxStops: 5, allowMassStop: false };
 
 function searchBody(id: string, overrides: Partial<ConfigBody> = {}): ConfigBody {
-  return { id, type: 'search', credentials: 'default', output: { tweets_per_file: 250000, rotate_minutes: 30 }, labels: {}, query: 'climate', archive: false, schedule: 'rate(1 hour)', ...overrides };
+  return {
+    id,
+    type: 'search',
+    credentials: 'default',
+    output: { tweets_per_file: 250000, rotate_minutes: 30 },
+    labels: {},
+    query: 'climate',
+    archive: false,
+    schedule: 'rate(1 hour)',
+    ...overrides,
+  };
 }
 
 function filterBody(id: string, overrides: Partial<ConfigBody> = {}): ConfigBody {
-  return { id, type: 'filter', credentials: 'default', output: { tweets_per_file: 250000, rotate_minutes: 30 }, labels: {}, rules: [{ value: 'climate' }], track: [], follow: [], ...overrides };
+  return {
+    id,
+    type: 'filter',
+    credentials: 'default',
+    output: { tweets_per_file: 250000, rotate_minutes: 30 },
+    labels: {},
+    rules: [{ value: 'climate' }],
+    track: [],
+    follow: [],
+    ...overrides,
+  };
 }
 
 function desired(body: ConfigBody, state: 'active' | 'suspended' = 'active'): DesiredCollection {
@@ -42,10 +62,13 @@ describe('plan()', () => {
 
   it('creates a filter collection with a running service, and a suspended one with nothing running', () => {
     const result = plan([desired(filterBody('f')), desired(filterBody('g'), 'suspended')], liveState(), OPTIONS);
-    assert.deepEqual(result.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]), [
-      ['f', 'create', ['start-service']],
-      ['g', 'create', []],
-    ]);
+    assert.deepEqual(
+      result.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]),
+      [
+        ['f', 'create', ['start-service']],
+        ['g', 'create', []],
+      ],
+    );
   });
 
   it('plans nothing when git and the live system agree', () => {
@@ -66,13 +89,20 @@ describe('plan()', () => {
       const before = searchBody('a');
       const result = plan([desired(searchBody('a', change))], liveState(live(before, 'active', scheduled())), OPTIONS);
       assert.equal(result.actions[0]?.kind, 'update');
-      assert.ok(result.actions[0].changes.some((c) => c.path === field), JSON.stringify(result.actions[0].changes));
+      assert.ok(
+        result.actions[0].changes.some((c) => c.path === field),
+        JSON.stringify(result.actions[0].changes),
+      );
       assert.deepEqual(result.actions[0].steps, []);
     });
   }
 
   it('updates a schedule in place when its expression changes', () => {
-    const result = plan([desired(searchBody('a', { schedule: 'rate(5 minutes)' }))], liveState(live(searchBody('a'), 'active', scheduled())), OPTIONS);
+    const result = plan(
+      [desired(searchBody('a', { schedule: 'rate(5 minutes)' }))],
+      liveState(live(searchBody('a'), 'active', scheduled())),
+      OPTIONS,
+    );
     assert.deepEqual(result.actions[0]?.steps, [{ kind: 'put-schedule', expression: 'rate(5 minutes)', enabled: true }]);
     assert.deepEqual(result.actions[0].changes, [{ path: 'schedule', old: 'rate(1 hour)', new: 'rate(5 minutes)' }]);
   });
@@ -82,11 +112,18 @@ describe('plan()', () => {
     const { schedule, ...unscheduled } = body;
     assert.ok(schedule);
     const result = plan([desired(unscheduled)], liveState(live(body, 'active', scheduled())), OPTIONS);
-    assert.deepEqual(result.actions[0]?.steps.map((s) => s.kind), ['stop-harvests', 'delete-schedule']);
+    assert.deepEqual(
+      result.actions[0]?.steps.map((s) => s.kind),
+      ['stop-harvests', 'delete-schedule'],
+    );
   });
 
   it('restarts a running stream when its rules change', () => {
-    const result = plan([desired(filterBody('f', { rules: [{ value: 'weather' }] }))], liveState(live(filterBody('f'), 'active', serving)), OPTIONS);
+    const result = plan(
+      [desired(filterBody('f', { rules: [{ value: 'weather' }] }))],
+      liveState(live(filterBody('f'), 'active', serving)),
+      OPTIONS,
+    );
     assert.equal(result.actions[0]?.kind, 'update');
     assert.deepEqual(result.actions[0].steps, [{ kind: 'restart-service' }]);
     assert.deepEqual(result.actions[0].changes, [{ path: 'rules[0].value', old: 'climate', new: 'weather' }]);
@@ -96,31 +133,47 @@ describe('plan()', () => {
     const body = searchBody('a');
     const result = plan([desired(body, 'suspended')], liveState(live(body, 'active', scheduled())), OPTIONS);
     assert.equal(result.actions[0]?.kind, 'suspend');
-    assert.deepEqual(result.actions[0].steps, [{ kind: 'stop-harvests' }, { kind: 'put-schedule', expression: 'rate(1 hour)', enabled: false }]);
+    assert.deepEqual(result.actions[0].steps, [
+      { kind: 'stop-harvests' },
+      { kind: 'put-schedule', expression: 'rate(1 hour)', enabled: false },
+    ]);
     assert.equal(result.actions[0].stops, true);
   });
 
   it('suspends a stream by stopping its service', () => {
     const body = filterBody('f');
     const result = plan([desired(body, 'suspended')], liveState(live(body, 'active', serving)), OPTIONS);
-    assert.deepEqual(result.actions[0]?.steps.map((s) => s.kind), ['stop-harvests', 'stop-service']);
+    assert.deepEqual(
+      result.actions[0]?.steps.map((s) => s.kind),
+      ['stop-harvests', 'stop-service'],
+    );
   });
 
   it('resumes a suspended collection, and a removed one whose file came back', () => {
     const body = filterBody('f');
-    const result = plan([desired(body), desired(searchBody('a'))], liveState(live(body, 'suspended', {}), live(searchBody('a'), 'removed', {})), OPTIONS);
-    assert.deepEqual(result.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]), [
-      ['a', 'resume', ['put-schedule']],
-      ['f', 'resume', ['start-service']],
-    ]);
+    const result = plan(
+      [desired(body), desired(searchBody('a'))],
+      liveState(live(body, 'suspended', {}), live(searchBody('a'), 'removed', {})),
+      OPTIONS,
+    );
+    assert.deepEqual(
+      result.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]),
+      [
+        ['a', 'resume', ['put-schedule']],
+        ['f', 'resume', ['start-service']],
+      ],
+    );
   });
 
   it('removes a collection whose file is gone: stops harvests and its runtime, keeps data', () => {
     const result = plan([], liveState(live(filterBody('f'), 'active', serving), live(searchBody('a'), 'active', scheduled())), OPTIONS);
-    assert.deepEqual(result.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]), [
-      ['a', 'remove', ['stop-harvests', 'delete-schedule']],
-      ['f', 'remove', ['stop-harvests', 'stop-service']],
-    ]);
+    assert.deepEqual(
+      result.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]),
+      [
+        ['a', 'remove', ['stop-harvests', 'delete-schedule']],
+        ['f', 'remove', ['stop-harvests', 'stop-service']],
+      ],
+    );
     assert.ok(result.actions.every((a) => a.desired === undefined));
   });
 
@@ -132,7 +185,11 @@ describe('plan()', () => {
     const body = searchBody('a');
     const result = plan([desired(body)], liveState(live(body, 'active', { ...scheduled(), unowned: true })), OPTIONS);
     assert.equal(result.actions[0]?.kind, 'adopt');
-    assert.deepEqual(result.actions[0].steps, [{ kind: 'put-schedule', expression: 'rate(1 hour)', enabled: true }], 'the schedule is put again, with our tags');
+    assert.deepEqual(
+      result.actions[0].steps,
+      [{ kind: 'put-schedule', expression: 'rate(1 hour)', enabled: true }],
+      'the schedule is put again, with our tags',
+    );
   });
 
   it('refuses a plan that stops more collections than the guard allows, unless allowed', () => {
@@ -150,17 +207,30 @@ describe('plan()', () => {
 
   it('combines: create, update, suspend, resume and remove in one plan, ordered by id', () => {
     const result = plan(
-      [desired(searchBody('c')), desired(searchBody('u', { query: 'new' })), desired(searchBody('s'), 'suspended'), desired(searchBody('r'))],
-      liveState(live(searchBody('u'), 'active', scheduled()), live(searchBody('s'), 'active', scheduled()), live(searchBody('r'), 'suspended', scheduled('rate(1 hour)', false)), live(searchBody('x'), 'active', scheduled())),
+      [
+        desired(searchBody('c')),
+        desired(searchBody('u', { query: 'new' })),
+        desired(searchBody('s'), 'suspended'),
+        desired(searchBody('r')),
+      ],
+      liveState(
+        live(searchBody('u'), 'active', scheduled()),
+        live(searchBody('s'), 'active', scheduled()),
+        live(searchBody('r'), 'suspended', scheduled('rate(1 hour)', false)),
+        live(searchBody('x'), 'active', scheduled()),
+      ),
       OPTIONS,
     );
-    assert.deepEqual(result.actions.map((a) => `${a.kind} ${a.id}`), ['create c', 'resume r', 'suspend s', 'update u', 'remove x']);
+    assert.deepEqual(
+      result.actions.map((a) => `${a.kind} ${a.id}`),
+      ['create c', 'resume r', 'suspend s', 'update u', 'remove x'],
+    );
     assert.deepEqual(result.counts, { create: 1, update: 1, suspend: 1, resume: 1, remove: 1, adopt: 0 });
   });
 });
 
 describe('plan() and resources it does not own', () => {
-  it('never removes a live resource without the deployment\'s tags', () => {
+  it("never removes a live resource without the deployment's tags", () => {
     const unowned: LiveCollection = { id: 'theirs', type: 'search', state: 'active', hash: '', runtime: { ...scheduled(), unowned: true } };
     assert.deepEqual(plan([], liveState(unowned), OPTIONS).actions, []);
   });
@@ -171,7 +241,10 @@ describe('plan() and harvester releases', () => {
     const body = filterBody('f');
     const running = live(body, 'active', { service: { running: true, release: 'harvester:1' } }, false);
     const rolled = plan([desired(body)], liveState(running), { ...OPTIONS, release: 'harvester:2' });
-    assert.deepEqual(rolled.actions.map((a) => [a.kind, a.steps, a.changes]), [['update', [{ kind: 'restart-service' }], [{ path: '(harvester release)', old: 'harvester:1', new: 'harvester:2' }]]]);
+    assert.deepEqual(
+      rolled.actions.map((a) => [a.kind, a.steps, a.changes]),
+      [['update', [{ kind: 'restart-service' }], [{ path: '(harvester release)', old: 'harvester:1', new: 'harvester:2' }]]],
+    );
     assert.deepEqual(plan([desired(body)], liveState(running), { ...OPTIONS, release: 'harvester:1' }).actions, []);
   });
 });

@@ -39,7 +39,12 @@ async function awsProject(
   deployment: string,
   withDeployment = true,
   endpoint?: string,
-): Promise<{ root: string; store: S3ArchiveStore; cli: (...args: string[]) => ReturnType<typeof runCli>; cliAsync: (...args: string[]) => ReturnType<typeof runCliAsync> }> {
+): Promise<{
+  root: string;
+  store: S3ArchiveStore;
+  cli: (...args: string[]) => ReturnType<typeof runCli>;
+  cliAsync: (...args: string[]) => ReturnType<typeof runCliAsync>;
+}> {
   const bucket = `${deployment}-archive`;
   const s3 = createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -63,7 +68,14 @@ async function awsProject(
     'collections/stream.yaml': 'id: stream\ntype: filter\nrules:\n  - value: climate\n',
   });
   execFileSync('git', ['-C', root, 'init', '-q']);
-  const env = { AWS_ENDPOINT_URL: endpoint ?? moto.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', CI: '', GITHUB_ACTOR: '' };
+  const env = {
+    AWS_ENDPOINT_URL: endpoint ?? moto.endpoint,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-east-1',
+    CI: '',
+    GITHUB_ACTOR: '',
+  };
   return { root, store, cli: (...args) => runCli(args, { cwd: root, env }), cliAsync: (...args) => runCliAsync(args, { cwd: root, env }) };
 }
 
@@ -78,19 +90,31 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     assert.match(planned.stdout, /\+ create stream \(filter\)[\s\S]*runtime: start the stream/);
     const applied = p.cli('apply', '--yes');
     assert.equal(applied.status, 0, applied.stdout + applied.stderr);
-    assert.deepEqual((await schedules.listRules('research-')).map((r) => [r.name, r.expression, r.enabled]), [['research-search', 'rate(1 hour)', true]]);
-    assert.deepEqual(await schedules.tagsOf('research-search'), { 'twarc-cloud:deployment': 'research', 'twarc-cloud:collection': 'search' });
+    assert.deepEqual(
+      (await schedules.listRules('research-')).map((r) => [r.name, r.expression, r.enabled]),
+      [['research-search', 'rate(1 hour)', true]],
+    );
+    assert.deepEqual(await schedules.tagsOf('research-search'), {
+      'twarc-cloud:deployment': 'research',
+      'twarc-cloud:collection': 'search',
+    });
     assert.ok((await services.listServices(clusterArn)).some((listed) => listed.name === 'research-stream'));
     assert.equal((await readObject(p.store, collectionKeys('stream').config, 'collection-config'))?.value.state, 'active');
 
     const again = p.cli('plan', '--refresh');
     assert.equal(again.status, 0, again.stdout);
 
-    writeFileSync(join(p.root, 'collections', 'search.yaml'), 'id: search\ntype: search\nquery: climate\nschedule: rate(6 hours)\nstate: suspended\n');
+    writeFileSync(
+      join(p.root, 'collections', 'search.yaml'),
+      'id: search\ntype: search\nquery: climate\nschedule: rate(6 hours)\nstate: suspended\n',
+    );
     const suspend = p.cli('apply', '--yes');
     assert.equal(suspend.status, 0, suspend.stderr);
     assert.match(suspend.stdout, /- suspend search/);
-    assert.deepEqual((await schedules.listRules('research-search')).map((r) => [r.expression, r.enabled]), [['rate(6 hours)', false]]);
+    assert.deepEqual(
+      (await schedules.listRules('research-search')).map((r) => [r.expression, r.enabled]),
+      [['rate(6 hours)', false]],
+    );
 
     rmSync(join(p.root, 'collections', 'stream.yaml'));
     const removed = p.cli('apply', '--yes');
@@ -111,8 +135,15 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     assert.equal(p.cli('apply', '--yes').status, 0);
     const schedules = new EventBridgeSchedules(events);
     const rules = await schedules.listRules('adopting-');
-    assert.ok(rules.some((r) => r.name === 'adopting-someone-elses'), 'the unowned rule is untouched');
-    assert.equal((await schedules.tagsOf('adopting-search'))['twarc-cloud:deployment'], 'adopting', 'the adopted rule carries the tags now');
+    assert.ok(
+      rules.some((r) => r.name === 'adopting-someone-elses'),
+      'the unowned rule is untouched',
+    );
+    assert.equal(
+      (await schedules.tagsOf('adopting-search'))['twarc-cloud:deployment'],
+      'adopting',
+      'the adopted rule carries the tags now',
+    );
     assert.equal(p.cli('plan', '--refresh').status, 0, 'once adopted, the collection is in step');
   });
 
@@ -126,7 +157,10 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     assert.equal(refreshed.status, 2);
     assert.match(refreshed.stdout, /~ update search \(search\)\n\s+runtime: schedule rate\(1 hour\), enabled/);
     assert.equal(p.cli('apply', '--yes').status, 0);
-    assert.deepEqual((await schedules.listRules('drifting-search')).map((r) => r.expression), ['rate(1 hour)']);
+    assert.deepEqual(
+      (await schedules.listRules('drifting-search')).map((r) => r.expression),
+      ['rate(1 hour)'],
+    );
   });
 
   it('retries AWS throttling, and explains expired credentials without a stack trace', async () => {
@@ -138,7 +172,10 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
       const applied = await p.cliAsync('apply', '--yes');
       assert.equal(applied.status, 0, applied.stdout + applied.stderr);
       assert.equal(proxy.answered.get('ThrottlingException'), 3, 'three throttled requests, each retried');
-      assert.deepEqual((await new EventBridgeSchedules(events).listRules('throttled-')).map((r) => r.name), ['throttled-search']);
+      assert.deepEqual(
+        (await new EventBridgeSchedules(events).listRules('throttled-')).map((r) => r.name),
+        ['throttled-search'],
+      );
       proxy.faults.push({ service: 's3', status: 400, code: 'ExpiredToken', message: 'The provided token has expired.', times: Infinity });
       const expired = await p.cliAsync('plan');
       assert.equal(expired.status, 1);
@@ -155,8 +192,14 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     assert.equal(missing.status, 1);
     assertNoCrash(missing);
     assert.match(missing.stderr, /has no deployment\.json/);
-    const root = tempProject({ 'twarc-cloud.yaml': 'deployment: research\ntarget: aws\naws:\n  bucket: unreachable-bucket\n  region: us-east-1\n', 'collections/.keep': '' });
-    const unreachable = runCli(['plan'], { cwd: root, env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_MAX_ATTEMPTS: '1' } });
+    const root = tempProject({
+      'twarc-cloud.yaml': 'deployment: research\ntarget: aws\naws:\n  bucket: unreachable-bucket\n  region: us-east-1\n',
+      'collections/.keep': '',
+    });
+    const unreachable = runCli(['plan'], {
+      cwd: root,
+      env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_MAX_ATTEMPTS: '1' },
+    });
     assert.equal(unreachable.status, 1);
     assertNoCrash(unreachable);
     assert.match(unreachable.stderr, /cannot reach (S3|AWS)/);

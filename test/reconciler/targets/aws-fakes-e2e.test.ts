@@ -35,7 +35,12 @@ after(async () => {
 describe('the AWS target against the strict fakes, with a real harvester', { timeout: 90_000 }, () => {
   it('creates, restarts, and removes a stream gracefully; deletes a schedule; every AWS rule respected', async () => {
     const bucket = 'fakes-archive';
-    const s3 = createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const s3 = createS3Client({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const store = new S3ArchiveStore(s3, { bucket, prefix: '' });
     const schedules = new FakeSchedules();
@@ -51,12 +56,18 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
       events_role_arn: 'arn:aws:iam::123456789012:role/events',
     } as const;
     const reports: string[] = [];
-    const target = new AwsTarget(store, { ...deployment, subnets: [...deployment.subnets], security_groups: [...deployment.security_groups] }, schedules, services, {
-      actor: 'test',
-      stopWaitMs: 20_000,
-      report: (line) => reports.push(line),
-      pollMs: 50,
-    });
+    const target = new AwsTarget(
+      store,
+      { ...deployment, subnets: [...deployment.subnets], security_groups: [...deployment.security_groups] },
+      schedules,
+      services,
+      {
+        actor: 'test',
+        stopWaitMs: 20_000,
+        report: (line) => reports.push(line),
+        pollMs: 50,
+      },
+    );
     const root = tempProject({
       'twarc-cloud.yaml': `deployment: fakes\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: us-east-1\n`,
       'collections/stream.yaml': 'id: stream\ntype: filter\nrules:\n  - value: climate\noutput:\n  tweets_per_file: 50\n',
@@ -64,10 +75,21 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
     });
     const { settings } = loadSettings(root, root);
     const applyAll = async (): Promise<void> => {
-      const result = await reconcile(settings, { targetName: 'aws', allowMassStop: false, refresh: true, env: {}, report: (l) => reports.push(l), target });
+      const result = await reconcile(settings, {
+        targetName: 'aws',
+        allowMassStop: false,
+        refresh: true,
+        env: {},
+        report: (l) => reports.push(l),
+        target,
+      });
       await applyPlan(result.plan, result.index, { target, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
     };
-    const fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 3, tweetsPerUser: () => 0 }, stream: { tweets: 1_000_000, perSecond: 300, keepAliveMs: 100 } }).start();
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      corpus: { users: 3, tweetsPerUser: () => 0 },
+      stream: { tweets: 1_000_000, perSecond: 300, keepAliveMs: 100 },
+    }).start();
     try {
       await applyAll();
       assert.deepEqual([...schedules.rules.keys()], ['fakes-search']);
@@ -91,19 +113,43 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
 
       writeFileSync(join(root, 'collections', 'stream.yaml'), 'id: stream\ntype: filter\nrules:\n  - value: weather\n');
       await applyAll();
-      assert.notEqual(services.services.get('fakes-stream')?.taskDefinitionArn, firstArn, 'a changed stream rolls onto a new task definition revision');
+      assert.notEqual(
+        services.services.get('fakes-stream')?.taskDefinitionArn,
+        firstArn,
+        'a changed stream rolls onto a new task definition revision',
+      );
 
       // A new harvester release (terraform changed the base task definition) rolls the stream too.
       const beforeRelease = services.services.get('fakes-stream')?.taskDefinitionArn;
       services.bases.add('twarc-cloud-harvester-v2');
-      const upgraded = new AwsTarget(store, { ...deployment, task_definition: 'twarc-cloud-harvester-v2', subnets: [...deployment.subnets], security_groups: [...deployment.security_groups] }, schedules, services, {
-        actor: 'test',
-        stopWaitMs: 20_000,
-        report: (line) => reports.push(line),
-        pollMs: 50,
+      const upgraded = new AwsTarget(
+        store,
+        {
+          ...deployment,
+          task_definition: 'twarc-cloud-harvester-v2',
+          subnets: [...deployment.subnets],
+          security_groups: [...deployment.security_groups],
+        },
+        schedules,
+        services,
+        {
+          actor: 'test',
+          stopWaitMs: 20_000,
+          report: (line) => reports.push(line),
+          pollMs: 50,
+        },
+      );
+      const release = await reconcile(settings, {
+        targetName: 'aws',
+        allowMassStop: false,
+        env: {},
+        report: (l) => reports.push(l),
+        target: upgraded,
       });
-      const release = await reconcile(settings, { targetName: 'aws', allowMassStop: false, env: {}, report: (l) => reports.push(l), target: upgraded });
-      assert.deepEqual(release.plan.actions.map((a) => [a.id, a.steps.map((st) => st.kind)]), [['stream', ['restart-service']]]);
+      assert.deepEqual(
+        release.plan.actions.map((a) => [a.id, a.steps.map((st) => st.kind)]),
+        [['stream', ['restart-service']]],
+      );
       await applyPlan(release.plan, release.index, { target: upgraded, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
       const rolledTask = services.taskDefinitions.get(services.services.get('fakes-stream')?.taskDefinitionArn ?? '');
       assert.notEqual(services.services.get('fakes-stream')?.taskDefinitionArn, beforeRelease);
@@ -114,15 +160,40 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
       await applyAll();
       const ended = await harvest.done;
       assert.equal(ended.code, 0, ended.stderr);
-      assert.ok(reports.some((r) => /stream: running harvest stopped \(control-api\)/.test(r)), reports.join('\n'));
+      assert.ok(
+        reports.some((r) => /stream: running harvest stopped \(control-api\)/.test(r)),
+        reports.join('\n'),
+      );
       assert.equal(services.services.size, 0, 'scaled to zero, then deleted');
       assert.equal(schedules.rules.size, 0, 'targets removed, then the rule');
       assert.ok(schedules.calls.indexOf('RemoveTargets') < schedules.calls.lastIndexOf('DeleteRule'));
       // Put back at once: its old service is still draining, and ECS will not reuse the name before.
       services.slowDrain = true;
       writeFileSync(join(root, 'collections', 'stream.yaml'), 'id: stream\ntype: filter\nrules:\n  - value: climate\n');
-      const readd = await reconcile(settings, { targetName: 'aws', allowMassStop: false, refresh: true, env: {}, report: (l) => reports.push(l), target });
-      services.services.set('fakes-stream', { spec: { name: 'fakes-stream', cluster: deployment.cluster, taskDefinitionArn: firstArn, subnets: [], securityGroups: [], assignPublicIp: true, tags: {} }, status: 'DRAINING', desiredCount: 0, runningCount: 1, taskDefinitionArn: firstArn, deployments: 1 });
+      const readd = await reconcile(settings, {
+        targetName: 'aws',
+        allowMassStop: false,
+        refresh: true,
+        env: {},
+        report: (l) => reports.push(l),
+        target,
+      });
+      services.services.set('fakes-stream', {
+        spec: {
+          name: 'fakes-stream',
+          cluster: deployment.cluster,
+          taskDefinitionArn: firstArn,
+          subnets: [],
+          securityGroups: [],
+          assignPublicIp: true,
+          tags: {},
+        },
+        status: 'DRAINING',
+        desiredCount: 0,
+        runningCount: 1,
+        taskDefinitionArn: firstArn,
+        deployments: 1,
+      });
       setTimeout(() => {
         services.finishDraining();
       }, 300);

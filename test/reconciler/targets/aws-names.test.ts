@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { derivedNameProblems, scheduleRuleName, serviceName, taskDefinitionFamily } from '../../../reconciler/targets/aws/naming/aws-names.js';
+import {
+  derivedNameProblems,
+  scheduleRuleName,
+  serviceName,
+  taskDefinitionFamily,
+} from '../../../reconciler/targets/aws/naming/aws-names.js';
 import { PACKAGE_ROOT } from '../../../platform/paths.js';
 
 interface StringSchema {

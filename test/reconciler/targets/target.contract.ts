@@ -25,21 +25,41 @@ export interface TargetFixture {
 
 const SEARCH: CollectionDocument = { id: 'search', type: 'search', query: 'climate', schedule: 'rate(1 hour)' };
 const STREAM: CollectionDocument = { id: 'stream', type: 'filter', rules: [{ value: 'climate' }] };
-const TIMELINES: CollectionDocument = { id: 'timelines', type: 'user_timeline', users: { '12': { screen_name: 'jack' } }, schedule: 'cron(0 6 * * ? *)', state: 'suspended' };
+const TIMELINES: CollectionDocument = {
+  id: 'timelines',
+  type: 'user_timeline',
+  users: { '12': { screen_name: 'jack' } },
+  schedule: 'cron(0 6 * * ? *)',
+  state: 'suspended',
+};
 
 function desired(...documents: CollectionDocument[]): ReturnType<typeof desiredCollections> {
   return desiredCollections(documents.map((doc) => toCollection(doc, 1024)));
 }
 
-async function planFor(target: Target, documents: CollectionDocument[]): Promise<{ plan: Plan; index: Awaited<ReturnType<typeof readLive>> }> {
+async function planFor(
+  target: Target,
+  documents: CollectionDocument[],
+): Promise<{ plan: Plan; index: Awaited<ReturnType<typeof readLive>> }> {
   const wanted = desired(...documents);
   const live = await readLive(target, wanted, { refresh: true });
-  return { plan: plan(wanted, live.live, { maxStops: 10, allowMassStop: false, ...(target.release !== undefined ? { release: target.release } : {}) }), index: live };
+  return {
+    plan: plan(wanted, live.live, {
+      maxStops: 10,
+      allowMassStop: false,
+      ...(target.release !== undefined ? { release: target.release } : {}),
+    }),
+    index: live,
+  };
 }
 
 async function converge(target: Target, documents: CollectionDocument[]): Promise<Plan> {
   const { plan: planned, index } = await planFor(target, documents);
-  await applyPlan(planned, { index: index.index, ...(index.indexEtag !== undefined ? { etag: index.indexEtag } : {}) }, { target, provenance: { actor: 'contract' }, report: () => undefined });
+  await applyPlan(
+    planned,
+    { index: index.index, ...(index.indexEtag !== undefined ? { etag: index.indexEtag } : {}) },
+    { target, provenance: { actor: 'contract' }, report: () => undefined },
+  );
   return planned;
 }
 
@@ -75,7 +95,12 @@ async function runningHarvest(target: Target, id: string): Promise<{ stops: numb
     get stops() {
       return state.stops;
     },
-    close: () => new Promise((resolve) => server.close(() => { resolve(); })),
+    close: () =>
+      new Promise((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
   };
 }
 
@@ -94,10 +119,20 @@ export function targetContract(name: string, make: () => Promise<TargetFixture>)
       const fixture = await make();
       try {
         const applied = await converge(fixture.target, [SEARCH, STREAM, TIMELINES]);
-        assert.deepEqual(applied.actions.map((a) => [a.id, a.kind]), [['search', 'create'], ['stream', 'create'], ['timelines', 'create']]);
+        assert.deepEqual(
+          applied.actions.map((a) => [a.id, a.kind]),
+          [
+            ['search', 'create'],
+            ['stream', 'create'],
+            ['timelines', 'create'],
+          ],
+        );
         assert.deepEqual(await runtimeOf(fixture.target, [SEARCH, STREAM, TIMELINES]), {
           search: { state: 'active', schedule: { expression: 'rate(1 hour)', enabled: true } },
-          stream: { state: 'active', service: { running: true, ...(fixture.target.release !== undefined ? { release: fixture.target.release } : {}) } },
+          stream: {
+            state: 'active',
+            service: { running: true, ...(fixture.target.release !== undefined ? { release: fixture.target.release } : {}) },
+          },
           timelines: { state: 'suspended', schedule: { expression: 'cron(0 6 * * ? *)', enabled: false } },
         });
         assert.deepEqual((await planFor(fixture.target, [SEARCH, STREAM, TIMELINES])).plan.actions, []);
@@ -106,21 +141,46 @@ export function targetContract(name: string, make: () => Promise<TargetFixture>)
       }
     });
 
-    it('changes a schedule in place, suspends it, and on removal keeps the collection\'s data, marked removed', async () => {
+    it("changes a schedule in place, suspends it, and on removal keeps the collection's data, marked removed", async () => {
       const fixture = await make();
       try {
         await converge(fixture.target, [SEARCH]);
-        await writeObject(fixture.target.store, collectionKeys('search').state, 'state', { format: 'twarc-cloud/state@1', collection: 'search', harvest_id: '20261202T060000Z', updated_at: new Date().toISOString(), search: { since_id: '42' } });
+        await writeObject(fixture.target.store, collectionKeys('search').state, 'state', {
+          format: 'twarc-cloud/state@1',
+          collection: 'search',
+          harvest_id: '20261202T060000Z',
+          updated_at: new Date().toISOString(),
+          search: { since_id: '42' },
+        });
         await converge(fixture.target, [{ ...SEARCH, schedule: 'rate(6 hours)' }]);
-        assert.deepEqual((await runtimeOf(fixture.target, [SEARCH]))['search'], { state: 'active', schedule: { expression: 'rate(6 hours)', enabled: true } });
+        assert.deepEqual((await runtimeOf(fixture.target, [SEARCH]))['search'], {
+          state: 'active',
+          schedule: { expression: 'rate(6 hours)', enabled: true },
+        });
         const suspended = await converge(fixture.target, [{ ...SEARCH, schedule: 'rate(6 hours)', state: 'suspended' }]);
-        assert.deepEqual(suspended.actions.map((a) => a.kind), ['suspend']);
-        assert.deepEqual((await runtimeOf(fixture.target, [SEARCH]))['search'], { state: 'suspended', schedule: { expression: 'rate(6 hours)', enabled: false } });
+        assert.deepEqual(
+          suspended.actions.map((a) => a.kind),
+          ['suspend'],
+        );
+        assert.deepEqual((await runtimeOf(fixture.target, [SEARCH]))['search'], {
+          state: 'suspended',
+          schedule: { expression: 'rate(6 hours)', enabled: false },
+        });
         const removed = await converge(fixture.target, []);
-        assert.deepEqual(removed.actions.map((a) => a.kind), ['remove']);
+        assert.deepEqual(
+          removed.actions.map((a) => a.kind),
+          ['remove'],
+        );
         assert.deepEqual((await runtimeOf(fixture.target, []))['search'], { state: 'removed' });
-        assert.equal((await readObject(fixture.target.store, collectionKeys('search').config, 'collection-config'))?.value.state, 'removed');
-        assert.equal((await readObject(fixture.target.store, collectionKeys('search').state, 'state'))?.value.search?.since_id, '42', 'state is kept');
+        assert.equal(
+          (await readObject(fixture.target.store, collectionKeys('search').config, 'collection-config'))?.value.state,
+          'removed',
+        );
+        assert.equal(
+          (await readObject(fixture.target.store, collectionKeys('search').state, 'state'))?.value.search?.since_id,
+          '42',
+          'state is kept',
+        );
         assert.deepEqual((await planFor(fixture.target, [])).plan.actions, [], 'a removed collection is not removed again');
       } finally {
         await fixture.close();
@@ -135,7 +195,11 @@ export function targetContract(name: string, make: () => Promise<TargetFixture>)
         try {
           await converge(fixture.target, [{ ...STREAM, state: 'suspended' }]);
           assert.equal(harvest.stops, 1, 'one POST /stop');
-          assert.equal(await fixture.target.store.get(collectionKeys('stream').lock), undefined, 'apply waited for the harvest to release its lock');
+          assert.equal(
+            await fixture.target.store.get(collectionKeys('stream').lock),
+            undefined,
+            'apply waited for the harvest to release its lock',
+          );
           assert.deepEqual((await runtimeOf(fixture.target, [STREAM]))['stream'], { state: 'suspended' });
         } finally {
           await harvest.close();

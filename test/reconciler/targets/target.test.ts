@@ -27,7 +27,10 @@ after(async () => {
 
 targetContract('LocalTarget on a directory', async () => {
   const store = new LocalArchiveStore(await mkdtemp(join(tmpdir(), 'twarc-cloud-target-')));
-  return { target: new LocalTarget(store, { actor: 'contract', stopWaitMs: 10_000, report: () => undefined }), close: () => Promise.resolve() };
+  return {
+    target: new LocalTarget(store, { actor: 'contract', stopWaitMs: 10_000, report: () => undefined }),
+    close: () => Promise.resolve(),
+  };
 });
 
 targetContract('AwsTarget on moto_server (S3, EventBridge, ECS)', async () => {
@@ -52,7 +55,12 @@ targetContract('AwsTarget on moto_server (S3, EventBridge, ECS)', async () => {
     events_role_arn: 'arn:aws:iam::123456789012:role/contract-events',
   };
   await writeObject(store, DEPLOYMENT_KEY, 'deployment', document);
-  const target = new AwsTarget(store, document, new EventBridgeSchedules(events), new EcsServices(ecs), { actor: 'contract', stopWaitMs: 10_000, report: () => undefined, pollMs: 50 });
+  const target = new AwsTarget(store, document, new EventBridgeSchedules(events), new EcsServices(ecs), {
+    actor: 'contract',
+    stopWaitMs: 10_000,
+    report: () => undefined,
+    pollMs: 50,
+  });
   return {
     target,
     close: () => {
