@@ -88,4 +88,14 @@ describe("the architecture's boundaries, as the build checks them", () => {
       'no-folder-cycles',
     );
   });
+
+  it("refuse unformatted code: npm test checks the format with the repository's Prettier settings", () => {
+    const root = tempProject({ 'harvester/planted.ts': 'export const planted = {a:1,\n  b : "two"}\n' });
+    copyFileSync(join(PACKAGE_ROOT, '.prettierrc.json'), join(root, '.prettierrc.json'));
+    const prettier = join(PACKAGE_ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs');
+    const planted = spawnSync(process.execPath, [prettier, '--check', 'harvester/planted.ts'], { cwd: root, encoding: 'utf8' });
+    assert.equal(planted.status, 1, planted.stdout + planted.stderr);
+    const repository = spawnSync(process.execPath, [prettier, '--check', '.'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+    assert.equal(repository.status, 0, repository.stdout + repository.stderr);
+  });
 });
