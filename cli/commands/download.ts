@@ -7,12 +7,15 @@ import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './rec
 export const downloadCommand: CommandSpec = {
   usage: 'twarc-cloud download <id> [--dest dir] [--since 2026-01-01] [--clean] [--target local|aws]',
   help: [
-    'Exit 1 when a tweet file does not match its manifest (the mismatches are listed).',
+    'Exit 1 when a tweet file does not match its manifest, or a key could not be written safely (both',
+    'are listed). --dest must be new, empty, or an earlier download of the same collection: a folder',
+    'holding an archive, a git repository or collection files is refused.',
     '',
     'Options:',
     '  --dest <dir>          where to put it (default: ./<id>)',
     '  --since <date>        only harvests started on or after this date (UTC)',
-    '  --clean               remove local files the archive does not have',
+    '  --clean               remove files that earlier downloads of this collection wrote into --dest',
+    '                        and the archive no longer has (nothing else is ever removed)',
     targetHelp(),
     '',
   ].join('\n'),
@@ -45,6 +48,7 @@ export const downloadCommand: CommandSpec = {
       `${id}: ${report.downloaded} downloaded (${(report.bytes / 1e6).toFixed(1)} MB), ${report.skipped} already there and verified${report.removed > 0 ? `, ${report.removed} removed` : ''} -> ${dest}`,
     );
     for (const file of report.mismatches) io.err(`  MISMATCH: ${file} does not match manifest-sha1.txt`);
-    return report.mismatches.length > 0 ? 1 : 0;
+    for (const key of report.unsafe) io.err(`  SKIPPED: ${JSON.stringify(key)} would be written outside ${dest}`);
+    return report.mismatches.length > 0 || report.unsafe.length > 0 ? 1 : 0;
   },
 };

@@ -1,11 +1,18 @@
+/*
+ * Copies a collection's part of the archive into a folder, mirroring its keys. A tweet file already
+ * there and matching its manifest is skipped; every file is written beside its target and renamed
+ * when complete, so an interrupted download leaves no half files and resumes with what is missing.
+ * Tweet files are checked against manifest-sha1.txt; a key that could leave the folder is skipped
+ * and reported. The folder rules (what it refuses, what --clean may remove) are download-destination.ts's.
+ */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { collectionKeys, harvestId, harvestIdOfKey } from '../../platform/archive/keys.js';
 import { listAll, type ArchiveStore, type ObjectInfo } from '../../platform/archive/store.js';
+import { DownloadDestination } from './download-destination.js';
 
 export interface DownloadReport {
   downloaded: number;
@@ -13,41 +20,68 @@ export interface DownloadReport {
   bytes: number;
   /** Tweet files whose content does not match manifest-sha1.txt. */
   readonly mismatches: string[];
+  /** Keys that would land outside the destination, left out. */
+  readonly unsafe: string[];
   removed: number;
 }
 
 export interface DownloadOptions {
   /** Only harvests that started at or after this time. */
   readonly since?: Date;
-  /** Remove local files the archive no longer has. */
+  /** Remove files that earlier downloads of this collection wrote here and the archive no longer has. */
   readonly clean?: boolean;
   readonly progress?: (done: number, total: number, bytes: number) => void;
 }
 
-/** Objects that change after they are written: fetched every time. */
-const MUTABLE = /(^|\/)(collection|state|last_harvest|collections)\.json$/;
+/** The collection's objects that change after they are written (its top level): fetched every time. */
+const MUTABLE = /^(collection|state|last_harvest)\.json$/;
 
-/**
- * Copies a collection's part of the archive into `dest`, mirroring its keys. A tweet file already
- * there and matching its manifest is skipped; every file is written under a temporary name and
- * renamed when complete, so an interrupted download leaves no half files and resumes with what
- * is missing. Tweet files are checked against manifest-sha1.txt; mismatches are reported.
- */
 export async function downloadCollection(
   store: ArchiveStore,
   collectionId: string,
   dest: string,
   options: DownloadOptions = {},
 ): Promise<DownloadReport> {
+  const destination = await DownloadDestination.open(dest, collectionId);
   const prefix = collectionKeys(collectionId).prefix;
   // Harvest ids are their start times, so they compare as times do.
   const sinceId = options.since ? harvestId(options.since) : undefined;
-  const objects: ObjectInfo[] = [];
+  const report: DownloadReport = { downloaded: 0, skipped: 0, bytes: 0, mismatches: [], unsafe: [], removed: 0 };
+  const objects: Array<ObjectInfo & { relative: string }> = [];
   for await (const object of listAll(store, prefix)) {
     const harvest = harvestIdOfKey(object.key);
     if (sinceId !== undefined && harvest !== undefined && harvest < sinceId) continue;
-    objects.push(object);
+    const relative = object.key.slice(prefix.length);
+    if (destination.pathOf(relative) === undefined) report.unsafe.push(object.key);
+    else objects.push({ ...object, relative });
   }
+  const manifests = await readManifests(store, objects);
+  const written = new Set<string>();
+  let done = 0;
+  for (const object of objects) {
+    const expected = manifests.get(object.key);
+    const present = await destination.existing(object.relative);
+    const keep =
+      present !== undefined &&
+      !MUTABLE.test(object.relative) &&
+      (expected !== undefined ? (await sha1OfFile(present.path)) === expected : present.size === object.size);
+    if (keep) report.skipped += 1;
+    else {
+      const sha1 = await fetchTo(store, object.key, destination, object.relative);
+      report.downloaded += 1;
+      report.bytes += object.size;
+      if (expected !== undefined && sha1 !== expected) report.mismatches.push(object.relative);
+    }
+    written.add(object.relative);
+    done += 1;
+    options.progress?.(done, objects.length, report.bytes);
+  }
+  if (options.clean === true) report.removed = await destination.clean(new Set(objects.map((o) => o.relative)));
+  await destination.record(collectionId, store.location, written);
+  return report;
+}
+
+async function readManifests(store: ArchiveStore, objects: readonly ObjectInfo[]): Promise<Map<string, string>> {
   const manifests = new Map<string, string>();
   for (const object of objects.filter((o) => o.key.endsWith('/manifest-sha1.txt'))) {
     const text = (await store.get(object.key))?.body.toString('utf8') ?? '';
@@ -57,43 +91,12 @@ export async function downloadCollection(
       if (match?.[1] !== undefined && match[2] !== undefined) manifests.set(`${folder}${match[2]}`, match[1]);
     }
   }
-  const report: DownloadReport = { downloaded: 0, skipped: 0, bytes: 0, mismatches: [], removed: 0 };
-  let done = 0;
-  for (const object of objects) {
-    const local = join(dest, ...object.key.slice(prefix.length).split('/'));
-    const expected = manifests.get(object.key);
-    const present = await stat(local).catch(() => undefined);
-    const keep =
-      present !== undefined &&
-      !MUTABLE.test(object.key) &&
-      (expected !== undefined ? (await sha1OfFile(local)) === expected : present.size === object.size);
-    if (keep) report.skipped += 1;
-    else {
-      const sha1 = await fetchTo(store, object.key, local);
-      report.downloaded += 1;
-      report.bytes += object.size;
-      if (expected !== undefined && sha1 !== expected) report.mismatches.push(object.key.slice(prefix.length));
-    }
-    done += 1;
-    options.progress?.(done, objects.length, report.bytes);
-  }
-  if (options.clean === true) {
-    const wanted = new Set(objects.map((o) => join(dest, ...o.key.slice(prefix.length).split('/'))));
-    for (const file of await filesUnder(dest)) {
-      if (!wanted.has(file)) {
-        await rm(file);
-        report.removed += 1;
-      }
-    }
-  }
-  return report;
+  return manifests;
 }
 
-async function fetchTo(store: ArchiveStore, key: string, local: string): Promise<string> {
-  await mkdir(dirname(local), { recursive: true });
+async function fetchTo(store: ArchiveStore, key: string, destination: DownloadDestination, relative: string): Promise<string> {
   const body = await store.download(key);
   if (!body) throw new Error(`${key} disappeared while downloading`);
-  const partial = `${local}.part`;
   const hash = createHash('sha1');
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -101,8 +104,16 @@ async function fetchTo(store: ArchiveStore, key: string, local: string): Promise
       callback(null, chunk);
     },
   });
-  await pipeline(body, tap, createWriteStream(partial));
-  await rename(partial, local);
+  await destination.write(relative, async (file) => {
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        file.write(chunk).then(() => {
+          callback();
+        }, callback);
+      },
+    });
+    await pipeline(body, tap, out);
+  });
   return hash.digest('hex');
 }
 
@@ -110,12 +121,4 @@ async function sha1OfFile(path: string): Promise<string> {
   const hash = createHash('sha1');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name))
-    .filter((f) => !relative(dir, f).split(sep).includes('..'));
 }
