@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sleep } from '../platform/async.js';
 import { UserError } from '../platform/errors.js';
+import { isDeadLocalProcess } from '../platform/local-process.js';
 import { collectionKeys, harvestId as harvestIdAt } from '../platform/archive/keys.js';
 import { acquireLock, type HeldLock } from '../platform/archive/lock.js';
 import type { LockHolder } from '../platform/archive/objects.js';
@@ -43,19 +44,10 @@ export async function takeLock(
       harvestId: id,
       staleAfterMs,
       control: { token: randomBytes(32).toString('hex') },
-      isHolderGone: (other) => other.host === holder.host && other.task === undefined && !processRuns(other.pid),
+      isHolderGone: isDeadLocalProcess,
     });
     if (!attempt.acquired)
       throw new LockHeld(config.id, attempt.current.holder, attempt.current.harvest_id, attempt.current.heartbeat_at, staleAfterMs);
     return { harvestId: id, lock: attempt.lock };
-  }
-}
-
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -27,18 +27,30 @@ export interface Reconciliation {
 /** Validation failed: nothing may be planned or applied. */
 export class DesiredStateInvalid extends UserError {}
 
+export interface ReconcileOptions {
+  readonly targetName: 'local' | 'aws';
+  readonly allowMassStop: boolean;
+  readonly refresh?: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly report: (line: string) => void;
+  readonly target?: Target;
+}
+
+/** The desired side, validated, and the target it is planned against: what a plan needs before it reads the live state. */
+export interface Prepared {
+  readonly settings: Settings;
+  readonly target: Target;
+  readonly desired: readonly DesiredCollection[];
+  readonly provenance: Provenance;
+}
+
 /** Read desired state, read live state, plan: the composition every reconciler command starts with. */
-export async function reconcile(
-  settings: Settings,
-  options: {
-    targetName: 'local' | 'aws';
-    allowMassStop: boolean;
-    refresh?: boolean;
-    env: NodeJS.ProcessEnv;
-    report: (line: string) => void;
-    target?: Target;
-  },
-): Promise<Reconciliation> {
+export async function reconcile(settings: Settings, options: ReconcileOptions): Promise<Reconciliation> {
+  return planAgainst(await prepare(settings, options), options);
+}
+
+/** Loads and validates collections/, and opens the target; reads nothing of the live state yet. */
+export async function prepare(settings: Settings, options: ReconcileOptions): Promise<Prepared> {
   const state = await loadDesiredState(settings, [], settings.root);
   const errors = state.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0)
@@ -48,7 +60,15 @@ export async function reconcile(
     );
   const who = await provenance(settings.root, options.env);
   const target = options.target ?? (await openTarget(settings, who.actor, options));
-  const desired = desiredCollections(state.collections);
+  return { settings, target, desired: desiredCollections(state.collections), provenance: who };
+}
+
+/** Reads the live state and plans the prepared desired state against it. */
+export async function planAgainst(
+  prepared: Prepared,
+  options: Pick<ReconcileOptions, 'allowMassStop' | 'refresh'>,
+): Promise<Reconciliation> {
+  const { target, desired, settings } = prepared;
   const { live, index, indexEtag } = await readLive(target, desired, { refresh: options.refresh === true });
   const result = plan(desired, live, {
     maxStops: settings.maxStops,
@@ -66,7 +86,7 @@ export async function reconcile(
     live,
     index: { index, ...(indexEtag !== undefined ? { etag: indexEtag } : {}) },
     plan: result,
-    provenance: who,
+    provenance: prepared.provenance,
     fingerprint,
   };
 }

@@ -2,23 +2,20 @@ import { createInterface } from 'node:readline/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
-import { acquireApplyLock } from '../../platform/archive/apply-lock.js';
-import { applyPlan } from '../../reconciler/apply/apply.js';
-import { reconcile } from '../../reconciler/reconcile.js';
+import { applyLocked } from '../../reconciler/apply-locked.js';
+import { isRefused } from '../../reconciler/plan/model.js';
+import { prepare } from '../../reconciler/reconcile.js';
 import type { CommandSpec } from '../command.js';
-import { planText, refusalLine } from '../reporters/plan-report.js';
+import { planText } from '../reporters/plan-report.js';
 import { assertCurrent, readSavedPlan } from './saved-plan.js';
 import { reconcileSettings, TARGET_OPTION, targetHelp } from './reconcile-options.js';
-
-/** An apply that crashed leaves its lock; after this long another apply may take it. */
-const APPLY_LOCK_TTL_MS = 30 * 60_000;
 
 export const applyCommand: CommandSpec = {
   usage: 'twarc-cloud apply [plan.json] [--yes] [--target local|aws]',
   help: [
-    'Reads the live state again and applies. With a plan saved by `plan --out`, refuses when',
-    'collections/ or the live system changed since. Asks for confirmation unless --yes or CI is set.',
-    'Nothing harvested is ever deleted.',
+    'Takes the apply lock, reads the live state again and applies. With a plan saved by `plan --out`,',
+    'refuses when collections/ or the live system changed since. Asks for confirmation unless --yes or',
+    'CI is set. Ctrl-C stops between two collections, keeping what is done. Nothing harvested is ever deleted.',
     '',
     'Options:',
     targetHelp(),
@@ -29,40 +26,69 @@ export const applyCommand: CommandSpec = {
   async run(args, io) {
     const [planFile, ...extra] = args.positionals;
     if (extra.length > 0) throw new UserError('expected at most one saved plan', `usage: ${this.usage}`);
+    const saved = planFile !== undefined ? await readSavedPlan(resolve(io.cwd, planFile)) : undefined;
     const { settings, targetName, allowMassStop } = reconcileSettings(args, io);
     const report = (line: string): void => {
       io.out(line);
     };
-    // Apply looks at the resources themselves, so that it never creates what exists already.
-    const result = await reconcile(settings, { targetName, allowMassStop, refresh: true, env: io.env, report });
-    if (planFile !== undefined) assertCurrent(await readSavedPlan(resolve(io.cwd, planFile)), result, targetName);
-    const where = `target ${targetName} (archive ${result.target.store.location})`;
-    io.out(planText(result.plan, where, io.stdoutIsTty && io.env['NO_COLOR'] === undefined));
-    const refusal = refusalLine(result.plan);
-    if (refusal) throw new UserError('apply refused by the mass-stop guard', 'see the plan above');
-    if (result.plan.actions.length === 0) return 0;
-    if (args.values['yes'] !== true && !runsInCi(io.env) && !(await confirmed(io.stdoutIsTty))) {
-      io.err('Apply cancelled; nothing was changed.');
-      return 1;
-    }
-    const who = result.provenance;
-    const lock = await acquireApplyLock(result.target.store, `${who.actor} pid ${process.pid} on ${hostname()}`, APPLY_LOCK_TTL_MS);
+    const prepared = await prepare(settings, { targetName, allowMassStop, env: io.env, report });
+    const interrupt = new AbortController();
+    const onSignal = (signal: NodeJS.Signals): void => {
+      io.err(`${signal}: stopping after the collection in progress; the apply lock is released`);
+      interrupt.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const answer = { cancelled: false };
     try {
-      await applyPlan(result.plan, result.index, { target: result.target, provenance: who, report });
+      const { result, applied } = await applyLocked(prepared, {
+        allowMassStop,
+        holder: `${prepared.provenance.actor} pid ${process.pid} on ${hostname()}`,
+        report,
+        signal: interrupt.signal,
+        review: async (fresh) => {
+          if (saved) assertCurrent(saved, fresh, targetName);
+          io.out(
+            planText(
+              fresh.plan,
+              `target ${targetName} (archive ${fresh.target.store.location})`,
+              io.stdoutIsTty && io.env['NO_COLOR'] === undefined,
+            ),
+          );
+          if (isRefused(fresh.plan)) throw new UserError('apply refused', 'see the plan above');
+          if (fresh.plan.actions.length === 0) return false;
+          if (args.values['yes'] === true || runsInCi(io.env)) return true;
+          if (await confirmed(io.stdoutIsTty, interrupt.signal)) return true;
+          io.err('Apply cancelled; nothing was changed.');
+          answer.cancelled = true;
+          return false;
+        },
+      });
+      if (applied)
+        io.out(`Apply complete: ${result.plan.actions.length} collection${result.plan.actions.length === 1 ? '' : 's'} changed.`);
+      return answer.cancelled ? 1 : 0;
     } finally {
-      await lock.release();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
-    io.out(`Apply complete: ${result.plan.actions.length} collection${result.plan.actions.length === 1 ? '' : 's'} changed.`);
-    return 0;
   },
 };
 
-async function confirmed(interactive: boolean): Promise<boolean> {
+async function confirmed(interactive: boolean, signal: AbortSignal): Promise<boolean> {
   if (!interactive || !process.stdin.isTTY)
     throw new UserError('apply needs confirmation and there is no terminal to ask on', 'pass --yes (CI sets CI=true, which counts as yes)');
   const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  const cancel = new AbortController();
+  prompt.on('SIGINT', () => {
+    cancel.abort();
+  });
+  signal.addEventListener('abort', () => {
+    cancel.abort();
+  });
   try {
-    return (await prompt.question('Apply these changes? Only "yes" applies: ')).trim() === 'yes';
+    return (await prompt.question('Apply these changes? Only "yes" applies: ', { signal: cancel.signal })).trim() === 'yes';
+  } catch {
+    return false;
   } finally {
     prompt.close();
   }

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { choiceOption, type CommandSpec } from '../command.js';
+import { isRefused } from '../../reconciler/plan/model.js';
 import { reconcile } from '../../reconciler/reconcile.js';
 import { planMarkdown, planText } from '../reporters/plan-report.js';
 import { savedPlan } from './saved-plan.js';
@@ -41,7 +42,7 @@ export const planCommand: CommandSpec = {
     else io.out(planText(result.plan, where, io.stdoutIsTty && io.env['NO_COLOR'] === undefined));
     const out = args.values['out'];
     if (typeof out === 'string') await writeFile(resolve(io.cwd, out), `${JSON.stringify(savedPlan(result, targetName), null, 2)}\n`);
-    if (result.plan.refused) return 1;
+    if (isRefused(result.plan)) return 1;
     return result.plan.actions.length > 0 ? EXIT_CHANGES : 0;
   },
 };

@@ -3,12 +3,12 @@ import { watch, type FSWatcher } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../platform/errors.js';
-import { acquireApplyLock } from '../../platform/archive/apply-lock.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
-import { applyPlan } from '../../reconciler/apply/apply.js';
-import { reconcile } from '../../reconciler/reconcile.js';
-import { SETTINGS_FILE } from '../../reconciler/settings/settings.js';
+import { applyLocked } from '../../reconciler/apply-locked.js';
+import { isRefused } from '../../reconciler/plan/model.js';
+import { prepare } from '../../reconciler/reconcile.js';
+import { SETTINGS_FILE, type Settings } from '../../reconciler/settings/settings.js';
 import { LocalRunner } from '../../reconciler/up/local-runner.js';
 import type { CommandSpec } from '../command.js';
 import type { CliIo } from '../io.js';
@@ -49,62 +49,85 @@ export const upCommand: CommandSpec = {
       log: say,
       restartBaseMs: 1000 * Number(io.env['TWARC_CLOUD_BACKOFF_SCALE'] ?? 1),
     });
+    // Whatever goes wrong that is not the user's to fix ends `up`, after every harvest has stopped gracefully.
+    let crashed: (error: unknown) => void = () => undefined;
+    const failure = new Promise<unknown>((resolve) => {
+      crashed = resolve;
+    });
     let applying = Promise.resolve();
-    const applyNow = (): Promise<void> =>
-      (applying = applying.then(async () => {
-        await applyOnce(settings, allowMassStop, io, say);
-        await runner.sync();
-        runner.tick();
-      }));
-    await applyNow();
+    const applyNow = (): void => {
+      applying = applying
+        .then(async () => {
+          await applyOnce(settings, allowMassStop, io, say);
+          await runner.sync();
+          runner.tick();
+        })
+        .catch(crashed);
+    };
+    applyNow();
+    await applying;
     say(`up: archive ${settings.local.archive}; watching ${settings.collectionsDir} (Ctrl-C stops every harvest gracefully)`);
-    const watchers = watchProject(settings.root, settings.collectionsDir, () => void applyNow());
+    const watchers = watchProject(settings.root, settings.collectionsDir, applyNow);
     const sync = setInterval(() => {
-      void runner.sync().then(
+      runner.sync().then(
         () => {
           runner.tick();
         },
         (error: unknown) => {
-          say(`reading the archive failed: ${error instanceof Error ? error.message : String(error)}`);
+          if (error instanceof UserError) say(`reading the archive failed: ${error.message}`);
+          else crashed(error);
         },
       );
     }, syncMs);
     const tick = setInterval(() => {
       runner.tick();
     }, 1000);
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    say(`${signal}: stopping every harvest gracefully`);
+    const ended = await Promise.race([
+      new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      }),
+      failure,
+    ]);
+    say(typeof ended === 'string' ? `${ended}: stopping every harvest gracefully` : 'up failed; stopping every harvest gracefully');
     clearInterval(sync);
     clearInterval(tick);
     for (const watcher of watchers) watcher.close();
     await applying;
     await runner.stopAll();
     say('up: stopped');
+    if (typeof ended !== 'string') throw ended;
     return 0;
   },
 };
 
-async function applyOnce(
-  settings: Parameters<typeof reconcile>[0],
-  allowMassStop: boolean,
-  io: CliIo,
-  say: (line: string) => void,
-): Promise<void> {
+/**
+ * One apply of collections/ with the settings twarc-cloud.yaml has now. A change of the archive or
+ * the target needs a new `up` (the running harvests belong to the old archive); a user's mistake
+ * is said and waited out; anything else ends `up`.
+ */
+async function applyOnce(started: Settings, allowMassStop: boolean, io: CliIo, say: (line: string) => void): Promise<void> {
   try {
-    const result = await reconcile(settings, { targetName: 'local', allowMassStop, env: io.env, report: say });
-    if (result.plan.actions.length === 0) return;
-    io.out(planText(result.plan, `target local (archive ${settings.local.archive})`, io.stdoutIsTty && io.env['NO_COLOR'] === undefined));
-    if (result.plan.refused) return;
-    const who = result.provenance;
-    const lock = await acquireApplyLock(result.target.store, `${who.actor} (up, pid ${process.pid} on ${hostname()})`, 30 * 60_000);
-    try {
-      await applyPlan(result.plan, result.index, { target: result.target, provenance: who, report: say });
-    } finally {
-      await lock.release();
+    const { settings } = reconcileSettings({ values: {}, positionals: [] }, io);
+    if (settings.target !== 'local' || settings.local.archive !== started.local.archive) {
+      say(
+        `not applied: twarc-cloud.yaml now names ${settings.target === 'local' ? `the archive ${settings.local.archive}` : `target ${settings.target}`}; stop up (Ctrl-C) and start it again to follow it`,
+      );
+      return;
     }
+    const prepared = await prepare(settings, { targetName: 'local', allowMassStop, env: io.env, report: say });
+    await applyLocked(prepared, {
+      allowMassStop,
+      holder: `${prepared.provenance.actor} (up, pid ${process.pid} on ${hostname()})`,
+      report: say,
+      review: (result) => {
+        if (result.plan.actions.length === 0) return Promise.resolve(false);
+        io.out(
+          planText(result.plan, `target local (archive ${settings.local.archive})`, io.stdoutIsTty && io.env['NO_COLOR'] === undefined),
+        );
+        return Promise.resolve(!isRefused(result.plan));
+      },
+    });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     say(`not applied: ${error.message}${error.hint ? ` (${error.hint})` : ''}`);

@@ -17,9 +17,20 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${c.create} to create, ${c.update} to update, ${c.suspend} to suspend, ${c.resume} to resume, ${c.remove} to remove, ${c.adopt} to adopt.`;
 }
 
-export function refusalLine(plan: Plan): string | undefined {
-  if (!plan.refused) return undefined;
-  return `Refused: this plan stops ${plan.refused.stops} collections and the guard allows ${plan.refused.limit} (guard.max_stops in twarc-cloud.yaml). If that is intended, run again with --allow-mass-stop.`;
+/** Why apply would refuse this plan, one line per reason; empty when it would not. */
+export function refusalLines(plan: Plan): string[] {
+  const lines: string[] = [];
+  if (plan.refused) {
+    lines.push(
+      `Refused: this plan stops ${plan.refused.stops} collections and the guard allows ${plan.refused.limit} (guard.max_stops in twarc-cloud.yaml). If that is intended, run again with --allow-mass-stop.`,
+    );
+  }
+  for (const conflict of plan.conflicts ?? []) {
+    lines.push(
+      `Refused: collection ${conflict.id} needs a resource that is not this deployment's: ${conflict.detail}. Rename the collection, or have its owner remove the resource; twarc-cloud never touches it.`,
+    );
+  }
+  return lines;
 }
 
 function value(v: unknown): string {
@@ -70,8 +81,7 @@ export function planText(plan: Plan, where: string, color: boolean): string {
     for (const detail of details) lines.push(`    ${colorOf(detail) ? paint(colorOf(detail), detail) : detail}`);
   }
   lines.push('', summaryLine(plan));
-  const refusal = refusalLine(plan);
-  if (refusal) lines.push(paint(31, refusal));
+  for (const refusal of refusalLines(plan)) lines.push(paint(31, refusal));
   return `${lines.join('\n')}\n`;
 }
 
@@ -81,8 +91,7 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 /** A pull-request comment: removals called out first, each action folded, never over GitHub's limit. */
 export function planMarkdown(plan: Plan, where: string, limit = GITHUB_COMMENT_LIMIT): string {
   const head: string[] = [`### twarc-cloud plan for ${where}`, '', `**${summaryLine(plan)}**`, ''];
-  const refusal = refusalLine(plan);
-  if (refusal) head.push('> [!CAUTION]', `> ${refusal}`, '');
+  for (const refusal of refusalLines(plan)) head.push('> [!CAUTION]', `> ${refusal}`, '');
   const stopping = plan.actions.filter((a) => a.kind === 'remove' || a.kind === 'suspend');
   if (stopping.length > 0) {
     head.push(

@@ -140,6 +140,8 @@ export interface ArchiveObjects {
   'apply-lock': {
     format: 'twarc-cloud/apply-lock@1';
     holder: string;
+    host?: string;
+    pid?: number;
     acquired_at: Timestamp;
     expires_at: Timestamp;
   };

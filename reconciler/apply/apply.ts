@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { UserError } from '../../platform/errors.js';
 import { COLLECTIONS_INDEX_KEY, changesetName, collectionKeys } from '../../platform/archive/keys.js';
 import { readObject, writeObject } from '../../platform/archive/objects.js';
+import { PreconditionFailed } from '../../platform/archive/store.js';
 import type { CollectionsIndex } from '../live/read-live.js';
 import { actionSign, type Plan, type PlannedAction, type RuntimeStep } from '../plan/model.js';
 import type { CollectionConfig } from '../plan/render-config.js';
@@ -13,6 +14,30 @@ export interface ApplyContext {
   readonly provenance: Provenance;
   readonly report: (line: string) => void;
   readonly now?: () => Date;
+  /** Aborted (Ctrl-C, SIGTERM): the apply stops between two collections, everything done so far recorded. */
+  readonly signal?: AbortSignal;
+  /** Called before each collection is written: the apply lock's refresh, which stops the apply if the lock was lost. */
+  readonly beforeEach?: () => Promise<void>;
+}
+
+/** Something changed what this apply read (another apply, or a hand): it stops rather than overwrite it. */
+export class ApplyRaced extends UserError {
+  constructor(key: string) {
+    super(
+      `someone else applied while this apply ran (${key} changed after it was read); this apply stopped`,
+      're-run twarc-cloud plan, then apply',
+    );
+  }
+}
+
+/** An apply stopped part-way on request; what it finished is recorded, and the next apply continues. */
+export class ApplyInterrupted extends UserError {
+  constructor(done: number, total: number) {
+    super(
+      `apply interrupted after ${done} of ${total} collections`,
+      'everything finished so far is recorded; run twarc-cloud apply again to continue',
+    );
+  }
 }
 
 /** Steps that take something down go before the config changes; the rest after it. */
@@ -29,48 +54,69 @@ export async function applyPlan(plan: Plan, start: { index: CollectionsIndex; et
   const now = context.now ?? (() => new Date());
   const index: CollectionsIndex = structuredClone(start.index);
   let indexEtag = start.etag;
-  for (const action of plan.actions) {
-    for (const step of action.steps.filter((s) => STOPPING.has(s.kind))) await target.runStep(step, action);
-    const at = now();
-    const name = changesetName(
-      at,
-      context.provenance.git?.commit?.slice(0, 7).concat(randomBytes(2).toString('hex')) ?? randomBytes(6).toString('hex'),
-    );
-    const config = await writeConfig(target, action, at, name);
-    await writeObject(
-      target.store,
-      collectionKeys(action.id).changeset(name),
-      'changeset',
-      {
-        format: 'twarc-cloud/changeset@1',
-        collection: action.id,
-        name,
-        created_at: at.toISOString(),
-        action: action.kind,
-        actor: context.provenance.actor,
-        ...(context.provenance.git ? { git: context.provenance.git } : {}),
-        changes: action.changes.map((c) => ({ ...c })),
-      },
-      { ifNoneMatch: '*' },
-    );
-    index.collections[action.id] = {
-      type: config.type,
-      state: config.state,
-      hash: action.desired?.hash ?? index.collections[action.id]?.hash ?? '0'.repeat(64),
-      ...(config.schedule !== undefined ? { schedule: config.schedule } : {}),
-      ...(config.type === 'filter' && config.state === 'active' && target.release !== undefined ? { release: target.release } : {}),
-    };
-    index.updated_at = at.toISOString();
-    ({ etag: indexEtag } = await writeObject(
-      target.store,
-      COLLECTIONS_INDEX_KEY,
-      'collections-index',
-      index,
-      indexEtag !== undefined ? { ifMatch: indexEtag } : { ifNoneMatch: '*' },
-    ));
-    for (const step of action.steps.filter((s) => !STOPPING.has(s.kind))) await target.runStep(step, action);
+  for (const [done, action] of plan.actions.entries()) {
+    try {
+      if (context.signal?.aborted === true) throw new ApplyInterrupted(done, plan.actions.length);
+      await context.beforeEach?.();
+      for (const step of action.steps.filter((s) => STOPPING.has(s.kind))) await target.runStep(step, action, context.signal);
+      indexEtag = await record(action, index, indexEtag, now(), context);
+      for (const step of action.steps.filter((s) => !STOPPING.has(s.kind))) await target.runStep(step, action, context.signal);
+    } catch (error) {
+      if (error instanceof PreconditionFailed) throw new ApplyRaced(error.key);
+      // A wait cut short by the interruption: the collection in progress is left for the next apply.
+      if (context.signal?.aborted === true && !(error instanceof UserError)) throw new ApplyInterrupted(done, plan.actions.length);
+      throw error;
+    }
     context.report(`  ${actionSign(action)} ${action.id}: ${action.kind} done`);
   }
+}
+
+/** Writes what the action changes in the archive: collection.json, its changeset, its index entry. Returns the index's new ETag. */
+async function record(
+  action: PlannedAction,
+  index: CollectionsIndex,
+  indexEtag: string | undefined,
+  at: Date,
+  context: ApplyContext,
+): Promise<string> {
+  const { target, provenance } = context;
+  const name = changesetName(
+    at,
+    provenance.git?.commit?.slice(0, 7).concat(randomBytes(2).toString('hex')) ?? randomBytes(6).toString('hex'),
+  );
+  const config = await writeConfig(target, action, at, name);
+  await writeObject(
+    target.store,
+    collectionKeys(action.id).changeset(name),
+    'changeset',
+    {
+      format: 'twarc-cloud/changeset@1',
+      collection: action.id,
+      name,
+      created_at: at.toISOString(),
+      action: action.kind,
+      actor: provenance.actor,
+      ...(provenance.git ? { git: provenance.git } : {}),
+      changes: action.changes.map((c) => ({ ...c })),
+    },
+    { ifNoneMatch: '*' },
+  );
+  index.collections[action.id] = {
+    type: config.type,
+    state: config.state,
+    hash: action.desired?.hash ?? index.collections[action.id]?.hash ?? '0'.repeat(64),
+    ...(config.schedule !== undefined ? { schedule: config.schedule } : {}),
+    ...(config.type === 'filter' && config.state === 'active' && target.release !== undefined ? { release: target.release } : {}),
+  };
+  index.updated_at = at.toISOString();
+  const written = await writeObject(
+    target.store,
+    COLLECTIONS_INDEX_KEY,
+    'collections-index',
+    index,
+    indexEtag !== undefined ? { ifMatch: indexEtag } : { ifNoneMatch: '*' },
+  );
+  return written.etag;
 }
 
 async function writeConfig(target: Target, action: PlannedAction, at: Date, changeset: string): Promise<CollectionConfig> {

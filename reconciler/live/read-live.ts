@@ -44,7 +44,7 @@ export async function readLive(
     }),
   );
   // Runtime resources the index does not know (made by hand, by another tool, or before the
-  // index): plan adopts them when a collection file wants them, and never touches unowned ones otherwise.
+  // index): plan adopts untagged ones a collection file wants, and never touches the others.
   for (const [id, resources] of runtime) {
     if (collections.has(id)) continue;
     collections.set(id, { id, type: resources.service ? 'filter' : 'search', state: 'active', hash: '', runtime: resources });

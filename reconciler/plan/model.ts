@@ -22,8 +22,13 @@ export interface Runtime {
     readonly running: boolean;
     /** The harvester release it runs (AWS: the base task definition). */ readonly release?: string;
   };
-  /** Resources that exist but lack this deployment's ownership tags. */
-  readonly unowned?: boolean;
+  /**
+   * Whose the resources are when not this deployment's: untagged ones may be adopted by a collection
+   * that wants them; foreign ones (tagged for another deployment or collection) are never touched.
+   */
+  readonly owner?: 'untagged' | 'foreign';
+  /** Which foreign resource, and whose: the plan's conflict line. */
+  readonly foreign?: string;
 }
 
 export interface LiveState {
@@ -61,9 +66,17 @@ export interface PlannedAction {
   readonly stops: boolean;
 }
 
+/** A collection that wants a resource another owner holds: nothing can be done for it until a person decides. */
+export interface Conflict {
+  readonly id: string;
+  readonly detail: string;
+}
+
 export interface Plan {
   readonly actions: readonly PlannedAction[];
   readonly counts: Readonly<Record<ActionKind, number>>;
+  /** Collections blocked by resources that are not this deployment's; a plan with any is not applied. */
+  readonly conflicts?: readonly Conflict[];
   /** Set when the plan stops more collections than the guard allows. */
   readonly refused?: { readonly stops: number; readonly limit: number };
 }
@@ -71,4 +84,9 @@ export interface Plan {
 /** How an action is marked in plans and apply output: + adds, - stops, ~ changes. */
 export function actionSign(action: Pick<PlannedAction, 'kind'>): '+' | '-' | '~' {
   return action.kind === 'create' ? '+' : action.kind === 'remove' || action.kind === 'suspend' ? '-' : '~';
+}
+
+/** True when apply must not carry the plan out: the mass-stop guard refused it, or a collection is in conflict. */
+export function isRefused(plan: Pick<Plan, 'refused' | 'conflicts'>): boolean {
+  return plan.refused !== undefined || (plan.conflicts?.length ?? 0) > 0;
 }

@@ -1,6 +1,16 @@
 import type { CollectionType } from '../desired/collection.js';
 import { fieldChanges, type FieldChange } from './field-changes.js';
-import type { ActionKind, DesiredCollection, LiveCollection, LiveState, Plan, PlannedAction, Runtime, RuntimeStep } from './model.js';
+import type {
+  ActionKind,
+  Conflict,
+  DesiredCollection,
+  LiveCollection,
+  LiveState,
+  Plan,
+  PlannedAction,
+  Runtime,
+  RuntimeStep,
+} from './model.js';
 
 export interface PlanOptions {
   /** Most collections one plan may stop (suspend or remove) without `allowMassStop`. */
@@ -16,15 +26,21 @@ export interface PlanOptions {
  */
 export function plan(desired: readonly DesiredCollection[], live: LiveState, options: PlanOptions): Plan {
   const actions: PlannedAction[] = [];
+  const conflicts: Conflict[] = [];
   const wanted = new Set<string>();
   for (const collection of [...desired].sort(byId)) {
     wanted.add(collection.id);
-    const action = planOne(collection, live.collections.get(collection.id), options.release);
+    const current = live.collections.get(collection.id);
+    if (current?.runtime.owner === 'foreign') {
+      conflicts.push({ id: collection.id, detail: current.runtime.foreign ?? 'a resource of this name belongs to someone else' });
+      continue;
+    }
+    const action = planOne(collection, current, options.release);
     if (action) actions.push(action);
   }
   for (const current of [...live.collections.values()].sort(byId)) {
-    // Removed already, or not ours to remove (no ownership tags): leave it.
-    if (wanted.has(current.id) || current.state === 'removed' || current.runtime.unowned === true) continue;
+    // Removed already, or not ours to remove (untagged, or tagged for someone else): leave it.
+    if (wanted.has(current.id) || current.state === 'removed' || current.runtime.owner !== undefined) continue;
     actions.push({
       kind: 'remove',
       id: current.id,
@@ -38,7 +54,7 @@ export function plan(desired: readonly DesiredCollection[], live: LiveState, opt
   for (const action of actions) counts[action.kind] += 1;
   const stops = actions.filter((a) => a.stops).length;
   const refused = stops > options.maxStops && !options.allowMassStop ? { stops, limit: options.maxStops } : undefined;
-  return { actions, counts, ...(refused ? { refused } : {}) };
+  return { actions, counts, ...(conflicts.length > 0 ? { conflicts } : {}), ...(refused ? { refused } : {}) };
 }
 
 function planOne(desired: DesiredCollection, live: LiveCollection | undefined, release: string | undefined): PlannedAction | undefined {
@@ -59,7 +75,7 @@ function planOne(desired: DesiredCollection, live: LiveCollection | undefined, r
   const restart =
     type === 'filter' && desired.state === 'active' && live.state === 'active' && (bodyChanges.length > 0 || releaseChange.length > 0);
   const steps = runtimeSteps(live.runtime, runtime, false, restart);
-  if (live.runtime.unowned === true) {
+  if (live.runtime.owner === 'untagged') {
     // Taking ownership re-puts the schedule with this deployment's tags, or rolls the service onto its task definition.
     const adoptSteps: RuntimeStep[] = runtime.schedule
       ? [{ kind: 'put-schedule', expression: runtime.schedule.expression, enabled: runtime.schedule.enabled }]

@@ -21,6 +21,7 @@ export async function stopRunningHarvest(
   collectionId: string,
   requestedBy: string,
   waitMs: number,
+  signal?: AbortSignal,
 ): Promise<StopOutcome> {
   const keys = collectionKeys(collectionId);
   const lock = await readObject(store, keys.lock, 'lock');
@@ -49,10 +50,7 @@ export async function stopRunningHarvest(
   }
   const released = await pollUntil(
     async () => ((await readObject(store, keys.lock, 'lock'))?.value.harvest_id !== lock.value.harvest_id ? true : undefined),
-    {
-      intervalMs: 250,
-      timeoutMs: waitMs,
-    },
+    { intervalMs: 250, timeoutMs: waitMs, ...(signal !== undefined ? { signal } : {}) },
   );
   return { via, stopped: released === true };
 }
@@ -64,9 +62,15 @@ export async function stopRunningHarvest(
 export async function stopAndReport(
   store: ArchiveStore,
   collectionId: string,
-  options: { readonly actor: string; readonly waitMs: number; readonly report: (line: string) => void; readonly afterwards: string },
+  options: {
+    readonly actor: string;
+    readonly waitMs: number;
+    readonly report: (line: string) => void;
+    readonly afterwards: string;
+    readonly signal?: AbortSignal | undefined;
+  },
 ): Promise<void> {
-  const outcome = await stopRunningHarvest(store, collectionId, options.actor, options.waitMs);
+  const outcome = await stopRunningHarvest(store, collectionId, options.actor, options.waitMs, options.signal);
   if (outcome.via === 'none-running') return;
   options.report(
     outcome.stopped

@@ -20,8 +20,8 @@ export interface Target {
    * `refresh`, as the target lists them (drift, and resources to adopt).
    */
   readRuntime(index: Readonly<Record<string, IndexEntry>>, options?: { readonly refresh?: boolean }): Promise<Map<string, Runtime>>;
-  /** Carries out one runtime step of an action. */
-  runStep(step: RuntimeStep, action: PlannedAction): Promise<void>;
+  /** Carries out one runtime step of an action; `signal` cuts its waits short (the apply was interrupted). */
+  runStep(step: RuntimeStep, action: PlannedAction, signal?: AbortSignal): Promise<void>;
 }
 
 /** The runtime that apply left for each indexed collection: what its recorded config asks for. */

@@ -4,8 +4,10 @@ import type { ArchiveObjects } from '../../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../../platform/archive/store.js';
 import {
   collectionIdOfName,
-  DEPLOYMENT_TAG,
+  describeOwner,
+  ownershipOf,
   ownershipTags,
+  type Ownership,
   scheduleRuleName,
   serviceName,
   taskDefinitionFamily,
@@ -51,43 +53,60 @@ export class AwsTarget implements Target {
   ) {}
 
   /**
-   * Without refresh, what the index records (no request at all); with it, one listing of rules
-   * and one of services (paged), plus the tags of resources the index does not know.
+   * Without refresh, what the index records (no request at all); with it, one listing of rules and
+   * one of services (paged, with their tags), plus the tags of rules the index does not know. Each
+   * resource's owner follows the one rule of naming/aws-names.ts.
    */
   async readRuntime(index: Readonly<Record<string, IndexEntry>>, options: { refresh?: boolean } = {}): Promise<Map<string, Runtime>> {
     if (options.refresh !== true) return recordedRuntime(index);
     const name = this.deployment.deployment;
-    const runtime = new Map<string, Runtime>();
+    const found = new Map<string, { runtime: Runtime; owners: Array<{ ownership: Ownership; what: string }> }>();
+    const entry = (id: string): { runtime: Runtime; owners: Array<{ ownership: Ownership; what: string }> } => {
+      const existing = found.get(id) ?? { runtime: {}, owners: [] };
+      found.set(id, existing);
+      return existing;
+    };
     const [rules, services] = await Promise.all([
       this.schedules.listRules(`${name}-`),
       this.services.listServices(this.deployment.cluster),
     ]);
     for (const rule of rules) {
       const id = collectionIdOfName(name, rule.name);
-      if (id !== undefined) runtime.set(id, { ...runtime.get(id), schedule: { expression: rule.expression, enabled: rule.enabled } });
+      if (id === undefined) continue;
+      // A rule the index knows was made by an apply of this deployment; any other shows its owner by its tags.
+      const tags = index[id] !== undefined ? ownershipTags(name, id) : await this.schedules.tagsOf(rule.name);
+      const it = entry(id);
+      it.runtime = { ...it.runtime, schedule: { expression: rule.expression, enabled: rule.enabled } };
+      it.owners.push({ ownership: ownershipOf(tags, name, id), what: `the EventBridge rule ${rule.name} is ${describeOwner(tags)}` });
     }
-    for (const { name: service } of services) {
-      const id = collectionIdOfName(name, service);
+    for (const service of services) {
+      const id = collectionIdOfName(name, service.name);
+      if (id === undefined) continue;
       // Which release a service runs is what apply recorded; listing does not tell it.
-      const release = id !== undefined ? index[id]?.release : undefined;
-      if (id !== undefined)
-        runtime.set(id, { ...runtime.get(id), service: { running: true, ...(release !== undefined ? { release } : {}) } });
+      const release = index[id]?.release;
+      const it = entry(id);
+      it.runtime = { ...it.runtime, service: { running: true, ...(release !== undefined ? { release } : {}) } };
+      it.owners.push({
+        ownership: ownershipOf(service.tags, name, id),
+        what: `the ECS service ${service.name} is ${describeOwner(service.tags)}`,
+      });
     }
-    // Resources the index does not know were not made by an apply of this deployment: check their tags.
-    for (const [id, found] of runtime) {
-      if (index[id] !== undefined || found.schedule === undefined) continue;
-      const tags = await this.schedules.tagsOf(scheduleRuleName(name, id));
-      if (tags[DEPLOYMENT_TAG] !== name) runtime.set(id, { ...found, unowned: true });
+    const runtime = new Map<string, Runtime>();
+    for (const [id, { runtime: resources, owners }] of found) {
+      const foreign = owners.find((o) => o.ownership === 'foreign');
+      if (foreign) runtime.set(id, { ...resources, owner: 'foreign', foreign: foreign.what });
+      else if (owners.some((o) => o.ownership === 'untagged')) runtime.set(id, { ...resources, owner: 'untagged' });
+      else runtime.set(id, resources);
     }
     return runtime;
   }
 
-  async runStep(step: RuntimeStep, action: PlannedAction): Promise<void> {
+  async runStep(step: RuntimeStep, action: PlannedAction, signal?: AbortSignal): Promise<void> {
     const name = this.deployment.deployment;
     const id = action.id;
     switch (step.kind) {
       case 'stop-harvests':
-        return this.stopHarvest(id);
+        return this.stopHarvest(id, signal);
       case 'put-schedule':
         await this.schedules.putRule(
           {
@@ -138,7 +157,7 @@ export class AwsTarget implements Target {
         });
         return;
       case 'stop-service':
-        return this.removeService(id);
+        return this.removeService(id, signal);
     }
   }
 
@@ -155,13 +174,18 @@ export class AwsTarget implements Target {
   private waitForService(
     service: string,
     done: (found: ServiceInfo | undefined) => boolean,
+    signal?: AbortSignal,
   ): Promise<{ found: ServiceInfo | undefined } | undefined> {
     return pollUntil(
       async () => {
         const found = await this.services.describeService(this.deployment.cluster, service);
         return done(found) ? { found } : undefined;
       },
-      { intervalMs: this.options.pollMs ?? 5000, timeoutMs: this.options.stopWaitMs + FARGATE_STOP_TIMEOUT_S * 1000 },
+      {
+        intervalMs: this.options.pollMs ?? 5000,
+        timeoutMs: this.options.stopWaitMs + FARGATE_STOP_TIMEOUT_S * 1000,
+        ...(signal !== undefined ? { signal } : {}),
+      },
     );
   }
 
@@ -179,23 +203,24 @@ export class AwsTarget implements Target {
     });
   }
 
-  private async stopHarvest(id: string): Promise<void> {
+  private async stopHarvest(id: string, signal: AbortSignal | undefined): Promise<void> {
     await stopAndReport(this.store, id, {
       actor: this.options.actor,
       waitMs: this.options.stopWaitMs,
       report: this.options.report,
       afterwards: 'its task will be stopped with SIGTERM',
+      signal,
     });
   }
 
   /** Scale to zero, wait for the task to stop (SIGTERM, then the harvester finalizes), delete. */
-  private async removeService(id: string): Promise<void> {
+  private async removeService(id: string, signal: AbortSignal | undefined): Promise<void> {
     const cluster = this.deployment.cluster;
     const service = serviceName(this.deployment.deployment, id);
     const current = await this.services.describeService(cluster, service);
     if (current?.status !== 'ACTIVE') return;
     await this.services.updateService(cluster, service, { desiredCount: 0 });
-    const stopped = await this.waitForService(service, (found) => !found || found.runningCount === 0);
+    const stopped = await this.waitForService(service, (found) => !found || found.runningCount === 0, signal);
     if (!stopped) this.options.report(`  ${id}: its task had not stopped after ${FARGATE_STOP_TIMEOUT_S} s; deleting the service anyway`);
     await this.services.deleteService(cluster, service);
   }

@@ -21,13 +21,14 @@ export class LocalTarget implements Target {
     return Promise.resolve(recordedRuntime(index));
   }
 
-  async runStep(step: RuntimeStep, action: PlannedAction): Promise<void> {
+  async runStep(step: RuntimeStep, action: PlannedAction, signal?: AbortSignal): Promise<void> {
     if (step.kind !== 'stop-harvests') return;
     await stopAndReport(this.store, action.id, {
       actor: this.options.actor,
       waitMs: this.options.stopWaitMs,
       report: this.options.report,
       afterwards: 'it will finish on its own',
+      signal,
     });
   }
 }

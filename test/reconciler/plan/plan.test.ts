@@ -183,7 +183,7 @@ describe('plan()', () => {
 
   it('adopts live resources that match but lack ownership tags, instead of duplicating them', () => {
     const body = searchBody('a');
-    const result = plan([desired(body)], liveState(live(body, 'active', { ...scheduled(), unowned: true })), OPTIONS);
+    const result = plan([desired(body)], liveState(live(body, 'active', { ...scheduled(), owner: 'untagged' })), OPTIONS);
     assert.equal(result.actions[0]?.kind, 'adopt');
     assert.deepEqual(
       result.actions[0].steps,
@@ -231,8 +231,37 @@ describe('plan()', () => {
 
 describe('plan() and resources it does not own', () => {
   it("never removes a live resource without the deployment's tags", () => {
-    const unowned: LiveCollection = { id: 'theirs', type: 'search', state: 'active', hash: '', runtime: { ...scheduled(), unowned: true } };
+    const unowned: LiveCollection = {
+      id: 'theirs',
+      type: 'search',
+      state: 'active',
+      hash: '',
+      runtime: { ...scheduled(), owner: 'untagged' },
+    };
     assert.deepEqual(plan([], liveState(unowned), OPTIONS).actions, []);
+  });
+
+  it('never removes, adopts or changes a resource tagged for someone else', () => {
+    const foreign: LiveCollection = {
+      id: 'theirs',
+      type: 'search',
+      state: 'active',
+      hash: '',
+      runtime: {
+        ...scheduled(),
+        owner: 'foreign',
+        foreign: 'the EventBridge rule t-theirs is tagged for collection theirs of deployment other',
+      },
+    };
+    assert.deepEqual(plan([], liveState(foreign), OPTIONS), {
+      actions: [],
+      counts: { create: 0, update: 0, suspend: 0, resume: 0, remove: 0, adopt: 0 },
+    });
+    const wanted = plan([desired(searchBody('theirs'))], liveState(foreign), OPTIONS);
+    assert.deepEqual(wanted.actions, [], 'a collection that wants it is not adopted onto it');
+    assert.deepEqual(wanted.conflicts, [
+      { id: 'theirs', detail: 'the EventBridge rule t-theirs is tagged for collection theirs of deployment other' },
+    ]);
   });
 });
 

@@ -67,6 +67,31 @@ export function derivedNameProblems(deployment: string, collectionId: string): s
 export const DEPLOYMENT_TAG = 'twarc-cloud:deployment';
 export const COLLECTION_TAG = 'twarc-cloud:collection';
 
+/**
+ * Whose a resource is, by the one rule for every kind (rules, services, task definitions): ours
+ * when tagged for this deployment and this collection; untagged when it carries neither owner tag
+ * (a collection that wants it may adopt it); foreign otherwise, never touched. Terraform's own
+ * resources carry the deployment tag but no collection tag, so they are foreign too.
+ */
+export type Ownership = 'ours' | 'untagged' | 'foreign';
+
+export function ownershipOf(tags: Readonly<Record<string, string>>, deployment: string, collectionId: string): Ownership {
+  const owner = tags[DEPLOYMENT_TAG];
+  const collection = tags[COLLECTION_TAG];
+  if (owner === undefined && collection === undefined) return 'untagged';
+  return owner === deployment && collection === collectionId ? 'ours' : 'foreign';
+}
+
+/** How a foreign resource's tags read in a message. */
+export function describeOwner(tags: Readonly<Record<string, string>>): string {
+  const owner = tags[DEPLOYMENT_TAG];
+  const collection = tags[COLLECTION_TAG];
+  if (owner === undefined) return `tagged for collection ${String(collection)} without a deployment`;
+  return collection === undefined
+    ? `tagged for deployment ${owner} but for no collection (not made by twarc-cloud apply)`
+    : `tagged for collection ${collection} of deployment ${owner}`;
+}
+
 export function ownershipTags(deployment: string, collectionId: string): Record<string, string> {
   return { [DEPLOYMENT_TAG]: deployment, [COLLECTION_TAG]: collectionId };
 }
