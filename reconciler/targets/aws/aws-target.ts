@@ -129,14 +129,21 @@ export class AwsTarget implements Target {
         });
         return;
       case 'delete-schedule':
+        this.refuseForeign(
+          'delete',
+          `the EventBridge rule ${scheduleRuleName(name, id)}`,
+          id,
+          await this.schedules.tagsOf(scheduleRuleName(name, id)),
+        );
         return this.schedules.deleteRule(scheduleRuleName(name, id));
       case 'start-service':
         if (await this.serviceExists(id)) {
-          // Made before the index knew it (a lost index, or an adopted service): roll it instead.
+          // Made before the index knew it (a lost index, or an adopted service): roll it instead, and make it ours.
           await this.services.updateService(this.deployment.cluster, serviceName(name, id), {
             taskDefinitionArn: await this.registerStreamTask(id),
             desiredCount: 1,
           });
+          await this.services.tagService(this.deployment.cluster, serviceName(name, id), ownershipTags(name, id));
           return;
         }
         await this.services.createService({
@@ -155,6 +162,7 @@ export class AwsTarget implements Target {
           taskDefinitionArn: await this.registerStreamTask(id),
           forceNewDeployment: true,
         });
+        await this.services.tagService(this.deployment.cluster, serviceName(name, id), ownershipTags(name, id));
         return;
       case 'stop-service':
         return this.removeService(id, signal);
@@ -189,11 +197,26 @@ export class AwsTarget implements Target {
     );
   }
 
-  private registerStreamTask(id: string): Promise<string> {
+  /**
+   * The last line of defence of the ownership rule: plan never touches what is not ours, and a step
+   * that would change or delete a resource checks its tags once more, right before.
+   */
+  private refuseForeign(verb: string, what: string, id: string, tags: Readonly<Record<string, string>>): void {
+    if (ownershipOf(tags, this.deployment.deployment, id) !== 'foreign') return;
+    throw new UserError(
+      `refusing to ${verb} ${what}: it is ${describeOwner(tags)}, not this deployment's`,
+      'rename the collection, or have the owner of that resource remove it; twarc-cloud never touches it',
+    );
+  }
+
+  private async registerStreamTask(id: string): Promise<string> {
     const name = this.deployment.deployment;
     const port = String(this.deployment.control_port ?? 8080);
+    const family = taskDefinitionFamily(name, id);
+    const existing = await this.services.taskDefinitionTags(family);
+    if (existing) this.refuseForeign('add a revision to', `the task definition family ${family}`, id, existing);
     return this.services.registerTaskDefinition({
-      family: taskDefinitionFamily(name, id),
+      family,
       base: this.deployment.task_definition,
       containerName: this.deployment.container_name,
       // After a requested stop, keep answering is_stopped until the service is scaled down.
@@ -219,6 +242,7 @@ export class AwsTarget implements Target {
     const service = serviceName(this.deployment.deployment, id);
     const current = await this.services.describeService(cluster, service);
     if (current?.status !== 'ACTIVE') return;
+    this.refuseForeign('stop', `the ECS service ${service}`, id, current.tags);
     await this.services.updateService(cluster, service, { desiredCount: 0 });
     const stopped = await this.waitForService(service, (found) => !found || found.runningCount === 0, signal);
     if (!stopped) this.options.report(`  ${id}: its task had not stopped after ${FARGATE_STOP_TIMEOUT_S} s; deleting the service anyway`);

@@ -1,4 +1,5 @@
 import {
+  ClientException,
   CreateServiceCommand,
   DeleteServiceCommand,
   DescribeServicesCommand,
@@ -6,12 +7,16 @@ import {
   ECSClient,
   ListServicesCommand,
   RegisterTaskDefinitionCommand,
+  TagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import type { HarvesterTask, ListedService, ServiceInfo, ServiceSpec, ServicesPort } from './services-port.js';
 
 const tagList = (tags: Readonly<Record<string, string>>): Array<{ key: string; value: string }> =>
   Object.entries(tags).map(([key, value]) => ({ key, value }));
+
+const tagRecord = (tags: ReadonlyArray<{ key?: string | undefined; value?: string | undefined }> | undefined): Record<string, string> =>
+  Object.fromEntries((tags ?? []).flatMap((t) => (t.key !== undefined && t.value !== undefined ? [[t.key, t.value]] : [])));
 
 /** The services port on Amazon ECS (Fargate). */
 export class EcsServices implements ServicesPort {
@@ -101,27 +106,40 @@ export class EcsServices implements ServicesPort {
       );
       for (const service of described.services ?? []) {
         if (service.status !== 'ACTIVE' || service.serviceName === undefined) continue;
-        listed.push({
-          name: service.serviceName,
-          tags: Object.fromEntries(
-            (service.tags ?? []).flatMap((t) => (t.key !== undefined && t.value !== undefined ? [[t.key, t.value]] : [])),
-          ),
-        });
+        listed.push({ name: service.serviceName, tags: tagRecord(service.tags) });
       }
     }
     return listed.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async describeService(cluster: string, name: string): Promise<ServiceInfo | undefined> {
-    const found = (await this.client.send(new DescribeServicesCommand({ cluster, services: [name] }))).services?.[0];
+    const found = (await this.client.send(new DescribeServicesCommand({ cluster, services: [name], include: ['TAGS'] }))).services?.[0];
     if (!found || found.status === 'INACTIVE') return undefined;
     return {
       name,
       status: found.status ?? 'ACTIVE',
+      tags: tagRecord(found.tags),
       desiredCount: found.desiredCount ?? 0,
       runningCount: found.runningCount ?? 0,
       taskDefinitionArn: found.taskDefinition ?? '',
     };
+  }
+
+  async tagService(cluster: string, name: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const found = (await this.client.send(new DescribeServicesCommand({ cluster, services: [name] }))).services?.[0];
+    if (found?.serviceArn === undefined) throw new Error(`ECS has no service ${name} to tag`);
+    await this.client.send(new TagResourceCommand({ resourceArn: found.serviceArn, tags: tagList(tags) }));
+  }
+
+  async taskDefinitionTags(family: string): Promise<Record<string, string> | undefined> {
+    try {
+      const found = await this.client.send(new DescribeTaskDefinitionCommand({ taskDefinition: family, include: ['TAGS'] }));
+      return found.taskDefinition ? tagRecord(found.tags) : undefined;
+    } catch (error) {
+      // ECS answers a family without revisions with a ClientException ("Unable to describe task definition").
+      if (error instanceof ClientException) return undefined;
+      throw error;
+    }
   }
 
   async deleteService(cluster: string, name: string): Promise<void> {

@@ -35,6 +35,7 @@ export interface ListedService {
 export interface ServiceInfo {
   readonly name: string;
   readonly status: string;
+  readonly tags: Readonly<Record<string, string>>;
   readonly desiredCount: number;
   readonly runningCount: number;
   readonly taskDefinitionArn: string;
@@ -52,6 +53,10 @@ export interface ServicesPort {
   /** The cluster's active services with their tags (ECS hides deleted, draining ones from its list). */
   listServices(cluster: string): Promise<ListedService[]>;
   describeService(cluster: string, name: string): Promise<ServiceInfo | undefined>;
+  /** Sets these tags on the service (others stay): how an adopted service becomes this deployment's. */
+  tagService(cluster: string, name: string, tags: Readonly<Record<string, string>>): Promise<void>;
+  /** The tags of the newest revision of a task definition family; undefined when the family has none. */
+  taskDefinitionTags(family: string): Promise<Record<string, string> | undefined>;
   /** Deletes a service scaled to zero (ECS refuses otherwise). */
   deleteService(cluster: string, name: string): Promise<void>;
 }

@@ -107,9 +107,29 @@ export class FakeServices implements ServicesPort {
     const s = this.services.get(name);
     return Promise.resolve(
       s
-        ? { name, status: s.status, desiredCount: s.desiredCount, runningCount: s.runningCount, taskDefinitionArn: s.taskDefinitionArn }
+        ? {
+            name,
+            status: s.status,
+            tags: { ...s.spec.tags },
+            desiredCount: s.desiredCount,
+            runningCount: s.runningCount,
+            taskDefinitionArn: s.taskDefinitionArn,
+          }
         : undefined,
     );
+  }
+
+  tagService(_cluster: string, name: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const service = this.services.get(name);
+    if (!service) return this.refuse('ServiceNotFoundException', 'Service not found.');
+    service.spec = { ...service.spec, tags: { ...service.spec.tags, ...tags } };
+    return Promise.resolve();
+  }
+
+  taskDefinitionTags(family: string): Promise<Record<string, string> | undefined> {
+    const revisions = [...this.taskDefinitions.entries()].filter(([arn]) => arn.split('/').pop()?.split(':')[0] === family);
+    const newest = revisions[revisions.length - 1]?.[1];
+    return Promise.resolve(newest ? { ...newest.tags } : undefined);
   }
 
   deleteService(_cluster: string, name: string): Promise<void> {
