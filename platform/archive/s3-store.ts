@@ -51,7 +51,9 @@ export class S3ArchiveStore implements ArchiveStore {
     try {
       const result = await this.client.send(new GetObjectCommand({ Bucket: this.where.bucket, Key: this.key(key) }));
       const body = Buffer.from((await result.Body?.transformToByteArray()) ?? []);
-      return { body, etag: result.ETag ?? '' };
+      // Without its ETag an object cannot be replaced conditionally; a store that drops it is not one to write to.
+      if (result.ETag === undefined || result.ETag === '') throw new ArchiveUnavailable(`S3 returned ${this.location}/${key} without an ETag`, 'check that no proxy between twarc-cloud and S3 strips response headers');
+      return { body, etag: result.ETag };
     } catch (error) {
       if (isStatus(error, 404) && errorName(error) !== 'NoSuchBucket') return undefined;
       throw this.translate(error, key);
@@ -59,22 +61,24 @@ export class S3ArchiveStore implements ArchiveStore {
   }
 
   async put(key: string, body: string | Uint8Array, conditions: WriteConditions = {}): Promise<{ etag: string }> {
+    // An If-Match naming no version can match nothing: refused here, since S3 would read an empty one as no condition.
+    if (conditions.ifMatch === '') throw new PreconditionFailed(key, 'If-Match: ""');
     try {
       const result = await this.client.send(
         new PutObjectCommand({
           Bucket: this.where.bucket,
           Key: this.key(key),
           Body: body,
-          ...(conditions.ifNoneMatch ? { IfNoneMatch: conditions.ifNoneMatch } : {}),
-          ...(conditions.ifMatch ? { IfMatch: conditions.ifMatch } : {}),
+          ...(conditions.ifNoneMatch !== undefined ? { IfNoneMatch: conditions.ifNoneMatch } : {}),
+          ...(conditions.ifMatch !== undefined ? { IfMatch: conditions.ifMatch } : {}),
           ContentType: conditions.contentType ?? (key.endsWith('.json') ? 'application/json' : 'application/octet-stream'),
         }),
       );
       return { etag: result.ETag ?? '' };
     } catch (error) {
       // 412: the condition failed; 409: a concurrent conditional write won; 404: If-Match on a missing key.
-      if (conditions.ifNoneMatch && (isStatus(error, 412) || isStatus(error, 409))) throw new PreconditionFailed(key, 'If-None-Match: *');
-      if (conditions.ifMatch && (isStatus(error, 412) || isStatus(error, 409) || errorName(error) === 'NoSuchKey')) {
+      if (conditions.ifNoneMatch !== undefined && (isStatus(error, 412) || isStatus(error, 409))) throw new PreconditionFailed(key, 'If-None-Match: *');
+      if (conditions.ifMatch !== undefined && (isStatus(error, 412) || isStatus(error, 409) || errorName(error) === 'NoSuchKey')) {
         throw new PreconditionFailed(key, `If-Match: ${conditions.ifMatch}`);
       }
       throw this.translate(error, key);
@@ -103,13 +107,14 @@ export class S3ArchiveStore implements ArchiveStore {
   }
 
   async delete(key: string, conditions: { ifMatch?: string } = {}): Promise<void> {
+    if (conditions.ifMatch === '') throw new PreconditionFailed(key, 'If-Match: ""');
     try {
       await this.client.send(
-        new DeleteObjectCommand({ Bucket: this.where.bucket, Key: this.key(key), ...(conditions.ifMatch ? { IfMatch: conditions.ifMatch } : {}) }),
+        new DeleteObjectCommand({ Bucket: this.where.bucket, Key: this.key(key), ...(conditions.ifMatch !== undefined ? { IfMatch: conditions.ifMatch } : {}) }),
       );
     } catch (error) {
       if (errorName(error) === 'NoSuchKey') return;
-      if (conditions.ifMatch && (isStatus(error, 412) || isStatus(error, 409))) throw new PreconditionFailed(key, `If-Match: ${conditions.ifMatch}`);
+      if (conditions.ifMatch !== undefined && (isStatus(error, 412) || isStatus(error, 409))) throw new PreconditionFailed(key, `If-Match: ${conditions.ifMatch}`);
       throw this.translate(error, key);
     }
   }

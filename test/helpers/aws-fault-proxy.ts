@@ -19,6 +19,8 @@ export interface AwsFault {
  */
 export class AwsFaultProxy {
   readonly faults: AwsFault[] = [];
+  /** Response headers removed on the way back (lower case), as a misbehaving proxy might. */
+  readonly strippedHeaders = new Set<string>();
   readonly answered = new Map<string, number>();
   private readonly server: Server;
 
@@ -45,7 +47,8 @@ export class AwsFaultProxy {
       const forward = httpRequest(
         { host: target.hostname, port: target.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
         (answer) => {
-          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !this.strippedHeaders.has(name)));
+          outgoing.writeHead(answer.statusCode ?? 502, headers);
           answer.pipe(outgoing);
         },
       );

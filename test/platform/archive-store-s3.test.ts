@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ArchiveUnavailable, createS3Client, S3ArchiveStore } from '../../platform/archive/s3-store.js';
+import { AwsFaultProxy } from '../helpers/aws-fault-proxy.js';
 import { freePort, startMoto, type Moto } from '../helpers/moto.js';
 import { archiveLockContract } from './archive-lock.contract.js';
 import { archiveStoreContract } from './archive-store.contract.js';
@@ -49,6 +50,24 @@ describe('S3 archive store', () => {
       return true;
     });
     unreachable.destroy();
+  });
+
+  it('refuses to hand out an object without its ETag, which would make the next conditional write unconditional', async () => {
+    const proxy = new AwsFaultProxy(moto.endpoint);
+    const through = testClient(await proxy.start());
+    try {
+      const store = new S3ArchiveStore(through, { bucket: BUCKET, prefix: `${randomUUID()}/` });
+      await store.put('collections/a/state.json', '{}');
+      proxy.strippedHeaders.add('etag');
+      await assert.rejects(store.get('collections/a/state.json'), (error: unknown) => {
+        assert.ok(error instanceof ArchiveUnavailable, String(error));
+        assert.match(error.message, /without an ETag/);
+        return true;
+      });
+    } finally {
+      through.destroy();
+      await proxy.stop();
+    }
   });
 
   it('names the location with its prefix', () => {

@@ -45,6 +45,14 @@ export function archiveStoreContract(name: string, makeStore: () => ArchiveStore
       assert.equal(read.etag, second);
     });
 
+    it('treats an If-Match that names no version (an empty ETag) as a condition that fails, never as no condition', async () => {
+      const store = makeStore();
+      await store.put('collections/e/state.json', 'first');
+      await assert.rejects(store.put('collections/e/state.json', 'second', { ifMatch: '' }), PreconditionFailed);
+      await assert.rejects(store.delete('collections/e/state.json', { ifMatch: '' }), PreconditionFailed);
+      assert.equal((await store.get('collections/e/state.json'))?.body.toString(), 'first');
+    });
+
     it('lets exactly one of many racing creators win', async () => {
       const store = makeStore();
       const attempts = await Promise.allSettled(
