@@ -1,7 +1,7 @@
 import { sleep } from '../../platform/async.js';
 import { backoffMs, type FailureKind } from '../../platform/x-api/backoff.js';
 import { TWEET_EVERYTHING } from '../../platform/x-api/endpoints.js';
-import { XApiRequestRefused, XAppAuthRequired, XCredentialsRejected } from '../../platform/x-api/errors.js';
+import { XApiRequestRefused, XAppAuthRequired, XCredentialsRejected, XUsageCapReached } from '../../platform/x-api/errors.js';
 import { readStream, type StreamEnd } from '../../platform/x-api/stream-connection.js';
 import { recordError, type HarvestContext } from '../harvest-context.js';
 import { twarcMetadata } from '../output/twarc-line.js';
@@ -101,7 +101,11 @@ function failureKind(end: StreamEnd, profile: string): FailureKind {
   if (end.kind !== 'refused') return 'network';
   if (end.status === 401) throw new XCredentialsRejected(profile, 'tweets/search/stream');
   if (end.status === 403 && end.body.includes('unsupported-authentication')) throw new XAppAuthRequired(profile, 'tweets/search/stream');
-  if (end.status === 429) return 'rate-limit';
+  if (end.status === 429) {
+    if (end.body.includes('usage-capped') || end.body.includes('UsageCapExceeded'))
+      throw new XUsageCapReached('tweets/search/stream', end.body.slice(0, 200));
+    return 'rate-limit';
+  }
   if (end.status >= 500) return 'http';
   throw new XApiRequestRefused('tweets/search/stream', end.status, end.body.slice(0, 300));
 }

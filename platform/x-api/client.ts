@@ -5,7 +5,15 @@ import type { XCredentials } from '../credentials/credentials.js';
 import { sleep } from '../async.js';
 import { backoffMs } from './backoff.js';
 import { endpointPath, type Endpoint } from './endpoints.js';
-import { XApiRequestRefused, XApiUnavailable, XAppAuthRequired, XCredentialsRejected, problemSummary } from './errors.js';
+import {
+  isUsageCapped,
+  XApiRequestRefused,
+  XApiUnavailable,
+  XAppAuthRequired,
+  XCredentialsRejected,
+  XUsageCapReached,
+  problemSummary,
+} from './errors.js';
 import { RateGate } from './rate-gate.js';
 
 export interface XApiOptions {
@@ -114,7 +122,12 @@ export class XApiClient {
           if (error.code === 401) throw new XCredentialsRejected(this.options.credentials.profile, endpoint);
           if (error.code === 403 && /unsupported-authentication/.test(JSON.stringify(error.data)))
             throw new XAppAuthRequired(this.options.credentials.profile, endpoint);
-          if (error.code === 429 && error.rateLimit) continue; // the gate now knows the window and waits for it
+          if (error.code === 429) {
+            if (isUsageCapped(error.data)) throw new XUsageCapReached(endpoint, problemSummary(error.data));
+            // A 429 always waits: until the reset the headers give, if it is ahead (even when they show
+            // quota left), else with capped exponential backoff below.
+            if (error.rateLimit && gate.spentUntil(error.rateLimit.reset)) continue;
+          }
           if (error.code !== 429 && error.code < 500) throw new XApiRequestRefused(endpoint, error.code, problemSummary(error.data));
           kind = error.code === 429 ? 'rate-limit' : 'http';
           problem = `${error.code} ${problemSummary(error.data)}`;

@@ -20,6 +20,26 @@ export class XAppAuthRequired extends UserError {
   }
 }
 
+/**
+ * The app's project has used up its monthly post cap: X refuses every request with a 429 until the
+ * cap resets, however often it is asked, so the harvest stops (its state saved) instead of retrying.
+ */
+export class XUsageCapReached extends UserError {
+  constructor(endpoint: string, detail: string) {
+    super(
+      `X API refused ${endpoint}: the monthly post cap of this app's project is used up (${detail}); X refuses every request until it resets at the start of the next monthly billing period`,
+      'the usage page of the X developer portal shows the cap and its reset date; the harvest stopped with its state saved, and the next one resumes where it stopped',
+    );
+  }
+}
+
+/** True for X's answer when the monthly post cap is used up (a 429 whose rate-limit headers may still show quota left). */
+export function isUsageCapped(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const problem = body as { type?: unknown; title?: unknown };
+  return problem.type === 'https://api.twitter.com/2/problems/usage-capped' || problem.title === 'UsageCapExceeded';
+}
+
 /** The API kept failing (5xx, resets, timeouts) beyond the retries. */
 export class XApiUnavailable extends UserError {
   constructor(endpoint: string, attempts: number, last: string) {

@@ -87,6 +87,18 @@ export class RateGate {
     for (const wake of wakers) wake();
   }
 
+  /**
+   * X refused a request (429) in a window that ends at `reset` (epoch seconds): count the window as
+   * spent until then, whatever `remaining` said. False when that reset is not ahead of now.
+   */
+  spentUntil(reset: number): boolean {
+    const resetAtMs = reset * 1000 + this.marginMs;
+    if (resetAtMs <= this.now()) return false;
+    this.resetAtMs = Math.max(this.resetAtMs ?? 0, resetAtMs);
+    this.remaining = 0;
+    return true;
+  }
+
   private observe(status: RateLimitStatus): void {
     const resetAtMs = status.reset * 1000 + this.marginMs;
     if (this.resetAtMs === undefined || resetAtMs > this.resetAtMs) {

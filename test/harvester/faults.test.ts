@@ -54,6 +54,29 @@ function assertComplete(tweets: ReadonlyArray<{ id: string }>, expected: number)
 }
 
 describe('the harvester under API faults', () => {
+  it('stops at a used-up monthly post cap without hammering the API: a clear message, exit 1, state saved, and the next harvest completes the collection', async () => {
+    await withFake({ corpus: { users: 4, tweetsPerUser: () => 250 } }, async (fake, archive) => {
+      const expected = await timelineCollection(fake, archive, 'capped');
+      // After four timeline pages, every timeline request meets the used-up cap (a 429 whose headers show quota left).
+      fake.inject('users/:id/tweets', { kind: 'usage-cap' }, 10_000, 4);
+      const ended = await startHarvest(
+        ['capped', '--archive', archive.location, '--api-base-url', fake.baseUrl, '--concurrency', '1'],
+        archive.env,
+      ).done;
+      assert.equal(ended.code, 1, ended.stderr);
+      assert.match(ended.stderr, /monthly post cap of this app's project is used up/);
+      assert.equal(fake.count('users/:id/tweets', 429), 1, 'the first capped answer ends the harvest: no stream of retries');
+      const summary = await record(archive, 'capped');
+      assert.equal(summary.outcome, 'failed');
+      assert.match(summary.stop_reason ?? '', /monthly post cap/);
+      assert.ok(summary.tweets > 0, 'what was stored before the cap is kept');
+      fake.clearFaults();
+      const resumed = await harvest(archive, fake, 'capped');
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assertComplete(await storedTweets(archive.store, 'capped'), expected);
+    });
+  });
+
   it('rides out a 429 storm by waiting for the reset, and records the waits', async () => {
     await withFake({ corpus: { users: 4, tweetsPerUser: () => 250 } }, async (fake, archive) => {
       const expected = await timelineCollection(fake, archive);

@@ -52,6 +52,14 @@ export class RateLimits {
     return { allowed, headers: headers(limit.limit, limit.limit - window.used, window.resetAt) };
   }
 
+  /** Headers that report quota left in a window ending `resetInMs` from now, without spending any of it. */
+  peek(token: string, endpoint: string, resetInMs: number, now = Date.now()): Record<string, string> {
+    const limit = this.limits[endpoint] ?? REAL_LIMITS[endpoint] ?? { limit: 1000, windowMs: resetInMs };
+    const resetAt = Math.ceil((now + resetInMs) / 1000) * 1000;
+    const used = this.windows.get(`${token}\0${endpoint}`)?.used ?? 0;
+    return headers(limit.limit, limit.limit - used, resetAt);
+  }
+
   /** Headers for a 429 that a fault forces, with the window still reported truthfully. */
   exhausted(token: string, endpoint: string, resetInMs: number, now = Date.now()): Record<string, string> {
     const limit = this.limits[endpoint] ?? REAL_LIMITS[endpoint] ?? { limit: 1, windowMs: resetInMs };

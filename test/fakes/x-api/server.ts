@@ -21,10 +21,30 @@ export interface Scenario {
 }
 
 export type RequestFault =
+  /** No fault: answered as usual (to let some requests through before the faults begin). */
+  | { readonly kind: 'none' }
   | { readonly kind: '503' }
+  /** A 429 with the window reported as spent until `resetInMs` from now. */
   | { readonly kind: '429'; readonly resetInMs: number }
+  /** A 429 whose headers still show quota left in the window (X sends these too). */
+  | { readonly kind: '429-quota-left'; readonly resetInMs: number }
+  /** A 429 without any x-rate-limit-* header. */
+  | { readonly kind: '429-bare' }
+  /** The monthly post cap of the app's project is used up: a 429 with the window's quota left, as X sends it. */
+  | { readonly kind: 'usage-cap' }
   | { readonly kind: 'reset' }
   | { readonly kind: 'stall'; readonly ms: number };
+
+/** X's answer once the monthly post cap is used up (captured from the API): 429, with rate-limit headers that show quota left. */
+export const USAGE_CAPPED = {
+  title: 'UsageCapExceeded',
+  period: 'Monthly',
+  scope: 'Product',
+  detail: 'Usage cap exceeded: Monthly product cap',
+  type: 'https://api.twitter.com/2/problems/usage-capped',
+};
+
+const TOO_MANY_REQUESTS = { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 };
 
 /** Endpoints only an app (bearer token) may call. */
 const APP_ONLY = new Set(['tweets/search/all', 'tweets/search/stream', 'tweets/search/stream/rules']);
@@ -73,11 +93,17 @@ export class FakeXApi {
     );
   }
 
-  /** The next `times` requests to `endpoint` meet `fault` instead of an answer. */
-  inject(endpoint: string, fault: RequestFault, times = 1): void {
+  /** The next `times` requests to `endpoint` (after `after` more answered as usual) meet `fault` instead of an answer. */
+  inject(endpoint: string, fault: RequestFault, times = 1, after = 0): void {
     const queue = this.faults.get(endpoint) ?? [];
+    for (let i = 0; i < after; i += 1) queue.push({ kind: 'none' });
     for (let i = 0; i < times; i += 1) queue.push(fault);
     this.faults.set(endpoint, queue);
+  }
+
+  /** Forgets every request fault not yet met. */
+  clearFaults(): void {
+    this.faults.clear();
   }
 
   injectStreamFault(afterTweets: number, fault: StreamFault): void {
@@ -132,18 +158,28 @@ export class FakeXApi {
     const fault = this.faults.get(route.endpoint)?.shift();
     if (fault?.kind === '429') {
       record(429);
-      send(response, 429, this.rateLimits.exhausted(app, route.endpoint, fault.resetInMs), {
-        title: 'Too Many Requests',
-        detail: 'Too Many Requests',
-        type: 'about:blank',
-        status: 429,
-      });
+      send(response, 429, this.rateLimits.exhausted(app, route.endpoint, fault.resetInMs), TOO_MANY_REQUESTS);
+      return;
+    }
+    if (fault?.kind === '429-quota-left') {
+      record(429);
+      send(response, 429, this.rateLimits.peek(app, route.endpoint, fault.resetInMs), TOO_MANY_REQUESTS);
+      return;
+    }
+    if (fault?.kind === '429-bare') {
+      record(429);
+      send(response, 429, {}, TOO_MANY_REQUESTS);
+      return;
+    }
+    if (fault?.kind === 'usage-cap') {
+      record(429);
+      send(response, 429, this.rateLimits.take(app, route.endpoint).headers, USAGE_CAPPED);
       return;
     }
     const rate = this.rateLimits.take(app, route.endpoint);
     if (!rate.allowed) {
       record(429);
-      send(response, 429, rate.headers, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 });
+      send(response, 429, rate.headers, TOO_MANY_REQUESTS);
       return;
     }
     if (fault?.kind === '503') {
