@@ -159,6 +159,12 @@ export class S3ArchiveStore implements ArchiveStore {
     if (name === 'AccessDenied' || name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch' || name === 'CredentialsProviderError') {
       return new ArchiveUnavailable(`access to ${this.location} was refused (${name}) while reading or writing ${key}`, 'check which AWS credentials are in effect (aws sts get-caller-identity) and their permissions on the bucket');
     }
+    if ((error instanceof S3ServiceException && error.$metadata.httpStatusCode !== undefined && error.$metadata.httpStatusCode >= 500) || name === 'SlowDown') {
+      return new ArchiveUnavailable(
+        `S3 failed for ${this.location} (${name}) while reading or writing ${key}, after retries`,
+        'S3 is having trouble: run again later; a harvest it stopped is taken over and closed by the next one, which resumes where it stopped',
+      );
+    }
     if (error instanceof Error && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT/.test(`${errorName(error)} ${error.message}`)) {
       return new ArchiveUnavailable(`cannot reach S3 for ${this.location}: ${error.message}`, 'check the network, the region, and AWS_ENDPOINT_URL_S3 if set');
     }

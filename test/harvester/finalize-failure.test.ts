@@ -1,0 +1,87 @@
+/*
+ * A harvest whose finalize fails (the archive stops answering as it stops) still ends its process,
+ * with a message rather than a bug report, and leaves the archive so that the next harvest takes
+ * its lock over, closes its folder, and carries on.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { readObject } from '../../platform/archive/objects.js';
+import { listAll } from '../../platform/archive/store.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
+import { AwsFaultProxy } from '../helpers/aws-fault-proxy.js';
+import { s3Archive, putCollection, SECRET_BEARER, startMoto, storedTweets } from '../helpers/archive-fixtures.js';
+import { startHarvest } from '../helpers/harvester-process.js';
+import type { Moto } from '../helpers/moto.js';
+
+let moto: Moto;
+before(async () => {
+  moto = await startMoto();
+});
+after(async () => {
+  await moto.stop();
+});
+
+describe('a harvest whose finalize fails', { timeout: 120_000 }, () => {
+  it('exits within seconds with a message, and the next harvest closes its folder and carries on', async () => {
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      corpus: { users: 3, tweetsPerUser: () => 0 },
+      stream: { tweets: 1_000_000, perSecond: 300, keepAliveMs: 100 },
+    }).start();
+    const proxy = new AwsFaultProxy(moto.endpoint);
+    const endpoint = await proxy.start();
+    const archive = await s3Archive(moto);
+    try {
+      await putCollection(archive.store, {
+        id: 'outage',
+        type: 'filter',
+        rules: [{ value: 'climate' }],
+        track: [],
+        follow: [],
+        output: { tweets_per_file: 50, rotate_minutes: 30 },
+      });
+      const env = { ...archive.env, AWS_ENDPOINT_URL_S3: endpoint, AWS_MAX_ATTEMPTS: '2' };
+      const first = startHarvest(['outage', '--archive', archive.location, '--api-base-url', fake.baseUrl], env);
+      await first.waitForLog(/tweet file stored/);
+      // S3 fails from now on, and the harvest is asked to stop: its finalize cannot store anything.
+      proxy.faults.push({
+        service: 's3',
+        status: 500,
+        code: 'InternalError',
+        message: 'We encountered an internal error.',
+        times: Infinity,
+      });
+      const stoppedAt = Date.now();
+      first.child.kill('SIGTERM');
+      const ended = await Promise.race([first.done, new Promise<undefined>((resolve) => setTimeout(resolve, 60_000, undefined))]);
+      assert.ok(ended, `the harvester did not exit within 60 s of its failed finalize:\n${first.stderr()}`);
+      assert.ok(Date.now() - stoppedAt < 30_000, 'it exits within seconds');
+      assert.equal(ended.code, 1, ended.stderr);
+      assert.doesNotMatch(ended.stderr, /internal error|This is a bug/);
+      assert.match(ended.stderr, /S3 .*(failed|refused|cannot)/i);
+      const firstHarvest = (await readObject(archive.store, collectionKeys('outage').lock, 'lock'))?.value.harvest_id;
+      assert.ok(firstHarvest, 'its lock is left for the next harvest to take over');
+
+      proxy.faults.length = 0;
+      const second = startHarvest(['outage', '--archive', archive.location, '--api-base-url', fake.baseUrl], archive.env);
+      await second.waitForLog(/closed the record of an interrupted harvest/);
+      await second.waitForLog(/tweet file stored/);
+      second.child.kill('SIGTERM');
+      const secondEnded = await second.done;
+      assert.equal(secondEnded.code, 0, secondEnded.stderr);
+      const closed = await readObject(archive.store, collectionKeys('outage').harvest(firstHarvest).summary, 'harvest');
+      assert.equal(closed?.value.outcome, 'failed', "the failed harvest's folder is closed");
+      assert.ok((closed?.value.files.length ?? 0) > 0, 'with the files it had stored');
+      const keys: string[] = [];
+      for await (const object of listAll(archive.store, collectionKeys('outage').harvest(firstHarvest).prefix)) keys.push(object.key);
+      assert.ok(keys.some((key) => key.endsWith('manifest-sha1.txt')));
+      assert.equal(await archive.store.get(collectionKeys('outage').lock), undefined);
+      assert.ok((await storedTweets(archive.store, 'outage')).length > 0);
+    } finally {
+      await archive.close();
+      await proxy.stop();
+      await fake.stop();
+    }
+  });
+});
