@@ -72,7 +72,7 @@ describe('a harvest whose finalize fails', { timeout: 120_000 }, () => {
       assert.equal(secondEnded.code, 0, secondEnded.stderr);
       const closed = await readObject(archive.store, collectionKeys('outage').harvest(firstHarvest).summary, 'harvest');
       assert.equal(closed?.value.outcome, 'failed', "the failed harvest's folder is closed");
-      assert.ok((closed?.value.files.length ?? 0) > 0, 'with the files it had stored');
+      assert.ok(closed.value.files.length > 0, 'with the files it had stored');
       const keys: string[] = [];
       for await (const object of listAll(archive.store, collectionKeys('outage').harvest(firstHarvest).prefix)) keys.push(object.key);
       assert.ok(keys.some((key) => key.endsWith('manifest-sha1.txt')));
