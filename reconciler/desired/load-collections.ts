@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { relativeToCwd, type Problem } from '../problems.js';
 import type { Settings } from '../settings/settings.js';
@@ -45,9 +45,13 @@ export async function validateDesiredState(
 
 async function check(settings: Settings, paths: readonly string[], cwd: string, keepDocument: boolean) {
   const displayPath = (path: string): string => relativeToCwd(path, cwd);
-  const found = await collectionFiles(paths.length > 0 ? paths.map((p) => resolve(cwd, p)) : [settings.collectionsDir], displayPath);
+  const found = await collectionFiles(
+    paths.length > 0 ? paths.map((p) => resolve(cwd, p)) : [settings.collectionsDir],
+    settings.root,
+    displayPath,
+  );
   const results = await validateFiles(
-    found.map((path) => [path, displayPath(path)] as const),
+    found.map(({ path, within }) => [path, displayPath(path), within] as const),
     { deployment: settings.deployment, limits: settings.limits, accessLevel: settings.accessLevel, keepDocument },
   );
   const checked: CheckedCollection[] = results.flatMap(({ file, valid }) =>
@@ -55,11 +59,19 @@ async function check(settings: Settings, paths: readonly string[], cwd: string, 
   );
   const problems: Problem[] = [...results.flatMap((result) => result.problems), ...crossFileProblems(checked)];
   const documents = results.flatMap(({ valid }) => (valid?.document ? [valid.document] : []));
-  return { problems, files: found.map(displayPath), documents };
+  return { problems, files: found.map(({ path }) => displayPath(path)), documents };
 }
 
-async function collectionFiles(paths: readonly string[], displayPath: (path: string) => string): Promise<string[]> {
-  const files: string[] = [];
+/**
+ * The files to check: those given, and the YAML files in the folders given. A file found in a folder
+ * must resolve inside the repository (or inside that folder, when it is outside the repository).
+ */
+async function collectionFiles(
+  paths: readonly string[],
+  root: string,
+  displayPath: (path: string) => string,
+): Promise<Array<{ path: string; within?: string }>> {
+  const files = new Map<string, string | undefined>();
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
     if (!info) {
@@ -68,10 +80,14 @@ async function collectionFiles(paths: readonly string[], displayPath: (path: str
         'give collection files or directories, or run in a repository with a collections/ folder (twarc-cloud new <type> <id> creates one)',
       );
     }
-    if (info.isDirectory()) files.push(...(await yamlFilesIn(path)));
-    else files.push(path);
+    const within = path === root || path.startsWith(`${root}${sep}`) ? root : path;
+    if (info.isDirectory()) for (const file of await yamlFilesIn(path)) files.set(file, within);
+    else if (!files.has(path)) files.set(path, undefined);
   }
-  return [...new Set(files)].sort();
+  return [...files.keys()].sort().map((path) => {
+    const within = files.get(path);
+    return within === undefined ? { path } : { path, within };
+  });
 }
 
 async function yamlFilesIn(dir: string): Promise<string[]> {

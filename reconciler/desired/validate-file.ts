@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import type { Position, Problem } from '../problems.js';
+import { START_OF_FILE, type Position, type Problem } from '../problems.js';
+import { readSourceFile } from '../yaml/read-source-file.js';
 import { validateYamlFile } from '../yaml/validated-yaml.js';
 import { DEFAULT_CREDENTIALS, DEFAULT_STATE, type CollectionDocument } from './collection.js';
 import { semanticProblems, type CheckContext } from './semantic-checks.js';
@@ -24,6 +24,9 @@ export interface FileResult {
 
 export type FileContext = Omit<CheckContext, 'expectedId'> & { readonly keepDocument: boolean };
 
+/** A file to check: where it is, how problems name it, and the folder it must resolve inside (when found by walking one). */
+export type FileEntry = readonly [path: string, file: string, within?: string | undefined];
+
 /** What the cross-file rules need to know of a collection, with defaults applied. */
 export interface CollectionSummary {
   readonly id: string;
@@ -32,18 +35,10 @@ export interface CollectionSummary {
   readonly credentials: string;
 }
 
-export function validateCollectionFile(path: string, file: string, context: FileContext): FileResult {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-    return {
-      file,
-      problems: [{ file, line: 1, column: 1, rule: 'file/unreadable', severity: 'error', message: `cannot read the file (${reason})` }],
-    };
-  }
-  return validateCollectionBytes(file, bytes, basename(path, extname(path)), context);
+export function validateCollectionFile([path, file, within]: FileEntry, context: FileContext): FileResult {
+  const read = readSourceFile(path, within);
+  if ('problem' in read) return { file, problems: [{ file, ...START_OF_FILE, ...read.problem, severity: 'error' }] };
+  return validateCollectionBytes(file, read.bytes, basename(path, extname(path)), context);
 }
 
 /** Every check of one collection file, on its content; `expectedId` is the file name's stem. */

@@ -1,9 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { validateCollectionFile, type FileContext, type FileResult } from './validate-file.js';
-
-type FileEntry = readonly [path: string, file: string];
+import { validateCollectionFile, type FileContext, type FileEntry, type FileResult } from './validate-file.js';
 
 /** Below this many files per thread, starting a worker costs more than it saves. */
 const FILES_PER_THREAD_MIN = 100;
@@ -18,7 +16,7 @@ const BATCH = 50;
  */
 export async function validateFiles(files: readonly FileEntry[], context: FileContext): Promise<FileResult[]> {
   const threads = Math.min(availableParallelism(), Math.floor(files.length / FILES_PER_THREAD_MIN));
-  if (threads < 2) return files.map(([path, file]) => validateCollectionFile(path, file, context));
+  if (threads < 2) return files.map((entry) => validateCollectionFile(entry, context));
 
   const results = new Array<FileResult>(files.length);
   let next = 0;
@@ -35,7 +33,7 @@ export async function validateFiles(files: readonly FileEntry[], context: FileCo
   for (let batch = take(); batch; batch = take()) {
     store(
       batch.start,
-      batch.files.map(([path, file]) => validateCollectionFile(path, file, context)),
+      batch.files.map((entry) => validateCollectionFile(entry, context)),
     );
     await nextTurn(); // let workers' results in, and hand them their next batch
   }

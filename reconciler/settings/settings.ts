@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { relativeToCwd, type Problem } from '../problems.js';
+import { relativeToCwd, START_OF_FILE, type Problem } from '../problems.js';
+import { readSourceFile } from '../yaml/read-source-file.js';
 import { validateYamlFile } from '../yaml/validated-yaml.js';
 import { X_API_LIMITS, type AccessLevel, type XApiLimits } from '../../platform/x-api/access-levels.js';
 
@@ -51,9 +52,13 @@ export function loadSettings(root: string, cwd: string = process.cwd()): { setti
   let problems: Problem[] = [];
   if (existsSync(path)) {
     const file = relativeToCwd(path, cwd);
-    const validated = validateYamlFile(file, readFileSync(path), 'twarc-cloud');
-    problems = validated.problems;
-    if (validated.source) document = validated.source.data as SettingsDocument;
+    const read = readSourceFile(path, root);
+    if ('problem' in read) problems = [{ file, ...START_OF_FILE, ...read.problem, severity: 'error' }];
+    else {
+      const validated = validateYamlFile(file, read.bytes, 'twarc-cloud');
+      problems = validated.problems;
+      if (validated.source) document = validated.source.data as SettingsDocument;
+    }
   }
   const accessLevel = document.x_api?.access_level ?? 'pro';
   const settings: Settings = {

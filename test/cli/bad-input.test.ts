@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,6 +84,44 @@ describe('bad input to validate', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('files that are not what their names say', () => {
+  it('refuses a collection file that is a link to /dev/zero at once, before reading it', () => {
+    const root = tempProject({ 'collections/real.yaml': 'id: real\ntype: search\nquery: x\n' });
+    symlinkSync('/dev/zero', join(root, 'collections', 'zero.yaml'));
+    execFileSync('mkfifo', [join(root, 'collections', 'pipe.yaml')]);
+    const result = runCli(['validate'], { cwd: root, timeoutMs: 30_000 });
+    assertNoCrash(result);
+    assert.equal(result.status, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, /^collections\/zero\.yaml:1:1: it is not a regular file \(a device, a pipe or a socket\)/m);
+    assert.match(result.stdout, /^collections\/pipe\.yaml:1:1: it is not a regular file/m);
+  });
+
+  it('refuses a twarc-cloud.yaml that is a link to /dev/zero, or a folder', () => {
+    const linked = tempProject({ 'collections/real.yaml': 'id: real\ntype: search\nquery: x\n' });
+    symlinkSync('/dev/zero', join(linked, 'twarc-cloud.yaml'));
+    const zero = runCli(['validate'], { cwd: linked, timeoutMs: 30_000 });
+    assertNoCrash(zero);
+    assert.equal(zero.status, 1);
+    assert.match(zero.stdout, /^twarc-cloud\.yaml:1:1: it is not a regular file/m);
+    const folder = tempProject({ 'collections/real.yaml': 'id: real\ntype: search\nquery: x\n', 'twarc-cloud.yaml/x': '' });
+    const asFolder = runCli(['validate'], { cwd: folder });
+    assertNoCrash(asFolder);
+    assert.equal(asFolder.status, 1);
+    assert.match(asFolder.stdout, /^twarc-cloud\.yaml:1:1: it is a folder/m);
+  });
+
+  it('refuses a collection file that resolves outside the repository, without echoing what it holds', () => {
+    const elsewhere = tempProject({ 'private.yaml': 'id: leak\ntype: search\nquery: x\nbearer: AAAA-secret-outside-the-repository\n' });
+    const root = tempProject({ 'collections/real.yaml': 'id: real\ntype: search\nquery: x\n' });
+    symlinkSync(join(elsewhere, 'private.yaml'), join(root, 'collections', 'leak.yaml'));
+    const result = runCli(['validate'], { cwd: root });
+    assertNoCrash(result);
+    assert.equal(result.status, 1);
+    assert.match(result.stdout, /^collections\/leak\.yaml:1:1: it resolves to .*private\.yaml, outside the repository/m);
+    assert.doesNotMatch(result.stdout + result.stderr, /AAAA-secret|bearer/);
   });
 });
 

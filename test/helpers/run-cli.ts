@@ -9,13 +9,14 @@ export interface CliResult {
 }
 
 /** Runs the real `twarc-cloud` launcher in a child process, as a user's shell would. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CliResult {
   const env = cliEnv(options.env);
   const result = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), ...args], {
     cwd: options.cwd ?? PACKAGE_ROOT,
     env,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
+    ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
