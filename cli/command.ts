@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../platform/errors.js';
+import { schemaPattern } from '../platform/schema-validation.js';
 import type { CliIo } from './io.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -65,5 +66,18 @@ export function choiceOption<T extends string>(args: ParsedArgs, name: string, c
 export function oneCollectionId(command: Pick<CommandSpec, 'usage'>, args: ParsedArgs): string {
   const [id, ...extra] = args.positionals;
   if (id === undefined || extra.length > 0) throw new UserError('expected one collection id', `usage: ${command.usage}`);
+  return collectionIdArgument(id);
+}
+
+const COLLECTION_ID = new RegExp(schemaPattern('collection', 'id'));
+
+/** A collection id given on the command line, checked by the schema's rule before it names any file or key. */
+export function collectionIdArgument(id: string): string {
+  if (!COLLECTION_ID.test(id)) {
+    throw new UserError(
+      `${JSON.stringify(id)} is not a collection id`,
+      "ids are lower-case letters, digits and inner hyphens, as in the collection file's name; twarc-cloud list shows them",
+    );
+  }
   return id;
 }

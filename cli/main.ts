@@ -6,6 +6,7 @@
 
 import { awsUserError } from '../platform/aws/aws-errors.js';
 import { UserError } from '../platform/errors.js';
+import { fileSystemUserError } from '../platform/fs-errors.js';
 import { VERSION } from '../platform/version.js';
 import { commandHelp, parseCommandArgs, ValidationFailed, type Command, type CommandEntry } from './command.js';
 import { processIo, type CliIo } from './io.js';
@@ -54,7 +55,7 @@ export async function runCli(argv: string[], commands: readonly CommandEntry[], 
 }
 
 function reportFailure(failure: unknown, io: CliIo): number {
-  const error = awsUserError(failure) ?? failure;
+  const error: unknown = awsUserError(failure) ?? fileSystemUserError(failure) ?? failure;
   if (error instanceof ValidationFailed) return 1;
   if (error instanceof UserError) {
     io.err(`twarc-cloud: error: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}`);

@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { UserError } from '../../platform/errors.js';
 import { resolveCredentials } from '../../platform/credentials/resolve.js';
 import { XApiClient } from '../../platform/x-api/client.js';
 import { DEFAULT_API_BASE_URL } from '../../platform/x-api/endpoints.js';
-import { relativeToCwd } from '../../reconciler/problems.js';
+import { validateCollectionFile } from '../../reconciler/desired/validate-file.js';
+import { formatProblem, relativeToCwd } from '../../reconciler/problems.js';
 import { addUsersToYaml } from '../../reconciler/users/add-users.js';
 import { lookUpUsers } from '../../reconciler/users/look-up-users.js';
 import { syncUserChanges } from '../../reconciler/users/sync-user-changes.js';
-import type { CommandSpec, ParsedArgs } from '../command.js';
+import { collectionIdArgument, type CommandSpec, type ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
@@ -59,12 +59,29 @@ export const usersCommand: CommandSpec = {
 async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
   const [, collectionId, ...given] = args.positionals;
   if (collectionId === undefined) throw new UserError('expected a collection id', 'usage: twarc-cloud users add <collection> @name ...');
+  collectionIdArgument(collectionId);
   const { settings } = reconcileSettings(args, io);
   const path = join(settings.collectionsDir, `${collectionId}.yaml`);
   if (!existsSync(path))
     throw new UserError(`no collection file ${relativeToCwd(path, io.cwd)}`, 'twarc-cloud new user_timeline <id> creates one');
+  // The file is checked as validate checks it, so that its problems are reported at their line and column.
+  const checked = validateCollectionFile([path, relativeToCwd(path, io.cwd), settings.collectionsDir], {
+    deployment: settings.deployment,
+    limits: settings.limits,
+    accessLevel: settings.accessLevel,
+    keepDocument: true,
+  });
+  // An active collection without users yet is what `users add` is for.
+  const fileProblems = checked.problems.filter((p) => p.severity === 'error' && p.rule !== 'users/empty');
+  if (fileProblems.length > 0) {
+    for (const problem of fileProblems) io.err(formatProblem(problem));
+    throw new UserError(
+      `${relativeToCwd(path, io.cwd)} has ${fileProblems.length} problem${fileProblems.length === 1 ? '' : 's'}; no account was added`,
+      'fix them (listed above), then add the accounts',
+    );
+  }
   const text = await readFile(path, 'utf8');
-  const document = parse(text) as { type?: string; credentials?: string } | null;
+  const document = checked.valid?.document;
   if (document?.type !== 'user_timeline')
     throw new UserError(`${collectionId} is a ${String(document?.type)} collection; accounts are added to user_timeline collections`);
   const byIds = args.values['ids'] === true || typeof args.values['ids-file'] === 'string';

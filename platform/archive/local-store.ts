@@ -34,7 +34,7 @@ export class LocalArchiveStore implements ArchiveStore {
   async put(key: string, body: string | Uint8Array, conditions: WriteConditions = {}): Promise<{ etag: string }> {
     const path = this.path(key);
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    await mkdir(dirname(path), { recursive: true });
+    await makeFolder(dirname(path));
     const temp = await writeTemp(path, async (file) => {
       await file.writeFile(bytes);
     });
@@ -90,7 +90,7 @@ export class LocalArchiveStore implements ArchiveStore {
 
   async upload(key: string, body: Readable): Promise<{ etag: string }> {
     const path = this.path(key);
-    await mkdir(dirname(path), { recursive: true });
+    await makeFolder(dirname(path));
     const hash = createHash('md5');
     const hashing = new Transform({
       transform(chunk: Buffer, _encoding, done) {
@@ -155,6 +155,23 @@ export class LocalArchiveStore implements ArchiveStore {
       }
     }
     return keys;
+  }
+}
+
+/**
+ * mkdir -p that tells why it failed: Node's recursive mkdir reports ENOENT for a parent it could not
+ * create, whatever the cause (a read-only file system, a missing permission); the deepest folder
+ * that cannot be created is tried alone, which gives the real reason.
+ */
+async function makeFolder(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (error) {
+    if (!isCode(error, 'ENOENT')) throw error;
+    let missing = path;
+    while ((await stat(dirname(missing)).catch(() => undefined)) === undefined && dirname(missing) !== missing) missing = dirname(missing);
+    await mkdir(missing);
+    throw error;
   }
 }
 

@@ -8,6 +8,13 @@ export class AwsUnavailable extends UserError {}
  * anything else (a bug, reported as one).
  */
 export function awsUserError(error: unknown): AwsUnavailable | undefined {
+  // Thrown by the SDK's configuration, before any request (and so without $metadata).
+  if (error instanceof Error && /^Region (is missing|not accepted)/.test(error.message)) {
+    return new AwsUnavailable(
+      `AWS needs a region, and none that is valid is configured (${error.message})`,
+      'set aws.region in twarc-cloud.yaml, or AWS_REGION in the environment',
+    );
+  }
   // Only what the AWS SDK threw: it marks its errors with $metadata (the attempts made).
   if (!(error instanceof Error) || !('$metadata' in error || error.name === 'CredentialsProviderError')) return undefined;
   const name = error.name;

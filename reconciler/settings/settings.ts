@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { relativeToCwd, START_OF_FILE, type Problem } from '../problems.js';
 import { readSourceFile } from '../yaml/read-source-file.js';
@@ -50,14 +50,18 @@ export function loadSettings(root: string, cwd: string = process.cwd()): { setti
   const path = join(root, SETTINGS_FILE);
   let document: SettingsDocument = {};
   let problems: Problem[] = [];
+  const file = relativeToCwd(path, cwd);
+  let archiveAt = START_OF_FILE;
   if (existsSync(path)) {
-    const file = relativeToCwd(path, cwd);
     const read = readSourceFile(path, root);
     if ('problem' in read) problems = [{ file, ...START_OF_FILE, ...read.problem, severity: 'error' }];
     else {
       const validated = validateYamlFile(file, read.bytes, 'twarc-cloud');
       problems = validated.problems;
-      if (validated.source) document = validated.source.data as SettingsDocument;
+      if (validated.source) {
+        document = validated.source.data as SettingsDocument;
+        if (document.local?.archive !== undefined) archiveAt = validated.source.positionOf('/local/archive');
+      }
     }
   }
   const accessLevel = document.x_api?.access_level ?? 'pro';
@@ -72,5 +76,15 @@ export function loadSettings(root: string, cwd: string = process.cwd()): { setti
     maxStops: document.guard?.max_stops ?? 5,
     collectionsDir: join(root, COLLECTIONS_DIR),
   };
+  const archive = statSync(settings.local.archive, { throwIfNoEntry: false });
+  if (archive && !archive.isDirectory()) {
+    problems.push({
+      file,
+      ...archiveAt,
+      rule: 'settings/archive-not-a-folder',
+      severity: 'error',
+      message: `local.archive ${settings.local.archive} is a file, not a folder; name a folder (it is created if missing)`,
+    });
+  }
   return { settings, problems };
 }
