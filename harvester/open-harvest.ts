@@ -5,7 +5,6 @@
  */
 
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { collectionKeys } from '../platform/archive/keys.js';
 import type { ArchiveStore } from '../platform/archive/store.js';
 import { secretValues, type XCredentials } from '../platform/credentials/credentials.js';
@@ -13,6 +12,7 @@ import { XApiClient } from '../platform/x-api/client.js';
 import { DEFAULT_API_BASE_URL } from '../platform/x-api/endpoints.js';
 import { recordError, type CollectionConfig, type HarvestContext, type HarvestStats, type HarvestTuning } from './harvest-context.js';
 import { JsonLog } from './log.js';
+import { spoolDirFor, sweepDeadSpools } from './output/spool.js';
 import { TweetFiles } from './output/tweet-files.js';
 import { StateBook } from './state-book.js';
 import { StopController } from './stop.js';
@@ -66,12 +66,15 @@ export async function openHarvest(options: OpenHarvestOptions): Promise<HarvestC
   });
   const state = await StateBook.load(store, config.id, harvestId);
   const keys = collectionKeys(config.id).harvest(harvestId);
+  const spool = options.env['TWARC_CLOUD_SPOOL'] ?? tmpdir();
+  const swept = await sweepDeadSpools(spool);
+  if (swept.length > 0) log.info('removed the spool folders of harvests that were killed', { folders: swept });
   const files = new TweetFiles({
     store,
     keys,
     tweetsPerFile: config.output.tweets_per_file,
     rotateMs: config.output.rotate_minutes * 60_000,
-    spoolDir: join(options.env['TWARC_CLOUD_SPOOL'] ?? tmpdir(), `twarc-cloud-${config.id}-${harvestId}-${process.pid}`),
+    spoolDir: spoolDirFor(spool, config.id, harvestId),
     onStored: async (file, checkpoints) => {
       for (const checkpoint of checkpoints) checkpoint();
       if (file) log.info('tweet file stored', { file: file.name, tweets: file.tweets, bytes: file.bytes });

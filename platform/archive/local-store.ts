@@ -35,9 +35,13 @@ export class LocalArchiveStore implements ArchiveStore {
     const path = this.path(key);
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
     await makeFolder(dirname(path));
-    const temp = await writeTemp(path, async (file) => {
-      await file.writeFile(bytes);
-    });
+    const temp = await writeTemp(
+      path,
+      async (file) => {
+        await file.writeFile(bytes);
+      },
+      conditions.private === true ? 0o600 : 0o644,
+    );
     try {
       if (conditions.ifNoneMatch === '*') {
         await link(temp, path).catch((error: unknown) => {
@@ -179,9 +183,9 @@ function tempPath(target: string): string {
   return join(dirname(target), `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
 }
 
-async function writeTemp(target: string, write: (file: FileHandle) => Promise<void>): Promise<string> {
+async function writeTemp(target: string, write: (file: FileHandle) => Promise<void>, mode: number): Promise<string> {
   const temp = tempPath(target);
-  const file = await open(temp, 'wx');
+  const file = await open(temp, 'wx', mode);
   try {
     await write(file);
     await file.sync();

@@ -192,6 +192,9 @@ export async function readObject<K extends ObjectKind>(store: ArchiveStore, key:
   return { value: value as ArchiveObjects[K], etag: stored.etag };
 }
 
+/** Objects that hold a secret (the lock's control token): kept from other users of the machine. */
+const HOLDS_SECRETS: ReadonlySet<ObjectKind> = new Set(['lock']);
+
 /** Writes an object after checking it; an object its own schema refuses is a bug, never stored. */
 export async function writeObject<K extends ObjectKind>(
   store: ArchiveStore,
@@ -202,7 +205,7 @@ export async function writeObject<K extends ObjectKind>(
 ): Promise<{ etag: string }> {
   const problems = issues(kind, value);
   if (problems.length > 0) throw new Error(`refusing to write an invalid ${kind} to ${key}: ${problems.join('; ')}`);
-  return store.put(key, `${JSON.stringify(value, null, 2)}\n`, { contentType: 'application/json', ...conditions });
+  return store.put(key, `${JSON.stringify(value, null, 2)}\n`, { contentType: 'application/json', ...(HOLDS_SECRETS.has(kind) ? { private: true } : {}), ...conditions });
 }
 
 function issues(kind: ObjectKind, value: unknown): string[] {

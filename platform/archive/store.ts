@@ -33,6 +33,8 @@ export interface WriteConditions {
   readonly ifNoneMatch?: '*';
   readonly ifMatch?: string;
   readonly contentType?: string;
+  /** Readable only by its owner where the store has owners (a local file: mode 0600); the bucket is private anyway. */
+  readonly private?: boolean;
 }
 
 export interface ObjectInfo {
