@@ -36,6 +36,13 @@ export function schemaPattern(name: string, property: string): string {
   return pattern;
 }
 
+/** The `maxLength` of a top-level property of a schema, for code that must apply the same rule. */
+export function schemaMaxLength(name: string, property: string): number {
+  const maxLength = readSchema(name).properties?.[property]?.['maxLength'];
+  if (typeof maxLength !== 'number') throw new Error(`schemas/${name}.schema.json has no maxLength for ${property}`);
+  return maxLength;
+}
+
 function readSchema(name: string): JsonSchema {
   return JSON.parse(readFileSync(join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8')) as JsonSchema;
 }

@@ -1,11 +1,13 @@
 import { Document } from 'yaml';
-import { schemaPattern } from '../../platform/schema-validation.js';
+import { schemaMaxLength, schemaPattern } from '../../platform/schema-validation.js';
 
 /** A collection.json of the original Twarc-Cloud (Python, API v1.1), as far as it is read here. */
 export interface V1Collection {
   readonly id?: unknown;
   readonly type?: unknown;
   readonly keys?: unknown;
+  /** Where the original's quick start put the keys. */
+  readonly credentials?: unknown;
   readonly users?: Record<string, { screen_name?: unknown; since_id?: unknown } | null>;
   readonly delete_users_for?: unknown;
   readonly filter?: { track?: unknown; follow?: unknown; max_records?: unknown };
@@ -22,6 +24,17 @@ export interface Converted {
 }
 
 const ID = new RegExp(schemaPattern('collection', 'id'));
+const ID_MAX_LENGTH = schemaMaxLength('collection', 'id');
+const KEY_NAMES = new Set(['consumer_key', 'consumer_secret', 'access_token', 'access_token_secret', 'bearer_token']);
+
+/** True when the config holds an API key anywhere (under `keys`, `credentials`, or elsewhere): a value to warn about, never to copy. */
+function holdsKeys(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(holdsKeys);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(
+    ([name, inner]) => (KEY_NAMES.has(name) && typeof inner === 'string' && inner !== '') || holdsKeys(inner),
+  );
+}
 const CONDITIONS = new Set(['protected', 'suspended', 'not_found']);
 
 /**
@@ -36,8 +49,9 @@ export function convertV1(config: V1Collection, source: string, profile: string)
     originalId
       .toLowerCase()
       .replace(/[^a-z0-9-]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40) || 'imported';
+      .replace(/^-+/, '')
+      .slice(0, ID_MAX_LENGTH)
+      .replace(/-+$/, '') || 'imported';
   if (id !== originalId) notes.push(`id "${originalId}" became "${id}" (ids are lower-case letters, digits and "-")`);
   if (!ID.test(id)) throw new Error(`cannot derive a valid id from "${originalId}"`);
   const type = config.type;
@@ -96,7 +110,7 @@ export function convertV1(config: V1Collection, source: string, profile: string)
   return {
     id,
     yaml: document.toString({ flowCollectionPadding: false, lineWidth: 0 }),
-    hadKeys: config.keys !== undefined,
+    hadKeys: holdsKeys(config),
     userSinceIds,
     ...(searchSinceId !== undefined ? { searchSinceId } : {}),
     notes,

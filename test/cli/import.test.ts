@@ -52,6 +52,16 @@ before(async () => {
     JSON.stringify({ id: 'climate-stream', type: 'filter', keys, filter: { track: 'climate, #globalwarming', follow: '12,13' } }),
   );
   await old.put('collections/climate-stream/harvests/2019/05/01/00/00/00/tweets-1.jsonl.gz', 'old data');
+  // The original's quick start wrote keys under `credentials`; and its ids had no length limit.
+  await old.put(
+    'collections/Election_2019_Candidates_And_Their_Campaign_Staff/collection.json',
+    JSON.stringify({
+      id: 'Election_2019_Candidates_And_Their_Campaign_Staff',
+      type: 'user_timeline',
+      credentials: keys,
+      users: { '12': { screen_name: 'jack' } },
+    }),
+  );
 });
 after(async () => {
   await moto.stop();
@@ -79,9 +89,10 @@ describe('import of an original Twarc-Cloud bucket', { timeout: 60_000 }, () => 
         'climate-scientists.yaml',
         'climate-search.yaml',
         'climate-stream.yaml',
+        'election-2019-candidates-and-their-camp.yaml',
       ]);
       assert.match(result.stdout, /id "Climate_Scientists" became "climate-scientists"/);
-      assert.match(result.stderr, /3 of the old configs held API keys\. They were NOT copied/);
+      assert.match(result.stderr, /4 of the old configs held API keys\. They were NOT copied/);
       for (const name of readdirSync(join(root, 'collections'))) {
         const text = readFileSync(join(root, 'collections', name), 'utf8');
         assert.ok(!text.includes(SECRET) && !text.includes('ck-1234567'), `${name} holds no key`);
