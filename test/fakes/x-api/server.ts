@@ -56,6 +56,9 @@ export class FakeXApi {
   /** Every request, in order: endpoint and the status answered. */
   readonly requests: Array<{ endpoint: string; status: number; url: string; at: number }> = [];
   private readonly faults = new Map<string, RequestFault[]>();
+  /** Called with every request before it is answered; the answer waits for what it returns. */
+  private received = 0;
+  private requestHook: ((request: { readonly endpoint: string; readonly index: number }) => Promise<void> | undefined) | undefined;
   private readonly server: Server;
   private readonly bearerTokens: ReadonlySet<string>;
   private address: AddressInfo | undefined;
@@ -99,6 +102,14 @@ export class FakeXApi {
     for (let i = 0; i < after; i += 1) queue.push({ kind: 'none' });
     for (let i = 0; i < times; i += 1) queue.push(fault);
     this.faults.set(endpoint, queue);
+  }
+
+  /**
+   * Calls `hook` with each request (its endpoint, and its number among all requests so far) before
+   * answering it; an answer waits for the promise the hook returns. Undefined removes the hook.
+   */
+  onRequest(hook: ((request: { readonly endpoint: string; readonly index: number }) => Promise<void> | undefined) | undefined): void {
+    this.requestHook = hook;
   }
 
   /** Forgets every request fault not yet met. */
@@ -155,6 +166,8 @@ export class FakeXApi {
       return;
     }
     const app = bearer ?? 'user-context';
+    this.received += 1;
+    await this.requestHook?.({ endpoint: route.endpoint, index: this.received });
     const fault = this.faults.get(route.endpoint)?.shift();
     if (fault?.kind === '429') {
       record(429);
