@@ -1,8 +1,12 @@
 resource "aws_ecr_repository" "harvester" {
-  name                 = "${var.deployment}-harvester"
+  name = "${var.deployment}-harvester"
+  # A tag names one image for good: push each release under a new tag (README, "Updating the harvester").
   image_tag_mutability = "IMMUTABLE"
   image_scanning_configuration {
     scan_on_push = true
+  }
+  encryption_configuration {
+    encryption_type = "KMS"
   }
 }
 
@@ -20,7 +24,8 @@ resource "aws_cloudwatch_log_group" "harvests" {
 }
 
 # The base task definition: scheduled harvests run it with `harvest <id>`; the reconciler derives
-# one revision per filter collection from it.
+# one revision per filter collection from it. A new image_tag registers a new revision and keeps
+# the old one (skip_destroy), so schedules keep running until the next apply moves them onto it.
 resource "aws_ecs_task_definition" "harvester" {
   family                   = local.harvester_family
   requires_compatibilities = ["FARGATE"]
@@ -29,6 +34,7 @@ resource "aws_ecs_task_definition" "harvester" {
   memory                   = var.task_memory
   task_role_arn            = aws_iam_role.task.arn
   execution_role_arn       = aws_iam_role.execution.arn
+  skip_destroy             = true
   runtime_platform {
     operating_system_family = "LINUX"
     cpu_architecture        = var.cpu_architecture

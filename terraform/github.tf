@@ -1,5 +1,6 @@
-# GitHub Actions reach AWS through OIDC only: a read-only plan role for pull requests and an apply
-# role for the main branch (or the protected environment) of the collections repository.
+# GitHub Actions reach AWS through OIDC only: a read-only plan role for pull requests and the
+# scheduled jobs on main, and an apply role for jobs of the protected environment alone (so that
+# its required reviewers cannot be bypassed by a job on main without it).
 resource "aws_iam_openid_connect_provider" "github" {
   count           = var.create_github_oidc_provider ? 1 : 0
   url             = "https://token.actions.githubusercontent.com"
@@ -24,7 +25,7 @@ data "aws_iam_policy_document" "github_plan_assume" {
       values   = ["sts.amazonaws.com"]
     }
     condition {
-      test     = "StringLike"
+      test     = "StringEquals"
       variable = "token.actions.githubusercontent.com:sub"
       values   = ["repo:${var.github_repository}:pull_request", "repo:${var.github_repository}:ref:refs/heads/main"]
     }
@@ -46,7 +47,7 @@ data "aws_iam_policy_document" "github_apply_assume" {
     condition {
       test     = "StringEquals"
       variable = "token.actions.githubusercontent.com:sub"
-      values   = ["repo:${var.github_repository}:ref:refs/heads/main", "repo:${var.github_repository}:environment:${var.github_apply_environment}"]
+      values   = ["repo:${var.github_repository}:environment:${var.github_apply_environment}"]
     }
   }
 }
@@ -61,6 +62,7 @@ resource "aws_iam_role" "github_apply" {
   assume_role_policy = data.aws_iam_policy_document.github_apply_assume.json
 }
 
+# What plan, plan --refresh, the drift check and users sync read.
 data "aws_iam_policy_document" "plan" {
   statement {
     actions   = ["s3:ListBucket"]
@@ -71,16 +73,27 @@ data "aws_iam_policy_document" "plan" {
     resources = ["${aws_s3_bucket.archive.arn}/*"]
   }
   statement {
-    actions   = ["events:ListRules"]
-    resources = ["arn:${local.partition}:events:${var.region}:${local.account}:rule/*"]
+    # ListRules and DescribeTaskDefinition take no resource-level permission.
+    actions   = ["events:ListRules", "ecs:DescribeTaskDefinition"]
+    resources = ["*"]
   }
   statement {
     actions   = ["events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource"]
-    resources = [local.rule_arns]
+    resources = [local.collection_rules]
   }
   statement {
-    actions   = ["ecs:ListServices", "ecs:DescribeServices"]
-    resources = ["arn:${local.partition}:ecs:${var.region}:${local.account}:service/${var.deployment}/*", aws_ecs_cluster.harvests.arn]
+    # ListServices takes no resource-level permission; the cluster condition narrows it.
+    actions   = ["ecs:ListServices"]
+    resources = ["*"]
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = [aws_ecs_cluster.harvests.arn]
+    }
+  }
+  statement {
+    actions   = ["ecs:DescribeServices"]
+    resources = [local.collection_svcs]
   }
 }
 
@@ -94,27 +107,63 @@ resource "aws_iam_role_policy" "github_apply_read" {
   policy = data.aws_iam_policy_document.plan.json
 }
 
+# What apply writes and changes, on top of what it reads.
 data "aws_iam_policy_document" "apply" {
   statement {
-    actions   = ["s3:PutObject", "s3:DeleteObject"]
+    # PutObjectTagging: the apply lock and stop requests carry the tag that expires their old versions.
+    actions   = ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject"]
     resources = ["${aws_s3_bucket.archive.arn}/*"]
   }
   statement {
     actions   = ["events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:DeleteRule", "events:TagResource"]
-    resources = [local.rule_arns]
+    resources = [local.collection_rules]
   }
   statement {
-    # These two take no resource-level permissions in IAM: the actions are narrow, the resource cannot be.
-    actions   = ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"]
+    # RegisterTaskDefinition takes no resource-level permission.
+    actions   = ["ecs:RegisterTaskDefinition"]
     resources = ["*"]
   }
   statement {
-    actions   = ["ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource"]
-    resources = ["arn:${local.partition}:ecs:${var.region}:${local.account}:service/${var.deployment}/*"]
+    # Tags given at creation (RegisterTaskDefinition, CreateService) need TagResource on what is created.
+    actions   = ["ecs:TagResource"]
+    resources = [local.collection_tds, local.collection_svcs]
+  }
+  statement {
+    actions   = ["ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService"]
+    resources = [local.collection_svcs]
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = [aws_ecs_cluster.harvests.arn]
+    }
+  }
+  statement {
+    # A schedule's first harvest, and `twarc-cloud run --target aws`, start the harvester as a task.
+    actions   = ["ecs:RunTask"]
+    resources = [local.harvester_tds]
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = [aws_ecs_cluster.harvests.arn]
+    }
   }
   statement {
     actions   = ["iam:PassRole"]
-    resources = [aws_iam_role.task.arn, aws_iam_role.execution.arn, aws_iam_role.events.arn]
+    resources = [aws_iam_role.task.arn, aws_iam_role.execution.arn]
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+  statement {
+    actions   = ["iam:PassRole"]
+    resources = [aws_iam_role.events.arn]
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["events.amazonaws.com"]
+    }
   }
 }
 

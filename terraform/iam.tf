@@ -1,10 +1,6 @@
-# Least privilege, no wildcard actions. Resources are narrowed to this deployment's names.
-locals {
-  account    = data.aws_caller_identity.current.account_id
-  partition  = data.aws_partition.current.partition
-  rule_arns  = "arn:${local.partition}:events:${var.region}:${local.account}:rule/${var.deployment}-*"
-  ssm_prefix = "arn:${local.partition}:ssm:${var.region}:${local.account}:parameter/${var.deployment}/credentials"
-}
+# Least privilege, no wildcard actions. Resources are narrowed to this deployment's names; where an
+# action takes no resource-level permission (AWS's service authorization reference), the resource
+# is "*" and a condition narrows it instead.
 
 data "aws_iam_policy_document" "ecs_tasks_assume" {
   statement {
@@ -16,7 +12,8 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
   }
 }
 
-# The harvester: the archive, and the credential parameters.
+# The harvester: the archive, the credential parameters, and its own service (a stream that has
+# collected its max_records scales its service to zero, so that nothing idles and bills).
 resource "aws_iam_role" "task" {
   name               = "${var.deployment}-harvester-task"
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
@@ -28,12 +25,22 @@ data "aws_iam_policy_document" "task" {
     resources = [aws_s3_bucket.archive.arn]
   }
   statement {
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    # PutObjectTagging: locks and stop requests are written with the tag the lifecycle rule expires old versions by.
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:AbortMultipartUpload"]
     resources = ["${aws_s3_bucket.archive.arn}/*"]
   }
   statement {
     actions   = ["ssm:GetParametersByPath", "ssm:GetParameter"]
     resources = [local.ssm_prefix, "${local.ssm_prefix}/*"]
+  }
+  statement {
+    actions   = ["ecs:UpdateService"]
+    resources = [local.collection_svcs]
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = [aws_ecs_cluster.harvests.arn]
+    }
   }
 }
 
@@ -50,6 +57,7 @@ resource "aws_iam_role" "execution" {
 
 data "aws_iam_policy_document" "execution" {
   statement {
+    # GetAuthorizationToken takes no resource-level permission.
     actions   = ["ecr:GetAuthorizationToken"]
     resources = ["*"]
   }
@@ -68,7 +76,7 @@ resource "aws_iam_role_policy" "execution" {
   policy = data.aws_iam_policy_document.execution.json
 }
 
-# EventBridge: run harvester task definitions of this deployment, passing only its two roles.
+# EventBridge: run the harvester's task definition in this cluster, passing only its two roles to ECS tasks.
 data "aws_iam_policy_document" "events_assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -87,7 +95,7 @@ resource "aws_iam_role" "events" {
 data "aws_iam_policy_document" "events" {
   statement {
     actions   = ["ecs:RunTask"]
-    resources = ["arn:${local.partition}:ecs:${var.region}:${local.account}:task-definition/${local.harvester_family}:*"]
+    resources = [local.harvester_tds]
     condition {
       test     = "ArnEquals"
       variable = "ecs:cluster"
@@ -97,6 +105,11 @@ data "aws_iam_policy_document" "events" {
   statement {
     actions   = ["iam:PassRole"]
     resources = [aws_iam_role.task.arn, aws_iam_role.execution.arn]
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["ecs-tasks.amazonaws.com"]
+    }
   }
 }
 

@@ -53,3 +53,8 @@ resource "aws_vpc_security_group_egress_rule" "https" {
   to_port           = 443
   cidr_ipv4         = "0.0.0.0/0"
 }
+
+# The VPC's default security group, which nothing here uses, allows nothing either.
+resource "aws_default_security_group" "default" {
+  vpc_id = aws_vpc.tasks.id
+}

@@ -1,6 +1,10 @@
-# Told when a harvester task stops with an error: the replacement for the original's Honeybadger.
+# Told when a harvest goes wrong: the replacement for the original's Honeybadger. Three ways a
+# harvest fails, three alerts: its task stops with a non-zero exit, its task never starts (an image
+# that cannot be pulled, a role ECS cannot assume), or EventBridge cannot start it at all (the
+# invocation fails and lands in the dead-letter queue that every schedule's target names).
 resource "aws_sns_topic" "alerts" {
-  name = "${var.deployment}-harvest-alerts"
+  name              = "${var.deployment}-harvest-alerts"
+  kms_master_key_id = "alias/aws/sns"
 }
 
 resource "aws_sns_topic_subscription" "email" {
@@ -24,8 +28,27 @@ resource "aws_cloudwatch_event_rule" "task_failed" {
   })
 }
 
+resource "aws_cloudwatch_event_rule" "task_not_started" {
+  name        = "${var.deployment}-task-not-started"
+  description = "A twarc-cloud harvester task stopped before it started (image pull, role, network)"
+  event_pattern = jsonencode({
+    source        = ["aws.ecs"]
+    "detail-type" = ["ECS Task State Change"]
+    detail = {
+      clusterArn = [aws_ecs_cluster.harvests.arn]
+      lastStatus = ["STOPPED"]
+      stopCode   = ["TaskFailedToStart"]
+    }
+  })
+}
+
 resource "aws_cloudwatch_event_target" "task_failed" {
   rule = aws_cloudwatch_event_rule.task_failed.name
+  arn  = aws_sns_topic.alerts.arn
+}
+
+resource "aws_cloudwatch_event_target" "task_not_started" {
+  rule = aws_cloudwatch_event_rule.task_not_started.name
   arn  = aws_sns_topic.alerts.arn
 }
 
@@ -40,7 +63,20 @@ data "aws_iam_policy_document" "alerts" {
     condition {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.task_failed.arn]
+      values   = [aws_cloudwatch_event_rule.task_failed.arn, aws_cloudwatch_event_rule.task_not_started.arn]
+    }
+  }
+  statement {
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alerts.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_metric_alarm.failed_invocations.arn]
     }
   }
 }
@@ -48,4 +84,48 @@ data "aws_iam_policy_document" "alerts" {
 resource "aws_sns_topic_policy" "alerts" {
   arn    = aws_sns_topic.alerts.arn
   policy = data.aws_iam_policy_document.alerts.json
+}
+
+# Scheduled harvests EventBridge could not start (RunTask refused, a role it cannot pass): the
+# reconciler names this queue as every schedule target's dead-letter queue.
+resource "aws_sqs_queue" "failed_invocations" {
+  name                      = "${var.deployment}-failed-invocations"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+}
+
+data "aws_iam_policy_document" "failed_invocations" {
+  statement {
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.failed_invocations.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = [local.collection_rules]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "failed_invocations" {
+  queue_url = aws_sqs_queue.failed_invocations.id
+  policy    = data.aws_iam_policy_document.failed_invocations.json
+}
+
+resource "aws_cloudwatch_metric_alarm" "failed_invocations" {
+  alarm_name          = "${var.deployment}-failed-invocations"
+  alarm_description   = "EventBridge could not start a scheduled twarc-cloud harvest; the queue holds the invocation"
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.failed_invocations.name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
 }

@@ -41,3 +41,13 @@ output "github_variables" {
     TWARC_CLOUD_AWS_REGION     = var.region
   }
 }
+
+output "log_group" {
+  description = "CloudWatch log group of the harvester tasks: aws logs tail <group> --follow."
+  value       = aws_cloudwatch_log_group.harvests.name
+}
+
+output "failed_invocations_queue" {
+  description = "SQS queue of scheduled harvests EventBridge could not start (an alarm tells when it holds any)."
+  value       = aws_sqs_queue.failed_invocations.url
+}

@@ -1,5 +1,9 @@
 resource "aws_s3_bucket" "archive" {
   bucket = var.bucket_name
+  # Harvested data outlives any deployment: terraform destroy refuses this bucket (README, "Tearing down").
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_s3_bucket_public_access_block" "archive" {
@@ -19,7 +23,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "archive" {
   }
 }
 
-# Versions keep every overwritten collection.json and state.json; harvested files are never overwritten.
+# Versions keep every overwritten collection.json, state.json and index for recovery; harvested files are never overwritten.
 resource "aws_s3_bucket_versioning" "archive" {
   bucket = aws_s3_bucket.archive.id
   versioning_configuration {
@@ -32,17 +36,47 @@ resource "aws_s3_bucket_lifecycle_configuration" "archive" {
   rule {
     id     = "abort-incomplete-uploads"
     status = "Enabled"
-    filter {}
+    filter {
+      prefix = ""
+    }
     abort_incomplete_multipart_upload {
       days_after_initiation = var.incomplete_upload_days
+    }
+  }
+  rule {
+    id     = "expire-old-versions"
+    status = "Enabled"
+    filter {
+      prefix = ""
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = var.noncurrent_version_days
+    }
+  }
+  # Locks are rewritten at every heartbeat (about 1,440 versions a day per running stream) and stop
+  # requests are short-lived: twarc-cloud tags them, and their old versions go after a day.
+  rule {
+    id     = "expire-ephemeral-versions"
+    status = "Enabled"
+    filter {
+      tag {
+        key   = "twarc-cloud:ephemeral"
+        value = "true"
+      }
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = 1
+    }
+    expiration {
+      expired_object_delete_marker = true
     }
   }
 }
 
 data "aws_iam_policy_document" "tls_only" {
   statement {
-    sid       = "DenyPlainHttp"
-    effect    = "Deny"
+    sid    = "DenyPlainHttp"
+    effect = "Deny"
     # A Deny: the wildcard refuses every action over plain HTTP; it grants nothing.
     actions   = ["s3:*"]
     resources = [aws_s3_bucket.archive.arn, "${aws_s3_bucket.archive.arn}/*"]
@@ -69,16 +103,18 @@ resource "aws_s3_object" "deployment" {
   key          = "deployment.json"
   content_type = "application/json"
   content = jsonencode({
-    format           = "twarc-cloud/deployment@1"
-    deployment       = var.deployment
-    cluster          = aws_ecs_cluster.harvests.arn
-    subnets          = aws_subnet.tasks[*].id
-    security_groups  = [aws_security_group.tasks.id]
-    assign_public_ip = true
-    task_definition  = aws_ecs_task_definition.harvester.arn
-    container_name   = local.container_name
-    events_role_arn  = aws_iam_role.events.arn
-    control_port     = var.control_port
-    log_group        = aws_cloudwatch_log_group.harvests.name
+    format            = "twarc-cloud/deployment@1"
+    deployment        = var.deployment
+    cluster           = aws_ecs_cluster.harvests.arn
+    subnets           = aws_subnet.tasks[*].id
+    security_groups   = [aws_security_group.tasks.id]
+    assign_public_ip  = true
+    task_definition   = aws_ecs_task_definition.harvester.arn
+    container_name    = local.container_name
+    events_role_arn   = aws_iam_role.events.arn
+    control_port      = var.control_port
+    log_group         = aws_cloudwatch_log_group.harvests.name
+    log_stream_prefix = "harvest"
+    dead_letter_queue = aws_sqs_queue.failed_invocations.arn
   })
 }

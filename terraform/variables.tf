@@ -2,8 +2,9 @@ variable "deployment" {
   description = "Name of this deployment; must equal `deployment` in twarc-cloud.yaml. Prefixes every resource name."
   type        = string
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,30}$", var.deployment))
-    error_message = "Lower-case letters, digits and '-', 2 to 31 characters."
+    # The rule of twarc-cloud.yaml's `deployment`: 24 characters leave room for a collection id in every AWS name.
+    condition     = can(regex("^[a-z][a-z0-9-]{0,22}[a-z0-9]$", var.deployment))
+    error_message = "Lower-case letters, digits and '-', starting with a letter, 2 to 24 characters."
   }
 }
 
@@ -63,13 +64,22 @@ variable "cpu_architecture" {
 }
 
 variable "image_tag" {
-  description = "Tag of the harvester image in the repository this module creates."
+  description = "Tag of the harvester image in the repository this module creates. The repository is immutable: push each release under a new tag, set it here, apply."
   type        = string
-  default     = "latest"
+  validation {
+    condition     = var.image_tag != "latest" && can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag))
+    error_message = "A Docker tag other than \"latest\" (the repository is immutable, so a tag names one image for good), e.g. the release version."
+  }
 }
 
 variable "log_retention_days" {
   description = "How long CloudWatch keeps harvester logs."
+  type        = number
+  default     = 365
+}
+
+variable "noncurrent_version_days" {
+  description = "Overwritten versions of collection.json, state.json and the index are kept this long (the bucket is versioned for recovery)."
   type        = number
   default     = 90
 }

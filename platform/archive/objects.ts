@@ -131,6 +131,8 @@ export interface ArchiveObjects {
     events_role_arn: string;
     control_port?: number;
     log_group?: string;
+    log_stream_prefix?: string;
+    dead_letter_queue?: string;
   };
   'collections-index': {
     format: 'twarc-cloud/collections-index@1';
