@@ -4,7 +4,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'archive/', 'bin/', '.venv/', '.tools/'] },
+  { ignores: ['dist/', 'node_modules/', 'archive/', 'bin/', '.venv/', '.venv-checkov/', '.tools/'] },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

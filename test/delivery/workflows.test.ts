@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
+import { ACTIONLINT_VERSION } from '../../scripts/tool-locations.js';
 
 const WORKFLOWS = join(PACKAGE_ROOT, '.github', 'workflows');
 const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith('.yml'));
@@ -22,7 +23,7 @@ describe('the GitHub Actions workflows', () => {
     const actionlint = join(PACKAGE_ROOT, '.tools', 'actionlint');
     if (!existsSync(actionlint)) {
       throw new Error(
-        'actionlint is not installed, and this test needs it. Install it with:\n  GOBIN="$PWD/.tools" go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12',
+        `actionlint is not installed, and this test needs it: npm test installs it (with go install), or:\n  GOBIN="$PWD/.tools" go install github.com/rhysd/actionlint/cmd/actionlint@v${ACTIONLINT_VERSION}`,
       );
     }
     const result = spawnSync(actionlint, ['-no-color'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });

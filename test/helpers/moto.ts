@@ -12,7 +12,8 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
-const INSTALL = 'python3 -m venv .venv && .venv/bin/pip install -r test/requirements.txt';
+const INSTALL =
+  'npm test (which runs node dist/scripts/test-tools.js), or: python3 -m venv .venv && .venv/bin/pip install -r test/requirements.txt';
 
 export function findMotoServer(): string | undefined {
   const candidates = [process.env['MOTO_SERVER'], join(PACKAGE_ROOT, '.venv', 'bin', 'moto_server')];

@@ -4,6 +4,7 @@ import type { ArchiveObjects } from '../../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../../platform/archive/store.js';
 import {
   collectionIdOfName,
+  collectionNamePrefix,
   describeOwner,
   ownershipOf,
   ownershipTags,
@@ -67,7 +68,7 @@ export class AwsTarget implements Target {
       return existing;
     };
     const [rules, services] = await Promise.all([
-      this.schedules.listRules(`${name}-`),
+      this.schedules.listRules(collectionNamePrefix(name)),
       this.services.listServices(this.deployment.cluster),
     ]);
     for (const rule of rules) {

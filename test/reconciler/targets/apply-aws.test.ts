@@ -91,14 +91,14 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     const applied = p.cli('apply', '--yes');
     assert.equal(applied.status, 0, applied.stdout + applied.stderr);
     assert.deepEqual(
-      (await schedules.listRules('research-')).map((r) => [r.name, r.expression, r.enabled]),
-      [['research-search', 'rate(1 hour)', true]],
+      (await schedules.listRules('research_')).map((r) => [r.name, r.expression, r.enabled]),
+      [['research_search', 'rate(1 hour)', true]],
     );
-    assert.deepEqual(await schedules.tagsOf('research-search'), {
+    assert.deepEqual(await schedules.tagsOf('research_search'), {
       'twarc-cloud:deployment': 'research',
       'twarc-cloud:collection': 'search',
     });
-    assert.ok((await services.listServices(clusterArn)).some((listed) => listed.name === 'research-stream'));
+    assert.ok((await services.listServices(clusterArn)).some((listed) => listed.name === 'research_stream'));
     assert.equal((await readObject(p.store, collectionKeys('stream').config, 'collection-config'))?.value.state, 'active');
 
     const again = p.cli('plan', '--refresh');
@@ -112,35 +112,35 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     assert.equal(suspend.status, 0, suspend.stderr);
     assert.match(suspend.stdout, /- suspend search/);
     assert.deepEqual(
-      (await schedules.listRules('research-search')).map((r) => [r.expression, r.enabled]),
+      (await schedules.listRules('research_search')).map((r) => [r.expression, r.enabled]),
       [['rate(6 hours)', false]],
     );
 
     rmSync(join(p.root, 'collections', 'stream.yaml'));
     const removed = p.cli('apply', '--yes');
     assert.equal(removed.status, 0, removed.stderr);
-    assert.equal((await services.describeService(clusterArn, 'research-stream'))?.status ?? 'gone', 'gone');
+    assert.equal((await services.describeService(clusterArn, 'research_stream'))?.status ?? 'gone', 'gone');
     assert.equal((await readObject(p.store, collectionKeys('stream').config, 'collection-config'))?.value.state, 'removed');
     assert.equal(p.cli('plan').status, 0);
   });
 
   it('adopts an untagged rule that a collection wants, and leaves one it does not want alone', async () => {
     const p = await awsProject('adopting');
-    await events.send(new PutRuleCommand({ Name: 'adopting-search', ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' }));
-    await events.send(new PutRuleCommand({ Name: 'adopting-someone-elses', ScheduleExpression: 'rate(1 day)', State: 'ENABLED' }));
+    await events.send(new PutRuleCommand({ Name: 'adopting_search', ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' }));
+    await events.send(new PutRuleCommand({ Name: 'adopting_someone-elses', ScheduleExpression: 'rate(1 day)', State: 'ENABLED' }));
     assert.match(p.cli('plan').stdout, /\+ create search/, 'without --refresh, plan trusts the (empty) index');
     const planned = p.cli('plan', '--refresh');
     assert.match(planned.stdout, /~ adopt search \(search\)/);
     assert.doesNotMatch(planned.stdout, /someone-elses/);
     assert.equal(p.cli('apply', '--yes').status, 0);
     const schedules = new EventBridgeSchedules(events);
-    const rules = await schedules.listRules('adopting-');
+    const rules = await schedules.listRules('adopting_');
     assert.ok(
-      rules.some((r) => r.name === 'adopting-someone-elses'),
+      rules.some((r) => r.name === 'adopting_someone-elses'),
       'the unowned rule is untouched',
     );
     assert.equal(
-      (await schedules.tagsOf('adopting-search'))['twarc-cloud:deployment'],
+      (await schedules.tagsOf('adopting_search'))['twarc-cloud:deployment'],
       'adopting',
       'the adopted rule carries the tags now',
     );
@@ -151,14 +151,14 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     const p = await awsProject('drifting');
     assert.equal(p.cli('apply', '--yes').status, 0);
     const schedules = new EventBridgeSchedules(events);
-    await schedules.deleteRule('drifting-search');
+    await schedules.deleteRule('drifting_search');
     assert.equal(p.cli('plan').status, 0, 'the index still records the rule');
     const refreshed = p.cli('plan', '--refresh');
     assert.equal(refreshed.status, 2);
     assert.match(refreshed.stdout, /~ update search \(search\)\n\s+runtime: schedule rate\(1 hour\), enabled/);
     assert.equal(p.cli('apply', '--yes').status, 0);
     assert.deepEqual(
-      (await schedules.listRules('drifting-search')).map((r) => r.expression),
+      (await schedules.listRules('drifting_search')).map((r) => r.expression),
       ['rate(1 hour)'],
     );
   });
@@ -173,8 +173,8 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
       assert.equal(applied.status, 0, applied.stdout + applied.stderr);
       assert.equal(proxy.answered.get('ThrottlingException'), 3, 'three throttled requests, each retried');
       assert.deepEqual(
-        (await new EventBridgeSchedules(events).listRules('throttled-')).map((r) => r.name),
-        ['throttled-search'],
+        (await new EventBridgeSchedules(events).listRules('throttled_')).map((r) => r.name),
+        ['throttled_search'],
       );
       proxy.faults.push({ service: 's3', status: 400, code: 'ExpiredToken', message: 'The provided token has expired.', times: Infinity });
       const expired = await p.cliAsync('plan');

@@ -92,8 +92,8 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
     }).start();
     try {
       await applyAll();
-      assert.deepEqual([...schedules.rules.keys()], ['fakes-search']);
-      const created = services.services.get('fakes-stream');
+      assert.deepEqual([...schedules.rules.keys()], ['fakes_search']);
+      const created = services.services.get('fakes_stream');
       assert.ok(created, 'the stream service exists');
       const firstArn = created.taskDefinitionArn;
       const firstTask = services.taskDefinitions.get(firstArn);
@@ -114,13 +114,13 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
       writeFileSync(join(root, 'collections', 'stream.yaml'), 'id: stream\ntype: filter\nrules:\n  - value: weather\n');
       await applyAll();
       assert.notEqual(
-        services.services.get('fakes-stream')?.taskDefinitionArn,
+        services.services.get('fakes_stream')?.taskDefinitionArn,
         firstArn,
         'a changed stream rolls onto a new task definition revision',
       );
 
       // A new harvester release (terraform changed the base task definition) rolls the stream too.
-      const beforeRelease = services.services.get('fakes-stream')?.taskDefinitionArn;
+      const beforeRelease = services.services.get('fakes_stream')?.taskDefinitionArn;
       services.bases.add('twarc-cloud-harvester-v2');
       const upgraded = new AwsTarget(
         store,
@@ -151,8 +151,8 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
         [['stream', ['restart-service']]],
       );
       await applyPlan(release.plan, release.index, { target: upgraded, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
-      const rolledTask = services.taskDefinitions.get(services.services.get('fakes-stream')?.taskDefinitionArn ?? '');
-      assert.notEqual(services.services.get('fakes-stream')?.taskDefinitionArn, beforeRelease);
+      const rolledTask = services.taskDefinitions.get(services.services.get('fakes_stream')?.taskDefinitionArn ?? '');
+      assert.notEqual(services.services.get('fakes_stream')?.taskDefinitionArn, beforeRelease);
       assert.equal(rolledTask?.base, 'twarc-cloud-harvester-v2');
 
       rmSync(join(root, 'collections', 'stream.yaml'));
@@ -178,9 +178,9 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
         report: (l) => reports.push(l),
         target,
       });
-      services.services.set('fakes-stream', {
+      services.services.set('fakes_stream', {
         spec: {
-          name: 'fakes-stream',
+          name: 'fakes_stream',
           cluster: deployment.cluster,
           taskDefinitionArn: firstArn,
           subnets: [],
@@ -198,7 +198,7 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
         services.finishDraining();
       }, 300);
       await applyPlan(readd.plan, readd.index, { target, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
-      assert.equal(services.services.get('fakes-stream')?.status, 'ACTIVE', 'created once the old one had drained');
+      assert.equal(services.services.get('fakes_stream')?.status, 'ACTIVE', 'created once the old one had drained');
 
       const last = await readObject(store, collectionKeys('stream').lastHarvest, 'last-harvest');
       assert.equal(last?.value.outcome, 'stopped');

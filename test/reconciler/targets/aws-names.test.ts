@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  collectionIdOfName,
   derivedNameProblems,
   scheduleRuleName,
   serviceName,
@@ -18,10 +19,15 @@ const readSchema = (name: string): { properties: Record<string, StringSchema> } 
   JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', `${name}.schema.json`), 'utf8')) as { properties: Record<string, StringSchema> };
 
 describe('AWS names derived from a collection id', () => {
-  it('prefixes every name with the deployment', () => {
-    assert.equal(scheduleRuleName('lab', 'climate'), 'lab-climate');
-    assert.equal(serviceName('lab', 'climate'), 'lab-climate');
-    assert.equal(taskDefinitionFamily('lab', 'climate'), 'lab-climate');
+  it('prefixes every name with the deployment and "_", which neither a deployment name nor an id holds', () => {
+    assert.equal(scheduleRuleName('lab', 'climate'), 'lab_climate');
+    assert.equal(serviceName('lab', 'climate'), 'lab_climate');
+    assert.equal(taskDefinitionFamily('lab', 'climate'), 'lab_climate');
+    // So one deployment's names never cover another's, or terraform's own.
+    assert.equal(collectionIdOfName('lab', scheduleRuleName('lab-test', 'climate')), undefined);
+    assert.equal(collectionIdOfName('lab', 'lab-harvester'), undefined);
+    assert.equal(collectionIdOfName('lab', 'lab-task-failed'), undefined);
+    assert.equal(collectionIdOfName('lab', scheduleRuleName('lab', 'task-failed')), 'task-failed');
   });
 
   it('holds for the longest deployment name and id the schemas allow', () => {
@@ -39,7 +45,7 @@ describe('AWS names derived from a collection id', () => {
   it('reports an EventBridge rule name over 64 characters', () => {
     const problems = derivedNameProblems('twarc-cloud', 'x'.repeat(60));
     assert.equal(problems.length, 1);
-    assert.match(problems[0] ?? '', /EventBridge rule name "twarc-cloud-x+" .* would be 72 characters; AWS allows 64/);
+    assert.match(problems[0] ?? '', /EventBridge rule name "twarc-cloud_x+" .* would be 72 characters; AWS allows 64/);
   });
 
   it('reports characters AWS refuses in rule and service names', () => {

@@ -115,7 +115,7 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
     await ecs.send(
       new CreateServiceCommand({
         cluster,
-        serviceName: 'owner-web-frontend',
+        serviceName: 'owner_web-frontend',
         taskDefinition: webArn,
         desiredCount: 1,
         launchType: 'FARGATE',
@@ -125,7 +125,7 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
     await ecs.send(
       new CreateServiceCommand({
         cluster,
-        serviceName: 'owner-other',
+        serviceName: 'owner_other',
         taskDefinition: webArn,
         desiredCount: 1,
         launchType: 'FARGATE',
@@ -135,7 +135,7 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
     );
     await ecs.send(
       new RegisterTaskDefinitionCommand({
-        family: 'owner-legacy',
+        family: 'owner_legacy',
         requiresCompatibilities: ['FARGATE'],
         networkMode: 'awsvpc',
         cpu: '256',
@@ -144,13 +144,13 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
         tags: tagList({ ...ELSEWHERE, 'twarc-cloud:collection': 'legacy' }),
       }),
     );
-    await rule('owner-theirs', { ...ELSEWHERE, 'twarc-cloud:collection': 'theirs' });
-    await rule('owner-loose', {});
-    await rule('owner-alerts', { 'twarc-cloud:deployment': deployment, 'managed-by': 'terraform' });
+    await rule('owner_theirs', { ...ELSEWHERE, 'twarc-cloud:collection': 'theirs' });
+    await rule('owner_loose', {});
+    await rule('owner_alerts', { 'twarc-cloud:deployment': deployment, 'managed-by': 'terraform' });
     const others = async () => ({
-      services: { web: await serviceState(cluster, 'owner-web-frontend'), other: await serviceState(cluster, 'owner-other') },
-      rules: { theirs: await ruleState('owner-theirs'), loose: await ruleState('owner-loose'), alerts: await ruleState('owner-alerts') },
-      legacyRevisions: (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'owner-legacy' }))).taskDefinitionArns ?? [],
+      services: { web: await serviceState(cluster, 'owner_web-frontend'), other: await serviceState(cluster, 'owner_other') },
+      rules: { theirs: await ruleState('owner_theirs'), loose: await ruleState('owner_loose'), alerts: await ruleState('owner_alerts') },
+      legacyRevisions: (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'owner_legacy' }))).taskDefinitionArns ?? [],
     });
     const untouched = await others();
     assert.equal(untouched.services.web.status, 'ACTIVE');
@@ -172,7 +172,7 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
       HOME: root,
     };
     const cli = (...args: string[]) => runCliAsync(args, { cwd: root, env });
-    const NAMES = /web-frontend|owner-other|theirs|loose|alerts|legacy/;
+    const NAMES = /web-frontend|owner_other|theirs|loose|alerts|legacy/;
 
     for (const format of ['text', 'markdown']) {
       const planned = await cli('plan', '--refresh', '--format', format);
@@ -183,7 +183,7 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
     const applied = await cli('apply', '--yes');
     assert.equal(applied.status, 0, applied.stdout + applied.stderr);
     assert.deepEqual(await others(), untouched, 'apply changed none of them');
-    assert.equal((await serviceState(cluster, 'owner-stream')).tags['twarc-cloud:deployment'], deployment);
+    assert.equal((await serviceState(cluster, 'owner_stream')).tags['twarc-cloud:deployment'], deployment);
 
     rmSync(join(root, 'collections', 'search.yaml'));
     rmSync(join(root, 'collections', 'stream.yaml'));
@@ -198,11 +198,11 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
     assert.equal(conflicted.status, 1);
     assert.match(
       conflicted.stdout,
-      /Refused: collection alerts needs a resource that is not this deployment's: the EventBridge rule owner-alerts is tagged for deployment owner but for no collection/,
+      /Refused: collection alerts needs a resource that is not this deployment's: the EventBridge rule owner_alerts is tagged for deployment owner but for no collection/,
     );
     assert.match(
       conflicted.stdout,
-      /Refused: collection theirs needs a resource that is not this deployment's: the EventBridge rule owner-theirs is tagged for collection theirs of deployment elsewhere/,
+      /Refused: collection theirs needs a resource that is not this deployment's: the EventBridge rule owner_theirs is tagged for collection theirs of deployment elsewhere/,
     );
     const markdown = await cli('plan', '--refresh', '--format', 'markdown');
     assert.match(markdown.stdout, /> \[!CAUTION\]\n> Refused: collection theirs/);
@@ -220,7 +220,7 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
     assertNoCrash(family);
     assert.match(
       family.stderr,
-      /refusing to add a revision to the task definition family owner-legacy: it is tagged for collection legacy of deployment elsewhere/,
+      /refusing to add a revision to the task definition family owner_legacy: it is tagged for collection legacy of deployment elsewhere/,
     );
     assert.deepEqual(await others(), untouched, 'no revision was added to a family that is not ours');
     s3.destroy();

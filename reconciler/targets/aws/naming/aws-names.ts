@@ -27,16 +27,29 @@ const ECS_NAME: NameRule = {
 
 const TASK_FAMILY: NameRule = { ...ECS_NAME, what: 'ECS task definition family' };
 
+/**
+ * What joins the deployment name and the collection id: "_", which neither holds. So the names of
+ * one deployment's collections ("lab_*") never cover another deployment's ("lab-test_*"), nor the
+ * names terraform gives its own resources ("lab-harvester", "lab-task-failed"), and the IAM patterns
+ * terraform writes for them can be exact.
+ */
+const SEPARATOR = '_';
+
+/** The start of every collection resource name of a deployment; listing by it finds them all. */
+export function collectionNamePrefix(deployment: string): string {
+  return `${deployment}${SEPARATOR}`;
+}
+
 export function scheduleRuleName(deployment: string, collectionId: string): string {
-  return `${deployment}-${collectionId}`;
+  return `${collectionNamePrefix(deployment)}${collectionId}`;
 }
 
 export function serviceName(deployment: string, collectionId: string): string {
-  return `${deployment}-${collectionId}`;
+  return `${collectionNamePrefix(deployment)}${collectionId}`;
 }
 
 export function taskDefinitionFamily(deployment: string, collectionId: string): string {
-  return `${deployment}-${collectionId}`;
+  return `${collectionNamePrefix(deployment)}${collectionId}`;
 }
 
 /** Every name derived for one collection, with the rule AWS applies to it. */
@@ -98,6 +111,6 @@ export function ownershipTags(deployment: string, collectionId: string): Record<
 
 /** The collection id of a resource name derived by this module, or undefined for other names. */
 export function collectionIdOfName(deployment: string, name: string): string | undefined {
-  const prefix = `${deployment}-`;
+  const prefix = collectionNamePrefix(deployment);
   return name.startsWith(prefix) && name.length > prefix.length ? name.slice(prefix.length) : undefined;
 }
