@@ -5,7 +5,7 @@
  */
 
 import { collectionKeys } from '../platform/archive/keys.js';
-import { LockLost, type HeldLock } from '../platform/archive/lock.js';
+import { LockLost, type HeldLock, type LockProgress } from '../platform/archive/lock.js';
 import { readObject } from '../platform/archive/objects.js';
 import type { ArchiveStore } from '../platform/archive/store.js';
 import type { JsonLog } from './log.js';
@@ -22,6 +22,8 @@ export interface LockWatchOptions {
   readonly stopPollMs: number;
   readonly log: JsonLog;
   readonly onLockLost: () => void;
+  /** What the harvest has stored, written into the lock at each heartbeat for `status` to read. */
+  readonly progress?: () => LockProgress;
 }
 
 /** Starts the heartbeat and the stop-request poll; the returned function ends both. */
@@ -34,7 +36,7 @@ export function watchLock(options: LockWatchOptions): () => void {
   const beat = async (): Promise<void> => {
     if (Date.now() - lastBeat >= heartbeatMs) {
       lastBeat = Date.now();
-      await lock.refresh();
+      await lock.refresh(options.progress?.());
     }
     if (Date.now() - lastPoll >= options.stopPollMs) {
       lastPoll = Date.now();

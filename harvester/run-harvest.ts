@@ -13,6 +13,7 @@ import { readObject, writeObject } from '../platform/archive/objects.js';
 import { openArchiveStore } from '../platform/archive/open-store.js';
 import type { ArchiveStore } from '../platform/archive/store.js';
 import { resolveCredentials } from '../platform/credentials/resolve.js';
+import { streamComplete } from '../platform/archive/stream-completion.js';
 import { harvestFilterStream } from './collect/filter-stream.js';
 import { harvestSearch } from './collect/search.js';
 import { harvestUserTimelines } from './collect/user-timeline.js';
@@ -20,6 +21,7 @@ import { startControlServer } from './control-server.js';
 import { recordError, type CollectionConfig, type HarvestContext, type HarvestOutcome, type HarvestTuning } from './harvest-context.js';
 import { finalizeHarvest, harvestRecord } from './finalize.js';
 import { watchLock } from './lock-watch.js';
+import { JsonLog } from './log.js';
 import { openHarvest } from './open-harvest.js';
 import { finalizeInterrupted } from './recover.js';
 import { HarvestStopping, StopController } from './stop.js';
@@ -44,11 +46,25 @@ export interface HarvestOptions {
   readonly tuning?: Partial<HarvestTuning>;
   readonly stop?: StopController;
   readonly ssmPath?: string;
+  /**
+   * Called once a filter collection has stored its max_records (and when a harvest starts on one
+   * that has): on ECS, scales the harvest's own service to zero so that it is not started again.
+   */
+  readonly onStreamComplete?: () => Promise<void>;
 }
 
 export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcome> {
   const store = await openArchiveStore(options.archive);
   const config = await readConfig(store, options.collectionId);
+  if (await streamComplete(store, config.id, config)) {
+    // Complete already (a relaunch, or a harvest started by hand): no lock, no empty harvest, last_harvest.json kept.
+    const log = new JsonLog(options.writeLog, { collection: config.id });
+    log.info('max_records was reached by earlier harvests; the collection is complete and nothing is harvested', {
+      max_records: config.max_records,
+    });
+    await endCompleteStream(options, log);
+    return 'completed';
+  }
   const ssmPath = options.ssmPath ?? options.env['TWARC_CLOUD_SSM_PATH'];
   const credentials = await resolveCredentials(config.credentials, { env: options.env, ...(ssmPath !== undefined ? { ssmPath } : {}) });
   const staleAfterMs = options.staleAfterMs ?? 300_000;
@@ -76,6 +92,11 @@ export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcom
     stopPollMs: options.stopPollMs ?? 10_000,
     log: context.log,
     onLockLost: () => (lease.lost = true),
+    progress: () => ({
+      tweets: context.files.tweets,
+      files: context.files.stored.length,
+      bytes: context.files.stored.reduce((sum, file) => sum + file.bytes, 0),
+    }),
   });
   return runLocked(context, lock, options, { lease, endWatch });
 }
@@ -134,6 +155,8 @@ async function runLocked(
       outcome = await finalizeHarvest(context, { startedAt, lock, lostLock: () => run.lease.lost, took: lock.value.took_over });
       finalized = true;
     }
+    if (outcome === 'completed' && stop.reason?.cause === 'max_records' && config.type === 'filter')
+      await endCompleteStream(options, context.log);
     if (stop.reason?.cause === 'requested' && options.lingerMs !== undefined && options.lingerMs > 0) {
       await sleep(options.lingerMs, stop.interrupted).catch(() => undefined);
     }
@@ -142,6 +165,16 @@ async function runLocked(
   }
   if (userError) throw userError;
   return outcome;
+}
+
+async function endCompleteStream(options: HarvestOptions, log: JsonLog): Promise<void> {
+  if (!options.onStreamComplete) return;
+  try {
+    await options.onStreamComplete();
+  } catch (error) {
+    // Not fatal: a relaunched task finds the collection complete and tries again, writing nothing.
+    log.warn('could not end the stream after max_records', { problem: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 async function collect(context: HarvestContext): Promise<void> {

@@ -52,6 +52,11 @@ resource "aws_s3_bucket_lifecycle_configuration" "archive" {
     noncurrent_version_expiration {
       noncurrent_days = var.noncurrent_version_days
     }
+    # A released lock leaves a delete marker; once its old versions are gone it marks nothing. (S3 refuses
+    # this action in a rule filtered by tag, so it lives here.)
+    expiration {
+      expired_object_delete_marker = true
+    }
   }
   # Locks are rewritten at every heartbeat (about 1,440 versions a day per running stream) and stop
   # requests are short-lived: twarc-cloud tags them, and their old versions go after a day.
@@ -66,9 +71,6 @@ resource "aws_s3_bucket_lifecycle_configuration" "archive" {
     }
     noncurrent_version_expiration {
       noncurrent_days = 1
-    }
-    expiration {
-      expired_object_delete_marker = true
     }
   }
 }

@@ -3,6 +3,7 @@ import { UserError } from '../../platform/errors.js';
 import { HARVEST_EXIT } from '../../platform/harvest-exit.js';
 import { runHarvest } from '../../harvester/run-harvest.js';
 import { LockHeld } from '../../harvester/take-lock.js';
+import { scaleOwnServiceToZero, type OwnService } from '../../harvester/own-ecs-service.js';
 import { StopController } from '../../harvester/stop.js';
 import { oneCollectionId, type CommandSpec, type ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
@@ -29,6 +30,8 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
       '  --stale-after <s>      seconds without heartbeat before a lock counts as abandoned (default 300)',
       '  --linger <s>           after a requested stop, keep answering is_stopped for this long (default 0)',
       '  --concurrency <n>      timelines fetched at once, within the rate limit (default 8)',
+      '  --ecs-cluster <arn>    with --ecs-service: the ECS service this stream runs as, scaled to 0 once',
+      '  --ecs-service <name>   max_records is stored (set by the reconciler in stream task definitions)',
       '',
     ].join('\n'),
     options: {
@@ -40,9 +43,12 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
       'stale-after': { type: 'string' },
       linger: { type: 'string' },
       concurrency: { type: 'string' },
+      'ecs-cluster': { type: 'string' },
+      'ecs-service': { type: 'string' },
     },
     async run(args, io) {
       const collectionId = oneCollectionId(this, args);
+      const own = ownService(args);
       const stop = new StopController();
       const onSignal = (signal: NodeJS.Signals): void => {
         stop.interrupt(`${signal} received`);
@@ -58,6 +64,7 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
             io.err(line);
           },
           stop,
+          ...(own !== undefined ? { onStreamComplete: scaleOwnServiceToZero(own) } : {}),
           ...optional('apiBaseUrl', stringOption(args, 'api-base-url')),
           ...optional('controlHost', stringOption(args, 'control-host')),
           ...optional('controlPort', numberOption(args, 'control-port', 0, 65535)),
@@ -86,6 +93,13 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
       }
     },
   };
+}
+
+function ownService(args: ParsedArgs): OwnService | undefined {
+  const cluster = stringOption(args, 'ecs-cluster');
+  const service = stringOption(args, 'ecs-service');
+  if ((cluster === undefined) !== (service === undefined)) throw new UserError('--ecs-cluster and --ecs-service go together');
+  return cluster !== undefined && service !== undefined ? { cluster, service } : undefined;
 }
 
 function archiveLocation(args: ParsedArgs, io: CliIo, fallback: (io: CliIo) => string): string {

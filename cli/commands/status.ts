@@ -1,7 +1,7 @@
 import { UserError } from '../../platform/errors.js';
 import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
-import type { ArchiveStore } from '../../platform/archive/store.js';
+import { runningHarvest, runningHarvestLine } from '../../reconciler/inspect/running-harvest.js';
 import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
@@ -21,12 +21,7 @@ export const statusCommand: CommandSpec = {
     if (format === 'json') io.out(`${JSON.stringify(running, null, 2)}\n`);
     else if (running.length === 0) io.out('No harvest is running.');
     else {
-      for (const r of running) {
-        const live = r.live
-          ? `${String(r.live['tweets'])} tweets, ${String(r.live['files'])} files${r.live['stopping'] === true ? ', stopping' : ''}`
-          : `control API not reachable; last heartbeat ${r.heartbeat_at}`;
-        io.out(`${r.collection}  harvest ${r.harvest_id} on ${r.holder}  ${live}`);
-      }
+      for (const r of running) io.out(runningHarvestLine(r));
     }
     return 0;
   },
@@ -76,26 +71,3 @@ export const lastCommand: CommandSpec = {
     return 0;
   },
 };
-
-async function runningHarvest(
-  store: ArchiveStore,
-  id: string,
-): Promise<{ collection: string; harvest_id: string; holder: string; heartbeat_at: string; live?: Record<string, unknown> } | undefined> {
-  const lock = await readObject(store, collectionKeys(id).lock, 'lock');
-  if (!lock) return undefined;
-  const control = lock.value.control;
-  const live =
-    control?.url !== undefined
-      ? await fetch(control.url, { headers: { authorization: `Bearer ${control.token}` }, signal: AbortSignal.timeout(2000) }).then(
-          async (r) => (r.ok ? ((await r.json()) as Record<string, unknown>) : undefined),
-          () => undefined,
-        )
-      : undefined;
-  return {
-    collection: id,
-    harvest_id: lock.value.harvest_id,
-    holder: `${lock.value.holder.host} pid ${lock.value.holder.pid}`,
-    heartbeat_at: lock.value.heartbeat_at,
-    ...(live ? { live } : {}),
-  };
-}

@@ -3,6 +3,8 @@ import { readObject, writeObject, type ArchiveObjects, type LockHolder, type Tak
 import { PreconditionFailed, type ArchiveStore } from './store.js';
 
 type LockValue = ArchiveObjects['lock'];
+/** What a harvest has stored so far, published with its heartbeat. */
+export type LockProgress = Omit<NonNullable<LockValue['progress']>, 'at'>;
 
 export interface LockRequest {
   readonly holder: LockHolder;
@@ -77,9 +79,10 @@ export class HeldLock {
     return this.current;
   }
 
-  /** Moves the heartbeat forward; throws LockLost if the lock is no longer ours. */
-  async refresh(): Promise<void> {
-    await this.replace({ ...this.current, heartbeat_at: this.now().toISOString() });
+  /** Moves the heartbeat forward, with the harvest's progress if given; throws LockLost if the lock is no longer ours. */
+  async refresh(progress?: LockProgress): Promise<void> {
+    const at = this.now().toISOString();
+    await this.replace({ ...this.current, heartbeat_at: at, ...(progress ? { progress: { ...progress, at } } : {}) });
   }
 
   /** Publishes how to reach this harvest's control API. */

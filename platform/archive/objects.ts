@@ -67,6 +67,7 @@ export interface ArchiveObjects {
     holder: LockHolder;
     acquired_at: Timestamp;
     heartbeat_at: Timestamp;
+    progress?: { tweets: number; files: number; bytes: number; at: Timestamp };
     control?: { url?: string; token: string };
     took_over?: Takeover;
   };
@@ -137,7 +138,10 @@ export interface ArchiveObjects {
   'collections-index': {
     format: 'twarc-cloud/collections-index@1';
     updated_at: Timestamp;
-    collections: Record<string, { type: CollectionType; state: 'active' | 'suspended' | 'removed'; hash: string; schedule?: string; release?: string }>;
+    collections: Record<
+      string,
+      { type: CollectionType; state: 'active' | 'suspended' | 'removed'; hash: string; schedule?: string; release?: string; complete?: true }
+    >;
   };
   'apply-lock': {
     format: 'twarc-cloud/apply-lock@1';
@@ -196,6 +200,8 @@ export async function readObject<K extends ObjectKind>(store: ArchiveStore, key:
 
 /** Objects that hold a secret (the lock's control token): kept from other users of the machine. */
 const HOLDS_SECRETS: ReadonlySet<ObjectKind> = new Set(['lock']);
+/** Objects rewritten at every heartbeat or removed within the hour: their old versions are not worth keeping. */
+const EPHEMERAL: ReadonlySet<ObjectKind> = new Set(['lock', 'apply-lock', 'stop-request']);
 
 /** Writes an object after checking it; an object its own schema refuses is a bug, never stored. */
 export async function writeObject<K extends ObjectKind>(
@@ -207,7 +213,12 @@ export async function writeObject<K extends ObjectKind>(
 ): Promise<{ etag: string }> {
   const problems = issues(kind, value);
   if (problems.length > 0) throw new Error(`refusing to write an invalid ${kind} to ${key}: ${problems.join('; ')}`);
-  return store.put(key, `${JSON.stringify(value, null, 2)}\n`, { contentType: 'application/json', ...(HOLDS_SECRETS.has(kind) ? { private: true } : {}), ...conditions });
+  return store.put(key, `${JSON.stringify(value, null, 2)}\n`, {
+    contentType: 'application/json',
+    ...(HOLDS_SECRETS.has(kind) ? { private: true } : {}),
+    ...(EPHEMERAL.has(kind) ? { ephemeral: true } : {}),
+    ...conditions,
+  });
 }
 
 function issues(kind: ObjectKind, value: unknown): string[] {

@@ -14,6 +14,9 @@ import { UserError } from '../errors.js';
 import { assertValidKey, PreconditionFailed, type ArchiveStore, type ListPage, type StoredObject, type WriteConditions } from './store.js';
 
 /** Parts of 8 MiB, four in flight: a 250,000-tweet file uploads in about ten parts. */
+/** The tag the archive bucket's lifecycle rule (terraform/storage.tf) expires old versions by: keep both in step. */
+export const EPHEMERAL_TAG = { key: 'twarc-cloud:ephemeral', value: 'true' } as const;
+const EPHEMERAL_TAGGING = new URLSearchParams({ [EPHEMERAL_TAG.key]: EPHEMERAL_TAG.value }).toString();
 const PART_SIZE = 8 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 4;
 
@@ -72,6 +75,7 @@ export class S3ArchiveStore implements ArchiveStore {
           ...(conditions.ifNoneMatch !== undefined ? { IfNoneMatch: conditions.ifNoneMatch } : {}),
           ...(conditions.ifMatch !== undefined ? { IfMatch: conditions.ifMatch } : {}),
           ContentType: conditions.contentType ?? (key.endsWith('.json') ? 'application/json' : 'application/octet-stream'),
+          ...(conditions.ephemeral === true ? { Tagging: EPHEMERAL_TAGGING } : {}),
         }),
       );
       return { etag: result.ETag ?? '' };

@@ -35,6 +35,11 @@ export interface WriteConditions {
   readonly contentType?: string;
   /** Readable only by its owner where the store has owners (a local file: mode 0600); the bucket is private anyway. */
   readonly private?: boolean;
+  /**
+   * A short-lived object rewritten often (a lock's heartbeat): tagged so that the bucket's lifecycle
+   * rule expires its old versions after a day instead of keeping every one.
+   */
+  readonly ephemeral?: boolean;
 }
 
 export interface ObjectInfo {

@@ -111,7 +111,23 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
     });
     await writeObject(store, collectionKeys('scientists').lock, 'lock', lock(new Date()));
     const status = await cli('status', 'scientists');
-    assert.match(status.stdout, /scientists {2}harvest 20261129T100000Z on worker-7 pid 4242 {2}control API not reachable/);
+    assert.match(
+      status.stdout,
+      /scientists {2}harvest 20261129T100000Z on worker-7 pid 4242 {2}last heartbeat .*; no progress reported yet/,
+    );
+    // An ECS task takes no inbound connections: status reads the progress its heartbeat wrote into the lock.
+    const started = new Date(Date.now() - 10 * 60_000);
+    await writeObject(store, collectionKeys('scientists').lock, 'lock', {
+      ...lock(new Date()),
+      acquired_at: started.toISOString(),
+      progress: { tweets: 1500, files: 3, bytes: 3 * 1024 * 1024, at: new Date(started.getTime() + 5 * 60_000).toISOString() },
+    });
+    assert.match((await cli('status', 'scientists')).stdout, /1500 tweets, 3 files, 3\.0 MiB stored; 300 tweets\/min \(as of /);
+    const json = JSON.parse((await cli('status', 'scientists', '--format', 'json')).stdout) as Array<{
+      progress: { tweets_per_minute: number };
+    }>;
+    assert.equal(json[0]?.progress.tweets_per_minute, 300);
+    await writeObject(store, collectionKeys('scientists').lock, 'lock', lock(new Date()));
     const refused = await cli('unlock', 'scientists');
     assert.equal(refused.status, 1);
     assertNoCrash(refused);

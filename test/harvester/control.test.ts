@@ -16,7 +16,7 @@ import {
 
 const TIMEOUT = { timeout: 60_000 };
 
-async function streamingHarvest(): Promise<{ fake: FakeXApi; archive: ArchiveFixture; run: HarvestRun }> {
+async function streamingHarvest(extraArgs: readonly string[] = []): Promise<{ fake: FakeXApi; archive: ArchiveFixture; run: HarvestRun }> {
   const fake = await new FakeXApi({
     bearerTokens: [SECRET_BEARER],
     corpus: { users: 3, tweetsPerUser: () => 0 },
@@ -29,7 +29,7 @@ async function streamingHarvest(): Promise<{ fake: FakeXApi; archive: ArchiveFix
     rules: [{ value: 'climate' }],
     output: { tweets_per_file: 100, rotate_minutes: 30 },
   });
-  const run = startHarvest(['live', '--archive', archive.location, '--api-base-url', fake.baseUrl], archive.env);
+  const run = startHarvest(['live', '--archive', archive.location, '--api-base-url', fake.baseUrl, ...extraArgs], archive.env);
   await run.waitForLog(/tweet file stored/);
   return { fake, archive, run };
 }
@@ -109,6 +109,54 @@ describe('stopping a harvest', TIMEOUT, () => {
       assert.equal(result.code, 0, result.stderr);
       await assertCompletelyStopped(archive, /archive by test/);
       assert.equal(await archive.store.get(collectionKeys('live').stopRequest), undefined, 'the honoured request is removed');
+    } finally {
+      await fake.stop();
+    }
+  });
+});
+
+describe('while a harvest runs on ECS (no inbound connections)', TIMEOUT, () => {
+  it('each heartbeat writes what it has stored into lock.json, for status to read', async () => {
+    // A stale limit of 1 s puts a heartbeat every 200 ms.
+    const { fake, archive, run } = await streamingHarvest(['--stale-after', '1']);
+    try {
+      let progress;
+      while (!progress || progress.files < 2) {
+        progress = (await readObject(archive.store, collectionKeys('live').lock, 'lock'))?.value.progress;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.ok(progress.tweets >= progress.files * 100, `${progress.tweets} tweets in ${progress.files} files of 100`);
+      assert.ok(progress.bytes > 0);
+      run.child.kill('SIGTERM');
+      const result = await run.done;
+      assert.equal(result.code, 0, result.stderr);
+      const last = await readObject(archive.store, collectionKeys('live').lastHarvest, 'last-harvest');
+      assert.ok((last?.value.tweets ?? 0) >= progress.tweets, 'the harvest stored at least what the lock last said');
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('a graceful stop that lingers for the service to scale down still exits 0 at once on SIGTERM', async () => {
+    const { fake, archive, run } = await streamingHarvest(['--linger', '600']);
+    try {
+      const lock = await readObject(archive.store, collectionKeys('live').lock, 'lock');
+      const url = lock?.value.control?.url;
+      const auth = { authorization: `Bearer ${lock?.value.control?.token ?? ''}` };
+      assert.ok(url !== undefined);
+      assert.equal((await fetch(`${url}stop`, { method: 'POST', headers: auth })).status, 202);
+      // Finalized, lingering: it answers is_stopped for the reconciler until ECS sends SIGTERM.
+      for (;;) {
+        const answer = (await (await fetch(`${url}is_stopped`, { headers: auth })).json()) as { stopped: boolean };
+        if (answer.stopped) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      run.child.kill('SIGTERM');
+      const result = await run.done;
+      // Within ECS's stop timeout, not after the 600 s linger: no SIGKILL, no exit 137, no alert.
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.signal, null);
+      await assertCompletelyStopped(archive, /control API/);
     } finally {
       await fake.stop();
     }

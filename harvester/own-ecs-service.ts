@@ -1,0 +1,27 @@
+/*
+ * A stream harvest runs as the one task of an ECS service, which starts a new task whenever one
+ * exits. A stream that has stored its max_records ends its own service (desired count 0) before
+ * it exits: otherwise ECS would relaunch it for ever. The task role allows UpdateService on the
+ * deployment's own services, and nothing else of ECS.
+ */
+
+import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { quietAwsSdk } from '../platform/aws/quiet-sdk.js';
+
+export interface OwnService {
+  readonly cluster: string;
+  readonly service: string;
+}
+
+/** Region, endpoint (AWS_ENDPOINT_URL_ECS) and credentials (the task role) come from the standard AWS configuration. */
+export function scaleOwnServiceToZero(own: OwnService): () => Promise<void> {
+  return async () => {
+    quietAwsSdk();
+    const client = new ECSClient({});
+    try {
+      await client.send(new UpdateServiceCommand({ cluster: own.cluster, service: own.service, desiredCount: 0 }));
+    } finally {
+      client.destroy();
+    }
+  };
+}

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CreateServiceCommand, DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { readObject } from '../../platform/archive/objects.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
+import { startHarvest } from '../helpers/harvester-process.js';
+import { putCollection, s3Archive, SECRET_BEARER, startMoto, storedTweets, validateArchive } from '../helpers/archive-fixtures.js';
+import { motoDefaultNetwork, motoHarvesterCluster, type Moto } from '../helpers/moto.js';
+
+let moto: Moto;
+let ecs: ECSClient;
+before(async () => {
+  moto = await startMoto();
+  ecs = new ECSClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+});
+after(async () => {
+  ecs.destroy();
+  await moto.stop();
+});
+
+const desiredCount = async (cluster: string, service: string): Promise<number | undefined> =>
+  (await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }))).services?.[0]?.desiredCount;
+
+/*
+ * On AWS a stream is the one task of an ECS service, which starts a new task whenever one exits.
+ * A stream that has stored its max_records must end its service, and a task started again on a
+ * complete collection must write nothing: no empty harvest, no last_harvest.json saying 0 tweets.
+ */
+describe('a filter collection with max_records, run as an ECS service', { timeout: 90_000 }, () => {
+  it('scales its own service to zero once complete, and a relaunch writes nothing and scales it down again', async () => {
+    const archive = await s3Archive(moto);
+    const cluster = await motoHarvesterCluster(ecs, 'streams', 'demo-harvester');
+    const network = await motoDefaultNetwork(moto.endpoint);
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: 'demo_live',
+        taskDefinition: 'demo-harvester',
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: network.subnets, securityGroups: network.securityGroups } },
+      }),
+    );
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      corpus: { users: 2, tweetsPerUser: () => 0 },
+      stream: { tweets: 10_000, keepAliveMs: 200 },
+    }).start();
+    const env = { ...archive.env, AWS_ENDPOINT_URL_ECS: moto.endpoint };
+    const args = [
+      'live',
+      '--archive',
+      archive.location,
+      '--api-base-url',
+      fake.baseUrl,
+      '--ecs-cluster',
+      cluster,
+      '--ecs-service',
+      'demo_live',
+    ];
+    try {
+      await putCollection(archive.store, { id: 'live', type: 'filter', rules: [{ value: 'climate' }], max_records: 300 });
+      const first = await startHarvest(args, env).done;
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal((await storedTweets(archive.store, 'live')).length, 300);
+      assert.equal(await desiredCount(cluster, 'demo_live'), 0, 'the complete stream ended its own service');
+      const last = await readObject(archive.store, collectionKeys('live').lastHarvest, 'last-harvest');
+      assert.equal(last?.value.tweets, 300);
+
+      // ECS started it again before the scale-down took (or someone set the count back): nothing is written.
+      await ecs.send(new UpdateServiceCommand({ cluster, service: 'demo_live', desiredCount: 1 }));
+      const before = await archive.store.list(collectionKeys('live').harvestsPrefix);
+      const relaunch = await startHarvest(args, env).done;
+      assert.equal(relaunch.code, 0, relaunch.stderr);
+      assert.match(relaunch.stderr, /the collection is complete and nothing is harvested/);
+      assert.deepEqual(await archive.store.list(collectionKeys('live').harvestsPrefix), before, 'no new harvest folder');
+      assert.deepEqual((await readObject(archive.store, collectionKeys('live').lastHarvest, 'last-harvest'))?.value, last.value);
+      assert.equal(await archive.store.get(collectionKeys('live').lock), undefined, 'no lock was taken');
+      assert.equal(await desiredCount(cluster, 'demo_live'), 0, 'the relaunch scaled the service down again');
+      await validateArchive(archive.store, 'live');
+    } finally {
+      await fake.stop();
+      await archive.close();
+    }
+  });
+
+  it('a complete collection started by hand (no service) exits 0 without writing', async () => {
+    const archive = await s3Archive(moto);
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      corpus: { users: 2, tweetsPerUser: () => 0 },
+      stream: { tweets: 1000 },
+    }).start();
+    try {
+      await putCollection(archive.store, { id: 'live', type: 'filter', rules: [{ value: 'climate' }], max_records: 100 });
+      const args = ['live', '--archive', archive.location, '--api-base-url', fake.baseUrl];
+      assert.equal((await startHarvest(args, archive.env).done).code, 0);
+      const objects = await archive.store.list(collectionKeys('live').prefix);
+      const again = await startHarvest(args, archive.env).done;
+      assert.equal(again.code, 0, again.stderr);
+      assert.deepEqual(await archive.store.list(collectionKeys('live').prefix), objects);
+    } finally {
+      await fake.stop();
+      await archive.close();
+    }
+  });
+});
