@@ -15,6 +15,8 @@ export const APPLY_LOCK_TTL_MS = 30 * 60_000;
 
 export interface LockedApplyOptions {
   readonly allowMassStop: boolean;
+  /** False: new schedules wait for their first time (`--no-initial-run`). */
+  readonly initialRun?: boolean;
   /** Who applies, for the lock and messages. */
   readonly holder: string;
   readonly report: (line: string) => void;
@@ -31,7 +33,11 @@ export async function applyLocked(prepared: Prepared, options: LockedApplyOption
     { ttlMs: APPLY_LOCK_TTL_MS, isHolderGone: isDeadLocalProcess },
   );
   try {
-    const result = await planAgainst(prepared, { allowMassStop: options.allowMassStop, refresh: true });
+    const result = await planAgainst(prepared, {
+      allowMassStop: options.allowMassStop,
+      refresh: true,
+      ...(options.initialRun !== undefined ? { initialRun: options.initialRun } : {}),
+    });
     if (!(await options.review(result))) return { result, applied: false };
     await applyPlan(result.plan, result.index, {
       target: prepared.target,

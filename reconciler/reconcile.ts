@@ -31,6 +31,8 @@ export interface ReconcileOptions {
   readonly targetName: 'local' | 'aws';
   readonly allowMassStop: boolean;
   readonly refresh?: boolean;
+  /** False: a new schedule waits for its first time instead of harvesting at once (`--no-initial-run`). */
+  readonly initialRun?: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly report: (line: string) => void;
   readonly target?: Target;
@@ -66,7 +68,7 @@ export async function prepare(settings: Settings, options: ReconcileOptions): Pr
 /** Reads the live state and plans the prepared desired state against it. */
 export async function planAgainst(
   prepared: Prepared,
-  options: Pick<ReconcileOptions, 'allowMassStop' | 'refresh'>,
+  options: Pick<ReconcileOptions, 'allowMassStop' | 'refresh' | 'initialRun'>,
 ): Promise<Reconciliation> {
   const { target, desired, settings } = prepared;
   const { live, index, indexEtag } = await readLive(target, desired, { refresh: options.refresh === true });
@@ -74,6 +76,7 @@ export async function planAgainst(
     maxStops: settings.maxStops,
     allowMassStop: options.allowMassStop,
     ...(target.release !== undefined ? { release: target.release } : {}),
+    initialRun: target.startsFirstHarvest && options.initialRun !== false,
   });
   const fingerprint = {
     desired: sha256(canonicalJson(desired.map((d) => [d.id, d.state, d.hash]))),

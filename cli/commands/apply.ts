@@ -8,10 +8,10 @@ import { prepare } from '../../reconciler/reconcile.js';
 import type { CommandSpec } from '../command.js';
 import { planText } from '../reporters/plan-report.js';
 import { assertCurrent, readSavedPlan } from './saved-plan.js';
-import { reconcileSettings, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+import { INITIAL_RUN_HELP, PLAN_OPTIONS, reconcileSettings, targetHelp } from './reconcile-options.js';
 
 export const applyCommand: CommandSpec = {
-  usage: 'twarc-cloud apply [plan.json] [--yes] [--target local|aws]',
+  usage: 'twarc-cloud apply [plan.json] [--yes] [--target local|aws] [--no-initial-run]',
   help: [
     'Takes the apply lock, reads the live state again and applies. With a plan saved by `plan --out`,',
     'refuses when collections/ or the live system changed since. Asks for confirmation unless --yes or',
@@ -19,15 +19,16 @@ export const applyCommand: CommandSpec = {
     '',
     'Options:',
     targetHelp(),
+    INITIAL_RUN_HELP,
     '  --yes                 apply without asking',
     '',
   ].join('\n'),
-  options: { ...TARGET_OPTION, yes: { type: 'boolean' } },
+  options: { ...PLAN_OPTIONS, yes: { type: 'boolean' } },
   async run(args, io) {
     const [planFile, ...extra] = args.positionals;
     if (extra.length > 0) throw new UserError('expected at most one saved plan', `usage: ${this.usage}`);
     const saved = planFile !== undefined ? await readSavedPlan(resolve(io.cwd, planFile)) : undefined;
-    const { settings, targetName, allowMassStop } = reconcileSettings(args, io);
+    const { settings, targetName, allowMassStop, initialRun } = reconcileSettings(args, io);
     const report = (line: string): void => {
       io.out(line);
     };
@@ -43,6 +44,8 @@ export const applyCommand: CommandSpec = {
     try {
       const { result, applied } = await applyLocked(prepared, {
         allowMassStop,
+        // A saved plan is applied as it was made: with or without first harvests.
+        initialRun: initialRun && saved?.initial_run !== false,
         holder: `${prepared.provenance.actor} pid ${process.pid} on ${hostname()}`,
         report,
         signal: interrupt.signal,

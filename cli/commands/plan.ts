@@ -5,31 +5,33 @@ import { isRefused } from '../../reconciler/plan/model.js';
 import { reconcile } from '../../reconciler/reconcile.js';
 import { planMarkdown, planText } from '../reporters/plan-report.js';
 import { savedPlan } from './saved-plan.js';
-import { reconcileSettings, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+import { INITIAL_RUN_HELP, PLAN_OPTIONS, reconcileSettings, targetHelp } from './reconcile-options.js';
 
 /** Exit code of a plan with changes, as `terraform plan -detailed-exitcode` has it. */
 export const EXIT_CHANGES = 2;
 
 export const planCommand: CommandSpec = {
-  usage: 'twarc-cloud plan [--target local|aws] [--refresh] [--out plan.json] [--format text|markdown|json]',
+  usage: 'twarc-cloud plan [--target local|aws] [--refresh] [--no-initial-run] [--out plan.json] [--format text|markdown|json]',
   help: [
     'Exit 0 when nothing would change, 2 when something would, 1 on an error.',
     '',
     'Options:',
     targetHelp(),
+    INITIAL_RUN_HELP,
     "  --refresh             list the target's resources (AWS: rules and services) instead of trusting",
     '                        what apply recorded: shows drift and resources to adopt; apply always does',
     '  --out <file>          also save the plan, for `twarc-cloud apply <file>`',
     '  --format <f>          text (default), markdown (a pull-request comment) or json',
     '',
   ].join('\n'),
-  options: { ...TARGET_OPTION, out: { type: 'string' }, format: { type: 'string' }, refresh: { type: 'boolean' } },
+  options: { ...PLAN_OPTIONS, out: { type: 'string' }, format: { type: 'string' }, refresh: { type: 'boolean' } },
   async run(args, io) {
     const format = choiceOption(args, 'format', ['text', 'markdown', 'json'] as const, 'text');
-    const { settings, targetName, allowMassStop } = reconcileSettings(args, io);
+    const { settings, targetName, allowMassStop, initialRun } = reconcileSettings(args, io);
     const result = await reconcile(settings, {
       targetName,
       allowMassStop,
+      initialRun,
       refresh: args.values['refresh'] === true,
       env: io.env,
       report: (line) => {
@@ -41,7 +43,8 @@ export const planCommand: CommandSpec = {
     else if (format === 'markdown') io.out(planMarkdown(result.plan, where));
     else io.out(planText(result.plan, where, io.stdoutIsTty && io.env['NO_COLOR'] === undefined));
     const out = args.values['out'];
-    if (typeof out === 'string') await writeFile(resolve(io.cwd, out), `${JSON.stringify(savedPlan(result, targetName), null, 2)}\n`);
+    if (typeof out === 'string')
+      await writeFile(resolve(io.cwd, out), `${JSON.stringify(savedPlan(result, targetName, initialRun), null, 2)}\n`);
     if (isRefused(result.plan)) return 1;
     return result.plan.actions.length > 0 ? EXIT_CHANGES : 0;
   },

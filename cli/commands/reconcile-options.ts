@@ -8,6 +8,12 @@ import type { CliIo } from '../io.js';
 
 export const TARGET_OPTION = { target: { type: 'string' as const }, 'allow-mass-stop': { type: 'boolean' as const } };
 
+/** The options of commands that plan: plan, apply, up. */
+export const PLAN_OPTIONS = { ...TARGET_OPTION, 'no-initial-run': { type: 'boolean' as const } };
+
+export const INITIAL_RUN_HELP =
+  '  --no-initial-run      a new schedule waits for its first time (AWS; default: its first harvest starts at once)';
+
 export function targetHelp(): string {
   return [
     '  --target <local|aws>  where collections run (default: target in twarc-cloud.yaml)',
@@ -18,7 +24,7 @@ export function targetHelp(): string {
 export function reconcileSettings(
   args: ParsedArgs,
   io: CliIo,
-): { settings: Settings; targetName: 'local' | 'aws'; allowMassStop: boolean } {
+): { settings: Settings; targetName: 'local' | 'aws'; allowMassStop: boolean; initialRun: boolean } {
   const { settings, problems } = loadSettings(findProjectRoot(io.cwd), io.cwd);
   const error = problems.find((p) => p.severity === 'error');
   if (error) throw new UserError(`twarc-cloud.yaml is invalid: ${error.message}`, 'run twarc-cloud validate for details');
@@ -26,6 +32,7 @@ export function reconcileSettings(
     settings,
     targetName: choiceOption(args, 'target', ['local', 'aws'] as const, settings.target),
     allowMassStop: args.values['allow-mass-stop'] === true,
+    initialRun: args.values['no-initial-run'] !== true,
   };
 }
 

@@ -1,13 +1,20 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { UserError } from '../../platform/errors.js';
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { readObject } from '../../platform/archive/objects.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
+import type { Settings } from '../../reconciler/settings/settings.js';
+import { openAwsTarget } from '../../reconciler/targets/aws/open-aws-target.js';
+import type { CliIo } from '../io.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
 export const runCommand: CommandSpec = {
   usage: 'twarc-cloud run <id> [--target local|aws]',
   help: [
-    'Logs go to standard error; Ctrl-C stops the harvest gracefully. Exit codes as for harvest.',
+    'Locally, runs the harvest here: logs go to standard error; Ctrl-C stops it gracefully; exit codes as',
+    'for harvest. On AWS, starts it as an ECS task, as its schedule would, and prints how to follow it.',
     '',
     'Options:',
     targetHelp(),
@@ -17,6 +24,7 @@ export const runCommand: CommandSpec = {
   async run(args, io) {
     const id = oneCollectionId(this, args);
     const { settings, targetName } = reconcileSettings(args, io);
+    if (targetName === 'aws') return runOnAws(id, settings, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
     // A child process of its own, so that Ctrl-C reaches the harvest exactly as a signal reaches a task.
     const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'harvest', id, '--archive', store.location], {
@@ -36,3 +44,33 @@ export const runCommand: CommandSpec = {
     }
   },
 };
+
+/** Starts the harvest as an ECS task: the base task definition, the collection's command, the deployment's network. */
+async function runOnAws(id: string, settings: Settings, io: CliIo): Promise<number> {
+  const target = await openAwsTarget(settings, io.env['USER'] ?? 'operator', (line) => {
+    io.out(line);
+  });
+  const config = await readObject(target.store, collectionKeys(id).config, 'collection-config');
+  if (!config)
+    throw new UserError(
+      `collection ${id} is not in the deployment's archive ${target.store.location}`,
+      'apply it first: twarc-cloud apply --target aws',
+    );
+  if (config.value.state !== 'active')
+    throw new UserError(
+      `collection ${id} is ${config.value.state}; only active collections are harvested`,
+      'set `state: active` in its YAML file and apply',
+    );
+  const running = await readObject(target.store, collectionKeys(id).lock, 'lock');
+  if (running)
+    throw new UserError(
+      `collection ${id} is being harvested already (harvest ${running.value.harvest_id}, last heartbeat ${running.value.heartbeat_at})`,
+      `twarc-cloud status ${id} --target aws shows its progress`,
+    );
+  const task = await target.runHarvestTask(id);
+  io.out(`Started harvest of ${id} as ECS task ${task}`);
+  const log = target.logOf(task);
+  if (log) io.out(`Follow its log:  aws logs tail ${log.group} --log-stream-names ${log.stream} --follow`);
+  io.out(`Its progress:    twarc-cloud status ${id} --target aws`);
+  return 0;
+}

@@ -10,16 +10,19 @@ export interface SavedPlan {
   readonly target: 'local' | 'aws';
   readonly archive: string;
   readonly fingerprint: { readonly desired: string; readonly live: string };
+  /** False when made with --no-initial-run: applying it starts no first harvests either. */
+  readonly initial_run?: boolean;
   readonly plan: Plan;
 }
 
-export function savedPlan(result: Reconciliation, target: 'local' | 'aws'): SavedPlan {
+export function savedPlan(result: Reconciliation, target: 'local' | 'aws', initialRun: boolean): SavedPlan {
   return {
     format: 'twarc-cloud/plan@1',
     created_at: new Date().toISOString(),
     target,
     archive: result.target.store.location,
     fingerprint: result.fingerprint,
+    initial_run: initialRun,
     plan: result.plan,
   };
 }

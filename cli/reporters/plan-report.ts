@@ -58,6 +58,8 @@ function stepLine(step: RuntimeStep): string {
       return 'stop the stream';
     case 'stop-harvests':
       return 'stop running harvests gracefully';
+    case 'start-harvest':
+      return 'start its first harvest now (--no-initial-run to wait for the schedule)';
   }
 }
 

@@ -106,7 +106,8 @@ async function record(
     state: config.state,
     hash: action.desired?.hash ?? index.collections[action.id]?.hash ?? '0'.repeat(64),
     ...(config.schedule !== undefined ? { schedule: config.schedule } : {}),
-    ...(config.type === 'filter' && config.state === 'active' && target.release !== undefined ? { release: target.release } : {}),
+    ...(target.release !== undefined && runsRelease(config, action) ? { release: target.release } : {}),
+    ...(action.complete === true ? { complete: true as const } : {}),
   };
   index.updated_at = at.toISOString();
   const written = await writeObject(
@@ -141,4 +142,11 @@ async function writeConfig(target: Target, action: PlannedAction, at: Date, chan
   }
   await writeObject(target.store, key, 'collection-config', config, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
   return config;
+}
+
+/** Whether the collection's runtime names the harvester release: a running stream, or a schedule (enabled or not). */
+function runsRelease(config: CollectionConfig, action: PlannedAction): boolean {
+  if (config.state === 'removed') return false;
+  if (config.type === 'filter') return config.state === 'active' && action.complete !== true;
+  return config.schedule !== undefined;
 }

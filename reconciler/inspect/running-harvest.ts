@@ -12,6 +12,8 @@ export interface RunningHarvest {
   readonly collection: string;
   readonly harvest_id: string;
   readonly holder: string;
+  /** The ECS task that runs it, on AWS. */
+  readonly task?: string;
   readonly started_at: string;
   readonly heartbeat_at: string;
   /** From the control API, when it answered. */
@@ -35,7 +37,8 @@ export async function runningHarvest(store: ArchiveStore, id: string): Promise<R
   return {
     collection: id,
     harvest_id: lock.value.harvest_id,
-    holder: lock.value.holder.task ?? `${lock.value.holder.host} pid ${lock.value.holder.pid}`,
+    holder: `${lock.value.holder.host} pid ${lock.value.holder.pid}`,
+    ...(lock.value.holder.task !== undefined ? { task: lock.value.holder.task } : {}),
     started_at: lock.value.acquired_at,
     heartbeat_at: lock.value.heartbeat_at,
     ...(live ? { live } : {}),

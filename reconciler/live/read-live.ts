@@ -1,5 +1,6 @@
 import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
 import { readObject, type ArchiveObjects } from '../../platform/archive/objects.js';
+import { streamComplete } from '../../platform/archive/stream-completion.js';
 import type { DesiredCollection, LiveCollection, LiveState } from '../plan/model.js';
 import { bodyOf } from '../plan/render-config.js';
 import type { Target } from '../targets/target.js';
@@ -14,8 +15,8 @@ export const EMPTY_INDEX: CollectionsIndex = {
 
 /**
  * Reads what plan needs of the live system with as few requests as the archive allows: the index
- * (one object), the target's runtime, and collection.json only of collections whose hash differs
- * from the desired one (for field-level changes).
+ * (one object), the target's runtime, collection.json only of collections whose hash differs
+ * from the desired one (for field-level changes), and state.json only of streams with max_records.
  */
 export async function readLive(
   target: Target,
@@ -33,6 +34,8 @@ export async function readLive(
       let body;
       if (want && want.hash !== entry.hash)
         body = bodyOf((await readObject(target.store, collectionKeys(id).config, 'collection-config'))?.value ?? missing(id));
+      // A stream with max_records is complete by what its state counts now: raising max_records starts it again.
+      const complete = want !== undefined && (await streamComplete(target.store, id, want.body));
       collections.set(id, {
         id,
         type: entry.type,
@@ -40,6 +43,7 @@ export async function readLive(
         hash: entry.hash,
         ...(body ? { body } : {}),
         runtime: runtime.get(id) ?? {},
+        ...(complete ? { complete } : {}),
       });
     }),
   );

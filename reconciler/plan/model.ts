@@ -11,12 +11,18 @@ export interface LiveCollection {
   /** The live config body, read only for collections whose hash differs from the desired one. */
   readonly body?: ConfigBody;
   readonly runtime: Runtime;
+  /** A filter collection that has stored its max_records: its stream ends and stays ended. */
+  readonly complete?: boolean;
 }
 
 /** The runtime resources of a collection, as they are or as they should be. */
 export interface Runtime {
   /** A schedule that runs the harvester: EventBridge rule on AWS, the `up` scheduler locally. */
-  readonly schedule?: { readonly expression: string; readonly enabled: boolean };
+  readonly schedule?: {
+    readonly expression: string;
+    readonly enabled: boolean;
+    /** The harvester release its target runs. */ readonly release?: string;
+  };
   /** A long-running filter harvest: an ECS service on AWS, a supervised process locally. */
   readonly service?: {
     readonly running: boolean;
@@ -52,7 +58,9 @@ export type RuntimeStep =
   | { readonly kind: 'start-service' }
   | { readonly kind: 'restart-service' }
   | { readonly kind: 'stop-service' }
-  | { readonly kind: 'stop-harvests' };
+  | { readonly kind: 'stop-harvests' }
+  /** Start one harvest now: a new schedule's first, as the original did, where the target starts harvests itself. */
+  | { readonly kind: 'start-harvest' };
 
 export interface PlannedAction {
   readonly kind: ActionKind;
@@ -64,6 +72,8 @@ export interface PlannedAction {
   readonly desired?: DesiredCollection;
   /** True when the action ends harvesting of an active collection. */
   readonly stops: boolean;
+  /** Set when the action ends a filter collection's stream because it has stored its max_records. */
+  readonly complete?: true;
 }
 
 /** A collection that wants a resource another owner holds: nothing can be done for it until a person decides. */

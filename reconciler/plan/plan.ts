@@ -16,8 +16,10 @@ export interface PlanOptions {
   /** Most collections one plan may stop (suspend or remove) without `allowMassStop`. */
   readonly maxStops: number;
   readonly allowMassStop: boolean;
-  /** The harvester release new streams get; a running stream on another one is rolled onto it. */
+  /** The harvester release new streams and schedules get; those on another one are moved onto it. */
   readonly release?: string;
+  /** Start a new schedule's first harvest now (targets that start harvests themselves; not with --no-initial-run). */
+  readonly initialRun?: boolean;
 }
 
 /**
@@ -35,7 +37,7 @@ export function plan(desired: readonly DesiredCollection[], live: LiveState, opt
       conflicts.push({ id: collection.id, detail: current.runtime.foreign ?? 'a resource of this name belongs to someone else' });
       continue;
     }
-    const action = planOne(collection, current, options.release);
+    const action = planOne(collection, current, options);
     if (action) actions.push(action);
   }
   for (const current of [...live.collections.values()].sort(byId)) {
@@ -57,24 +59,42 @@ export function plan(desired: readonly DesiredCollection[], live: LiveState, opt
   return { actions, counts, ...(conflicts.length > 0 ? { conflicts } : {}), ...(refused ? { refused } : {}) };
 }
 
-function planOne(desired: DesiredCollection, live: LiveCollection | undefined, release: string | undefined): PlannedAction | undefined {
-  const runtime = desiredRuntime(desired);
+function planOne(desired: DesiredCollection, live: LiveCollection | undefined, options: PlanOptions): PlannedAction | undefined {
+  const complete = live?.complete === true;
+  const runtime = desiredRuntime(desired, complete);
   const type = desired.body.type;
   if (!live) {
     const changes = fieldChanges({}, { ...desired.body, state: desired.state });
-    return { kind: 'create', id: desired.id, type, changes, steps: runtimeSteps({}, runtime, false), desired, stops: false };
+    const firstRun: RuntimeStep[] = options.initialRun === true && runtime.schedule?.enabled === true ? [{ kind: 'start-harvest' }] : [];
+    return {
+      kind: 'create',
+      id: desired.id,
+      type,
+      changes,
+      steps: [...runtimeSteps({}, runtime, false), ...firstRun],
+      desired,
+      stops: false,
+    };
   }
   const bodyChanges: FieldChange[] = live.hash === desired.hash ? [] : fieldChanges(live.body ?? {}, desired.body);
   const stateChange: FieldChange[] = live.state === desired.state ? [] : [{ path: 'state', old: live.state, new: desired.state }];
-  const liveRelease = live.runtime.service?.release;
+  const liveRelease = type === 'filter' ? live.runtime.service?.release : live.runtime.schedule?.release;
+  // Only a runtime that exists and stays runs a release that can move; one being made gets the new one anyway.
+  const exists = type === 'filter' ? live.runtime.service?.running === true : live.runtime.schedule !== undefined;
+  const moves = exists && (runtime.service?.running === true || runtime.schedule !== undefined);
+  // A runtime whose release is not recorded (made before releases were) may name a revision that is gone: moved too.
   const releaseChange: FieldChange[] =
-    type === 'filter' && desired.state === 'active' && release !== undefined && liveRelease !== undefined && liveRelease !== release
-      ? [{ path: '(harvester release)', old: liveRelease, new: release }]
+    moves && options.release !== undefined && liveRelease !== options.release
+      ? [{ path: '(harvester release)', old: liveRelease ?? '(not recorded)', new: options.release }]
       : [];
-  const changes = [...stateChange, ...bodyChanges, ...releaseChange];
+  const ending = complete && live.runtime.service?.running === true;
+  const completion: FieldChange[] = ending ? [{ path: '(max_records reached)', old: false, new: true }] : [];
+  const changes = [...stateChange, ...bodyChanges, ...releaseChange, ...completion];
   const restart =
     type === 'filter' && desired.state === 'active' && live.state === 'active' && (bodyChanges.length > 0 || releaseChange.length > 0);
-  const steps = runtimeSteps(live.runtime, runtime, false, restart);
+  // A schedule on an older release is put again: its target then names the new base task definition.
+  const repoint = runtime.schedule !== undefined && releaseChange.length > 0;
+  const steps = runtimeSteps(live.runtime, runtime, false, restart, repoint);
   if (live.runtime.owner === 'untagged') {
     // Taking ownership re-puts the schedule with this deployment's tags, or rolls the service onto its task definition.
     const adoptSteps: RuntimeStep[] = runtime.schedule
@@ -91,15 +111,16 @@ function planOne(desired: DesiredCollection, live: LiveCollection | undefined, r
       : live.state === 'active' && desired.state === 'suspended'
         ? 'suspend'
         : 'update';
-  return { kind, id: desired.id, type, changes, steps, desired, stops: kind === 'suspend' };
+  return { kind, id: desired.id, type, changes, steps, desired, stops: kind === 'suspend', ...(complete ? { complete: true } : {}) };
 }
 
-/** The runtime a desired collection should have. */
-export function desiredRuntime(desired: DesiredCollection): Runtime {
+/** The runtime a desired collection should have; a complete filter collection's stream stays ended. */
+export function desiredRuntime(desired: DesiredCollection, complete = false): Runtime {
   return runtimeFor({
     type: desired.body.type,
     state: desired.state,
     ...(desired.body.schedule !== undefined ? { schedule: desired.body.schedule } : {}),
+    ...(complete ? { complete: true } : {}),
   });
 }
 
@@ -113,16 +134,20 @@ export function runtimeFor(config: {
   readonly state: 'active' | 'suspended' | 'removed';
   readonly schedule?: string;
   readonly release?: string;
+  readonly complete?: boolean;
 }): Runtime {
   if (config.state === 'removed') return {};
   const active = config.state === 'active';
-  if (config.type === 'filter')
-    return active ? { service: { running: true, ...(config.release !== undefined ? { release: config.release } : {}) } } : {};
-  return config.schedule !== undefined ? { schedule: { expression: config.schedule, enabled: active } } : {};
+  const release = config.release !== undefined ? { release: config.release } : {};
+  if (config.type === 'filter') return active && config.complete !== true ? { service: { running: true, ...release } } : {};
+  return config.schedule !== undefined ? { schedule: { expression: config.schedule, enabled: active, ...release } } : {};
 }
 
-/** The steps from one runtime to another; `removing` also stops harvests that are running now. */
-function runtimeSteps(from: Runtime, to: Runtime, removing: boolean, restartService = false): RuntimeStep[] {
+/**
+ * The steps from one runtime to another; `removing` also stops harvests that are running now,
+ * `restartService` rolls a running stream, `repointSchedule` puts an unchanged schedule again.
+ */
+function runtimeSteps(from: Runtime, to: Runtime, removing: boolean, restartService = false, repointSchedule = false): RuntimeStep[] {
   const steps: RuntimeStep[] = [];
   const stopping =
     removing ||
@@ -130,7 +155,10 @@ function runtimeSteps(from: Runtime, to: Runtime, removing: boolean, restartServ
     (from.service?.running === true && to.service?.running !== true);
   if (stopping) steps.push({ kind: 'stop-harvests' });
   if (from.service?.running === true && to.service?.running !== true) steps.push({ kind: 'stop-service' });
-  if (to.schedule && (from.schedule?.expression !== to.schedule.expression || from.schedule.enabled !== to.schedule.enabled)) {
+  if (
+    to.schedule &&
+    (repointSchedule || from.schedule?.expression !== to.schedule.expression || from.schedule.enabled !== to.schedule.enabled)
+  ) {
     steps.push({ kind: 'put-schedule', expression: to.schedule.expression, enabled: to.schedule.enabled });
   }
   if (from.schedule && !to.schedule) steps.push({ kind: 'delete-schedule' });

@@ -16,6 +16,11 @@ export interface Target {
   /** The harvester release that new streams get (AWS: the base task definition); none locally. */
   readonly release?: string;
   /**
+   * True where apply starts a new schedule's first harvest itself (AWS: a task at once, as the
+   * original did); locally `up` runs a collection that was never harvested as soon as it starts.
+   */
+  readonly startsFirstHarvest: boolean;
+  /**
    * The runtime resources of the collections, by id: as the index records them, or, with
    * `refresh`, as the target lists them (drift, and resources to adopt).
    */

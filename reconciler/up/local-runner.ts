@@ -137,14 +137,18 @@ export class LocalRunner {
     });
   }
 
-  /** A rate schedule runs at once when its last harvest is older than one period; a cron one at its next time. */
+  /**
+   * A collection never harvested runs at once (its first harvest, as apply starts it on AWS); after
+   * that, a rate schedule runs when its last harvest is older than one period, a cron one at its next time.
+   */
   private async firstRun(id: string, schedule: string): Promise<number> {
     const parsed = parseSchedule(schedule);
     const now = Date.now();
     if (!parsed.ok) return Infinity;
-    if (parsed.schedule.kind === 'cron') return nextCronTime(parsed.schedule, new Date(now))?.getTime() ?? Infinity;
     const last = await readObject(this.options.store, collectionKeys(id).lastHarvest, 'last-harvest');
-    return last ? Math.max(now, Date.parse(last.value.ended_at) + ratePeriodMs(parsed.schedule)) : now;
+    if (!last) return now;
+    if (parsed.schedule.kind === 'cron') return nextCronTime(parsed.schedule, new Date(now))?.getTime() ?? Infinity;
+    return Math.max(now, Date.parse(last.value.ended_at) + ratePeriodMs(parsed.schedule));
   }
 }
 

@@ -114,7 +114,8 @@ export async function motoHarvesterCluster(ecs: ECSClient, cluster: string, fami
       networkMode: 'awsvpc',
       cpu: '256',
       memory: '512',
-      containerDefinitions: [{ name: 'harvester', image: 'ghcr.io/example/twarc-cloud:1', essential: true }],
+      // Container-level memory: moto's RunTask adds it up and fails without it (ECS itself does not need it on Fargate).
+      containerDefinitions: [{ name: 'harvester', image: 'ghcr.io/example/twarc-cloud:1', essential: true, memory: 512 }],
     }),
   );
   return arn;

@@ -23,7 +23,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
-  it('follows collection files: starts, reconfigures and stops streams, runs schedules, and stops cleanly on Ctrl-C', async () => {
+  it("follows collection files: starts, reconfigures and stops streams, runs a new schedule's first harvest at once, and stops cleanly on Ctrl-C", async () => {
     const fake = await new FakeXApi({
       bearerTokens: [SECRET_BEARER],
       corpus: { users: 3, tweetsPerUser: () => 30 },
@@ -80,10 +80,11 @@ describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
       const users = fake.corpus.users.map((u) => `  "${u.id}":\n    screen_name: ${u.username}`).join('\n');
       writeFileSync(
         join(root, 'collections', 'timelines.yaml'),
-        `id: timelines\ntype: user_timeline\nschedule: rate(1 minute)\nusers:\n${users}\n`,
+        `id: timelines\ntype: user_timeline\nschedule: cron(0 0 1 1 ? *)\nusers:\n${users}\n`,
       );
+      // Scheduled once a year, it is harvested at once: a new collection's first harvest does not wait for its schedule.
       const harvested = await until(
-        'a scheduled timeline harvest',
+        'the first harvest of a new scheduled collection',
         async () => (await readObject(store, collectionKeys('timelines').lastHarvest, 'last-harvest'))?.value,
       );
       assert.equal(harvested.outcome, 'completed');

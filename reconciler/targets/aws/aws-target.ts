@@ -21,6 +21,9 @@ import type { ServiceInfo, ServicesPort } from './services-port.js';
 
 export type DeploymentDocument = ArchiveObjects['deployment'];
 
+/** What a scheduled harvest runs: the container's command, as EventBridge's override and RunTask's give it. */
+const harvestCommand = (id: string): string[] => ['harvest', id];
+
 export interface AwsTargetOptions {
   readonly actor: string;
   /** How long to wait for a harvest to finish after a stop request, and for a stopped task. */
@@ -40,6 +43,8 @@ const FARGATE_STOP_TIMEOUT_S = 120;
  */
 export class AwsTarget implements Target {
   readonly name = 'aws';
+  /** Apply starts a new schedule's first harvest as a task at once. */
+  readonly startsFirstHarvest = true;
 
   get release(): string {
     return this.deployment.task_definition;
@@ -77,7 +82,12 @@ export class AwsTarget implements Target {
       // A rule the index knows was made by an apply of this deployment; any other shows its owner by its tags.
       const tags = index[id] !== undefined ? ownershipTags(name, id) : await this.schedules.tagsOf(rule.name);
       const it = entry(id);
-      it.runtime = { ...it.runtime, schedule: { expression: rule.expression, enabled: rule.enabled } };
+      // Which release a rule's target runs is what apply recorded; listing rules does not tell it.
+      const release = index[id]?.release;
+      it.runtime = {
+        ...it.runtime,
+        schedule: { expression: rule.expression, enabled: rule.enabled, ...(release !== undefined ? { release } : {}) },
+      };
       it.owners.push({ ownership: ownershipOf(tags, name, id), what: `the EventBridge rule ${rule.name} is ${describeOwner(tags)}` });
     }
     for (const service of services) {
@@ -118,6 +128,8 @@ export class AwsTarget implements Target {
           },
           ownershipTags(name, id),
         );
+        // A rule made before (by hand, or by a lost index) keeps its tags on update: taking it over tags it.
+        if (action.kind === 'adopt') await this.schedules.tagRule(scheduleRuleName(name, id), ownershipTags(name, id));
         await this.schedules.putTarget(scheduleRuleName(name, id), {
           clusterArn: this.deployment.cluster,
           taskDefinitionArn: this.deployment.task_definition,
@@ -126,9 +138,15 @@ export class AwsTarget implements Target {
           securityGroups: this.deployment.security_groups,
           assignPublicIp: this.deployment.assign_public_ip ?? true,
           containerName: this.deployment.container_name,
-          command: ['harvest', id],
+          command: harvestCommand(id),
+          ...(this.deployment.dead_letter_queue !== undefined ? { deadLetterQueueArn: this.deployment.dead_letter_queue } : {}),
         });
         return;
+      case 'start-harvest': {
+        const task = await this.runHarvestTask(id);
+        this.options.report(`  ${id}: first harvest started as ECS task ${task}`);
+        return;
+      }
       case 'delete-schedule':
         this.refuseForeign(
           'delete',
@@ -168,6 +186,29 @@ export class AwsTarget implements Target {
       case 'stop-service':
         return this.removeService(id, signal);
     }
+  }
+
+  /**
+   * Starts one harvest of the collection now, as its schedule would: the base task definition with
+   * the collection's command, in the deployment's network. Returns the task's ARN.
+   */
+  async runHarvestTask(id: string): Promise<string> {
+    return this.services.runTask({
+      cluster: this.deployment.cluster,
+      taskDefinitionArn: this.deployment.task_definition,
+      subnets: this.deployment.subnets,
+      securityGroups: this.deployment.security_groups,
+      assignPublicIp: this.deployment.assign_public_ip ?? true,
+      containerName: this.deployment.container_name,
+      command: harvestCommand(id),
+    });
+  }
+
+  /** Where a harvest task's log is: CloudWatch Logs group and stream (awslogs names streams prefix/container/task-id). */
+  logOf(taskArn: string): { group: string; stream: string } | undefined {
+    const { log_group: group, log_stream_prefix: prefix, container_name: container } = this.deployment;
+    if (group === undefined || prefix === undefined) return undefined;
+    return { group, stream: `${prefix}/${container}/${taskArn.slice(taskArn.lastIndexOf('/') + 1)}` };
   }
 
   /** True when the service is active; waits out one that is still draining (ECS will not reuse its name before). */
@@ -220,8 +261,22 @@ export class AwsTarget implements Target {
       family,
       base: this.deployment.task_definition,
       containerName: this.deployment.container_name,
-      // After a requested stop, keep answering is_stopped until the service is scaled down.
-      command: ['harvest', id, '--control-host', '0.0.0.0', '--control-port', port, '--linger', '600'],
+      // After a requested stop, keep answering is_stopped until the service is scaled down (SIGTERM ends the wait);
+      // after max_records, scale its own service to zero.
+      command: [
+        'harvest',
+        id,
+        '--control-host',
+        '0.0.0.0',
+        '--control-port',
+        port,
+        '--linger',
+        '600',
+        '--ecs-cluster',
+        this.deployment.cluster,
+        '--ecs-service',
+        serviceName(name, id),
+      ],
       stopTimeout: FARGATE_STOP_TIMEOUT_S,
       tags: ownershipTags(name, id),
     });

@@ -7,10 +7,12 @@ import {
   ECSClient,
   ListServicesCommand,
   RegisterTaskDefinitionCommand,
+  RunTaskCommand,
   TagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import type { HarvesterTask, ListedService, ServiceInfo, ServiceSpec, ServicesPort } from './services-port.js';
+import { UserError } from '../../../platform/errors.js';
+import type { HarvesterTask, ListedService, ServiceInfo, ServiceSpec, ServicesPort, TaskRun } from './services-port.js';
 
 const tagList = (tags: Readonly<Record<string, string>>): Array<{ key: string; value: string }> =>
   Object.entries(tags).map(([key, value]) => ({ key, value }));
@@ -40,11 +42,42 @@ export class EcsServices implements ServicesPort {
         ...(base.memory !== undefined ? { memory: base.memory } : {}),
         ...(base.taskRoleArn !== undefined ? { taskRoleArn: base.taskRoleArn } : {}),
         ...(base.executionRoleArn !== undefined ? { executionRoleArn: base.executionRoleArn } : {}),
+        // The base's platform (ARM64 on Graviton is the module's default) and disk carry over.
+        ...(base.runtimePlatform !== undefined ? { runtimePlatform: base.runtimePlatform } : {}),
+        ...(base.ephemeralStorage !== undefined ? { ephemeralStorage: base.ephemeralStorage } : {}),
         tags: tagList(task.tags),
       }),
     );
     const arn = registered.taskDefinition?.taskDefinitionArn;
     if (arn === undefined) throw new Error(`ECS registered no task definition for ${task.family}`);
+    return arn;
+  }
+
+  async runTask(task: TaskRun): Promise<string> {
+    const result = await this.client.send(
+      new RunTaskCommand({
+        cluster: task.cluster,
+        taskDefinition: task.taskDefinitionArn,
+        count: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: [...task.subnets],
+            securityGroups: [...task.securityGroups],
+            assignPublicIp: task.assignPublicIp ? 'ENABLED' : 'DISABLED',
+          },
+        },
+        overrides: { containerOverrides: [{ name: task.containerName, command: [...task.command] }] },
+      }),
+    );
+    const arn = result.tasks?.[0]?.taskArn;
+    if (arn === undefined) {
+      const failure = result.failures?.[0];
+      throw new UserError(
+        `ECS did not start the task: ${failure?.reason ?? 'no reason given'}${failure?.detail !== undefined ? ` (${failure.detail})` : ''}`,
+        'see the cluster in the ECS console; run again when the cause is gone',
+      );
+    }
     return arn;
   }
 

@@ -18,19 +18,23 @@ export class EventBridgeSchedules implements SchedulesPort {
   constructor(private readonly client: EventBridgeClient) {}
 
   async putRule(rule: ScheduleRule, tags: Readonly<Record<string, string>>): Promise<void> {
-    const { RuleArn } = await this.client.send(
+    await this.client.send(
       new PutRuleCommand({
         Name: rule.name,
         ScheduleExpression: rule.expression,
         State: rule.enabled ? 'ENABLED' : 'DISABLED',
         Description: rule.description,
+        // Applied when the rule is created; an update leaves the rule's tags as they are.
+        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
       }),
     );
-    // Tagged on every put, so that an adopted rule gets this deployment's tags too.
-    if (RuleArn !== undefined)
-      await this.client.send(
-        new TagResourceCommand({ ResourceARN: RuleArn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
-      );
+  }
+
+  async tagRule(ruleName: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const rule = await this.client.send(new DescribeRuleCommand({ Name: ruleName }));
+    await this.client.send(
+      new TagResourceCommand({ ResourceARN: rule.Arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
+    );
   }
 
   async putTarget(ruleName: string, target: RunTaskTarget): Promise<void> {
@@ -55,6 +59,7 @@ export class EventBridgeSchedules implements SchedulesPort {
               },
             },
             Input: JSON.stringify({ containerOverrides: [{ name: target.containerName, command: [...target.command] }] }),
+            ...(target.deadLetterQueueArn !== undefined ? { DeadLetterConfig: { Arn: target.deadLetterQueueArn } } : {}),
           },
         ],
       }),

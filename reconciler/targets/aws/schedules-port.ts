@@ -22,11 +22,15 @@ export interface RunTaskTarget {
   /** The container override: `twarc-cloud harvest <id>` for this collection. */
   readonly containerName: string;
   readonly command: readonly string[];
+  /** Where EventBridge puts an invocation it could not make (an alarm watches it). */
+  readonly deadLetterQueueArn?: string;
 }
 
 export interface SchedulesPort {
-  /** Creates the rule or updates it in place, and sets the given tags on it (other tags stay). */
+  /** Creates the rule with the given tags, or updates it in place (its tags stay as they are). */
   putRule(rule: ScheduleRule, tags: Readonly<Record<string, string>>): Promise<void>;
+  /** Sets these tags on an existing rule (others stay): how an adopted rule becomes this deployment's. */
+  tagRule(ruleName: string, tags: Readonly<Record<string, string>>): Promise<void>;
   putTarget(ruleName: string, target: RunTaskTarget): Promise<void>;
   /** Rules whose names start with `prefix`, across pages. */
   listRules(prefix: string): Promise<ScheduleRule[]>;

@@ -32,6 +32,17 @@ export interface ListedService {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/** One harvest started as a task now: the base task definition with the collection's command. */
+export interface TaskRun {
+  readonly cluster: string;
+  readonly taskDefinitionArn: string;
+  readonly subnets: readonly string[];
+  readonly securityGroups: readonly string[];
+  readonly assignPublicIp: boolean;
+  readonly containerName: string;
+  readonly command: readonly string[];
+}
+
 export interface ServiceInfo {
   readonly name: string;
   readonly status: string;
@@ -45,6 +56,8 @@ export interface ServicesPort {
   /** Registers a revision of the collection's task definition, derived from the base; returns its ARN. */
   registerTaskDefinition(task: HarvesterTask): Promise<string>;
   createService(spec: ServiceSpec): Promise<void>;
+  /** Starts one task now (a schedule's first harvest, `run --target aws`); returns its ARN. */
+  runTask(task: TaskRun): Promise<string>;
   updateService(
     cluster: string,
     name: string,

@@ -11,6 +11,8 @@ import { recordedRuntime, type IndexEntry, type Target } from '../target.js';
  */
 export class LocalTarget implements Target {
   readonly name = 'local';
+  /** `up` starts a never-harvested scheduled collection at once; apply does not. */
+  readonly startsFirstHarvest = false;
 
   constructor(
     readonly store: ArchiveStore,

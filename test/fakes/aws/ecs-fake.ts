@@ -4,6 +4,7 @@ import type {
   ServiceInfo,
   ServiceSpec,
   ServicesPort,
+  TaskRun,
 } from '../../../reconciler/targets/aws/services-port.js';
 
 export class EcsRefusal extends Error {
@@ -51,6 +52,21 @@ export class FakeServices implements ServicesPort {
     const arn = `arn:aws:ecs:us-east-1:123456789012:task-definition/${task.family}:${revision}`;
     this.taskDefinitions.set(arn, { ...task, command: [...task.command] });
     return Promise.resolve(arn);
+  }
+
+  /** Tasks started with runTask, in order. */
+  readonly tasks: TaskRun[] = [];
+
+  runTask(task: TaskRun): Promise<string> {
+    if (
+      !this.taskDefinitions.has(task.taskDefinitionArn) &&
+      !this.bases.has(task.taskDefinitionArn.split('/').pop()?.split(':')[0] ?? task.taskDefinitionArn)
+    )
+      return this.refuse('ClientException', `TaskDefinition not found: ${task.taskDefinitionArn}`);
+    this.tasks.push({ ...task, command: [...task.command] });
+    return Promise.resolve(
+      `arn:aws:ecs:us-east-1:123456789012:task/${task.cluster.split('/').pop() ?? 'cluster'}/${String(this.tasks.length).padStart(32, '0')}`,
+    );
   }
 
   createService(spec: ServiceSpec): Promise<void> {

@@ -29,11 +29,17 @@ export class FakeSchedules implements SchedulesPort {
     if (!parseSchedule(rule.expression).ok)
       return this.refuse('ValidationException', `Parameter ScheduleExpression is not valid: ${rule.expression}`);
     const existing = this.rules.get(rule.name);
-    this.calls.push('TagResource');
-    if (existing) {
-      existing.rule = { ...rule };
-      Object.assign(existing.tags, tags);
-    } else this.rules.set(rule.name, { rule: { ...rule }, tags: { ...tags }, targets: new Map() });
+    // PutRule's tags apply when it creates the rule; an update leaves them as they are.
+    if (existing) existing.rule = { ...rule };
+    else this.rules.set(rule.name, { rule: { ...rule }, tags: { ...tags }, targets: new Map() });
+    return Promise.resolve();
+  }
+
+  tagRule(ruleName: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    this.calls.push('DescribeRule', 'TagResource');
+    const entry = this.rules.get(ruleName);
+    if (!entry) return this.refuse('ResourceNotFoundException', `Rule ${ruleName} does not exist.`);
+    Object.assign(entry.tags, tags);
     return Promise.resolve();
   }
 

@@ -34,14 +34,23 @@ export function schedulesContract(name: string, make: () => SchedulesPort): void
       assert.deepEqual(await port.listRules(`${unique()}-`), []);
     });
 
-    it('updates a rule in place: new expression, disabled, the given tags set and others kept', async () => {
+    it('updates a rule in place: new expression, disabled, its tags as they were', async () => {
       const port = make();
       const rule = `${unique()}-b`;
       await port.putRule({ name: rule, expression: 'rate(1 hour)', enabled: true, description: 'd' }, { owner: 'test' });
-      await port.putRule({ name: rule, expression: 'cron(0 6 * * ? *)', enabled: false, description: 'd' }, { team: 'x' });
+      await port.putRule({ name: rule, expression: 'cron(0 6 * * ? *)', enabled: false, description: 'd' }, { owner: 'test' });
       const [listed] = await port.listRules(rule);
       assert.equal(listed?.expression, 'cron(0 6 * * ? *)');
       assert.equal(listed.enabled, false);
+      assert.deepEqual(await port.tagsOf(rule), { owner: 'test' });
+    });
+
+    it('tags an existing rule, keeping its other tags', async () => {
+      const port = make();
+      const rule = `${unique()}-t`;
+      await port.putRule({ name: rule, expression: 'rate(1 hour)', enabled: true, description: 'd' }, {});
+      await port.tagRule(rule, { owner: 'test' });
+      await port.tagRule(rule, { team: 'x' });
       assert.deepEqual(await port.tagsOf(rule), { owner: 'test', team: 'x' });
     });
 

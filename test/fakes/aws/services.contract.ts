@@ -58,6 +58,20 @@ export function servicesContract(name: string, make: () => Promise<ServicesFixtu
       assert.equal((await port.describeService(cluster, svc))?.taskDefinitionArn, next);
     });
 
+    it('runs one task of the base task definition with a command of its own, and returns its ARN', async () => {
+      const fixture = await make();
+      const arn = await fixture.port.runTask({
+        cluster: fixture.cluster,
+        taskDefinitionArn: fixture.base,
+        ...fixture.network,
+        assignPublicIp: true,
+        containerName: 'harvester',
+        command: ['harvest', 'climate'],
+      });
+      // AWS gives 32 hex digits; moto a UUID with hyphens.
+      assert.match(arn, /^arn:aws:ecs:[a-z0-9-]+:\d{12}:task\/[^/]+\/[0-9a-f-]+$/);
+    });
+
     it('deletes a service once scaled to zero; it is then no longer active, nor listed', async () => {
       const fixture = await make();
       const { port, cluster, base } = fixture;

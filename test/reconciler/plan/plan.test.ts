@@ -276,4 +276,98 @@ describe('plan() and harvester releases', () => {
     );
     assert.deepEqual(plan([desired(body)], liveState(running), { ...OPTIONS, release: 'harvester:1' }).actions, []);
   });
+
+  it('re-points every schedule, enabled or not, onto a new harvester release, so that none names a revision that is gone', () => {
+    const on = live(searchBody('on'), 'active', { schedule: { expression: 'rate(1 hour)', enabled: true, release: 'harvester:1' } }, false);
+    const off = live(
+      searchBody('off'),
+      'suspended',
+      { schedule: { expression: 'rate(1 hour)', enabled: false, release: 'harvester:1' } },
+      false,
+    );
+    const older = live(searchBody('older'), 'active', scheduled(), false);
+    const moved = plan(
+      [desired(searchBody('on')), desired(searchBody('off'), 'suspended'), desired(searchBody('older'))],
+      liveState(on, off, older),
+      {
+        ...OPTIONS,
+        release: 'harvester:2',
+      },
+    );
+    assert.deepEqual(
+      moved.actions.map((a) => [a.id, a.kind, a.steps, a.changes]),
+      [
+        [
+          'off',
+          'update',
+          [{ kind: 'put-schedule', expression: 'rate(1 hour)', enabled: false }],
+          [{ path: '(harvester release)', old: 'harvester:1', new: 'harvester:2' }],
+        ],
+        [
+          'older',
+          'update',
+          [{ kind: 'put-schedule', expression: 'rate(1 hour)', enabled: true }],
+          [{ path: '(harvester release)', old: '(not recorded)', new: 'harvester:2' }],
+        ],
+        [
+          'on',
+          'update',
+          [{ kind: 'put-schedule', expression: 'rate(1 hour)', enabled: true }],
+          [{ path: '(harvester release)', old: 'harvester:1', new: 'harvester:2' }],
+        ],
+      ],
+    );
+    assert.equal(moved.counts.suspend, 0, 'moving is not stopping');
+  });
+
+  it("starts a new schedule's first harvest at once where the target can (initialRun), never a suspended one's, never on update", () => {
+    const first = plan([desired(searchBody('a')), desired(searchBody('b'), 'suspended'), desired(filterBody('f'))], liveState(), {
+      ...OPTIONS,
+      initialRun: true,
+    });
+    assert.deepEqual(
+      first.actions.map((a) => [a.id, a.steps.map((s) => s.kind)]),
+      [
+        ['a', ['put-schedule', 'start-harvest']],
+        ['b', ['put-schedule']],
+        ['f', ['start-service']],
+      ],
+    );
+    const changed = plan(
+      [desired(searchBody('a', { schedule: 'rate(2 hours)' }))],
+      liveState(live(searchBody('a'), 'active', scheduled())),
+      {
+        ...OPTIONS,
+        initialRun: true,
+      },
+    );
+    assert.deepEqual(
+      changed.actions[0]?.steps.map((s) => s.kind),
+      ['put-schedule'],
+    );
+    assert.deepEqual(
+      plan([desired(searchBody('a'))], liveState(), OPTIONS).actions[0]?.steps.map((s) => s.kind),
+      ['put-schedule'],
+    );
+  });
+
+  it('ends the stream of a filter collection that has stored its max_records, and starts it again when max_records is raised', () => {
+    const body = filterBody('f', { max_records: 1000 });
+    const done = { ...live(body, 'active', { service: { running: true, release: 'harvester:1' } }, false), complete: true };
+    const ended = plan([desired(body)], liveState(done), { ...OPTIONS, release: 'harvester:1' });
+    assert.deepEqual(
+      ended.actions.map((a) => [a.kind, a.complete, a.stops, a.steps.map((s) => s.kind), a.changes]),
+      [['update', true, false, ['stop-harvests', 'stop-service'], [{ path: '(max_records reached)', old: false, new: true }]]],
+    );
+    assert.equal(ended.counts.suspend, 0);
+    // Once ended (the index records it complete, so no service), nothing more: not even on a new release.
+    const ended2 = { ...live(body, 'active', {}, false), complete: true };
+    assert.deepEqual(plan([desired(body)], liveState(ended2), { ...OPTIONS, release: 'harvester:2' }).actions, []);
+    const raised = filterBody('f', { max_records: 5000 });
+    const resumed = plan([desired(raised)], liveState({ ...live(body, 'active', {}, true) }), { ...OPTIONS, release: 'harvester:2' });
+    assert.deepEqual(
+      resumed.actions.map((a) => [a.kind, a.steps.map((s) => s.kind), a.complete]),
+      [['update', ['start-service'], undefined]],
+    );
+  });
 });

@@ -4,7 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { DEPLOYMENT_KEY, collectionKeys } from '../../../platform/archive/keys.js';
 import { readObject, writeObject } from '../../../platform/archive/objects.js';
@@ -35,6 +35,16 @@ after(async () => {
   await moto.stop();
 });
 
+/** The commands of the tasks started in the cluster so far, as their container overrides give them. */
+async function startedTasks(): Promise<string[][]> {
+  const arns = (await ecs.send(new ListTasksCommand({ cluster: clusterArn }))).taskArns ?? [];
+  if (arns.length === 0) return [];
+  const tasks = (await ecs.send(new DescribeTasksCommand({ cluster: clusterArn, tasks: arns }))).tasks ?? [];
+  return tasks.map((task) => task.overrides?.containerOverrides?.[0]?.command ?? []);
+}
+
+const newTasks = (before: string[][], after: string[][]): string[][] => after.slice(before.length);
+
 async function awsProject(
   deployment: string,
   withDeployment = true,
@@ -60,6 +70,8 @@ async function awsProject(
       task_definition: 'research-harvester',
       container_name: 'harvester',
       events_role_arn: 'arn:aws:iam::123456789012:role/research-events',
+      log_group: `/twarc-cloud/${deployment}`,
+      log_stream_prefix: 'harvest',
     });
   }
   const root = tempProject({
@@ -88,8 +100,13 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     assert.equal(planned.status, 2, planned.stderr);
     assert.match(planned.stdout, /\+ create search \(search\)[\s\S]*runtime: schedule rate\(1 hour\), enabled/);
     assert.match(planned.stdout, /\+ create stream \(filter\)[\s\S]*runtime: start the stream/);
+    assert.match(planned.stdout, /\+ create search \(search\)\n(?: {4}.*\n)* {4}runtime: start its first harvest now/);
+    const tasksBefore = await startedTasks();
     const applied = p.cli('apply', '--yes');
     assert.equal(applied.status, 0, applied.stdout + applied.stderr);
+    // As the original did, a new schedule's first harvest starts at once: a task with the schedule's own command.
+    assert.deepEqual(newTasks(tasksBefore, await startedTasks()), [['harvest', 'search']]);
+    assert.match(applied.stdout, /search: first harvest started as ECS task arn:aws:ecs:/);
     assert.deepEqual(
       (await schedules.listRules('research_')).map((r) => [r.name, r.expression, r.enabled]),
       [['research_search', 'rate(1 hour)', true]],
@@ -122,6 +139,72 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     assert.equal((await services.describeService(clusterArn, 'research_stream'))?.status ?? 'gone', 'gone');
     assert.equal((await readObject(p.store, collectionKeys('stream').config, 'collection-config'))?.value.state, 'removed');
     assert.equal(p.cli('plan').status, 0);
+  });
+
+  it('apply --no-initial-run leaves the first harvest to the schedule; run --target aws starts one as a task', async () => {
+    const p = await awsProject('waiting');
+    const before = await startedTasks();
+    const planned = p.cli('plan', '--no-initial-run');
+    assert.doesNotMatch(planned.stdout, /first harvest/);
+    assert.equal(p.cli('apply', '--yes', '--no-initial-run').status, 0);
+    assert.deepEqual(newTasks(before, await startedTasks()), []);
+
+    const run = p.cli('run', 'search', '--target', 'aws');
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(
+      newTasks(before, await startedTasks()),
+      [['harvest', 'search']],
+      "the base task definition, with the schedule's command",
+    );
+    const task = /Started harvest of search as ECS task (\S+)/.exec(run.stdout)?.[1] ?? '';
+    assert.match(task, /^arn:aws:ecs:us-east-1:\d+:task\//);
+    assert.ok(
+      run.stdout.includes(
+        `aws logs tail /twarc-cloud/waiting --log-stream-names harvest/harvester/${task.slice(task.lastIndexOf('/') + 1)} --follow`,
+      ),
+      run.stdout,
+    );
+    assert.match(run.stdout, /twarc-cloud status search --target aws/);
+
+    const unknown = p.cli('run', 'nosuch', '--target', 'aws');
+    assert.equal(unknown.status, 1);
+    assertNoCrash(unknown);
+    assert.match(unknown.stderr, /collection nosuch is not in the deployment's archive/);
+  });
+
+  it('plans a stream that has stored its max_records as complete: its service goes, and raising max_records starts it again', async () => {
+    const p = await awsProject('finishing');
+    const limited = 'id: stream\ntype: filter\nrules:\n  - value: climate\nmax_records: 500\n';
+    writeFileSync(join(p.root, 'collections', 'stream.yaml'), limited);
+    assert.equal(p.cli('apply', '--yes', '--no-initial-run').status, 0);
+    const services = new EcsServices(ecs);
+    assert.equal((await services.describeService(clusterArn, 'finishing_stream'))?.status, 'ACTIVE');
+    // What the harvester leaves when it has stored 500 tweets (it has also scaled its service to zero).
+    await writeObject(p.store, collectionKeys('stream').state, 'state', {
+      format: 'twarc-cloud/state@1',
+      collection: 'stream',
+      harvest_id: '20261202T060000Z',
+      updated_at: new Date().toISOString(),
+      stream: { tweets: 500 },
+    });
+    const planned = p.cli('plan');
+    assert.equal(planned.status, 2);
+    assert.match(
+      planned.stdout,
+      /~ update stream \(filter\)\n\s+~ \(max_records reached\): false -> true\n\s+runtime: stop running harvests gracefully\n\s+runtime: stop the stream/,
+    );
+    assert.equal(p.cli('apply', '--yes').status, 0);
+    assert.equal((await services.describeService(clusterArn, 'finishing_stream'))?.status ?? 'gone', 'gone');
+    const index = await readObject(p.store, 'collections.json', 'collections-index');
+    assert.equal(index?.value.collections['stream']?.complete, true);
+    assert.equal(p.cli('plan', '--refresh').status, 0, 'a complete collection stays ended');
+
+    writeFileSync(join(p.root, 'collections', 'stream.yaml'), limited.replace('500', '2000'));
+    const raised = p.cli('apply', '--yes');
+    assert.equal(raised.status, 0, raised.stderr);
+    assert.match(raised.stdout, /runtime: start the stream/);
+    assert.equal((await services.describeService(clusterArn, 'finishing_stream'))?.status, 'ACTIVE');
+    assert.equal((await readObject(p.store, 'collections.json', 'collections-index'))?.value.collections['stream']?.complete, undefined);
   });
 
   it('adopts an untagged rule that a collection wants, and leaves one it does not want alone', async () => {

@@ -146,11 +146,16 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
         report: (l) => reports.push(l),
         target: upgraded,
       });
+      // The schedule's target is put again, naming the new revision: the old one may be deregistered.
       assert.deepEqual(
         release.plan.actions.map((a) => [a.id, a.steps.map((st) => st.kind)]),
-        [['stream', ['restart-service']]],
+        [
+          ['search', ['put-schedule']],
+          ['stream', ['restart-service']],
+        ],
       );
       await applyPlan(release.plan, release.index, { target: upgraded, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      assert.equal([...(schedules.rules.get('fakes_search')?.targets.values() ?? [])][0]?.taskDefinitionArn, 'twarc-cloud-harvester-v2');
       const rolledTask = services.taskDefinitions.get(services.services.get('fakes_stream')?.taskDefinitionArn ?? '');
       assert.notEqual(services.services.get('fakes_stream')?.taskDefinitionArn, beforeRelease);
       assert.equal(rolledTask?.base, 'twarc-cloud-harvester-v2');

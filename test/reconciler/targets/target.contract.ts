@@ -127,13 +127,12 @@ export function targetContract(name: string, make: () => Promise<TargetFixture>)
             ['timelines', 'create'],
           ],
         );
+        // A target with releases records the one each schedule's target and stream runs.
+        const release = fixture.target.release !== undefined ? { release: fixture.target.release } : {};
         assert.deepEqual(await runtimeOf(fixture.target, [SEARCH, STREAM, TIMELINES]), {
-          search: { state: 'active', schedule: { expression: 'rate(1 hour)', enabled: true } },
-          stream: {
-            state: 'active',
-            service: { running: true, ...(fixture.target.release !== undefined ? { release: fixture.target.release } : {}) },
-          },
-          timelines: { state: 'suspended', schedule: { expression: 'cron(0 6 * * ? *)', enabled: false } },
+          search: { state: 'active', schedule: { expression: 'rate(1 hour)', enabled: true, ...release } },
+          stream: { state: 'active', service: { running: true, ...release } },
+          timelines: { state: 'suspended', schedule: { expression: 'cron(0 6 * * ? *)', enabled: false, ...release } },
         });
         assert.deepEqual((await planFor(fixture.target, [SEARCH, STREAM, TIMELINES])).plan.actions, []);
       } finally {
@@ -153,9 +152,10 @@ export function targetContract(name: string, make: () => Promise<TargetFixture>)
           search: { since_id: '42' },
         });
         await converge(fixture.target, [{ ...SEARCH, schedule: 'rate(6 hours)' }]);
+        const release = fixture.target.release !== undefined ? { release: fixture.target.release } : {};
         assert.deepEqual((await runtimeOf(fixture.target, [SEARCH]))['search'], {
           state: 'active',
-          schedule: { expression: 'rate(6 hours)', enabled: true },
+          schedule: { expression: 'rate(6 hours)', enabled: true, ...release },
         });
         const suspended = await converge(fixture.target, [{ ...SEARCH, schedule: 'rate(6 hours)', state: 'suspended' }]);
         assert.deepEqual(
@@ -164,7 +164,7 @@ export function targetContract(name: string, make: () => Promise<TargetFixture>)
         );
         assert.deepEqual((await runtimeOf(fixture.target, [SEARCH]))['search'], {
           state: 'suspended',
-          schedule: { expression: 'rate(6 hours)', enabled: false },
+          schedule: { expression: 'rate(6 hours)', enabled: false, ...release },
         });
         const removed = await converge(fixture.target, []);
         assert.deepEqual(
