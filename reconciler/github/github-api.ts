@@ -53,7 +53,7 @@ export class GitHubApi {
       { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) },
       allow,
     );
-    return { status: response.status, body: response.ok ? ((await response.json()) as unknown) : undefined };
+    return { status: response.status, body: response.ok ? await response.json() : undefined };
   }
 
   /** The repository owner, for `head=owner:branch` filters. */
