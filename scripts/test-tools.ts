@@ -53,7 +53,7 @@ function actionlint(): void {
 }
 
 function terraform(): void {
-  need('terraform', 'install the Terraform CLI (1.6 or newer) on the PATH');
+  need('terraform', 'install the Terraform CLI (1.10 or newer, for S3-native state locking) on the PATH');
   if (findProviderMirror() === undefined) {
     throw new Missing(
       `no local mirror of the ${TERRAFORM_PROVIDER.source} ${TERRAFORM_PROVIDER.version} provider was found, and the Terraform tests run offline from one: ` +
