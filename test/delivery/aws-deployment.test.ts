@@ -13,8 +13,8 @@ import { mkdirSync, mkdtempSync, cpSync, readFileSync, unlinkSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ECSClient, RunTaskCommand, type ContainerOverride } from '@aws-sdk/client-ecs';
-import { EventBridgeClient, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeTaskDefinitionCommand, ECSClient, RunTaskCommand, type ContainerOverride } from '@aws-sdk/client-ecs';
+import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetBucketLifecycleConfigurationCommand } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DEPLOYMENT_KEY } from '../../platform/archive/keys.js';
@@ -27,8 +27,9 @@ import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
 import { AwsFaultProxy } from '../helpers/aws-fault-proxy.js';
 import { EcsTaskRunner, type RanTask } from '../helpers/ecs-task-runner.js';
 import { motoWorld } from '../helpers/iam/moto-world.js';
-import type { PolicyDocument } from '../helpers/iam/policy-evaluation.js';
+import { evaluate, type PolicyDocument } from '../helpers/iam/policy-evaluation.js';
 import { checkIam, roleCallsOf, type RoleCall } from '../helpers/iam/role-check.js';
+import { matchesPattern } from '../helpers/event-pattern.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { runCliAsync, type CliResult } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
@@ -168,6 +169,11 @@ async function fireSchedule(rule: string): Promise<RanTask> {
   const parameters = target?.EcsParameters;
   assert.ok(target && parameters?.TaskDefinitionArn, `the rule ${rule} has an ECS target`);
   assert.equal(target.RoleArn, `arn:aws:iam::${account}:role/${ROLE_NAMES.events}`, 'the target runs as the events role Terraform made');
+  assert.equal(
+    target.DeadLetterConfig?.Arn,
+    `arn:aws:sqs:${region}:${account}:${deployment}-failed-invocations`,
+    'an invocation EventBridge cannot make lands in the queue the alarm watches',
+  );
   const overrides = (JSON.parse(target.Input ?? '{}') as { containerOverrides?: ContainerOverride[] }).containerOverrides ?? [];
   const asEvents = new ECSClient({ endpoint: proxyUrl, region, credentials: { accessKeyId: ROLE_KEYS.events, secretAccessKey: 'test' } });
   const network = parameters.NetworkConfiguration?.awsvpcConfiguration;
@@ -207,6 +213,9 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
   it('applies; a second plan changes nothing; the README lists every variable and output Terraform reads', async () => {
     const second = await tf.planExitCode();
     assert.equal(second.code, 0, `a second plan is empty:\n${second.output.slice(-4000)}`);
+    const latest = await tf.planExitCode({ image_tag: 'latest' });
+    assert.equal(latest.code, 1, 'the repository is immutable: "latest" would name a different image each push');
+    assert.match(latest.output, /A Docker tag other than "latest"/);
     const { variables, outputs } = await tf.interface();
     const readme = readFileSync(join(PACKAGE_ROOT, 'terraform', 'README.md'), 'utf8');
     for (const name of [...variables, ...outputs]) assert.ok(readme.includes(`| \`${name}\` |`), `terraform/README.md lists ${name}`);
@@ -224,6 +233,10 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
         for (const statement of [document.Statement].flat())
           for (const action of [statement.Action ?? []].flat())
             assert.doesNotMatch(action, /\*/, `${role.name} ${name}: no wildcard action`);
+    for (const role of roles.values())
+      for (const statement of [...role.policies.values()].flatMap((document) => [document.Statement].flat()))
+        if ([statement.Action ?? []].flat().includes('iam:PassRole'))
+          assert.ok(statement.Condition?.['StringEquals']?.['iam:PassedToService'], `${role.name} passes roles only to a named service`);
     const subjects = (document: PolicyDocument | undefined): unknown =>
       [document?.Statement ?? []].flat().map((s) => s.Condition?.['StringEquals']?.['token.actions.githubusercontent.com:sub']);
     assert.deepEqual(subjects(roles.get(ROLE_NAMES.apply)?.trust), ['repo:lab/collections:environment:production']);
@@ -257,9 +270,67 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     const stream = runner.tasks.find((task) => task.service === `${deployment}_live`);
     assert.ok(stream, "the stream runs from its service's task definition");
     assert.equal(stream.process.exitCode, null, stream.output());
+    const platformOf = async (taskDefinition: string): Promise<unknown> =>
+      (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }))).taskDefinition?.runtimePlatform;
+    assert.deepEqual(await platformOf(stream.taskDefinitionArn), { cpuArchitecture: 'ARM64', operatingSystemFamily: 'LINUX' });
+    assert.deepEqual(
+      await platformOf(stream.taskDefinitionArn),
+      await platformOf(`${deployment}-harvester`),
+      'a stream runs where the base runs',
+    );
     await waitFor(async () => (await storedTweets(store, 'live')).length > 0 || undefined, 'stream tweets in the bucket', stream);
     const again = await cli('plan', 'plan');
     assert.equal(again.status, 0, `converged:\n${again.stdout}${again.stderr}`);
+  });
+
+  it('alerts on a harvest that fails and on a task that never starts, not on one that ends well', async () => {
+    const topic = String((await tf.outputs())['alerts_topic_arn']);
+    const events = new EventBridgeClient({ endpoint: moto.endpoint, region, credentials: admin });
+    const alerting: Array<{ name: string; pattern: unknown }> = [];
+    for (const rule of (await events.send(new ListRulesCommand({ NamePrefix: `${deployment}-` }))).Rules ?? []) {
+      const targets = (await events.send(new ListTargetsByRuleCommand({ Rule: rule.Name }))).Targets ?? [];
+      if (targets.some((t) => t.Arn === topic)) alerting.push({ name: rule.Name ?? '', pattern: JSON.parse(rule.EventPattern ?? '{}') });
+    }
+    events.destroy();
+    // ECS's own events, shaped as the ECS Developer Guide documents "ECS Task State Change".
+    const stopped = (detail: Record<string, unknown>): Record<string, unknown> => ({
+      version: '0',
+      source: 'aws.ecs',
+      'detail-type': 'ECS Task State Change',
+      account,
+      region,
+      resources: [`arn:aws:ecs:${region}:${account}:task/${deployment}/0123`],
+      detail: { clusterArn, lastStatus: 'STOPPED', desiredStatus: 'STOPPED', ...detail },
+    });
+    const alertsFor = (event: Record<string, unknown>): string[] =>
+      alerting.filter((rule) => matchesPattern(rule.pattern as never, event as never)).map((rule) => rule.name);
+    const exited = (exitCode: number): Record<string, unknown> =>
+      stopped({ stopCode: 'EssentialContainerExited', containers: [{ name: 'harvester', exitCode, lastStatus: 'STOPPED' }] });
+    assert.deepEqual(alertsFor(exited(1)), [`${deployment}-task-failed`]);
+    assert.deepEqual(alertsFor(exited(137)), [`${deployment}-task-failed`], 'killed after its stop timeout');
+    assert.deepEqual(alertsFor(exited(0)), [], 'a harvest that ended well');
+    const neverStarted = stopped({
+      stopCode: 'TaskFailedToStart',
+      stoppedReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s)',
+      containers: [{ name: 'harvester', lastStatus: 'STOPPED' }],
+    });
+    assert.deepEqual(alertsFor(neverStarted), [`${deployment}-task-not-started`]);
+    assert.deepEqual(alertsFor({ ...exited(1), detail: { ...(exited(1)['detail'] as object), clusterArn: `${clusterArn}-other` } }), []);
+    // The topic and the dead-letter queue accept what their rules and alarm send, and nothing else's.
+    const [topicPolicy] = await tf.valuesOf('aws_sns_topic_policy');
+    const [queuePolicy] = await tf.valuesOf('aws_sqs_queue_policy');
+    const sns = new Map([['topic', JSON.parse(String(topicPolicy?.['policy'])) as PolicyDocument]]);
+    const sqs = new Map([['queue', JSON.parse(String(queuePolicy?.['policy'])) as PolicyDocument]]);
+    const rule = (name: string): string => `arn:aws:events:${region}:${account}:rule/${name}`;
+    const publish = (source: string): boolean =>
+      evaluate(sns, { action: 'sns:Publish', resource: topic, context: { 'aws:SourceArn': source } }).allowed;
+    assert.ok(publish(rule(`${deployment}-task-failed`)) && publish(rule(`${deployment}-task-not-started`)));
+    assert.ok(!publish(rule('someone-else')));
+    const queueArn = `arn:aws:sqs:${region}:${account}:${deployment}-failed-invocations`;
+    const send = (source: string): boolean =>
+      evaluate(sqs, { action: 'sqs:SendMessage', resource: queueArn, context: { 'aws:SourceArn': source } }).allowed;
+    assert.ok(send(rule(`${deployment}_climate`)));
+    assert.ok(!send(rule('tc-e2e2_climate')), "another deployment's schedules cannot fill this queue");
   });
 
   it('reads as the workflows do: plan --refresh, the drift report, users sync', async () => {

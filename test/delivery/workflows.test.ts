@@ -14,7 +14,12 @@ interface Workflow {
   permissions?: Record<string, string>;
   jobs: Record<
     string,
-    { permissions?: Record<string, string>; if?: string; steps: Array<{ uses?: string; with?: Record<string, string> }> }
+    {
+      permissions?: Record<string, string>;
+      if?: string;
+      environment?: string;
+      steps: Array<{ uses?: string; run?: string; with?: Record<string, string>; env?: Record<string, string> }>;
+    }
   >;
 }
 
@@ -55,6 +60,24 @@ describe('the GitHub Actions workflows', () => {
             assert.match(job.if ?? '', /head\.repo\.full_name == github\.repository/, 'fork pull requests get no credentials');
         }
       });
+
+      it('assumes the apply role only in the environment its trust names (production), every other role being the plan role', () => {
+        for (const [name, job] of Object.entries(workflow.jobs)) {
+          const role = job.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with?.['role-to-assume'];
+          if (role === undefined) continue;
+          if (role.includes('TWARC_CLOUD_APPLY_ROLE_ARN')) assert.equal(job.environment, 'production', `${name} runs in the environment`);
+          else assert.match(role, /TWARC_CLOUD_PLAN_ROLE_ARN/, `${name} reads only`);
+        }
+      });
     });
   }
+
+  it('opens pull requests with TWARC_CLOUD_PR_TOKEN when set, so that their own checks run', () => {
+    const opening = files
+      .flatMap((file) => Object.values((parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as Workflow).jobs))
+      .flatMap((job) => job.steps)
+      .filter((step) => step.run?.includes('github pull-request') === true);
+    assert.ok(opening.length > 0, 'the user-changes workflow opens one');
+    for (const step of opening) assert.equal(step.env?.['GITHUB_TOKEN'], '${{ secrets.TWARC_CLOUD_PR_TOKEN || github.token }}');
+  });
 });

@@ -84,21 +84,31 @@ export function freePort(): Promise<number> {
  */
 export async function motoDefaultNetwork(endpoint: string): Promise<{ subnets: string[]; securityGroups: string[] }> {
   const query = async (action: string, tag: string): Promise<string[]> => {
-    const response = await fetch(`${endpoint}/`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0',
-      },
-      body: `Action=${action}&Version=2016-11-15`,
-    });
-    const text = await response.text();
+    const text = await motoQuery(endpoint, 'ec2', { Action: action, Version: '2016-11-15' });
     return [...text.matchAll(new RegExp(`<${tag}>([^<]+)</${tag}>`, 'g'))].map((m) => m[1] ?? '');
   };
   return {
     subnets: (await query('DescribeSubnets', 'subnetId')).slice(0, 1),
     securityGroups: (await query('DescribeSecurityGroups', 'groupId')).slice(0, 1),
   };
+}
+
+/**
+ * One call of an AWS query API (EC2, SNS, SQS) on moto, for the few reads and set-ups the tests make
+ * where the project has no SDK client; moto routes it by the credential scope's service name.
+ */
+export async function motoQuery(endpoint: string, service: string, params: Record<string, string>): Promise<string> {
+  const response = await fetch(`${endpoint}/`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: new URLSearchParams(params).toString(),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`moto ${service} ${params['Action'] ?? ''} answered ${response.status}: ${text}`);
+  return text;
 }
 
 /**

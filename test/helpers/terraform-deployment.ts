@@ -27,9 +27,11 @@ export interface TerraformDeployment {
   readonly variables: DeploymentVariables;
   /** Applies the module with these variables (changed ones merged in); returns terraform's stdout. */
   apply(changes?: Partial<DeploymentVariables>): Promise<string>;
-  /** `terraform plan -detailed-exitcode`: 0 when nothing would change, 2 when something would. */
-  planExitCode(): Promise<{ code: number | null; output: string }>;
+  /** `terraform plan -detailed-exitcode` (with these variables changed): 0 when nothing would change, 2 when something would. */
+  planExitCode(changes?: Partial<DeploymentVariables>): Promise<{ code: number | null; output: string }>;
   outputs(): Promise<Record<string, unknown>>;
+  /** The attribute values of every resource of a type in the state. */
+  valuesOf(type: string): Promise<Array<Record<string, unknown>>>;
   /** The roles in the state, by name. */
   roles(): Promise<ReadonlyMap<string, RenderedRole>>;
   /** The module's variables and outputs as Terraform itself reads them from the configuration. */
@@ -63,13 +65,16 @@ export async function terraformDeployment(motoEndpoint: string, initial: Deploym
       variables = { ...variables, ...changes };
       return tf.ok(['apply', '-auto-approve', '-no-color', '-input=false', ...args(variables)]);
     },
-    async planExitCode() {
-      const result = await tf.run(['plan', '-detailed-exitcode', '-no-color', '-input=false', ...args(variables)]);
+    async planExitCode(changes = {}) {
+      const result = await tf.run(['plan', '-detailed-exitcode', '-no-color', '-input=false', ...args({ ...variables, ...changes })]);
       return { code: result.code, output: result.stdout + result.stderr };
     },
     async outputs() {
       const raw = JSON.parse(await tf.ok(['output', '-json', '-no-color'])) as Record<string, { value: unknown }>;
       return Object.fromEntries(Object.entries(raw).map(([name, output]) => [name, output.value]));
+    },
+    async valuesOf(type) {
+      return (await stateResources()).filter((r) => r.type === type).map((r) => r.values);
     },
     async roles() {
       const resources = await stateResources();
