@@ -5,8 +5,11 @@
  * framed by `\r\n` over TLS, which protects the bytes from corruption: the way a line goes wrong
  * is truncation. So a line that opens with `{"data":{`, closes with `}` and ends in a
  * `"matching_rules"` member that parses is taken as sent, and only that member is parsed; any
- * other line is parsed whole. Parsing every message whole would cost about as much CPU as
- * compressing it (measured by `npm run bench:harvest`).
+ * other line (members in another order, say) is parsed whole. Parsing every message whole would
+ * cost about as much CPU as compressing it (measured by `npm run bench:harvest`).
+ *
+ * Rule ids are read from the text, never from parsed numbers: ids are 19-digit integers, and
+ * early v2 messages sent them as JSON numbers, which JSON.parse rounds to another id.
  */
 
 export type StreamLine =
@@ -34,8 +37,9 @@ export function readStreamLine(line: Buffer): StreamLine {
     const at = line.lastIndexOf(RULES_MEMBER);
     if (at > 0) {
       try {
-        const rules = (JSON.parse(`{${line.toString('utf8', at + 1)}`) as Message).matching_rules;
-        if (Array.isArray(rules)) return { kind: 'tweet', ruleIds: ruleIdsOf(rules) };
+        const tail = line.toString('utf8', at + 1);
+        const rules = (JSON.parse(`{${tail}`) as Message).matching_rules;
+        if (Array.isArray(rules)) return { kind: 'tweet', ruleIds: rawRuleIds(tail) };
       } catch {
         // not the shape we expected: parse it whole below
       }
@@ -49,7 +53,8 @@ export function readStreamLine(line: Buffer): StreamLine {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { kind: 'malformed' };
   const message = parsed as Message;
-  if (message.data !== undefined) return { kind: 'tweet', ruleIds: ruleIdsOf(message.matching_rules ?? []) };
+  if (message.data !== undefined)
+    return { kind: 'tweet', ruleIds: Array.isArray(message.matching_rules) ? rawRuleIds(line.toString('utf8')) : [] };
   const problem = message.errors?.[0];
   if (problem) {
     return {
@@ -62,6 +67,35 @@ export function readStreamLine(line: Buffer): StreamLine {
   return { kind: 'other' };
 }
 
-function ruleIdsOf(rules: ReadonlyArray<{ readonly id?: unknown }>): string[] {
-  return rules.map((r) => r.id).filter((id): id is string => typeof id === 'string');
+const RULES_KEY = '"matching_rules":[';
+const RULE_ID = /"id":\s*(?:"(\d+)"|(\d+))/g;
+
+/**
+ * The rule ids of the message's matching_rules member, as written (string or number). The key is
+ * found in the raw text safely: inside a JSON string every quote is escaped, so `"matching_rules":[`
+ * and `"id":` occur raw only as keys. The array ends at its closing bracket outside any string.
+ */
+export function rawRuleIds(json: string): string[] {
+  const start = json.lastIndexOf(RULES_KEY);
+  if (start < 0) return [];
+  const open = start + RULES_KEY.length - 1;
+  let depth = 0;
+  let inString = false;
+  let end = json.length;
+  for (let i = open; i < json.length; i += 1) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) depth += 1;
+    else if (c === 0x5d || c === 0x7d) {
+      depth -= 1;
+      if (depth === 0) {
+        end = i + 1;
+        break;
+      }
+    }
+  }
+  return [...json.slice(open, end).matchAll(RULE_ID)].map((m) => m[1] ?? m[2] ?? '');
 }

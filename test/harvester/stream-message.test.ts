@@ -38,4 +38,28 @@ describe('reading a filtered-stream line', () => {
     assert.deepEqual(readStreamLine(line('[1,2]')), { kind: 'malformed' });
     assert.deepEqual(readStreamLine(line('"x"')), { kind: 'malformed' });
   });
+
+  it('keeps a rule id sent as a JSON number exactly as written (a 19-digit id does not survive JSON.parse)', () => {
+    const id = '1600000000000000123';
+    assert.notEqual(String(JSON.parse(id)), id);
+    assert.deepEqual(readStreamLine(line(`{"data":{"id":"1","text":"t"},"matching_rules":[{"id":${id},"tag":"x"}]}`)), {
+      kind: 'tweet',
+      ruleIds: [id],
+    });
+    assert.deepEqual(readStreamLine(line(`{"matching_rules":[{"id":${id}}],"data":{"id":"1","text":"t"}}`)), {
+      kind: 'tweet',
+      ruleIds: [id],
+    });
+  });
+
+  it('reads only the rules member: a tag or a tweet text that looks like an id, or holds brackets, is not one', () => {
+    const message = String.raw`{"data":{"id":"5","text":"\"id\":\"666\" ] }"},"matching_rules":[{"id":"7","tag":"a ] \"id\":\"9\" }"}],"errors":[{"resource_id":"3","id":"4"}]}`;
+    assert.deepEqual(readStreamLine(line(message)), { kind: 'tweet', ruleIds: ['7'] });
+  });
+
+  it('stores a tweet that arrives with errors beside it (X reports missing expansions so)', () => {
+    const message =
+      '{"data":{"id":"1","text":"t"},"errors":[{"title":"Not Found Error","resource_type":"tweet"}],"matching_rules":[{"id":"7"}]}';
+    assert.deepEqual(readStreamLine(line(message)), { kind: 'tweet', ruleIds: ['7'] });
+  });
 });
