@@ -5,6 +5,7 @@
  */
 
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { collectionKeys } from '../platform/archive/keys.js';
 import type { ArchiveStore } from '../platform/archive/store.js';
 import { secretValues, type XCredentials } from '../platform/credentials/credentials.js';
@@ -69,16 +70,29 @@ export async function openHarvest(options: OpenHarvestOptions): Promise<HarvestC
   const spool = options.env['TWARC_CLOUD_SPOOL'] ?? tmpdir();
   const swept = await sweepDeadSpools(spool);
   if (swept.length > 0) log.info('removed the spool folders of harvests that were killed', { folders: swept });
+  const spoolDir = spoolDirFor(spool, config.id, harvestId);
   const files = new TweetFiles({
     store,
-    keys,
+    fileKey: keys.tweets,
     tweetsPerFile: config.output.tweets_per_file,
     rotateMs: config.output.rotate_minutes * 60_000,
-    spoolDir: spoolDirFor(spool, config.id, harvestId),
+    spoolDir,
     onStored: async (file, checkpoints) => {
       for (const checkpoint of checkpoints) checkpoint();
       if (file) log.info('tweet file stored', { file: file.name, tweets: file.tweets, bytes: file.bytes });
       if (!lease.lost) await state.save();
+    },
+  });
+  // Inside the harvest's spool folder, so that a killed harvest's leftovers are swept with it.
+  const unmatched = new TweetFiles({
+    store,
+    fileKey: keys.unmatched,
+    tweetsPerFile: config.output.tweets_per_file,
+    rotateMs: config.output.rotate_minutes * 60_000,
+    spoolDir: join(spoolDir, 'unmatched'),
+    onStored: (file) => {
+      if (file) log.info('unmatched stream messages stored', { file: file.name, messages: file.tweets, bytes: file.bytes });
+      return Promise.resolve();
     },
   });
   return {
@@ -89,6 +103,7 @@ export async function openHarvest(options: OpenHarvestOptions): Promise<HarvestC
     client,
     credentials,
     files,
+    unmatched,
     state,
     stats,
     log,

@@ -9,6 +9,9 @@ import { HarvestStopping } from '../stop.js';
 import { syncRules } from './stream-rules.js';
 import { readStreamLine } from './stream-message.js';
 
+/** Unmatched messages are logged at most this often, with a sample of the rules they matched. */
+const UNMATCHED_REPORT_MS = 60_000;
+
 /**
  * A filter harvest: sync the collection's rules, then read the stream until stopped, reconnecting
  * with X's backoff. Each message is stored as sent, with `__twarc`. With `max_records`, the
@@ -47,12 +50,13 @@ export async function harvestFilterStream(context: HarvestContext): Promise<void
       context.log.warn('stream error message', { title: message.title, disconnect_type: message.disconnectType });
       return undefined;
     }
-    if (message.kind !== 'tweet' || stop.stopping || !message.ruleIds.some((id) => ownRules.has(id))) return undefined;
+    if (message.kind !== 'tweet' || stop.stopping) return undefined;
     const second = Math.floor(Date.now() / 1000);
     if (second !== metadataSecond) {
       metadataSecond = second;
       metadataTail = Buffer.from(`,"__twarc":${twarcMetadata(url, new Date(second * 1000))}}`);
     }
+    if (!message.ruleIds.some((id) => ownRules.has(id))) return keepUnmatched(line, message.ruleIds);
     stored += 1;
     const total = before + stored;
     // The message as sent, its final brace replaced by the __twarc member.
@@ -67,6 +71,26 @@ export async function harvestFilterStream(context: HarvestContext): Promise<void
     );
     if (limit !== undefined && total >= limit) stop.stop('max_records', `max_records (${limit}) reached`);
     return wait;
+  };
+
+  // A message none of the collection's rules matched (the app holds rules for something else, or a
+  // rule was changed behind its back) is never dropped: it is kept apart, counted and reported.
+  let unmatchedReported = 0;
+  let unmatchedSince = 0;
+  const keepUnmatched = (line: Buffer, ruleIds: readonly string[]): Promise<void> | undefined => {
+    unmatchedSince += 1;
+    const now = Date.now();
+    if (now - unmatchedReported >= UNMATCHED_REPORT_MS) {
+      context.log.warn("stream messages matched none of this collection's rules; kept in unmatched files of the harvest", {
+        messages: unmatchedSince,
+        total: context.unmatched.tweets + 1,
+        rule_ids: ruleIds.slice(0, 5),
+        own_rule_ids: [...ownRules].slice(0, 5),
+      });
+      unmatchedReported = now;
+      unmatchedSince = 0;
+    }
+    return context.unmatched.append([line.subarray(0, line.lastIndexOf(0x7d)), metadataTail], 1);
   };
 
   while (!stop.stopping) {

@@ -4,7 +4,6 @@ import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
 import { createGzip, type Gzip } from 'node:zlib';
-import type { HarvestKeys } from '../../platform/archive/keys.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 
 /** A state change that may be saved only once the data it describes is stored. */
@@ -19,7 +18,8 @@ export interface StoredFile {
 
 export interface TweetFilesOptions {
   readonly store: ArchiveStore;
-  readonly keys: HarvestKeys;
+  /** The archive key of the file opened at `openedAt` as the harvest's `sequence`th. */
+  readonly fileKey: (openedAt: Date, sequence: number) => string;
   readonly tweetsPerFile: number;
   readonly rotateMs: number;
   /** A local directory for the file being written; it goes to the archive when rotated. */
@@ -168,7 +168,7 @@ export class TweetFiles {
 
   private open(): OpenFile {
     this.sequence += 1;
-    const key = this.options.keys.tweets(this.now(), this.sequence);
+    const key = this.options.fileKey(this.now(), this.sequence);
     const name = basename(key);
     const path = join(this.options.spoolDir, name);
     const gzip = createGzip({ level: 6, chunkSize: 128 * 1024 });

@@ -43,7 +43,9 @@ export interface HarvestKeys {
   readonly config: string;
   readonly summary: string;
   /** A tweets file, named by when it was opened and its place in the harvest, so names never collide. */
-  tweets(openedAt: Date, sequence: number): string;
+  readonly tweets: (openedAt: Date, sequence: number) => string;
+  /** A file of stream messages that matched none of the collection's rules: kept, never mixed with its tweets. */
+  readonly unmatched: (openedAt: Date, sequence: number) => string;
 }
 
 export function collectionKeys(collectionId: string): CollectionKeys {
@@ -75,12 +77,13 @@ function harvestKeys(prefix: string): HarvestKeys {
     config: `${prefix}collection.json`,
     summary: `${prefix}harvest.json`,
     tweets: (openedAt, sequence) => `${prefix}${tweetsFileName(openedAt, sequence)}`,
+    unmatched: (openedAt, sequence) => `${prefix}${tweetsFileName(openedAt, sequence, 'unmatched')}`,
   };
 }
 
-export function tweetsFileName(openedAt: Date, sequence: number): string {
+export function tweetsFileName(openedAt: Date, sequence: number, kind: 'tweets' | 'unmatched' = 'tweets'): string {
   if (!Number.isInteger(sequence) || sequence < 1) throw new Error(`invalid tweets file sequence: ${sequence}`);
-  return `tweets-${compactTime(openedAt)}-${String(sequence).padStart(4, '0')}.jsonl.gz`;
+  return `${kind}-${compactTime(openedAt)}-${String(sequence).padStart(4, '0')}.jsonl.gz`;
 }
 
 export function harvestId(startedAt: Date): string {

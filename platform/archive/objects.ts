@@ -83,6 +83,7 @@ export interface ArchiveObjects {
     tweets: number;
     bytes: number;
     files: Array<{ name: string; tweets: number; bytes: number; sha1: string }>;
+    unmatched?: { messages: number; files: Array<{ name: string; tweets: number; bytes: number; sha1: string }> };
     requests: Record<string, number>;
     rate_limit_waits: { count: number; seconds: number };
     reconnects: number;

@@ -28,7 +28,25 @@ export interface StreamPlan {
   readonly keepAliveMs: number;
   /** Keep every delivered id, for tests that check what was stored against what was served. */
   readonly recordServed?: boolean;
+  /** How messages go on the wire, in the ways X's do besides its usual compact order. */
+  readonly wire?: StreamWire;
 }
+
+export interface StreamWire {
+  /** Rule ids as JSON numbers, as early v2 stream messages carried them. */
+  readonly numericRuleIds?: boolean;
+  /** Members in a different order from message to message (JSON objects are unordered). */
+  readonly reorderMembers?: boolean;
+  /** Message k is written in two pieces split at byte k (mod its length): inside JSON, inside a character, inside \r\n. */
+  readonly splitAtEveryOffset?: boolean;
+  /** An `errors` member beside `data`, as X sends for an expansion it could not find. */
+  readonly errorsInside?: boolean;
+  /** Every n-th message matches a rule the app does not hold (another tool's, or one deleted meanwhile). */
+  readonly foreignRuleEvery?: number;
+}
+
+/** A rule id no app of the fake ever holds (ids it makes start above 1.6e18). */
+export const FOREIGN_RULE_ID = '1500000000000000001';
 
 export class StreamService {
   private readonly rules = new Map<string, StreamRule[]>();
@@ -38,6 +56,10 @@ export class StreamService {
   private readonly faults: Array<{ afterTweets: number; fault: StreamFault }> = [];
   delivered = 0;
   readonly served: string[] = [];
+  /** Ids of the served tweets that matched FOREIGN_RULE_ID. */
+  readonly servedForeign: string[] = [];
+  /** Bytes of the longest message written, \r\n included. */
+  longestMessage = 0;
   connections = 0;
 
   constructor(
@@ -185,6 +207,18 @@ export class StreamService {
         if (this.delivered >= this.plan.tweets || rules.length === 0) return; // keep-alives only
         const message = this.message(rules);
         lastWrite = Date.now();
+        if (this.plan.wire?.splitAtEveryOffset === true) {
+          const bytes = Buffer.from(message);
+          this.longestMessage = Math.max(this.longestMessage, bytes.length);
+          const at = this.delivered % bytes.length;
+          response.write(bytes.subarray(0, at));
+          // A separate write a moment later reaches the client as a separate chunk.
+          timer = setTimeout(() => {
+            response.write(bytes.subarray(at));
+            pump();
+          }, 1);
+          return;
+        }
         const more = response.write(message);
         if (!more) {
           response.once('drain', pump);
@@ -218,8 +252,42 @@ export class StreamService {
       public_metrics: { retweet_count: 0, reply_count: 0, like_count: 0, quote_count: 0, bookmark_count: 0, impression_count: 0 },
     };
     const includes = author ? { users: [userObject(author)] } : {};
-    return `${JSON.stringify({ data, includes, matching_rules: rule ? [{ id: rule.id, ...(rule.tag !== undefined ? { tag: rule.tag } : {}) }] : [] })}\r\n`;
+    const wire = this.plan.wire ?? {};
+    const foreign = wire.foreignRuleEvery !== undefined && this.delivered % wire.foreignRuleEvery === 0;
+    if (foreign) this.servedForeign.push(id);
+    const matched = foreign
+      ? [{ id: FOREIGN_RULE_ID, tag: 'not-ours' }]
+      : rule
+        ? [{ id: rule.id, ...(rule.tag !== undefined ? { tag: rule.tag } : {}) }]
+        : [];
+    const rulesText = `[${matched
+      .map(
+        (m) =>
+          `{"id":${wire.numericRuleIds === true ? m.id : JSON.stringify(m.id)}${m.tag !== undefined ? `,"tag":${JSON.stringify(m.tag)}` : ''}}`,
+      )
+      .join(',')}]`;
+    const members = [
+      `"data":${JSON.stringify(data)}`,
+      `"includes":${JSON.stringify(includes)}`,
+      `"matching_rules":${rulesText}`,
+      ...(wire.errorsInside === true ? [`"errors":${JSON.stringify([notFoundError(author?.id ?? '0')])}`] : []),
+    ];
+    const turn = wire.reorderMembers === true ? this.delivered % members.length : 0;
+    return `{${[...members.slice(turn), ...members.slice(0, turn)].join(',')}}\r\n`;
   }
+}
+
+/** X's problem for an expansion it could not resolve, sent beside the tweet it belongs to. */
+function notFoundError(userId: string): unknown {
+  return {
+    value: userId,
+    detail: `Could not find user with id: [${userId}].`,
+    title: 'Not Found Error',
+    resource_type: 'user',
+    parameter: 'entities.mentions.id',
+    resource_id: userId,
+    type: 'https://api.twitter.com/2/problems/resource-not-found',
+  };
 }
 
 function operationalDisconnect(): unknown {

@@ -1,0 +1,77 @@
+/*
+ * The filtered stream as X may put it on the wire: every message split at a different byte (inside
+ * JSON, inside a multi-byte character, inside \r\n), members in any order, rule ids as JSON numbers,
+ * errors beside the data, and messages that matched rules the app holds for something else. Every
+ * tweet that matched the collection's rules is stored exactly once; the others are kept apart and
+ * counted, never dropped.
+ */
+
+import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
+import { describe, it } from 'node:test';
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { readObject } from '../../platform/archive/objects.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
+import { localArchive, putCollection, SECRET_BEARER, storedTweets, validateArchive } from '../helpers/archive-fixtures.js';
+import { startHarvest } from '../helpers/harvester-process.js';
+
+describe('the filtered stream as it arrives on the wire', { timeout: 120_000 }, () => {
+  it('stores every matched tweet exactly once and keeps, counts and reports the unmatched ones', async () => {
+    const archive = await localArchive();
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      corpus: { users: 5, tweetsPerUser: () => 0 },
+      stream: {
+        tweets: 1_000_000,
+        keepAliveMs: 200,
+        recordServed: true,
+        wire: { numericRuleIds: true, reorderMembers: true, splitAtEveryOffset: true, errorsInside: true, foreignRuleEvery: 7 },
+      },
+    }).start();
+    try {
+      // Enough messages that message k is split at byte k for every byte of a message.
+      const matched = 1400;
+      await putCollection(archive.store, {
+        id: 'live',
+        type: 'filter',
+        rules: [{ value: 'climate' }],
+        max_records: matched,
+        output: { tweets_per_file: 500, rotate_minutes: 30 },
+      });
+      const run = startHarvest(['live', '--archive', archive.location, '--api-base-url', fake.baseUrl], archive.env);
+      const done = await run.done;
+      assert.equal(done.code, 0, done.stderr);
+      assert.ok(fake.stream.served.length > fake.stream.longestMessage, 'each byte offset of a message was a split point');
+
+      const served = fake.stream.served;
+      const foreign = new Set(fake.stream.servedForeign);
+      const expected = served.filter((id) => !foreign.has(id));
+      const stored = (await storedTweets(archive.store, 'live')).map((t) => t.id);
+      assert.equal(stored.length, matched);
+      assert.deepEqual(stored, expected.slice(0, matched), 'every matched tweet, once, in order');
+
+      const summary = (await readObject(archive.store, collectionKeys('live').lastHarvest, 'last-harvest'))?.value;
+      assert.ok(summary);
+      const record = (await readObject(archive.store, `${summary.prefix}harvest.json`, 'harvest'))?.value;
+      const unmatchedServed = served.slice(0, served.indexOf(expected[matched - 1] ?? '')).filter((id) => foreign.has(id));
+      assert.ok(record?.unmatched, 'harvest.json records the unmatched messages');
+      assert.equal(record.unmatched.messages, unmatchedServed.length, 'every unmatched message is counted');
+      const kept: string[] = [];
+      for (const file of record.unmatched.files) {
+        const body = await archive.store.get(`${summary.prefix}${file.name}`);
+        assert.ok(body, file.name);
+        for (const line of gunzipSync(body.body)
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== ''))
+          kept.push((JSON.parse(line) as { data: { id: string } }).data.id);
+      }
+      assert.deepEqual(kept, unmatchedServed, 'and kept, apart from the tweets');
+      assert.match(done.stderr, /matched none of this collection's rules/);
+      await validateArchive(archive.store, 'live');
+    } finally {
+      await fake.stop();
+      await archive.close();
+    }
+  });
+});
