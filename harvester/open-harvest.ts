@@ -10,7 +10,7 @@ import { collectionKeys } from '../platform/archive/keys.js';
 import type { ArchiveStore } from '../platform/archive/store.js';
 import { secretValues, type XCredentials } from '../platform/credentials/credentials.js';
 import { XApiClient } from '../platform/x-api/client.js';
-import { DEFAULT_API_BASE_URL } from '../platform/x-api/endpoints.js';
+import { resolveApiBaseUrl } from '../platform/x-api/base-url.js';
 import { recordError, type CollectionConfig, type HarvestContext, type HarvestStats, type HarvestTuning } from './harvest-context.js';
 import { JsonLog } from './log.js';
 import { spoolDirFor, sweepDeadSpools } from './output/spool.js';
@@ -47,7 +47,7 @@ export async function openHarvest(options: OpenHarvestOptions): Promise<HarvestC
   const stats: HarvestStats = { requests: {}, rateLimitWaits: { count: 0, seconds: 0 }, reconnects: 0, errors: [] };
   const tuning: HarvestTuning = { ...DEFAULT_TUNING, ...options.tuning };
   const client = new XApiClient({
-    baseUrl: options.apiBaseUrl ?? options.env['TWARC_CLOUD_API_BASE_URL'] ?? DEFAULT_API_BASE_URL,
+    baseUrl: resolveApiBaseUrl(options.apiBaseUrl, options.env),
     credentials,
     backoffScale: tuning.backoffScale,
     rateLimitMarginMs: tuning.rateLimitMarginMs,

@@ -4,7 +4,7 @@ import { CREDENTIAL_KEYS, type XCredentials } from '../../platform/credentials/c
 import { configFileProfiles, environmentProfiles } from '../../platform/credentials/profiles.js';
 import { resolveCredentials, twarcConfigPath } from '../../platform/credentials/resolve.js';
 import { XApiClient } from '../../platform/x-api/client.js';
-import { DEFAULT_API_BASE_URL } from '../../platform/x-api/endpoints.js';
+import { API_BASE_URL_HELP, API_BASE_URL_OPTION, apiBaseUrl } from './x-api-options.js';
 import { choiceOption, type CommandSpec } from '../command.js';
 import { reconcileSettings } from './reconcile-options.js';
 
@@ -18,9 +18,10 @@ export const credentialsCommand: CommandSpec = {
     '',
     'Options:',
     '  --format <f>      text (default) or json, for list',
+    API_BASE_URL_HELP,
     '',
   ].join('\n'),
-  options: { format: { type: 'string' } },
+  options: { format: { type: 'string' }, ...API_BASE_URL_OPTION },
   async run(args, io) {
     const [action, profile, ...extra] = args.positionals;
     if (extra.length > 0 || (action !== 'list' && profile === undefined))
@@ -36,7 +37,7 @@ export const credentialsCommand: CommandSpec = {
     if (profile === undefined) return 1;
     const credentials = await resolveCredentials(profile, { env: io.env });
     if (action === 'check') {
-      const client = new XApiClient({ baseUrl: io.env['TWARC_CLOUD_API_BASE_URL'] ?? DEFAULT_API_BASE_URL, credentials, maxAttempts: 3 });
+      const client = new XApiClient({ baseUrl: apiBaseUrl(args, io), credentials, maxAttempts: 3 });
       await client.get('users/by', { usernames: 'XDevelopers' });
       io.out(
         `${profile}: accepted by the X API (${credentials.bearerToken !== undefined ? 'app authentication: searches, streams and timelines' : 'user context only: timelines and lookups, not searches or streams'}).`,

@@ -7,6 +7,7 @@ import { scaleOwnServiceToZero, type OwnService } from '../../harvester/own-ecs-
 import { StopController } from '../../harvester/stop.js';
 import { oneCollectionId, type CommandSpec, type ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
+import { API_BASE_URL_HELP, API_BASE_URL_OPTION, apiBaseUrl } from './x-api-options.js';
 
 /**
  * The harvest command, with where the archive is when neither --archive nor TWARC_CLOUD_ARCHIVE
@@ -23,7 +24,7 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
       '',
       'Options:',
       '  --archive <location>   the archive (default: local.archive of twarc-cloud.yaml, or TWARC_CLOUD_ARCHIVE)',
-      '  --api-base-url <url>   X API base URL (default https://api.x.com/2/, or TWARC_CLOUD_API_BASE_URL)',
+      API_BASE_URL_HELP,
       '  --control-host <host>  address the control API listens on (default 127.0.0.1)',
       '  --control-port <port>  its port (default: any free port; the URL is written to lock.json)',
       '  --advertise-host <h>   host name written to lock.json for reaching the control API',
@@ -36,7 +37,7 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
     ].join('\n'),
     options: {
       archive: { type: 'string' },
-      'api-base-url': { type: 'string' },
+      ...API_BASE_URL_OPTION,
       'control-host': { type: 'string' },
       'control-port': { type: 'string' },
       'advertise-host': { type: 'string' },
@@ -65,7 +66,7 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
           },
           stop,
           ...(own !== undefined ? { onStreamComplete: scaleOwnServiceToZero(own) } : {}),
-          ...optional('apiBaseUrl', stringOption(args, 'api-base-url')),
+          apiBaseUrl: apiBaseUrl(args, io),
           ...optional('controlHost', stringOption(args, 'control-host')),
           ...optional('controlPort', numberOption(args, 'control-port', 0, 65535)),
           ...optional('advertiseHost', stringOption(args, 'advertise-host')),

@@ -9,6 +9,7 @@ import { openAwsTarget } from '../../reconciler/targets/aws/open-aws-target.js';
 import type { CliIo } from '../io.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+import { API_BASE_URL_HELP, API_BASE_URL_OPTION, apiBaseUrl } from './x-api-options.js';
 
 export const runCommand: CommandSpec = {
   usage: 'twarc-cloud run <id> [--target local|aws]',
@@ -17,20 +18,26 @@ export const runCommand: CommandSpec = {
     'for harvest. On AWS, starts it as an ECS task, as its schedule would, and prints how to follow it.',
     '',
     'Options:',
+    API_BASE_URL_HELP,
     targetHelp(),
     '',
   ].join('\n'),
-  options: { ...TARGET_OPTION },
+  options: { ...TARGET_OPTION, ...API_BASE_URL_OPTION },
   async run(args, io) {
     const id = oneCollectionId(this, args);
     const { settings, targetName } = reconcileSettings(args, io);
     if (targetName === 'aws') return runOnAws(id, settings, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
     // A child process of its own, so that Ctrl-C reaches the harvest exactly as a signal reaches a task.
-    const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'harvest', id, '--archive', store.location], {
-      env: io.env,
-      stdio: 'inherit',
-    });
+    const api = ['--api-base-url', apiBaseUrl(args, io)];
+    const child = spawn(
+      process.execPath,
+      [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'harvest', id, '--archive', store.location, ...api],
+      {
+        env: io.env,
+        stdio: 'inherit',
+      },
+    );
     const ignore = (): void => undefined;
     process.on('SIGINT', ignore);
     try {

@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { resolveCredentials } from '../../platform/credentials/resolve.js';
 import { XApiClient } from '../../platform/x-api/client.js';
-import { DEFAULT_API_BASE_URL } from '../../platform/x-api/endpoints.js';
 import { validateCollectionFile } from '../../reconciler/desired/validate-file.js';
 import { formatProblem, relativeToCwd } from '../../reconciler/problems.js';
 import { addUsersToYaml } from '../../reconciler/users/add-users.js';
@@ -13,6 +12,7 @@ import { syncUserChanges } from '../../reconciler/users/sync-user-changes.js';
 import { collectionIdArgument, type CommandSpec, type ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+import { API_BASE_URL_HELP, API_BASE_URL_OPTION, apiBaseUrl } from './x-api-options.js';
 
 export const usersCommand: CommandSpec = {
   usage: 'twarc-cloud users add <collection> [@name ...] [--file names.txt] [--ids] [--ids-file ids.txt] | users sync [--target local|aws]',
@@ -28,11 +28,13 @@ export const usersCommand: CommandSpec = {
     '  --ids                 the arguments are user ids',
     '  --ids-file <f>        user ids, one per line',
     '  --activate            also set state: active (only that line changes)',
+    API_BASE_URL_HELP,
     targetHelp(),
     '',
   ].join('\n'),
   options: {
     ...TARGET_OPTION,
+    ...API_BASE_URL_OPTION,
     file: { type: 'string' },
     ids: { type: 'boolean' },
     'ids-file': { type: 'string' },
@@ -92,7 +94,7 @@ async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
   const invalid = listed.filter((v) => (byIds ? !/^[1-9]\d{0,19}$/.test(v) : !/^\w{1,15}$/.test(v)));
   if (invalid.length > 0) throw new UserError(`not ${byIds ? 'user ids' : 'screen names'}: ${invalid.slice(0, 5).join(', ')}`);
   const credentials = await resolveCredentials(document.credentials ?? 'default', { env: io.env });
-  const client = new XApiClient({ baseUrl: io.env['TWARC_CLOUD_API_BASE_URL'] ?? DEFAULT_API_BASE_URL, credentials });
+  const client = new XApiClient({ baseUrl: apiBaseUrl(args, io), credentials });
   const { found, problems } = await lookUpUsers(client, [...new Set(listed)], byIds ? 'ids' : 'usernames');
   let result;
   try {

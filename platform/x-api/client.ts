@@ -134,7 +134,7 @@ export class XApiClient {
         }
       }
       failures += 1;
-      if (failures >= maxAttempts) throw new XApiUnavailable(endpoint, failures, problem);
+      if (failures >= maxAttempts) throw new XApiUnavailable(endpoint, failures, problem, kind);
       const waitMs = backoffMs(kind, failures, this.options.backoffScale);
       this.options.events?.retry?.(endpoint, problem, failures, waitMs);
       await sleep(waitMs, signal);
@@ -152,10 +152,48 @@ export class XApiClient {
 }
 
 /** What went wrong on the wire, without anything from the request (its headers carry the token). */
-function networkProblem(error: unknown): string {
+export function networkProblem(error: unknown): string {
   if (typeof error !== 'object' || error === null) return String(error);
-  const { requestError } = error as { requestError?: { code?: string; message?: string } };
-  const cause = requestError?.code ?? requestError?.message;
-  const name = (error as { name?: unknown }).name;
-  return `${typeof name === 'string' ? name : 'request failed'}${cause !== undefined ? ` (${cause})` : ''}`;
+  // twitter-api-v2 keeps the cause in its options as `error`, while its `requestError` getter reads
+  // `requestError` (undefined): read both, so that the cause is never lost.
+  const options = (error as { _options?: { error?: unknown; requestError?: unknown } })._options;
+  const cause = (error as { requestError?: unknown }).requestError ?? options?.requestError ?? options?.error ?? error;
+  return describeCause(cause);
+}
+
+const NETWORK_CAUSES: Readonly<Record<string, string>> = {
+  ENOTFOUND: 'the host name could not be resolved (DNS)',
+  EAI_AGAIN: 'the host name could not be resolved for now (DNS)',
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was reset',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+};
+
+function describeCause(cause: unknown): string {
+  if (typeof cause !== 'object' || cause === null) return String(cause);
+  const { code, message, hostname, address, port, errors } = cause as {
+    code?: unknown;
+    message?: unknown;
+    hostname?: unknown;
+    address?: unknown;
+    port?: unknown;
+    errors?: unknown;
+  };
+  // Node reports a refused dual-stack connection as an AggregateError of one error per address.
+  const inner = Array.isArray(errors) ? (errors[0] as { code?: unknown; address?: unknown; port?: unknown } | undefined) : undefined;
+  const key = typeof code === 'string' ? code : typeof inner?.code === 'string' ? inner.code : undefined;
+  const host = typeof hostname === 'string' ? hostname : typeof address === 'string' ? address : inner?.address;
+  const hostPort = typeof port === 'number' ? port : inner?.port;
+  const where = typeof host === 'string' ? ` (${host}${typeof hostPort === 'number' ? `:${hostPort}` : ''})` : '';
+  if (key !== undefined && NETWORK_CAUSES[key] !== undefined) return `${key}: ${NETWORK_CAUSES[key]}${where}`;
+  if (key !== undefined && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(key))
+    return `${key}: the TLS connection was refused (a proxy that inspects TLS needs NODE_EXTRA_CA_CERTS)`;
+  if (typeof message === 'string' && /timeout/i.test(message)) return `timeout: ${message}`;
+  return key !== undefined
+    ? `${key}${typeof message === 'string' ? `: ${message}` : ''}`
+    : typeof message === 'string' && message !== ''
+      ? message
+      : 'request failed';
 }

@@ -42,10 +42,10 @@ export function isUsageCapped(body: unknown): boolean {
 
 /** The API kept failing (5xx, resets, timeouts) beyond the retries. */
 export class XApiUnavailable extends UserError {
-  constructor(endpoint: string, attempts: number, last: string) {
+  constructor(endpoint: string, attempts: number, last: string, kind: 'network' | 'http' | 'rate-limit' = 'http') {
     super(
       `X API ${endpoint} failed ${attempts} times in a row; last: ${last}`,
-      'the harvest stopped with its state saved; the next run resumes where it stopped',
+      `${kind === 'network' ? 'X could not be reached from this machine: check its network, proxy and DNS, and the API base URL (--api-base-url or TWARC_CLOUD_API_BASE_URL)' : 'X kept failing; try again later (https://api.twitterstat.us shows outages)'}. Nothing is lost: a harvest keeps its state, and the next run resumes where it stopped`,
     );
   }
 }

@@ -49,6 +49,51 @@ describe('twarc-cloud credentials', { timeout: 60_000 }, () => {
     for (const secret of [SECRET_BEARER, STREAM_SECRET, 'ck-in-env-000111']) assert.ok(!result.stdout.includes(secret));
   });
 
+  it('takes the API base URL with or without /2 and the trailing slash, from the flag or the environment', async () => {
+    const origin = new URL(fake.baseUrl).origin;
+    for (const given of [origin, `${origin}/`, `${origin}/2`, `${origin}/2/`]) {
+      const viaFlag = await runCliAsync(['credentials', 'check', 'default', '--api-base-url', given], { cwd: root, env });
+      assert.equal(viaFlag.status, 0, `${given}: ${viaFlag.stderr}`);
+      const viaEnv = await runCliAsync(['credentials', 'check', 'default'], {
+        cwd: root,
+        env: { ...env, TWARC_CLOUD_API_BASE_URL: given },
+      });
+      assert.equal(viaEnv.status, 0, `${given}: ${viaEnv.stderr}`);
+    }
+    for (const [given, problem] of [
+      ['ftp://example.org/2/', /is not http or https/],
+      ['api.x.com', /is not a URL/],
+    ] as const) {
+      const refused = await runCliAsync(['credentials', 'check', 'default', '--api-base-url', given], { cwd: root, env });
+      assert.equal(refused.status, 1);
+      assertNoCrash(refused);
+      assert.match(refused.stderr, problem);
+    }
+  });
+
+  it('names the network cause when X cannot be reached: DNS, or a refused connection', async () => {
+    const quick = { ...env, TWARC_CLOUD_BACKOFF_SCALE: '0.001' };
+    const dns = await runCliAsync(['credentials', 'check', 'default', '--api-base-url', 'http://twarc-cloud-test.invalid/2/'], {
+      cwd: root,
+      env: quick,
+    });
+    assert.equal(dns.status, 1);
+    assertNoCrash(dns);
+    // EAI_AGAIN where this machine has no DNS server to ask at all.
+    assert.match(
+      dns.stderr,
+      /(?:ENOTFOUND|EAI_AGAIN): the host name could not be resolved (?:for now )?\(DNS\) \(twarc-cloud-test\.invalid\)/,
+    );
+    assert.match(dns.stderr, /hint: X could not be reached from this machine/);
+    const refused = await runCliAsync(['credentials', 'check', 'default', '--api-base-url', 'http://127.0.0.1:1/2/'], {
+      cwd: root,
+      env: quick,
+    });
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /ECONNREFUSED: the connection was refused \(127\.0\.0\.1:1\)/);
+    assert.ok(!(dns.stderr + refused.stderr).includes(SECRET_BEARER));
+  });
+
   it('checks a profile against the API: accepted, or refused with a fix', async () => {
     const ok = await runCliAsync(['credentials', 'check', 'streaming-app'], { cwd: root, env });
     assert.equal(ok.status, 0, ok.stderr);
