@@ -53,6 +53,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/run.js')).runCommand,
   },
   {
+    name: 'stop',
+    summary: "Stop a collection's running harvest gracefully, on this machine or on AWS; what it collected is stored.",
+    load: async () => (await import('./commands/stop.js')).stopCommand,
+  },
+  {
     name: 'changes',
     summary: "A collection's configuration history from its changesets: what changed, when, by which commit and author.",
     load: async () => (await import('./commands/changes.js')).changesCommand,

@@ -8,7 +8,7 @@ import { prepare } from '../../reconciler/reconcile.js';
 import type { CommandSpec } from '../command.js';
 import { planText } from '../reporters/plan-report.js';
 import { assertCurrent, readSavedPlan } from './saved-plan.js';
-import { INITIAL_RUN_HELP, PLAN_OPTIONS, reconcileSettings, targetHelp } from './reconcile-options.js';
+import { PLAN_HELP, PLAN_OPTIONS, reconcileSettings, targetHelp } from './reconcile-options.js';
 
 export const applyCommand: CommandSpec = {
   usage: 'twarc-cloud apply [plan.json] [--yes] [--target local|aws] [--no-initial-run]',
@@ -19,7 +19,7 @@ export const applyCommand: CommandSpec = {
     '',
     'Options:',
     targetHelp(),
-    INITIAL_RUN_HELP,
+    PLAN_HELP,
     '  --yes                 apply without asking',
     '',
   ].join('\n'),

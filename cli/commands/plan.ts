@@ -5,7 +5,7 @@ import { isRefused } from '../../reconciler/plan/model.js';
 import { reconcile } from '../../reconciler/reconcile.js';
 import { planMarkdown, planText } from '../reporters/plan-report.js';
 import { savedPlan } from './saved-plan.js';
-import { INITIAL_RUN_HELP, PLAN_OPTIONS, reconcileSettings, targetHelp } from './reconcile-options.js';
+import { PLAN_HELP, PLAN_OPTIONS, reconcileSettings, targetHelp } from './reconcile-options.js';
 
 /** Exit code of a plan with changes, as `terraform plan -detailed-exitcode` has it. */
 export const EXIT_CHANGES = 2;
@@ -17,7 +17,7 @@ export const planCommand: CommandSpec = {
     '',
     'Options:',
     targetHelp(),
-    INITIAL_RUN_HELP,
+    PLAN_HELP,
     "  --refresh             list the target's resources (AWS: rules and services) instead of trusting",
     '                        what apply recorded: shows drift and resources to adopt; apply always does',
     '  --out <file>          also save the plan, for `twarc-cloud apply <file>`',

@@ -6,19 +6,23 @@ import type { ArchiveStore } from '../../platform/archive/store.js';
 import { choiceOption, type ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
 
-export const TARGET_OPTION = { target: { type: 'string' as const }, 'allow-mass-stop': { type: 'boolean' as const } };
+export const TARGET_OPTION = { target: { type: 'string' as const } };
 
-/** The options of commands that plan: plan, apply, up. */
-export const PLAN_OPTIONS = { ...TARGET_OPTION, 'no-initial-run': { type: 'boolean' as const } };
+/** The options of commands that plan: plan, apply, up. Only they offer what only a plan means. */
+export const PLAN_OPTIONS = {
+  ...TARGET_OPTION,
+  'allow-mass-stop': { type: 'boolean' as const },
+  'no-initial-run': { type: 'boolean' as const },
+};
 
-export const INITIAL_RUN_HELP =
-  '  --no-initial-run      a new schedule waits for its first time (AWS; default: its first harvest starts at once)';
+/** The help lines of PLAN_OPTIONS beyond --target. */
+export const PLAN_HELP = [
+  '  --allow-mass-stop     accept a plan that stops more collections than guard.max_stops',
+  '  --no-initial-run      a new schedule waits for its first time (AWS; default: its first harvest starts at once)',
+].join('\n');
 
 export function targetHelp(): string {
-  return [
-    '  --target <local|aws>  where collections run (default: target in twarc-cloud.yaml)',
-    '  --allow-mass-stop     accept a plan that stops more collections than guard.max_stops',
-  ].join('\n');
+  return '  --target <local|aws>  where collections run (default: target in twarc-cloud.yaml)';
 }
 
 export function reconcileSettings(

@@ -14,8 +14,9 @@ import { API_BASE_URL_HELP, API_BASE_URL_OPTION, apiBaseUrl } from './x-api-opti
 export const runCommand: CommandSpec = {
   usage: 'twarc-cloud run <id> [--target local|aws]',
   help: [
-    'Locally, runs the harvest here: logs go to standard error; Ctrl-C stops it gracefully; exit codes as',
-    'for harvest. On AWS, starts it as an ECS task, as its schedule would, and prints how to follow it.',
+    'Locally, runs the harvest here: logs go to standard error; Ctrl-C, SIGINT or SIGTERM stops it',
+    'gracefully (the signal is passed on, and run waits for the harvest to store what it has); exit codes',
+    'as for harvest. On AWS, starts it as an ECS task, as its schedule would, and prints how to follow it.',
     '',
     'Options:',
     API_BASE_URL_HELP,
@@ -28,18 +29,23 @@ export const runCommand: CommandSpec = {
     const { settings, targetName } = reconcileSettings(args, io);
     if (targetName === 'aws') return runOnAws(id, settings, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
-    // A child process of its own, so that Ctrl-C reaches the harvest exactly as a signal reaches a task.
+    // A child process in a process group of its own, so that each signal reaches it once, from here:
+    // Ctrl-C, SIGINT or SIGTERM to run are passed on, and run waits for the harvest to finish storing.
     const api = ['--api-base-url', apiBaseUrl(args, io)];
     const child = spawn(
       process.execPath,
       [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'harvest', id, '--archive', store.location, ...api],
       {
         env: io.env,
-        stdio: 'inherit',
+        stdio: ['ignore', 'inherit', 'inherit'],
+        detached: true,
       },
     );
-    const ignore = (): void => undefined;
-    process.on('SIGINT', ignore);
+    const forward = (signal: NodeJS.Signals): void => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    };
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
     try {
       return await new Promise<number>((resolve) =>
         child.on('close', (code) => {
@@ -47,7 +53,8 @@ export const runCommand: CommandSpec = {
         }),
       );
     } finally {
-      process.off('SIGINT', ignore);
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
     }
   },
 };

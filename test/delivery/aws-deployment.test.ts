@@ -361,6 +361,15 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     assert.notEqual(rolled.taskDefinitionArn, before.taskDefinitionArn);
   });
 
+  it('stop <id> on AWS ends the running harvest gracefully, through the archive the task shares', async () => {
+    const stream = runner.running().find((task) => task.service === `${deployment}_live`);
+    assert.ok(stream);
+    const stopped = await cli('apply', 'stop', 'live');
+    assert.equal(stopped.status, 0, stopped.stdout + stopped.stderr);
+    assert.match(stopped.stdout, /Stopped harvest \d{8}T\d{6}Z of live \((?:through its control API|with a stop request in the archive)\)/);
+    assert.equal(await store.get('collections/live/lock.json'), undefined, 'its lock is released once its data is stored');
+  });
+
   it('removing the stream stops it gracefully and keeps its data', async () => {
     const stream = runner.running().find((task) => task.service === `${deployment}_live`);
     assert.ok(stream);

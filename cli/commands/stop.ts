@@ -1,0 +1,77 @@
+import { hostname } from 'node:os';
+import { pollUntil } from '../../platform/async.js';
+import { UserError } from '../../platform/errors.js';
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { readObject } from '../../platform/archive/objects.js';
+import type { ArchiveStore } from '../../platform/archive/store.js';
+import { processRuns } from '../../platform/local-process.js';
+import { stopRunningHarvest } from '../../reconciler/stop/stop-harvest.js';
+import { oneCollectionId, type CommandSpec } from '../command.js';
+import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+
+const DEFAULT_WAIT_S = 120;
+
+export const stopCommand: CommandSpec = {
+  usage: 'twarc-cloud stop <id> [--wait <s>] [--target local|aws]',
+  help: [
+    "Stops a collection's running harvest gracefully, wherever it runs: through its control API, else a",
+    'stop request in the archive; it stores what it has collected, its record and its state, then ends.',
+    'When it has not ended within --wait, a harvest on this machine is sent SIGTERM (which also ends it',
+    'gracefully). It stops one harvest: a schedule runs again at its next time, and a stream service on',
+    'AWS starts a new one; to stop collecting, set `state: suspended` and apply.',
+    '',
+    'Options:',
+    `  --wait <s>            seconds to wait for the harvest to end (default ${DEFAULT_WAIT_S})`,
+    targetHelp(),
+    '',
+  ].join('\n'),
+  options: { ...TARGET_OPTION, wait: { type: 'string' } },
+  async run(args, io) {
+    const id = oneCollectionId(this, args);
+    const waitMs = waitOption(args.values['wait']) * 1000;
+    const { settings, targetName } = reconcileSettings(args, io);
+    const store = await targetStore(settings, targetName, { mustExist: true });
+    const lock = await readObject(store, collectionKeys(id).lock, 'lock');
+    if (!lock) {
+      io.out(`No harvest of ${id} is running.`);
+      return 0;
+    }
+    const harvest = lock.value.harvest_id;
+    const outcome = await stopRunningHarvest(store, id, io.env['USER'] ?? 'operator', waitMs);
+    const via = outcome.via === 'control-api' ? 'through its control API' : 'with a stop request in the archive';
+    if (outcome.stopped) {
+      io.out(`Stopped harvest ${harvest} of ${id} (${via}); what it collected, its record and its state are stored.`);
+      return 0;
+    }
+    const { holder } = lock.value;
+    if (holder.host === hostname() && holder.task === undefined && processRuns(holder.pid)) {
+      process.kill(holder.pid, 'SIGTERM');
+      if (await lockReleased(store, id, harvest, waitMs)) {
+        io.out(`Stopped harvest ${harvest} of ${id} with SIGTERM after ${waitMs / 1000} s; what it collected is stored.`);
+        return 0;
+      }
+    }
+    throw new UserError(
+      `harvest ${harvest} of ${id} was asked to stop (${via}) but has not ended within ${waitMs / 1000} s`,
+      holder.task !== undefined || holder.host !== hostname()
+        ? `it runs on ${holder.host}${holder.task !== undefined ? ` (task ${holder.task})` : ''}; it ends at its next check of the stop request. twarc-cloud status ${id} shows it`
+        : `twarc-cloud status ${id} shows it; stop --wait <longer> waits more`,
+    );
+  },
+};
+
+function waitOption(raw: string | boolean | undefined): number {
+  if (raw === undefined) return DEFAULT_WAIT_S;
+  const seconds = Number(raw);
+  if (typeof raw !== 'string' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 3600)
+    throw new UserError(`--wait ${String(raw)} is not a number of seconds from 1 to 3600`);
+  return seconds;
+}
+
+async function lockReleased(store: ArchiveStore, id: string, harvest: string, waitMs: number): Promise<boolean> {
+  const released = await pollUntil(
+    async () => ((await readObject(store, collectionKeys(id).lock, 'lock'))?.value.harvest_id !== harvest ? true : undefined),
+    { intervalMs: 250, timeoutMs: waitMs },
+  );
+  return released === true;
+}
