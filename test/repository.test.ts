@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PACKAGE_ROOT } from '../platform/paths.js';
@@ -17,6 +19,18 @@ describe('the repository', () => {
     const readme = read('README.md');
     assert.match(readme, /^npm ci && npx twarc-cloud up /m);
     assert.match(readme, /^npm test /m);
+  });
+
+  it('runs `npx twarc-cloud` from the repository itself: at once, offline, installing nothing anywhere', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'twarc-cloud-npm-cache-'));
+    const result = spawnSync('npx', ['--offline', 'twarc-cloud', '--help'], {
+      cwd: PACKAGE_ROOT,
+      env: { ...process.env, npm_config_cache: cache, npm_config_update_notifier: 'false' },
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 0, `${result.stderr}\n(npm ci links the command into node_modules/.bin: scripts/link-bin.ts)`);
+    assert.match(result.stdout, /^Usage: twarc-cloud <command>/m);
+    assert.equal(existsSync(join(cache, '_npx')), false, 'npx installed the repository into its cache instead of running it');
   });
 
   it('runs the README test command in CI after a clean install', () => {
