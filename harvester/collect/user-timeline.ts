@@ -46,7 +46,10 @@ export async function harvestUserTimelines(context: HarvestContext): Promise<voi
     if (found && previousName !== '' && found.username.toLowerCase() !== previousName.toLowerCase()) {
       changes.push({ user_id: id, kind: 'renamed', screen_name: found.username, previous_screen_name: previousName, action });
     }
-    if (condition !== 'ok') changes.push({ user_id: id, kind: condition, ...(found ? { screen_name: found.username } : {}), action });
+    // An account X no longer returns is named by the last name it was known by, so that a reader can tell who it was.
+    const lastName = found?.username ?? (previousName !== '' ? previousName : undefined);
+    if (condition !== 'ok')
+      changes.push({ user_id: id, kind: condition, ...(lastName !== undefined ? { screen_name: lastName } : {}), action });
     else if (known?.condition !== undefined && known.condition !== 'ok')
       changes.push({ user_id: id, kind: 'reinstated', screen_name: found?.username ?? previousName, action });
     const screenName = found?.username;

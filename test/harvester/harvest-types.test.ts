@@ -83,6 +83,11 @@ for (const [where, makeArchive] of archives) {
         assert.equal(byUser.get(`${u4.id}:suspended`), 'skipped');
         assert.equal(byUser.get(`${u5.id}:protected`), 'skipped');
         assert.equal(byUser.get('9999999:not_found'), 'skipped');
+        assert.equal(
+          changes?.value.changes.find((c) => c.kind === 'not_found')?.screen_name,
+          'gone',
+          'an account X no longer returns is named by the name it was last known by',
+        );
         const users = await archive.store.get(harvestKeys.users);
         assert.match(users?.body.toString() ?? '', /"__twarc"/);
         const record = await readObject(archive.store, harvestKeys.summary, 'harvest');

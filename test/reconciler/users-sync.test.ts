@@ -29,7 +29,7 @@ delete_users_for: [not_found]
 `;
 
 describe('users sync and its pull request', () => {
-  it("updates the YAML from the newest harvest's user changes, and proposes it as one pull request", async () => {
+  it("updates the YAML from every harvest's user changes, and proposes it as one pull request", async () => {
     const root = tempProject({
       'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',
       'collections/scientists.yaml': TIMELINE,
@@ -54,6 +54,23 @@ describe('users sync and its pull request', () => {
         { user_id: '1001', kind: 'renamed', screen_name: 'new_name', previous_screen_name: 'old_name', action: 'harvested' },
         { user_id: '1002', kind: 'not_found', action: 'skipped' },
       ],
+    });
+    // A later harvest that saw nothing new: what the earlier one saw is applied all the same.
+    const laterId = '20261130T060000Z';
+    await writeObject(store, collectionKeys('scientists').harvest(laterId).userChanges, 'user-changes', {
+      format: 'twarc-cloud/user-changes@1',
+      collection: 'scientists',
+      harvest_id: laterId,
+      changes: [],
+    });
+    await writeObject(store, collectionKeys('scientists').lastHarvest, 'last-harvest', {
+      format: 'twarc-cloud/last-harvest@1',
+      collection: 'scientists',
+      harvest_id: laterId,
+      prefix: collectionKeys('scientists').harvest(laterId).prefix,
+      ended_at: '2026-11-30T06:10:00Z',
+      outcome: 'completed',
+      tweets: 0,
     });
     const synced = runCli(['users', 'sync'], { cwd: root });
     assert.equal(synced.status, 0, synced.stderr);
