@@ -63,11 +63,18 @@ function stepLine(step: RuntimeStep): string {
   }
 }
 
+/** A field that appears empty ([] or {}): a default the file did not set, which says nothing to a reviewer. */
+function addsNothing(change: FieldChange): boolean {
+  const added = change.new;
+  return change.old === undefined && typeof added === 'object' && added !== null && Object.keys(added).length === 0;
+}
+
 /** The lines of one action: a heading, its field changes (capped), its runtime steps. */
 export function actionLines(action: PlannedAction): { heading: string; details: string[] } {
   const heading = `${actionSign(action)} ${VERB[action.kind]} ${action.id} (${action.type})${action.kind === 'remove' ? ': harvested data is kept' : ''}`;
-  const shown = action.changes.slice(0, MAX_FIELDS_SHOWN).map(changeLine);
-  if (action.changes.length > MAX_FIELDS_SHOWN) shown.push(`... and ${action.changes.length - MAX_FIELDS_SHOWN} more changed fields`);
+  const changes = action.changes.filter((change) => !addsNothing(change));
+  const shown = changes.slice(0, MAX_FIELDS_SHOWN).map(changeLine);
+  if (changes.length > MAX_FIELDS_SHOWN) shown.push(`... and ${changes.length - MAX_FIELDS_SHOWN} more changed fields`);
   const steps = action.steps.map((s) => `runtime: ${stepLine(s)}`);
   return { heading, details: [...shown, ...steps] };
 }

@@ -50,4 +50,30 @@ describe('plan reports', () => {
     const text = planText(planOf([action('update', 'a', 40)]), 'x', false);
     assert.match(text, /\.\.\. and 15 more changed fields/);
   });
+
+  it('leave out fields that appear empty (defaults the file did not set, such as follow = [])', () => {
+    const create: PlannedAction = {
+      kind: 'create',
+      id: 'live',
+      type: 'filter',
+      changes: [
+        { path: 'rules', old: undefined, new: [{ value: 'climate' }] },
+        { path: 'follow', old: undefined, new: [] },
+        { path: 'track', old: undefined, new: [] },
+        { path: 'labels', old: undefined, new: {} },
+        { path: 'state', old: undefined, new: 'active' },
+      ],
+      steps: [{ kind: 'start-service' }],
+      stops: false,
+    };
+    const text = planText(planOf([create]), 'x', false);
+    assert.match(text, /\+ rules = \[\{"value":"climate"\}\]/);
+    assert.match(text, /\+ state = "active"/);
+    assert.doesNotMatch(text, /follow|track|labels/);
+    assert.match(
+      planText(planOf([{ ...create, kind: 'update', changes: [{ path: 'track', old: ['x'], new: [] }] }]), 'x', false),
+      /~ track: \["x"\] -> \[\]/,
+      'emptying a field is a change',
+    );
+  });
 });
