@@ -1,6 +1,7 @@
 import type { HeldLock } from '../platform/archive/lock.js';
 import { readObject, writeObject, type Takeover } from '../platform/archive/objects.js';
-import { collectionKeys } from '../platform/archive/keys.js';
+import { collectionKeys, harvestIdOfKey } from '../platform/archive/keys.js';
+import { listAll, type ArchiveStore } from '../platform/archive/store.js';
 import { recordError, type HarvestContext, type HarvestOutcome, type HarvestRecord } from './harvest-context.js';
 
 /** The harvest.json of a harvest in progress or finished. */
@@ -63,6 +64,7 @@ export async function finalizeHarvest(
   await writeObject(store, keys.summary, 'harvest', record);
   if (!run.lostLock()) {
     await context.state.save();
+    const totalBefore = await tweetsStoredBefore(store, config.id, context.harvestId).catch(() => undefined);
     await writeObject(store, collectionKeys(config.id).lastHarvest, 'last-harvest', {
       format: 'twarc-cloud/last-harvest@1',
       collection: config.id,
@@ -71,6 +73,7 @@ export async function finalizeHarvest(
       ended_at: record.ended_at ?? new Date().toISOString(),
       outcome,
       tweets: record.tweets,
+      ...(totalBefore !== undefined ? { total_tweets: totalBefore + record.tweets } : {}),
     });
     const stopRequest = await readObject(store, collectionKeys(config.id).stopRequest, 'stop-request').catch(() => undefined);
     if (stopRequest?.value.harvest_id === context.harvestId)
@@ -85,4 +88,20 @@ export async function finalizeHarvest(
     requests: record.requests,
   });
   return outcome;
+}
+
+/**
+ * Tweets the collection's earlier harvests stored: the running total of the previous last_harvest.json,
+ * or, where it has none (written before totals were kept), the sum of every earlier harvest.json, once.
+ */
+async function tweetsStoredBefore(store: ArchiveStore, collectionId: string, harvestId: string): Promise<number> {
+  const keys = collectionKeys(collectionId);
+  const previous = await readObject(store, keys.lastHarvest, 'last-harvest');
+  if (previous?.value.total_tweets !== undefined && previous.value.harvest_id !== harvestId) return previous.value.total_tweets;
+  let total = 0;
+  for await (const object of listAll(store, keys.harvestsPrefix)) {
+    if (!object.key.endsWith('/harvest.json') || harvestIdOfKey(object.key) === harvestId) continue;
+    total += (await readObject(store, object.key, 'harvest'))?.value.tweets ?? 0;
+  }
+  return total;
 }

@@ -18,14 +18,15 @@ export const listCommand: CommandSpec = {
       return 0;
     }
     const table = [
-      ['COLLECTION', 'TYPE', 'STATE', 'SCHEDULE', 'LAST HARVEST', 'TWEETS'],
+      ['COLLECTION', 'TYPE', 'STATE', 'SCHEDULE', 'LAST HARVEST', 'NEW', 'TWEETS'],
       ...rows.map((r) => [
         r.id,
         r.type,
         r.state,
         r.schedule ?? '-',
         r.lastHarvest ? `${r.lastHarvest.endedAt.slice(0, 16).replace('T', ' ')} ${r.lastHarvest.outcome}` : '-',
-        r.lastHarvest ? String(r.lastHarvest.tweets) : '-',
+        r.lastHarvest ? `+${r.lastHarvest.tweets}` : '-',
+        r.totalTweets !== undefined ? String(r.totalTweets) : '-',
       ]),
     ];
     const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length))) ?? [];

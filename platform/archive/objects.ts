@@ -98,6 +98,7 @@ export interface ArchiveObjects {
     ended_at: Timestamp;
     outcome: 'completed' | 'stopped' | 'failed';
     tweets: number;
+    total_tweets?: number;
   };
   'user-changes': {
     format: 'twarc-cloud/user-changes@1';

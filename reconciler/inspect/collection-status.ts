@@ -10,6 +10,8 @@ export interface CollectionRow {
   readonly state: string;
   readonly schedule?: string;
   readonly lastHarvest?: { readonly endedAt: string; readonly outcome: string; readonly tweets: number };
+  /** Tweets stored by all its harvests, as the newest one summed them up. */
+  readonly totalTweets?: number;
 }
 
 /** Every collection in git or in the archive, with how the two compare and its newest harvest. */
@@ -40,6 +42,7 @@ export async function collectionRows(store: ArchiveStore, desired: readonly Desi
         state,
         ...(schedule !== undefined ? { schedule } : {}),
         ...(last ? { lastHarvest: { endedAt: last.value.ended_at, outcome: last.value.outcome, tweets: last.value.tweets } } : {}),
+        ...(last?.value.total_tweets !== undefined ? { totalTweets: last.value.total_tweets } : {}),
       };
     }),
   );

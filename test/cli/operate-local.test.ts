@@ -87,6 +87,12 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
     assert.match(changes.stdout, /create {2}by .*@/);
     assert.match(changes.stdout, / {4}users: - -> \{"1000000"/);
     assert.match((await cli('status')).stdout, /No harvest is running/);
+    // An incremental run that finds nothing new: the list tells the new from the total.
+    const rerun = await cli('run', 'scientists');
+    assert.equal(rerun.status, 0, rerun.stderr);
+    const relisted = await cli('list');
+    assert.match(relisted.stdout, /^COLLECTION\s+TYPE\s+STATE\s+SCHEDULE\s+LAST HARVEST\s+NEW\s+TWEETS$/m);
+    assert.match(relisted.stdout, /^scientists\s+user_timeline\s+in sync\s+rate\(1 day\)\s+\S+ \S+ completed\s+\+0\s+80$/m);
     writeFileSync(join(root, 'collections', 'scientists.yaml'), COMMENTED.replace('delete_users_for: [suspended]   # keep the rest\n', ''));
     rmFile(join(root, 'collections', 'scientists.yaml'));
     assert.equal((await cli('apply', '--yes')).status, 0);
