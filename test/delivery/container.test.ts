@@ -52,9 +52,9 @@ describe("the harvester image's contents", { timeout: 60_000 }, () => {
     const ours = inputs.filter((path) => path.startsWith('dist/')).map((path) => path.split('/')[1]);
     assert.deepEqual([...new Set(ours)].sort(), ['cli', 'harvester', 'platform']);
     assert.deepEqual(
-      inputs.filter((path) => /^dist\/cli\/commands\//.test(path)),
-      ['dist/cli/commands/harvest.js'],
-      'of the commands, only harvest',
+      inputs.filter((path) => /^dist\/cli\/commands\//.test(path)).sort(),
+      ['dist/cli/commands/harvest.js', 'dist/cli/commands/x-api-options.js'],
+      'of the commands, only harvest (and the X API base URL option it shares)',
     );
     for (const excluded of ['@aws-sdk/client-eventbridge', '@actions/core', 'yaml/']) {
       assert.deepEqual(
