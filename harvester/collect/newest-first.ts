@@ -68,6 +68,10 @@ async function onePass(
     if (!data || data.length === 0) {
       // A body of errors alone (no meta): the timeline is not readable (protected, suspended, gone).
       if (page.body['meta'] === undefined && page.body['errors'] !== undefined) return { kind: 'unavailable' };
+      // X may answer an empty page that still carries a next_token (a stretch with no match): the
+      // results go on after it. Ending the pass here would move since_id past everything below.
+      token = meta.next_token;
+      if (token !== undefined) continue;
       break;
     }
     pending ??= meta.newest_id;

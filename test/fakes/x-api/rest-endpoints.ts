@@ -48,18 +48,31 @@ export function userTimeline(corpus: Corpus, userId: string, query: URLSearchPar
   return page(corpus, capped, query, size, 'pagination_token');
 }
 
-export function search(corpus: Corpus, query: URLSearchParams, archive: boolean): Reply {
+export function search(corpus: Corpus, query: URLSearchParams, archive: boolean, emptyPages = false): Reply {
   if (!query.get('query')) return invalidRequest('query', '', 'The `query` query parameter can not be empty');
   const size = maxResults(query, 10, archive ? 500 : 100, 10);
   if (typeof size !== 'number') return size;
   const newestFirst = [...corpus.searchable].reverse();
-  return page(corpus, newestFirst, query, size, 'next_token');
+  return page(corpus, newestFirst, query, size, 'next_token', emptyPages);
 }
 
-function page(corpus: Corpus, newestFirst: readonly FakeTweet[], query: URLSearchParams, size: number, tokenName: string): Reply {
+/** Marks a next_token whose empty page has been served: the next request with it gets the results. */
+const AFTER_EMPTY = 'E';
+
+function page(
+  corpus: Corpus,
+  newestFirst: readonly FakeTweet[],
+  query: URLSearchParams,
+  size: number,
+  tokenName: string,
+  emptyPages = false,
+): Reply {
   const sinceId = idParam(query, 'since_id');
   const untilId = idParam(query, 'until_id');
-  const token = query.get(tokenName);
+  const given = query.get(tokenName);
+  if (emptyPages && given !== null && !given.startsWith(AFTER_EMPTY))
+    return { status: 200, body: { meta: { result_count: 0, next_token: `${AFTER_EMPTY}${given}` } } };
+  const token = emptyPages && given?.startsWith(AFTER_EMPTY) === true ? given.slice(AFTER_EMPTY.length) : given;
   let below = untilId;
   if (token !== null) {
     const decoded = decodeToken(token);

@@ -18,6 +18,11 @@ export interface Scenario {
   readonly stream?: Partial<StreamPlan>;
   /** Bearer tokens of apps the server accepts; any OAuth 1.0a header is accepted as user context. */
   readonly bearerTokens?: readonly string[];
+  /**
+   * Searches answer an empty page that still carries a next_token before each page after the first,
+   * as X's searches do when the stretch they scanned held no match: the results go on after it.
+   */
+  readonly searchEmptyPages?: boolean;
 }
 
 export type RequestFault =
@@ -60,6 +65,7 @@ export class FakeXApi {
   private received = 0;
   private requestHook: ((request: { readonly endpoint: string; readonly index: number }) => Promise<void> | undefined) | undefined;
   private readonly server: Server;
+  private readonly searchEmptyPages: boolean;
   private readonly bearerTokens: ReadonlySet<string>;
   private address: AddressInfo | undefined;
 
@@ -68,6 +74,7 @@ export class FakeXApi {
     this.rateLimits = new RateLimits(scenario.rateLimits ?? {});
     this.stream = new StreamService(this.corpus, { tweets: 0, keepAliveMs: 20_000, ...scenario.stream });
     this.bearerTokens = new Set(scenario.bearerTokens ?? ['test-bearer-token']);
+    this.searchEmptyPages = scenario.searchEmptyPages === true;
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         if (!response.headersSent) send(response, 500, {}, { title: 'Internal Error', detail: String(error) });
@@ -234,9 +241,9 @@ export class FakeXApi {
       case 'users/:id/tweets':
         return userTimeline(this.corpus, route.userId ?? '', query);
       case 'tweets/search/recent':
-        return search(this.corpus, query, false);
+        return search(this.corpus, query, false, this.searchEmptyPages);
       case 'tweets/search/all':
-        return search(this.corpus, query, true);
+        return search(this.corpus, query, true, this.searchEmptyPages);
       default:
         return route.method === 'GET' ? this.stream.listRules(app) : this.stream.changeRules(app, await readJson(request));
     }
