@@ -1,11 +1,9 @@
 import { hostname } from 'node:os';
-import { pollUntil } from '../../platform/async.js';
 import { UserError } from '../../platform/errors.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
-import type { ArchiveStore } from '../../platform/archive/store.js';
 import { processRuns } from '../../platform/local-process.js';
-import { stopRunningHarvest } from '../../reconciler/stop/stop-harvest.js';
+import { lockReleased, stopRunningHarvest } from '../../reconciler/stop/stop-harvest.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
@@ -66,12 +64,4 @@ function waitOption(raw: string | boolean | undefined): number {
   if (typeof raw !== 'string' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 3600)
     throw new UserError(`--wait ${String(raw)} is not a number of seconds from 1 to 3600`);
   return seconds;
-}
-
-async function lockReleased(store: ArchiveStore, id: string, harvest: string, waitMs: number): Promise<boolean> {
-  const released = await pollUntil(
-    async () => ((await readObject(store, collectionKeys(id).lock, 'lock'))?.value.harvest_id !== harvest ? true : undefined),
-    { intervalMs: 250, timeoutMs: waitMs },
-  );
-  return released === true;
 }

@@ -48,11 +48,22 @@ export async function stopRunningHarvest(
       requested_by: requestedBy,
     });
   }
+  return { via, stopped: await lockReleased(store, collectionId, lock.value.harvest_id, waitMs, signal) };
+}
+
+/** Waits up to `waitMs` for the harvest to let go of the collection's lock (it does once everything is stored). */
+export async function lockReleased(
+  store: ArchiveStore,
+  collectionId: string,
+  harvestId: string,
+  waitMs: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const released = await pollUntil(
-    async () => ((await readObject(store, keys.lock, 'lock'))?.value.harvest_id !== lock.value.harvest_id ? true : undefined),
+    async () => ((await readObject(store, collectionKeys(collectionId).lock, 'lock'))?.value.harvest_id !== harvestId ? true : undefined),
     { intervalMs: 250, timeoutMs: waitMs, ...(signal !== undefined ? { signal } : {}) },
   );
-  return { via, stopped: released === true };
+  return released === true;
 }
 
 /**

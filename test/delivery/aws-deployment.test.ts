@@ -17,6 +17,7 @@ import { DescribeTaskDefinitionCommand, ECSClient, RunTaskCommand, type Containe
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetBucketLifecycleConfigurationCommand } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { pollUntil } from '../../platform/async.js';
 import { DEPLOYMENT_KEY } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { createS3Client, EPHEMERAL_TAG, S3ArchiveStore } from '../../platform/archive/s3-store.js';
@@ -444,11 +445,7 @@ async function recordedCalls(): Promise<{ calls: RoleCall[]; policiesOf: (role: 
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, watched?: RanTask): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`no ${what} within 60 s${watched ? `:\n${watched.output()}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const found = await pollUntil(probe, { intervalMs: 200, timeoutMs: 60_000 });
+  if (found === undefined) throw new Error(`no ${what} within 60 s${watched ? `:\n${watched.output()}` : ''}`);
+  return found;
 }
