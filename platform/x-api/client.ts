@@ -4,7 +4,7 @@ import { ApiResponseError, TwitterApi, type TwitterRateLimit } from 'twitter-api
 import type { XCredentials } from '../credentials/credentials.js';
 import { sleep } from '../async.js';
 import { backoffMs } from './backoff.js';
-import { endpointPath, type Endpoint } from './endpoints.js';
+import { endpointPath, MIN_REQUEST_INTERVAL_MS, type Endpoint } from './endpoints.js';
 import {
   isUsageCapped,
   XApiRequestRefused,
@@ -144,7 +144,12 @@ export class XApiClient {
   private gate(endpoint: Endpoint): RateGate {
     let gate = this.gates.get(endpoint);
     if (!gate) {
-      gate = new RateGate(this.options.rateLimitMarginMs ?? 1000, (wait) => this.options.events?.rateLimitWait?.(endpoint, wait.ms));
+      gate = new RateGate(
+        this.options.rateLimitMarginMs ?? 1000,
+        (wait) => this.options.events?.rateLimitWait?.(endpoint, wait.ms),
+        Date.now,
+        MIN_REQUEST_INTERVAL_MS[endpoint] ?? 0,
+      );
       this.gates.set(endpoint, gate);
     }
     return gate;

@@ -14,6 +14,12 @@ export type Endpoint =
   | 'tweets/search/stream'
   | 'tweets/search/stream/rules';
 
+/**
+ * Limits besides the 15-minute windows: full-archive search takes one request a second (X's
+ * rate-limit documentation). The slack covers requests that travel at different speeds.
+ */
+export const MIN_REQUEST_INTERVAL_MS: Partial<Readonly<Record<Endpoint, number>>> = { 'tweets/search/all': 1000 + 150 };
+
 /** Where a request for `endpoint` goes, relative to the base URL. */
 export function endpointPath(endpoint: Endpoint, userId?: string): string {
   if (endpoint !== 'users/:id/tweets') return endpoint;

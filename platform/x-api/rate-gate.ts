@@ -23,6 +23,8 @@ export class RateGate {
   private resetAtMs: number | undefined;
   private inFlight = 0;
   private wakers: Array<() => void> = [];
+  /** When the next request may start, for endpoints that also limit requests per second. */
+  private nextStartAt = 0;
   /** One wait for the reset, shared by every caller, so that it is counted once. */
   private windowWait: { promise: Promise<void>; cancel: () => void; waiters: number } | undefined;
 
@@ -31,6 +33,8 @@ export class RateGate {
     private readonly marginMs: number,
     private readonly onWait: (wait: RateWait) => void = () => undefined,
     private readonly now: () => number = Date.now,
+    /** Least time between two requests' starts (full-archive search allows one a second). */
+    private readonly minIntervalMs = 0,
   ) {}
 
   async acquire(signal?: AbortSignal): Promise<void> {
@@ -41,6 +45,12 @@ export class RateGate {
         this.resetAtMs = undefined;
       }
       if (this.remaining === undefined ? this.inFlight === 0 : this.remaining - this.inFlight > 0) {
+        const early = this.nextStartAt - this.now();
+        if (early > 0) {
+          await sleep(early, signal);
+          continue;
+        }
+        this.nextStartAt = this.now() + this.minIntervalMs;
         this.inFlight += 1;
         return;
       }

@@ -32,6 +32,25 @@ describe('the rate gate', () => {
     assert.equal(third, false, 'one left and one still in flight: still no room');
   });
 
+  it('spaces the starts of requests by the least interval an endpoint asks for (full-archive search: one a second)', async () => {
+    let clock = 1_000_000;
+    const gate = new RateGate(
+      0,
+      () => undefined,
+      () => clock,
+      1000,
+    );
+    await gate.acquire();
+    gate.settle({ limit: 300, remaining: 299, reset: clock / 1000 + 900 });
+    let second = false;
+    const waiting = gate.acquire().then(() => (second = true));
+    await tick();
+    assert.equal(second, false, 'the window has room, but the second has not passed');
+    clock += 1000;
+    await waiting;
+    assert.equal(second, true);
+  });
+
   it('trusts the lowest remaining seen in one window, whatever order answers come in', async () => {
     const gate = new RateGate(0);
     const reset = Date.now() / 1000 + 60;
