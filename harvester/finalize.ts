@@ -21,6 +21,7 @@ export function harvestRecord(context: HarvestContext, startedAt: Date, outcome:
     bytes: stored.reduce((sum, f) => sum + f.bytes, 0),
     files: [...stored],
     ...(context.unmatched.tweets > 0 ? { unmatched: { messages: context.unmatched.tweets, files: [...context.unmatched.stored] } } : {}),
+    ...(stats.gaps.length > 0 ? { gaps: [...stats.gaps] } : {}),
     requests: { ...stats.requests },
     rate_limit_waits: { count: stats.rateLimitWaits.count, seconds: Math.round(stats.rateLimitWaits.seconds * 1000) / 1000 },
     reconnects: stats.reconnects,

@@ -21,6 +21,8 @@ export interface HarvestStats {
   readonly rateLimitWaits: { count: number; seconds: number };
   reconnects: number;
   readonly errors: HarvestRecord['errors'];
+  /** Stretches the collection asked for that X would no longer serve. */
+  readonly gaps: NonNullable<HarvestRecord['gaps']>;
 }
 
 /** Everything a collector needs, in one place: what to harvest, where from, where to. */

@@ -44,7 +44,7 @@ export async function openHarvest(options: OpenHarvestOptions): Promise<HarvestC
   const { store, config, credentials, harvestId, lease } = options;
   const log = new JsonLog(options.writeLog, { collection: config.id, harvest_id: harvestId });
   log.redact(secretValues(credentials));
-  const stats: HarvestStats = { requests: {}, rateLimitWaits: { count: 0, seconds: 0 }, reconnects: 0, errors: [] };
+  const stats: HarvestStats = { requests: {}, rateLimitWaits: { count: 0, seconds: 0 }, reconnects: 0, errors: [], gaps: [] };
   const tuning: HarvestTuning = { ...DEFAULT_TUNING, ...options.tuning };
   const client = new XApiClient({
     baseUrl: resolveApiBaseUrl(options.apiBaseUrl, options.env),

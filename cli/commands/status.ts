@@ -63,6 +63,11 @@ export const lastCommand: CommandSpec = {
             .join(', ') || 'none'
         }; rate-limit waits ${record.rate_limit_waits.count}; reconnects ${record.reconnects}; errors ${record.errors.length}`,
       );
+      if (record.unmatched)
+        io.out(
+          `  ${record.unmatched.messages} stream messages matched none of its rules; kept apart in ${record.unmatched.files.length} unmatched-*.jsonl.gz files`,
+        );
+      for (const gap of record.gaps ?? []) io.out(`  gap ${gap.start} -> ${gap.end}: ${gap.cause}`);
     }
     for (const change of changes)
       io.out(

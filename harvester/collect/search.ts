@@ -1,24 +1,46 @@
 import { TWEET_EVERYTHING } from '../../platform/x-api/endpoints.js';
 import type { HarvestContext } from '../harvest-context.js';
 import { collectNewestFirst } from './newest-first.js';
+import { planSearch, searchBounds } from './search-bounds.js';
+
+/**
+ * Tweets per page. Full-archive search allows 500, but only 100 when context annotations are
+ * asked for, and every harvest asks for them (twarc2's default fields).
+ */
+const PAGE_SIZE = 100;
 
 /**
  * A search harvest, recent or full-archive, from the newest tweet stored before (see
- * newest-first.ts for the resume rules). `max_records` ends one harvest; the next one continues
- * below what was stored, so no tweet in range is skipped.
+ * newest-first.ts for the resume rules, search-bounds.ts for what X's windows allow). `max_records`
+ * ends one harvest; the next one continues below what was stored, so no tweet in range is skipped.
  */
 export async function harvestSearch(context: HarvestContext): Promise<void> {
   const { config, state } = context;
   const endpoint = config.archive === true ? 'tweets/search/all' : 'tweets/search/recent';
-  const pageSize = config.archive === true ? 500 : 100;
-  const end = await collectNewestFirst(context, state.start.search ?? {}, {
+  const plan = planSearch({
+    recent: config.archive !== true,
+    now: Date.now(),
+    startTime: config.start_time,
+    endTime: config.end_time,
+    resume: state.start.search ?? {},
+  });
+  if (plan.gap) {
+    context.stats.gaps.push(plan.gap);
+    context.log.warn('part of what the search asked for is out of X’s reach; recorded as a gap in harvest.json', { ...plan.gap });
+  }
+  // A next_token continues the request that began its pass, so every page of a pass keeps that
+  // request's bounds, as X expects.
+  let passBounds: Record<string, string> = {};
+  const end = await collectNewestFirst(context, plan.resume, {
     fetch: (range) => {
-      const query: Record<string, string> = { ...TWEET_EVERYTHING, query: config.query ?? '', max_results: String(pageSize) };
-      if (range.sinceId !== undefined) query['since_id'] = range.sinceId;
-      else if (config.start_time !== undefined) query['start_time'] = config.start_time;
-      if (config.end_time !== undefined) query['end_time'] = config.end_time;
+      if (range.token === undefined) passBounds = searchBounds(range, plan);
+      const query: Record<string, string> = {
+        ...TWEET_EVERYTHING,
+        query: config.query ?? '',
+        max_results: String(PAGE_SIZE),
+        ...passBounds,
+      };
       if (range.token !== undefined) query['next_token'] = range.token;
-      if (range.untilId !== undefined) query['until_id'] = range.untilId;
       return context.client.get(endpoint, query, { signal: context.stop.signal });
     },
     resumePoint: () => (state.draft.search ??= {}),

@@ -84,6 +84,7 @@ export interface ArchiveObjects {
     bytes: number;
     files: Array<{ name: string; tweets: number; bytes: number; sha1: string }>;
     unmatched?: { messages: number; files: Array<{ name: string; tweets: number; bytes: number; sha1: string }> };
+    gaps?: Array<{ start: Timestamp; end: Timestamp; cause: string }>;
     requests: Record<string, number>;
     rate_limit_waits: { count: number; seconds: number };
     reconnects: number;
