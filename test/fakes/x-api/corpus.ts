@@ -1,11 +1,32 @@
 /*
  * Generated users and tweets with the field shapes X API v2 returns for the fields and
  * expansions twarc2 requests by default, so that harvested files exercise real readers
- * (twarc2 flatten, twarc-csv). Deterministic for a seed; cheap enough to serve a million tweets.
+ * (twarc2 flatten, twarc-csv), and text as people write it: emoji, line breaks, quotes and
+ * right-to-left scripts. Deterministic for a seed and a start time; cheap enough to serve a
+ * million tweets.
  */
+
+import type { Projection } from './fields.js';
 
 /** X's snowflake epoch: ids encode their creation time, so newer tweets have larger ids. */
 const TWITTER_EPOCH = 1288834974657n;
+
+/** When a tweet was created (epoch ms), read from its id as X's snowflake scheme encodes it. */
+export function tweetTime(id: string): number {
+  return Number((BigInt(id) >> 22n) + TWITTER_EPOCH);
+}
+
+/** Openings of tweet text, chosen by the tweet's number: the characters real text carries. */
+const OPENINGS = [
+  '',
+  '🌍🔥 ',
+  '"Quoted," she said \'twice\' ',
+  'First line\nsecond line\r\n',
+  'تغير المناخ ',
+  'שינוי אקלים — ',
+  '👩🏽‍🔬 Zürich: ',
+  'Tab\tand backslash \\ ',
+];
 
 export type UserCondition = 'ok' | 'protected' | 'suspended' | 'not_found';
 
@@ -20,6 +41,8 @@ export interface FakeUser {
 export interface FakeTweet {
   readonly id: string;
   readonly authorId: string;
+  /** Epoch milliseconds, as the id encodes it. */
+  readonly createdAt: number;
   /** The raw API object, with the default twarc2 fields. */
   readonly json: Record<string, unknown>;
   /** Ids of tweets and users this one references, for building `includes`. */
@@ -38,6 +61,13 @@ export interface CorpusOptions {
   readonly searchTweets?: number;
   /** Indexes of users in a non-ok condition. */
   readonly conditions?: Readonly<Record<number, UserCondition>>;
+  /**
+   * When the first tweet was made (epoch ms). The default, six days ago, keeps a test's tweets
+   * inside recent search's 7-day window.
+   */
+  readonly startTime?: number;
+  /** The most time between two consecutive tweets beyond the first second (default one minute). */
+  readonly spacingMs?: number;
 }
 
 export class Corpus {
@@ -51,10 +81,12 @@ export class Corpus {
   private readonly random: () => number;
   private clock: bigint;
   private sequence = 0n;
+  private readonly spacingMs: number;
 
   constructor(options: CorpusOptions = {}) {
     this.random = mulberry32(options.seed ?? 1);
-    this.clock = BigInt(Date.UTC(2026, 0, 1));
+    this.clock = BigInt(Math.floor(options.startTime ?? Date.now() - 6 * 24 * 3_600_000));
+    this.spacingMs = options.spacingMs ?? 60_000;
     const userCount = options.users ?? 10;
     for (let index = 0; index < userCount; index += 1) {
       const id = String(1_000_000 + index * 7919);
@@ -120,36 +152,38 @@ export class Corpus {
 
   /** A fresh id, later than every id before it, as the snowflake scheme makes them. */
   nextId(): { id: string; createdAt: string } {
-    this.clock += 1000n + BigInt(Math.floor(this.random() * 60_000));
+    this.clock += 1000n + BigInt(Math.floor(this.random() * this.spacingMs));
     this.sequence = (this.sequence + 1n) % 4096n;
     const id = ((this.clock - TWITTER_EPOCH) << 22n) | this.sequence;
     return { id: id.toString(), createdAt: new Date(Number(this.clock)).toISOString() };
   }
 
-  /** The `includes` object for a page of tweets, with the expansions twarc2 asks for. */
-  includesFor(tweets: readonly FakeTweet[]): Record<string, unknown[]> {
+  /** The `includes` object for a page of tweets: what the expansions asked for, with the fields asked for. */
+  includesFor(tweets: readonly FakeTweet[], projection: Projection): Record<string, unknown[]> {
+    const expands = (name: string): boolean => projection.expansions.has(name);
     const userIds = new Set<string>();
     const tweetIds = new Set<string>();
-    const media: unknown[] = [];
+    const media: Array<Record<string, unknown>> = [];
     const places = new Set<string>();
     for (const tweet of tweets) {
-      userIds.add(tweet.authorId);
-      for (const id of tweet.mentionedUserIds) userIds.add(id);
-      for (const id of tweet.referencedTweetIds) tweetIds.add(id);
-      for (const key of tweet.mediaKeys) media.push(mediaObject(key));
-      if (tweet.placeId !== undefined) places.add(tweet.placeId);
+      if (expands('author_id')) userIds.add(tweet.authorId);
+      if (expands('in_reply_to_user_id')) {
+        const replied = tweet.json['in_reply_to_user_id'];
+        if (typeof replied === 'string') userIds.add(replied);
+      }
+      if (expands('entities.mentions.username')) for (const id of tweet.mentionedUserIds) userIds.add(id);
+      if (expands('referenced_tweets.id')) for (const id of tweet.referencedTweetIds) tweetIds.add(id);
+      if (expands('attachments.media_keys')) for (const key of tweet.mediaKeys) media.push(mediaObject(key));
+      if (expands('geo.place_id') && tweet.placeId !== undefined) places.add(tweet.placeId);
     }
     const referenced = [...tweetIds].map((id) => this.tweetsById.get(id)).filter((t): t is FakeTweet => t !== undefined);
-    for (const tweet of referenced) userIds.add(tweet.authorId);
-    const includes: Record<string, unknown[]> = {
-      users: [...userIds]
-        .map((id) => this.usersById.get(id))
-        .filter((u): u is FakeUser => u !== undefined)
-        .map(userObject),
-    };
-    if (referenced.length > 0) includes['tweets'] = referenced.map((t) => t.json);
-    if (media.length > 0) includes['media'] = media;
-    if (places.size > 0) includes['places'] = [...places].map(placeObject);
+    if (expands('referenced_tweets.id.author_id')) for (const tweet of referenced) userIds.add(tweet.authorId);
+    const includes: Record<string, unknown[]> = {};
+    const users = [...userIds].map((id) => this.usersById.get(id)).filter((u): u is FakeUser => u !== undefined);
+    if (users.length > 0) includes['users'] = users.map((u) => projection.of('user', userObject(u)));
+    if (referenced.length > 0) includes['tweets'] = referenced.map((t) => projection.of('tweet', t.json));
+    if (media.length > 0) includes['media'] = media.map((m) => projection.of('media', m));
+    if (places.size > 0) includes['places'] = [...places].map((id) => projection.of('place', placeObject(id)));
     return includes;
   }
 
@@ -162,15 +196,16 @@ export class Corpus {
     const mediaKeys = n % 11 === 0 ? [`3_${id}`] : [];
     const placeId = n % 17 === 0 ? '01a9a39529b27f36' : undefined;
     const mentionText = mentioned ? `@${mentioned.username} ` : '';
-    const text = `${mentionText}Field notes ${n} on #climate data, see https://t.co/abc${n % 97}`;
-    const hashtagStart = text.indexOf('#climate');
-    const urlStart = text.indexOf('https://');
+    const text = `${mentionText}${sampleText(n)} on #climate data, see https://t.co/abc${n % 97}`;
+    // Entity offsets count code points, as X's do, not UTF-16 units.
+    const hashtagStart = codePoints(text.slice(0, text.indexOf('#climate')));
+    const urlStart = codePoints(text.slice(0, text.indexOf('https://')));
     const entities: Record<string, unknown> = {
       hashtags: [{ start: hashtagStart, end: hashtagStart + 8, tag: 'climate' }],
       urls: [
         {
           start: urlStart,
-          end: text.length,
+          end: codePoints(text),
           url: `https://t.co/abc${n % 97}`,
           expanded_url: `https://example.org/notes/${n}`,
           display_url: `example.org/notes/${n}`,
@@ -221,6 +256,7 @@ export class Corpus {
     const tweet: FakeTweet = {
       id,
       authorId,
+      createdAt: Date.parse(createdAt),
       json,
       referencedTweetIds: referenced.map((r) => r.id),
       mentionedUserIds: mentioned ? [mentioned.id] : [],
@@ -230,6 +266,22 @@ export class Corpus {
     this.tweetsById.set(id, tweet);
     return tweet;
   }
+}
+
+/** Text for tweet number n: a varied opening, then words a search would match. */
+export function sampleText(n: number): string {
+  return `${OPENINGS[n % OPENINGS.length] ?? ''}Field notes ${n}`;
+}
+
+/** Characters as X counts them in offsets and limits: code points, not UTF-16 units. */
+export function codePoints(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const unit = text.charCodeAt(i);
+    // A high surrogate and the low one after it are one code point.
+    if (unit < 0xd800 || unit > 0xdbff) count += 1;
+  }
+  return count;
 }
 
 export function userObject(user: FakeUser): Record<string, unknown> {

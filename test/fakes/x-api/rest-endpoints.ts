@@ -1,14 +1,34 @@
 /*
  * The REST endpoints the harvester uses, answering as X API v2 does on the wire: pages of
- * `data`/`includes`/`meta`, partial errors with status 200, `{"meta":{"result_count":0}}` for
- * an empty page, invalid parameters with 400 and the problem shape.
+ * `data`/`includes`/`meta` with only the fields and expansions asked for, partial errors with
+ * status 200, `{"meta":{"result_count":0}}` for an empty page, invalid parameters with 400 and
+ * the problem shape. Searches keep X's windows: recent search sees the last 7 days and refuses a
+ * `start_time` or `since_id` before them; nothing is served from after the scenario's now.
+ * Every query matches the corpus's searchable tweets (the fake does not evaluate queries).
  */
 
-import { userObject, type Corpus, type FakeTweet, type FakeUser } from './corpus.js';
+import { codePoints, tweetTime, userObject, type Corpus, type FakeTweet, type FakeUser } from './corpus.js';
+import { Projection } from './fields.js';
+import { invalidParameter, invalidRequest, type Reply } from './parameters.js';
 
-export interface Reply {
-  readonly status: number;
-  readonly body: unknown;
+export type { Reply } from './parameters.js';
+
+/** Query length limits of the searches by access level (X's "Search Posts" documentation). */
+export const QUERY_LENGTH = {
+  basic: { recent: 512, all: 1024 },
+  pro: { recent: 512, all: 1024 },
+  enterprise: { recent: 4096, all: 4096 },
+} as const;
+export type FakeAccessLevel = keyof typeof QUERY_LENGTH;
+
+/** How far back recent search reaches. */
+export const RECENT_WINDOW_MS = 7 * 24 * 3_600_000;
+
+export interface SearchSettings {
+  readonly archive: boolean;
+  readonly accessLevel: FakeAccessLevel;
+  readonly now: number;
+  readonly emptyPages: boolean;
 }
 
 /** Timelines reach back this far and no further, whatever the paging. */
@@ -16,21 +36,22 @@ export const TIMELINE_CAP = 3200;
 
 export function lookupUsers(corpus: Corpus, query: URLSearchParams, by: 'ids' | 'usernames'): Reply {
   const raw = query.get(by);
-  if (raw === null || raw === '') return invalidRequest(by, '', `The \`${by}\` query parameter can not be empty`);
+  if (raw === null || raw === '') return invalidParameter(by, '', `The \`${by}\` query parameter can not be empty`);
   const values = raw.split(',');
   if (values.length > 100)
-    return invalidRequest(
+    return invalidParameter(
       by,
       raw,
       `The number of values in the \`${by}\` query parameter list [${values.length}] is not between 1 and 100`,
     );
+  const projection = new Projection(query);
   const data: unknown[] = [];
   const errors: unknown[] = [];
   for (const value of values) {
     const user = by === 'ids' ? corpus.user(value) : corpus.userByName(value);
     if (!user || user.condition === 'not_found') errors.push(userProblem(by, value, 'not_found'));
     else if (user.condition === 'suspended') errors.push(userProblem(by, value, 'suspended'));
-    else data.push(userObject(user));
+    else data.push(projection.of('user', userObject(user)));
   }
   const body: Record<string, unknown> = {};
   if (data.length > 0) body['data'] = data;
@@ -48,12 +69,71 @@ export function userTimeline(corpus: Corpus, userId: string, query: URLSearchPar
   return page(corpus, capped, query, size, 'pagination_token');
 }
 
-export function search(corpus: Corpus, query: URLSearchParams, archive: boolean, emptyPages = false): Reply {
-  if (!query.get('query')) return invalidRequest('query', '', 'The `query` query parameter can not be empty');
-  const size = maxResults(query, 10, archive ? 500 : 100, 10);
+export function search(corpus: Corpus, query: URLSearchParams, settings: SearchSettings): Reply {
+  const text = query.get('query');
+  if (!text) return invalidParameter('query', '', 'The `query` query parameter can not be empty');
+  const longest = QUERY_LENGTH[settings.accessLevel][settings.archive ? 'all' : 'recent'];
+  // The wording is not captured from X; the limit, the status and the shape are documented.
+  if (codePoints(text) > longest)
+    return invalidParameter(
+      'query',
+      text,
+      `There were errors processing your request: Query is too long (${codePoints(text)} characters, at most ${longest})`,
+    );
+  const annotations = (query.get('tweet.fields') ?? '').split(',').includes('context_annotations');
+  const raw = query.get('max_results');
+  if (settings.archive && annotations && raw !== null && Number(raw) > 100) {
+    // Captured from X (DocNow/twarc#504): full-archive pages with context annotations hold at most 100.
+    return invalidRequest([
+      {
+        parameters: { 'tweet.fields': ['context_annotations'], max_results: [raw] },
+        message: 'when requesting `tweet.fields=context_annotations` `max_results` must be less than or equal to `100`',
+      },
+    ]);
+  }
+  const size = maxResults(query, 10, settings.archive ? 500 : 100, 10);
   if (typeof size !== 'number') return size;
-  const newestFirst = [...corpus.searchable].reverse();
-  return page(corpus, newestFirst, query, size, 'next_token', emptyPages);
+  const oldest = settings.archive ? 0 : settings.now - RECENT_WINDOW_MS;
+  if (!settings.archive) {
+    const refused = outsideRecentWindow(query, oldest);
+    if (refused) return refused;
+  }
+  const from = Math.max(oldest, timeParam(query, 'start_time') ?? 0);
+  const to = Math.min(settings.now, timeParam(query, 'end_time') ?? Infinity);
+  const newestFirst = corpus.searchable.filter((t) => t.createdAt >= from && t.createdAt < to).reverse();
+  return page(corpus, newestFirst, query, size, 'next_token', settings.emptyPages);
+}
+
+/** X's answers, captured, when recent search is asked to reach past its 7 days. */
+function outsideRecentWindow(query: URLSearchParams, oldest: number): Reply | undefined {
+  const bound = minute(oldest);
+  const start = timeParam(query, 'start_time');
+  if (start !== undefined && start < oldest) {
+    const given = query.get('start_time') ?? '';
+    return invalidParameter('start_time', given, `Invalid 'start_time':'${minute(start)}'. 'start_time' must be on or after ${bound}`);
+  }
+  for (const name of ['since_id', 'until_id']) {
+    const id = query.get(name);
+    if (id !== null && tweetTime(id) < oldest) {
+      const smallest = ((BigInt(oldest) - 1288834974657n) << 22n).toString();
+      return invalidParameter(
+        name,
+        id,
+        `'${name}' must be a tweet id created after ${bound}. Please use a '${name}' that is larger than ${smallest}`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/** A time as X's window messages write it: to the minute. */
+function minute(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16)}Z`;
+}
+
+function timeParam(query: URLSearchParams, name: string): number | undefined {
+  const raw = query.get(name);
+  return raw === null ? undefined : Date.parse(raw);
 }
 
 /** Marks a next_token whose empty page has been served: the next request with it gets the results. */
@@ -77,7 +157,7 @@ function page(
   if (token !== null) {
     const decoded = decodeToken(token);
     if (decoded === undefined)
-      return invalidRequest(tokenName, token, `The \`${tokenName}\` query parameter value [${token}] is not valid`);
+      return invalidParameter(tokenName, token, `The \`${tokenName}\` query parameter value [${token}] is not valid`);
     below = decoded;
   }
   const matching = newestFirst.filter(
@@ -89,7 +169,12 @@ function page(
   if (!first || !last) return { status: 200, body: { meta: { result_count: 0 } } };
   const meta: Record<string, unknown> = { result_count: slice.length, newest_id: first.id, oldest_id: last.id };
   if (matching.length > size) meta['next_token'] = encodeToken(BigInt(last.id));
-  return { status: 200, body: { data: slice.map((t) => t.json), includes: corpus.includesFor(slice), meta } };
+  const projection = new Projection(query);
+  const includes = corpus.includesFor(slice, projection);
+  const body: Record<string, unknown> = { data: slice.map((t) => projection.of('tweet', t.json)) };
+  if (Object.keys(includes).length > 0) body['includes'] = includes;
+  body['meta'] = meta;
+  return { status: 200, body };
 }
 
 function timelineBlocked(user: FakeUser | undefined, userId: string): unknown {
@@ -128,26 +213,15 @@ function maxResults(query: URLSearchParams, min: number, max: number, fallback: 
   if (raw === null) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    return invalidRequest('max_results', raw, `The \`max_results\` query parameter value [${raw}] is not between ${min} and ${max}`);
+    return invalidParameter('max_results', raw, `The \`max_results\` query parameter value [${raw}] is not between ${min} and ${max}`);
   }
   return value;
 }
 
+/** An id bound; parameterProblems has refused a malformed one before the endpoint answers. */
 function idParam(query: URLSearchParams, name: string): bigint | undefined {
   const raw = query.get(name);
-  return raw !== null && /^\d{1,19}$/.test(raw) ? BigInt(raw) : undefined;
-}
-
-export function invalidRequest(parameter: string, value: string, message: string): Reply {
-  return {
-    status: 400,
-    body: {
-      errors: [{ parameters: { [parameter]: [value] }, message }],
-      title: 'Invalid Request',
-      detail: 'One or more parameters to your request was invalid.',
-      type: 'https://api.twitter.com/2/problems/invalid-request',
-    },
-  };
+  return raw === null ? undefined : BigInt(raw);
 }
 
 /** Opaque to clients, as X's tokens are: it hides the id paging continues below. */

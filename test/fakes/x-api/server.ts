@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Corpus, type CorpusOptions } from './corpus.js';
 import { RateLimits, type RateLimit } from './rate-limits.js';
-import { lookupUsers, search, userTimeline, type Reply } from './rest-endpoints.js';
+import { invalidRequest, parameterProblems } from './parameters.js';
+import { lookupUsers, search, userTimeline, type FakeAccessLevel, type Reply } from './rest-endpoints.js';
 import { StreamService, TOO_MANY_CONNECTIONS, type StreamFault, type StreamPlan } from './stream-endpoint.js';
 
 export interface Scenario {
@@ -23,6 +24,10 @@ export interface Scenario {
    * as X's searches do when the stretch they scanned held no match: the results go on after it.
    */
   readonly searchEmptyPages?: boolean;
+  /** The API account's access level, for its query and rule limits (default pro). */
+  readonly accessLevel?: FakeAccessLevel;
+  /** X's clock (epoch ms): what recent search's 7-day window and "nothing from the future" are measured from. */
+  readonly now?: () => number;
 }
 
 export type RequestFault =
@@ -66,13 +71,19 @@ export class FakeXApi {
   private requestHook: ((request: { readonly endpoint: string; readonly index: number }) => Promise<void> | undefined) | undefined;
   private readonly server: Server;
   private readonly searchEmptyPages: boolean;
+  private readonly accessLevel: FakeAccessLevel;
+  private readonly now: () => number;
+  /** When each app last called full-archive search, which X allows once a second. */
+  private readonly lastArchiveSearch = new Map<string, number>();
   private readonly bearerTokens: ReadonlySet<string>;
   private address: AddressInfo | undefined;
 
   constructor(scenario: Scenario = {}) {
     this.corpus = new Corpus(scenario.corpus);
     this.rateLimits = new RateLimits(scenario.rateLimits ?? {});
-    this.stream = new StreamService(this.corpus, { tweets: 0, keepAliveMs: 20_000, ...scenario.stream });
+    this.accessLevel = scenario.accessLevel ?? 'pro';
+    this.now = scenario.now ?? Date.now;
+    this.stream = new StreamService(this.corpus, { tweets: 0, keepAliveMs: 20_000, ...scenario.stream }, this.accessLevel);
     this.bearerTokens = new Set(scenario.bearerTokens ?? ['test-bearer-token']);
     this.searchEmptyPages = scenario.searchEmptyPages === true;
     this.server = createServer((request, response) => {
@@ -173,6 +184,13 @@ export class FakeXApi {
       return;
     }
     const app = bearer ?? 'user-context';
+    const problems = parameterProblems(route.method, route.endpoint, url.searchParams);
+    if (problems.length > 0) {
+      const reply = invalidRequest(problems);
+      record(reply.status);
+      send(response, reply.status, {}, reply.body);
+      return;
+    }
     this.received += 1;
     await this.requestHook?.({ endpoint: route.endpoint, index: this.received });
     const fault = this.faults.get(route.endpoint)?.shift();
@@ -201,6 +219,24 @@ export class FakeXApi {
       record(429);
       send(response, 429, rate.headers, TOO_MANY_REQUESTS);
       return;
+    }
+    if (route.endpoint === 'tweets/search/all') {
+      // Full-archive search takes one request a second besides its 15-minute window; the 429 for a
+      // faster one reports that one-second window.
+      const now = Date.now();
+      const last = this.lastArchiveSearch.get(app);
+      if (last !== undefined && now - last < 1000) {
+        this.rateLimits.refused.set(route.endpoint, (this.rateLimits.refused.get(route.endpoint) ?? 0) + 1);
+        record(429);
+        send(
+          response,
+          429,
+          { 'x-rate-limit-limit': '1', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(Math.ceil((last + 1000) / 1000)) },
+          TOO_MANY_REQUESTS,
+        );
+        return;
+      }
+      this.lastArchiveSearch.set(app, now);
     }
     if (fault?.kind === '503') {
       record(503);
@@ -241,9 +277,13 @@ export class FakeXApi {
       case 'users/:id/tweets':
         return userTimeline(this.corpus, route.userId ?? '', query);
       case 'tweets/search/recent':
-        return search(this.corpus, query, false, this.searchEmptyPages);
       case 'tweets/search/all':
-        return search(this.corpus, query, true, this.searchEmptyPages);
+        return search(this.corpus, query, {
+          archive: route.endpoint === 'tweets/search/all',
+          accessLevel: this.accessLevel,
+          now: this.now(),
+          emptyPages: this.searchEmptyPages,
+        });
       default:
         return route.method === 'GET' ? this.stream.listRules(app) : this.stream.changeRules(app, await readJson(request));
     }

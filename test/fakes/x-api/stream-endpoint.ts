@@ -5,8 +5,20 @@
  */
 
 import type { ServerResponse } from 'node:http';
-import { userObject, type Corpus } from './corpus.js';
-import type { Reply } from './rest-endpoints.js';
+import { codePoints, sampleText, userObject, type Corpus } from './corpus.js';
+import type { Reply } from './parameters.js';
+import type { FakeAccessLevel } from './rest-endpoints.js';
+
+/**
+ * Rules an app may hold and the longest rule, by access level (X's filtered stream documentation:
+ * Pro 1,000 rules of 1,024 characters, Enterprise 25,000 of 2,048). X offers no filtered stream on
+ * Basic today; its figures here are the former Elevated level's, for deployments that still have it.
+ */
+export const RULE_LIMITS: Readonly<Record<FakeAccessLevel, { readonly count: number; readonly length: number }>> = {
+  basic: { count: 25, length: 512 },
+  pro: { count: 1000, length: 1024 },
+  enterprise: { count: 25_000, length: 2048 },
+};
 
 export interface StreamRule {
   readonly id: string;
@@ -65,6 +77,7 @@ export class StreamService {
   constructor(
     private readonly corpus: Corpus,
     public plan: StreamPlan,
+    private readonly accessLevel: FakeAccessLevel = 'pro',
   ) {}
 
   injectFault(afterTweets: number, fault: StreamFault): void {
@@ -90,14 +103,22 @@ export class StreamService {
     const request = body as { add?: Array<{ value?: unknown; tag?: unknown }>; delete?: { ids?: unknown[] } } | null;
     const rules = [...this.rulesOf(app)];
     if (request?.add) {
-      const invalid = request.add.filter((r) => typeof r.value !== 'string' || !balanced(r.value) || r.value.trim() === '');
+      const limits = RULE_LIMITS[this.accessLevel];
+      const problem = (value: unknown): string | undefined => {
+        if (typeof value !== 'string' || !balanced(value) || value.trim() === '')
+          return 'Rules must contain a non-stopword, and balanced parentheses.';
+        // The wording is not captured from X; the limit and the problem type are documented.
+        if (codePoints(value) > limits.length) return `Rule length exceeds the maximum of ${limits.length} characters.`;
+        return undefined;
+      };
+      const invalid = request.add.filter((r) => problem(r.value) !== undefined);
       if (invalid.length > 0) {
         return {
           status: 400,
           body: {
             errors: invalid.map((r) => ({
               value: r.value,
-              details: ['Rules must contain a non-stopword, and balanced parentheses.'],
+              details: [problem(r.value)],
               title: 'Invalid Rule',
               type: 'https://api.twitter.com/2/problems/invalid-rules',
             })),
@@ -105,6 +126,17 @@ export class StreamService {
               sent,
               summary: { created: 0, not_created: request.add.length, valid: request.add.length - invalid.length, invalid: invalid.length },
             },
+          },
+        };
+      }
+      const fresh = new Set(request.add.map((r) => String(r.value)).filter((v) => !rules.some((r) => r.value === v)));
+      if (rules.length + fresh.size > limits.count) {
+        return {
+          status: 400,
+          body: {
+            title: 'RulesCapExceeded',
+            detail: `You have exceeded the maximum number of rules (${limits.count}) for your access level.`,
+            type: 'https://api.twitter.com/2/problems/rule-cap',
           },
         };
       }
@@ -241,7 +273,7 @@ export class StreamService {
     if (this.plan.recordServed) this.served.push(id);
     const data = {
       id,
-      text: `Live note ${this.delivered} matching ${rule?.value ?? ''}`,
+      text: `${sampleText(this.delivered)} matching ${rule?.value ?? ''}`,
       author_id: author?.id,
       conversation_id: id,
       created_at: createdAt,
