@@ -77,6 +77,11 @@ export class TweetFiles {
   private current: OpenFile | undefined;
   private sequence = 0;
   private queue: Promise<void> = Promise.resolve();
+  /**
+   * Checkpoints with no data pending, queued last and not yet saved: later ones join them, so that
+   * a burst (a timeline harvest's hundred user lookups) is one state write, not one per checkpoint.
+   */
+  private looseCheckpoints: Checkpoint[] | undefined;
   private failure: Error | undefined;
   private readonly timer: NodeJS.Timeout;
   private readonly now: () => Date;
@@ -143,7 +148,15 @@ export class TweetFiles {
     if (this.current) {
       this.current.checkpoints.push(checkpoint);
       this.current.lastReplaceable = false;
-    } else this.enqueue(() => this.options.onStored(undefined, [checkpoint]));
+    } else if (this.looseCheckpoints) this.looseCheckpoints.push(checkpoint);
+    else {
+      const batch = [checkpoint];
+      this.enqueue(() => {
+        if (this.looseCheckpoints === batch) this.looseCheckpoints = undefined;
+        return this.options.onStored(undefined, batch);
+      });
+      this.looseCheckpoints = batch;
+    }
   }
 
   /** Closes the open file, if it holds anything, and stores it. */
@@ -225,6 +238,8 @@ export class TweetFiles {
   }
 
   private enqueue(task: () => Promise<void>): void {
+    // Only the queue's last task may take more checkpoints: one behind a file's upload must wait for it.
+    this.looseCheckpoints = undefined;
     this.queue = this.queue.then(async () => {
       if (this.failure) return;
       try {
