@@ -69,3 +69,29 @@ export async function pollUntil<T>(
     await sleep(Math.min(options.intervalMs, Math.max(0, deadline - Date.now())), options.signal);
   }
 }
+
+/**
+ * Runs `work` over `items`, at most `limit` at once, in order of starting. After the first failure
+ * no new item starts; those under way finish, and the first failure is rethrown.
+ */
+export async function forEachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && failure === undefined) {
+      const index = next;
+      next += 1;
+      try {
+        await work(items[index] as T, index);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure !== undefined) throw failure.error;
+}

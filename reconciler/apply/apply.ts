@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../../platform/errors.js';
-import { COLLECTIONS_INDEX_KEY, changesetName, collectionKeys } from '../../platform/archive/keys.js';
+import { forEachConcurrently } from '../../platform/async.js';
+import { changesetName, collectionKeys } from '../../platform/archive/keys.js';
 import { readObject, writeObject } from '../../platform/archive/objects.js';
 import { PreconditionFailed } from '../../platform/archive/store.js';
 import type { CollectionsIndex } from '../live/read-live.js';
 import { actionSign, type Plan, type PlannedAction, type RuntimeStep } from '../plan/model.js';
 import type { CollectionConfig } from '../plan/render-config.js';
 import type { Target } from '../targets/target.js';
+import { IndexBook } from './index-book.js';
 import type { Provenance } from './provenance.js';
 
 export interface ApplyContext {
@@ -44,47 +46,70 @@ export class ApplyInterrupted extends UserError {
 const STOPPING: ReadonlySet<RuntimeStep['kind']> = new Set(['stop-harvests', 'stop-service', 'delete-schedule']);
 
 /**
- * Carries out a plan, one collection at a time: stopping steps, then collection.json (conditional
- * write), its changeset, the index entry, then the steps that start or change things. Each
- * finished collection is recorded in the index before the next begins, so a failure part-way
- * leaves everything done so far in place and the next apply converges.
+ * Collections applied at once. Their archive writes and AWS calls are independent; AWS's
+ * control-plane limits (EventBridge PutRule and PutTargets, ECS CreateService) are tens of requests a
+ * second, and the SDK retries a throttled call with backoff.
+ */
+export const APPLY_CONCURRENCY = 8;
+
+/**
+ * Carries out a plan: for each collection, its stopping steps, then collection.json (conditional
+ * write), its changeset, its index entry, then the steps that start or change things. Collections
+ * that stop something all go first, so that nothing starts before what it may replace has stopped;
+ * within each group several collections are applied at once. The index is written at checkpoints
+ * and whenever the apply ends, however it ends, so the next apply converges from what was done.
  */
 export async function applyPlan(plan: Plan, start: { index: CollectionsIndex; etag?: string }, context: ApplyContext): Promise<void> {
   const { target } = context;
   const now = context.now ?? (() => new Date());
-  const index: CollectionsIndex = structuredClone(start.index);
-  let indexEtag = start.etag;
-  for (const [done, action] of plan.actions.entries()) {
+  const book = new IndexBook(target.store, structuredClone(start.index), start.etag);
+  const total = plan.actions.length;
+  let done = 0;
+  // Callers refresh the apply lock before each collection; concurrent callers share one refresh.
+  let refreshing: Promise<void> | undefined;
+  const refreshLock = (): Promise<void> =>
+    (refreshing ??= (context.beforeEach?.() ?? Promise.resolve()).finally(() => (refreshing = undefined)));
+  const applyOne = async (action: PlannedAction): Promise<void> => {
     try {
-      if (context.signal?.aborted === true) throw new ApplyInterrupted(done, plan.actions.length);
-      await context.beforeEach?.();
+      if (context.signal?.aborted === true) throw new ApplyInterrupted(done, total);
+      await refreshLock();
       for (const step of action.steps.filter((s) => STOPPING.has(s.kind))) await target.runStep(step, action, context.signal);
-      indexEtag = await record(action, index, indexEtag, now(), context);
+      await record(action, book, start.index.collections[action.id] !== undefined, now(), context);
       for (const step of action.steps.filter((s) => !STOPPING.has(s.kind))) await target.runStep(step, action, context.signal);
     } catch (error) {
       if (error instanceof PreconditionFailed) throw new ApplyRaced(error.key);
       // A wait cut short by the interruption: the collection in progress is left for the next apply.
-      if (context.signal?.aborted === true && !(error instanceof UserError)) throw new ApplyInterrupted(done, plan.actions.length);
+      if (context.signal?.aborted === true && !(error instanceof UserError)) throw new ApplyInterrupted(done, total);
       throw error;
     }
+    done += 1;
     context.report(`  ${actionSign(action)} ${action.id}: ${action.kind} done`);
+    await book.checkpoint();
+  };
+  const stopping = plan.actions.filter((a) => a.steps.some((s) => STOPPING.has(s.kind)));
+  const starting = plan.actions.filter((a) => !stopping.includes(a));
+  let failed = false;
+  try {
+    for (const group of [stopping, starting]) await forEachConcurrently(group, APPLY_CONCURRENCY, applyOne);
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    await book.checkpoint(true).catch((error: unknown) => {
+      // A failure already on its way out says more than the index write it left behind.
+      if (!failed) throw error instanceof PreconditionFailed ? new ApplyRaced(error.key) : error;
+    });
   }
 }
 
-/** Writes what the action changes in the archive: collection.json, its changeset, its index entry. Returns the index's new ETag. */
-async function record(
-  action: PlannedAction,
-  index: CollectionsIndex,
-  indexEtag: string | undefined,
-  at: Date,
-  context: ApplyContext,
-): Promise<string> {
+/** Writes what the action changes in the archive: collection.json, its changeset, and (in memory) its index entry. */
+async function record(action: PlannedAction, book: IndexBook, listed: boolean, at: Date, context: ApplyContext): Promise<void> {
   const { target, provenance } = context;
   const name = changesetName(
     at,
     provenance.git?.commit?.slice(0, 7).concat(randomBytes(2).toString('hex')) ?? randomBytes(6).toString('hex'),
   );
-  const config = await writeConfig(target, action, at, name);
+  const config = await writeConfig(target, action, at, name, listed);
   await writeObject(
     target.store,
     collectionKeys(action.id).changeset(name),
@@ -101,38 +126,43 @@ async function record(
     },
     { ifNoneMatch: '*' },
   );
-  index.collections[action.id] = {
-    type: config.type,
-    state: config.state,
-    hash: action.desired?.hash ?? index.collections[action.id]?.hash ?? '0'.repeat(64),
-    ...(config.schedule !== undefined ? { schedule: config.schedule } : {}),
-    ...(target.release !== undefined && runsRelease(config, action) ? { release: target.release } : {}),
-    ...(action.complete === true ? { complete: true as const } : {}),
-  };
-  index.updated_at = at.toISOString();
-  const written = await writeObject(
-    target.store,
-    COLLECTIONS_INDEX_KEY,
-    'collections-index',
-    index,
-    indexEtag !== undefined ? { ifMatch: indexEtag } : { ifNoneMatch: '*' },
+  book.set(
+    action.id,
+    {
+      type: config.type,
+      state: config.state,
+      hash: action.desired?.hash ?? book.index.collections[action.id]?.hash ?? '0'.repeat(64),
+      ...(config.schedule !== undefined ? { schedule: config.schedule } : {}),
+      ...(target.release !== undefined && runsRelease(config, action) ? { release: target.release } : {}),
+      ...(action.complete === true ? { complete: true as const } : {}),
+    },
+    at,
   );
-  return written.etag;
 }
 
-async function writeConfig(target: Target, action: PlannedAction, at: Date, changeset: string): Promise<CollectionConfig> {
+/**
+ * Writes collection.json. One the index does not list is written without reading it first (it is
+ * absent but for one an apply wrote after its last index checkpoint, before it stopped: that one is
+ * replaced, on the version read; the apply lock keeps other applies out).
+ */
+async function writeConfig(target: Target, action: PlannedAction, at: Date, changeset: string, listed: boolean): Promise<CollectionConfig> {
   const key = collectionKeys(action.id).config;
+  if (action.desired && !listed) {
+    const config = rendered(action.desired, at, changeset);
+    try {
+      await writeObject(target.store, key, 'collection-config', config, { ifNoneMatch: '*' });
+      return config;
+    } catch (error) {
+      if (!(error instanceof PreconditionFailed)) throw error;
+    }
+    const leftover = await readObject(target.store, key, 'collection-config');
+    await writeObject(target.store, key, 'collection-config', config, leftover ? { ifMatch: leftover.etag } : { ifNoneMatch: '*' });
+    return config;
+  }
   const current = await readObject(target.store, key, 'collection-config');
   let config: CollectionConfig;
-  if (action.desired) {
-    config = {
-      format: 'twarc-cloud/collection-config@1',
-      ...action.desired.body,
-      state: action.desired.state,
-      rendered_at: at.toISOString(),
-      changeset,
-    };
-  } else {
+  if (action.desired) config = rendered(action.desired, at, changeset);
+  else {
     if (!current)
       throw new UserError(
         `cannot mark ${action.id} removed: its collection.json is missing from the archive`,
@@ -142,6 +172,16 @@ async function writeConfig(target: Target, action: PlannedAction, at: Date, chan
   }
   await writeObject(target.store, key, 'collection-config', config, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
   return config;
+}
+
+function rendered(desired: NonNullable<PlannedAction['desired']>, at: Date, changeset: string): CollectionConfig {
+  return {
+    format: 'twarc-cloud/collection-config@1',
+    ...desired.body,
+    state: desired.state,
+    rendered_at: at.toISOString(),
+    changeset,
+  };
 }
 
 /** Whether the collection's runtime names the harvester release: a running stream, or a schedule (enabled or not). */
