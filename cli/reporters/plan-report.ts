@@ -33,6 +33,14 @@ export function refusalLines(plan: Plan): string[] {
   return lines;
 }
 
+/** Warnings that do not stop the plan: scheduled collections that would queue on one app's rate limit. */
+export function warningLines(plan: Plan): string[] {
+  return (plan.collisions ?? []).map((c) => {
+    const shown = c.ids.length > 6 ? `${c.ids.slice(0, 6).join(', ')} and ${c.ids.length - 6} more` : c.ids.join(', ');
+    return `Warning: ${c.ids.length} collections on credentials "${c.profile}" start ${c.when} (${shown}) and need at least ${c.requests.toLocaleString('en')} ${c.endpoint} requests, more than the ${c.limit.toLocaleString('en')} X allows an app per 15 minutes: their harvests will wait for the next window. Spread them over different minutes, e.g. cron(7 6 * * ? *) and cron(37 6 * * ? *), or give some another credentials profile.`;
+  });
+}
+
 function value(v: unknown): string {
   const text = JSON.stringify(v);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
@@ -91,6 +99,7 @@ export function planText(plan: Plan, where: string, color: boolean): string {
   }
   lines.push('', summaryLine(plan));
   for (const refusal of refusalLines(plan)) lines.push(paint(31, refusal));
+  for (const warning of warningLines(plan)) lines.push(paint(33, warning));
   return `${lines.join('\n')}\n`;
 }
 
@@ -101,6 +110,7 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 export function planMarkdown(plan: Plan, where: string, limit = GITHUB_COMMENT_LIMIT): string {
   const head: string[] = [`### twarc-cloud plan for ${where}`, '', `**${summaryLine(plan)}**`, ''];
   for (const refusal of refusalLines(plan)) head.push('> [!CAUTION]', `> ${refusal}`, '');
+  for (const warning of warningLines(plan)) head.push('> [!WARNING]', `> ${warning}`, '');
   const stopping = plan.actions.filter((a) => a.kind === 'remove' || a.kind === 'suspend');
   if (stopping.length > 0) {
     head.push(

@@ -82,6 +82,18 @@ export interface Conflict {
   readonly detail: string;
 }
 
+/** Collections of one credentials profile that start together and need more than one rate-limit window between them. */
+export interface ScheduleCollision {
+  readonly profile: string;
+  readonly endpoint: 'users/:id/tweets' | 'tweets/search/recent' | 'tweets/search/all';
+  /** When they start together: a UTC minute of a week, or "together" for rate schedules created in one apply. */
+  readonly when: string;
+  readonly ids: readonly string[];
+  /** The fewest requests their harvests need on `endpoint`: a page per user, a page per search. */
+  readonly requests: number;
+  readonly limit: number;
+}
+
 export interface Plan {
   readonly actions: readonly PlannedAction[];
   readonly counts: Readonly<Record<ActionKind, number>>;
@@ -89,6 +101,8 @@ export interface Plan {
   readonly conflicts?: readonly Conflict[];
   /** Set when the plan stops more collections than the guard allows. */
   readonly refused?: { readonly stops: number; readonly limit: number };
+  /** Scheduled collections of one profile that start together and queue on its rate limit (a warning; the plan still applies). */
+  readonly collisions?: readonly ScheduleCollision[];
 }
 
 /** How an action is marked in plans and apply output: + adds, - stops, ~ changes. */

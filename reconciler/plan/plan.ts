@@ -1,3 +1,4 @@
+import { scheduleCollisions } from './schedule-collisions.js';
 import type { CollectionType } from '../desired/collection.js';
 import { fieldChanges, type FieldChange } from './field-changes.js';
 import type {
@@ -56,7 +57,15 @@ export function plan(desired: readonly DesiredCollection[], live: LiveState, opt
   for (const action of actions) counts[action.kind] += 1;
   const stops = actions.filter((a) => a.stops).length;
   const refused = stops > options.maxStops && !options.allowMassStop ? { stops, limit: options.maxStops } : undefined;
-  return { actions, counts, ...(conflicts.length > 0 ? { conflicts } : {}), ...(refused ? { refused } : {}) };
+  const created = new Set(actions.filter((a) => a.kind === 'create').map((a) => a.id));
+  const collisions = scheduleCollisions(desired, created);
+  return {
+    actions,
+    counts,
+    ...(conflicts.length > 0 ? { conflicts } : {}),
+    ...(refused ? { refused } : {}),
+    ...(collisions.length > 0 ? { collisions } : {}),
+  };
 }
 
 function planOne(desired: DesiredCollection, live: LiveCollection | undefined, options: PlanOptions): PlannedAction | undefined {
