@@ -19,10 +19,18 @@ module.exports = {
     {
       name: 'plan-is-pure',
       comment:
-        'plan() is a function of (desired, live): reconciler/plan/ imports no I/O, only its own modules and hashing (types from elsewhere are fine).',
+        'plan() is a function of (desired, live): reconciler/plan/ imports no I/O, only its own modules, the schedule grammar and hashing (types from elsewhere are fine).',
       severity: 'error',
       from: { path: '^reconciler/plan/' },
-      to: { pathNot: ['^reconciler/plan/', '^(node:)?crypto$'], dependencyTypesNot: ['type-only'] },
+      to: { pathNot: ['^reconciler/plan/', '^reconciler/schedule/', '^(node:)?crypto$'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'schedule-is-pure',
+      comment:
+        'The schedule grammar and its fire times are pure computation, which plan() may use: reconciler/schedule/ imports only itself.',
+      severity: 'error',
+      from: { path: '^reconciler/schedule/' },
+      to: { pathNot: ['^reconciler/schedule/'], dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'no-folder-cycles',

@@ -78,6 +78,13 @@ describe("the architecture's boundaries, as the build checks them", () => {
     refuses({ 'reconciler/plan/planted.ts': "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n" }, 'plan-is-pure');
   });
 
+  it('refuse an I/O import in reconciler/schedule/, which plan/ may use', () => {
+    refuses(
+      { 'reconciler/schedule/planted.ts': "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n" },
+      'schedule-is-pure',
+    );
+  });
+
   it('refuse folders that depend on each other', () => {
     refuses(
       {
