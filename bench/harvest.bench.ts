@@ -1,21 +1,26 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
+import { HARVESTER_NODE_FLAGS } from '../platform/harvester-launch.js';
 import { PACKAGE_ROOT } from '../platform/paths.js';
 import { FakeXApi } from '../test/fakes/x-api/server.js';
-import { localArchive, putCollection, SECRET_BEARER } from '../test/helpers/archive-fixtures.js';
+import { collectionKeys } from '../platform/archive/keys.js';
+import { listAll } from '../platform/archive/store.js';
+import { localArchive, putCollection, s3Archive, SECRET_BEARER, startMoto } from '../test/helpers/archive-fixtures.js';
+import type { Moto } from '../test/helpers/moto.js';
 
 // npm run bench:harvest: two measurements of the harvester, each next to its baseline in the same run.
-//  1. Stream ingest at full speed from the fake X API: the harvester's CPU per 100,000 tweets next to
-//     `gzip -6` compressing the same bytes (target: at most 1.5x), and its peak RSS (target: < 150 MB
-//     for 1,000,000 tweets).
+//  1. Stream ingest at full speed from the fake X API, into a local archive and into S3 (moto_server):
+//     the harvester's CPU per 100,000 tweets next to `gzip -6` compressing the same bytes (target: at
+//     most 1.5x), and its peak RSS (target: < 150 MB for 1,000,000 tweets).
 //  2. A timeline harvest of 2,000 users against a scaled rate-limit window: requests made against the
 //     theoretical minimum (lookups plus pages), 429s, and wall time against the bound the limits imply.
 const STREAM_TWEETS = Number(process.env['BENCH_STREAM_TWEETS'] ?? 1_000_000);
 const USERS = Number(process.env['BENCH_USERS'] ?? 2000);
+// BENCH_HARVEST_PARTS picks the measurements: local, s3, timelines (all by default).
 
 interface Usage {
   readonly cpuSeconds: number;
@@ -25,10 +30,19 @@ interface Usage {
 /** Runs the harvester in a child process that reports its own resource usage when done. */
 function harvestWithUsage(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; usage: Usage; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'dist', 'bench', 'harvest-child.js'), 'harvest', ...args], {
-      env: { PATH: process.env['PATH'], ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...HARVESTER_NODE_FLAGS, join(PACKAGE_ROOT, 'dist', 'bench', 'harvest-child.js'), 'harvest', ...args],
+      {
+        // BENCH_NODE_OPTIONS tries V8 settings on the harvester alone (e.g. --max-semi-space-size=4).
+        env: {
+          PATH: process.env['PATH'],
+          ...env,
+          ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -48,13 +62,13 @@ function gzipCpuSeconds(path: string): number {
   return seconds.reduce((sum, s) => sum + s, 0);
 }
 
-async function streamIngest(): Promise<void> {
+async function streamIngest(kind: 'local' | 's3', moto?: Moto): Promise<void> {
   const fake = await new FakeXApi({
     bearerTokens: [SECRET_BEARER],
     corpus: { users: 50, tweetsPerUser: () => 0 },
     stream: { tweets: STREAM_TWEETS, keepAliveMs: 1000 },
   }).start();
-  const archive = await localArchive();
+  const archive = kind === 's3' && moto ? await s3Archive(moto) : await localArchive();
   await putCollection(archive.store, {
     id: 'bench-stream',
     type: 'filter',
@@ -70,19 +84,23 @@ async function streamIngest(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'bench-gzip-'));
   const raw = join(dir, 'tweets.jsonl');
-  const harvestDir = join(archive.location, 'collections', 'bench-stream', 'harvests');
-  const gz = readdirSync(harvestDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.jsonl.gz'));
-  for (const file of gz) {
-    await pipeline(createReadStream(join(harvestDir, file)), createGunzip(), createWriteStream(raw, { flags: 'a' }));
+  const gz: string[] = [];
+  for await (const object of listAll(archive.store, collectionKeys('bench-stream').harvestsPrefix)) {
+    if (!object.key.endsWith('.jsonl.gz')) continue;
+    gz.push(object.key);
+    const body = await archive.store.download(object.key);
+    if (!body) throw new Error(`${object.key} is gone`);
+    await pipeline(body, createGunzip(), createWriteStream(raw, { flags: 'a' }));
   }
   const megabytes = statSync(raw).size / 1e6;
   const gzipCpu = gzipCpuSeconds(raw);
   rmSync(dir, { recursive: true, force: true });
-  rmSync(archive.location, { recursive: true, force: true });
+  if (kind === 'local') rmSync(archive.location, { recursive: true, force: true });
+  await archive.close();
 
   const per100k = (seconds: number): string => ((seconds / STREAM_TWEETS) * 100_000).toFixed(3);
   console.log(
-    `\nStream ingest: ${STREAM_TWEETS.toLocaleString('en')} tweets, ${megabytes.toFixed(0)} MB of JSON lines, ${gz.length} files, wall ${wall.toFixed(1)} s`,
+    `\nStream ingest into ${kind === 's3' ? 'S3 (moto_server)' : 'a local archive'}: ${STREAM_TWEETS.toLocaleString('en')} tweets, ${megabytes.toFixed(0)} MB of JSON lines, ${gz.length} files, wall ${wall.toFixed(1)} s`,
   );
   console.log('| measure                          | harvester | gzip -6 (same bytes) | ratio | target   |');
   console.log('|----------------------------------|-----------|----------------------|-------|----------|');
@@ -143,5 +161,14 @@ async function timelineHarvest(): Promise<void> {
   );
 }
 
-await streamIngest();
-await timelineHarvest();
+const parts = (process.env['BENCH_HARVEST_PARTS'] ?? 'local,s3,timelines').split(',');
+if (parts.includes('local')) await streamIngest('local');
+if (parts.includes('s3')) {
+  const moto = await startMoto();
+  try {
+    await streamIngest('s3', moto);
+  } finally {
+    await moto.stop();
+  }
+}
+if (parts.includes('timelines')) await timelineHarvest();

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { PACKAGE_ROOT } from '../../platform/paths.js';
+import { harvestProcessArgs } from '../../platform/harvester-launch.js';
 import type { Settings } from '../../reconciler/settings/settings.js';
 import { openAwsTarget } from '../../reconciler/targets/aws/open-aws-target.js';
 import type { CliIo } from '../io.js';
@@ -32,15 +31,11 @@ export const runCommand: CommandSpec = {
     // A child process in a process group of its own, so that each signal reaches it once, from here:
     // Ctrl-C, SIGINT or SIGTERM to run are passed on, and run waits for the harvest to finish storing.
     const api = ['--api-base-url', apiBaseUrl(args, io)];
-    const child = spawn(
-      process.execPath,
-      [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'harvest', id, '--archive', store.location, ...api],
-      {
-        env: io.env,
-        stdio: ['ignore', 'inherit', 'inherit'],
-        detached: true,
-      },
-    );
+    const child = spawn(process.execPath, harvestProcessArgs(id, store.location, api), {
+      env: io.env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      detached: true,
+    });
     const forward = (signal: NodeJS.Signals): void => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     };

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
-import { PACKAGE_ROOT } from '../../platform/paths.js';
+import { harvestProcessArgs } from '../../platform/harvester-launch.js';
 import { applyLocked } from '../../reconciler/apply-locked.js';
 import { isRefused } from '../../reconciler/plan/model.js';
 import { prepare } from '../../reconciler/reconcile.js';
@@ -42,7 +41,7 @@ export const upCommand: CommandSpec = {
     const runner = new LocalRunner({
       store,
       startHarvest: (id) =>
-        spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'harvest', id, '--archive', settings.local.archive], {
+        spawn(process.execPath, harvestProcessArgs(id, settings.local.archive), {
           env: io.env,
           stdio: ['ignore', 'ignore', 'inherit'],
         }),

@@ -17,8 +17,13 @@ import { assertValidKey, PreconditionFailed, type ArchiveStore, type ListPage, t
 /** The tag the archive bucket's lifecycle rule (terraform/storage.tf) expires old versions by: keep both in step. */
 export const EPHEMERAL_TAG = { key: 'twarc-cloud:ephemeral', value: 'true' } as const;
 const EPHEMERAL_TAGGING = new URLSearchParams({ [EPHEMERAL_TAG.key]: EPHEMERAL_TAG.value }).toString();
-const PART_SIZE = 8 * 1024 * 1024;
-const PARTS_IN_FLIGHT = 4;
+/**
+ * Multipart uploads in parts of S3's smallest size, two at a time: a harvest uploads a finished
+ * file while it goes on writing the next, so upload speed matters less than the memory each part
+ * in flight holds (every part is buffered, hashed for the signature and checksummed).
+ */
+const PART_SIZE = 5 * 1024 * 1024;
+const PARTS_IN_FLIGHT = 2;
 
 /** The archive cannot be reached or used at all: a setup problem for the user, not a bug. */
 export class ArchiveUnavailable extends UserError {}
@@ -127,7 +132,13 @@ export class S3ArchiveStore implements ArchiveStore {
     try {
       const upload = new Upload({
         client: this.client,
-        params: { Bucket: this.where.bucket, Key: this.key(key), Body: body, ContentType: options.contentType ?? 'application/octet-stream' },
+        params: {
+          Bucket: this.where.bucket,
+          Key: this.key(key),
+          Body: body,
+          ContentType: options.contentType ?? 'application/octet-stream',
+          ChecksumAlgorithm: 'SHA256',
+        },
         partSize: PART_SIZE,
         queueSize: PARTS_IN_FLIGHT,
         leavePartsOnError: false,

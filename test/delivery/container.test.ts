@@ -4,6 +4,7 @@
  * says what the deployment relies on.
  */
 
+import { HARVESTER_NODE_FLAGS } from '../../platform/harvester-launch.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -87,7 +88,9 @@ describe("the harvester image's contents", { timeout: 60_000 }, () => {
     const user = /^USER\s+(\S+)/m.exec(finalStage)?.[1];
     assert.ok(user !== undefined && user !== 'root' && user !== '0', `USER ${String(user)}`);
     assert.match(finalStage, /^STOPSIGNAL SIGTERM$/m);
-    assert.match(finalStage, /^ENTRYPOINT \["node", "\/app\/dist\/bundle\/twarc-cloud\.mjs"\]$/m);
+    assert.match(finalStage, /^ENTRYPOINT \["node", (?:"[^"]*", )*"\/app\/dist\/bundle\/twarc-cloud\.mjs"\]$/m);
+    const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(finalStage)?.[1] ?? '[]') as string[];
+    assert.deepEqual(entrypoint.slice(1, -1), HARVESTER_NODE_FLAGS, 'the image starts harvests with the flags run and up use');
     assert.doesNotMatch(finalStage, /^EXPOSE 80$/m);
     for (const match of finalStage.matchAll(/^COPY --from=build \/src\/(\S+) (\S+)$/gm)) {
       const source = match[1] ?? '';
