@@ -72,6 +72,27 @@ describe('the GitHub Actions workflows', () => {
     });
   }
 
+  it('call the CLI that npm ci linked, from node_modules/.bin on the PATH, without npx starting up on every call', () => {
+    let calls = 0;
+    for (const file of files) {
+      for (const [name, job] of Object.entries((parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as Workflow).jobs)) {
+        const runs = job.steps.map((step) => step.run ?? '');
+        const firstCall = runs.findIndex((run) => /(^|\s)twarc-cloud /m.test(run));
+        if (firstCall < 0) continue;
+        calls += runs.filter((run) => /(^|\s)twarc-cloud /m.test(run)).length;
+        assert.ok(!runs.some((run) => /\bnpx\b/.test(run)), `${file} ${name} calls npx`);
+        const install = runs.indexOf('npm ci');
+        const onPath = runs.findIndex((run) => run.includes('node_modules/.bin') && run.includes('GITHUB_PATH'));
+        assert.ok(
+          install >= 0 && install < onPath && onPath < firstCall,
+          `${file} ${name}: npm ci, then node_modules/.bin on the PATH, then the CLI`,
+        );
+      }
+    }
+    assert.ok(calls >= 8, `${calls} calls of the CLI`);
+    assert.ok(existsSync(join(PACKAGE_ROOT, 'node_modules', '.bin', 'twarc-cloud')), "npm ci's prepare script links the CLI there");
+  });
+
   it('opens pull requests with TWARC_CLOUD_PR_TOKEN when set, so that their own checks run', () => {
     const opening = files
       .flatMap((file) => Object.values((parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as Workflow).jobs))
