@@ -11,6 +11,8 @@ export type HarvestState = ArchiveObjects['state'];
  */
 export class StateBook {
   readonly draft: HarvestState;
+  /** The draft as last saved (its time aside), so that a save that would change nothing is not made. */
+  private saved: string | undefined;
 
   private constructor(
     private readonly store: ArchiveStore,
@@ -35,8 +37,12 @@ export class StateBook {
     return (this.draft.users ??= {});
   }
 
+  /** Writes the draft, unless it is as last saved: updated_at says when the state last changed. */
   async save(): Promise<void> {
+    const content = JSON.stringify({ ...this.draft, updated_at: '' });
+    if (content === this.saved) return;
     this.draft.updated_at = new Date().toISOString();
     await writeObject(this.store, collectionKeys(this.draft.collection).state, 'state', this.draft);
+    this.saved = content;
   }
 }

@@ -84,7 +84,7 @@ describe('a timeline harvest of 100 users into S3', { timeout: 120_000 }, () => 
       assert.equal((await storedTweets(archive.store, 'hundred')).length, 75 * 3);
       const puts = proxy.exchanges.filter((e) => e.service === 's3' && e.method === 'PUT');
       const stateWrites = puts.filter((e) => e.url.split('?')[0]?.endsWith('/state.json')).length;
-      assert.ok(stateWrites >= 1 && stateWrites <= 5, `${stateWrites} state.json writes`);
+      assert.ok(stateWrites >= 1 && stateWrites <= 3, `${stateWrites} state.json writes`);
       assert.ok(proxy.exchanges.filter((e) => e.service === 's3').length <= 25, `${proxy.exchanges.length} S3 requests in all`);
     } finally {
       await proxy.stop();
