@@ -30,7 +30,7 @@ describe('the filtered stream as it arrives on the wire', { timeout: 120_000 }, 
     }).start();
     try {
       // Enough messages that message k is split at byte k for every byte of a message.
-      const matched = 1400;
+      const matched = 7000;
       await putCollection(archive.store, {
         id: 'live',
         type: 'filter',
@@ -41,7 +41,10 @@ describe('the filtered stream as it arrives on the wire', { timeout: 120_000 }, 
       const run = startHarvest(['live', '--archive', archive.location, '--api-base-url', fake.baseUrl], archive.env);
       const done = await run.done;
       assert.equal(done.code, 0, done.stderr);
-      assert.ok(fake.stream.served.length > fake.stream.longestMessage, 'each byte offset of a message was a split point');
+      assert.ok(
+        fake.stream.served.length > fake.stream.longestMessage,
+        `each byte offset of a message was a split point (${fake.stream.served.length} messages, the longest ${fake.stream.longestMessage} bytes)`,
+      );
 
       const served = fake.stream.served;
       const foreign = new Set(fake.stream.servedForeign);

@@ -6,7 +6,10 @@
  * million tweets.
  */
 
-import type { Projection } from './fields.js';
+import { Projection, everyField } from './fields.js';
+
+/** What twarc2 asks for: every expansion, every field of every object. */
+const EVERYTHING = new Projection(everyField());
 
 /** X's snowflake epoch: ids encode their creation time, so newer tweets have larger ids. */
 const TWITTER_EPOCH = 1288834974657n;
@@ -82,6 +85,8 @@ export class Corpus {
   private clock: bigint;
   private sequence = 0n;
   private readonly spacingMs: number;
+  /** Tweets that live tweets reply to and quote. */
+  private referencePool: FakeTweet[] | undefined;
 
   constructor(options: CorpusOptions = {}) {
     this.random = mulberry32(options.seed ?? 1);
@@ -187,7 +192,18 @@ export class Corpus {
     return includes;
   }
 
-  private makeTweet(authorId: string, siblings: readonly FakeTweet[]): FakeTweet {
+  /**
+   * A tweet as the stream delivers one, with its `includes` for every expansion twarc2 asks for:
+   * made fresh and not kept (a stream serves millions), replying to and quoting tweets of a small
+   * kept pool, so that its includes carry referenced tweets as real ones do.
+   */
+  liveTweet(authorId: string): { readonly json: Record<string, unknown>; readonly includes: Record<string, unknown[]> } {
+    this.referencePool ??= Array.from({ length: 20 }, () => this.makeTweet(authorId, this.referencePool ?? []));
+    const tweet = this.makeTweet(authorId, this.referencePool, false);
+    return { json: tweet.json, includes: this.includesFor([tweet], EVERYTHING) };
+  }
+
+  private makeTweet(authorId: string, siblings: readonly FakeTweet[], keep = true): FakeTweet {
     const { id, createdAt } = this.nextId();
     const n = Number(BigInt(id) % 1000n);
     const mentioned = n % 5 === 0 ? this.users[n % this.users.length] : undefined;
@@ -263,7 +279,7 @@ export class Corpus {
       mediaKeys,
       ...(placeId !== undefined ? { placeId } : {}),
     };
-    this.tweetsById.set(id, tweet);
+    if (keep) this.tweetsById.set(id, tweet);
     return tweet;
   }
 }

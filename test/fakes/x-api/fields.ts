@@ -153,3 +153,15 @@ export class Projection {
     return shown;
   }
 }
+
+/** A query asking for every expansion of tweets and every field of every object. */
+export function everyField(): URLSearchParams {
+  return new URLSearchParams({
+    expansions: TWEET_EXPANSIONS.join(','),
+    'tweet.fields': TWEET_FIELDS.join(','),
+    'user.fields': USER_FIELDS.join(','),
+    'media.fields': MEDIA_FIELDS.join(','),
+    'place.fields': PLACE_FIELDS.join(','),
+    'poll.fields': POLL_FIELDS.join(','),
+  });
+}

@@ -5,7 +5,7 @@
  */
 
 import type { ServerResponse } from 'node:http';
-import { codePoints, sampleText, userObject, type Corpus } from './corpus.js';
+import { codePoints, type Corpus } from './corpus.js';
 import type { Reply } from './parameters.js';
 import type { FakeAccessLevel } from './rest-endpoints.js';
 
@@ -268,22 +268,12 @@ export class StreamService {
   private message(rules: readonly StreamRule[]): string {
     const rule = rules[this.delivered % rules.length] ?? rules[0];
     const author = this.corpus.users[this.delivered % this.corpus.users.length];
-    const { id, createdAt } = this.corpus.nextId();
+    const live = this.corpus.liveTweet(author?.id ?? '0');
+    const id = String(live.json['id']);
     this.delivered += 1;
     if (this.plan.recordServed) this.served.push(id);
-    const data = {
-      id,
-      text: `${sampleText(this.delivered)} matching ${rule?.value ?? ''}`,
-      author_id: author?.id,
-      conversation_id: id,
-      created_at: createdAt,
-      lang: 'en',
-      possibly_sensitive: false,
-      reply_settings: 'everyone',
-      edit_history_tweet_ids: [id],
-      public_metrics: { retweet_count: 0, reply_count: 0, like_count: 0, quote_count: 0, bookmark_count: 0, impression_count: 0 },
-    };
-    const includes = author ? { users: [userObject(author)] } : {};
+    const data = live.json;
+    const includes = live.includes;
     const wire = this.plan.wire ?? {};
     const foreign = wire.foreignRuleEvery !== undefined && this.delivered % wire.foreignRuleEvery === 0;
     if (foreign) this.servedForeign.push(id);
