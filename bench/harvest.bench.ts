@@ -65,7 +65,7 @@ function gzipCpuSeconds(path: string): number {
 async function streamIngest(kind: 'local' | 's3', moto?: Moto): Promise<void> {
   const fake = await new FakeXApi({
     bearerTokens: [SECRET_BEARER],
-    corpus: { users: 50, tweetsPerUser: () => 0 },
+    corpus: { users: 20_000, tweetsPerUser: () => 0 },
     stream: { tweets: STREAM_TWEETS, keepAliveMs: 1000 },
   }).start();
   const archive = kind === 's3' && moto ? await s3Archive(moto) : await localArchive();

@@ -19,6 +19,41 @@ export function tweetTime(id: string): number {
   return Number((BigInt(id) >> 22n) + TWITTER_EPOCH);
 }
 
+/** Made-up words (syllables of several scripts) for running text: 4,096 of them, the same on every run. */
+const VOCABULARY: readonly string[] = (() => {
+  const syllables = [
+    'ka',
+    'lo',
+    'mi',
+    'ren',
+    'sul',
+    'tha',
+    'vo',
+    'qui',
+    'zer',
+    'ny',
+    'ба',
+    'ми',
+    'ش',
+    'لا',
+    'ש',
+    'ל',
+    'é',
+    'ü',
+    'ça',
+    'ñu',
+    'の',
+    'か',
+  ];
+  const random = mulberry32(7);
+  return Array.from({ length: 4096 }, () => {
+    const parts = 1 + Math.floor(random() * 4);
+    let word = '';
+    for (let i = 0; i < parts; i += 1) word += syllables[Math.floor(random() * syllables.length)] ?? '';
+    return word;
+  });
+})();
+
 /** Openings of tweet text, chosen by the tweet's number: the characters real text carries. */
 const OPENINGS = [
   '',
@@ -163,6 +198,19 @@ export class Corpus {
     return { id: id.toString(), createdAt: new Date(Number(this.clock)).toISOString() };
   }
 
+  /** A few words of running text, as varied as people's: real twarc2 files compress about 8-12:1, templated text 30:1. */
+  private words(): string {
+    const count = 4 + Math.floor(this.random() * 14);
+    const words: string[] = [];
+    for (let i = 0; i < count; i += 1) words.push(VOCABULARY[Math.floor(this.random() * VOCABULARY.length)] ?? '');
+    return words.join(' ');
+  }
+
+  /** A count skewed towards small numbers, as engagement is. */
+  private count(most: number): number {
+    return Math.floor(most * this.random() ** 3);
+  }
+
   /** The `includes` object for a page of tweets: what the expansions asked for, with the fields asked for. */
   includesFor(tweets: readonly FakeTweet[], projection: Projection): Record<string, unknown[]> {
     const expands = (name: string): boolean => projection.expansions.has(name);
@@ -212,7 +260,7 @@ export class Corpus {
     const mediaKeys = n % 11 === 0 ? [`3_${id}`] : [];
     const placeId = n % 17 === 0 ? '01a9a39529b27f36' : undefined;
     const mentionText = mentioned ? `@${mentioned.username} ` : '';
-    const text = `${mentionText}${sampleText(n)} on #climate data, see https://t.co/abc${n % 97}`;
+    const text = `${mentionText}${sampleText(n)} ${this.words()} on #climate data, see https://t.co/abc${n % 97}`;
     // Entity offsets count code points, as X's do, not UTF-16 units.
     const hashtagStart = codePoints(text.slice(0, text.indexOf('#climate')));
     const urlStart = codePoints(text.slice(0, text.indexOf('https://')));
@@ -250,12 +298,12 @@ export class Corpus {
         editable_until: new Date(Date.parse(createdAt) + 3_600_000).toISOString(),
       },
       public_metrics: {
-        retweet_count: n % 13,
-        reply_count: n % 5,
-        like_count: n % 101,
-        quote_count: n % 3,
-        bookmark_count: n % 2,
-        impression_count: n * 7,
+        retweet_count: this.count(40),
+        reply_count: this.count(12),
+        like_count: this.count(900),
+        quote_count: this.count(6),
+        bookmark_count: this.count(9),
+        impression_count: this.count(60_000),
       },
       entities,
       context_annotations: [
@@ -289,6 +337,12 @@ export function sampleText(n: number): string {
   return `${OPENINGS[n % OPENINGS.length] ?? ''}Field notes ${n}`;
 }
 
+/** Words for an object that must read the same every time it is served (a user's profile). */
+function wordsOf(seed: string, count: number): string {
+  const random = mulberry32(Number(BigInt(seed) % 4294967291n));
+  return Array.from({ length: count }, () => VOCABULARY[Math.floor(random() * VOCABULARY.length)] ?? '').join(' ');
+}
+
 /** Characters as X counts them in offsets and limits: code points, not UTF-16 units. */
 export function codePoints(text: string): number {
   let count = 0;
@@ -306,7 +360,7 @@ export function userObject(user: FakeUser): Record<string, unknown> {
     name: user.name,
     username: user.username,
     created_at: user.createdAt,
-    description: `Studies the climate. Account ${user.id}.`,
+    description: `Studies the climate. ${wordsOf(user.id, 12)}`,
     entities: { description: { hashtags: [{ start: 4, end: 11, tag: 'climate' }] } },
     location: 'Maryland, USA',
     profile_image_url: `https://pbs.twimg.com/profile_images/${user.id}/photo_normal.jpg`,
