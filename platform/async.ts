@@ -71,18 +71,20 @@ export async function pollUntil<T>(
 }
 
 /**
- * Runs `work` over `items`, at most `limit` at once, in order of starting. After the first failure
- * no new item starts; those under way finish, and the first failure is rethrown.
+ * Runs `work` over `items`, at most `limit` at once, in order of starting. After the first failure,
+ * or once `keepGoing` says no, no new item starts; those under way finish, and the first failure is
+ * rethrown.
  */
 export async function forEachConcurrently<T>(
   items: readonly T[],
   limit: number,
   work: (item: T, index: number) => Promise<void>,
+  keepGoing: () => boolean = () => true,
 ): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (next < items.length && failure === undefined) {
+    while (next < items.length && failure === undefined && keepGoing()) {
       const index = next;
       next += 1;
       try {

@@ -1,3 +1,4 @@
+import { forEachConcurrently } from '../../platform/async.js';
 import { HarvestStopping, type StopController } from '../stop.js';
 
 /**
@@ -10,22 +11,18 @@ export async function runWorkers<T>(
   stop: StopController,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
-  let next = 0;
-  let failure: Error | undefined;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !stop.stopping) {
-      const item = items[next] as T;
-      next += 1;
+  await forEachConcurrently(
+    items,
+    concurrency,
+    async (item) => {
       try {
         await work(item);
       } catch (error) {
         if (error instanceof HarvestStopping) return;
-        failure ??= error instanceof Error ? error : new Error(String(error));
         stop.stop('failed', error instanceof Error ? error.message : String(error));
-        return;
+        throw error instanceof Error ? error : new Error(String(error));
       }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
-  if (failure !== undefined) throw failure;
+    },
+    () => !stop.stopping,
+  );
 }

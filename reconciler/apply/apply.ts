@@ -86,8 +86,9 @@ export async function applyPlan(plan: Plan, start: { index: CollectionsIndex; et
     context.report(`  ${actionSign(action)} ${action.id}: ${action.kind} done`);
     await book.checkpoint();
   };
-  const stopping = plan.actions.filter((a) => a.steps.some((s) => STOPPING.has(s.kind)));
-  const starting = plan.actions.filter((a) => !stopping.includes(a));
+  const stops = (action: PlannedAction): boolean => action.steps.some((s) => STOPPING.has(s.kind));
+  const stopping = plan.actions.filter(stops);
+  const starting = plan.actions.filter((a) => !stops(a));
   let failed = false;
   try {
     for (const group of [stopping, starting]) await forEachConcurrently(group, APPLY_CONCURRENCY, applyOne);
