@@ -6,7 +6,9 @@
  * million tweets.
  */
 
+import { seededRandom } from '../../generators/collection-files.js';
 import { Projection, everyField } from './fields.js';
+import { codePoints, sampleText, wordsFrom, wordsOf } from './text.js';
 
 /** What twarc2 asks for: every expansion, every field of every object. */
 const EVERYTHING = new Projection(everyField());
@@ -18,53 +20,6 @@ const TWITTER_EPOCH = 1288834974657n;
 export function tweetTime(id: string): number {
   return Number((BigInt(id) >> 22n) + TWITTER_EPOCH);
 }
-
-/** Made-up words (syllables of several scripts) for running text: 4,096 of them, the same on every run. */
-const VOCABULARY: readonly string[] = (() => {
-  const syllables = [
-    'ka',
-    'lo',
-    'mi',
-    'ren',
-    'sul',
-    'tha',
-    'vo',
-    'qui',
-    'zer',
-    'ny',
-    'ба',
-    'ми',
-    'ش',
-    'لا',
-    'ש',
-    'ל',
-    'é',
-    'ü',
-    'ça',
-    'ñu',
-    'の',
-    'か',
-  ];
-  const random = mulberry32(7);
-  return Array.from({ length: 4096 }, () => {
-    const parts = 1 + Math.floor(random() * 4);
-    let word = '';
-    for (let i = 0; i < parts; i += 1) word += syllables[Math.floor(random() * syllables.length)] ?? '';
-    return word;
-  });
-})();
-
-/** Openings of tweet text, chosen by the tweet's number: the characters real text carries. */
-const OPENINGS = [
-  '',
-  '🌍🔥 ',
-  '"Quoted," she said \'twice\' ',
-  'First line\nsecond line\r\n',
-  'تغير المناخ ',
-  'שינוי אקלים — ',
-  '👩🏽‍🔬 Zürich: ',
-  'Tab\tand backslash \\ ',
-];
 
 export type UserCondition = 'ok' | 'protected' | 'suspended' | 'not_found';
 
@@ -124,7 +79,7 @@ export class Corpus {
   private referencePool: FakeTweet[] | undefined;
 
   constructor(options: CorpusOptions = {}) {
-    this.random = mulberry32(options.seed ?? 1);
+    this.random = seededRandom(options.seed ?? 1);
     this.clock = BigInt(Math.floor(options.startTime ?? Date.now() - 6 * 24 * 3_600_000));
     this.spacingMs = options.spacingMs ?? 60_000;
     const userCount = options.users ?? 10;
@@ -198,14 +153,6 @@ export class Corpus {
     return { id: id.toString(), createdAt: new Date(Number(this.clock)).toISOString() };
   }
 
-  /** A few words of running text, as varied as people's: real twarc2 files compress about 8-12:1, templated text 30:1. */
-  private words(): string {
-    const count = 4 + Math.floor(this.random() * 14);
-    const words: string[] = [];
-    for (let i = 0; i < count; i += 1) words.push(VOCABULARY[Math.floor(this.random() * VOCABULARY.length)] ?? '');
-    return words.join(' ');
-  }
-
   /** A count skewed towards small numbers, as engagement is. */
   private count(most: number): number {
     return Math.floor(most * this.random() ** 3);
@@ -260,7 +207,7 @@ export class Corpus {
     const mediaKeys = n % 11 === 0 ? [`3_${id}`] : [];
     const placeId = n % 17 === 0 ? '01a9a39529b27f36' : undefined;
     const mentionText = mentioned ? `@${mentioned.username} ` : '';
-    const text = `${mentionText}${sampleText(n)} ${this.words()} on #climate data, see https://t.co/abc${n % 97}`;
+    const text = `${mentionText}${sampleText(n)} ${wordsFrom(this.random, 4 + Math.floor(this.random() * 14))} on #climate data, see https://t.co/abc${n % 97}`;
     // Entity offsets count code points, as X's do, not UTF-16 units.
     const hashtagStart = codePoints(text.slice(0, text.indexOf('#climate')));
     const urlStart = codePoints(text.slice(0, text.indexOf('https://')));
@@ -332,28 +279,6 @@ export class Corpus {
   }
 }
 
-/** Text for tweet number n: a varied opening, then words a search would match. */
-export function sampleText(n: number): string {
-  return `${OPENINGS[n % OPENINGS.length] ?? ''}Field notes ${n}`;
-}
-
-/** Words for an object that must read the same every time it is served (a user's profile). */
-function wordsOf(seed: string, count: number): string {
-  const random = mulberry32(Number(BigInt(seed) % 4294967291n));
-  return Array.from({ length: count }, () => VOCABULARY[Math.floor(random() * VOCABULARY.length)] ?? '').join(' ');
-}
-
-/** Characters as X counts them in offsets and limits: code points, not UTF-16 units. */
-export function codePoints(text: string): number {
-  let count = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const unit = text.charCodeAt(i);
-    // A high surrogate and the low one after it are one code point.
-    if (unit < 0xd800 || unit > 0xdbff) count += 1;
-  }
-  return count;
-}
-
 export function userObject(user: FakeUser): Record<string, unknown> {
   return {
     id: user.id,
@@ -392,17 +317,5 @@ function placeObject(id: string): Record<string, unknown> {
     country_code: 'US',
     place_type: 'city',
     geo: { type: 'Feature', bbox: [-74.026675, 40.683935, -73.910408, 40.877483], properties: {} },
-  };
-}
-
-/** A small, fast, seedable PRNG; the corpus must be the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

@@ -7,7 +7,8 @@
  * Every query matches the corpus's searchable tweets (the fake does not evaluate queries).
  */
 
-import { codePoints, tweetTime, userObject, type Corpus, type FakeTweet, type FakeUser } from './corpus.js';
+import { tweetTime, userObject, type Corpus, type FakeTweet, type FakeUser } from './corpus.js';
+import { codePoints } from './text.js';
 import { Projection } from './fields.js';
 import { invalidParameter, invalidRequest, type Reply } from './parameters.js';
 

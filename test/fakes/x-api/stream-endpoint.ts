@@ -5,7 +5,8 @@
  */
 
 import type { ServerResponse } from 'node:http';
-import { codePoints, type Corpus } from './corpus.js';
+import type { Corpus } from './corpus.js';
+import { codePoints } from './text.js';
 import type { Reply } from './parameters.js';
 import type { FakeAccessLevel } from './rest-endpoints.js';
 

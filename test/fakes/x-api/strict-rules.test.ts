@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { codePoints } from './corpus.js';
+import { codePoints } from './text.js';
 import { FakeXApi, type Scenario } from './server.js';
 
 const BEARER = 'strict-rules-bearer';

@@ -1,0 +1,85 @@
+/*
+ * Text for the fake's tweets and profiles: openings with the characters real text carries (emoji,
+ * line breaks, quotes, right-to-left scripts), running words from a made-up vocabulary, and
+ * lengths counted as X counts them. Deterministic, as the corpus is.
+ */
+
+import { seededRandom } from '../../generators/collection-files.js';
+
+/** Made-up words (syllables of several scripts) for running text: 4,096 of them, the same on every run. */
+const VOCABULARY: readonly string[] = (() => {
+  const syllables = [
+    'ka',
+    'lo',
+    'mi',
+    'ren',
+    'sul',
+    'tha',
+    'vo',
+    'qui',
+    'zer',
+    'ny',
+    'ба',
+    'ми',
+    'ش',
+    'لا',
+    'ש',
+    'ל',
+    'é',
+    'ü',
+    'ça',
+    'ñu',
+    'の',
+    'か',
+  ];
+  const random = seededRandom(7);
+  return Array.from({ length: 4096 }, () => {
+    const parts = 1 + Math.floor(random() * 4);
+    let word = '';
+    for (let i = 0; i < parts; i += 1) word += syllables[Math.floor(random() * syllables.length)] ?? '';
+    return word;
+  });
+})();
+
+/** Openings of tweet text, chosen by the tweet's number: the characters real text carries. */
+const OPENINGS = [
+  '',
+  '🌍🔥 ',
+  '"Quoted," she said \'twice\' ',
+  'First line\nsecond line\r\n',
+  'تغير المناخ ',
+  'שינוי אקלים — ',
+  '👩🏽‍🔬 Zürich: ',
+  'Tab\tand backslash \\ ',
+];
+
+/** Text for tweet number n: a varied opening, then words a search would match. */
+export function sampleText(n: number): string {
+  return `${OPENINGS[n % OPENINGS.length] ?? ''}Field notes ${n}`;
+}
+
+/** Words for an object that must read the same every time it is served (a user's profile). */
+export function wordsOf(seed: string, count: number): string {
+  return wordsFrom(seededRandom(Number(BigInt(seed) % 4294967291n)), count);
+}
+
+/**
+ * `count` words of running text, as varied as people's: real twarc2 files compress about 8-12:1,
+ * templated text 30:1.
+ */
+export function wordsFrom(random: () => number, count: number): string {
+  const words: string[] = [];
+  for (let i = 0; i < count; i += 1) words.push(VOCABULARY[Math.floor(random() * VOCABULARY.length)] ?? '');
+  return words.join(' ');
+}
+
+/** Characters as X counts them in offsets and limits: code points, not UTF-16 units. */
+export function codePoints(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const unit = text.charCodeAt(i);
+    // A high surrogate and the low one after it are one code point.
+    if (unit < 0xd800 || unit > 0xdbff) count += 1;
+  }
+  return count;
+}
