@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -7,16 +5,12 @@ import { DEPLOYMENT_KEY } from '../platform/archive/keys.js';
 import { LocalArchiveStore } from '../platform/archive/local-store.js';
 import { writeObject } from '../platform/archive/objects.js';
 import { createS3Client, S3ArchiveStore } from '../platform/archive/s3-store.js';
-import type { ArchiveStore } from '../platform/archive/store.js';
 import { forEachConcurrently } from '../platform/async.js';
-import { APPLY_CONCURRENCY, applyPlan } from '../reconciler/apply/apply.js';
-import { reconcile } from '../reconciler/reconcile.js';
-import { loadSettings } from '../reconciler/settings/settings.js';
-import { LocalTarget } from '../reconciler/targets/local/local-target.js';
+import { APPLY_CONCURRENCY } from '../reconciler/apply/apply.js';
+import { applyPlanned, countingStore, planLocally, searchCollectionsProject } from '../test/helpers/apply-fixtures.js';
 import { AwsFaultProxy } from '../test/helpers/aws-fault-proxy.js';
 import { motoDefaultNetwork, motoHarvesterCluster, startMoto } from '../test/helpers/moto.js';
 import { runCliAsync } from '../test/helpers/run-cli.js';
-import { tempProject } from '../test/helpers/temp-project.js';
 
 // npm run bench:apply: a first apply of N new scheduled search collections, N = 250 ... 8,000,
 //  1. on the local target, in process: the apply's time next to a baseline in the same run (the
@@ -28,48 +22,16 @@ import { tempProject } from '../test/helpers/temp-project.js';
 const SIZES = (process.env['BENCH_APPLY_SIZES'] ?? '250,1000,2000,8000').split(',').map(Number);
 const AWS_SIZES = (process.env['BENCH_APPLY_AWS_SIZES'] ?? process.env['BENCH_APPLY_SIZES'] ?? '250,1000,2000,8000').split(',').map(Number);
 
-function project(count: number, settings: string): string {
-  const root = tempProject({ 'twarc-cloud.yaml': settings });
-  mkdirSync(join(root, 'collections'), { recursive: true });
-  for (let i = 0; i < count; i += 1)
-    writeFileSync(join(root, 'collections', `s${i}.yaml`), `id: s${i}\ntype: search\nquery: climate ${i}\nschedule: rate(1 day)\n`);
-  execFileSync('git', ['-C', root, 'init', '-q']);
-  return root;
-}
-
-function counted(inner: ArchiveStore): { store: ArchiveStore; requests: () => number } {
-  let requests = 0;
-  const store = new Proxy(inner, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        requests += 1;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store, requests: () => requests };
-}
-
 async function localApply(count: number): Promise<{ planS: number; applyS: number; baselineS: number; perCollection: number }> {
-  const root = project(count, 'deployment: bench\nlocal:\n  archive: ./archive\n');
-  const { store, requests } = counted(new LocalArchiveStore(join(root, 'archive')));
-  const { settings } = loadSettings(root, root);
-  const target = new LocalTarget(store, { actor: 'bench', stopWaitMs: 1000, report: () => undefined });
+  const root = searchCollectionsProject(count);
+  const { store, requests } = countingStore(new LocalArchiveStore(join(root, 'archive')));
   const planned = performance.now();
-  const result = await reconcile(settings, {
-    targetName: 'local',
-    allowMassStop: false,
-    env: { HOME: root },
-    report: () => undefined,
-    target,
-  });
+  const result = await planLocally(root, store);
   const applying = performance.now();
-  const before = requests();
-  await applyPlan(result.plan, result.index, { target, provenance: result.provenance, report: () => undefined });
+  const before = requests.length;
+  await applyPlanned(result);
   const applied = performance.now();
-  const perCollection = (requests() - before) / count;
+  const perCollection = (requests.length - before) / count;
   // The baseline: a collection.json and a changeset per collection, written straight to another
   // archive as many at once as apply does.
   const baselineStore = new LocalArchiveStore(join(root, 'baseline'));
@@ -111,7 +73,7 @@ async function awsApply(
     log_stream_prefix: 'harvest',
   });
   s3.destroy();
-  const root = project(count, `deployment: ${deployment}\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: us-east-1\n`);
+  const root = searchCollectionsProject(count, `deployment: ${deployment}\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: us-east-1\n`);
   const proxy = new AwsFaultProxy(moto.endpoint);
   const endpoint = await proxy.start();
   const env = {
