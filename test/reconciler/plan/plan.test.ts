@@ -1,42 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { plan, type PlanOptions } from '../../../reconciler/plan/plan.js';
-import type { DesiredCollection, LiveCollection, LiveState, Runtime } from '../../../reconciler/plan/model.js';
+import type { LiveCollection, LiveState, Runtime } from '../../../reconciler/plan/model.js';
 import { bodyHash, type ConfigBody } from '../../../reconciler/plan/render-config.js';
+import { desired, filterBody, searchBody } from './config-bodies.js';
 
 const OPTIONS: PlanOptions = { maxStops: 5, allowMassStop: false };
-
-function searchBody(id: string, overrides: Partial<ConfigBody> = {}): ConfigBody {
-  return {
-    id,
-    type: 'search',
-    credentials: 'default',
-    output: { tweets_per_file: 250000, rotate_minutes: 30 },
-    labels: {},
-    query: 'climate',
-    archive: false,
-    schedule: 'rate(1 hour)',
-    ...overrides,
-  };
-}
-
-function filterBody(id: string, overrides: Partial<ConfigBody> = {}): ConfigBody {
-  return {
-    id,
-    type: 'filter',
-    credentials: 'default',
-    output: { tweets_per_file: 250000, rotate_minutes: 30 },
-    labels: {},
-    rules: [{ value: 'climate' }],
-    track: [],
-    follow: [],
-    ...overrides,
-  };
-}
-
-function desired(body: ConfigBody, state: 'active' | 'suspended' = 'active'): DesiredCollection {
-  return { id: body.id, state, body, hash: bodyHash(body) };
-}
 
 function live(body: ConfigBody, state: LiveCollection['state'], runtime: Runtime, withBody = true): LiveCollection {
   return { id: body.id, type: body.type, state, hash: bodyHash(body), ...(withBody ? { body } : {}), runtime };

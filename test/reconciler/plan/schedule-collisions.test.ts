@@ -8,36 +8,12 @@ import { describe, it } from 'node:test';
 import { planText, planMarkdown } from '../../../cli/reporters/plan-report.js';
 import type { DesiredCollection } from '../../../reconciler/plan/model.js';
 import { plan } from '../../../reconciler/plan/plan.js';
-import { bodyHash, type ConfigBody } from '../../../reconciler/plan/render-config.js';
 import { scheduleCollisions } from '../../../reconciler/plan/schedule-collisions.js';
+import { desired, searchBody, timelineBody } from './config-bodies.js';
 
-function timeline(id: string, schedule: string, users: number, credentials = 'default'): DesiredCollection {
-  const body: ConfigBody = {
-    id,
-    type: 'user_timeline',
-    credentials,
-    output: { tweets_per_file: 250000, rotate_minutes: 30 },
-    labels: {},
-    schedule,
-    users: Object.fromEntries(Array.from({ length: users }, (_, i) => [String(1_000_000 + i), { screen_name: `u${i}` }])),
-    delete_users_for: [],
-  };
-  return { id, state: 'active', body, hash: bodyHash(body) };
-}
-
-function search(id: string, schedule: string): DesiredCollection {
-  const body: ConfigBody = {
-    id,
-    type: 'search',
-    credentials: 'default',
-    output: { tweets_per_file: 250000, rotate_minutes: 30 },
-    labels: {},
-    query: 'climate',
-    archive: false,
-    schedule,
-  };
-  return { id, state: 'active', body, hash: bodyHash(body) };
-}
+const timeline = (id: string, schedule: string, users: number, credentials = 'default'): DesiredCollection =>
+  desired(timelineBody(id, users, { schedule, credentials }));
+const search = (id: string, schedule: string): DesiredCollection => desired(searchBody(id, { schedule }));
 
 const many = (n: number, make: (i: number) => DesiredCollection): DesiredCollection[] => Array.from({ length: n }, (_, i) => make(i));
 const NONE = new Set<string>();
