@@ -7,7 +7,7 @@ import { collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { writeObject } from '../../platform/archive/objects.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
-import { assertNoCrash, runCliAsync } from '../helpers/run-cli.js';
+import { assertNoCrash, fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
 
@@ -35,7 +35,7 @@ before(async () => {
   }).start();
   root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n', 'collections/scientists.yaml': COMMENTED });
   execFileSync('git', ['-C', root, 'init', '-q']);
-  env = { HOME: root, TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER, TWARC_CLOUD_API_BASE_URL: fake.baseUrl, CI: '', GITHUB_ACTOR: '' };
+  env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
 });
 after(async () => {
   await fake.stop();

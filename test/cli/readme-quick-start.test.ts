@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
-import { runCliAsync } from '../helpers/run-cli.js';
+import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 
 const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
@@ -43,13 +43,7 @@ describe('the README quick start', { timeout: 120_000 }, () => {
   });
 
   it('runs command by command on a fresh project', async () => {
-    const env = {
-      HOME: root,
-      TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER,
-      TWARC_CLOUD_API_BASE_URL: fake.baseUrl,
-      CI: '',
-      GITHUB_ACTOR: '',
-    };
+    const env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
     for (const args of commands) {
       const result = await runCliAsync(args, { cwd: root, env });
       const expected = args[0] === 'plan' ? [0, 2] : [0];

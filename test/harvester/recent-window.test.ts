@@ -14,7 +14,7 @@ import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { SECRET_BEARER, storedTweets, validateArchive } from '../helpers/archive-fixtures.js';
-import { runCliAsync } from '../helpers/run-cli.js';
+import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 
 const DAY = 24 * 3_600_000;
@@ -35,13 +35,7 @@ describe('a recent search resumed after more than 7 days', { timeout: 120_000 },
         'collections/weekly.yaml': 'id: weekly\ntype: search\nquery: climate\nschedule: rate(1 day)\n',
       });
       execFileSync('git', ['-C', root, 'init', '-q']);
-      const env = {
-        HOME: root,
-        TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER,
-        TWARC_CLOUD_API_BASE_URL: fake.baseUrl,
-        CI: '',
-        GITHUB_ACTOR: '',
-      };
+      const env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
       const cli = (...args: string[]) => runCliAsync(args, { cwd: root, env });
       assert.equal((await cli('apply', '--yes')).status, 0);
 

@@ -8,6 +8,14 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/**
+ * What the CLI of a project at `root` needs to talk to a fake X API with `bearerToken` as the
+ * default profile's token, and nothing of this machine's own settings (home, CI, GitHub actor).
+ */
+export function fakeApiEnv(root: string, baseUrl: string, bearerToken: string): NodeJS.ProcessEnv {
+  return { HOME: root, TWARC_CLOUD_DEFAULT_BEARER_TOKEN: bearerToken, TWARC_CLOUD_API_BASE_URL: baseUrl, CI: '', GITHUB_ACTOR: '' };
+}
+
 /** Runs the real `twarc-cloud` launcher in a child process, as a user's shell would. */
 export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CliResult {
   const env = cliEnv(options.env);
