@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
-import { writeObject } from '../../platform/archive/objects.js';
+import { writeObject, type ArchiveObjects } from '../../platform/archive/objects.js';
 import { FakeGitHub } from '../fakes/github/github-server.js';
 import { runCli, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
@@ -28,6 +28,33 @@ users:
 delete_users_for: [not_found]
 `;
 
+type UserChanges = ArchiveObjects['user-changes']['changes'];
+
+/** A finished harvest of `scientists`, as the archive records it: its user changes, then last_harvest.json. */
+async function recordHarvest(
+  store: LocalArchiveStore,
+  harvest: { readonly id: string; readonly endedAt: string; readonly tweets: number },
+  changes: UserChanges,
+): Promise<void> {
+  const harvestId = harvest.id;
+  const keys = collectionKeys('scientists');
+  await writeObject(store, keys.harvest(harvestId).userChanges, 'user-changes', {
+    format: 'twarc-cloud/user-changes@1',
+    collection: 'scientists',
+    harvest_id: harvestId,
+    changes,
+  });
+  await writeObject(store, keys.lastHarvest, 'last-harvest', {
+    format: 'twarc-cloud/last-harvest@1',
+    collection: 'scientists',
+    harvest_id: harvestId,
+    prefix: keys.harvest(harvestId).prefix,
+    ended_at: harvest.endedAt,
+    outcome: 'completed',
+    tweets: harvest.tweets,
+  });
+}
+
 describe('users sync and its pull request', () => {
   it("updates the YAML from every harvest's user changes, and proposes it as one pull request", async () => {
     const root = tempProject({
@@ -36,42 +63,12 @@ describe('users sync and its pull request', () => {
     });
     mkdirSync(join(root, 'archive'), { recursive: true });
     const store = new LocalArchiveStore(join(root, 'archive'));
-    const harvestId = '20261129T060000Z';
-    await writeObject(store, collectionKeys('scientists').lastHarvest, 'last-harvest', {
-      format: 'twarc-cloud/last-harvest@1',
-      collection: 'scientists',
-      harvest_id: harvestId,
-      prefix: collectionKeys('scientists').harvest(harvestId).prefix,
-      ended_at: '2026-11-29T06:10:00Z',
-      outcome: 'completed',
-      tweets: 10,
-    });
-    await writeObject(store, collectionKeys('scientists').harvest(harvestId).userChanges, 'user-changes', {
-      format: 'twarc-cloud/user-changes@1',
-      collection: 'scientists',
-      harvest_id: harvestId,
-      changes: [
-        { user_id: '1001', kind: 'renamed', screen_name: 'new_name', previous_screen_name: 'old_name', action: 'harvested' },
-        { user_id: '1002', kind: 'not_found', action: 'skipped' },
-      ],
-    });
+    await recordHarvest(store, { id: '20261129T060000Z', endedAt: '2026-11-29T06:10:00Z', tweets: 10 }, [
+      { user_id: '1001', kind: 'renamed', screen_name: 'new_name', previous_screen_name: 'old_name', action: 'harvested' },
+      { user_id: '1002', kind: 'not_found', action: 'skipped' },
+    ]);
     // A later harvest that saw nothing new: what the earlier one saw is applied all the same.
-    const laterId = '20261130T060000Z';
-    await writeObject(store, collectionKeys('scientists').harvest(laterId).userChanges, 'user-changes', {
-      format: 'twarc-cloud/user-changes@1',
-      collection: 'scientists',
-      harvest_id: laterId,
-      changes: [],
-    });
-    await writeObject(store, collectionKeys('scientists').lastHarvest, 'last-harvest', {
-      format: 'twarc-cloud/last-harvest@1',
-      collection: 'scientists',
-      harvest_id: laterId,
-      prefix: collectionKeys('scientists').harvest(laterId).prefix,
-      ended_at: '2026-11-30T06:10:00Z',
-      outcome: 'completed',
-      tweets: 0,
-    });
+    await recordHarvest(store, { id: '20261130T060000Z', endedAt: '2026-11-30T06:10:00Z', tweets: 0 }, []);
     const synced = runCli(['users', 'sync'], { cwd: root });
     assert.equal(synced.status, 0, synced.stderr);
     assert.match(synced.stdout, /renamed 1001: old_name -> new_name/);
