@@ -26,6 +26,8 @@ type JsonSchema = Record<string, unknown> & {
 
 export interface SchemaValidator {
   readonly schema: JsonSchema;
+  /** Whether `data` satisfies the schema; false too when it nests too deeply to check. */
+  accepts(data: unknown): boolean;
   issues(data: unknown): SchemaIssue[];
 }
 
@@ -60,7 +62,18 @@ export function schemaValidator(name: string): SchemaValidator {
   // A friendlier message for a failed pattern; editors (yaml-language-server) show it too.
   ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
   const validate = ajv.compile(schema);
-  const validator: SchemaValidator = { schema, issues: (data) => translate(validate, schema, data) };
+  const validator: SchemaValidator = {
+    schema,
+    accepts: (data) => {
+      try {
+        return validate(data);
+      } catch (error) {
+        if (error instanceof RangeError) return false;
+        throw error;
+      }
+    },
+    issues: (data) => translate(validate, schema, data),
+  };
   validators.set(name, validator);
   return validator;
 }

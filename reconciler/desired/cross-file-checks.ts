@@ -1,12 +1,11 @@
-import type { Position, Problem } from '../problems.js';
-import type { CollectionSummary } from './validate-file.js';
+import type { Problem } from '../problems.js';
+import type { CollectionPositions, CollectionSummary } from './validate-file.js';
 
 export interface CheckedCollection {
   readonly file: string;
   readonly collection: CollectionSummary;
-  readonly idAt: Position;
-  /** The credentials field, or the type when the profile is the default. */
-  readonly credentialsAt: Position;
+  /** Looked up only when a problem is reported: it may mean reading the file again. */
+  readonly positions: () => CollectionPositions;
 }
 
 /** Rules that span files: unique ids, and one stream connection per credentials profile. */
@@ -16,10 +15,11 @@ export function crossFileProblems(checked: readonly CheckedCollection[]): Proble
   for (const entry of checked) {
     const first = byId.get(entry.collection.id);
     if (first) {
-      const where = `${first.file}:${first.idAt.line}:${first.idAt.column}`;
+      const { idAt } = first.positions();
+      const where = `${first.file}:${idAt.line}:${idAt.column}`;
       problems.push({
         file: entry.file,
-        ...entry.idAt,
+        ...entry.positions().idAt,
         rule: 'id/duplicate',
         severity: 'error',
         message: `id "${entry.collection.id}" is already used by ${where}`,
@@ -45,7 +45,7 @@ export function crossFileProblems(checked: readonly CheckedCollection[]): Proble
         .join(', ');
       problems.push({
         file: entry.file,
-        ...entry.credentialsAt,
+        ...entry.positions().credentialsAt,
         rule: 'filter/shared-credentials',
         severity: 'error',
         message: `active filter collections ${entry.file} and ${others} both use credentials "${profile}"; X allows one stream connection per app, so give each its own profile or suspend one`,

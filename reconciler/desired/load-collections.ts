@@ -5,6 +5,7 @@ import { relativeToCwd, type Problem } from '../problems.js';
 import type { Settings } from '../settings/settings.js';
 import { toCollection, type Collection } from './collection.js';
 import { crossFileProblems, type CheckedCollection } from './cross-file-checks.js';
+import { collectionPositions, type FileEntry } from './validate-file.js';
 import { validateFiles } from './validate-files.js';
 
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
@@ -50,13 +51,19 @@ async function check(settings: Settings, paths: readonly string[], cwd: string, 
     settings.root,
     displayPath,
   );
-  const results = await validateFiles(
-    found.map(({ path, within }) => [path, displayPath(path), within] as const),
-    { deployment: settings.deployment, limits: settings.limits, accessLevel: settings.accessLevel, keepDocument },
-  );
-  const checked: CheckedCollection[] = results.flatMap(({ file, valid }) =>
-    valid ? [{ file, idAt: valid.idAt, credentialsAt: valid.credentialsAt, collection: valid.summary }] : [],
-  );
+  const entries = found.map(({ path, within }): FileEntry => [path, displayPath(path), within]);
+  const results = await validateFiles(entries, {
+    deployment: settings.deployment,
+    limits: settings.limits,
+    accessLevel: settings.accessLevel,
+    keepDocument,
+  });
+  const checked: CheckedCollection[] = results.flatMap(({ file, valid }, index) => {
+    if (!valid) return [];
+    let positions = valid.positions;
+    const entry = entries[index];
+    return entry ? [{ file, collection: valid.summary, positions: () => (positions ??= collectionPositions(entry)) }] : [];
+  });
   const problems: Problem[] = [...results.flatMap((result) => result.problems), ...crossFileProblems(checked)];
   const documents = results.flatMap(({ valid }) => (valid?.document ? [valid.document] : []));
   return { problems, files: found.map(({ path }) => displayPath(path)), documents };

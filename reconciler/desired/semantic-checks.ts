@@ -1,4 +1,3 @@
-import { isScalar } from 'yaml';
 import { derivedNameProblems } from '../targets/aws/naming/aws-names.js';
 import type { Problem } from '../problems.js';
 import { parseSchedule } from '../schedule/schedule-expression.js';
@@ -118,8 +117,7 @@ function checkFilter(source: YamlSource, doc: CollectionDocument, context: Check
     else report(`/rules/${index}/value`, 'filter/duplicate-rule', `the same rule as entry ${first + 1}; X refuses duplicate rules`);
   });
   (doc.follow ?? []).forEach((id, index) => {
-    const node = source.nodeAt(`/follow/${index}`);
-    const written = isScalar(node) && node.source !== undefined ? node.source : String(id);
+    const written = source.writtenAt(`/follow/${index}`) ?? String(id);
     if (typeof id === 'number' && !/^\d+$/.test(written)) {
       report(`/follow/${index}`, 'filter/follow-id', `user id ${written} is read as the number ${id}; write ids as digits, e.g. "${id}"`);
     }

@@ -1,7 +1,8 @@
 import { basename, extname } from 'node:path';
 import { START_OF_FILE, type Position, type Problem } from '../problems.js';
 import { readSourceFile } from '../yaml/read-source-file.js';
-import { validateYamlFile } from '../yaml/validated-yaml.js';
+import { validateYamlFile, type ParsePath } from '../yaml/validated-yaml.js';
+import { decodeSource, parseYamlSource, type YamlSource } from '../yaml/yaml-source.js';
 import { DEFAULT_CREDENTIALS, DEFAULT_STATE, type CollectionDocument } from './collection.js';
 import { semanticProblems, type CheckContext } from './semantic-checks.js';
 
@@ -16,10 +17,31 @@ export interface FileResult {
     readonly summary: CollectionSummary;
     /** Only when asked for: sending thousands of documents back from workers costs time. */
     readonly document?: CollectionDocument;
-    /** Where cross-file problems are reported: the id, and the credentials (or the type when defaulted). */
-    readonly idAt: Position;
-    readonly credentialsAt: Position;
+    /** Absent when the file was read by the fast path, which knows no positions (see collectionPositions). */
+    readonly positions?: CollectionPositions;
   };
+}
+
+/** Where cross-file problems are reported: the id, and the credentials (or the type when defaulted). */
+export interface CollectionPositions {
+  readonly idAt: Position;
+  readonly credentialsAt: Position;
+}
+
+function positionsOf(source: YamlSource): CollectionPositions {
+  return {
+    idAt: source.positionOf('/id'),
+    credentialsAt: source.positionOf(source.hasValueAt('/credentials') ? '/credentials' : '/type'),
+  };
+}
+
+/** The positions of a valid file read by the fast path: read again, carefully; only needed to report a cross-file problem. */
+export function collectionPositions([path, file, within]: FileEntry): CollectionPositions {
+  const read = readSourceFile(path, within);
+  const decoded = 'bytes' in read ? decodeSource(file, read.bytes) : undefined;
+  const source = decoded && 'text' in decoded ? parseYamlSource(file, decoded.text).source : undefined;
+  // The file changed since it was validated: its start is the best place left to point at.
+  return source ? positionsOf(source) : { idAt: START_OF_FILE, credentialsAt: START_OF_FILE };
 }
 
 export type FileContext = Omit<CheckContext, 'expectedId'> & { readonly keepDocument: boolean };
@@ -42,13 +64,17 @@ export function validateCollectionFile([path, file, within]: FileEntry, context:
 }
 
 /** Every check of one collection file, on its content; `expectedId` is the file name's stem. */
-export function validateCollectionBytes(file: string, bytes: Uint8Array, expectedId: string, context: FileContext): FileResult {
-  const validated = validateYamlFile(file, bytes, 'collection');
-  const source = validated.source;
-  if (!source) return { file, problems: validated.problems };
+export function validateCollectionBytes(
+  file: string,
+  bytes: Uint8Array,
+  expectedId: string,
+  context: FileContext,
+  path: ParsePath = 'fast-first',
+): FileResult {
+  const checks = (source: YamlSource): Problem[] => semanticProblems(source, source.data as CollectionDocument, { ...context, expectedId });
+  const { source, problems } = validateYamlFile(file, bytes, 'collection', checks, path);
+  if (!source) return { file, problems };
   const document = source.data as CollectionDocument;
-  const problems = semanticProblems(source, document, { ...context, expectedId });
-  if (problems.length > 0) return { file, problems };
   return {
     file,
     problems,
@@ -60,8 +86,7 @@ export function validateCollectionBytes(file: string, bytes: Uint8Array, expecte
         credentials: document.credentials ?? DEFAULT_CREDENTIALS,
       },
       ...(context.keepDocument ? { document } : {}),
-      idAt: source.positionOf('/id'),
-      credentialsAt: source.positionOf(source.nodeAt('/credentials') ? '/credentials' : '/type'),
+      ...(source.exact ? { positions: positionsOf(source) } : {}),
     },
   };
 }

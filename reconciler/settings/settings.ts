@@ -1,8 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { relativeToCwd, START_OF_FILE, type Problem } from '../problems.js';
+import { relativeToCwd, START_OF_FILE, type Position, type Problem } from '../problems.js';
 import { readSourceFile } from '../yaml/read-source-file.js';
 import { validateYamlFile } from '../yaml/validated-yaml.js';
+import type { YamlSource } from '../yaml/yaml-source.js';
 import { X_API_LIMITS, type AccessLevel, type XApiLimits } from '../../platform/x-api/access-levels.js';
 
 /** Deployment settings from twarc-cloud.yaml, with defaults applied and paths made absolute. */
@@ -51,17 +52,20 @@ export function loadSettings(root: string, cwd: string = process.cwd()): { setti
   let document: SettingsDocument = {};
   let problems: Problem[] = [];
   const file = relativeToCwd(path, cwd);
-  let archiveAt = START_OF_FILE;
+  const archiveChecked = { inFile: false };
+  const archiveCheck = (source: YamlSource): Problem[] => {
+    const archive = (source.data as SettingsDocument).local?.archive;
+    if (archive === undefined) return [];
+    archiveChecked.inFile = true;
+    return archiveProblems(file, resolve(root, archive), source.positionOf('/local/archive'));
+  };
   if (existsSync(path)) {
     const read = readSourceFile(path, root);
     if ('problem' in read) problems = [{ file, ...START_OF_FILE, ...read.problem, severity: 'error' }];
     else {
-      const validated = validateYamlFile(file, read.bytes, 'twarc-cloud');
+      const validated = validateYamlFile(file, read.bytes, 'twarc-cloud', archiveCheck);
       problems = validated.problems;
-      if (validated.source) {
-        document = validated.source.data as SettingsDocument;
-        if (document.local?.archive !== undefined) archiveAt = validated.source.positionOf('/local/archive');
-      }
+      if (validated.source) document = validated.source.data as SettingsDocument;
     }
   }
   const accessLevel = document.x_api?.access_level ?? 'pro';
@@ -76,15 +80,19 @@ export function loadSettings(root: string, cwd: string = process.cwd()): { setti
     maxStops: document.guard?.max_stops ?? 5,
     collectionsDir: join(root, COLLECTIONS_DIR),
   };
-  const archive = statSync(settings.local.archive, { throwIfNoEntry: false });
-  if (archive && !archive.isDirectory()) {
-    problems.push({
+  if (!archiveChecked.inFile) problems.push(...archiveProblems(file, settings.local.archive, START_OF_FILE));
+  return { settings, problems };
+}
+
+function archiveProblems(file: string, archive: string, at: Position): Problem[] {
+  if (statSync(archive, { throwIfNoEntry: false })?.isDirectory() !== false) return [];
+  return [
+    {
       file,
-      ...archiveAt,
+      ...at,
       rule: 'settings/archive-not-a-folder',
       severity: 'error',
-      message: `local.archive ${settings.local.archive} is a file, not a folder; name a folder (it is created if missing)`,
-    });
-  }
-  return { settings, problems };
+      message: `local.archive ${archive} is a file, not a folder; name a folder (it is created if missing)`,
+    },
+  ];
 }

@@ -9,11 +9,14 @@ import { readYamlTree, scalarText } from './yaml-tree.js';
  */
 export interface YamlSource {
   readonly file: string;
-  readonly document: Document.Parsed;
   /** The file's content as plain data (maps keyed by strings). */
   readonly data: unknown;
+  /** False when read by the fast path (plain-yaml.ts), which knows no positions: report problems only from an exact source. */
+  readonly exact: boolean;
   positionOf(pointer: string, part?: 'key' | 'value'): Position;
-  nodeAt(pointer: string): Node | undefined;
+  hasValueAt(pointer: string): boolean;
+  /** The text a scalar was written as (`0x1F` for the number 31). */
+  writtenAt(pointer: string): string | undefined;
   /** The keys of the mapping at `pointer`, as text, in file order. */
   keysAt(pointer: string): string[];
 }
@@ -23,24 +26,28 @@ export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
 export const TOO_DEEP = 'the file nests too deeply to read (hundreds of levels); collection files need only a few';
 
-export function parseYamlSource(file: string, bytes: Uint8Array): { source?: YamlSource; problems: Problem[] } {
+/** The text of a configuration file, or the problem that keeps it from being read as YAML. */
+export function decodeSource(file: string, bytes: Uint8Array): { text: string } | { problem: Problem } {
+  const problem = (rule: string, message: string): { problem: Problem } => ({
+    problem: { file, ...START_OF_FILE, rule, message, severity: 'error' },
+  });
+  if (bytes.length > MAX_FILE_BYTES) {
+    return problem(
+      'file/too-large',
+      `file is ${bytes.length} bytes; the limit is ${MAX_FILE_BYTES} bytes (5 MiB); split a large collection into several`,
+    );
+  }
+  const text = decodeText(bytes);
+  if (text === undefined) return problem('file/not-text', 'file is not UTF-8 text (binary data?); collection files are YAML text');
+  return { text };
+}
+
+/** The careful parser: every value keeps its position, and every construct that hides what a value is, is reported. */
+export function parseYamlSource(file: string, text: string): { source?: YamlSource; problems: Problem[] } {
   const problems: Problem[] = [];
   const report = (rule: string, message: string, position: Position = START_OF_FILE): void => {
     problems.push({ file, ...position, rule, message, severity: 'error' });
   };
-
-  if (bytes.length > MAX_FILE_BYTES) {
-    report(
-      'file/too-large',
-      `file is ${bytes.length} bytes; the limit is ${MAX_FILE_BYTES} bytes (5 MiB); split a large collection into several`,
-    );
-    return { problems };
-  }
-  const text = decodeText(bytes);
-  if (text === undefined) {
-    report('file/not-text', 'file is not UTF-8 text (binary data?); collection files are YAML text');
-    return { problems };
-  }
 
   const lineCounter = new LineCounter();
   const at = (offset: number): Position => {
@@ -83,13 +90,18 @@ export function parseYamlSource(file: string, bytes: Uint8Array): { source?: Yam
   for (const { message, rule, offset } of findings) report(rule, message, at(offset));
   if (problems.length > 0) return { problems };
 
+  const nodeAt = (pointer: string): Node | undefined => {
+    const found = locate(document, pointer);
+    return found?.complete ? found.value : undefined;
+  };
   const source: YamlSource = {
     file,
-    document,
     data,
-    nodeAt: (pointer) => {
-      const found = locate(document, pointer);
-      return found?.complete ? found.value : undefined;
+    exact: true,
+    hasValueAt: (pointer) => nodeAt(pointer) !== undefined,
+    writtenAt: (pointer) => {
+      const node = nodeAt(pointer);
+      return isScalar(node) ? node.source : undefined;
     },
     keysAt: (pointer) => {
       const node = locate(document, pointer)?.value;
