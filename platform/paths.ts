@@ -18,3 +18,5 @@ function findPackageRoot(): string {
 
 export const PACKAGE_ROOT = findPackageRoot();
 export const SCHEMAS_DIR = join(PACKAGE_ROOT, 'schemas');
+/** The build's precompiled schema validators (scripts/compile-schemas.ts). */
+export const COMPILED_SCHEMAS_DIR = join(PACKAGE_ROOT, 'dist', 'compiled-schemas');

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { SCHEMAS_DIR } from './paths.js';
+import type { Ajv2020, ErrorObject, Options, ValidateFunction } from 'ajv/dist/2020.js';
+import lazyModules from './lazy-modules.cjs';
+import { COMPILED_SCHEMAS_DIR, SCHEMAS_DIR } from './paths.js';
 
 /** One schema violation, addressed by JSON pointer; the caller maps it to a file position. */
 export interface SchemaIssue {
@@ -49,33 +49,61 @@ function readSchema(name: string): JsonSchema {
   return JSON.parse(readFileSync(join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8')) as JsonSchema;
 }
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020, formats: string[]) => Ajv2020;
+/** The options every validator of these schemas is compiled with, here and in the build's precompiled ones. */
+const AJV_OPTIONS = { allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true } as const;
+
+/** An ajv instance configured for these schemas; `options` adds to AJV_OPTIONS (the build's standalone code). */
+export function schemaCompiler(options: Options = {}): Ajv2020 {
+  const { Ajv2020 } = lazyModules.loadAjv2020();
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, ...options });
+  lazyModules.loadAjvFormats()(ajv, ['date-time']);
+  // A friendlier message for a failed pattern; editors (yaml-language-server) show it too.
+  ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
+  return ajv;
+}
+
+/** Where the build writes each schema's precompiled validator (scripts/compile-schemas.ts). */
+export function precompiledValidatorPath(name: string): string {
+  return join(COMPILED_SCHEMAS_DIR, `${name}.cjs`);
+}
+
 const validators = new Map<string, SchemaValidator>();
 
-/** Compiles `schemas/<name>.schema.json` once per process. */
+/**
+ * The validator of `schemas/<name>.schema.json`, made once per process. Whether data is valid is
+ * answered by the build's precompiled code when it was built from this very schema (else ajv
+ * compiles it here); ajv itself, and the compiling, are needed only to explain invalid data.
+ */
 export function schemaValidator(name: string): SchemaValidator {
   const cached = validators.get(name);
   if (cached) return cached;
-  const schema = readSchema(name);
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true });
-  addFormats(ajv, ['date-time']);
-  // A friendlier message for a failed pattern; editors (yaml-language-server) show it too.
-  ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
-  const validate = ajv.compile(schema);
+  const schemaText = readFileSync(join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8');
+  const schema = JSON.parse(schemaText) as JsonSchema;
+  let compiled: ValidateFunction | undefined;
+  const explaining = (): ValidateFunction => (compiled ??= schemaCompiler().compile(schema));
+  const precompiled = precompiledValidator(name, schemaText);
   const validator: SchemaValidator = {
     schema,
     accepts: (data) => {
       try {
-        return validate(data);
+        return (precompiled ?? explaining())(data);
       } catch (error) {
         if (error instanceof RangeError) return false;
         throw error;
       }
     },
-    issues: (data) => translate(validate, schema, data),
+    issues: (data) => translate(explaining(), schema, data),
   };
   validators.set(name, validator);
   return validator;
+}
+
+type PrecompiledModule = ((data: unknown) => boolean) & { schemaText?: string };
+
+function precompiledValidator(name: string, schemaText: string): ((data: unknown) => boolean) | undefined {
+  const module = lazyModules.loadBuiltModule(precompiledValidatorPath(name)) as PrecompiledModule | undefined;
+  // A schema edited since the last build: its old code would answer for the old schema.
+  return typeof module === 'function' && module.schemaText === schemaText ? module : undefined;
 }
 
 function translate(validate: ValidateFunction, root: JsonSchema, data: unknown): SchemaIssue[] {

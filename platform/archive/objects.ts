@@ -225,7 +225,9 @@ export async function writeObject<K extends ObjectKind>(
 }
 
 function issues(kind: ObjectKind, value: unknown): string[] {
-  return schemaValidator(`archive/${kind}`)
+  const validator = schemaValidator(`archive/${kind}`);
+  if (validator.accepts(value)) return [];
+  return validator
     .issues(value)
     .map((issue) => `${issue.pointer || '/'} ${issue.message}`);
 }

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import lazyYaml from './lazy-yaml.cjs';
 import { START_OF_FILE, type Position, type Problem } from '../problems.js';
 import { readYamlTree, scalarText } from './yaml-tree.js';
 
@@ -49,6 +50,7 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
     problems.push({ file, ...position, rule, message, severity: 'error' });
   };
 
+  const { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } = lazyYaml.loadYaml();
   const lineCounter = new LineCounter();
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
@@ -154,6 +156,7 @@ interface Located {
 /** Follows a JSON pointer (as ajv reports it) through the YAML tree; stops at the deepest node found. */
 function locate(document: Document.Parsed, pointer: string): Located | undefined {
   if (!document.contents) return undefined;
+  const { isMap, isScalar, isSeq } = lazyYaml.loadYaml();
   let current: Located = { value: document.contents, complete: true };
   if (pointer === '') return current;
   const partial = (): Located => ({ ...current, complete: false });

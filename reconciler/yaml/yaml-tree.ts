@@ -1,4 +1,5 @@
-import { isAlias, isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import type { Node, Scalar } from 'yaml';
+import lazyYaml from './lazy-yaml.cjs';
 
 /** A construct found in the tree, located by its offset in the text. */
 export interface Finding {
@@ -20,6 +21,7 @@ const STRING_TAG = 'tag:yaml.org,2002:str';
  * as much as a third of the parse. For the YAML that passes, `data` equals yaml's toJS().
  */
 export function readYamlTree(contents: Node, text: string): { data: unknown; findings: Finding[] } {
+  const { isAlias, isMap, isScalar, isSeq } = lazyYaml.loadYaml();
   const findings: Finding[] = [];
   const aliased = new Set<string>();
   const anchors: Array<{ readonly name: string; readonly offset: number }> = [];
