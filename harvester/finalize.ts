@@ -64,8 +64,8 @@ export async function finalizeHarvest(
   const record = harvestRecord(context, run.startedAt, outcome, run.took);
   await writeObject(store, keys.summary, 'harvest', record);
   if (!run.lostLock()) {
+    const total = await tweetsStored(context, record.tweets);
     await context.state.save();
-    const totalBefore = await tweetsStoredBefore(store, config.id, context.harvestId).catch(() => undefined);
     await writeObject(store, collectionKeys(config.id).lastHarvest, 'last-harvest', {
       format: 'twarc-cloud/last-harvest@1',
       collection: config.id,
@@ -74,11 +74,15 @@ export async function finalizeHarvest(
       ended_at: record.ended_at ?? new Date().toISOString(),
       outcome,
       tweets: record.tweets,
-      ...(totalBefore !== undefined ? { total_tweets: totalBefore + record.tweets } : {}),
+      ...(total !== undefined ? { total_tweets: total } : {}),
     });
-    const stopRequest = await readObject(store, collectionKeys(config.id).stopRequest, 'stop-request').catch(() => undefined);
-    if (stopRequest?.value.harvest_id === context.harvestId)
-      await store.delete(collectionKeys(config.id).stopRequest, { ifMatch: stopRequest.etag }).catch(() => undefined);
+    // A stop request is written only when the control API did not answer; one that came too late to
+    // be seen names this harvest, so no later one heeds it, and the next request replaces it.
+    if (stop.reason?.cause === 'requested') {
+      const stopRequest = await readObject(store, collectionKeys(config.id).stopRequest, 'stop-request').catch(() => undefined);
+      if (stopRequest?.value.harvest_id === context.harvestId)
+        await store.delete(collectionKeys(config.id).stopRequest, { ifMatch: stopRequest.etag }).catch(() => undefined);
+    }
     await run.lock.release();
   }
   log.info('harvest ended', {
@@ -89,6 +93,19 @@ export async function finalizeHarvest(
     requests: record.requests,
   });
   return outcome;
+}
+
+/**
+ * Tweets every harvest of the collection stored, this one included: state.json's running total;
+ * state written before the total was kept gets it from the archive, once.
+ */
+async function tweetsStored(context: HarvestContext, tweets: number): Promise<number | undefined> {
+  const { draft } = context.state;
+  if (draft.tweets_total === undefined) {
+    const before = await tweetsStoredBefore(context.store, context.config.id, context.harvestId).catch(() => undefined);
+    if (before !== undefined) draft.tweets_total = before + tweets;
+  }
+  return draft.tweets_total;
 }
 
 /**

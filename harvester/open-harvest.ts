@@ -79,7 +79,10 @@ export async function openHarvest(options: OpenHarvestOptions): Promise<HarvestC
     spoolDir,
     onStored: async (file, checkpoints) => {
       for (const checkpoint of checkpoints) checkpoint();
-      if (file) log.info('tweet file stored', { file: file.name, tweets: file.tweets, bytes: file.bytes });
+      if (file) {
+        state.countStored(file.tweets);
+        log.info('tweet file stored', { file: file.name, tweets: file.tweets, bytes: file.bytes });
+      }
       if (!lease.lost) await state.save();
     },
   });

@@ -24,17 +24,24 @@ export class StateBook {
 
   static async load(store: ArchiveStore, collectionId: string, harvestId: string): Promise<StateBook> {
     const found = await readObject(store, collectionKeys(collectionId).state, 'state');
+    // No state: no harvest of the collection ever stored a file, so the running total starts at 0.
     const start: HarvestState = found?.value ?? {
       format: 'twarc-cloud/state@1',
       collection: collectionId,
       harvest_id: harvestId,
       updated_at: new Date().toISOString(),
+      tweets_total: 0,
     };
     return new StateBook(store, start, harvestId);
   }
 
   users(): NonNullable<HarvestState['users']> {
     return (this.draft.users ??= {});
+  }
+
+  /** Counts a stored file's tweets into the running total, where the state keeps one. */
+  countStored(tweets: number): void {
+    if (this.draft.tweets_total !== undefined) this.draft.tweets_total += tweets;
   }
 
   /** Writes the draft, unless it is as last saved: updated_at says when the state last changed. */

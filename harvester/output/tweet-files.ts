@@ -72,16 +72,22 @@ function room(gzip: Gzip): Promise<void> {
  * `onStored` only after that file is in the archive: state never runs ahead of stored data.
  * Uploads run one at a time, in order, while appending continues into the next file.
  */
+/** How long checkpoints with no data pending wait for a file to ride with before they are saved alone. */
+export const LOOSE_CHECKPOINT_MS = 60_000;
+
 export class TweetFiles {
   readonly stored: StoredFile[] = [];
   private current: OpenFile | undefined;
   private sequence = 0;
   private queue: Promise<void> = Promise.resolve();
   /**
-   * Checkpoints with no data pending, queued last and not yet saved: later ones join them, so that
-   * a burst (a timeline harvest's hundred user lookups) is one state write, not one per checkpoint.
+   * Checkpoints with no data pending, not yet handed on: they ride with the next file opened, or
+   * are saved on their own after LOOSE_CHECKPOINT_MS or when the files close; so that a burst (a
+   * timeline harvest's hundred user lookups) costs no state write of its own. Losing them to a
+   * crash loses no data: they describe none, and the work they record is done again.
    */
-  private looseCheckpoints: Checkpoint[] | undefined;
+  private parked: Checkpoint[] = [];
+  private parkedTimer: NodeJS.Timeout | undefined;
   private failure: Error | undefined;
   private readonly timer: NodeJS.Timeout;
   private readonly now: () => Date;
@@ -143,27 +149,25 @@ export class TweetFiles {
     return more ? undefined : room(file.gzip);
   }
 
-  /** Saves `checkpoint` with the data written before it: now if all of it is stored, else with the open file. */
+  /** Saves `checkpoint` with the data written before it: with the open file, else with the next one (see `parked`). */
   checkpoint(checkpoint: Checkpoint): void {
     if (this.current) {
       this.current.checkpoints.push(checkpoint);
       this.current.lastReplaceable = false;
-    } else if (this.looseCheckpoints) this.looseCheckpoints.push(checkpoint);
-    else {
-      const batch = [checkpoint];
-      this.enqueue(() => {
-        if (this.looseCheckpoints === batch) this.looseCheckpoints = undefined;
-        return this.options.onStored(undefined, batch);
-      });
-      this.looseCheckpoints = batch;
+      return;
     }
+    this.parked.push(checkpoint);
+    this.parkedTimer ??= setTimeout(() => {
+      this.saveParked();
+    }, LOOSE_CHECKPOINT_MS).unref();
   }
 
-  /** Closes the open file, if it holds anything, and stores it. */
+  /** Closes the open file, if it holds anything, and stores it; with no file open, saves the parked checkpoints. */
   rotate(): Promise<void> {
     const file = this.current;
     this.current = undefined;
     if (file) this.enqueue(() => this.store(file));
+    else this.saveParked();
     return this.settled();
   }
 
@@ -197,7 +201,7 @@ export class TweetFiles {
       hash,
       bytes: 0,
       tweets: 0,
-      checkpoints: [],
+      checkpoints: this.takeParked(),
       lastReplaceable: false,
       pending: [],
       pendingLength: 0,
@@ -237,9 +241,21 @@ export class TweetFiles {
     await this.options.onStored(stored, file.checkpoints);
   }
 
+  private takeParked(): Checkpoint[] {
+    clearTimeout(this.parkedTimer);
+    this.parkedTimer = undefined;
+    const parked = this.parked;
+    this.parked = [];
+    return parked;
+  }
+
+  /** Behind whatever is being stored: a checkpoint never runs ahead of data written before it. */
+  private saveParked(): void {
+    const batch = this.takeParked();
+    if (batch.length > 0) this.enqueue(() => this.options.onStored(undefined, batch));
+  }
+
   private enqueue(task: () => Promise<void>): void {
-    // Only the queue's last task may take more checkpoints: one behind a file's upload must wait for it.
-    this.looseCheckpoints = undefined;
     this.queue = this.queue.then(async () => {
       if (this.failure) return;
       try {

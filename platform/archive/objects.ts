@@ -53,6 +53,7 @@ export interface ArchiveObjects {
     collection: string;
     harvest_id: string;
     updated_at: Timestamp;
+    tweets_total?: number;
     users?: Record<
       string,
       { since_id?: string; until_id?: string; pending_since_id?: string; screen_name?: string; condition?: 'ok' | 'protected' | 'suspended' | 'not_found' }
