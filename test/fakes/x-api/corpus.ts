@@ -8,7 +8,7 @@
 
 import { seededRandom } from '../../generators/collection-files.js';
 import { Projection, everyField } from './fields.js';
-import { codePoints, sampleText, wordsFrom, wordsOf } from './text.js';
+import { codePoints, randomToken, sampleText, wordsFrom, wordsOf } from './text.js';
 
 /** What twarc2 asks for: every expansion, every field of every object. */
 const EVERYTHING = new Projection(everyField());
@@ -62,6 +62,57 @@ export interface CorpusOptions {
   /** The most time between two consecutive tweets beyond the first second (default one minute). */
   readonly spacingMs?: number;
 }
+
+const SITES = ['example.org', 'news.example.com', 'data.example.net', 'blog.example.edu', 'www.example.info'];
+const PLACES = [
+  'Maryland, USA',
+  'Berlin',
+  'São Paulo, Brasil',
+  'Lagos, Nigeria',
+  'Tokyo',
+  'القاهرة',
+  '',
+  'Melbourne, Victoria',
+  'Montréal',
+];
+const ANNOTATIONS = [
+  {
+    domain: { id: '131', name: 'Unified Twitter Taxonomy', description: 'A taxonomy of user interests.' },
+    entity: { id: '847888632711061504', name: 'Climate change' },
+  },
+  {
+    domain: {
+      id: '66',
+      name: 'Interests and Hobbies Category',
+      description: 'A grouping of interests and hobbies entities, like Novelty Food or Destinations',
+    },
+    entity: { id: '847528391163092993', name: 'Science' },
+  },
+  {
+    domain: {
+      id: '30',
+      name: 'Entities [Entity Service]',
+      description: 'Entity Service top level domain, every item that is in Entity Service should be in this domain',
+    },
+    entity: { id: '781974596148793345', name: 'Business & finance' },
+  },
+  {
+    domain: { id: '46', name: 'Business Taxonomy', description: 'Categories within Brand Verticals that narrow down the scope of Brands' },
+    entity: { id: '1557696848252391426', name: 'Financial Services Business' },
+  },
+  {
+    domain: {
+      id: '65',
+      name: 'Interests and Hobbies Vertical',
+      description: 'Top level interests and hobbies groupings, like Food or Travel',
+    },
+    entity: { id: '848920371311001600', name: 'Technology' },
+  },
+  {
+    domain: { id: '35', name: 'Politician', description: 'Politicians in the world, like Joe Biden' },
+    entity: { id: '1121888589498355712', name: 'A member of parliament' },
+  },
+];
 
 export class Corpus {
   readonly users: FakeUser[] = [];
@@ -193,9 +244,15 @@ export class Corpus {
    * kept pool, so that its includes carry referenced tweets as real ones do.
    */
   liveTweet(authorId: string): { readonly json: Record<string, unknown>; readonly includes: Record<string, unknown[]> } {
-    this.referencePool ??= Array.from({ length: 20 }, () => this.makeTweet(authorId, this.referencePool ?? []));
-    const tweet = this.makeTweet(authorId, this.referencePool, false);
-    return { json: tweet.json, includes: this.includesFor([tweet], EVERYTHING) };
+    const pool = (this.referencePool ??= Array.from({ length: 20 }, () => this.makeTweet(authorId, this.referencePool ?? [])));
+    const tweet = this.makeTweet(authorId, pool);
+    const live = { json: tweet.json, includes: this.includesFor([tweet], EVERYTHING) };
+    // Live tweets reply to and quote recent ones, as on X: the pool rolls, and only it is kept.
+    const slot = Math.floor(this.random() * pool.length);
+    const evicted = pool[slot];
+    if (evicted) this.tweetsById.delete(evicted.id);
+    pool[slot] = tweet;
+    return live;
   }
 
   private makeTweet(authorId: string, siblings: readonly FakeTweet[], keep = true): FakeTweet {
@@ -207,7 +264,9 @@ export class Corpus {
     const mediaKeys = n % 11 === 0 ? [`3_${id}`] : [];
     const placeId = n % 17 === 0 ? '01a9a39529b27f36' : undefined;
     const mentionText = mentioned ? `@${mentioned.username} ` : '';
-    const text = `${mentionText}${sampleText(n)} ${wordsFrom(this.random, 4 + Math.floor(this.random() * 14))} on #climate data, see https://t.co/abc${n % 97}`;
+    const link = `https://t.co/${randomToken(this.random, 10)}`;
+    const target = `https://${SITES[n % SITES.length] ?? 'example.org'}/${randomToken(this.random, 6)}/${randomToken(this.random, 4 + (n % 9))}`;
+    const text = `${mentionText}${sampleText(n)} ${wordsFrom(this.random, 4 + Math.floor(this.random() * 14))} on #climate data, see ${link}`;
     // Entity offsets count code points, as X's do, not UTF-16 units.
     const hashtagStart = codePoints(text.slice(0, text.indexOf('#climate')));
     const urlStart = codePoints(text.slice(0, text.indexOf('https://')));
@@ -217,10 +276,10 @@ export class Corpus {
         {
           start: urlStart,
           end: codePoints(text),
-          url: `https://t.co/abc${n % 97}`,
-          expanded_url: `https://example.org/notes/${n}`,
-          display_url: `example.org/notes/${n}`,
-          unwound_url: `https://example.org/notes/${n}`,
+          url: link,
+          expanded_url: target,
+          display_url: target.slice('https://'.length, 'https://'.length + 26) + (target.length > 34 ? '…' : ''),
+          unwound_url: target,
         },
       ],
     };
@@ -253,12 +312,7 @@ export class Corpus {
         impression_count: this.count(60_000),
       },
       entities,
-      context_annotations: [
-        {
-          domain: { id: '131', name: 'Unified Twitter Taxonomy', description: 'A taxonomy of user interests.' },
-          entity: { id: '847888632711061504', name: 'Climate change' },
-        },
-      ],
+      context_annotations: ANNOTATIONS.slice(n % ANNOTATIONS.length, (n % ANNOTATIONS.length) + 1 + (n % 3)),
     };
     if (repliedTo) json['in_reply_to_user_id'] = repliedTo.authorId;
     if (referenced.length > 0) json['referenced_tweets'] = referenced;
@@ -280,6 +334,9 @@ export class Corpus {
 }
 
 export function userObject(user: FakeUser): Record<string, unknown> {
+  // The same every time the user is served, and different from user to user.
+  const own = seededRandom(Number(BigInt(user.id) % 4294967291n));
+  const skewed = (most: number): number => Math.floor(most * own() ** 3);
   return {
     id: user.id,
     name: user.name,
@@ -287,10 +344,15 @@ export function userObject(user: FakeUser): Record<string, unknown> {
     created_at: user.createdAt,
     description: `Studies the climate. ${wordsOf(user.id, 12)}`,
     entities: { description: { hashtags: [{ start: 4, end: 11, tag: 'climate' }] } },
-    location: 'Maryland, USA',
-    profile_image_url: `https://pbs.twimg.com/profile_images/${user.id}/photo_normal.jpg`,
+    location: PLACES[Math.floor(own() * PLACES.length)] ?? '',
+    profile_image_url: `https://pbs.twimg.com/profile_images/${1_000_000_000_000_000_000n + BigInt(Math.floor(own() * 1e15))}/${randomToken(own, 8)}_normal.jpg`,
     protected: user.condition === 'protected',
-    public_metrics: { followers_count: 120, following_count: 80, tweet_count: 3000, listed_count: 4 },
+    public_metrics: {
+      followers_count: skewed(250_000),
+      following_count: skewed(5_000),
+      tweet_count: skewed(90_000),
+      listed_count: skewed(900),
+    },
     url: '',
     verified: false,
     verified_type: 'none',

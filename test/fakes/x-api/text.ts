@@ -73,6 +73,15 @@ export function wordsFrom(random: () => number, count: number): string {
   return words.join(' ');
 }
 
+const TOKEN_CHARACTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `length` random letters and digits: the codes of t.co links, media file names, image hashes. */
+export function randomToken(random: () => number, length: number): string {
+  let token = '';
+  for (let i = 0; i < length; i += 1) token += TOKEN_CHARACTERS[Math.floor(random() * TOKEN_CHARACTERS.length)] ?? 'x';
+  return token;
+}
+
 /** Characters as X counts them in offsets and limits: code points, not UTF-16 units. */
 export function codePoints(text: string): number {
   let count = 0;
