@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
@@ -130,8 +130,14 @@ export class TweetFiles {
       file.lastReplaceable = options.replacesPrevious === true;
     }
     // Lines are batched into larger writes: each write to zlib is a separate job on the thread
-    // pool, and one per stream message costs several times the compression itself.
-    if (typeof line === 'string') {
+    // pool, and one per stream message costs several times the compression itself. A line as
+    // large as a batch (a page of 100 tweets) goes to zlib as it is, after what is pending: copying
+    // it into a batch would only make one more large buffer for the collector per page.
+    let more = true;
+    if (typeof line === 'string' && line.length >= BATCH_BYTES) {
+      more = this.flush(file);
+      more = file.gzip.write(line) && more;
+    } else if (typeof line === 'string') {
       const bytes = Buffer.from(line);
       file.pending.push(bytes);
       file.pendingLength += bytes.length;
@@ -143,8 +149,7 @@ export class TweetFiles {
     }
     file.pending.push(NEWLINE);
     file.pendingLength += 1;
-    let more = true;
-    if (file.pendingLength >= BATCH_BYTES) more = this.flush(file);
+    if (file.pendingLength >= BATCH_BYTES) more = this.flush(file) && more;
     if (file.tweets >= this.options.tweetsPerFile) void this.rotate().catch(() => undefined);
     return more ? undefined : room(file.gzip);
   }
@@ -234,7 +239,7 @@ export class TweetFiles {
       if (file.checkpoints.length > 0) await this.options.onStored(undefined, file.checkpoints);
       return;
     }
-    await this.options.store.upload(file.key, createReadStream(file.path), { contentType: 'application/gzip' });
+    await this.options.store.uploadFile(file.key, file.path, { contentType: 'application/gzip' });
     await rm(file.path, { force: true });
     const stored: StoredFile = { name: file.name, tweets: file.tweets, bytes: file.bytes, sha1: file.hash.digest('hex') };
     this.stored.push(stored);

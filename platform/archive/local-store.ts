@@ -92,6 +92,10 @@ export class LocalArchiveStore implements ArchiveStore {
     });
   }
 
+  uploadFile(key: string, path: string): Promise<{ etag: string }> {
+    return this.upload(key, createReadStream(path));
+  }
+
   async upload(key: string, body: Readable): Promise<{ etag: string }> {
     const path = this.path(key);
     await makeFolder(dirname(path));

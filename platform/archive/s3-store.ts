@@ -11,9 +11,9 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import { quietAwsSdk } from '../aws/quiet-sdk.js';
 import { UserError } from '../errors.js';
+import { uploadFile } from './s3-file-upload.js';
 import { assertValidKey, PreconditionFailed, type ArchiveStore, type ListPage, type StoredObject, type WriteConditions } from './store.js';
 
-/** Parts of 8 MiB, four in flight: a 250,000-tweet file uploads in about ten parts. */
 /** The tag the archive bucket's lifecycle rule (terraform/storage.tf) expires old versions by: keep both in step. */
 export const EPHEMERAL_TAG = { key: 'twarc-cloud:ephemeral', value: 'true' } as const;
 const EPHEMERAL_TAGGING = new URLSearchParams({ [EPHEMERAL_TAG.key]: EPHEMERAL_TAG.value }).toString();
@@ -145,6 +145,14 @@ export class S3ArchiveStore implements ArchiveStore {
       });
       const result = await upload.done();
       return { etag: result.ETag ?? '' };
+    } catch (error) {
+      throw this.translate(error, key);
+    }
+  }
+
+  async uploadFile(key: string, path: string, options: { contentType?: string } = {}): Promise<{ etag: string }> {
+    try {
+      return await uploadFile(this.client, { Bucket: this.where.bucket, Key: this.key(key), ContentType: options.contentType ?? 'application/octet-stream' }, path);
     } catch (error) {
       throw this.translate(error, key);
     }

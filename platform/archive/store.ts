@@ -20,6 +20,8 @@ export interface ArchiveStore {
   delete(key: string, conditions?: { readonly ifMatch?: string }): Promise<void>;
   /** Streams a large body in (multipart on S3), never holding it whole in memory. */
   upload(key: string, body: Readable, options?: { readonly contentType?: string }): Promise<{ readonly etag: string }>;
+  /** Stores a file from disk, streamed from it (on S3 part by part from its byte ranges), never held in memory. */
+  uploadFile(key: string, path: string, options?: { readonly contentType?: string }): Promise<{ readonly etag: string }>;
   /** Streams an object out; undefined when it does not exist. */
   download(key: string): Promise<Readable | undefined>;
 }

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { describe, it } from 'node:test';
@@ -127,6 +130,24 @@ export function archiveStoreContract(name: string, makeStore: () => ArchiveStore
       assert.ok(downloaded.equals(body), 'downloaded bytes differ');
       const [info] = (await store.list('big/')).objects;
       assert.equal(info?.size, body.length);
+    });
+
+    it('stores a file from disk, several S3 parts long, unchanged; and one shorter than a part', async () => {
+      const store = makeStore();
+      const dir = await mkdtemp(join(tmpdir(), 'twarc-cloud-upload-file-'));
+      for (const [name, size] of [
+        ['parts', 2 * 5 * 1024 * 1024 + 4321],
+        ['small', 1234],
+      ] as const) {
+        const body = randomBytes(size);
+        const path = join(dir, name);
+        await writeFile(path, body);
+        await store.uploadFile(`files/${name}.jsonl.gz`, path, { contentType: 'application/gzip' });
+        const stream = await store.download(`files/${name}.jsonl.gz`);
+        assert.ok(stream);
+        assert.ok((await buffer(stream)).equals(body), `${name}: downloaded bytes differ`);
+      }
+      await rm(dir, { recursive: true, force: true });
     });
 
     it('keeps keys with spaces and non-ASCII characters intact', async () => {
