@@ -216,10 +216,11 @@ async function timelineHarvest(): Promise<void> {
     0,
   );
   const fakeCpuBefore = process.cpuUsage();
-  const run = await harvestWithUsage(
-    ['bench-timelines', '--archive', archive.location, '--api-base-url', fake.baseUrl, '--concurrency', '16'],
-    { ...archive.env, ...PRODUCTION, TWARC_CLOUD_RATE_LIMIT_MARGIN_MS: '50' },
-  );
+  const run = await harvestWithUsage(['bench-timelines', '--archive', archive.location, '--api-base-url', fake.baseUrl], {
+    ...archive.env,
+    ...PRODUCTION,
+    TWARC_CLOUD_RATE_LIMIT_MARGIN_MS: '50',
+  });
   const fakeCpu = process.cpuUsage(fakeCpuBefore);
   await fake.stop();
   rmSync(archive.location, { recursive: true, force: true });
@@ -246,6 +247,9 @@ async function timelineHarvest(): Promise<void> {
   console.log(`| requests refused with 429        | ${String(refused).padStart(9)} | ${'0'.padStart(20)} |       | 0        |`);
   console.log(
     `| wall time, s (first to last req) | ${(wall / 1000).toFixed(2).padStart(9)} | ${(bound / 1000).toFixed(2).padStart(20)} | ${(wall / bound).toFixed(2).padStart(5)} | <= 1.10  |`,
+  );
+  console.log(
+    `| peak RSS, MB                     | ${run.usage.maxRssMb.toFixed(0).padStart(9)} | ${'-'.padStart(20)} |       | < 150    |`,
   );
   const harvesterMsPerPage = (run.usage.cpuSeconds * 1000) / pages;
   const fakeMsPerPage = (fakeCpu.user + fakeCpu.system) / 1000 / pages;
