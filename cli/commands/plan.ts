@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { choiceOption, type CommandSpec } from '../command.js';
 import { isRefused } from '../../reconciler/plan/model.js';
 import { reconcile } from '../../reconciler/reconcile.js';
-import { planMarkdown, planText } from '../reporters/plan-report.js';
+import { estimateVolume } from '../../reconciler/estimate/estimate-volume.js';
+import { GITHUB_COMMENT_LIMIT, planMarkdown, planText } from '../reporters/plan-report.js';
 import { savedPlan } from './saved-plan.js';
 import { PLAN_HELP, PLAN_OPTIONS, reconcileSettings, targetHelp } from './reconcile-options.js';
 
@@ -11,7 +12,8 @@ import { PLAN_HELP, PLAN_OPTIONS, reconcileSettings, targetHelp } from './reconc
 export const EXIT_CHANGES = 2;
 
 export const planCommand: CommandSpec = {
-  usage: 'twarc-cloud plan [--target local|aws] [--refresh] [--no-initial-run] [--out plan.json] [--format text|markdown|json]',
+  usage:
+    'twarc-cloud plan [--target local|aws] [--refresh] [--no-initial-run] [--no-estimate] [--out plan.json] [--format text|markdown|json]',
   help: [
     'Exit 0 when nothing would change, 2 when something would, 1 on an error.',
     '',
@@ -20,11 +22,19 @@ export const planCommand: CommandSpec = {
     PLAN_HELP,
     "  --refresh             list the target's resources (AWS: rules and services) instead of trusting",
     '                        what apply recorded: shows drift and resources to adopt; apply always does',
+    "  --no-estimate         leave out the estimate of Posts a month (X's recent counts) that a plan",
+    '                        adding or changing a search or filter collection shows against the cap',
     '  --out <file>          also save the plan, for `twarc-cloud apply <file>`',
     '  --format <f>          text (default), markdown (a pull-request comment) or json',
     '',
   ].join('\n'),
-  options: { ...PLAN_OPTIONS, out: { type: 'string' }, format: { type: 'string' }, refresh: { type: 'boolean' } },
+  options: {
+    ...PLAN_OPTIONS,
+    out: { type: 'string' },
+    format: { type: 'string' },
+    refresh: { type: 'boolean' },
+    'no-estimate': { type: 'boolean' },
+  },
   async run(args, io) {
     const format = choiceOption(args, 'format', ['text', 'markdown', 'json'] as const, 'text');
     const { settings, targetName, allowMassStop, initialRun } = reconcileSettings(args, io);
@@ -39,9 +49,10 @@ export const planCommand: CommandSpec = {
       },
     });
     const where = `target ${targetName} (archive ${result.target.store.location})`;
-    if (format === 'json') io.out(`${JSON.stringify(result.plan, null, 2)}\n`);
-    else if (format === 'markdown') io.out(planMarkdown(result.plan, where));
-    else io.out(planText(result.plan, where, io.stdoutIsTty && io.env['NO_COLOR'] === undefined));
+    const volume = args.values['no-estimate'] === true ? undefined : await estimateVolume(result.desired, result.plan, settings, io.env);
+    if (format === 'json') io.out(`${JSON.stringify(volume ? { ...result.plan, volume } : result.plan, null, 2)}\n`);
+    else if (format === 'markdown') io.out(planMarkdown(result.plan, where, GITHUB_COMMENT_LIMIT, volume));
+    else io.out(planText(result.plan, where, io.stdoutIsTty && io.env['NO_COLOR'] === undefined, volume));
     const out = args.values['out'];
     if (typeof out === 'string')
       await writeFile(resolve(io.cwd, out), `${JSON.stringify(savedPlan(result, targetName, initialRun), null, 2)}\n`);

@@ -1,14 +1,24 @@
 import { UserError } from '../../platform/errors.js';
 import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
+import { postUsage, postUsageLine } from '../../reconciler/inspect/post-usage.js';
 import { runningHarvest, runningHarvestLine } from '../../reconciler/inspect/running-harvest.js';
 import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
 export const statusCommand: CommandSpec = {
-  usage: 'twarc-cloud status [id] [--target local|aws] [--format text|json]',
-  help: ['Options:', targetHelp(), '  --format <f>          text (default) or json', ''].join('\n'),
-  options: { ...TARGET_OPTION, format: { type: 'string' } },
+  usage: 'twarc-cloud status [id] [--target local|aws] [--credentials <profile>] [--format text|json]',
+  help: [
+    "Also shows how much of the Project's monthly Post cap is used (X's usage endpoint), with the",
+    'app credentials of a profile (default: default).',
+    '',
+    'Options:',
+    targetHelp(),
+    '  --credentials <p>     the credentials profile to ask X about usage with',
+    '  --format <f>          text (default) or json ({ running, usage })',
+    '',
+  ].join('\n'),
+  options: { ...TARGET_OPTION, format: { type: 'string' }, credentials: { type: 'string' } },
   async run(args, io) {
     const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');
     const { settings, targetName } = reconcileSettings(args, io);
@@ -18,10 +28,13 @@ export const statusCommand: CommandSpec = {
         ? args.positionals
         : Object.keys((await readObject(store, COLLECTIONS_INDEX_KEY, 'collections-index'))?.value.collections ?? {});
     const running = (await Promise.all(ids.map((id) => runningHarvest(store, id)))).filter((r) => r !== undefined);
-    if (format === 'json') io.out(`${JSON.stringify(running, null, 2)}\n`);
-    else if (running.length === 0) io.out('No harvest is running.');
+    const profile = args.values['credentials'];
+    const usage = await postUsage(typeof profile === 'string' ? profile : 'default', io.env);
+    if (format === 'json') io.out(`${JSON.stringify({ running, usage }, null, 2)}\n`);
     else {
+      if (running.length === 0) io.out('No harvest is running.');
       for (const r of running) io.out(runningHarvestLine(r));
+      io.out(postUsageLine(usage));
     }
     return 0;
   },

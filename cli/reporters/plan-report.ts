@@ -1,5 +1,7 @@
 import { actionSign, type Plan, type PlannedAction, type RuntimeStep } from '../../reconciler/plan/model.js';
 import type { FieldChange } from '../../reconciler/plan/field-changes.js';
+import type { VolumeEstimate } from '../../reconciler/estimate/estimate-volume.js';
+import { volumeMarkdown, volumeText, volumeWarning } from './volume-report.js';
 
 /** How each action reads, in every format. */
 const VERB: Record<PlannedAction['kind'], string> = {
@@ -87,7 +89,7 @@ export function actionLines(action: PlannedAction): { heading: string; details: 
   return { heading, details: [...shown, ...steps] };
 }
 
-export function planText(plan: Plan, where: string, color: boolean): string {
+export function planText(plan: Plan, where: string, color: boolean, volume?: VolumeEstimate): string {
   const paint = (code: number, text: string): string => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const colorOf = (line: string): number => (line.startsWith('+') ? 32 : line.startsWith('-') ? 31 : line.startsWith('~') ? 33 : 0);
   const lines = [`Plan for ${where}:`, ''];
@@ -100,6 +102,9 @@ export function planText(plan: Plan, where: string, color: boolean): string {
   lines.push('', summaryLine(plan));
   for (const refusal of refusalLines(plan)) lines.push(paint(31, refusal));
   for (const warning of warningLines(plan)) lines.push(paint(33, warning));
+  lines.push(...volumeText(volume));
+  const overCap = volumeWarning(volume);
+  if (overCap !== undefined) lines.push(paint(33, overCap));
   return `${lines.join('\n')}\n`;
 }
 
@@ -107,10 +112,11 @@ export function planText(plan: Plan, where: string, color: boolean): string {
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
 /** A pull-request comment: removals called out first, each action folded, never over GitHub's limit. */
-export function planMarkdown(plan: Plan, where: string, limit = GITHUB_COMMENT_LIMIT): string {
+export function planMarkdown(plan: Plan, where: string, limit = GITHUB_COMMENT_LIMIT, volume?: VolumeEstimate): string {
   const head: string[] = [`### twarc-cloud plan for ${where}`, '', `**${summaryLine(plan)}**`, ''];
   for (const refusal of refusalLines(plan)) head.push('> [!CAUTION]', `> ${refusal}`, '');
-  for (const warning of warningLines(plan)) head.push('> [!WARNING]', `> ${warning}`, '');
+  const overCap = volumeWarning(volume);
+  for (const warning of [...warningLines(plan), ...(overCap !== undefined ? [overCap] : [])]) head.push('> [!WARNING]', `> ${warning}`, '');
   const stopping = plan.actions.filter((a) => a.kind === 'remove' || a.kind === 'suspend');
   if (stopping.length > 0) {
     head.push(
@@ -120,6 +126,7 @@ export function planMarkdown(plan: Plan, where: string, limit = GITHUB_COMMENT_L
     );
   }
   if (plan.actions.length === 0) head.push('No changes. The live system matches `collections/`.');
+  head.push(...volumeMarkdown(volume));
   const blocks = plan.actions.map((action) => {
     const { heading, details } = actionLines(action);
     return [`<details><summary><code>${escapeHtml(heading)}</code></summary>`, '', '```diff', ...details, '```', '', '</details>', ''].join(

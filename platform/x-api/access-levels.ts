@@ -27,5 +27,12 @@ export const X_API_LIMITS: Readonly<Record<AccessLevel, XApiLimits>> = {
   },
 };
 
+/**
+ * Posts a Project may receive a month (X developer documentation, "Post cap"): Basic 10,000, Pro
+ * 1,000,000, Enterprise "50+ million" (its contract says how many more). Posts from searches,
+ * streams and timelines all count; one Post received twice in a UTC day counts once.
+ */
+export const MONTHLY_POST_CAP: Readonly<Record<AccessLevel, number>> = { basic: 10_000, pro: 1_000_000, enterprise: 50_000_000 };
+
 /** The earliest time full-archive search accepts as start_time. */
 export const EARLIEST_SEARCH_TIME = '2006-03-21T00:00:01Z';

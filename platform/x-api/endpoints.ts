@@ -12,7 +12,9 @@ export type Endpoint =
   | 'tweets/search/recent'
   | 'tweets/search/all'
   | 'tweets/search/stream'
-  | 'tweets/search/stream/rules';
+  | 'tweets/search/stream/rules'
+  | 'tweets/counts/recent'
+  | 'usage/tweets';
 
 /**
  * Limits besides the 15-minute windows: full-archive search takes one request a second (X's

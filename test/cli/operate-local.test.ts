@@ -129,10 +129,10 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
       progress: { tweets: 1500, files: 3, bytes: 3 * 1024 * 1024, at: new Date(started.getTime() + 5 * 60_000).toISOString() },
     });
     assert.match((await cli('status', 'scientists')).stdout, /1500 tweets, 3 files, 3\.0 MiB stored; 300 tweets\/min \(as of /);
-    const json = JSON.parse((await cli('status', 'scientists', '--format', 'json')).stdout) as Array<{
-      progress: { tweets_per_minute: number };
-    }>;
-    assert.equal(json[0]?.progress.tweets_per_minute, 300);
+    const json = JSON.parse((await cli('status', 'scientists', '--format', 'json')).stdout) as {
+      running: Array<{ progress: { tweets_per_minute: number } }>;
+    };
+    assert.equal(json.running[0]?.progress.tweets_per_minute, 300);
     await writeObject(store, collectionKeys('scientists').lock, 'lock', lock(new Date()));
     const refused = await cli('unlock', 'scientists');
     assert.equal(refused.status, 1);

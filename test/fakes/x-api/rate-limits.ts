@@ -17,6 +17,8 @@ export const REAL_LIMITS: Readonly<Record<string, RateLimit>> = {
   'tweets/search/all': { limit: 300, windowMs: 900_000 },
   'tweets/search/stream': { limit: 50, windowMs: 900_000 },
   'tweets/search/stream/rules': { limit: 450, windowMs: 900_000 },
+  'tweets/counts/recent': { limit: 300, windowMs: 900_000 },
+  'usage/tweets': { limit: 50, windowMs: 900_000 },
 };
 
 interface Window {

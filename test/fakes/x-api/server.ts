@@ -5,6 +5,7 @@
  * was served and requested.
  */
 
+import { projectUsage, recentCounts, type UsageScenario } from './usage-endpoints.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Corpus, type CorpusOptions } from './corpus.js';
@@ -26,6 +27,8 @@ export interface Scenario {
   readonly searchEmptyPages?: boolean;
   /** The API account's access level, for its query and rule limits (default pro). */
   readonly accessLevel?: FakeAccessLevel;
+  /** What the counts and usage endpoints report. */
+  readonly usage?: UsageScenario;
   /** X's clock (epoch ms): what recent search's 7-day window and "nothing from the future" are measured from. */
   readonly now?: () => number;
 }
@@ -57,7 +60,7 @@ export const USAGE_CAPPED = {
 const TOO_MANY_REQUESTS = { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 };
 
 /** Endpoints only an app (bearer token) may call. */
-const APP_ONLY = new Set(['tweets/search/all', 'tweets/search/stream', 'tweets/search/stream/rules']);
+const APP_ONLY = new Set(['tweets/search/all', 'tweets/search/stream', 'tweets/search/stream/rules', 'usage/tweets']);
 
 export class FakeXApi {
   readonly corpus: Corpus;
@@ -72,6 +75,7 @@ export class FakeXApi {
   private readonly server: Server;
   private readonly searchEmptyPages: boolean;
   private readonly accessLevel: FakeAccessLevel;
+  private readonly usage: UsageScenario;
   private readonly now: () => number;
   /** When each app last called full-archive search, which X allows once a second. */
   private readonly lastArchiveSearch = new Map<string, number>();
@@ -82,6 +86,7 @@ export class FakeXApi {
     this.corpus = new Corpus(scenario.corpus);
     this.rateLimits = new RateLimits(scenario.rateLimits ?? {});
     this.accessLevel = scenario.accessLevel ?? 'pro';
+    this.usage = scenario.usage ?? {};
     this.now = scenario.now ?? Date.now;
     this.stream = new StreamService(this.corpus, { tweets: 0, keepAliveMs: 20_000, ...scenario.stream }, this.accessLevel);
     this.bearerTokens = new Set(scenario.bearerTokens ?? ['test-bearer-token']);
@@ -284,6 +289,10 @@ export class FakeXApi {
           now: this.now(),
           emptyPages: this.searchEmptyPages,
         });
+      case 'tweets/counts/recent':
+        return recentCounts(query, { now: this.now(), accessLevel: this.accessLevel, usage: this.usage });
+      case 'usage/tweets':
+        return projectUsage(this.usage);
       default:
         return route.method === 'GET' ? this.stream.listRules(app) : this.stream.changeRules(app, await readJson(request));
     }
@@ -305,6 +314,8 @@ function routeOf(method: string, path: string): Route | undefined {
     'GET /2/tweets/search/recent': 'tweets/search/recent',
     'GET /2/tweets/search/all': 'tweets/search/all',
     'GET /2/tweets/search/stream': 'tweets/search/stream',
+    'GET /2/tweets/counts/recent': 'tweets/counts/recent',
+    'GET /2/usage/tweets': 'usage/tweets',
     'GET /2/tweets/search/stream/rules': 'tweets/search/stream/rules',
     'POST /2/tweets/search/stream/rules': 'tweets/search/stream/rules',
   };

@@ -315,4 +315,36 @@ describe('the strict fake X API', { timeout: 60_000 }, () => {
       }
     });
   });
+
+  it('counts recent Posts in buckets of the granularity asked for, over the last 7 days, with their sum in meta', async () => {
+    const now = Date.parse('2026-12-02T10:30:00Z');
+    await withFake({ now: () => now, usage: { postsPerDay: (q) => (q === 'flood' ? 240 : 0) } }, async (counting) => {
+      const daily = await call(counting, 'tweets/counts/recent', { query: 'flood', granularity: 'day' });
+      assert.equal(daily.status, 200, JSON.stringify(daily.body));
+      const buckets = daily.body['data'] as Array<{ start: string; end: string; tweet_count: number }>;
+      assert.equal(buckets.length, 8, 'a partial day at each end and six whole ones');
+      assert.equal(buckets[0]?.start, new Date(now - 7 * DAY).toISOString());
+      assert.equal(buckets.at(-1)?.end, new Date(now).toISOString());
+      const total = buckets.reduce((sum, b) => sum + b.tweet_count, 0);
+      assert.deepEqual(daily.body['meta'], { total_tweet_count: total });
+      assert.equal(total, 7 * 240);
+      const hourly = await call(counting, 'tweets/counts/recent', { query: 'flood' });
+      assert.equal((hourly.body['data'] as unknown[]).length, 7 * 24 + 1, 'hourly unless asked otherwise');
+      assertInvalidRequest(await call(counting, 'tweets/counts/recent', { query: 'flood', granularity: 'week' }), /granularity/);
+      assertInvalidRequest(await call(counting, 'tweets/counts/recent', { query: 'flood', max_results: '10' }), /max_results/);
+    });
+  });
+
+  it("reports the Project's use of its monthly cap with the numbers as strings, as X's example does", async () => {
+    await withFake({ usage: { projectUsage: 43_435, projectCap: 1_000_000, capResetDay: 10 } }, async (counting) => {
+      const usage = await call(counting, 'usage/tweets', {});
+      assert.equal(usage.status, 200);
+      assert.deepEqual(usage.body['data'], {
+        cap_reset_day: 10,
+        project_cap: '1000000',
+        project_id: '1369785403853424',
+        project_usage: '43435',
+      });
+    });
+  });
 });
