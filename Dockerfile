@@ -19,5 +19,5 @@ USER node
 EXPOSE 8080
 # ECS sends SIGTERM and waits stopTimeout (120 s) before SIGKILL; the harvester finalizes on it.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "--max-semi-space-size=8", "/app/dist/bundle/twarc-cloud.mjs"]
+ENTRYPOINT ["node", "--max-semi-space-size=8", "--optimize-for-size", "/app/dist/bundle/twarc-cloud.mjs"]
 CMD ["--help"]
