@@ -199,7 +199,7 @@ async function timelineS3Requests(moto: Moto): Promise<void> {
 async function timelineHarvest(): Promise<void> {
   // Long enough that one core serves and harvests a window's pages with time to spare (printed
   // below), so that the wall time measures the rate gate, not the machine's load.
-  const windowMs = Number(process.env['BENCH_TIMELINE_WINDOW_MS'] ?? 6000);
+  const windowMs = Number(process.env['BENCH_TIMELINE_WINDOW_MS'] ?? 10_000);
   // X's per-app limits are 300 lookups and 1,500 timeline requests per 15 minutes; scaled, the same proportion.
   const limits = { users: { limit: 100, windowMs }, 'users/:id/tweets': { limit: 500, windowMs } };
   const fake = await new FakeXApi({
