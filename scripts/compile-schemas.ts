@@ -15,8 +15,13 @@ import { precompiledValidatorPath, schemaCompiler } from '../platform/schema-val
 
 const SUFFIX = '.schema.json';
 
+/** Every schema under schemas/, by name (`collection`, `archive/harvest`). */
+export function schemaNames(): string[] {
+  return schemaFiles(SCHEMAS_DIR).map((path) => relative(SCHEMAS_DIR, path).slice(0, -SUFFIX.length));
+}
+
 export function compileSchemas(): string[] {
-  const names = schemaFiles(SCHEMAS_DIR).map((path) => relative(SCHEMAS_DIR, path).slice(0, -SUFFIX.length));
+  const names = schemaNames();
   for (const name of names) {
     const schemaText = readFileSync(join(SCHEMAS_DIR, `${name}${SUFFIX}`), 'utf8');
     // Only the verdict is needed from this code: the first error is enough, and none is explained.

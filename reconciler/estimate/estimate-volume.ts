@@ -5,11 +5,9 @@
  * counts, or an X that does not answer in time leaves a note in place of a number.
  */
 
-import { UserError } from '../../platform/errors.js';
 import { MONTHLY_POST_CAP } from '../../platform/x-api/access-levels.js';
 import { XApiClient } from '../../platform/x-api/client.js';
-import { resolveApiBaseUrl } from '../../platform/x-api/base-url.js';
-import { resolveCredentials } from '../../platform/credentials/resolve.js';
+import { appClient } from '../../platform/x-api/app-client.js';
 import { recentPostCount } from '../../platform/x-api/usage.js';
 import type { DesiredCollection, Plan } from '../plan/model.js';
 import type { Settings } from '../settings/settings.js';
@@ -57,14 +55,10 @@ export async function estimateVolume(
 }
 
 async function clientFor(profile: string, env: NodeJS.ProcessEnv): Promise<XApiClient | { reason: string }> {
-  try {
-    const credentials = await resolveCredentials(profile, { env });
-    if (credentials.bearerToken === undefined) return { reason: `profile "${profile}" has no bearer token, which counts need` };
-    return new XApiClient({ baseUrl: resolveApiBaseUrl(undefined, env), credentials, maxAttempts: 2 });
-  } catch (error) {
-    if (error instanceof UserError) return { reason: `no credentials for profile "${profile}"` };
-    throw error;
-  }
+  const client = await appClient(profile, env);
+  if (client === 'no-credentials') return { reason: `no credentials for profile "${profile}"` };
+  if (client === 'no-bearer-token') return { reason: `profile "${profile}" has no bearer token, which counts need` };
+  return client;
 }
 
 async function countAll(client: XApiClient, queries: readonly string[]): Promise<number | { reason: string }> {

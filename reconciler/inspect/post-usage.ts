@@ -3,21 +3,16 @@
  * credentials; where there are none here, or X does not answer in time, a line says so instead.
  */
 
-import { UserError } from '../../platform/errors.js';
-import { resolveCredentials } from '../../platform/credentials/resolve.js';
-import { XApiClient } from '../../platform/x-api/client.js';
-import { resolveApiBaseUrl } from '../../platform/x-api/base-url.js';
+import { appClient } from '../../platform/x-api/app-client.js';
 import { projectUsage, type ProjectUsage } from '../../platform/x-api/usage.js';
 
 export async function postUsage(profile: string, env: NodeJS.ProcessEnv): Promise<ProjectUsage | { readonly unavailable: string }> {
+  const client = await appClient(profile, env);
+  if (client === 'no-credentials') return { unavailable: `no credentials for profile "${profile}" here` };
+  if (client === 'no-bearer-token') return { unavailable: `profile "${profile}" has no bearer token, which the usage endpoint needs` };
   try {
-    const credentials = await resolveCredentials(profile, { env });
-    if (credentials.bearerToken === undefined)
-      return { unavailable: `profile "${profile}" has no bearer token, which the usage endpoint needs` };
-    const client = new XApiClient({ baseUrl: resolveApiBaseUrl(undefined, env), credentials, maxAttempts: 2 });
     return await projectUsage(client, AbortSignal.timeout(15_000));
   } catch (error) {
-    if (error instanceof UserError) return { unavailable: `no credentials for profile "${profile}" here` };
     return { unavailable: error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error) };
   }
 }

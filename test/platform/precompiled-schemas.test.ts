@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PACKAGE_ROOT, SCHEMAS_DIR } from '../../platform/paths.js';
 import { precompiledValidatorPath, schemaCompiler } from '../../platform/schema-validation.js';
 import { parseYamlSource } from '../../reconciler/yaml/yaml-source.js';
+import { schemaNames } from '../../scripts/compile-schemas.js';
 import { userTimelineYaml, seededRandom } from '../generators/collection-files.js';
 
 // The build compiles each schema into standalone code (scripts/compile-schemas.ts), which then says
@@ -14,14 +15,6 @@ import { userTimelineYaml, seededRandom } from '../generators/collection-files.j
 
 const require = createRequire(import.meta.url);
 type Precompiled = ((data: unknown) => boolean) & { schemaText?: string };
-
-function schemaNames(dir = SCHEMAS_DIR): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return schemaNames(path);
-    return entry.name.endsWith('.schema.json') ? [relative(SCHEMAS_DIR, path).slice(0, -'.schema.json'.length)] : [];
-  });
-}
 
 describe('precompiled schema validators', () => {
   it('exist for every schema, each built from the schema as it is now', () => {
