@@ -27,6 +27,8 @@ export class RateGate {
   private nextStartAt = 0;
   /** One wait for the reset, shared by every caller, so that it is counted once. */
   private windowWait: { promise: Promise<void>; cancel: () => void; waiters: number } | undefined;
+  /** The reset the last reported wait was for: a timer can end before `now()` reaches it, and the rest is the same wait. */
+  private reportedResetAtMs: number | undefined;
 
   constructor(
     /** Slack after the reset second, for clocks that disagree with X's. */
@@ -55,7 +57,7 @@ export class RateGate {
         return;
       }
       if (this.inFlight === 0 && this.resetAtMs !== undefined) {
-        await this.waitForReset(this.resetAtMs - this.now(), signal);
+        await this.waitForReset(this.resetAtMs, signal);
         continue;
       }
       await abortable(new Promise<void>((resolve) => this.wakers.push(resolve)), signal);
@@ -63,9 +65,11 @@ export class RateGate {
   }
 
   /** One wait shared by every caller; cancelled when the last of them gives up, so no timer outlives it. */
-  private async waitForReset(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  private async waitForReset(resetAtMs: number, signal: AbortSignal | undefined): Promise<void> {
     if (!this.windowWait) {
-      this.onWait({ ms });
+      const ms = resetAtMs - this.now();
+      if (this.reportedResetAtMs !== resetAtMs) this.onWait({ ms });
+      this.reportedResetAtMs = resetAtMs;
       const cancel = new AbortController();
       const promise = sleep(ms, cancel.signal)
         .catch(() => undefined)

@@ -61,9 +61,12 @@ describe('the rate gate', () => {
     gate.settle({ limit: 10, remaining: 0, reset });
     gate.settle({ limit: 10, remaining: 2, reset }); // an older answer arriving late
     let next = false;
-    void gate.acquire().then(() => (next = true));
+    const stop = new AbortController();
+    const waiting = gate.acquire(stop.signal).then(() => (next = true));
     await tick();
     assert.equal(next, false);
+    stop.abort(new Error('done')); // the wait for the reset a minute away ends with the test
+    await assert.rejects(waiting, /done/);
   });
 
   it('waits for the reset once the window is spent, counts the wait once, and then goes on', async () => {
@@ -75,6 +78,22 @@ describe('the rate gate', () => {
     await Promise.all([gate.acquire(), new Promise((resolve) => setTimeout(resolve, 1))]);
     assert.ok(Date.now() - started >= 250, 'waited for the reset');
     assert.equal(waits.length, 1);
+  });
+
+  it('counts one wait for one reset, even when its timer ends before the clock reaches the reset', async () => {
+    // Timers run on the event loop's cached monotonic time and can end a little before Date.now() says
+    // the reset has come; here the clock runs at 60 % of the timers' pace, so every timer ends early.
+    const start = Date.now();
+    const base = 1_000_000_000_000;
+    const clock = (): number => base + (Date.now() - start) * 0.6;
+    const waits: number[] = [];
+    const gate = new RateGate(100, (wait) => waits.push(wait.ms), clock);
+    await gate.acquire();
+    assert.equal(gate.spentUntil(base / 1000), true);
+    gate.settle(undefined);
+    await gate.acquire();
+    assert.ok(clock() >= base + 100, 'the reset has come by the clock the gate reads');
+    assert.equal(waits.length, 1, `one wait reported, not one per timer: ${waits.join(', ')}`);
   });
 
   it('gives up waiting when the harvest stops', async () => {
