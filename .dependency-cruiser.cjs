@@ -7,14 +7,15 @@ module.exports = {
       comment: 'platform/ holds what reconciler and harvester share; it imports neither of them, nor the CLI that composes them.',
       severity: 'error',
       from: { path: '^platform/' },
-      to: { path: '^(reconciler|harvester|cli)/' },
+      to: { path: '^(reconciler|harvester|curation|cli)/' },
     },
     {
       name: 'reconciler-and-harvester-apart',
-      comment: 'The reconciler and the harvester never import each other (nor the CLI above them): what both need lives in platform/.',
+      comment:
+        'The reconciler, the harvester and curation (what is done with an archive afterwards) never import each other (nor the CLI above them): what they share lives in platform/.',
       severity: 'error',
-      from: { path: '^(reconciler|harvester)/' },
-      to: { path: '^(reconciler|harvester|cli)/', pathNot: '^$1/' },
+      from: { path: '^(reconciler|harvester|curation)/' },
+      to: { path: '^(reconciler|harvester|curation|cli)/', pathNot: '^$1/' },
     },
     {
       name: 'plan-is-pure',
@@ -51,7 +52,7 @@ module.exports = {
       name: 'product-not-tests',
       comment: 'Shipped code never reaches into tests or benchmarks.',
       severity: 'error',
-      from: { path: '^(cli|platform|reconciler|harvester)/' },
+      from: { path: '^(cli|platform|reconciler|harvester|curation)/' },
       to: { path: '^(test|bench|scripts)/' },
     },
   ],

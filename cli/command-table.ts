@@ -68,6 +68,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/download.js')).downloadCommand,
   },
   {
+    name: 'compliance',
+    summary:
+      "Ask X which of a collection's stored tweets and users were deleted, suspended, protected or deactivated; keep the answer in the archive.",
+    load: async () => (await import('./commands/compliance.js')).complianceCommand,
+  },
+  {
     name: 'unlock',
     summary: "Release a collection's stale harvest lock; a live one only with --force.",
     load: async () => (await import('./commands/unlock.js')).unlockCommand,

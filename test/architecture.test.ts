@@ -74,6 +74,23 @@ describe("the architecture's boundaries, as the build checks them", () => {
     );
   });
 
+  it('refuse curation/ importing the reconciler, and platform/ importing curation/', () => {
+    refuses(
+      {
+        'reconciler/r.ts': 'export const r = 1;\n',
+        'curation/planted.ts': "import { r } from '../reconciler/r.js';\nexport const x = r;\n",
+      },
+      'reconciler-and-harvester-apart',
+    );
+    refuses(
+      {
+        'curation/c.ts': 'export const c = 1;\n',
+        'platform/planted.ts': "import { c } from '../curation/c.js';\nexport const x = c;\n",
+      },
+      'platform-is-shared',
+    );
+  });
+
   it('refuse an I/O import in reconciler/plan/', () => {
     refuses({ 'reconciler/plan/planted.ts': "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n" }, 'plan-is-pure');
   });

@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
-import { downloadCollection } from '../../reconciler/inspect/download.js';
+import { downloadCollection } from '../../curation/download/download.js';
+import { latestCompliance } from '../../curation/compliance/latest-compliance.js';
+import { leftOutSummary } from './compliance.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
 export const downloadCommand: CommandSpec = {
-  usage: 'twarc-cloud download <id> [--dest dir] [--since 2026-01-01] [--clean] [--target local|aws]',
+  usage: 'twarc-cloud download <id> [--dest dir] [--since 2026-01-01] [--clean] [--comply] [--target local|aws]',
   help: [
     'Exit 1 when a tweet file does not match its manifest, or a key could not be written safely (both',
     'are listed). --dest must be new, empty, or an earlier download of the same collection: a folder',
@@ -16,10 +18,18 @@ export const downloadCommand: CommandSpec = {
     '  --since <date>        only harvests started on or after this date (UTC)',
     '  --clean               remove files that earlier downloads of this collection wrote into --dest',
     '                        and the archive no longer has (nothing else is ever removed)',
+    '  --comply              leave out of the tweet files what the newest compliance run marks as',
+    '                        deleted, suspended, protected or deactivated (twarc-cloud compliance)',
     targetHelp(),
     '',
   ].join('\n'),
-  options: { ...TARGET_OPTION, dest: { type: 'string' }, since: { type: 'string' }, clean: { type: 'boolean' } },
+  options: {
+    ...TARGET_OPTION,
+    dest: { type: 'string' },
+    since: { type: 'string' },
+    clean: { type: 'boolean' },
+    comply: { type: 'boolean' },
+  },
   async run(args, io) {
     const id = oneCollectionId(this, args);
     const sinceText = args.values['since'];
@@ -30,10 +40,17 @@ export const downloadCommand: CommandSpec = {
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
     const dest = resolve(io.cwd, typeof args.values['dest'] === 'string' ? args.values['dest'] : id);
+    const comply = args.values['comply'] === true ? await latestCompliance(store, id) : undefined;
+    if (args.values['comply'] === true && !comply)
+      throw new UserError(
+        `collection ${id} has no compliance run yet, so --comply has nothing to go by`,
+        `run twarc-cloud compliance ${id} first`,
+      );
     const tty = io.stdoutIsTty && io.env['NO_COLOR'] === undefined;
     const report = await downloadCollection(store, id, dest, {
       ...(since ? { since } : {}),
       clean: args.values['clean'] === true,
+      ...(comply ? { comply } : {}),
       ...(tty
         ? {
             progress: (done: number, total: number, bytes: number) =>
@@ -47,6 +64,7 @@ export const downloadCommand: CommandSpec = {
     io.out(
       `${id}: ${report.downloaded} downloaded (${(report.bytes / 1e6).toFixed(1)} MB), ${report.skipped} already there and verified${report.removed > 0 ? `, ${report.removed} removed` : ''} -> ${dest}`,
     );
+    if (comply) io.out(leftOutSummary(comply, report.leftOut));
     for (const file of report.mismatches) io.err(`  MISMATCH: ${file} does not match manifest-sha1.txt`);
     for (const key of report.unsafe) io.err(`  SKIPPED: ${JSON.stringify(key)} would be written outside ${dest}`);
     return report.mismatches.length > 0 || report.unsafe.length > 0 ? 1 : 0;

@@ -100,7 +100,7 @@ async function harvestTimeline(context: HarvestContext, userId: string): Promise
       if (range.sinceId !== undefined) query['since_id'] = range.sinceId;
       if (range.token !== undefined) query['pagination_token'] = range.token;
       if (range.untilId !== undefined) query['until_id'] = range.untilId;
-      return context.client.get('users/:id/tweets', query, { userId, signal: context.stop.signal });
+      return context.client.get('users/:id/tweets', query, { pathId: userId, signal: context.stop.signal });
     },
     resumePoint: () => (context.state.users()[userId] ??= {}),
   });

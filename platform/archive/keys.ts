@@ -6,6 +6,7 @@
  *   collections/<id>/collection.json | state.json | lock.json | last_harvest.json | stop_request.json
  *   collections/<id>/changesets/<sortable-unique-name>.json
  *   collections/<id>/harvests/YYYY/MM/DD/HH/MM/SS/<harvest files>
+ *   collections/<id>/compliance/<run id>/compliance.json | tweets.jsonl | users.jsonl
  */
 
 import { schemaPattern } from '../schema-validation.js';
@@ -31,8 +32,17 @@ export interface CollectionKeys {
   readonly stopRequest: string;
   readonly changesetsPrefix: string;
   readonly harvestsPrefix: string;
+  readonly compliancePrefix: string;
   changeset(name: string): string;
   harvest(harvestId: string): HarvestKeys;
+  compliance(runId: string): ComplianceKeys;
+}
+
+/** One compliance run: X's results as it wrote them, one file per job type, and the run's record, written last. */
+export interface ComplianceKeys {
+  readonly prefix: string;
+  readonly record: string;
+  results(type: 'tweets' | 'users'): string;
 }
 
 export interface HarvestKeys {
@@ -64,7 +74,13 @@ export function collectionKeys(collectionId: string): CollectionKeys {
       if (!/^[0-9TZ.]+-[a-z0-9]+$/.test(name)) throw new Error(`invalid changeset name: ${JSON.stringify(name)}`);
       return `${base}changesets/${name}.json`;
     },
+    compliancePrefix: `${base}compliance/`,
     harvest: (harvestId) => harvestKeys(`${base}harvests/${harvestPath(harvestId)}/`),
+    compliance: (runId) => {
+      if (!HARVEST_ID.test(runId)) throw new Error(`invalid compliance run id: ${JSON.stringify(runId)}`);
+      const prefix = `${base}compliance/${runId}/`;
+      return { prefix, record: `${prefix}compliance.json`, results: (type) => `${prefix}${type}.jsonl` };
+    },
   };
 }
 
@@ -88,6 +104,14 @@ export function tweetsFileName(openedAt: Date, sequence: number, kind: 'tweets' 
 
 export function harvestId(startedAt: Date): string {
   return compactTime(startedAt);
+}
+
+/** A compliance run is named as a harvest is, by its start time to the second: 20261202T213000Z. */
+export const complianceRunId = harvestId;
+
+/** The run id of a key inside a compliance run's folder, or undefined for any other key. */
+export function complianceRunIdOfKey(key: string): string | undefined {
+  return /^collections\/[^/]+\/compliance\/(\d{8}T\d{6}Z)\//.exec(key)?.[1];
 }
 
 /** When a harvest started, from its id: 20261129T130501Z -> 2026-11-29T13:05:01Z. */

@@ -155,6 +155,23 @@ export interface ArchiveObjects {
     acquired_at: Timestamp;
     expires_at: Timestamp;
   };
+  compliance: {
+    format: 'twarc-cloud/compliance@1';
+    collection: string;
+    run_id: string;
+    started_at: Timestamp;
+    ended_at: Timestamp;
+    harvests: { count: number; newest?: string };
+    jobs: Array<{
+      type: 'tweets' | 'users';
+      job_id: string;
+      created_at: Timestamp;
+      ids: number;
+      events: number;
+      reasons: Record<string, number>;
+      results: 'tweets.jsonl' | 'users.jsonl';
+    }>;
+  };
   'stop-request': {
     format: 'twarc-cloud/stop-request@1';
     collection: string;

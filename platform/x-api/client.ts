@@ -79,8 +79,8 @@ export class XApiClient {
     return this.options.credentials.bearerToken !== undefined;
   }
 
-  async get(endpoint: Endpoint, query: Record<string, string>, options: { userId?: string; signal?: AbortSignal } = {}): Promise<Page> {
-    const path = endpointPath(endpoint, options.userId);
+  async get(endpoint: Endpoint, query: Record<string, string>, options: { pathId?: string; signal?: AbortSignal } = {}): Promise<Page> {
+    const path = endpointPath(endpoint, options.pathId);
     const url = `${this.options.baseUrl}${path}?${new URLSearchParams(query).toString()}`;
     return this.send(endpoint, url, options.signal, () =>
       this.api.v2.get(path, query, { fullResponse: true, prefix: this.options.baseUrl, timeout: this.options.timeoutMs ?? 60_000 }),

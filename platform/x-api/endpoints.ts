@@ -14,7 +14,9 @@ export type Endpoint =
   | 'tweets/search/stream'
   | 'tweets/search/stream/rules'
   | 'tweets/counts/recent'
-  | 'usage/tweets';
+  | 'usage/tweets'
+  | 'compliance/jobs'
+  | 'compliance/jobs/:id';
 
 /**
  * Limits besides the 15-minute windows: full-archive search takes one request a second (X's
@@ -22,11 +24,11 @@ export type Endpoint =
  */
 export const MIN_REQUEST_INTERVAL_MS: Partial<Readonly<Record<Endpoint, number>>> = { 'tweets/search/all': 1000 + 150 };
 
-/** Where a request for `endpoint` goes, relative to the base URL. */
-export function endpointPath(endpoint: Endpoint, userId?: string): string {
-  if (endpoint !== 'users/:id/tweets') return endpoint;
-  if (userId === undefined || !/^\d{1,20}$/.test(userId)) throw new Error(`a user id is needed for ${endpoint}, got ${String(userId)}`);
-  return `users/${userId}/tweets`;
+/** Where a request for `endpoint` goes, relative to the base URL; `pathId` fills its `:id` (a user's, a compliance job's). */
+export function endpointPath(endpoint: Endpoint, pathId?: string): string {
+  if (!endpoint.includes(':id')) return endpoint;
+  if (pathId === undefined || !/^\d{1,20}$/.test(pathId)) throw new Error(`an id is needed for ${endpoint}, got ${String(pathId)}`);
+  return endpoint.replace(':id', pathId);
 }
 
 /**

@@ -53,6 +53,8 @@ const ACCEPTED: Readonly<Record<string, readonly string[]>> = {
   'GET tweets/counts/recent': ['query', 'start_time', 'end_time', 'since_id', 'until_id', 'granularity', 'next_token', 'pagination_token'],
   'GET usage/tweets': ['days', 'usage.fields'],
   'POST tweets/search/stream/rules': ['dry_run', 'delete_all'],
+  'GET compliance/jobs': ['type', 'status', 'compliance_job.fields'],
+  'GET compliance/jobs/:id': ['compliance_job.fields'],
 };
 
 const USER_ENDPOINTS = new Set(['users', 'users/by']);

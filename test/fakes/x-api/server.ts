@@ -6,6 +6,7 @@
  */
 
 import { projectUsage, recentCounts, type UsageScenario } from './usage-endpoints.js';
+import { ComplianceService, type ComplianceScenario } from './compliance-endpoints.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Corpus, type CorpusOptions } from './corpus.js';
@@ -29,6 +30,8 @@ export interface Scenario {
   readonly accessLevel?: FakeAccessLevel;
   /** What the counts and usage endpoints report. */
   readonly usage?: UsageScenario;
+  /** How batch compliance jobs behave. */
+  readonly compliance?: ComplianceScenario;
   /** X's clock (epoch ms): what recent search's 7-day window and "nothing from the future" are measured from. */
   readonly now?: () => number;
 }
@@ -60,11 +63,19 @@ export const USAGE_CAPPED = {
 const TOO_MANY_REQUESTS = { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 };
 
 /** Endpoints only an app (bearer token) may call. */
-const APP_ONLY = new Set(['tweets/search/all', 'tweets/search/stream', 'tweets/search/stream/rules', 'usage/tweets']);
+const APP_ONLY = new Set([
+  'tweets/search/all',
+  'tweets/search/stream',
+  'tweets/search/stream/rules',
+  'usage/tweets',
+  'compliance/jobs',
+  'compliance/jobs/:id',
+]);
 
 export class FakeXApi {
   readonly corpus: Corpus;
   readonly stream: StreamService;
+  readonly compliance: ComplianceService;
   readonly rateLimits: RateLimits;
   /** Every request, in order: endpoint and the status answered. */
   readonly requests: Array<{ endpoint: string; status: number; url: string; at: number }> = [];
@@ -89,6 +100,7 @@ export class FakeXApi {
     this.usage = scenario.usage ?? {};
     this.now = scenario.now ?? Date.now;
     this.stream = new StreamService(this.corpus, { tweets: 0, keepAliveMs: 20_000, ...scenario.stream }, this.accessLevel);
+    this.compliance = new ComplianceService(scenario.compliance ?? {}, this.now, () => this.baseUrl.replace(/2\/$/, ''));
     this.bearerTokens = new Set(scenario.bearerTokens ?? ['test-bearer-token']);
     this.searchEmptyPages = scenario.searchEmptyPages === true;
     this.server = createServer((request, response) => {
@@ -150,6 +162,7 @@ export class FakeXApi {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (await this.compliance.storage(request, response, url)) return;
     const route = routeOf(request.method ?? 'GET', url.pathname);
     const record = (status: number): void => {
       this.requests.push({ endpoint: route?.endpoint ?? url.pathname, status, url: url.pathname + url.search, at: Date.now() });
@@ -280,7 +293,7 @@ export class FakeXApi {
       case 'users/by':
         return lookupUsers(this.corpus, query, 'usernames');
       case 'users/:id/tweets':
-        return userTimeline(this.corpus, route.userId ?? '', query);
+        return userTimeline(this.corpus, route.pathId ?? '', query);
       case 'tweets/search/recent':
       case 'tweets/search/all':
         return search(this.corpus, query, {
@@ -293,6 +306,10 @@ export class FakeXApi {
         return recentCounts(query, { now: this.now(), accessLevel: this.accessLevel, usage: this.usage });
       case 'usage/tweets':
         return projectUsage(this.usage);
+      case 'compliance/jobs':
+        return route.method === 'GET' ? this.compliance.list(app, query) : this.compliance.create(app, await readJson(request));
+      case 'compliance/jobs/:id':
+        return this.compliance.get(app, route.pathId ?? '');
       default:
         return route.method === 'GET' ? this.stream.listRules(app) : this.stream.changeRules(app, await readJson(request));
     }
@@ -302,12 +319,15 @@ export class FakeXApi {
 interface Route {
   readonly endpoint: string;
   readonly method: string;
-  readonly userId?: string;
+  /** The id in the path: a user's, or a compliance job's. */
+  readonly pathId?: string;
 }
 
 function routeOf(method: string, path: string): Route | undefined {
   const timeline = /^\/2\/users\/(\d+)\/tweets$/.exec(path);
-  if (method === 'GET' && timeline?.[1] !== undefined) return { endpoint: 'users/:id/tweets', method, userId: timeline[1] };
+  if (method === 'GET' && timeline?.[1] !== undefined) return { endpoint: 'users/:id/tweets', method, pathId: timeline[1] };
+  const job = /^\/2\/compliance\/jobs\/(\d{1,19})$/.exec(path);
+  if (method === 'GET' && job?.[1] !== undefined) return { endpoint: 'compliance/jobs/:id', method, pathId: job[1] };
   const fixed: Record<string, string> = {
     'GET /2/users': 'users',
     'GET /2/users/by': 'users/by',
@@ -318,6 +338,8 @@ function routeOf(method: string, path: string): Route | undefined {
     'GET /2/usage/tweets': 'usage/tweets',
     'GET /2/tweets/search/stream/rules': 'tweets/search/stream/rules',
     'POST /2/tweets/search/stream/rules': 'tweets/search/stream/rules',
+    'GET /2/compliance/jobs': 'compliance/jobs',
+    'POST /2/compliance/jobs': 'compliance/jobs',
   };
   const endpoint = fixed[`${method} ${path}`];
   return endpoint === undefined ? undefined : { endpoint, method };

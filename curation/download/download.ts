@@ -10,9 +10,12 @@ import { createReadStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
+import { createGunzip, createGzip } from 'node:zlib';
 import { collectionKeys, harvestId, harvestIdOfKey } from '../../platform/archive/keys.js';
 import { listAll, type ArchiveStore, type ObjectInfo } from '../../platform/archive/store.js';
 import { DownloadDestination } from './download-destination.js';
+import { compliantLines, type LeftOutCounts } from '../compliance/filter-pages.js';
+import type { ComplianceMarks } from '../compliance/latest-compliance.js';
 
 export interface DownloadReport {
   downloaded: number;
@@ -23,6 +26,8 @@ export interface DownloadReport {
   /** Keys that would land outside the destination, left out. */
   readonly unsafe: string[];
   removed: number;
+  /** With `comply`: tweets left out of the tweet files, by why. */
+  readonly leftOut: LeftOutCounts;
 }
 
 export interface DownloadOptions {
@@ -31,7 +36,14 @@ export interface DownloadOptions {
   /** Remove files that earlier downloads of this collection wrote here and the archive no longer has. */
   readonly clean?: boolean;
   readonly progress?: (done: number, total: number, bytes: number) => void;
+  /**
+   * Tweet files are written without what this compliance run marks (each still checked against its
+   * manifest as stored, so the written file differs from the manifest by what was left out).
+   */
+  readonly comply?: ComplianceMarks;
 }
+
+const TWEET_FILE = /(^|\/)tweets-[^/]+\.jsonl\.gz$/;
 
 /** The collection's objects that change after they are written (its top level): fetched every time. */
 const MUTABLE = /^(collection|state|last_harvest)\.json$/;
@@ -46,7 +58,7 @@ export async function downloadCollection(
   const prefix = collectionKeys(collectionId).prefix;
   // Harvest ids are their start times, so they compare as times do.
   const sinceId = options.since ? harvestId(options.since) : undefined;
-  const report: DownloadReport = { downloaded: 0, skipped: 0, bytes: 0, mismatches: [], unsafe: [], removed: 0 };
+  const report: DownloadReport = { downloaded: 0, skipped: 0, bytes: 0, mismatches: [], unsafe: [], removed: 0, leftOut: new Map() };
   const objects: Array<ObjectInfo & { relative: string }> = [];
   for await (const object of listAll(store, prefix)) {
     const harvest = harvestIdOfKey(object.key);
@@ -61,13 +73,15 @@ export async function downloadCollection(
   for (const object of objects) {
     const expected = manifests.get(object.key);
     const present = await destination.existing(object.relative);
+    const filter = options.comply && TWEET_FILE.test(object.relative) ? compliantLines(options.comply, report.leftOut) : undefined;
     const keep =
+      filter === undefined &&
       present !== undefined &&
       !MUTABLE.test(object.relative) &&
       (expected !== undefined ? (await sha1OfFile(present.path)) === expected : present.size === object.size);
     if (keep) report.skipped += 1;
     else {
-      const sha1 = await fetchTo(store, object.key, destination, object.relative);
+      const sha1 = await fetchTo(store, object.key, destination, object.relative, filter);
       report.downloaded += 1;
       report.bytes += object.size;
       if (expected !== undefined && sha1 !== expected) report.mismatches.push(object.relative);
@@ -94,7 +108,13 @@ async function readManifests(store: ArchiveStore, objects: readonly ObjectInfo[]
   return manifests;
 }
 
-async function fetchTo(store: ArchiveStore, key: string, destination: DownloadDestination, relative: string): Promise<string> {
+async function fetchTo(
+  store: ArchiveStore,
+  key: string,
+  destination: DownloadDestination,
+  relative: string,
+  filter: Transform | undefined,
+): Promise<string> {
   const body = await store.download(key);
   if (!body) throw new Error(`${key} disappeared while downloading`);
   const hash = createHash('sha1');
@@ -112,7 +132,8 @@ async function fetchTo(store: ArchiveStore, key: string, destination: DownloadDe
         }, callback);
       },
     });
-    await pipeline(body, tap, out);
+    if (filter) await pipeline(body, tap, createGunzip(), filter, createGzip(), out);
+    else await pipeline(body, tap, out);
   });
   return hash.digest('hex');
 }

@@ -1,0 +1,89 @@
+/*
+ * One compliance run of a collection: every tweet id and user id its harvests stored goes to X's
+ * batch compliance jobs, and X's answers are written into the archive beside the harvests
+ * (collections/<id>/compliance/<run id>/). Nothing harvested is changed or deleted: downloads and
+ * exports read the newest run and leave out what it marks.
+ */
+
+import { UserError } from '../../platform/errors.js';
+import { collectionKeys, complianceRunId } from '../../platform/archive/keys.js';
+import { readObject, writeObject, type ArchiveObjects } from '../../platform/archive/objects.js';
+import type { ArchiveStore } from '../../platform/archive/store.js';
+import type { XApiClient } from '../../platform/x-api/client.js';
+import {
+  parseComplianceResults,
+  runComplianceJob,
+  type ComplianceJob,
+  type ComplianceJobType,
+} from '../../platform/x-api/compliance-jobs.js';
+import { idsOfPage, pagesOf, tweetFiles } from '../harvest-files.js';
+
+export type ComplianceRecord = ArchiveObjects['compliance'];
+
+export interface ComplianceRunOptions {
+  /** Between job status checks. */
+  readonly pollMs: number;
+  readonly now?: () => Date;
+  readonly signal?: AbortSignal;
+  readonly onStatus?: (job: ComplianceJob) => void;
+  /** After the ids are read, before any job: how many of each. */
+  readonly onIds?: (tweets: number, users: number, files: number) => void;
+}
+
+export async function runCompliance(
+  store: ArchiveStore,
+  client: XApiClient,
+  collectionId: string,
+  options: ComplianceRunOptions,
+): Promise<ComplianceRecord> {
+  const now = options.now ?? (() => new Date());
+  const started = now();
+  const keys = collectionKeys(collectionId);
+  if (!(await readObject(store, keys.config, 'collection-config')))
+    throw new UserError(`no collection ${collectionId} in ${store.location}`, 'check the id (twarc-cloud list)');
+  const files = await tweetFiles(store, collectionId);
+  const ids = { tweets: new Set<string>(), users: new Set<string>() };
+  for (const file of files) for await (const page of pagesOf(store, file.key)) idsOfPage(page, ids.tweets, ids.users);
+  if (ids.tweets.size === 0)
+    throw new UserError(`collection ${collectionId} has no harvested tweets yet`, 'run compliance after a harvest has stored some');
+  options.onIds?.(ids.tweets.size, ids.users.size, files.length);
+  const runId = complianceRunId(started);
+  const run = keys.compliance(runId);
+  const jobs: ComplianceRecord['jobs'] = [];
+  for (const type of ['tweets', 'users'] as const satisfies readonly ComplianceJobType[]) {
+    const submitted = [...ids[type]];
+    if (submitted.length === 0) continue;
+    const { job, results } = await runComplianceJob(client, type, submitted, {
+      name: `twarc-cloud ${collectionId} ${runId}`.slice(0, 64),
+      pollMs: options.pollMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+    });
+    const events = parseComplianceResults(results.toString('utf8'), `the results of ${type} job ${job.id}`);
+    await store.put(run.results(type), results, { contentType: 'application/x-ndjson', ifNoneMatch: '*' });
+    const reasons: Record<string, number> = {};
+    for (const event of events) reasons[event.reason] = (reasons[event.reason] ?? 0) + 1;
+    jobs.push({
+      type,
+      job_id: job.id,
+      created_at: job.created_at,
+      ids: submitted.length,
+      events: events.length,
+      reasons,
+      results: `${type}.jsonl`,
+    });
+  }
+  const newest = files.at(-1)?.harvestId;
+  const record: ComplianceRecord = {
+    format: 'twarc-cloud/compliance@1',
+    collection: collectionId,
+    run_id: runId,
+    started_at: started.toISOString(),
+    ended_at: now().toISOString(),
+    harvests: { count: new Set(files.map((f) => f.harvestId)).size, ...(newest !== undefined ? { newest } : {}) },
+    jobs,
+  };
+  // Written last: a run without its record is unfinished, and readers pass it over.
+  await writeObject(store, run.record, 'compliance', record, { ifNoneMatch: '*' });
+  return record;
+}

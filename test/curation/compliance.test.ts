@@ -1,0 +1,192 @@
+/*
+ * Compliance as a user runs it, against the fake X API's batch compliance jobs: the collection's
+ * ids go up to storage without X's credentials, X's answers land in the archive beside the
+ * harvests (nothing harvested changes), and --comply leaves out exactly what they mark.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { after, before, describe, it } from 'node:test';
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { LocalArchiveStore } from '../../platform/archive/local-store.js';
+import { readObject } from '../../platform/archive/objects.js';
+import { listAll } from '../../platform/archive/store.js';
+import { pagesOf, tweetFiles } from '../../curation/harvest-files.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
+import { assertNoCrash, fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
+import { tempProject } from '../helpers/temp-project.js';
+import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
+
+const COLLECTION = `id: scientists
+type: user_timeline
+schedule: rate(1 day)
+users:
+  "1000000":
+    screen_name: user_0
+  "1007919":
+    screen_name: user_1
+  "1015838":
+    screen_name: user_2
+`;
+
+let fake: FakeXApi;
+let root: string;
+let env: NodeJS.ProcessEnv;
+let store: LocalArchiveStore;
+const cli = (...args: string[]) => runCliAsync(args, { cwd: root, env });
+
+interface Row {
+  readonly id: string;
+  readonly author: string;
+}
+const harvested: Row[] = [];
+let deleted: string[] = [];
+let suspended = '';
+
+before(async () => {
+  fake = await new FakeXApi({
+    bearerTokens: [SECRET_BEARER],
+    corpus: { users: 3, tweetsPerUser: () => 25 },
+    compliance: { processingMs: 150 },
+  }).start();
+  root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n', 'collections/scientists.yaml': COLLECTION });
+  execFileSync('git', ['-C', root, 'init', '-q']);
+  env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
+  assert.equal((await cli('apply', '--yes')).status, 0);
+  const run = await cli('run', 'scientists');
+  assert.equal(run.status, 0, run.stderr);
+  store = new LocalArchiveStore(join(root, 'archive'));
+  for (const file of await tweetFiles(store, 'scientists'))
+    for await (const page of pagesOf(store, file.key))
+      for (const tweet of page['data'] as Array<{ id: string; author_id: string }>)
+        harvested.push({ id: tweet.id, author: tweet.author_id });
+  // Later, on X: three tweets of user_0 are deleted and user_2's account is suspended.
+  deleted = harvested
+    .filter((r) => r.author === '1000000')
+    .slice(0, 3)
+    .map((r) => r.id);
+  suspended = '1015838';
+  for (const id of deleted) fake.compliance.mark('tweets', id, 'deleted');
+  fake.compliance.mark('users', suspended, 'suspended');
+});
+after(async () => {
+  await fake.stop();
+});
+
+describe('compliance with deletions, end to end against the fake X API', { timeout: 120_000 }, () => {
+  it('submits every stored id, and writes what X marked into compliance/ without touching a harvest', async () => {
+    assert.equal(harvested.length, 75, 'three users, 25 tweets each');
+    const before = await harvestObjects();
+    const result = await cli('compliance', 'scientists', '--poll-seconds', '0.05');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /tweets: \d+ checked \(job \d+\), 3 with events: deleted 3/);
+    assert.match(result.stdout, /users: \d+ checked \(job \d+\), 1 with events: suspended 1/);
+    assert.deepEqual(await harvestObjects(), before, 'every harvest object as it was');
+
+    const runs = readdirSync(join(root, 'archive', 'collections', 'scientists', 'compliance'));
+    assert.equal(runs.length, 1);
+    const run = collectionKeys('scientists').compliance(runs[0] ?? '');
+    const record = (await readObject(store, run.record, 'compliance'))?.value;
+    assert.ok(record, 'the run record, valid by its schema');
+    assert.deepEqual(
+      record.jobs.map((j) => [j.type, j.events, j.reasons]),
+      [
+        ['tweets', 3, { deleted: 3 }],
+        ['users', 1, { suspended: 1 }],
+      ],
+    );
+    assert.ok((record.jobs[0]?.ids ?? 0) >= 75, 'every harvested tweet id, and the referenced ones');
+    const tweetsResults = readFileSync(join(root, 'archive', run.results('tweets')), 'utf8')
+      .trim()
+      .split('\n');
+    assert.deepEqual(tweetsResults.map((line) => (JSON.parse(line) as { id: string }).id).sort(), [...deleted].sort());
+    const usersResults = readFileSync(join(root, 'archive', run.results('users')), 'utf8')
+      .trim()
+      .split('\n');
+    assert.deepEqual(
+      usersResults.map((line) => JSON.parse(line) as { id: string; reason: string }).map((e) => [e.id, e.reason]),
+      [[suspended, 'suspended']],
+    );
+    assert.ok(
+      fake.compliance.uploads.length === 2 && fake.compliance.uploads.every((u) => !u.authorization && u.contentType === 'text/plain'),
+    );
+    assert.ok(
+      !JSON.stringify(record).includes(SECRET_BEARER) && !result.stdout.includes(SECRET_BEARER) && !result.stderr.includes(SECRET_BEARER),
+    );
+  });
+
+  it('download --comply writes the tweet files without exactly the marked tweets, and says how many', async () => {
+    const result = await cli('download', 'scientists', '--dest', 'out', '--comply');
+    assert.equal(result.status, 0, result.stderr);
+    const kept = downloadedTweetIds(join(root, 'out'));
+    const expected = harvested.filter((r) => !deleted.includes(r.id) && r.author !== suspended).map((r) => r.id);
+    assert.deepEqual([...kept].sort(), [...expected].sort());
+    assert.match(result.stdout, /--comply: 28 tweets left out by compliance run \d{8}T\d{6}Z \(3 tweet deleted, 25 author suspended\)/);
+    const pages = downloadedPages(join(root, 'out'));
+    assert.ok(
+      pages.every((p) => !(p.includes?.users ?? []).some((u) => u.id === suspended)),
+      'the suspended account is gone from includes too',
+    );
+  });
+
+  it('refuses --comply before any compliance run, and a second job while X still has one unfinished', async () => {
+    const other = tempProject({
+      'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',
+      'collections/scientists.yaml': COLLECTION,
+    });
+    execFileSync('git', ['-C', other, 'init', '-q']);
+    const otherEnv = fakeApiEnv(other, fake.baseUrl, SECRET_BEARER);
+    assert.equal((await runCliAsync(['apply', '--yes'], { cwd: other, env: otherEnv })).status, 0);
+    assert.equal((await runCliAsync(['run', 'scientists'], { cwd: other, env: otherEnv })).status, 0);
+    const early = await runCliAsync(['download', 'scientists', '--comply'], { cwd: other, env: otherEnv });
+    assertNoCrash(early);
+    assert.equal(early.status, 1);
+    assert.match(early.stderr, /has no compliance run yet.*\n.*twarc-cloud compliance scientists/);
+
+    assert.equal(fake.compliance.create(SECRET_BEARER, { type: 'tweets' }).status, 200, 'a job another tool left unfinished');
+    const busy = await runCliAsync(['compliance', 'scientists', '--poll-seconds', '0.05'], { cwd: other, env: otherEnv });
+    assertNoCrash(busy);
+    assert.equal(busy.status, 1);
+    assert.match(busy.stderr, /already has an unfinished tweets compliance job \(\d+, created/);
+    assert.equal((await listed(other)).length, 0, 'nothing written for a run that did not happen');
+
+    const unknown = await cli('compliance', 'nobody');
+    assertNoCrash(unknown);
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /no collection nobody in/);
+  });
+});
+
+async function harvestObjects(): Promise<string[]> {
+  const objects: string[] = [];
+  for await (const object of listAll(store, collectionKeys('scientists').harvestsPrefix)) objects.push(`${object.key} ${object.size}`);
+  return objects;
+}
+
+async function listed(project: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const object of listAll(new LocalArchiveStore(join(project, 'archive')), collectionKeys('scientists').compliancePrefix))
+    keys.push(object.key);
+  return keys;
+}
+
+interface Page {
+  data?: Array<{ id: string }>;
+  includes?: { users?: Array<{ id: string }> };
+}
+
+function downloadedPages(dir: string): Page[] {
+  const pages: Page[] = [];
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !/^tweets-.*\.jsonl\.gz$/.test(entry.name)) continue;
+    const text = gunzipSync(readFileSync(join(entry.parentPath, entry.name))).toString('utf8');
+    for (const line of text.split('\n')) if (line !== '') pages.push(JSON.parse(line) as Page);
+  }
+  return pages;
+}
+
+function downloadedTweetIds(dir: string): string[] {
+  return downloadedPages(dir).flatMap((page) => (page.data ?? []).map((t) => t.id));
+}
