@@ -68,6 +68,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/download.js')).downloadCommand,
   },
   {
+    name: 'export',
+    summary: "A collection's tweets as one table (CSV, Parquet, JSON lines), expansions resolved, in twarc-csv's columns.",
+    load: async () => (await import('./commands/export.js')).exportCommand,
+  },
+  {
     name: 'compliance',
     summary:
       "Ask X which of a collection's stored tweets and users were deleted, suspended, protected or deactivated; keep the answer in the archive.",

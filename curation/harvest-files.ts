@@ -3,7 +3,7 @@
  * messages kept beside them), and the twarc2 pages in them, one parsed line at a time.
  */
 
-import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { collectionKeys, harvestId, harvestIdOfKey } from '../platform/archive/keys.js';
 import { listAll, type ArchiveStore, type ObjectInfo } from '../platform/archive/store.js';
@@ -32,19 +32,41 @@ export async function* pagesOf(
   onBadLine?: (line: number) => void,
 ): AsyncGenerator<Record<string, unknown>> {
   const body = await store.download(key);
-  if (!body) return;
-  const lines = createInterface({ input: body.pipe(createGunzip()), crlfDelay: Infinity });
+  if (body) yield* linesOf(body, onBadLine);
+}
+
+/** The parsed lines of a gzipped twarc2 file, from a stream of its bytes. */
+export async function* linesOf(gzipped: Readable, onBadLine?: (line: number) => void): AsyncGenerator<Record<string, unknown>> {
   let number = 0;
-  for await (const line of lines) {
+  const parse = (bytes: Buffer): Record<string, unknown> | undefined => {
     number += 1;
-    if (line === '') continue;
+    if (bytes.length === 0) return undefined;
     try {
-      const page = JSON.parse(line) as unknown;
-      if (typeof page === 'object' && page !== null) yield page as Record<string, unknown>;
+      const page = JSON.parse(bytes.toString('utf8')) as unknown;
+      return typeof page === 'object' && page !== null ? (page as Record<string, unknown>) : undefined;
     } catch {
       onBadLine?.(number);
+      return undefined;
     }
+  };
+  // Lines split on the bytes (a newline byte never occurs inside a UTF-8 character); a line that
+  // spans chunks is gathered once, when its end arrives.
+  let pending: Buffer[] = [];
+  for await (const chunk of gzipped.pipe(createGunzip({ chunkSize: 256 * 1024 }))) {
+    const bytes = chunk as Buffer;
+    let start = 0;
+    for (let end = bytes.indexOf(10); end !== -1; end = bytes.indexOf(10, start)) {
+      const piece = bytes.subarray(start, end);
+      const page = parse(pending.length > 0 ? Buffer.concat([...pending, piece]) : piece);
+      pending = [];
+      if (page) yield page;
+      start = end + 1;
+    }
+    if (start < bytes.length) pending.push(bytes.subarray(start));
   }
+  const rest = Buffer.concat(pending);
+  const last = parse(rest);
+  if (last) yield last;
 }
 
 /** The tweets and users a page holds or references: the ids a compliance job should check. */

@@ -3,6 +3,7 @@ import { UserError } from '../../platform/errors.js';
 import { downloadCollection } from '../../curation/download/download.js';
 import { latestCompliance } from '../../curation/compliance/latest-compliance.js';
 import { leftOutSummary } from './compliance.js';
+import { SINCE_HELP, sinceOption } from './since-option.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
@@ -15,7 +16,7 @@ export const downloadCommand: CommandSpec = {
     '',
     'Options:',
     '  --dest <dir>          where to put it (default: ./<id>)',
-    '  --since <date>        only harvests started on or after this date (UTC)',
+    SINCE_HELP,
     '  --clean               remove files that earlier downloads of this collection wrote into --dest',
     '                        and the archive no longer has (nothing else is ever removed)',
     '  --comply              leave out of the tweet files what the newest compliance run marks as',
@@ -32,11 +33,7 @@ export const downloadCommand: CommandSpec = {
   },
   async run(args, io) {
     const id = oneCollectionId(this, args);
-    const sinceText = args.values['since'];
-    const since =
-      typeof sinceText === 'string' ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(sinceText) ? `${sinceText}T00:00:00Z` : sinceText) : undefined;
-    if (since !== undefined && Number.isNaN(since.getTime()))
-      throw new UserError(`--since must be a date like 2026-01-31, not "${String(sinceText)}"`);
+    const since = sinceOption(args);
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
     const dest = resolve(io.cwd, typeof args.values['dest'] === 'string' ? args.values['dest'] : id);

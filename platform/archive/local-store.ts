@@ -125,6 +125,11 @@ export class LocalArchiveStore implements ArchiveStore {
     return info?.isFile() ? createReadStream(path) : undefined;
   }
 
+  /** Where an object lives on disk, for tools that read files themselves (DuckDB, for exports). */
+  fileOf(key: string): string {
+    return this.path(key);
+  }
+
   private path(key: string): string {
     assertValidKey(key);
     return join(this.root, ...key.split('/'));

@@ -131,6 +131,20 @@ describe('compliance with deletions, end to end against the fake X API', { timeo
     );
   });
 
+  it("export --comply leaves out exactly the marked tweets and the suspended account's, and says how many", async () => {
+    const result = await cli('export', 'scientists', '--format', 'jsonl', '--comply', '--out', 'complying.jsonl');
+    assert.equal(result.status, 0, result.stderr);
+    const rows = readFileSync(join(root, 'complying.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; 'author.id': string });
+    const expected = harvested.filter((r) => !deleted.includes(r.id) && r.author !== suspended).map((r) => r.id);
+    assert.deepEqual(rows.map((r) => r.id).sort(), [...expected].sort());
+    assert.match(result.stdout, /--comply: 28 tweets left out by compliance run \d{8}T\d{6}Z \(3 tweet deleted, 25 author suspended\)/);
+    const all = await cli('export', 'scientists', '--format', 'jsonl', '--out', 'all.jsonl');
+    assert.match(all.stdout, /scientists: 75 tweets/, 'without --comply, nothing is left out');
+  });
+
   it('refuses --comply before any compliance run, and a second job while X still has one unfinished', async () => {
     const other = tempProject({
       'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',

@@ -1,0 +1,74 @@
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UserError } from '../../platform/errors.js';
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { readObject } from '../../platform/archive/objects.js';
+import { latestCompliance } from '../../curation/compliance/latest-compliance.js';
+import { exportTweets } from '../../curation/export/export-tweets.js';
+import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
+import { leftOutSummary } from './compliance.js';
+import { SINCE_HELP, sinceOption } from './since-option.js';
+import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+
+export const exportCommand: CommandSpec = {
+  usage: 'twarc-cloud export <id> --format csv|parquet|jsonl [--out file] [--since 2026-01-01] [--comply] [--target local|aws]',
+  help: [
+    'One row per tweet with its expansions resolved (author, referenced tweets, media, places, polls),',
+    "in twarc-csv's column names; a tweet harvested more than once is exported once, as last retrieved.",
+    'Read by DuckDB from the gzipped files themselves, with bounded memory whatever the collection size.',
+    '',
+    'Options:',
+    '  --format <f>          csv, parquet or jsonl (required)',
+    '  --out <file>          where to write it (default: ./<id>.<format>); replaced only when complete',
+    SINCE_HELP,
+    '  --comply              leave out what the newest compliance run marks as deleted, suspended,',
+    '                        protected or deactivated (twarc-cloud compliance), and say how many',
+    targetHelp(),
+    '',
+  ].join('\n'),
+  options: {
+    ...TARGET_OPTION,
+    format: { type: 'string' },
+    out: { type: 'string' },
+    since: { type: 'string' },
+    comply: { type: 'boolean' },
+  },
+  async run(args, io) {
+    const id = oneCollectionId(this, args);
+    if (args.values['format'] === undefined) throw new UserError('export needs --format csv, parquet or jsonl');
+    const format = choiceOption(args, 'format', ['csv', 'parquet', 'jsonl'] as const, 'csv');
+    const since = sinceOption(args);
+    const { settings, targetName } = reconcileSettings(args, io);
+    const store = await targetStore(settings, targetName, { mustExist: true });
+    const config = (await readObject(store, collectionKeys(id).config, 'collection-config'))?.value;
+    if (!config) throw new UserError(`no collection ${id} in ${store.location}`, 'check the id (twarc-cloud list)');
+    const comply = args.values['comply'] === true ? await latestCompliance(store, id) : undefined;
+    if (args.values['comply'] === true && !comply)
+      throw new UserError(
+        `collection ${id} has no compliance run yet, so --comply has nothing to go by`,
+        `run twarc-cloud compliance ${id} first`,
+      );
+    const out = resolve(io.cwd, typeof args.values['out'] === 'string' ? args.values['out'] : `${id}.${format}`);
+    const tty = io.stdoutIsTty && io.env['NO_COLOR'] === undefined;
+    const report = await exportTweets(store, id, {
+      format,
+      out,
+      workDir: join(tmpdir(), `twarc-cloud-export-${process.pid}-${Date.now()}`),
+      ...(since ? { since } : {}),
+      ...(comply ? { comply } : {}),
+      ...(tty
+        ? {
+            progress: (done: number, total: number, rows: number) => {
+              process.stderr.write(`\r${done}/${total} files, ${rows} tweets`);
+            },
+          }
+        : {}),
+    });
+    if (tty) process.stderr.write('\n');
+    io.out(
+      `${id}: ${report.rows} tweets from ${report.files} files${report.duplicates > 0 ? ` (${report.duplicates} duplicates exported once)` : ''} -> ${out}`,
+    );
+    if (comply) io.out(leftOutSummary(comply, report.leftOut));
+    return 0;
+  },
+};

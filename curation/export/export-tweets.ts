@@ -1,0 +1,232 @@
+/*
+ * A collection's tweets as one table (CSV, Parquet or JSON lines): one row per tweet, its
+ * expansions resolved from its own page (tweet-columns.ts). Worker threads turn the tweet files
+ * into rows, a file at a time each, streamed, so memory stays bounded whatever the collection's
+ * size; the rows are joined newest harvest first, and a tweet already written (harvested again,
+ * or replayed) is left out, so the copy kept is the one last retrieved.
+ * Parquet is written by DuckDB from the rows as exact CSV, typed column by column (DuckDB's CSV
+ * reader streams in little memory; its JSON reader, given twarc2's nested pages, did not).
+ */
+
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Worker } from 'node:worker_threads';
+import { UserError } from '../../platform/errors.js';
+import { LocalArchiveStore } from '../../platform/archive/local-store.js';
+import type { ArchiveStore } from '../../platform/archive/store.js';
+import { leftOutBecause, type ComplianceMarks } from '../compliance/latest-compliance.js';
+import type { LeftOutCounts } from '../compliance/filter-pages.js';
+import { tweetFiles, type HarvestFile } from '../harvest-files.js';
+import type { FileRequest, FileRows } from './export-worker.js';
+import { header, type RowFormat } from './row-format.js';
+import { TWEET_COLUMNS, type CellKind } from './tweet-columns.js';
+
+export type ExportFormat = 'csv' | 'parquet' | 'jsonl';
+
+export interface ExportOptions {
+  readonly format: ExportFormat;
+  readonly out: string;
+  /** A folder for work files (rows of each file, Parquet's input, DuckDB's spill), removed afterwards. */
+  readonly workDir: string;
+  readonly since?: Date;
+  readonly comply?: ComplianceMarks;
+  /** Worker threads (default: the machine's cores, at most 4). */
+  readonly workers?: number;
+  readonly progress?: (filesDone: number, files: number, rows: number) => void;
+}
+
+export interface ExportReport {
+  readonly rows: number;
+  readonly files: number;
+  /** Copies of tweets already exported from a newer harvest, left out. */
+  readonly duplicates: number;
+  readonly badLines: number;
+  readonly leftOut: LeftOutCounts;
+}
+
+export async function exportTweets(store: ArchiveStore, collectionId: string, options: ExportOptions): Promise<ExportReport> {
+  const files = await tweetFiles(store, collectionId, options.since);
+  if (files.length === 0)
+    throw new UserError(
+      `collection ${collectionId} has no tweet files in ${store.location}${options.since ? ` from harvests since ${options.since.toISOString()}` : ''}`,
+      'twarc-cloud list shows the collections and their last harvests',
+    );
+  await mkdir(options.workDir, { recursive: true });
+  const partial = `${options.out}.partial-${process.pid}`;
+  try {
+    const rowsFile = options.format === 'parquet' ? join(options.workDir, 'rows.csv') : partial;
+    const report = await writeRows(store, [...files].reverse(), rowsFile, options);
+    if (options.format === 'parquet') await parquetFrom(rowsFile, partial, options.workDir);
+    await rename(partial, options.out);
+    return report;
+  } finally {
+    await rm(partial, { force: true });
+    await rm(options.workDir, { recursive: true, force: true });
+  }
+}
+
+const ROW_FORMAT: Readonly<Record<ExportFormat, RowFormat>> = { csv: 'twarc-csv', parquet: 'exact-csv', jsonl: 'jsonl' };
+
+async function writeRows(
+  store: ArchiveStore,
+  newestFirst: readonly HarvestFile[],
+  rowsFile: string,
+  options: ExportOptions,
+): Promise<ExportReport> {
+  const format = ROW_FORMAT[options.format];
+  const out = createWriteStream(rowsFile);
+  await write(out, header(format));
+  const pool = new RowWorkers(options.workers ?? Math.min(4, availableParallelism()));
+  const seen = new Set<string>();
+  const leftOut: LeftOutCounts = new Map();
+  let rows = 0;
+  let duplicates = 0;
+  let badLines = 0;
+  try {
+    const paths = await localPaths(store, newestFirst, options.workDir);
+    const parts = paths.map((path, index) => {
+      const part = join(options.workDir, `part-${index}`);
+      const pending = pool.run({ path, part, format });
+      pending.catch(() => undefined); // awaited in order below; a failure is reported there
+      return { part, rows: pending };
+    });
+    for (const [index, { part, rows: pending }] of parts.entries()) {
+      const file = await pending;
+      badLines += file.badLines;
+      const keep = file.ids.map((id, row) => {
+        if (seen.has(id)) {
+          duplicates += 1;
+          return false;
+        }
+        seen.add(id);
+        const why = options.comply ? leftOutBecause(options.comply, { id, author_id: file.authors[row] }) : undefined;
+        if (why !== undefined) leftOut.set(why, (leftOut.get(why) ?? 0) + 1);
+        return why === undefined;
+      });
+      rows += keep.filter(Boolean).length;
+      await copyRows(part, file.lengths, keep, out);
+      await rm(part, { force: true });
+      options.progress?.(index + 1, parts.length, rows);
+    }
+  } finally {
+    await pool.close();
+    await new Promise<void>((resolve) => out.end(resolve));
+  }
+  return { rows, files: newestFirst.length, duplicates, badLines, leftOut };
+}
+
+/** Copies the kept rows of a part file; a part with every row kept is copied whole. */
+async function copyRows(part: string, lengths: readonly number[], keep: readonly boolean[], out: WriteStream): Promise<void> {
+  if (keep.every(Boolean)) {
+    for await (const chunk of createReadStream(part, { highWaterMark: 1 << 20 })) await write(out, chunk as Buffer);
+    return;
+  }
+  let row = 0;
+  let pending: Buffer = Buffer.alloc(0);
+  for await (const chunk of createReadStream(part, { highWaterMark: 1 << 20 })) {
+    pending = pending.length > 0 ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
+    let start = 0;
+    while (row < lengths.length && start + (lengths[row] ?? 0) <= pending.length) {
+      const end = start + (lengths[row] ?? 0);
+      if (keep[row] === true) await write(out, pending.subarray(start, end));
+      start = end;
+      row += 1;
+    }
+    pending = pending.subarray(start);
+  }
+}
+
+/** Worker threads that each turn one file at a time into rows. */
+class RowWorkers {
+  private readonly idle: Worker[] = [];
+  private readonly queue: Array<() => void> = [];
+  private readonly all: Worker[] = [];
+
+  constructor(size: number) {
+    for (let i = 0; i < Math.max(1, size); i += 1) {
+      const worker = new Worker(new URL('./export-worker.js', import.meta.url));
+      this.all.push(worker);
+      this.idle.push(worker);
+    }
+  }
+
+  async run(request: FileRequest): Promise<FileRows> {
+    const worker =
+      this.idle.pop() ??
+      (await new Promise<Worker>((resolve) =>
+        this.queue.push(() => {
+          resolve(this.idle.pop() as Worker);
+        }),
+      ));
+    try {
+      return await new Promise<FileRows>((resolve, reject) => {
+        const onMessage = (message: { rows?: FileRows; error?: string }): void => {
+          worker.off('error', reject);
+          if (message.rows) resolve(message.rows);
+          else reject(new Error(`exporting ${request.path}: ${message.error ?? 'the worker failed'}`));
+        };
+        worker.once('message', onMessage);
+        worker.once('error', reject);
+        worker.postMessage(request);
+      });
+    } finally {
+      this.idle.push(worker);
+      this.queue.shift()?.();
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((worker) => worker.terminate()));
+  }
+}
+
+/** Workers read files: a local archive's in place; an S3 archive's are streamed to the work folder first. */
+async function localPaths(store: ArchiveStore, files: readonly HarvestFile[], workDir: string): Promise<string[]> {
+  if (store instanceof LocalArchiveStore) return files.map((file) => store.fileOf(file.key));
+  const paths: string[] = [];
+  for (const [index, file] of files.entries()) {
+    const body = await store.download(file.key);
+    if (!body) throw new Error(`${file.key} disappeared while exporting`);
+    const path = join(workDir, `file-${index}.jsonl.gz`);
+    await pipeline(body, createWriteStream(path));
+    paths.push(path);
+  }
+  return paths;
+}
+
+async function write(out: WriteStream, data: string | Buffer): Promise<void> {
+  if (!out.write(data)) await once(out, 'drain');
+}
+
+const DUCKDB_TYPES: Readonly<Record<CellKind, string>> = { string: 'VARCHAR', integer: 'BIGINT', boolean: 'BOOLEAN', json: 'JSON' };
+
+/** DuckDB writes Parquet from the rows, one typed column each, in its own folder under a memory limit. */
+async function parquetFrom(rowsFile: string, out: string, workDir: string): Promise<void> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(join(workDir, 'parquet.duckdb'), {
+    memory_limit: '100MB',
+    threads: '1',
+    temp_directory: join(workDir, 'spill'),
+    preserve_insertion_order: 'false',
+  });
+  const db = await instance.connect();
+  try {
+    const columns = TWEET_COLUMNS.map((c) => `${quote(c.name)}: '${DUCKDB_TYPES[c.kind]}'`).join(', ');
+    // Row groups of 4,096 rows: DuckDB holds a row group in memory before writing it.
+    await db.run(
+      `COPY (SELECT * FROM read_csv(${quote(rowsFile)}, header = true, quote = '"', escape = '"', columns = {${columns}}))
+       TO ${quote(out)} (FORMAT parquet, COMPRESSION 'zstd', ROW_GROUP_SIZE 4096)`,
+    );
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
+function quote(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}

@@ -1,0 +1,57 @@
+/*
+ * A worker thread of an export: turns whole tweet files into rows, one file per request, written
+ * to a part file beside it; answers with each row's tweet id, author and length, so that the
+ * export can leave duplicates and compliance-marked tweets out while it joins the parts.
+ */
+
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { parentPort } from 'node:worker_threads';
+import { linesOf } from '../harvest-files.js';
+import { formatRow, type RowFormat } from './row-format.js';
+import { tweetsOfLine } from './tweet-columns.js';
+
+export interface FileRequest {
+  readonly path: string;
+  readonly part: string;
+  readonly format: RowFormat;
+}
+
+export interface FileRows {
+  readonly ids: string[];
+  readonly authors: string[];
+  /** Bytes of each row in the part file, in order. */
+  readonly lengths: number[];
+  readonly badLines: number;
+}
+
+async function rowsOf(request: FileRequest): Promise<FileRows> {
+  const out = createWriteStream(request.part);
+  const rows: FileRows = { ids: [], authors: [], lengths: [], badLines: 0 };
+  let bad = 0;
+  for await (const line of linesOf(createReadStream(request.path), () => (bad += 1))) {
+    let text = '';
+    for (const tweet of tweetsOfLine(line)) {
+      const id = tweet.t['id'];
+      if (typeof id !== 'string') continue;
+      const row = formatRow(tweet, request.format);
+      rows.ids.push(id);
+      rows.authors.push(typeof tweet.t['author_id'] === 'string' ? tweet.t['author_id'] : '');
+      rows.lengths.push(Buffer.byteLength(row));
+      text += row;
+    }
+    if (text !== '' && !out.write(text)) await once(out, 'drain');
+  }
+  await new Promise<void>((resolve, reject) => {
+    out.on('error', reject);
+    out.end(resolve);
+  });
+  return { ...rows, badLines: bad };
+}
+
+parentPort?.on('message', (request: FileRequest) => {
+  rowsOf(request).then(
+    (rows) => parentPort?.postMessage({ rows }),
+    (error: unknown) => parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error) }),
+  );
+});

@@ -1,0 +1,155 @@
+/*
+ * export as a user runs it, on an archive of real-shaped pages written by harvests that overlap:
+ * one row per tweet, its expansions resolved, in twarc-csv's columns and with twarc-csv's values
+ * (checked against twarc-csv itself on the same lines), duplicates across harvests exported once,
+ * --since keeping later harvests only, and Parquet and JSON lines holding the same rows.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { before, describe, it } from 'node:test';
+import { LocalArchiveStore } from '../../platform/archive/local-store.js';
+import { putCollection } from '../helpers/archive-fixtures.js';
+import { venvTool } from '../helpers/python-tools.js';
+import { assertNoCrash, runCliAsync } from '../helpers/run-cli.js';
+import { tempProject } from '../helpers/temp-project.js';
+import { writeTweetArchive, type WrittenArchive } from '../generators/tweet-archive.js';
+
+let root: string;
+let written: WrittenArchive;
+const cli = (...args: string[]) => runCliAsync(args, { cwd: root, env: { HOME: root } });
+
+before(async () => {
+  root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n' });
+  const store = new LocalArchiveStore(join(root, 'archive'));
+  await putCollection(store, { id: 'climate', type: 'search', query: 'climate', archive: false, schedule: 'rate(1 day)' });
+  // 4 harvests of 5 pages; each after the first repeats the page before it: 3 pages of duplicates.
+  written = await writeTweetArchive(store, 'climate', { tweets: 2000, harvests: 4, tweetsPerPage: 100, pagesPerFile: 2, users: 300 });
+  const lines = written.files.map((key) => gunzipSync(readFileSync(store.fileOf(key))).toString('utf8')).join('');
+  writeFileSync(join(root, 'all.jsonl'), lines);
+});
+
+describe('export', { timeout: 180_000 }, () => {
+  it('writes one CSV row per tweet, in twarc-csv columns with twarc-csv values, duplicates once', async () => {
+    const result = await cli('export', 'climate', '--format', 'csv');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      new RegExp(`climate: 2000 tweets from ${written.files.length} files \\(300 duplicates exported once\\) -> .*climate\\.csv`),
+    );
+    const ours = parseCsv(readFileSync(join(root, 'climate.csv'), 'utf8'));
+
+    const twarc = spawnSync(venvTool('twarc2'), ['csv', 'all.jsonl', 'twarc.csv'], {
+      cwd: root,
+      env: { PATH: process.env['PATH'] ?? '', HOME: root, BEARER_TOKEN: 'offline-use-only' },
+      encoding: 'utf8',
+    });
+    assert.equal(twarc.status, 0, twarc.stderr);
+    const theirs = parseCsv(readFileSync(join(root, 'twarc.csv'), 'utf8'));
+    const header = (rows: string[][]): string[] => rows[0] ?? [];
+    assert.deepEqual(header(ours), header(theirs), "twarc-csv's columns, in its order");
+    const shared = header(theirs);
+    assert.equal(ours.length - 1, 2000);
+    assert.equal(theirs.length - 1, 2000, 'twarc-csv also counts each tweet once');
+
+    const byId = (rows: string[][]): Map<string, Record<string, string>> => {
+      const names = header(rows);
+      return new Map(rows.slice(1).map((row) => [row[0] ?? '', Object.fromEntries(names.map((name, i) => [name, row[i] ?? '']))]));
+    };
+    const mine = byId(ours);
+    const reference = byId(theirs);
+    // Numbers are left out: pandas writes an integer column with a gap as floats ("12.0").
+    const compared = shared.filter((name) => !/(_count|edits_remaining|duration_minutes)$/.test(name));
+    let differences: string[] = [];
+    for (const [id, row] of reference) {
+      const other = mine.get(id);
+      assert.ok(other, `tweet ${id} exported`);
+      for (const name of compared)
+        if (other[name] !== row[name])
+          differences.push(`${id} ${name}: ours ${JSON.stringify(other[name])}, twarc-csv ${JSON.stringify(row[name])}`);
+    }
+    differences = differences.slice(0, 10);
+    assert.deepEqual(differences, [], 'the same values as twarc-csv');
+    const rows = [...mine.values()];
+    const resolved = (column: string): number => rows.filter((r) => r[column] !== '').length;
+    assert.ok(resolved('in_reply_to_username') > 0 && resolved('quoted_username') > 0, 'the accounts replied to and quoted, from includes');
+    assert.ok(resolved('geo.full_name') > 0 && resolved('attachments.media') > 0, 'places and media, from includes');
+    assert.equal(resolved('author.username'), rows.length, 'every author');
+  });
+
+  it('writes the same rows to Parquet and to JSON lines', async () => {
+    assert.equal((await cli('export', 'climate', '--format', 'parquet', '--out', 'rows.parquet')).status, 0);
+    assert.equal((await cli('export', 'climate', '--format', 'jsonl', '--out', 'rows.jsonl')).status, 0);
+    const jsonl = readFileSync(join(root, 'rows.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.equal(jsonl.length, 2000);
+    assert.equal(new Set(jsonl.map((r) => r['id'])).size, 2000);
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    const read = await db.runAndReadAll(
+      `SELECT count(*), count(DISTINCT id), sum("public_metrics.like_count"), count(*) FILTER (WHERE text LIKE '%' || chr(10) || '%'),
+        max(len(CAST("entities.hashtags" AS VARCHAR[]))) FROM '${join(root, 'rows.parquet')}'`,
+    );
+    const [count, distinct, likes, multiline, hashtags] = read.getRows()[0] ?? [];
+    assert.equal(Number(count), 2000);
+    assert.equal(Number(distinct), 2000);
+    assert.equal(
+      Number(likes),
+      jsonl.reduce((sum, r) => sum + Number(r['public_metrics.like_count'] ?? 0), 0),
+      'typed numbers, the same as in JSON lines',
+    );
+    assert.ok(Number(multiline) > 0, 'text keeps its newlines in Parquet');
+    assert.ok(Number(hashtags) >= 1, 'lists stay lists');
+  });
+
+  it('--since keeps later harvests only; bad input gets a message, not a stack trace', async () => {
+    const later = await cli('export', 'climate', '--format', 'csv', '--since', '2026-11-01T02:00:00Z', '--out', 'later.csv');
+    assert.equal(later.status, 0, later.stderr);
+    assert.match(later.stdout, /climate: 1100 tweets from \d+ files \(100 duplicates exported once\)/);
+    for (const args of [
+      ['export', 'climate'],
+      ['export', 'climate', '--format', 'xlsx'],
+      ['export', 'nobody', '--format', 'csv'],
+      ['export', 'climate', '--format', 'csv', '--since', 'yesterday'],
+      ['export', 'climate', '--format', 'csv', '--comply'],
+    ]) {
+      const bad = await cli(...args);
+      assertNoCrash(bad);
+      assert.equal(bad.status, 1, `${args.join(' ')}: ${bad.stderr}`);
+      assert.notEqual(bad.stderr.trim(), '');
+    }
+  });
+});
+
+/** RFC 4180 CSV: quoted fields may hold commas, quotes (doubled) and newlines. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i] ?? '';
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else if (c !== '\r') field += c;
+  }
+  if (field !== '' || row.length > 0) rows.push([...row, field]);
+  return rows;
+}
