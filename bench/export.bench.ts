@@ -2,7 +2,7 @@
  * npm run bench:export: `twarc-cloud export` to CSV and to Parquet against twarc-csv (twarc2 csv,
  * the tool researchers use today) on the same tweets, interleaved, 3 runs each; wall time and
  * peak RSS of each process, measured alike (one Python wrapper spawns each and reads its rusage).
- * The archive is written by test/generators/tweet-archive.ts: real-shaped search pages of 100
+ * The archive is written by test/helpers/tweet-archive.ts: real-shaped search pages of 100
  * tweets with full expansions, in 10 harvests whose first page repeats the one before (1 % dups).
  * twarc-csv reads the same lines, gunzipped beforehand (its gunzip is not counted against it).
  *
@@ -19,7 +19,7 @@ import { LocalArchiveStore } from '../platform/archive/local-store.js';
 import { PACKAGE_ROOT } from '../platform/paths.js';
 import { putCollection } from '../test/helpers/archive-fixtures.js';
 import { venvTool } from '../test/helpers/python-tools.js';
-import { writeTweetArchive } from '../test/generators/tweet-archive.js';
+import { writeTweetArchive } from '../test/helpers/tweet-archive.js';
 import { formatSpread, spread } from './measure.js';
 
 const TWEETS = Number(process.env['EXPORT_BENCH_TWEETS'] ?? 1_000_000);

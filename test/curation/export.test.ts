@@ -15,7 +15,7 @@ import { putCollection } from '../helpers/archive-fixtures.js';
 import { venvTool } from '../helpers/python-tools.js';
 import { assertNoCrash, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
-import { writeTweetArchive, type WrittenArchive } from '../generators/tweet-archive.js';
+import { writeTweetArchive, type WrittenArchive } from '../helpers/tweet-archive.js';
 
 let root: string;
 let written: WrittenArchive;

@@ -12,7 +12,7 @@ import { collectionKeys, harvestId } from '../../platform/archive/keys.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import { pageLine, twarcMetadata } from '../../harvester/output/twarc-line.js';
 import { Corpus } from '../fakes/x-api/corpus.js';
-import { seededRandom } from './collection-files.js';
+import { seededRandom } from '../generators/collection-files.js';
 
 export interface TweetArchiveOptions {
   readonly tweets: number;
