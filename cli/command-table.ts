@@ -73,6 +73,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/export.js')).exportCommand,
   },
   {
+    name: 'report',
+    summary: 'One self-contained HTML report of a collection: volume over time with harvests and gaps, harvest history, top entities.',
+    load: async () => (await import('./commands/report.js')).reportCommand,
+  },
+  {
     name: 'compliance',
     summary:
       "Ask X which of a collection's stored tweets and users were deleted, suspended, protected or deactivated; keep the answer in the archive.",

@@ -162,9 +162,14 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     assert.ok(!send(rule('tc-e2e2_climate')), "another deployment's schedules cannot fill this queue");
   });
 
-  it('reads as the workflows do: plan --refresh, the drift report, users sync', async () => {
+  it('reads as the workflows do: plan --refresh, the drift report, the volume summary, users sync', async () => {
     const refreshed = await e2e.cli('plan', 'plan', '--refresh', '--format', 'markdown');
     assert.equal(refreshed.status, 0, refreshed.stdout + refreshed.stderr);
+    for (const role of ['plan', 'apply'] as const) {
+      const summary = await e2e.cli(role, 'report', '--volume-summary');
+      assert.equal(summary.status, 0, summary.stdout + summary.stderr);
+      assert.match(summary.stdout, /```mermaid\nxychart-beta\n {2}x-axis \[.*"climate".*\]/);
+    }
     const synced = await e2e.cli('plan', 'users', 'sync');
     assert.equal(synced.status, 0, synced.stdout + synced.stderr);
   });

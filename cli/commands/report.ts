@@ -1,0 +1,46 @@
+import { writeFile, rename } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { UserError } from '../../platform/errors.js';
+import { reportData } from '../../curation/report/report-data.js';
+import { reportHtml } from '../../curation/report/report-html.js';
+import { recentVolumes, volumeSummaryMarkdown } from '../../curation/report/volume-summary.js';
+import { oneCollectionId, type CommandSpec } from '../command.js';
+import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+
+export const reportCommand: CommandSpec = {
+  usage: 'twarc-cloud report <id> [--out report.html] [--target local|aws] | report --volume-summary [--days 7]',
+  help: [
+    'One self-contained HTML file (it opens without a network): tweets per hour or day with harvest',
+    'runs and recorded gaps marked, the harvest history (outcome, tweets, requests, rate-limit waits),',
+    'top hashtags, mentions, authors and languages, and for streams the matches of each rule.',
+    '',
+    'Options:',
+    '  --out <file>          where to write it (default: ./<id>-report.html)',
+    "  --volume-summary      instead, every collection's tweets of the last --days (default 7) as",
+    '                        Markdown with a Mermaid chart, for a job summary (>> $GITHUB_STEP_SUMMARY)',
+    targetHelp(),
+    '',
+  ].join('\n'),
+  options: { ...TARGET_OPTION, out: { type: 'string' }, 'volume-summary': { type: 'boolean' }, days: { type: 'string' } },
+  async run(args, io) {
+    if (args.values['volume-summary'] === true) {
+      const days = Number(args.values['days'] ?? 7);
+      if (!Number.isInteger(days) || days < 1 || days > 92)
+        throw new UserError(`--days must be a whole number of days from 1 to 92, not "${String(args.values['days'])}"`);
+      const { settings, targetName } = reconcileSettings(args, io);
+      const store = await targetStore(settings, targetName, { mustExist: true });
+      io.out(volumeSummaryMarkdown(await recentVolumes(store, new Date(), days), days));
+      return 0;
+    }
+    const id = oneCollectionId(this, args);
+    const { settings, targetName } = reconcileSettings(args, io);
+    const store = await targetStore(settings, targetName, { mustExist: true });
+    const data = await reportData(store, id);
+    const out = resolve(io.cwd, typeof args.values['out'] === 'string' ? args.values['out'] : `${id}-report.html`);
+    const partial = `${out}.partial-${process.pid}`;
+    await writeFile(partial, reportHtml(data));
+    await rename(partial, out);
+    io.out(`${id}: ${data.tweets} tweets, ${data.harvests.length} harvests -> ${out}`);
+    return 0;
+  },
+};

@@ -1,0 +1,133 @@
+/*
+ * The report as a user sees it: a collection harvested twice from the fake X API, its report
+ * opened in headless Chromium (Debian's, driven by playwright-core, kept off the network). The
+ * chart must be drawn, its numbers and the page's must be the archive's, and the page must make no
+ * request at all. A screenshot is kept in test-output/report.png.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { LocalArchiveStore } from '../../platform/archive/local-store.js';
+import { PACKAGE_ROOT } from '../../platform/paths.js';
+import { pagesOf, tweetFiles } from '../../curation/harvest-files.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
+import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
+import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
+import { tempProject } from '../helpers/temp-project.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+/** Flags that keep Chromium off the network: no background fetches, updates, sync or QUIC. */
+const OFFLINE = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+let fake: FakeXApi;
+let root: string;
+const expected = { tweets: 0, hashtags: new Map<string, number>() };
+
+before(async () => {
+  fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 40, tweetsPerUser: () => 0, searchTweets: 420 } }).start();
+  root = tempProject({
+    'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',
+    'collections/climate.yaml': 'id: climate\ntype: search\nquery: climate\nschedule: rate(1 day)\n',
+  });
+  execFileSync('git', ['-C', root, 'init', '-q']);
+  const env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
+  assert.equal((await runCliAsync(['apply', '--yes'], { cwd: root, env })).status, 0);
+  assert.equal((await runCliAsync(['run', 'climate'], { cwd: root, env })).status, 0);
+  fake.corpus.addSearchTweets(180);
+  assert.equal((await runCliAsync(['run', 'climate'], { cwd: root, env })).status, 0);
+  const store = new LocalArchiveStore(join(root, 'archive'));
+  const ids = new Set<string>();
+  for (const file of await tweetFiles(store, 'climate'))
+    for await (const page of pagesOf(store, file.key))
+      for (const tweet of page['data'] as Array<{ id: string; entities?: { hashtags?: Array<{ tag: string }> } }>) {
+        if (ids.has(tweet.id)) continue;
+        ids.add(tweet.id);
+        for (const tag of tweet.entities?.hashtags ?? []) {
+          const key = `#${tag.tag.toLowerCase()}`;
+          expected.hashtags.set(key, (expected.hashtags.get(key) ?? 0) + 1);
+        }
+      }
+  expected.tweets = ids.size;
+  const report = await runCliAsync(['report', 'climate', '--out', 'report.html'], { cwd: root, env });
+  assert.equal(report.status, 0, report.stderr);
+  assert.match(report.stdout, new RegExp(`climate: ${expected.tweets} tweets, 2 harvests -> .*report\\.html`));
+});
+after(async () => {
+  await fake.stop();
+});
+
+describe('the volume summary of the apply and drift jobs', () => {
+  it("charts each collection's tweets of the last days in Mermaid, with a table beside", async () => {
+    const env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
+    const result = await runCliAsync(['report', '--volume-summary', '--days', '3'], { cwd: root, env });
+    assert.equal(result.status, 0, result.stderr);
+    const chart = ['```mermaid', 'xychart-beta', '  x-axis ["climate"]', '  y-axis "tweets"', `  bar [${expected.tweets}]`, '```'].join(
+      '\n',
+    );
+    assert.ok(result.stdout.includes(chart), result.stdout);
+    assert.ok(result.stdout.includes(`| climate | ${expected.tweets} | 2 | 0 |`), result.stdout);
+  });
+});
+
+describe('the report, opened in Chromium', { timeout: 120_000 }, () => {
+  it("draws the volume chart, shows the archive's numbers, and asks the network for nothing", async (t) => {
+    assert.ok(
+      existsSync(CHROMIUM),
+      `${CHROMIUM} is missing, and this test opens the report in it. Install Debian's Chromium: apt-get install chromium (.ci/run does)`,
+    );
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: OFFLINE, headless: true });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
+      const requests: string[] = [];
+      page.on('request', (request) => requests.push(request.url()));
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const url = pathToFileURL(join(root, 'report.html')).href;
+      await page.goto(url);
+      await page.waitForFunction("'twarcCloudReport' in window");
+      assert.deepEqual(errors, []);
+      assert.deepEqual(requests, [url], 'the page itself and nothing else');
+
+      // Run in the page (as text: this project's TypeScript has no DOM types).
+      const chart = await page.evaluate<{ series: number; total: number; painted: number }>(`(() => {
+        const report = window.twarcCloudReport;
+        const canvas = document.querySelector('#volume canvas');
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let painted = 0;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted += 1;
+        return { series: report.chart.series.length, total: report.chart.data[1].reduce((a, b) => a + b, 0), painted };
+      })()`);
+      assert.equal(chart.series, 2, 'the time axis and one series of tweets');
+      assert.equal(chart.total, expected.tweets, 'the chart counts every tweet of the archive once');
+      assert.ok(chart.painted > 1000, `the canvas is drawn on (${chart.painted} pixels painted)`);
+
+      const text = async (selector: string): Promise<string> => (await page.textContent(selector))?.trim() ?? '';
+      assert.equal(await text('[data-testid=tweets]'), expected.tweets.toLocaleString('en'));
+      assert.equal(await text('[data-testid=harvests]'), '2');
+      assert.equal(await page.locator('#harvests tbody tr').count(), 2);
+      const [topTag, topCount] = [...expected.hashtags.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? ['', 0];
+      assert.equal(await text('#top-hashtags tr:first-child td:first-child'), topTag);
+      assert.equal(await text('#top-hashtags tr:first-child td:nth-child(2)'), topCount.toLocaleString('en'));
+
+      const output = join(PACKAGE_ROOT, 'test-output');
+      mkdirSync(output, { recursive: true });
+      await page.screenshot({ path: join(output, 'report.png'), fullPage: true });
+      t.diagnostic(`screenshot: ${join(output, 'report.png')}`);
+    } finally {
+      await browser.close();
+    }
+  });
+});
