@@ -22,6 +22,7 @@ import { leftOutBecause, type ComplianceMarks } from '../compliance/latest-compl
 import type { LeftOutCounts } from '../compliance/filter-pages.js';
 import { tweetFiles, type HarvestFile } from '../harvest-files.js';
 import type { FileRequest, FileRows } from './export-worker.js';
+import { IdSet, idFromHalves } from './id-set.js';
 import { header, type RowFormat } from './row-format.js';
 import { TWEET_COLUMNS, type CellKind } from './tweet-columns.js';
 
@@ -81,7 +82,7 @@ async function writeRows(
   const out = createWriteStream(rowsFile);
   await write(out, header(format));
   const pool = new RowWorkers(options.workers ?? Math.min(4, availableParallelism()));
-  const seen = new Set<string>();
+  const seen = new IdSet();
   const leftOut: LeftOutCounts = new Map();
   let rows = 0;
   let duplicates = 0;
@@ -97,16 +98,23 @@ async function writeRows(
     for (const [index, { part, rows: pending }] of parts.entries()) {
       const file = await pending;
       badLines += file.badLines;
-      const keep = file.ids.map((id, row) => {
-        if (seen.has(id)) {
+      const keep: boolean[] = [];
+      for (let row = 0; row < file.lengths.length; row += 1) {
+        const [high, low] = [file.ids[2 * row] ?? 0, file.ids[2 * row + 1] ?? 0];
+        if ((high !== 0 || low !== 0) && !seen.add(high, low)) {
           duplicates += 1;
-          return false;
+          keep.push(false);
+          continue;
         }
-        seen.add(id);
-        const why = options.comply ? leftOutBecause(options.comply, { id, author_id: file.authors[row] }) : undefined;
+        const why = options.comply
+          ? leftOutBecause(options.comply, {
+              id: idFromHalves(high, low),
+              author_id: idFromHalves(file.authors[2 * row] ?? 0, file.authors[2 * row + 1] ?? 0),
+            })
+          : undefined;
         if (why !== undefined) leftOut.set(why, (leftOut.get(why) ?? 0) + 1);
-        return why === undefined;
-      });
+        keep.push(why === undefined);
+      }
       rows += keep.filter(Boolean).length;
       await copyRows(part, file.lengths, keep, out);
       await rm(part, { force: true });
@@ -120,7 +128,7 @@ async function writeRows(
 }
 
 /** Copies the kept rows of a part file; a part with every row kept is copied whole. */
-async function copyRows(part: string, lengths: readonly number[], keep: readonly boolean[], out: WriteStream): Promise<void> {
+async function copyRows(part: string, lengths: ArrayLike<number>, keep: readonly boolean[], out: WriteStream): Promise<void> {
   if (keep.every(Boolean)) {
     for await (const chunk of createReadStream(part, { highWaterMark: 1 << 20 })) await write(out, chunk as Buffer);
     return;
@@ -218,7 +226,7 @@ async function parquetFrom(rowsFile: string, out: string, workDir: string): Prom
     const columns = TWEET_COLUMNS.map((c) => `${quote(c.name)}: '${DUCKDB_TYPES[c.kind]}'`).join(', ');
     // Row groups of 4,096 rows: DuckDB holds a row group in memory before writing it.
     await db.run(
-      `COPY (SELECT * FROM read_csv(${quote(rowsFile)}, header = true, quote = '"', escape = '"', columns = {${columns}}))
+      `COPY (SELECT * FROM read_csv(${quote(rowsFile)}, header = true, quote = '"', escape = '"', columns = {${columns}}, max_line_size = 4194304))
        TO ${quote(out)} (FORMAT parquet, COMPRESSION 'zstd', ROW_GROUP_SIZE 4096)`,
     );
   } finally {

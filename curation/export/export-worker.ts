@@ -8,6 +8,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parentPort } from 'node:worker_threads';
 import { linesOf } from '../harvest-files.js';
+import { idHalves } from './id-set.js';
 import { formatRow, type RowFormat } from './row-format.js';
 import { tweetsOfLine } from './tweet-columns.js';
 
@@ -17,17 +18,17 @@ export interface FileRequest {
   readonly format: RowFormat;
 }
 
+/** Per row, in order: its tweet id and author id as (high, low) halves (id-set.ts), and its bytes in the part file. */
 export interface FileRows {
-  readonly ids: string[];
-  readonly authors: string[];
-  /** Bytes of each row in the part file, in order. */
-  readonly lengths: number[];
+  readonly ids: Uint32Array<ArrayBuffer>;
+  readonly authors: Uint32Array<ArrayBuffer>;
+  readonly lengths: Uint32Array<ArrayBuffer>;
   readonly badLines: number;
 }
 
 async function rowsOf(request: FileRequest): Promise<FileRows> {
   const out = createWriteStream(request.part);
-  const rows: FileRows = { ids: [], authors: [], lengths: [], badLines: 0 };
+  const rows = { ids: [] as number[], authors: [] as number[], lengths: [] as number[] };
   let bad = 0;
   for await (const line of linesOf(createReadStream(request.path), () => (bad += 1))) {
     let text = '';
@@ -35,8 +36,8 @@ async function rowsOf(request: FileRequest): Promise<FileRows> {
       const id = tweet.t['id'];
       if (typeof id !== 'string') continue;
       const row = formatRow(tweet, request.format);
-      rows.ids.push(id);
-      rows.authors.push(typeof tweet.t['author_id'] === 'string' ? tweet.t['author_id'] : '');
+      rows.ids.push(...idHalves(id));
+      rows.authors.push(...(typeof tweet.t['author_id'] === 'string' ? idHalves(tweet.t['author_id']) : [0, 0]));
       rows.lengths.push(Buffer.byteLength(row));
       text += row;
     }
@@ -46,12 +47,17 @@ async function rowsOf(request: FileRequest): Promise<FileRows> {
     out.on('error', reject);
     out.end(resolve);
   });
-  return { ...rows, badLines: bad };
+  return {
+    ids: Uint32Array.from(rows.ids),
+    authors: Uint32Array.from(rows.authors),
+    lengths: Uint32Array.from(rows.lengths),
+    badLines: bad,
+  };
 }
 
 parentPort?.on('message', (request: FileRequest) => {
   rowsOf(request).then(
-    (rows) => parentPort?.postMessage({ rows }),
+    (rows) => parentPort?.postMessage({ rows }, [rows.ids.buffer, rows.authors.buffer, rows.lengths.buffer]),
     (error: unknown) => parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error) }),
   );
 });
