@@ -226,7 +226,7 @@ async function parquetFrom(rowsFile: string, out: string, workDir: string): Prom
     const columns = TWEET_COLUMNS.map((c) => `${quote(c.name)}: '${DUCKDB_TYPES[c.kind]}'`).join(', ');
     // Row groups of 4,096 rows: DuckDB holds a row group in memory before writing it.
     await db.run(
-      `COPY (SELECT * FROM read_csv(${quote(rowsFile)}, header = true, quote = '"', escape = '"', columns = {${columns}}, max_line_size = 4194304))
+      `COPY (SELECT * FROM read_csv(${quote(rowsFile)}, header = true, quote = '"', escape = '"', columns = {${columns}}, max_line_size = 4194304, buffer_size = 8388608))
        TO ${quote(out)} (FORMAT parquet, COMPRESSION 'zstd', ROW_GROUP_SIZE 4096)`,
     );
   } finally {
