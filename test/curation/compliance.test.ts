@@ -145,6 +145,20 @@ describe('compliance with deletions, end to end against the fake X API', { timeo
     assert.match(all.stdout, /scientists: 75 tweets/, 'without --comply, nothing is left out');
   });
 
+  it('exports a Parquet file with its columns and no row when every tweet is left out', async () => {
+    fake.compliance.mark('users', '1000000', 'deactivated');
+    fake.compliance.mark('users', '1007919', 'protected');
+    assert.equal((await cli('compliance', 'scientists', '--poll-seconds', '0.05')).status, 0);
+    const result = await cli('export', 'scientists', '--format', 'parquet', '--comply', '--out', 'none.parquet');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /scientists: 0 tweets/);
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    const file = join(root, 'none.parquet').replace(/'/g, "''");
+    assert.equal(Number((await db.runAndReadAll(`SELECT count(*) FROM '${file}'`)).getRows()[0]?.[0]), 0);
+    assert.equal((await db.runAndReadAll(`DESCRIBE SELECT * FROM '${file}'`)).getRows().length, 84, "twarc-csv's 84 columns");
+  });
+
   it('refuses --comply before any compliance run, and a second job while X still has one unfinished', async () => {
     const other = tempProject({
       'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',
