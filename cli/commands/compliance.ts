@@ -1,11 +1,12 @@
 import { UserError } from '../../platform/errors.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
-import { readObject } from '../../platform/archive/objects.js';
 import { appClient } from '../../platform/x-api/app-client.js';
 import { runCompliance } from '../../curation/compliance/run-compliance.js';
-import type { ComplianceMarks } from '../../curation/compliance/latest-compliance.js';
+import { requireCollection } from '../../curation/collection.js';
+import { latestCompliance, type ComplianceMarks } from '../../curation/compliance/latest-compliance.js';
+import type { ArchiveStore } from '../../platform/archive/store.js';
 import type { LeftOutCounts } from '../../curation/compliance/filter-pages.js';
-import { oneCollectionId, type CommandSpec } from '../command.js';
+import { oneCollectionId, type CommandSpec, type ParsedArgs } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
 export const complianceCommand: CommandSpec = {
@@ -31,8 +32,7 @@ export const complianceCommand: CommandSpec = {
       throw new UserError(`--poll-seconds must be a number of seconds from 0 to 3600, not "${String(pollText)}"`);
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
-    const config = (await readObject(store, collectionKeys(id).config, 'collection-config'))?.value;
-    if (!config) throw new UserError(`no collection ${id} in ${store.location}`, 'check the id (twarc-cloud list)');
+    const config = await requireCollection(store, id);
     const flag = args.values['credentials'];
     const profile = typeof flag === 'string' ? flag : config.credentials;
     const client = await appClient(profile, io.env, 10);
@@ -46,7 +46,7 @@ export const complianceCommand: CommandSpec = {
         `profile "${profile}" has no bearer token, and X's compliance jobs take only app authentication`,
         'add bearer_token to the profile: it is on the app\'s "Keys and tokens" page in the X developer portal',
       );
-    const record = await runCompliance(store, client, id, {
+    const record = await runCompliance(store, client, config, {
       pollMs: pollSeconds * 1000,
       onIds: (tweets, users, files) => {
         io.err(`${id}: ${tweets} tweet ids and ${users} user ids from ${files} tweet files`);
@@ -72,4 +72,16 @@ export function leftOutSummary(marks: ComplianceMarks, counts: LeftOutCounts): s
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   const why = [...counts.entries()].map(([reason, count]) => `${count} ${reason}`).join(', ');
   return `  --comply: ${total} tweets left out by compliance run ${marks.record.run_id}${why !== '' ? ` (${why})` : ''}`;
+}
+
+/** What --comply goes by: the newest finished compliance run; refused when there is none. Undefined without --comply. */
+export async function complyOption(args: ParsedArgs, store: ArchiveStore, id: string): Promise<ComplianceMarks | undefined> {
+  if (args.values['comply'] !== true) return undefined;
+  const marks = await latestCompliance(store, id);
+  if (!marks)
+    throw new UserError(
+      `collection ${id} has no compliance run yet, so --comply has nothing to go by`,
+      `run twarc-cloud compliance ${id} first`,
+    );
+  return marks;
 }

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { downloadCollection } from '../../curation/download/download.js';
-import { latestCompliance } from '../../curation/compliance/latest-compliance.js';
-import { leftOutSummary } from './compliance.js';
+import { complyOption, leftOutSummary } from './compliance.js';
 import { SINCE_HELP, sinceOption } from './since-option.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
@@ -37,12 +36,7 @@ export const downloadCommand: CommandSpec = {
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
     const dest = resolve(io.cwd, typeof args.values['dest'] === 'string' ? args.values['dest'] : id);
-    const comply = args.values['comply'] === true ? await latestCompliance(store, id) : undefined;
-    if (args.values['comply'] === true && !comply)
-      throw new UserError(
-        `collection ${id} has no compliance run yet, so --comply has nothing to go by`,
-        `run twarc-cloud compliance ${id} first`,
-      );
+    const comply = await complyOption(args, store, id);
     const tty = io.stdoutIsTty && io.env['NO_COLOR'] === undefined;
     const report = await downloadCollection(store, id, dest, {
       ...(since ? { since } : {}),

@@ -1,12 +1,10 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
-import { collectionKeys } from '../../platform/archive/keys.js';
-import { readObject } from '../../platform/archive/objects.js';
-import { latestCompliance } from '../../curation/compliance/latest-compliance.js';
+import { requireCollection } from '../../curation/collection.js';
 import { exportTweets } from '../../curation/export/export-tweets.js';
 import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
-import { leftOutSummary } from './compliance.js';
+import { complyOption, leftOutSummary } from './compliance.js';
 import { SINCE_HELP, sinceOption } from './since-option.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
@@ -40,14 +38,8 @@ export const exportCommand: CommandSpec = {
     const since = sinceOption(args);
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
-    const config = (await readObject(store, collectionKeys(id).config, 'collection-config'))?.value;
-    if (!config) throw new UserError(`no collection ${id} in ${store.location}`, 'check the id (twarc-cloud list)');
-    const comply = args.values['comply'] === true ? await latestCompliance(store, id) : undefined;
-    if (args.values['comply'] === true && !comply)
-      throw new UserError(
-        `collection ${id} has no compliance run yet, so --comply has nothing to go by`,
-        `run twarc-cloud compliance ${id} first`,
-      );
+    await requireCollection(store, id);
+    const comply = await complyOption(args, store, id);
     const out = resolve(io.cwd, typeof args.values['out'] === 'string' ? args.values['out'] : `${id}.${format}`);
     const tty = io.stdoutIsTty && io.env['NO_COLOR'] === undefined;
     const report = await exportTweets(store, id, {

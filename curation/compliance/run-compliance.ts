@@ -7,7 +7,8 @@
 
 import { UserError } from '../../platform/errors.js';
 import { collectionKeys, complianceRunId } from '../../platform/archive/keys.js';
-import { readObject, writeObject, type ArchiveObjects } from '../../platform/archive/objects.js';
+import { writeObject, type ArchiveObjects } from '../../platform/archive/objects.js';
+import type { CollectionConfig } from '../collection.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import type { XApiClient } from '../../platform/x-api/client.js';
 import {
@@ -33,14 +34,14 @@ export interface ComplianceRunOptions {
 export async function runCompliance(
   store: ArchiveStore,
   client: XApiClient,
-  collectionId: string,
+  /** Read by the caller (requireCollection), which needs it too. */
+  config: CollectionConfig,
   options: ComplianceRunOptions,
 ): Promise<ComplianceRecord> {
   const now = options.now ?? (() => new Date());
   const started = now();
+  const collectionId = config.id;
   const keys = collectionKeys(collectionId);
-  if (!(await readObject(store, keys.config, 'collection-config')))
-    throw new UserError(`no collection ${collectionId} in ${store.location}`, 'check the id (twarc-cloud list)');
   const files = await tweetFiles(store, collectionId);
   const ids = { tweets: new Set<string>(), users: new Set<string>() };
   for (const file of files) for await (const page of pagesOf(store, file.key)) idsOfPage(page, ids.tweets, ids.users);

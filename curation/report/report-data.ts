@@ -5,10 +5,10 @@
  * tweets each rule matched. A tweet harvested more than once counts once.
  */
 
-import { UserError } from '../../platform/errors.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject, type ArchiveObjects } from '../../platform/archive/objects.js';
 import { listAll, type ArchiveStore } from '../../platform/archive/store.js';
+import { requireCollection } from '../collection.js';
 import { pagesOf, tweetFiles } from '../harvest-files.js';
 import { tweetsOfLine } from '../export/tweet-columns.js';
 
@@ -48,8 +48,7 @@ const TOP = 20;
 
 export async function reportData(store: ArchiveStore, collectionId: string, now = new Date()): Promise<ReportData> {
   const keys = collectionKeys(collectionId);
-  const config = (await readObject(store, keys.config, 'collection-config'))?.value;
-  if (!config) throw new UserError(`no collection ${collectionId} in ${store.location}`, 'check the id (twarc-cloud list)');
+  const config = await requireCollection(store, collectionId);
   const harvests: HarvestRow[] = [];
   for await (const object of listAll(store, keys.harvestsPrefix)) {
     if (!object.key.endsWith('/harvest.json')) continue;
