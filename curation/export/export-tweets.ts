@@ -102,7 +102,7 @@ async function writeRows(
       const keep: boolean[] = [];
       for (let row = 0; row < file.lengths.length; row += 1) {
         const [high, low] = [file.ids[2 * row] ?? 0, file.ids[2 * row + 1] ?? 0];
-        if ((high !== 0 || low !== 0) && !seen.add(high, low)) {
+        if (!seen.add(high, low)) {
           duplicates += 1;
           keep.push(false);
           continue;

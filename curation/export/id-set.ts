@@ -20,12 +20,14 @@ export class IdSet {
   private used = new Uint8Array(1024);
   private count = 0;
 
-  get size(): number {
-    return this.count;
+  /** The same, for an id as text. */
+  addId(id: string): boolean {
+    return this.add(...idHalves(id));
   }
 
-  /** Adds the id; false when it was there already. */
+  /** Adds the id; false when it was there already. An id that is not a number (0, 0) is never taken for a duplicate. */
   add(high: number, low: number): boolean {
+    if (high === 0 && low === 0) return true;
     if ((this.count + 1) * 2 > this.used.length) this.grow();
     const mask = this.used.length - 1;
     for (let slot = hash(high, low) & mask; ; slot = (slot + 1) & mask) {

@@ -10,6 +10,7 @@ import { readObject, type ArchiveObjects } from '../../platform/archive/objects.
 import { listAll, type ArchiveStore } from '../../platform/archive/store.js';
 import { requireCollection } from '../collection.js';
 import { pagesOf, tweetFiles } from '../harvest-files.js';
+import { IdSet } from '../export/id-set.js';
 import { tweetsOfLine } from '../export/tweet-columns.js';
 
 export interface HarvestRow {
@@ -63,7 +64,8 @@ export async function reportData(store: ArchiveStore, collectionId: string, now 
     rules: new Map<string, number>(),
   };
   const perHour = new Map<number, number>();
-  const seen = new Set<string>();
+  const seen = new IdSet();
+  let tweets = 0;
   let duplicates = 0;
   let first: string | undefined;
   let last: string | undefined;
@@ -72,11 +74,11 @@ export async function reportData(store: ArchiveStore, collectionId: string, now 
       for (const tweet of tweetsOfLine(line)) {
         const id = tweet.t['id'];
         if (typeof id !== 'string') continue;
-        if (seen.has(id)) {
+        if (!seen.addId(id)) {
           duplicates += 1;
           continue;
         }
-        seen.add(id);
+        tweets += 1;
         const created = tweet.t['created_at'];
         if (typeof created === 'string') {
           const hour = Math.floor(Date.parse(created) / 3_600_000) * 3600;
@@ -105,7 +107,7 @@ export async function reportData(store: ArchiveStore, collectionId: string, now 
       ...(config.description !== undefined ? { description: config.description } : {}),
     },
     generated_at: now.toISOString(),
-    tweets: seen.size,
+    tweets,
     duplicates,
     ...(first !== undefined ? { first_tweet: first } : {}),
     ...(last !== undefined ? { last_tweet: last } : {}),
