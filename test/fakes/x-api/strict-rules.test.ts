@@ -8,46 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { codePoints } from './text.js';
 import { FakeXApi, type Scenario } from './server.js';
+import { assertInvalidRequest, BEARER, call, withFake, type Answer } from './wire-check.js';
 
-const BEARER = 'strict-rules-bearer';
 const DAY = 24 * 3_600_000;
-
-interface Answer {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: Record<string, unknown>;
-}
-
-async function call(fake: FakeXApi, path: string, query: Record<string, string>, init: RequestInit = {}): Promise<Answer> {
-  const url = `${fake.baseUrl}${path}?${new URLSearchParams(query).toString()}`;
-  const response = await fetch(url, { ...init, headers: { authorization: `Bearer ${BEARER}`, 'content-type': 'application/json' } });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
-}
-
-function messages(answer: Answer): string[] {
-  const errors = (answer.body['errors'] ?? []) as Array<{ message?: string }>;
-  return errors.map((e) => e.message ?? '');
-}
-
-function assertInvalidRequest(answer: Answer, message: RegExp): void {
-  assert.equal(answer.status, 400, JSON.stringify(answer.body));
-  assert.equal(answer.body['title'], 'Invalid Request');
-  assert.equal(answer.body['type'], 'https://api.twitter.com/2/problems/invalid-request');
-  assert.equal(answer.body['detail'], 'One or more parameters to your request was invalid.');
-  assert.ok(
-    messages(answer).some((m) => message.test(m)),
-    `expected ${String(message)} among ${JSON.stringify(messages(answer))}`,
-  );
-}
-
-async function withFake(scenario: Scenario, body: (fake: FakeXApi) => Promise<void>): Promise<void> {
-  const fake = await new FakeXApi({ bearerTokens: [BEARER], ...scenario }).start();
-  try {
-    await body(fake);
-  } finally {
-    await fake.stop();
-  }
-}
 
 describe('the strict fake X API', { timeout: 60_000 }, () => {
   let fake: FakeXApi;
@@ -345,57 +308,6 @@ describe('the strict fake X API', { timeout: 60_000 }, () => {
         project_id: '1369785403853424',
         project_usage: '43435',
       });
-    });
-  });
-
-  it('runs batch compliance jobs as X documents them: one unfinished job per type, signed storage URLs that take no credentials, results only for ids with events', async () => {
-    await withFake({ compliance: { processingMs: 50 } }, async (jobs) => {
-      const create = async (body: unknown): Promise<Answer> =>
-        call(jobs, 'compliance/jobs', {}, { method: 'POST', body: JSON.stringify(body) });
-      assertInvalidRequest(await create({ type: 'posts' }), /type.*tweets,users/);
-      const created = await create({ type: 'tweets', name: 'check' });
-      assert.equal(created.status, 200);
-      const job = created.body['data'] as {
-        id: string;
-        status: string;
-        upload_url: string;
-        download_url: string;
-        upload_expires_at: string;
-        created_at: string;
-      };
-      assert.equal(job.status, 'created');
-      assert.equal(Date.parse(job.upload_expires_at) - Date.parse(job.created_at), 15 * 60_000, 'the upload URL lasts 15 minutes');
-      assertInvalidRequest(await create({ type: 'tweets' }), /already an active tweets compliance job/);
-      assert.equal((await create({ type: 'users' })).status, 200, 'one of each type at a time');
-
-      jobs.compliance.mark('tweets', '1460000000000000001', 'deleted');
-      const withToken = await fetch(job.upload_url, {
-        method: 'PUT',
-        body: '1\n',
-        headers: { authorization: `Bearer ${BEARER}`, 'content-type': 'text/plain' },
-      });
-      assert.equal(withToken.status, 400, 'storage refuses a signed URL with credentials besides');
-      const forged = await fetch(job.upload_url.replace(/Signature=[0-9a-f]+/, 'Signature=00'), { method: 'PUT', body: '1\n' });
-      assert.equal(forged.status, 403);
-      assert.equal((await fetch(job.download_url)).status, 404, 'no results before the job is complete');
-      const upload = await fetch(job.upload_url, {
-        method: 'PUT',
-        body: '1460000000000000001\n1460000000000000002\n',
-        headers: { 'content-type': 'text/plain' },
-      });
-      assert.equal(upload.status, 200);
-      let status = '';
-      for (let i = 0; i < 100 && status !== 'complete'; i += 1) {
-        status = ((await call(jobs, `compliance/jobs/${job.id}`, {})).body['data'] as { status: string }).status;
-        if (status !== 'complete') await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      assert.equal(status, 'complete');
-      const lines = (await (await fetch(job.download_url)).text()).trim().split('\n');
-      assert.deepEqual(
-        lines.map((line) => JSON.parse(line) as Record<string, string>).map((e) => [e['id'], e['action'], e['reason']]),
-        [['1460000000000000001', 'delete', 'deleted']],
-        'only the ids that have an event',
-      );
     });
   });
 });
