@@ -5,7 +5,7 @@
 
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { collectionKeys, harvestId, harvestIdOfKey } from '../platform/archive/keys.js';
+import { collectionKeys, harvestId, harvestIdOfKey, isTweetsFileKey } from '../platform/archive/keys.js';
 import { listAll, type ArchiveStore, type ObjectInfo } from '../platform/archive/store.js';
 
 export interface HarvestFile extends ObjectInfo {
@@ -18,7 +18,7 @@ export async function tweetFiles(store: ArchiveStore, collectionId: string, sinc
   const files: HarvestFile[] = [];
   for await (const object of listAll(store, collectionKeys(collectionId).harvestsPrefix)) {
     const id = harvestIdOfKey(object.key);
-    if (id === undefined || !/\/tweets-[^/]+\.jsonl\.gz$/.test(object.key)) continue;
+    if (id === undefined || !isTweetsFileKey(object.key)) continue;
     if (sinceId !== undefined && id < sinceId) continue;
     files.push({ ...object, harvestId: id });
   }

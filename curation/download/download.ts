@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
-import { collectionKeys, harvestId, harvestIdOfKey } from '../../platform/archive/keys.js';
+import { collectionKeys, harvestId, harvestIdOfKey, isTweetsFileKey } from '../../platform/archive/keys.js';
 import { listAll, type ArchiveStore, type ObjectInfo } from '../../platform/archive/store.js';
 import { DownloadDestination } from './download-destination.js';
 import { compliantLines, type LeftOutCounts } from '../compliance/filter-pages.js';
@@ -43,8 +43,6 @@ export interface DownloadOptions {
   readonly comply?: ComplianceMarks;
 }
 
-const TWEET_FILE = /(^|\/)tweets-[^/]+\.jsonl\.gz$/;
-
 /** The collection's objects that change after they are written (its top level): fetched every time. */
 const MUTABLE = /^(collection|state|last_harvest)\.json$/;
 
@@ -73,7 +71,7 @@ export async function downloadCollection(
   for (const object of objects) {
     const expected = manifests.get(object.key);
     const present = await destination.existing(object.relative);
-    const filter = options.comply && TWEET_FILE.test(object.relative) ? compliantLines(options.comply, report.leftOut) : undefined;
+    const filter = options.comply && isTweetsFileKey(object.relative) ? compliantLines(options.comply, report.leftOut) : undefined;
     const keep =
       filter === undefined &&
       present !== undefined &&

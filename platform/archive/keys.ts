@@ -102,6 +102,11 @@ export function tweetsFileName(openedAt: Date, sequence: number, kind: 'tweets' 
   return `${kind}-${compactTime(openedAt)}-${String(sequence).padStart(4, '0')}.jsonl.gz`;
 }
 
+/** True for a key (or a path relative to a collection) naming a tweets file, not the unmatched stream messages beside it. */
+export function isTweetsFileKey(key: string): boolean {
+  return /(^|\/)tweets-[^/]+\.jsonl\.gz$/.test(key);
+}
+
 export function harvestId(startedAt: Date): string {
   return compactTime(startedAt);
 }
