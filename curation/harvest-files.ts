@@ -38,35 +38,35 @@ export async function* pagesOf(
 /** The parsed lines of a gzipped twarc2 file, from a stream of its bytes. */
 export async function* linesOf(gzipped: Readable, onBadLine?: (line: number) => void): AsyncGenerator<Record<string, unknown>> {
   let number = 0;
-  const parse = (bytes: Buffer): Record<string, unknown> | undefined => {
+  for await (const bytes of lineBuffers(gzipped.pipe(createGunzip({ chunkSize: 256 * 1024 })))) {
     number += 1;
-    if (bytes.length === 0) return undefined;
+    if (bytes.length === 0) continue;
     try {
       const page = JSON.parse(bytes.toString('utf8')) as unknown;
-      return typeof page === 'object' && page !== null ? (page as Record<string, unknown>) : undefined;
+      if (typeof page === 'object' && page !== null) yield page as Record<string, unknown>;
     } catch {
       onBadLine?.(number);
-      return undefined;
     }
-  };
-  // Lines split on the bytes (a newline byte never occurs inside a UTF-8 character); a line that
-  // spans chunks is gathered once, when its end arrives.
+  }
+}
+
+/**
+ * The lines of a stream of bytes, without their newlines. Split on the bytes (a newline byte never
+ * occurs inside a UTF-8 character); a line that spans chunks is gathered once, when its end arrives.
+ */
+export async function* lineBuffers(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [];
-  for await (const chunk of gzipped.pipe(createGunzip({ chunkSize: 256 * 1024 }))) {
-    const bytes = chunk as Buffer;
+  for await (const bytes of chunks) {
     let start = 0;
     for (let end = bytes.indexOf(10); end !== -1; end = bytes.indexOf(10, start)) {
       const piece = bytes.subarray(start, end);
-      const page = parse(pending.length > 0 ? Buffer.concat([...pending, piece]) : piece);
+      yield pending.length > 0 ? Buffer.concat([...pending, piece]) : piece;
       pending = [];
-      if (page) yield page;
       start = end + 1;
     }
     if (start < bytes.length) pending.push(bytes.subarray(start));
   }
-  const rest = Buffer.concat(pending);
-  const last = parse(rest);
-  if (last) yield last;
+  if (pending.length > 0) yield Buffer.concat(pending);
 }
 
 /** The tweets and users a page holds or references: the ids a compliance job should check. */

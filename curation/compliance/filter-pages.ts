@@ -4,8 +4,7 @@
  * whether in `data` or in `includes`. A page left with no tweets is left out whole.
  */
 
-import { Transform, type TransformCallback } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
+import { lineBuffers } from '../harvest-files.js';
 import { leftOutBecause, type ComplianceMarks } from './latest-compliance.js';
 
 /** Tweets left out, by why ("tweet deleted", "author suspended", ...). */
@@ -34,33 +33,25 @@ export function compliantPage(
   return { ...page, data: kept, includes: compliantIncludes };
 }
 
-/** The same, over a stream of JSON lines; lines that are not pages pass as they are. */
-export function compliantLines(marks: ComplianceMarks, counts: LeftOutCounts): Transform {
-  let carry = '';
-  const decoder = new StringDecoder('utf8');
-  const emit = (stream: Transform, line: string): void => {
-    if (line === '') return;
-    let page: unknown;
-    try {
-      page = JSON.parse(line);
-    } catch {
-      stream.push(`${line}\n`);
-      return;
+/** The same, over a stream of JSON lines (for a pipeline); lines that are not pages pass as they are. */
+export function compliantLines(marks: ComplianceMarks, counts: LeftOutCounts): (lines: AsyncIterable<Buffer>) => AsyncGenerator<string> {
+  return async function* (chunks) {
+    for await (const bytes of lineBuffers(chunks)) {
+      if (bytes.length === 0) continue;
+      const line = bytes.toString('utf8');
+      let page: unknown;
+      try {
+        page = JSON.parse(line);
+      } catch {
+        yield `${line}\n`;
+        continue;
+      }
+      if (typeof page !== 'object' || page === null) {
+        yield `${line}\n`;
+        continue;
+      }
+      const kept = compliantPage(page as Record<string, unknown>, marks, counts);
+      if (kept) yield `${kept === page ? line : JSON.stringify(kept)}\n`;
     }
-    if (typeof page !== 'object' || page === null) return void stream.push(`${line}\n`);
-    const kept = compliantPage(page as Record<string, unknown>, marks, counts);
-    if (kept) stream.push(`${kept === page ? line : JSON.stringify(kept)}\n`);
   };
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      const lines = (carry + decoder.write(chunk)).split('\n');
-      carry = lines.pop() ?? '';
-      for (const line of lines) emit(this, line);
-      callback();
-    },
-    flush(callback: TransformCallback) {
-      for (const line of (carry + decoder.end()).split('\n')) emit(this, line);
-      callback();
-    },
-  });
 }

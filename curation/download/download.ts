@@ -111,7 +111,7 @@ async function fetchTo(
   key: string,
   destination: DownloadDestination,
   relative: string,
-  filter: Transform | undefined,
+  filter: ReturnType<typeof compliantLines> | undefined,
 ): Promise<string> {
   const body = await store.download(key);
   if (!body) throw new Error(`${key} disappeared while downloading`);
