@@ -32,7 +32,7 @@ export interface OpenHarvestOptions {
   readonly lease: { readonly lost: boolean };
 }
 
-const DEFAULT_TUNING: HarvestTuning = {
+export const DEFAULT_TUNING: HarvestTuning = {
   concurrency: 8,
   streamSilenceMs: 25_000,
   backoffScale: 1,
@@ -46,24 +46,13 @@ export async function openHarvest(options: OpenHarvestOptions): Promise<HarvestC
   log.redact(secretValues(credentials));
   const stats: HarvestStats = { requests: {}, rateLimitWaits: { count: 0, seconds: 0 }, reconnects: 0, errors: [], gaps: [] };
   const tuning: HarvestTuning = { ...DEFAULT_TUNING, ...options.tuning };
-  const client = new XApiClient({
-    baseUrl: resolveApiBaseUrl(options.apiBaseUrl, options.env),
+  const client = countingClient({
     credentials,
-    backoffScale: tuning.backoffScale,
-    rateLimitMarginMs: tuning.rateLimitMarginMs,
-    timeoutMs: tuning.requestTimeoutMs,
-    events: {
-      request: (endpoint) => (stats.requests[endpoint] = (stats.requests[endpoint] ?? 0) + 1),
-      rateLimitWait: (endpoint, ms) => {
-        stats.rateLimitWaits.count += 1;
-        stats.rateLimitWaits.seconds += Math.max(0, ms) / 1000;
-        log.info('rate limit reached; waiting for the window to reset', { endpoint, wait_ms: Math.max(0, ms) });
-      },
-      retry: (endpoint, problem, attempt, waitMs) => {
-        recordError(stats, `${problem} (attempt ${attempt}; retrying in ${waitMs} ms)`, endpoint);
-        log.warn('request failed; retrying', { endpoint, problem, attempt, wait_ms: waitMs });
-      },
-    },
+    env: options.env,
+    tuning,
+    stats,
+    log,
+    ...(options.apiBaseUrl !== undefined ? { apiBaseUrl: options.apiBaseUrl } : {}),
   });
   const state = await StateBook.load(store, config.id, harvestId);
   const keys = collectionKeys(config.id).harvest(harvestId);
@@ -113,4 +102,35 @@ export async function openHarvest(options: OpenHarvestOptions): Promise<HarvestC
     stop: options.stop ?? new StopController(),
     tuning,
   };
+}
+
+/** An X API client whose requests, rate-limit waits and retries are counted into `stats` and logged. */
+export function countingClient(options: {
+  readonly credentials: XCredentials;
+  readonly env: NodeJS.ProcessEnv;
+  readonly apiBaseUrl?: string;
+  readonly tuning: HarvestTuning;
+  readonly stats: HarvestStats;
+  readonly log: JsonLog;
+}): XApiClient {
+  const { stats, log, tuning } = options;
+  return new XApiClient({
+    baseUrl: resolveApiBaseUrl(options.apiBaseUrl, options.env),
+    credentials: options.credentials,
+    backoffScale: tuning.backoffScale,
+    rateLimitMarginMs: tuning.rateLimitMarginMs,
+    timeoutMs: tuning.requestTimeoutMs,
+    events: {
+      request: (endpoint) => (stats.requests[endpoint] = (stats.requests[endpoint] ?? 0) + 1),
+      rateLimitWait: (endpoint, ms) => {
+        stats.rateLimitWaits.count += 1;
+        stats.rateLimitWaits.seconds += Math.max(0, ms) / 1000;
+        log.info('rate limit reached; waiting for the window to reset', { endpoint, wait_ms: Math.max(0, ms) });
+      },
+      retry: (endpoint, problem, attempt, waitMs) => {
+        recordError(stats, `${problem} (attempt ${attempt}; retrying in ${waitMs} ms)`, endpoint);
+        log.warn('request failed; retrying', { endpoint, problem, attempt, wait_ms: waitMs });
+      },
+    },
+  });
 }

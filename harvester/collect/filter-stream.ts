@@ -1,13 +1,10 @@
-import { sleep } from '../../platform/async.js';
-import { backoffMs, type FailureKind } from '../../platform/x-api/backoff.js';
 import { TWEET_EVERYTHING } from '../../platform/x-api/endpoints.js';
-import { XApiRequestRefused, XAppAuthRequired, XCredentialsRejected, XUsageCapReached } from '../../platform/x-api/errors.js';
-import { readStream, type StreamEnd } from '../../platform/x-api/stream-connection.js';
+import { XAppAuthRequired } from '../../platform/x-api/errors.js';
 import { recordError, type HarvestContext } from '../harvest-context.js';
 import { twarcMetadata } from '../output/twarc-line.js';
-import { HarvestStopping } from '../stop.js';
 import { syncRules } from './stream-rules.js';
 import { readStreamLine } from './stream-message.js';
+import { describeStreamEnd, readUntilStopped } from './stream-ends.js';
 
 /** Unmatched messages are logged at most this often, with a sample of the rules they matched. */
 const UNMATCHED_REPORT_MS = 60_000;
@@ -35,8 +32,6 @@ export async function harvestFilterStream(context: HarvestContext): Promise<void
   let metadataSecond = 0;
   let metadataTail = Buffer.alloc(0);
   let stored = 0;
-  let failures = 0;
-  let lastKind: FailureKind | undefined;
 
   const onLine = (line: Buffer): Promise<void> | undefined => {
     const message = readStreamLine(line);
@@ -93,56 +88,25 @@ export async function harvestFilterStream(context: HarvestContext): Promise<void
     return context.unmatched.append([line.subarray(0, line.lastIndexOf(0x7d)), metadataTail], 1);
   };
 
-  while (!stop.stopping) {
-    context.stats.requests['tweets/search/stream'] = (context.stats.requests['tweets/search/stream'] ?? 0) + 1;
-    const connection = { up: false };
-    const end = await readStream({ url, bearerToken, silenceMs: context.tuning.streamSilenceMs, signal: stop.signal }, onLine, () => {
-      connection.up = true;
+  await readUntilStopped({
+    url,
+    bearerToken,
+    profile: config.credentials,
+    silenceMs: context.tuning.streamSilenceMs,
+    backoffScale: context.tuning.backoffScale,
+    stop,
+    onLine,
+    onAttempt: () => {
+      context.stats.requests['tweets/search/stream'] = (context.stats.requests['tweets/search/stream'] ?? 0) + 1;
+    },
+    onConnected: () => {
       context.log.info('stream connected');
-    });
-    if (end.kind === 'failed') throw new Error(`storing stream messages failed: ${end.problem}`);
-    if (end.kind === 'aborted' || stop.signal.aborted) break;
-    const kind = failureKind(end, config.credentials);
-    // A connection that was up starts the backoff over; one that never came up continues it.
-    failures = connection.up || kind !== lastKind ? 1 : failures + 1;
-    lastKind = kind;
-    if (end.kind === 'refused' || end.kind === 'silent' || end.kind === 'network') {
-      recordError(context.stats, `stream ${describe(end)}`, 'tweets/search/stream');
-    }
-    const waitMs = backoffMs(kind, failures, context.tuning.backoffScale);
-    context.stats.reconnects += 1;
-    context.log.warn('stream disconnected; reconnecting', { reason: describe(end), wait_ms: waitMs });
-    try {
-      await sleep(waitMs, stop.signal);
-    } catch (error) {
-      if (error instanceof HarvestStopping) break;
-      throw error;
-    }
-  }
-}
-
-function failureKind(end: StreamEnd, profile: string): FailureKind {
-  if (end.kind !== 'refused') return 'network';
-  if (end.status === 401) throw new XCredentialsRejected(profile, 'tweets/search/stream');
-  if (end.status === 403 && end.body.includes('unsupported-authentication')) throw new XAppAuthRequired(profile, 'tweets/search/stream');
-  if (end.status === 429) {
-    if (end.body.includes('usage-capped') || end.body.includes('UsageCapExceeded'))
-      throw new XUsageCapReached('tweets/search/stream', end.body.slice(0, 200));
-    return 'rate-limit';
-  }
-  if (end.status >= 500) return 'http';
-  throw new XApiRequestRefused('tweets/search/stream', end.status, end.body.slice(0, 300));
-}
-
-function describe(end: StreamEnd): string {
-  switch (end.kind) {
-    case 'refused':
-      return `refused with ${end.status}${end.body.includes('TooManyConnections') ? ' (TooManyConnections: another connection uses this app)' : ''}`;
-    case 'network':
-      return `network error: ${end.problem}`;
-    case 'silent':
-      return 'went silent (no keep-alive)';
-    default:
-      return end.kind;
-  }
+    },
+    onDisconnected: (end, waitMs) => {
+      if (end.kind === 'refused' || end.kind === 'silent' || end.kind === 'network')
+        recordError(context.stats, `stream ${describeStreamEnd(end)}`, 'tweets/search/stream');
+      context.stats.reconnects += 1;
+      context.log.warn('stream disconnected; reconnecting', { reason: describeStreamEnd(end), wait_ms: waitMs });
+    },
+  });
 }
