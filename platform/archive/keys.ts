@@ -7,6 +7,7 @@
  *   collections/<id>/changesets/<sortable-unique-name>.json
  *   collections/<id>/harvests/YYYY/MM/DD/HH/MM/SS/<harvest files>
  *   collections/<id>/compliance/<run id>/compliance.json | tweets.jsonl | users.jsonl
+ *   stream-groups/<profile>/runs/YYYY/MM/DD/HH/MM/SS/stream-group.json | unmatched files
  */
 
 import { schemaPattern } from '../schema-validation.js';
@@ -17,9 +18,12 @@ export const COLLECTIONS_INDEX_KEY = 'collections.json';
 /** Present while an apply runs. */
 export const APPLY_LOCK_KEY = 'locks/apply.json';
 export const COLLECTIONS_PREFIX = 'collections/';
+export const STREAM_GROUPS_PREFIX = 'stream-groups/';
 
 /** The collection schema owns the id rule; keys are never built from anything it would refuse. */
 const COLLECTION_ID = new RegExp(schemaPattern('collection', 'id'));
+/** A stream group is named by its credentials profile, as the collection schema spells one. */
+const PROFILE = new RegExp(schemaPattern('collection', 'credentials'));
 /** A harvest id is its start time to the second, UTC: 20261129T130501Z. */
 const HARVEST_ID = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
@@ -93,6 +97,23 @@ function harvestKeys(prefix: string): HarvestKeys {
     config: `${prefix}collection.json`,
     summary: `${prefix}harvest.json`,
     tweets: (openedAt, sequence) => `${prefix}${tweetsFileName(openedAt, sequence)}`,
+    unmatched: (openedAt, sequence) => `${prefix}${tweetsFileName(openedAt, sequence, 'unmatched')}`,
+  };
+}
+
+/** One run of a stream group (the connection a profile's filter collections share): its record and the messages no member's rules matched. */
+export interface StreamGroupRunKeys {
+  readonly prefix: string;
+  readonly record: string;
+  readonly unmatched: (openedAt: Date, sequence: number) => string;
+}
+
+export function streamGroupRunKeys(profile: string, runId: string): StreamGroupRunKeys {
+  if (!PROFILE.test(profile)) throw new Error(`invalid credentials profile for an archive key: ${JSON.stringify(profile)}`);
+  const prefix = `${STREAM_GROUPS_PREFIX}${profile}/runs/${harvestPath(runId)}/`;
+  return {
+    prefix,
+    record: `${prefix}stream-group.json`,
     unmatched: (openedAt, sequence) => `${prefix}${tweetsFileName(openedAt, sequence, 'unmatched')}`,
   };
 }

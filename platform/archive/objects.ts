@@ -144,7 +144,15 @@ export interface ArchiveObjects {
     updated_at: Timestamp;
     collections: Record<
       string,
-      { type: CollectionType; state: 'active' | 'suspended' | 'removed'; hash: string; schedule?: string; release?: string; complete?: true }
+      {
+        type: CollectionType;
+        state: 'active' | 'suspended' | 'removed';
+        hash: string;
+        schedule?: string;
+        release?: string;
+        complete?: true;
+        stream_group?: string;
+      }
     >;
   };
   'apply-lock': {
@@ -171,6 +179,20 @@ export interface ArchiveObjects {
       reasons: Record<string, number>;
       results: 'tweets.jsonl' | 'users.jsonl';
     }>;
+  };
+  'stream-group': {
+    format: 'twarc-cloud/stream-group@1';
+    group: string;
+    run_id: string;
+    started_at: Timestamp;
+    ended_at?: Timestamp;
+    outcome: 'running' | 'completed' | 'stopped' | 'failed';
+    connections: number;
+    reconnects: number;
+    gaps?: Array<{ start: Timestamp; end: Timestamp; cause: string; backfilled?: boolean }>;
+    members: Array<{ collection: string; harvest_id: string; tweets: number }>;
+    unmatched: { messages: number; files: string[] };
+    errors: Array<{ at: Timestamp; message: string }>;
   };
   'stop-request': {
     format: 'twarc-cloud/stop-request@1';
