@@ -110,6 +110,17 @@ export const COMMANDS: readonly CommandEntry[] = [
     },
   },
   {
+    name: 'harvest-group',
+    summary: 'Stream for every active filter collection of one credentials profile on one connection (what up and stream services run).',
+    load: async () => {
+      const [{ harvestGroupCommand }, { projectArchive }] = await Promise.all([
+        import('./commands/harvest-group.js'),
+        import('./commands/reconcile-options.js'),
+      ]);
+      return harvestGroupCommand(projectArchive);
+    },
+  },
+  {
     name: 'github',
     summary: "For the GitHub Actions workflows: post a plan as the pull request's one comment, or report drift as one issue.",
     load: async () => (await import('./commands/github.js')).githubCommand,

@@ -19,3 +19,8 @@ export const HARVESTER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8
 export function harvestProcessArgs(id: string, archive: string, extra: readonly string[] = []): string[] {
   return [...HARVESTER_NODE_FLAGS, join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'harvest', id, '--archive', archive, ...extra];
 }
+
+/** The arguments after the Node executable that start `twarc-cloud harvest-group <profile>` on this machine. */
+export function harvestGroupProcessArgs(profile: string, archive: string, extra: readonly string[] = []): string[] {
+  return [...HARVESTER_NODE_FLAGS, join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'harvest-group', profile, '--archive', archive, ...extra];
+}

@@ -103,22 +103,22 @@ function ownService(args: ParsedArgs): OwnService | undefined {
   return cluster !== undefined && service !== undefined ? { cluster, service } : undefined;
 }
 
-function archiveLocation(args: ParsedArgs, io: CliIo, fallback: (io: CliIo) => string): string {
+export function archiveLocation(args: ParsedArgs, io: CliIo, fallback: (io: CliIo) => string): string {
   const given = stringOption(args, 'archive') ?? io.env['TWARC_CLOUD_ARCHIVE'];
   if (given !== undefined) return given.startsWith('s3://') ? given : resolve(io.cwd, given);
   return fallback(io);
 }
 
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-function stringOption(args: ParsedArgs, name: string): string | undefined {
+export function stringOption(args: ParsedArgs, name: string): string | undefined {
   const value = args.values[name];
   return typeof value === 'string' ? value : undefined;
 }
 
-function numberOption(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+export function numberOption(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
   const raw = stringOption(args, name);
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -127,13 +127,13 @@ function numberOption(args: ParsedArgs, name: string, min: number, max: number):
   return value;
 }
 
-function secondsOption(args: ParsedArgs, name: string): number | undefined {
+export function secondsOption(args: ParsedArgs, name: string): number | undefined {
   const seconds = numberOption(args, name, 0, 86_400);
   return seconds === undefined ? undefined : seconds * 1000;
 }
 
 /** Test and emulator knobs, read from the environment so that schedules never need them. */
-function envNumber(io: CliIo, name: string): number | undefined {
+export function envNumber(io: CliIo, name: string): number | undefined {
   const raw = io.env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);

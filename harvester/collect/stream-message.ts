@@ -99,3 +99,13 @@ export function rawRuleIds(json: string): string[] {
   }
   return [...json.slice(open, end).matchAll(RULE_ID)].map((m) => m[1] ?? m[2] ?? '');
 }
+
+/** The tags of a message's matching rules, read from the whole message: for the rare message whose rule ids are not known yet. */
+export function ruleTagsOf(line: Buffer): string[] {
+  try {
+    const rules = (JSON.parse(line.toString('utf8')) as { matching_rules?: unknown }).matching_rules;
+    return Array.isArray(rules) ? rules.flatMap((rule: { tag?: unknown }) => (typeof rule.tag === 'string' ? [rule.tag] : [])) : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,89 @@
+import { UserError } from '../../platform/errors.js';
+import { HARVEST_EXIT } from '../../platform/harvest-exit.js';
+import { openArchiveStore } from '../../platform/archive/open-store.js';
+import { resolveCredentials } from '../../platform/credentials/resolve.js';
+import { runStreamGroup } from '../../harvester/stream-group/run-stream-group.js';
+import { StopController } from '../../harvester/stop.js';
+import type { CommandSpec } from '../command.js';
+import type { CliIo } from '../io.js';
+import { archiveLocation, envNumber, numberOption, optional, secondsOption, stringOption } from './harvest.js';
+import { API_BASE_URL_HELP, API_BASE_URL_OPTION, apiBaseUrl } from './x-api-options.js';
+
+const PROFILE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/**
+ * The stream group of one credentials profile: one connection for all of its active filter
+ * collections, following the collections index (what `up` and the profile's ECS service run).
+ */
+export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): CommandSpec {
+  return {
+    usage: 'twarc-cloud harvest-group <credentials-profile> [--archive <dir|s3://bucket[/prefix]>] [options]',
+    help: [
+      'Streams for every active filter collection whose credentials are this profile, on the one connection X allows an app,',
+      'each collection into its own harvests. Joins, edits and leaves are followed from the archive without reconnecting.',
+      'Logs are JSON lines on standard error. Exit codes: 0 stopped or ended, 1 failed.',
+      '',
+      'Options:',
+      '  --archive <location>   the archive (default: local.archive of twarc-cloud.yaml, or TWARC_CLOUD_ARCHIVE)',
+      API_BASE_URL_HELP,
+      '  --control-host <host>  address the control API listens on (default 127.0.0.1)',
+      "  --control-port <port>  its port (default: any free port; each member harvest's URL is in its lock.json)",
+      '  --advertise-host <h>   host name written to lock.json for reaching the control API',
+      '  --stale-after <s>      seconds without heartbeat before a lock counts as abandoned (default 300)',
+      '  --sync <s>             how often the collections index is read for joins, edits and leaves (default 15)',
+      '',
+    ].join('\n'),
+    options: {
+      archive: { type: 'string' },
+      ...API_BASE_URL_OPTION,
+      'control-host': { type: 'string' },
+      'control-port': { type: 'string' },
+      'advertise-host': { type: 'string' },
+      'stale-after': { type: 'string' },
+      sync: { type: 'string' },
+    },
+    async run(args, io) {
+      const profile = args.positionals[0];
+      if (profile === undefined || args.positionals.length !== 1 || !PROFILE.test(profile))
+        throw new UserError('harvest-group takes one credentials profile name', `usage: ${this.usage}`);
+      const stop = new StopController();
+      const onSignal = (signal: NodeJS.Signals): void => {
+        stop.interrupt(`${signal} received`);
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      try {
+        const store = await openArchiveStore(archiveLocation(args, io, defaultArchive));
+        const ssmPath = io.env['TWARC_CLOUD_SSM_PATH'];
+        const credentials = await resolveCredentials(profile, { env: io.env, ...(ssmPath !== undefined ? { ssmPath } : {}) });
+        const controlHost = stringOption(args, 'control-host') ?? '127.0.0.1';
+        const outcome = await runStreamGroup({
+          profile,
+          store,
+          credentials,
+          env: io.env,
+          writeLog: (line) => {
+            io.err(line);
+          },
+          stop,
+          apiBaseUrl: apiBaseUrl(args, io),
+          syncMs: secondsOption(args, 'sync') ?? envNumber(io, 'TWARC_CLOUD_GROUP_SYNC_MS') ?? 15_000,
+          staleAfterMs: secondsOption(args, 'stale-after') ?? 300_000,
+          stopPollMs: envNumber(io, 'TWARC_CLOUD_STOP_POLL_MS') ?? 10_000,
+          controlHost,
+          controlPort: numberOption(args, 'control-port', 0, 65535) ?? 0,
+          ...optional('advertiseHost', stringOption(args, 'advertise-host')),
+          tuning: {
+            ...optional('streamSilenceMs', envNumber(io, 'TWARC_CLOUD_STREAM_SILENCE_MS')),
+            ...optional('backoffScale', envNumber(io, 'TWARC_CLOUD_BACKOFF_SCALE')),
+            ...optional('requestTimeoutMs', envNumber(io, 'TWARC_CLOUD_REQUEST_TIMEOUT_MS')),
+          },
+        });
+        return outcome === 'failed' ? HARVEST_EXIT.failed : HARVEST_EXIT.ok;
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+    },
+  };
+}

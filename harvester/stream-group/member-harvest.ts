@@ -1,0 +1,156 @@
+/*
+ * One member collection's harvest inside a stream group: everything a harvest of its own has (its
+ * lock, tweet files, manifest, harvest.json, last_harvest.json, state, max_records, the stop
+ * protocol) but no connection; the group hands it the messages its rules matched.
+ */
+
+import type { HeldLock } from '../../platform/archive/lock.js';
+import { writeObject } from '../../platform/archive/objects.js';
+import type { ArchiveStore } from '../../platform/archive/store.js';
+import type { XCredentials } from '../../platform/credentials/credentials.js';
+import type { CollectionConfig, HarvestContext, HarvestOutcome, HarvestTuning } from '../harvest-context.js';
+import { finalizeHarvest, harvestRecord } from '../finalize.js';
+import { watchLock } from '../lock-watch.js';
+import { openHarvest } from '../open-harvest.js';
+import { finalizeInterrupted } from '../recover.js';
+import { takeLock } from '../take-lock.js';
+
+export interface MemberOptions {
+  readonly store: ArchiveStore;
+  readonly config: CollectionConfig;
+  /** The config's hash in the collections index: a new one means the collection was edited. */
+  readonly hash: string;
+  readonly credentials: XCredentials;
+  readonly env: NodeJS.ProcessEnv;
+  readonly writeLog: (line: string) => void;
+  readonly apiBaseUrl?: string;
+  readonly tuning?: Partial<HarvestTuning>;
+  readonly staleAfterMs: number;
+  readonly stopPollMs: number;
+  /** Where this harvest's control API is reached: its group's server, under the collection's path. */
+  readonly controlUrl: string;
+}
+
+export class MemberHarvest {
+  private finished: Promise<HarvestOutcome> | undefined;
+  /** Stream messages stored by this harvest, for max_records across harvests. */
+  private stored = 0;
+
+  private constructor(
+    readonly context: HarvestContext,
+    readonly hash: string,
+    private readonly lock: HeldLock,
+    private readonly startedAt: Date,
+    private readonly lease: { lost: boolean },
+    private readonly endWatch: () => void,
+  ) {}
+
+  /** Takes the collection's lock and opens its harvest; throws LockHeld while another harvest has it. */
+  static async open(options: MemberOptions): Promise<MemberHarvest> {
+    const { store, config } = options;
+    const { harvestId, lock } = await takeLock(store, config, options.staleAfterMs);
+    const lease = { lost: false };
+    const context = await openHarvest({
+      store,
+      config,
+      credentials: options.credentials,
+      harvestId,
+      lease,
+      env: options.env,
+      writeLog: options.writeLog,
+      ...(options.apiBaseUrl !== undefined ? { apiBaseUrl: options.apiBaseUrl } : {}),
+      ...(options.tuning !== undefined ? { tuning: options.tuning } : {}),
+    });
+    const endWatch = watchLock({
+      store,
+      collectionId: config.id,
+      harvestId,
+      lock,
+      stop: context.stop,
+      staleAfterMs: options.staleAfterMs,
+      stopPollMs: options.stopPollMs,
+      log: context.log,
+      onLockLost: () => (lease.lost = true),
+      progress: () => ({
+        tweets: context.files.tweets,
+        files: context.files.stored.length,
+        bytes: context.files.stored.reduce((sum, file) => sum + file.bytes, 0),
+      }),
+    });
+    const startedAt = new Date();
+    const member = new MemberHarvest(context, options.hash, lock, startedAt, lease, endWatch);
+    try {
+      await lock.setControl({ url: options.controlUrl, token: lock.value.control?.token ?? '' });
+      await writeObject(store, context.keys.config, 'collection-config', config);
+      await writeObject(store, context.keys.summary, 'harvest', harvestRecord(context, startedAt, 'running', lock.value.took_over));
+      if (lock.value.took_over) await finalizeInterrupted(store, config, lock.value.took_over, harvestId, context.log);
+    } catch (error) {
+      context.stop.stop('failed', error instanceof Error ? error.message : String(error));
+      await member.finish();
+      throw error;
+    }
+    context.log.info('harvest started in its stream group', { type: config.type, control: options.controlUrl });
+    return member;
+  }
+
+  get id(): string {
+    return this.context.config.id;
+  }
+
+  get token(): string {
+    return this.lock.value.control?.token ?? '';
+  }
+
+  /** True once the harvest ends or is ending: it takes no more messages. */
+  get ending(): boolean {
+    return this.context.stop.stopping;
+  }
+
+  get isFinalized(): boolean {
+    return this.finished !== undefined;
+  }
+
+  /** Stores one message (its bytes up to the final brace, then the `__twarc` member); counts toward max_records. */
+  append(head: Buffer, twarcTail: Buffer): Promise<void> | undefined {
+    if (this.ending) return undefined;
+    const { state, config, stop } = this.context;
+    this.stored += 1;
+    const total = (state.start.stream?.tweets ?? 0) + this.stored;
+    const wait = this.context.files.append(
+      [head, twarcTail],
+      1,
+      () => {
+        (state.draft.stream ??= {}).tweets = total;
+      },
+      { replacesPrevious: true },
+    );
+    if (config.max_records !== undefined && total >= config.max_records)
+      stop.stop('max_records', `max_records (${config.max_records}) reached`);
+    return wait;
+  }
+
+  /** Counts a reconnect of the group's connection, and a stretch it could not collect, into this harvest's record. */
+  noteReconnect(gap?: { readonly start: string; readonly end: string; readonly cause: string }): void {
+    this.context.stats.reconnects += 1;
+    if (gap) this.context.stats.gaps.push(gap);
+  }
+
+  /** Finishes the harvest (once, whoever asks): files, manifest, harvest.json, state, last_harvest.json, lock. */
+  finish(): Promise<HarvestOutcome> {
+    this.finished ??= (async () => {
+      this.endWatch();
+      if (!this.context.stop.stopping) this.context.stop.stop('requested', 'its stream group is ending');
+      return finalizeHarvest(this.context, {
+        startedAt: this.startedAt,
+        lock: this.lock,
+        lostLock: () => this.lease.lost,
+        took: this.lock.value.took_over,
+      });
+    })();
+    return this.finished;
+  }
+
+  tweets(): number {
+    return this.context.files.tweets;
+  }
+}
