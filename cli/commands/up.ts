@@ -3,7 +3,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { hostname } from 'node:os';
 import { UserError } from '../../platform/errors.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
-import { harvestProcessArgs } from '../../platform/harvester-launch.js';
+import { harvestGroupProcessArgs, harvestProcessArgs } from '../../platform/harvester-launch.js';
 import { applyLocked } from '../../reconciler/apply-locked.js';
 import { isRefused } from '../../reconciler/plan/model.js';
 import { prepare } from '../../reconciler/reconcile.js';
@@ -17,8 +17,9 @@ import { reconcileSettings } from './reconcile-options.js';
 export const upCommand: CommandSpec = {
   usage: 'twarc-cloud up',
   help: [
-    'The embedded default target. Applies collections/ to local.archive, fires schedules, keeps filter',
-    'harvests running (restarting a crashed one with backoff), re-applies when a collection file changes,',
+    'The embedded default target. Applies collections/ to local.archive, fires schedules, keeps one stream',
+    'per credentials profile running for its filter collections (restarting a crashed one with backoff),',
+    're-applies when a collection file changes,',
     'and on Ctrl-C stops every harvest gracefully. `plan`/`apply --target local` elsewhere see the same state.',
     '',
     'Options:',
@@ -42,6 +43,11 @@ export const upCommand: CommandSpec = {
       store,
       startHarvest: (id) =>
         spawn(process.execPath, harvestProcessArgs(id, settings.local.archive), {
+          env: io.env,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        }),
+      startGroup: (profile) =>
+        spawn(process.execPath, harvestGroupProcessArgs(profile, settings.local.archive), {
           env: io.env,
           stdio: ['ignore', 'ignore', 'inherit'],
         }),

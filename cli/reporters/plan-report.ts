@@ -70,6 +70,15 @@ function stepLine(step: RuntimeStep): string {
       return 'stop running harvests gracefully';
     case 'start-harvest':
       return 'start its first harvest now (--no-initial-run to wait for the schedule)';
+    case 'join-stream-group':
+      return `join stream group "${step.group}": its rules are added to the group's open connection`;
+    case 'leave-stream-group':
+      return `leave ${step.group !== undefined ? `stream group "${step.group}"` : 'its stream group'}: its harvest finishes and its rules are deleted; the connection stays open for the others`;
+    case 'change-stream-rules':
+      return `rules changed on stream group "${step.group}"'s open connection (kept, no reconnect): ${
+        [...step.added.map((rule) => `+ ${JSON.stringify(rule)}`), ...step.removed.map((rule) => `- ${JSON.stringify(rule)}`)].join(', ') ||
+        'same rules'
+      }; its harvest rolls over to the new settings`;
   }
 }
 

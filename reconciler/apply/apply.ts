@@ -136,6 +136,7 @@ async function record(action: PlannedAction, book: IndexBook, listed: boolean, a
       ...(config.schedule !== undefined ? { schedule: config.schedule } : {}),
       ...(target.release !== undefined && runsRelease(config, action) ? { release: target.release } : {}),
       ...(action.complete === true ? { complete: true as const } : {}),
+      ...(config.type === 'filter' ? { stream_group: config.credentials } : {}),
     },
     at,
   );

@@ -60,7 +60,18 @@ export type RuntimeStep =
   | { readonly kind: 'stop-service' }
   | { readonly kind: 'stop-harvests' }
   /** Start one harvest now: a new schedule's first, as the original did, where the target starts harvests itself. */
-  | { readonly kind: 'start-harvest' };
+  | { readonly kind: 'start-harvest' }
+  /** Where streams are grouped by credentials profile: the group adds the collection's rules and opens its harvest. */
+  | { readonly kind: 'join-stream-group'; readonly group: string }
+  /** The group finishes the collection's harvest and deletes its rules; the connection stays for the others. */
+  | { readonly kind: 'leave-stream-group'; readonly group?: string }
+  /** The group changes the rules on its open connection (new ones first) and rolls the collection's harvest over. */
+  | {
+      readonly kind: 'change-stream-rules';
+      readonly group: string;
+      readonly added: readonly string[];
+      readonly removed: readonly string[];
+    };
 
 export interface PlannedAction {
   readonly kind: ActionKind;

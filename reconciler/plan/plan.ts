@@ -1,6 +1,8 @@
 import { scheduleCollisions } from './schedule-collisions.js';
 import type { CollectionType } from '../desired/collection.js';
 import { fieldChanges, type FieldChange } from './field-changes.js';
+import type { ConfigBody } from './render-config.js';
+import { streamGroupSteps } from './stream-group-steps.js';
 import type {
   ActionKind,
   Conflict,
@@ -21,6 +23,8 @@ export interface PlanOptions {
   readonly release?: string;
   /** Start a new schedule's first harvest now (targets that start harvests themselves; not with --no-initial-run). */
   readonly initialRun?: boolean;
+  /** The target runs each credentials profile's filter collections as one stream group (stream-group-steps.ts). */
+  readonly streamGroups?: boolean;
 }
 
 /**
@@ -49,7 +53,7 @@ export function plan(desired: readonly DesiredCollection[], live: LiveState, opt
       id: current.id,
       type: current.type,
       changes: [{ path: 'state', old: current.state, new: 'removed' }],
-      steps: runtimeSteps(current.runtime, {}, true),
+      steps: groupedIf(options, current.type, runtimeSteps(current.runtime, {}, true), current.body, undefined),
       stops: current.state === 'active',
     });
   }
@@ -80,7 +84,7 @@ function planOne(desired: DesiredCollection, live: LiveCollection | undefined, o
       id: desired.id,
       type,
       changes,
-      steps: [...runtimeSteps({}, runtime, false), ...firstRun],
+      steps: [...groupedIf(options, type, runtimeSteps({}, runtime, false), undefined, desired.body), ...firstRun],
       desired,
       stops: false,
     };
@@ -103,7 +107,7 @@ function planOne(desired: DesiredCollection, live: LiveCollection | undefined, o
     type === 'filter' && desired.state === 'active' && live.state === 'active' && (bodyChanges.length > 0 || releaseChange.length > 0);
   // A schedule on an older release is put again: its target then names the new base task definition.
   const repoint = runtime.schedule !== undefined && releaseChange.length > 0;
-  const steps = runtimeSteps(live.runtime, runtime, false, restart, repoint);
+  const steps = groupedIf(options, type, runtimeSteps(live.runtime, runtime, false, restart, repoint), live.body, desired.body);
   if (live.runtime.owner === 'untagged') {
     // Taking ownership re-puts the schedule with this deployment's tags, or rolls the service onto its task definition.
     const adoptSteps: RuntimeStep[] = runtime.schedule
@@ -174,6 +178,16 @@ function runtimeSteps(from: Runtime, to: Runtime, removing: boolean, restartServ
   if (to.service?.running === true && from.service?.running !== true) steps.push({ kind: 'start-service' });
   else if (to.service?.running === true && restartService) steps.push({ kind: 'restart-service' });
   return steps;
+}
+
+function groupedIf(
+  options: PlanOptions,
+  type: CollectionType,
+  steps: RuntimeStep[],
+  from: ConfigBody | undefined,
+  to: ConfigBody | undefined,
+): RuntimeStep[] {
+  return options.streamGroups === true && type === 'filter' ? streamGroupSteps(steps, from, to) : steps;
 }
 
 function byId(a: { readonly id: string }, b: { readonly id: string }): number {

@@ -11,6 +11,8 @@ export interface RunnerOptions {
   readonly store: ArchiveStore;
   /** Starts `twarc-cloud harvest <id>` for this archive. */
   readonly startHarvest: (collectionId: string) => ChildProcess;
+  /** Starts `twarc-cloud harvest-group <profile>` for this archive: the stream of a profile's filter collections. */
+  readonly startGroup: (profile: string) => ChildProcess;
   readonly log: (message: string) => void;
   /** Base of the restart backoff of a crashed stream: 1, 2, 4 ... 60 times this. */
   readonly restartBaseMs: number;
@@ -18,7 +20,8 @@ export interface RunnerOptions {
 
 interface Stream {
   child: ChildProcess | undefined;
-  hash: string;
+  /** The group's members when it last started or changed: a change brings a finished group back. */
+  members: string;
   failures: number;
   restartAt: number;
   /** Ended on its own with success (max_records reached, or stopped on request): not restarted. */
@@ -27,9 +30,10 @@ interface Stream {
 
 /**
  * The local target's runtime, as ECS and EventBridge are on AWS: follows the applied configs in
- * the archive (collections.json), fires schedules, keeps one harvest process per active filter
- * collection (restarting a crashed one with backoff, restarting a changed one), and stops what
- * is no longer active. `sync` reads the archive; `tick` acts on the clock.
+ * the archive (collections.json), fires schedules, keeps one stream group process per credentials
+ * profile with active filter collections (restarting a crashed one with backoff; the group itself
+ * follows joins, edits and leaves without reconnecting), and stops what is no longer active.
+ * `sync` reads the archive; `tick` acts on the clock.
  */
 export class LocalRunner {
   private entries: Readonly<Record<string, IndexEntry>> = {};
@@ -40,32 +44,23 @@ export class LocalRunner {
 
   constructor(private readonly options: RunnerOptions) {}
 
-  /** Re-reads the applied configs and starts, restarts or stops streams to match. */
+  /** Re-reads the applied configs and starts or stops stream groups to match. */
   async sync(): Promise<void> {
     const index = await readObject(this.options.store, COLLECTIONS_INDEX_KEY, 'collections-index');
     this.entries = index?.value.collections ?? {};
-    for (const [id, stream] of this.streams) {
-      const entry = this.entries[id];
-      if (entry?.type !== 'filter' || entry.state !== 'active') {
-        this.options.log(`${id}: no longer active; stopping its stream`);
-        this.streams.delete(id);
-        await stopChild(stream.child);
-      } else if (entry.hash !== stream.hash) {
-        this.options.log(`${id}: configuration changed; restarting its stream`);
-        // Detach the old process first, so that its exit is not taken for the stream finishing.
-        const old = stream.child;
-        stream.child = undefined;
-        stream.hash = entry.hash;
-        stream.finished = false;
-        stream.failures = 0;
-        stream.restartAt = Infinity; // not until the old one has finished
-        await stopChild(old);
-        stream.restartAt = 0;
-      }
+    const groups = await this.streamGroups();
+    for (const [profile, stream] of this.streams) {
+      if (groups.has(profile)) continue;
+      this.options.log(`stream group ${profile}: no active filter collections left; stopping its stream`);
+      this.streams.delete(profile);
+      await stopChild(stream.child);
     }
-    for (const [id, entry] of Object.entries(this.entries)) {
-      if (entry.type === 'filter' && entry.state === 'active' && !this.streams.has(id)) {
-        this.streams.set(id, { child: undefined, hash: entry.hash, failures: 0, restartAt: 0, finished: false });
+    for (const [profile, members] of groups) {
+      const stream = this.streams.get(profile);
+      if (!stream) this.streams.set(profile, { child: undefined, members, failures: 0, restartAt: 0, finished: false });
+      else if (stream.members !== members) {
+        stream.members = members;
+        stream.finished = false;
       }
     }
     for (const id of this.nextRun.keys()) {
@@ -118,12 +113,26 @@ export class LocalRunner {
     ]);
   }
 
-  private startStream(id: string, stream: Stream): void {
-    this.options.log(`${id}: starting its stream${stream.failures > 0 ? ` (restart ${stream.failures})` : ''}`);
-    const child = this.options.startHarvest(id);
+  /** Active filter collections by stream group (credentials profile), as a sorted list of ids each. */
+  private async streamGroups(): Promise<Map<string, string>> {
+    const groups = new Map<string, string[]>();
+    for (const [id, entry] of Object.entries(this.entries)) {
+      if (entry.type !== 'filter' || entry.state !== 'active' || entry.complete === true) continue;
+      // An index written before stream groups names none: the applied config says whose it is.
+      const profile =
+        entry.stream_group ?? (await readObject(this.options.store, collectionKeys(id).config, 'collection-config'))?.value.credentials;
+      if (profile !== undefined) groups.set(profile, [...(groups.get(profile) ?? []), id]);
+    }
+    return new Map([...groups].map(([profile, ids]) => [profile, ids.sort().join(',')]));
+  }
+
+  private startStream(profile: string, stream: Stream): void {
+    const id = `stream group ${profile}`;
+    this.options.log(`${id}: starting its stream (${stream.members})${stream.failures > 0 ? ` (restart ${stream.failures})` : ''}`);
+    const child = this.options.startGroup(profile);
     stream.child = child;
     child.once('exit', (code) => {
-      if (this.streams.get(id) !== stream || stream.child !== child) return;
+      if (this.streams.get(profile) !== stream || stream.child !== child) return;
       stream.child = undefined;
       if (code === HARVEST_EXIT.ok) {
         stream.finished = true;

@@ -45,6 +45,7 @@ export class AwsTarget implements Target {
   readonly name = 'aws';
   /** Apply starts a new schedule's first harvest as a task at once. */
   readonly startsFirstHarvest = true;
+  readonly groupsStreams = false;
 
   get release(): string {
     return this.deployment.task_definition;
