@@ -8,8 +8,15 @@ export interface CheckedCollection {
   readonly positions: () => CollectionPositions;
 }
 
-/** Rules that span files: unique ids, and one stream connection per credentials profile. */
-export function crossFileProblems(checked: readonly CheckedCollection[]): Problem[] {
+export interface CrossFileOptions {
+  /** The target runs a profile's filter collections as one stream group (local); otherwise one stream each (AWS, until it groups too). */
+  readonly streamGroups: boolean;
+  /** Rules an app may hold at the deployment's access level. */
+  readonly ruleCount: number;
+}
+
+/** Rules that span files: unique ids, and what the filter collections sharing a profile's one stream connection may ask for. */
+export function crossFileProblems(checked: readonly CheckedCollection[], options: CrossFileOptions): Problem[] {
   const problems: Problem[] = [];
   const byId = new Map<string, CheckedCollection>();
   for (const entry of checked) {
@@ -29,28 +36,56 @@ export function crossFileProblems(checked: readonly CheckedCollection[]): Proble
     }
   }
 
-  // X allows one filtered-stream connection per app, so two running streams on one profile would
-  // knock each other off in a reconnect loop.
   const byProfile = new Map<string, CheckedCollection[]>();
-  for (const entry of checked) {
+  for (const entry of [...checked].sort((a, b) => (a.collection.id < b.collection.id ? -1 : a.collection.id > b.collection.id ? 1 : 0))) {
     if (entry.collection.type !== 'filter' || entry.collection.state !== 'active') continue;
     byProfile.set(entry.collection.credentials, [...(byProfile.get(entry.collection.credentials) ?? []), entry]);
   }
   for (const [profile, entries] of byProfile) {
-    if (entries.length < 2) continue;
-    for (const entry of entries) {
-      const others = entries
-        .filter((e) => e !== entry)
-        .map((e) => e.file)
-        .join(', ');
-      problems.push({
-        file: entry.file,
-        ...entry.positions().credentialsAt,
-        rule: 'filter/shared-credentials',
-        severity: 'error',
-        message: `active filter collections ${entry.file} and ${others} both use credentials "${profile}"; X allows one stream connection per app, so give each its own profile or suspend one`,
-      });
-    }
+    problems.push(
+      ...(options.streamGroups ? groupRuleProblems(profile, entries, options.ruleCount) : sharedProfileProblems(profile, entries)),
+    );
   }
   return problems;
+}
+
+/**
+ * A stream group's collections share the app's rules (X counts rules per app, one rule per value),
+ * so the access level's rule count holds across them: the rule that would cross it is reported.
+ */
+function groupRuleProblems(profile: string, entries: readonly CheckedCollection[], limit: number): Problem[] {
+  const values = new Set<string>();
+  for (const entry of entries) {
+    for (const [index, value] of entry.collection.rules.entries()) {
+      if (values.has(value)) continue;
+      values.add(value);
+      if (values.size <= limit) continue;
+      const total = new Set(entries.flatMap((e) => e.collection.rules)).size;
+      return [
+        {
+          file: entry.file,
+          ...(entry.positions().rulesAt[index] ?? entry.positions().compiledAt),
+          rule: 'filter/group-rule-count',
+          severity: 'error',
+          message: `the active filter collections of credentials "${profile}" share one stream, and with this rule they need ${total} rules; the access level allows ${limit} per app`,
+        },
+      ];
+    }
+  }
+  return [];
+}
+
+/** Where streams are not grouped (per-collection services), two on one profile would knock each other off X's one connection. */
+function sharedProfileProblems(profile: string, entries: readonly CheckedCollection[]): Problem[] {
+  if (entries.length < 2) return [];
+  return entries.map((entry) => ({
+    file: entry.file,
+    ...entry.positions().credentialsAt,
+    rule: 'filter/shared-credentials',
+    severity: 'error' as const,
+    message: `active filter collections ${entry.file} and ${entries
+      .filter((e) => e !== entry)
+      .map((e) => e.file)
+      .join(', ')} both use credentials "${profile}"; X allows one stream connection per app, so give each its own profile or suspend one`,
+  }));
 }

@@ -64,7 +64,10 @@ async function check(settings: Settings, paths: readonly string[], cwd: string, 
     const entry = entries[index];
     return entry ? [{ file, collection: valid.summary, positions: () => (positions ??= collectionPositions(entry)) }] : [];
   });
-  const problems: Problem[] = [...results.flatMap((result) => result.problems), ...crossFileProblems(checked)];
+  const problems: Problem[] = [
+    ...results.flatMap((result) => result.problems),
+    ...crossFileProblems(checked, { streamGroups: settings.target === 'local', ruleCount: settings.limits.streamRuleCount }),
+  ];
   const documents = results.flatMap(({ valid }) => (valid?.document ? [valid.document] : []));
   return { problems, files: found.map(({ path }) => displayPath(path)), documents };
 }

@@ -4,6 +4,7 @@ import { readSourceFile } from '../yaml/read-source-file.js';
 import { validateYamlFile, type ParsePath } from '../yaml/validated-yaml.js';
 import { decodeSource, parseYamlSource, type YamlSource } from '../yaml/yaml-source.js';
 import { DEFAULT_CREDENTIALS, DEFAULT_STATE, type CollectionDocument } from './collection.js';
+import { compileFilterRules } from './compile-filter-rules.js';
 import { semanticProblems, type CheckContext } from './semantic-checks.js';
 
 /**
@@ -26,12 +27,18 @@ export interface FileResult {
 export interface CollectionPositions {
   readonly idAt: Position;
   readonly credentialsAt: Position;
+  /** Each written stream rule's value, in order (filter collections); rules compiled from track and follow are at `compiledAt`. */
+  readonly rulesAt: readonly Position[];
+  readonly compiledAt: Position;
 }
 
 function positionsOf(source: YamlSource): CollectionPositions {
+  const rules = (source.data as Partial<CollectionDocument>).rules;
   return {
     idAt: source.positionOf('/id'),
     credentialsAt: source.positionOf(source.hasValueAt('/credentials') ? '/credentials' : '/type'),
+    rulesAt: Array.isArray(rules) ? rules.map((_, index) => source.positionOf(`/rules/${index}/value`)) : [],
+    compiledAt: source.positionOf(source.hasValueAt('/track') ? '/track' : source.hasValueAt('/follow') ? '/follow' : '/type'),
   };
 }
 
@@ -41,7 +48,7 @@ export function collectionPositions([path, file, within]: FileEntry): Collection
   const decoded = 'bytes' in read ? decodeSource(file, read.bytes) : undefined;
   const source = decoded && 'text' in decoded ? parseYamlSource(file, decoded.text).source : undefined;
   // The file changed since it was validated: its start is the best place left to point at.
-  return source ? positionsOf(source) : { idAt: START_OF_FILE, credentialsAt: START_OF_FILE };
+  return source ? positionsOf(source) : { idAt: START_OF_FILE, credentialsAt: START_OF_FILE, rulesAt: [], compiledAt: START_OF_FILE };
 }
 
 export type FileContext = Omit<CheckContext, 'expectedId'> & { readonly keepDocument: boolean };
@@ -55,6 +62,8 @@ export interface CollectionSummary {
   readonly type: CollectionDocument['type'];
   readonly state: 'active' | 'suspended';
   readonly credentials: string;
+  /** A filter collection's stream rules as X gets them: those written, then those compiled from track and follow. */
+  readonly rules: readonly string[];
 }
 
 export function validateCollectionFile([path, file, within]: FileEntry, context: FileContext): FileResult {
@@ -84,6 +93,13 @@ export function validateCollectionBytes(
         type: document.type,
         state: document.state ?? DEFAULT_STATE,
         credentials: document.credentials ?? DEFAULT_CREDENTIALS,
+        rules:
+          document.type === 'filter'
+            ? compileFilterRules(
+                { rules: document.rules ?? [], track: document.track ?? [], follow: (document.follow ?? []).map(String) },
+                context.limits.streamRuleLength,
+              ).rules.map((rule) => rule.value)
+            : [],
       },
       ...(context.keepDocument ? { document } : {}),
       ...(source.exact ? { positions: positionsOf(source) } : {}),

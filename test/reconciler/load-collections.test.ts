@@ -14,6 +14,8 @@ async function load(files: Record<string, string>, settingsYaml?: string) {
   return loadDesiredState(settings, [], root);
 }
 
+const AWS_SETTINGS = 'target: aws\naws:\n  bucket: research-archive\n  region: us-east-1\n';
+
 const filter = (id: string, extra = ''): string => `id: ${id}\ntype: filter\nrules: [{value: ${id}}]\n${extra}`;
 
 describe('loading collections', () => {
@@ -73,11 +75,14 @@ describe('loading collections', () => {
     assert.deepEqual(problems.map(formatProblem), ['collections/old/a.yml:1:5: id "a" is already used by collections/a.yaml:1:5']);
   });
 
-  it('refuses two active filter collections on one credentials profile, naming both files', async () => {
-    const { problems } = await load({
-      'collections/one.yaml': filter('one', 'credentials: app\n'),
-      'collections/two.yaml': filter('two', 'credentials: app\n'),
-    });
+  it('on AWS, which runs a stream per filter collection, refuses two active ones on one credentials profile, naming both files', async () => {
+    const { problems } = await load(
+      {
+        'collections/one.yaml': filter('one', 'credentials: app\n'),
+        'collections/two.yaml': filter('two', 'credentials: app\n'),
+      },
+      AWS_SETTINGS,
+    );
     assert.deepEqual(
       problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.rule}`),
       ['collections/one.yaml:4:14 filter/shared-credentials', 'collections/two.yaml:4:14 filter/shared-credentials'],
@@ -85,11 +90,39 @@ describe('loading collections', () => {
     assert.match(problems[0]?.message ?? '', /collections\/one\.yaml and collections\/two\.yaml both use credentials "app"/);
   });
 
-  it('counts the implicit default profile as shared too, pointing at the type', async () => {
-    const { problems } = await load({ 'collections/one.yaml': filter('one'), 'collections/two.yaml': filter('two') });
+  it('on AWS, counts the implicit default profile as shared too, pointing at the type', async () => {
+    const { problems } = await load({ 'collections/one.yaml': filter('one'), 'collections/two.yaml': filter('two') }, AWS_SETTINGS);
     assert.deepEqual(
       problems.map((p) => `${p.file}:${p.line}:${p.column}`),
       ['collections/one.yaml:2:7', 'collections/two.yaml:2:7'],
+    );
+  });
+
+  it('lets filter collections share a profile where they share its stream (local stream groups)', async () => {
+    const { problems } = await load({
+      'collections/one.yaml': filter('one'),
+      'collections/two.yaml': filter('two', 'credentials: default\n'),
+    });
+    assert.deepEqual(problems, []);
+  });
+
+  it("checks a stream group's rules against the access level's count across its collections, at the rule that crosses it", async () => {
+    const rules = (prefix: string, count: number): string => Array.from({ length: count }, (_, i) => `  - value: ${prefix}${i}\n`).join('');
+    const { problems } = await load(
+      {
+        'collections/one.yaml': `id: one\ntype: filter\nrules:\n${rules('a', 20)}`,
+        // Values the group holds already do not count twice: X keeps one rule per value.
+        'collections/two.yaml': `id: two\ntype: filter\nrules:\n${rules('a', 3)}${rules('b', 6)}`,
+        'collections/three.yaml': `id: three\ntype: filter\nstate: suspended\nrules:\n${rules('c', 20)}`,
+        'collections/four.yaml': `id: four\ntype: filter\ncredentials: other\nrules:\n${rules('d', 20)}`,
+      },
+      'x_api:\n  access_level: basic\n',
+    );
+    assert.deepEqual(
+      problems.map((p) => `${formatProblem(p)} [${p.rule}]`),
+      [
+        'collections/two.yaml:12:12: the active filter collections of credentials "default" share one stream, and with this rule they need 26 rules; the access level allows 25 per app [filter/group-rule-count]',
+      ],
     );
   });
 
@@ -149,16 +182,16 @@ describe('loading a large repository', () => {
       files[`collections/${id}.yaml`] = `id: ${id}\ntype: search\nquery: q${i}\nschedule: rate(1 day)\n`;
     }
     files['collections/c017.yaml'] = 'id: c017\ntype: search\nquery: x\nschedule: rate(1 days)\n';
-    files['collections/c230.yaml'] = 'id: c230\ntype: filter\nrules: [{value: a}]\n';
-    files['collections/c240.yaml'] = 'id: c240\ntype: filter\nrules: [{value: b}]\n';
+    const rules = (prefix: string): string => Array.from({ length: 13 }, (_, i) => `  - value: ${prefix}${i}\n`).join('');
+    files['collections/c230.yaml'] = `id: c230\ntype: filter\nrules:\n${rules('a')}`;
+    files['collections/c240.yaml'] = `id: c240\ntype: filter\nrules:\n${rules('b')}`;
     files['collections/zz/c001.yaml'] = 'id: c001\ntype: search\nquery: again\n';
-    const { collections, problems } = await load(files);
+    const { collections, problems } = await load(files, 'x_api:\n  access_level: basic\n');
     assert.equal(collections.length, 250);
     assert.deepEqual(problems.map(formatProblem), [
       'collections/c017.yaml:4:11: use the singular unit for 1: rate(1 day)',
       'collections/zz/c001.yaml:1:5: id "c001" is already used by collections/c001.yaml:1:5',
-      'collections/c230.yaml:2:7: active filter collections collections/c230.yaml and collections/c240.yaml both use credentials "default"; X allows one stream connection per app, so give each its own profile or suspend one',
-      'collections/c240.yaml:2:7: active filter collections collections/c240.yaml and collections/c230.yaml both use credentials "default"; X allows one stream connection per app, so give each its own profile or suspend one',
+      'collections/c240.yaml:16:12: the active filter collections of credentials "default" share one stream, and with this rule they need 26 rules; the access level allows 25 per app',
     ]);
   });
 });
