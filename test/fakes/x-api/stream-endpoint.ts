@@ -56,6 +56,8 @@ export interface StreamWire {
   readonly errorsInside?: boolean;
   /** Every n-th message matches a rule the app does not hold (another tool's, or one deleted meanwhile). */
   readonly foreignRuleEvery?: number;
+  /** Every n-th message also matches the app's next rule: one tweet matching two rules, listed in matching_rules together. */
+  readonly twoRulesEvery?: number;
 }
 
 /** A rule id no app of the fake ever holds (ids it makes start above 1.6e18). */
@@ -69,6 +71,9 @@ export class StreamService {
   private readonly faults: Array<{ afterTweets: number; fault: StreamFault }> = [];
   delivered = 0;
   readonly served: string[] = [];
+  /** With recordServed: each served tweet's id and the rules (value and tag) it matched, as sent. */
+  readonly servedMatches: Array<{ readonly id: string; readonly rules: ReadonlyArray<{ readonly value: string; readonly tag?: string }> }> =
+    [];
   /** Ids of the served tweets that matched FOREIGN_RULE_ID. */
   readonly servedForeign: string[] = [];
   /** Bytes of the longest message written, \r\n included. */
@@ -278,11 +283,13 @@ export class StreamService {
     const wire = this.plan.wire ?? {};
     const foreign = wire.foreignRuleEvery !== undefined && this.delivered % wire.foreignRuleEvery === 0;
     if (foreign) this.servedForeign.push(id);
+    const second = wire.twoRulesEvery !== undefined && this.delivered % wire.twoRulesEvery === 0 && rules.length > 1;
+    const matchedRules = rule ? (second ? [rule, rules[this.delivered % rules.length] ?? rule] : [rule]) : [];
     const matched = foreign
       ? [{ id: FOREIGN_RULE_ID, tag: 'not-ours' }]
-      : rule
-        ? [{ id: rule.id, ...(rule.tag !== undefined ? { tag: rule.tag } : {}) }]
-        : [];
+      : matchedRules.map((r) => ({ id: r.id, ...(r.tag !== undefined ? { tag: r.tag } : {}) }));
+    if (this.plan.recordServed && !foreign)
+      this.servedMatches.push({ id, rules: matchedRules.map((r) => ({ value: r.value, ...(r.tag !== undefined ? { tag: r.tag } : {}) })) });
     const rulesText = `[${matched
       .map(
         (m) =>
