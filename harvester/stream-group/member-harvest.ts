@@ -153,4 +153,21 @@ export class MemberHarvest {
   tweets(): number {
     return this.context.files.tweets;
   }
+
+  /** What its control API's GET / answers: the counters any harvest shows, and its group and gaps. */
+  status(group: string): Record<string, unknown> {
+    const { context } = this;
+    return {
+      collection: this.id,
+      harvest_id: context.harvestId,
+      type: context.config.type,
+      stream_group: group,
+      started_at: this.startedAt.toISOString(),
+      tweets: context.files.tweets,
+      files: context.files.stored.length,
+      reconnects: context.stats.reconnects,
+      gaps: context.stats.gaps.length,
+      stopping: this.ending,
+    };
+  }
 }

@@ -135,12 +135,7 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
       if (!harvest) return undefined;
       return {
         token: harvest.token,
-        status: () => ({
-          collection: collectionId,
-          harvest_id: harvest.context.harvestId,
-          stream_group: profile,
-          tweets: harvest.tweets(),
-        }),
+        status: () => harvest.status(profile),
         stop: () => {
           harvest.context.stop.stop('requested', 'stop requested through the control API');
         },

@@ -52,7 +52,7 @@ export async function runningHarvest(store: ArchiveStore, id: string): Promise<R
 export function runningHarvestLine(running: RunningHarvest): string {
   const { live, progress } = running;
   const detail = live
-    ? `${String(live['tweets'])} tweets, ${String(live['files'])} files${live['stopping'] === true ? ', stopping' : ''}`
+    ? `${String(live['tweets'])} tweets, ${String(live['files'])} files${streamDetail(live)}${live['stopping'] === true ? ', stopping' : ''}`
     : progress
       ? `${progress.tweets} tweets, ${progress.files} files, ${humanBytes(progress.bytes)} stored; ${progress.tweets_per_minute} tweets/min (as of ${progress.at})`
       : `last heartbeat ${running.heartbeat_at}; no progress reported yet`;
@@ -68,4 +68,11 @@ function humanBytes(bytes: number): string {
     unit += 1;
   }
   return `${unit === 0 ? String(value) : value.toFixed(1)} ${units[unit] ?? 'B'}`;
+}
+
+/** A stream's connection as its harvest reports it: its group, and the stretches it has lost so far. */
+function streamDetail(live: Record<string, unknown>): string {
+  const group = typeof live['stream_group'] === 'string' ? `, stream group ${live['stream_group']}` : '';
+  const gaps = typeof live['gaps'] === 'number' && live['gaps'] > 0 ? `, ${live['gaps']} gap${live['gaps'] === 1 ? '' : 's'} so far` : '';
+  return `${group}${gaps}`;
 }

@@ -16,8 +16,12 @@ export interface HarvestRun {
  * Starts `twarc-cloud harvest` as a real child process, without blocking the event loop, so that
  * servers the test runs in-process (the fake X API) keep answering it.
  */
-export function startHarvest(args: readonly string[], env: NodeJS.ProcessEnv): HarvestRun {
-  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'harvest', ...args], {
+export function startHarvest(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  command: 'harvest' | 'harvest-group' = 'harvest',
+): HarvestRun {
+  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), command, ...args], {
     cwd: PACKAGE_ROOT,
     env: { PATH: process.env['PATH'], ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

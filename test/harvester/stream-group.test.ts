@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { collectionKeys, STREAM_GROUPS_PREFIX } from '../../platform/archive/keys.js';
+import { LocalArchiveStore } from '../../platform/archive/local-store.js';
+import { readObject } from '../../platform/archive/objects.js';
+import { listAll } from '../../platform/archive/store.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
+import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
+import { startHarvest } from '../helpers/harvester-process.js';
+import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
+import { tempProject } from '../helpers/temp-project.js';
+
+describe('harvest-group, the stream group of one credentials profile', { timeout: 120_000 }, () => {
+  it('records a forced disconnect as a gap in the group and in each member harvest, shows it in status and last, and keeps a message no member matched', async () => {
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      corpus: { users: 3, tweetsPerUser: () => 5 },
+      stream: { tweets: 400, perSecond: 400, keepAliveMs: 100, recordServed: true, wire: { foreignRuleEvery: 50 } },
+    }).start();
+    const root = tempProject({
+      'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',
+      'collections/one.yaml': 'id: one\ntype: filter\nrules:\n  - value: climate\n',
+      'collections/two.yaml': 'id: two\ntype: filter\nrules:\n  - value: weather\n',
+    });
+    execFileSync('git', ['-C', root, 'init', '-q']);
+    const env = { ...fakeApiEnv(root, fake.baseUrl, SECRET_BEARER), TWARC_CLOUD_BACKOFF_SCALE: '0.01', TWARC_CLOUD_GROUP_SYNC_MS: '300' };
+    assert.equal((await runCliAsync(['apply', '--yes'], { cwd: root, env })).status, 0);
+    fake.injectStreamFault(200, { kind: 'reset' });
+    const store = new LocalArchiveStore(join(root, 'archive'));
+    const group = startHarvest(['default', '--archive', join(root, 'archive')], env, 'harvest-group');
+    try {
+      await group.waitForLog(/"stream disconnected; reconnecting"/);
+      await group.waitForLog(/"connections":2/);
+      // Asynchronously: the fake X API answers from this process.
+      const status = await runCliAsync(['status'], { cwd: root, env });
+      assert.match(status.stdout, /one {2}harvest \d{8}T\d{6}Z .* stream group default, 1 gap so far/, status.stdout + status.stderr);
+      await new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          if (fake.stream.delivered >= 400) {
+            clearInterval(poll);
+            resolve();
+          }
+        }, 50);
+      });
+    } finally {
+      group.child.kill('SIGTERM');
+    }
+    const ended = await group.done;
+    await fake.stop();
+    assert.equal(ended.code, 0, ended.stderr);
+    assert.equal(fake.stream.connections, 2, 'two collections, one connection, one reconnect');
+
+    const runs: string[] = [];
+    for await (const object of listAll(store, STREAM_GROUPS_PREFIX)) if (object.key.endsWith('/stream-group.json')) runs.push(object.key);
+    assert.equal(runs.length, 1);
+    const record = (await readObject(store, runs[0] ?? '', 'stream-group'))?.value;
+    assert.equal(record?.outcome, 'stopped');
+    assert.equal(record.connections, 2);
+    assert.equal(record.gaps?.length, 1);
+    assert.match(record.gaps[0]?.cause ?? '', /^stream network error/);
+    assert.deepEqual(record.members.map((m) => m.collection).sort(), ['one', 'two']);
+    assert.equal(record.unmatched.messages, fake.stream.servedForeign.length, 'messages of a rule no member has are kept and counted');
+    assert.ok(record.unmatched.messages > 0);
+
+    for (const id of ['one', 'two']) {
+      const last = await readObject(store, collectionKeys(id).lastHarvest, 'last-harvest');
+      const harvest = await readObject(store, `${last?.value.prefix ?? ''}harvest.json`, 'harvest');
+      assert.deepEqual(harvest?.value.gaps, record.gaps, `${id}'s harvest.json records the stretch its group lost`);
+      assert.equal(harvest.value.reconnects, 1);
+      const shown = await runCliAsync(['last', id], { cwd: root, env });
+      assert.match(shown.stdout, /gap \S+ -> \S+: stream network error/, shown.stdout);
+    }
+    const stored = new Set([...(await storedTweets(store, 'one')), ...(await storedTweets(store, 'two'))].map((t) => t.id));
+    const missing = fake.stream.servedMatches.filter((m) => !stored.has(m.id)).map((m) => fake.stream.served.indexOf(m.id));
+    // What X had sent when the connection broke (the 200th message) and was not read is the gap's loss; everything read is stored.
+    assert.deepEqual(
+      missing.filter((position) => position < 180 || position >= 200),
+      [],
+      `served tweets missing at positions ${missing.join(', ')}`,
+    );
+  });
+});
