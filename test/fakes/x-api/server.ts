@@ -270,7 +270,7 @@ export class FakeXApi {
       }
       record(200);
       for (const [name, value] of Object.entries(rate.headers)) response.setHeader(name, value);
-      this.stream.connect(app, response);
+      this.stream.connect(app, response, Number(url.searchParams.get('backfill_minutes') ?? 0));
       return;
     }
     const reply = await this.answer(route, url.searchParams, request, app);

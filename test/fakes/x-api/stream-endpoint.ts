@@ -30,7 +30,8 @@ export interface StreamRule {
 export type StreamFault =
   | { readonly kind: 'operational-disconnect' }
   | { readonly kind: 'malformed-line' }
-  | { readonly kind: 'reset' }
+  /** The connection drops; with `missed`, X matches that many tweets before the client is back (only backfill brings them). */
+  | { readonly kind: 'reset'; readonly missed?: number }
   | { readonly kind: 'stall'; readonly ms: number };
 
 export interface StreamPlan {
@@ -43,7 +44,16 @@ export interface StreamPlan {
   readonly recordServed?: boolean;
   /** How messages go on the wire, in the ways X's do besides its usual compact order. */
   readonly wire?: StreamWire;
+  /**
+   * The app may reconnect with backfill_minutes (X offers it to Enterprise access, up to 5 minutes):
+   * the fake keeps 5 minutes of matched messages and replays those of the minutes asked for, oldest
+   * first, before new ones, without removing what the client already had (X does not de-duplicate).
+   */
+  readonly backfill?: boolean;
 }
+
+/** X replays at most this much on a reconnect with backfill_minutes. */
+const BACKFILL_LIMIT_MS = 5 * 60_000;
 
 export interface StreamWire {
   /** Rule ids as JSON numbers, as early v2 stream messages carried them. */
@@ -76,6 +86,10 @@ export class StreamService {
     [];
   /** Ids of the served tweets that matched FOREIGN_RULE_ID. */
   readonly servedForeign: string[] = [];
+  /** With plan.backfill: the messages X matched for the app in the last 5 minutes, with when. */
+  private readonly history: Array<{ readonly at: number; readonly message: string }> = [];
+  /** Messages replayed by backfill in all. */
+  replayed = 0;
   /** Bytes of the longest message written, \r\n included. */
   longestMessage = 0;
   connections = 0;
@@ -190,10 +204,18 @@ export class StreamService {
     return this.connected.has(app);
   }
 
-  connect(app: string, response: ServerResponse): void {
+  connect(app: string, response: ServerResponse, backfillMinutes = 0): void {
     this.connected.add(app);
     this.connections += 1;
     response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'transfer-encoding': 'chunked' });
+    if (this.plan.backfill === true && backfillMinutes > 0) {
+      const since = Date.now() - Math.min(backfillMinutes * 60_000, BACKFILL_LIMIT_MS);
+      for (const { at, message } of this.history) {
+        if (at < since) continue;
+        response.write(message);
+        this.replayed += 1;
+      }
+    }
     let closed = false;
     let timer: NodeJS.Timeout | undefined;
     const finish = (): void => {
@@ -231,6 +253,9 @@ export class StreamService {
           if (fault.fault.kind === 'reset') {
             response.socket?.destroy();
             finish();
+            // Matched while the client is away: delivered only by a backfill.
+            const rules = this.rulesOf(app);
+            for (let missed = 0; missed < (fault.fault.missed ?? 0) && rules.length > 0; missed += 1) this.message(rules);
             return;
           }
           if (fault.fault.kind === 'malformed-line') {
@@ -303,7 +328,13 @@ export class StreamService {
       ...(wire.errorsInside === true ? [`"errors":${JSON.stringify([notFoundError(author?.id ?? '0')])}`] : []),
     ];
     const turn = wire.reorderMembers === true ? this.delivered % members.length : 0;
-    return `{${[...members.slice(turn), ...members.slice(0, turn)].join(',')}}\r\n`;
+    const text = `{${[...members.slice(turn), ...members.slice(0, turn)].join(',')}}\r\n`;
+    if (this.plan.backfill === true) {
+      const now = Date.now();
+      this.history.push({ at: now, message: text });
+      while ((this.history[0]?.at ?? now) < now - BACKFILL_LIMIT_MS) this.history.shift();
+    }
+    return text;
   }
 }
 
