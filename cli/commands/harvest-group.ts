@@ -31,6 +31,7 @@ export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): Comm
       '  --advertise-host <h>   host name written to lock.json for reaching the control API',
       '  --stale-after <s>      seconds without heartbeat before a lock counts as abandoned (default 300)',
       '  --sync <s>             how often the collections index is read for joins, edits and leaves (default 15)',
+      '  --backfill-minutes <n> on reconnecting, ask X to replay up to n minutes (1-5; Enterprise access only; default 0)',
       '',
     ].join('\n'),
     options: {
@@ -41,6 +42,7 @@ export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): Comm
       'advertise-host': { type: 'string' },
       'stale-after': { type: 'string' },
       sync: { type: 'string' },
+      'backfill-minutes': { type: 'string' },
     },
     async run(args, io) {
       const profile = args.positionals[0];
@@ -73,6 +75,7 @@ export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): Comm
           controlHost,
           controlPort: numberOption(args, 'control-port', 0, 65535) ?? 0,
           ...optional('advertiseHost', stringOption(args, 'advertise-host')),
+          ...optional('backfillMinutes', numberOption(args, 'backfill-minutes', 0, 5)),
           tuning: {
             ...optional('streamSilenceMs', envNumber(io, 'TWARC_CLOUD_STREAM_SILENCE_MS')),
             ...optional('backoffScale', envNumber(io, 'TWARC_CLOUD_BACKOFF_SCALE')),

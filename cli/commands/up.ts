@@ -47,7 +47,8 @@ export const upCommand: CommandSpec = {
           stdio: ['ignore', 'ignore', 'inherit'],
         }),
       startGroup: (profile) =>
-        spawn(process.execPath, harvestGroupProcessArgs(profile, settings.local.archive), {
+        // Backfill is X's to give to Enterprise access only; asked for elsewhere, X would refuse the reconnect.
+        spawn(process.execPath, harvestGroupProcessArgs(profile, settings.local.archive, backfill(settings)), {
           env: io.env,
           stdio: ['ignore', 'ignore', 'inherit'],
         }),
@@ -153,4 +154,9 @@ function watchProject(root: string, collectionsDir: string, changed: () => void)
     }),
   );
   return watchers;
+}
+
+/** The stream groups' backfill on reconnecting: X's 5 minutes where the access level has it. */
+function backfill(settings: Settings): string[] {
+  return settings.accessLevel === 'enterprise' ? ['--backfill-minutes', '5'] : [];
 }

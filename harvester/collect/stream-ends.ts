@@ -38,7 +38,8 @@ export function describeStreamEnd(end: StreamEnd): string {
 }
 
 export interface StreamLoopOptions {
-  readonly url: string;
+  /** The stream's URL, asked again for each connection (a reconnect may ask for a backfill). */
+  readonly url: string | (() => string);
   readonly bearerToken: string;
   readonly profile: string;
   readonly silenceMs: number;
@@ -66,7 +67,12 @@ export async function readUntilStopped(options: StreamLoopOptions): Promise<void
     const connection = { up: false };
     options.onAttempt?.();
     const end = await readStream(
-      { url: options.url, bearerToken: options.bearerToken, silenceMs: options.silenceMs, signal: stop.signal },
+      {
+        url: typeof options.url === 'string' ? options.url : options.url(),
+        bearerToken: options.bearerToken,
+        silenceMs: options.silenceMs,
+        signal: stop.signal,
+      },
       options.onLine,
       () => {
         connection.up = true;

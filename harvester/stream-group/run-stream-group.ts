@@ -31,6 +31,7 @@ import { GroupMembers, type GroupMember } from './group-members.js';
 import { syncGroupRules, tagOwner } from './group-rules.js';
 import { MemberHarvest } from './member-harvest.js';
 import { PendingMessages } from './pending-messages.js';
+import { RecentIds, tweetIdOf } from './replay-guard.js';
 
 export interface StreamGroupOptions {
   readonly profile: string;
@@ -48,6 +49,8 @@ export interface StreamGroupOptions {
   readonly controlHost: string;
   readonly controlPort: number;
   readonly advertiseHost?: string;
+  /** Minutes of backfill to ask for on reconnecting (Enterprise access: at most 5); 0 for none. */
+  readonly backfillMinutes?: number;
 }
 
 type GroupRecord = ArchiveObjects['stream-group'];
@@ -103,6 +106,10 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
   let routes = new Map<string, readonly string[]>();
   let connections = 0;
   let reconnects = 0;
+  const backfillMinutes = Math.min(5, Math.max(0, Math.floor(options.backfillMinutes ?? 0)));
+  // Ids of the last minutes, kept only while a backfill may replay them.
+  const recent = backfillMinutes > 0 ? new RecentIds((backfillMinutes + 1) * 60_000) : undefined;
+  let replayedDuplicates = 0;
   const record = (outcome: GroupRecord['outcome']): GroupRecord => ({
     format: 'twarc-cloud/stream-group@1',
     group: profile,
@@ -116,6 +123,7 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
     members: fed.map(({ collection, harvest }) => ({ collection, harvest_id: harvest.context.harvestId, tweets: harvest.tweets() })),
     unmatched: { messages: unmatched.tweets, files: unmatched.stored.map((file) => file.name) },
     errors: stats.errors.map(({ at, message }) => ({ at, message })),
+    ...(backfillMinutes > 0 ? { backfill_minutes: backfillMinutes, replayed_duplicates: replayedDuplicates } : {}),
   });
 
   const groupToken = randomBytes(32).toString('hex');
@@ -240,6 +248,9 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
       stats.errors.push({ at: new Date().toISOString(), message: problem, endpoint: 'tweets/search/stream/rules' });
       log.warn(problem);
     }
+    // Nothing left to stream (no member, or every one at its max_records): the group ends, and nothing idles.
+    if ([...slots.values()].every((slot) => slot.complete === true))
+      stop.stop('max_records', slots.size > 0 ? 'every member collection reached its max_records' : 'the group has no member collections');
   };
   const membersOf = new GroupMembers(store, profile);
   let syncing: Promise<void> = Promise.resolve();
@@ -266,6 +277,13 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
       return undefined;
     }
     if (message.kind !== 'tweet' || stop.stopping) return undefined;
+    if (recent) {
+      const id = tweetIdOf(line);
+      if (id !== undefined && recent.seen(id)) {
+        replayedDuplicates += 1;
+        return undefined;
+      }
+    }
     const second = Math.floor(Date.now() / 1000);
     if (second !== metadataSecond) {
       metadataSecond = second;
@@ -307,8 +325,14 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
     await syncing;
     log.info('stream group started', { members: [...slots.keys()], control: controlBase });
     let down: { at: string; cause: string } | undefined;
+    const backfillMs = backfillMinutes * 60_000;
+    // A reconnect asks X to replay the minutes it was away, as many as allowed.
+    const streamUrl = (): string =>
+      down && backfillMinutes > 0
+        ? `${url}&backfill_minutes=${Math.min(backfillMinutes, Math.max(1, Math.ceil((Date.now() - Date.parse(down.at)) / 60_000)))}`
+        : url;
     await readUntilStopped({
-      url,
+      url: streamUrl,
       bearerToken,
       profile,
       silenceMs: tuning.streamSilenceMs,
@@ -318,9 +342,15 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
       onConnected: () => {
         connections += 1;
         if (down) {
-          const gap = { start: down.at, end: new Date().toISOString(), cause: down.cause };
-          gaps.push(gap);
-          for (const slot of slots.values()) slot.harvest?.noteReconnect(gap);
+          const now = Date.now();
+          // What a backfill replays is not lost; only a stretch longer than it reaches is a gap of the member harvests.
+          const lostUntil = now - backfillMs;
+          const backfilled = { start: new Date(Math.max(Date.parse(down.at), lostUntil)).toISOString(), end: new Date(now).toISOString() };
+          const lost =
+            Date.parse(down.at) < lostUntil ? { start: down.at, end: new Date(lostUntil).toISOString(), cause: down.cause } : undefined;
+          if (backfillMinutes > 0) gaps.push({ ...backfilled, cause: down.cause, backfilled: true });
+          if (lost) gaps.push(lost);
+          for (const slot of slots.values()) slot.harvest?.noteReconnect(lost);
           down = undefined;
         }
         log.info('stream connected', { connections });

@@ -193,6 +193,8 @@ export interface ArchiveObjects {
     members: Array<{ collection: string; harvest_id: string; tweets: number }>;
     unmatched: { messages: number; files: string[] };
     errors: Array<{ at: Timestamp; message: string }>;
+    replayed_duplicates?: number;
+    backfill_minutes?: number;
   };
   'stop-request': {
     format: 'twarc-cloud/stop-request@1';

@@ -12,6 +12,34 @@ import { startHarvest } from '../helpers/harvester-process.js';
 import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 
+/** A project with two filter collections on the default profile, applied to its local archive. */
+async function twoFilterCollections(baseUrl: string): Promise<{ root: string; env: NodeJS.ProcessEnv; store: LocalArchiveStore }> {
+  const root = tempProject({
+    'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',
+    'collections/one.yaml': 'id: one\ntype: filter\nrules:\n  - value: climate\n',
+    'collections/two.yaml': 'id: two\ntype: filter\nrules:\n  - value: weather\n',
+  });
+  execFileSync('git', ['-C', root, 'init', '-q']);
+  const env = { ...fakeApiEnv(root, baseUrl, SECRET_BEARER), TWARC_CLOUD_BACKOFF_SCALE: '0.01', TWARC_CLOUD_GROUP_SYNC_MS: '300' };
+  assert.equal((await runCliAsync(['apply', '--yes'], { cwd: root, env })).status, 0);
+  return { root, env, store: new LocalArchiveStore(join(root, 'archive')) };
+}
+
+/** Resolves once `probe` holds, polling without blocking the fake X API that this process serves. */
+function until(probe: () => Promise<boolean>, what: () => string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const poll = (): void => {
+      probe().then((held) => {
+        if (held) resolve();
+        else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what()}`));
+        else setTimeout(poll, 100);
+      }, reject);
+    };
+    poll();
+  });
+}
+
 describe('harvest-group, the stream group of one credentials profile', { timeout: 120_000 }, () => {
   it('records a forced disconnect as a gap in the group and in each member harvest, shows it in status and last, and keeps a message no member matched', async () => {
     const fake = await new FakeXApi({
@@ -19,16 +47,8 @@ describe('harvest-group, the stream group of one credentials profile', { timeout
       corpus: { users: 3, tweetsPerUser: () => 5 },
       stream: { tweets: 400, perSecond: 400, keepAliveMs: 100, recordServed: true, wire: { foreignRuleEvery: 50 } },
     }).start();
-    const root = tempProject({
-      'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',
-      'collections/one.yaml': 'id: one\ntype: filter\nrules:\n  - value: climate\n',
-      'collections/two.yaml': 'id: two\ntype: filter\nrules:\n  - value: weather\n',
-    });
-    execFileSync('git', ['-C', root, 'init', '-q']);
-    const env = { ...fakeApiEnv(root, fake.baseUrl, SECRET_BEARER), TWARC_CLOUD_BACKOFF_SCALE: '0.01', TWARC_CLOUD_GROUP_SYNC_MS: '300' };
-    assert.equal((await runCliAsync(['apply', '--yes'], { cwd: root, env })).status, 0);
-    fake.injectStreamFault(200, { kind: 'reset' });
-    const store = new LocalArchiveStore(join(root, 'archive'));
+    const { root, env, store } = await twoFilterCollections(fake.baseUrl);
+    fake.injectStreamFault(200, { kind: 'reset', missed: 10 });
     const group = startHarvest(['default', '--archive', join(root, 'archive')], env, 'harvest-group');
     try {
       await group.waitForLog(/"stream disconnected; reconnecting"/);
@@ -36,14 +56,10 @@ describe('harvest-group, the stream group of one credentials profile', { timeout
       // Asynchronously: the fake X API answers from this process.
       const status = await runCliAsync(['status'], { cwd: root, env });
       assert.match(status.stdout, /one {2}harvest \d{8}T\d{6}Z .* stream group default, 1 gap so far/, status.stdout + status.stderr);
-      await new Promise<void>((resolve) => {
-        const poll = setInterval(() => {
-          if (fake.stream.delivered >= 400) {
-            clearInterval(poll);
-            resolve();
-          }
-        }, 50);
-      });
+      await until(
+        () => Promise.resolve(fake.stream.delivered >= 400),
+        () => `the fake to deliver 400 tweets (${fake.stream.delivered})`,
+      );
     } finally {
       group.child.kill('SIGTERM');
     }
@@ -74,11 +90,79 @@ describe('harvest-group, the stream group of one credentials profile', { timeout
     }
     const stored = new Set([...(await storedTweets(store, 'one')), ...(await storedTweets(store, 'two'))].map((t) => t.id));
     const missing = fake.stream.servedMatches.filter((m) => !stored.has(m.id)).map((m) => fake.stream.served.indexOf(m.id));
-    // What X had sent when the connection broke (the 200th message) and was not read is the gap's loss; everything read is stored.
+    // Lost, without backfill: the 10 tweets X matched while the group was away (positions 200-209), and
+    // what X had sent as the connection broke that was not read yet; everything read is stored.
     assert.deepEqual(
-      missing.filter((position) => position < 180 || position >= 200),
+      missing.filter((position) => position < 180 || position >= 210),
       [],
       `served tweets missing at positions ${missing.join(', ')}`,
+    );
+    for (let position = 200; position < 210; position += 1)
+      assert.ok(missing.includes(position), `the tweet matched at ${position} while away is lost`);
+  });
+
+  it('with backfill (Enterprise), has X replay the minutes it was away: nothing lost, nothing stored twice, and the stretch recorded as backfilled', async () => {
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      accessLevel: 'enterprise',
+      corpus: { users: 3, tweetsPerUser: () => 5 },
+      stream: { tweets: 300, perSecond: 400, keepAliveMs: 100, recordServed: true, backfill: true },
+    }).start();
+    const { env, store } = await twoFilterCollections(fake.baseUrl);
+    fake.injectStreamFault(150, { kind: 'reset', missed: 25 });
+    const group = startHarvest(['default', '--archive', store.location, '--backfill-minutes', '5'], env, 'harvest-group');
+    const expected = (id: string): Set<string> =>
+      new Set(fake.stream.servedMatches.filter((m) => m.rules.some((r) => r.tag === id)).map((m) => m.id));
+    let counted = '';
+    try {
+      await until(
+        async () => {
+          if (fake.stream.delivered < 300) return false;
+          const counts = await Promise.all(
+            ['one', 'two'].map(async (id) => {
+              const control = (await readObject(store, collectionKeys(id).lock, 'lock'))?.value.control;
+              if (control?.url === undefined) return -1;
+              const live = (await (await fetch(control.url, { headers: { authorization: `Bearer ${control.token}` } })).json()) as {
+                tweets: number;
+              };
+              return live.tweets;
+            }),
+          );
+          counted = `${counts.join(' and ')} of ${expected('one').size} and ${expected('two').size}`;
+          return counts[0] === expected('one').size && counts[1] === expected('two').size;
+        },
+        () => `both members to hold every tweet X matched for them (${counted})`,
+      );
+    } finally {
+      group.child.kill('SIGTERM');
+    }
+    const ended = await group.done;
+    await fake.stop();
+    assert.equal(ended.code, 0, ended.stderr);
+    assert.equal(fake.stream.connections, 2);
+    assert.ok(fake.stream.replayed >= 25, `X replayed ${fake.stream.replayed} messages`);
+    for (const id of ['one', 'two']) {
+      const tweets = await storedTweets(store, id);
+      assert.equal(new Set(tweets.map((t) => t.id)).size, tweets.length, `${id} stored no tweet twice`);
+      assert.deepEqual(
+        new Set(tweets.map((t) => t.id)),
+        expected(id),
+        `${id} has every tweet X matched for it, those matched while away too`,
+      );
+      const last = await readObject(store, collectionKeys(id).lastHarvest, 'last-harvest');
+      const harvest = await readObject(store, `${last?.value.prefix ?? ''}harvest.json`, 'harvest');
+      assert.equal(harvest?.value.gaps, undefined, `${id} lost nothing, so its harvest records no gap`);
+    }
+    const runs: string[] = [];
+    for await (const object of listAll(store, STREAM_GROUPS_PREFIX)) if (object.key.endsWith('/stream-group.json')) runs.push(object.key);
+    const record = (await readObject(store, runs[0] ?? '', 'stream-group'))?.value;
+    assert.equal(record?.gaps?.length, 1);
+    assert.equal(record.gaps[0]?.backfilled, true);
+    assert.equal(record.backfill_minutes, 5);
+    // The replay held all it had (left out) and the 25 it had not (stored), and what was in flight at the break.
+    assert.ok(
+      (record.replayed_duplicates ?? 0) > 0 && (record.replayed_duplicates ?? 0) <= fake.stream.replayed - 25,
+      `${record.replayed_duplicates} replayed duplicates of ${fake.stream.replayed}`,
     );
   });
 });
