@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,8 @@ import { createGunzip } from 'node:zlib';
 import { HARVESTER_NODE_FLAGS } from '../platform/harvester-launch.js';
 import { PACKAGE_ROOT } from '../platform/paths.js';
 import { FakeXApi } from '../test/fakes/x-api/server.js';
-import { collectionKeys } from '../platform/archive/keys.js';
+import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../platform/archive/keys.js';
+import { writeObject } from '../platform/archive/objects.js';
 import { listAll } from '../platform/archive/store.js';
 import { localArchive, putCollection, s3Archive, SECRET_BEARER, startMoto } from '../test/helpers/archive-fixtures.js';
 import type { Moto } from '../test/helpers/moto.js';
@@ -18,7 +20,8 @@ import { formatSpread, spread } from './measure.js';
 // baseline in the same run (BENCH_RUNS runs, 3 by default; median, min and max).
 //  1. Stream ingest at full speed from the fake X API, into a local archive and into S3 (moto_server):
 //     the harvester's CPU per 100,000 real-shaped tweets next to `gzip -6` compressing the bytes that
-//     very run stored (targets: 1.3x local, 1.4x S3), and its peak RSS (target: < 150 MB).
+//     very run stored (targets: 1.3x local, 1.4x S3), and its peak RSS (target: < 150 MB). The same
+//     for a stream group ('group'): 20 collections of 50 rules each on one connection, into a local archive.
 //  2. The S3 requests of a 100-user timeline harvest, counted on the wire (target: at most 15).
 //  3. A timeline harvest of 2,000 users against a scaled rate-limit window: requests made against the
 //     theoretical minimum (lookups plus pages), 429s, wall time against the bound the limits imply,
@@ -26,19 +29,23 @@ import { formatSpread, spread } from './measure.js';
 const STREAM_TWEETS = Number(process.env['BENCH_STREAM_TWEETS'] ?? 1_000_000);
 const USERS = Number(process.env['BENCH_USERS'] ?? 2000);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
-// BENCH_HARVEST_PARTS picks the measurements: local, s3, timelines (all by default).
+// BENCH_HARVEST_PARTS picks the measurements: local, group, s3, s3-requests, timelines (all by default).
 
 interface Usage {
   readonly cpuSeconds: number;
   readonly maxRssMb: number;
 }
 
-/** Runs the harvester in a child process that reports its own resource usage when done. */
-function harvestWithUsage(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; usage: Usage; stderr: string }> {
+/** Runs the harvester (`harvest`, or `harvest-group` with command) in a child process that reports its own resource usage when done. */
+function harvestWithUsage(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  command: 'harvest' | 'harvest-group' = 'harvest',
+): Promise<{ code: number | null; usage: Usage; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      [...HARVESTER_NODE_FLAGS, join(PACKAGE_ROOT, 'dist', 'bench', 'harvest-child.js'), 'harvest', ...args],
+      [...HARVESTER_NODE_FLAGS, join(PACKAGE_ROOT, 'dist', 'bench', 'harvest-child.js'), command, ...args],
       {
         // BENCH_NODE_OPTIONS tries V8 settings on the harvester alone (e.g. --max-semi-space-size=4).
         env: {
@@ -81,26 +88,59 @@ interface StreamRun {
   readonly wall: number;
 }
 
+/** A stream group's layout in the bench: 20 collections of 50 rules each, 1,000 rules (Pro's limit) on one connection. */
+const GROUP_COLLECTIONS = 20;
+const GROUP_RULES = 50;
+
+type StreamKind = 'local' | 's3' | 'group';
+
 /** One stream harvest of STREAM_TWEETS real-shaped messages, then `gzip -6` over the very bytes it stored. */
-async function streamRun(kind: 'local' | 's3', moto?: Moto): Promise<StreamRun> {
+async function streamRun(kind: StreamKind, moto?: Moto): Promise<StreamRun> {
   const fake = await new FakeXApi({
     bearerTokens: [SECRET_BEARER],
     corpus: { users: 20_000, tweetsPerUser: () => 0 },
     stream: { tweets: STREAM_TWEETS, keepAliveMs: 1000 },
   }).start();
   const archive = kind === 's3' && moto ? await s3Archive(moto) : await localArchive();
-  await putCollection(archive.store, {
-    id: 'bench-stream',
-    type: 'filter',
-    rules: [{ value: 'climate' }],
-    max_records: STREAM_TWEETS,
-    output: { tweets_per_file: 250_000, rotate_minutes: 30 },
-  });
+  const output = { tweets_per_file: 250_000, rotate_minutes: 30 };
+  const ids = kind === 'group' ? Array.from({ length: GROUP_COLLECTIONS }, (_, c) => `bench-group-${c}`) : ['bench-stream'];
+  if (kind === 'group') {
+    // The fake matches the app's rules in turn, so each collection gets its share; max_records ends each at it, and the group with the last.
+    for (const id of ids) {
+      const rules = Array.from({ length: GROUP_RULES }, (_, r) => ({ value: `${id.replace(/-/g, '')}topic${r}` }));
+      await putCollection(archive.store, { id, type: 'filter', rules, max_records: STREAM_TWEETS / GROUP_COLLECTIONS, output });
+    }
+    await writeObject(archive.store, COLLECTIONS_INDEX_KEY, 'collections-index', {
+      format: 'twarc-cloud/collections-index@1',
+      updated_at: new Date().toISOString(),
+      collections: Object.fromEntries(
+        ids.map((id) => [
+          id,
+          { type: 'filter', state: 'active', hash: createHash('sha256').update(id).digest('hex'), stream_group: 'default' },
+        ]),
+      ),
+    });
+  } else {
+    await putCollection(archive.store, {
+      id: 'bench-stream',
+      type: 'filter',
+      rules: [{ value: 'climate' }],
+      max_records: STREAM_TWEETS,
+      output,
+    });
+  }
   const started = Date.now();
-  const run = await harvestWithUsage(['bench-stream', '--archive', archive.location, '--api-base-url', fake.baseUrl], {
-    ...archive.env,
-    ...PRODUCTION,
-  });
+  const run =
+    kind === 'group'
+      ? await harvestWithUsage(
+          ['default', '--archive', archive.location, '--api-base-url', fake.baseUrl],
+          { ...archive.env, ...PRODUCTION },
+          'harvest-group',
+        )
+      : await harvestWithUsage(['bench-stream', '--archive', archive.location, '--api-base-url', fake.baseUrl], {
+          ...archive.env,
+          ...PRODUCTION,
+        });
   const wall = (Date.now() - started) / 1000;
   await fake.stop();
   if (run.code !== 0) throw new Error(`the stream harvest failed:\n${run.stderr}`);
@@ -109,8 +149,8 @@ async function streamRun(kind: 'local' | 's3', moto?: Moto): Promise<StreamRun> 
   const raw = join(dir, 'tweets.jsonl');
   let files = 0;
   let compressed = 0;
-  for await (const object of listAll(archive.store, collectionKeys('bench-stream').harvestsPrefix)) {
-    if (!object.key.endsWith('.jsonl.gz')) continue;
+  for await (const object of listAll(archive.store, 'collections/')) {
+    if (!ids.some((id) => object.key.startsWith(collectionKeys(id).harvestsPrefix)) || !object.key.endsWith('.jsonl.gz')) continue;
     files++;
     compressed += object.size;
     const body = await archive.store.download(object.key);
@@ -120,7 +160,7 @@ async function streamRun(kind: 'local' | 's3', moto?: Moto): Promise<StreamRun> 
   const bytes = statSync(raw).size;
   const gzipCpu = gzipCpuSeconds(raw);
   rmSync(dir, { recursive: true, force: true });
-  if (kind === 'local') rmSync(archive.location, { recursive: true, force: true });
+  if (kind !== 's3') rmSync(archive.location, { recursive: true, force: true });
   await archive.close();
   return {
     harvesterCpu: run.usage.cpuSeconds,
@@ -133,12 +173,17 @@ async function streamRun(kind: 'local' | 's3', moto?: Moto): Promise<StreamRun> 
   };
 }
 
-async function streamIngest(kind: 'local' | 's3', moto?: Moto): Promise<void> {
+async function streamIngest(kind: StreamKind, moto?: Moto): Promise<void> {
   const runs: StreamRun[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await streamRun(kind, moto));
   const per100k = (seconds: number): number => (seconds / STREAM_TWEETS) * 100_000;
   const first = runs[0];
-  const [ratioTarget, label] = kind === 's3' ? [1.4, 'S3 (moto_server)'] : [1.3, 'a local archive'];
+  const [ratioTarget, label] =
+    kind === 's3'
+      ? [1.4, 'S3 (moto_server)']
+      : kind === 'group'
+        ? [1.3, `a local archive by a stream group of ${GROUP_COLLECTIONS} collections x ${GROUP_RULES} rules on one connection`]
+        : [1.3, 'a local archive'];
   console.log(
     `\nStream ingest into ${label}: ${STREAM_TWEETS.toLocaleString('en')} real-shaped tweets, ${first?.megabytes.toFixed(0)} MB of JSON lines compressed ${first?.compression.toFixed(1)}:1 (real twarc2 data: 8-12:1), ${first?.files} files; ${RUNS} runs, each harvest followed by gzip -6 over the bytes it stored; median (min, max)`,
   );
@@ -259,8 +304,9 @@ async function timelineHarvest(): Promise<void> {
   );
 }
 
-const parts = (process.env['BENCH_HARVEST_PARTS'] ?? 'local,s3,s3-requests,timelines').split(',');
+const parts = (process.env['BENCH_HARVEST_PARTS'] ?? 'local,group,s3,s3-requests,timelines').split(',');
 if (parts.includes('local')) await streamIngest('local');
+if (parts.includes('group')) await streamIngest('group');
 if (parts.includes('s3') || parts.includes('s3-requests')) {
   const moto = await startMoto();
   try {
