@@ -61,6 +61,12 @@ export const exportCommand: CommandSpec = {
       `${id}: ${report.rows} tweets from ${report.files} files${report.duplicates > 0 ? ` (${report.duplicates} duplicates exported once)` : ''} -> ${out}`,
     );
     if (comply) io.out(leftOutSummary(comply, report.leftOut));
+    if (report.badLines > 0)
+      io.err(
+        `warning: ${report.badLines} ${report.badLines === 1 ? 'line that is' : 'lines that are'} not JSON passed over (the archive is unchanged): ${report.damaged
+          .map((file) => `${file.key} (${file.lines})`)
+          .join(', ')}`,
+      );
     return 0;
   },
 };

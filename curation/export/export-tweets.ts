@@ -46,6 +46,8 @@ export interface ExportReport {
   /** Copies of tweets already exported from a newer harvest, left out. */
   readonly duplicates: number;
   readonly badLines: number;
+  /** The tweet files holding lines that are not JSON (damaged in storage, or cut short), which were passed over. */
+  readonly damaged: ReadonlyArray<{ readonly key: string; readonly lines: number }>;
   readonly leftOut: LeftOutCounts;
 }
 
@@ -88,6 +90,7 @@ async function writeRows(
   let rows = 0;
   let duplicates = 0;
   let badLines = 0;
+  const damaged: Array<{ key: string; lines: number }> = [];
   try {
     const paths = await localPaths(store, newestFirst, options.workDir);
     const parts = paths.map((path, index) => {
@@ -99,6 +102,7 @@ async function writeRows(
     for (const [index, { part, rows: pending }] of parts.entries()) {
       const file = await pending;
       badLines += file.badLines;
+      if (file.badLines > 0) damaged.push({ key: newestFirst[index]?.key ?? '', lines: file.badLines });
       const keep: boolean[] = [];
       for (let row = 0; row < file.lengths.length; row += 1) {
         const [high, low] = [file.ids[2 * row] ?? 0, file.ids[2 * row + 1] ?? 0];
@@ -137,7 +141,7 @@ async function writeRows(
     await pool.close();
     if (out) await new Promise<void>((resolve) => out.end(resolve));
   }
-  return { rows, files: newestFirst.length, duplicates, badLines, leftOut, parts: kept };
+  return { rows, files: newestFirst.length, duplicates, badLines, damaged, leftOut, parts: kept };
 }
 
 /** Copies the kept rows of a part file; a part with every row kept is copied whole. */

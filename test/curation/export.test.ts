@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { before, describe, it } from 'node:test';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { putCollection } from '../helpers/archive-fixtures.js';
@@ -104,6 +104,33 @@ describe('export', { timeout: 180_000 }, () => {
     );
     assert.ok(Number(multiline) > 0, 'text keeps its newlines in Parquet');
     assert.ok(Number(hashtags) >= 1, 'lists stay lists');
+  });
+
+  it('passes over a line that is not JSON, says which file held it, and exports the rest', async () => {
+    const damagedRoot = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n' });
+    const damagedStore = new LocalArchiveStore(join(damagedRoot, 'archive'));
+    await putCollection(damagedStore, { id: 'cut', type: 'search', query: 'climate', archive: false });
+    const archive = await writeTweetArchive(damagedStore, 'cut', {
+      tweets: 200,
+      harvests: 1,
+      tweetsPerPage: 100,
+      pagesPerFile: 2,
+      users: 20,
+    });
+    const key = archive.files[0] ?? '';
+    const lines = gunzipSync((await damagedStore.get(key))?.body ?? Buffer.alloc(0))
+      .toString('utf8')
+      .split('\n');
+    // The second page cut short, as a write interrupted mid-line would leave it.
+    lines[1] = (lines[1] ?? '').slice(0, 500);
+    await damagedStore.put(key, gzipSync(lines.join('\n')));
+    const result = await runCliAsync(['export', 'cut', '--format', 'csv', '--out', 'cut.csv'], {
+      cwd: damagedRoot,
+      env: { HOME: damagedRoot },
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /cut: 100 tweets from 1 files/);
+    assert.equal(result.stderr.trim(), `warning: 1 line that is not JSON passed over (the archive is unchanged): ${key} (1)`);
   });
 
   it('--since keeps later harvests only; bad input gets a message, not a stack trace', async () => {
