@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { applyLocked } from '../../reconciler/apply-locked.js';
-import { isRefused } from '../../reconciler/plan/model.js';
+import { hasChanges, isRefused } from '../../reconciler/plan/model.js';
 import { prepare } from '../../reconciler/reconcile.js';
 import type { CommandSpec } from '../command.js';
 import { planText } from '../reporters/plan-report.js';
@@ -59,7 +59,7 @@ export const applyCommand: CommandSpec = {
             ),
           );
           if (isRefused(fresh.plan)) throw new UserError('apply refused', 'see the plan above');
-          if (fresh.plan.actions.length === 0) return false;
+          if (!hasChanges(fresh.plan)) return false;
           if (args.values['yes'] === true || runsInCi(io.env)) return true;
           if (await confirmed(io.stdoutIsTty, interrupt.signal)) return true;
           io.err('Apply cancelled; nothing was changed.');

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { choiceOption, type CommandSpec } from '../command.js';
-import { isRefused } from '../../reconciler/plan/model.js';
+import { hasChanges, isRefused } from '../../reconciler/plan/model.js';
 import { reconcile } from '../../reconciler/reconcile.js';
 import { estimateVolume } from '../../reconciler/estimate/estimate-volume.js';
 import { GITHUB_COMMENT_LIMIT, planMarkdown, planText } from '../reporters/plan-report.js';
@@ -57,6 +57,6 @@ export const planCommand: CommandSpec = {
     if (typeof out === 'string')
       await writeFile(resolve(io.cwd, out), `${JSON.stringify(savedPlan(result, targetName, initialRun), null, 2)}\n`);
     if (isRefused(result.plan)) return 1;
-    return result.plan.actions.length > 0 ? EXIT_CHANGES : 0;
+    return hasChanges(result.plan) ? EXIT_CHANGES : 0;
   },
 };

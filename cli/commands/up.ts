@@ -5,7 +5,7 @@ import { UserError } from '../../platform/errors.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { harvestGroupProcessArgs, harvestProcessArgs } from '../../platform/harvester-launch.js';
 import { applyLocked } from '../../reconciler/apply-locked.js';
-import { isRefused } from '../../reconciler/plan/model.js';
+import { hasChanges, isRefused } from '../../reconciler/plan/model.js';
 import { prepare } from '../../reconciler/reconcile.js';
 import { SETTINGS_FILE, type Settings } from '../../reconciler/settings/settings.js';
 import { LocalRunner } from '../../reconciler/up/local-runner.js';
@@ -127,7 +127,7 @@ async function applyOnce(started: Settings, allowMassStop: boolean, io: CliIo, s
       holder: `${prepared.provenance.actor} (up, pid ${process.pid} on ${hostname()})`,
       report: say,
       review: (result) => {
-        if (result.plan.actions.length === 0) return Promise.resolve(false);
+        if (!hasChanges(result.plan)) return Promise.resolve(false);
         io.out(
           planText(result.plan, `target local (archive ${settings.local.archive})`, io.stdoutIsTty && io.env['NO_COLOR'] === undefined),
         );

@@ -1,4 +1,4 @@
-import { actionSign, type Plan, type PlannedAction, type RuntimeStep } from '../../reconciler/plan/model.js';
+import { actionSign, hasChanges, type Plan, type PlannedAction, type RuntimeStep } from '../../reconciler/plan/model.js';
 import type { FieldChange } from '../../reconciler/plan/field-changes.js';
 import type { VolumeEstimate } from '../../reconciler/estimate/estimate-volume.js';
 import { volumeMarkdown, volumeText, volumeWarning } from './volume-report.js';
@@ -16,7 +16,8 @@ const MAX_FIELDS_SHOWN = 25;
 
 export function summaryLine(plan: Plan): string {
   const c = plan.counts;
-  return `Plan: ${c.create} to create, ${c.update} to update, ${c.suspend} to suspend, ${c.resume} to resume, ${c.remove} to remove, ${c.adopt} to adopt.`;
+  const groups = plan.streamGroups?.length ?? 0;
+  return `Plan: ${c.create} to create, ${c.update} to update, ${c.suspend} to suspend, ${c.resume} to resume, ${c.remove} to remove, ${c.adopt} to adopt${groups > 0 ? `; ${groups} stream group${groups === 1 ? '' : 's'} to start, roll or stop` : ''}.`;
 }
 
 /** Why apply would refuse this plan, one line per reason; empty when it would not. */
@@ -73,13 +74,28 @@ function stepLine(step: RuntimeStep): string {
     case 'join-stream-group':
       return `join stream group "${step.group}": its rules are added to the group's open connection`;
     case 'leave-stream-group':
-      return `leave ${step.group !== undefined ? `stream group "${step.group}"` : 'its stream group'}: its harvest finishes and its rules are deleted; the connection stays open for the others`;
+      return `leave stream group "${step.group}": its harvest finishes and its rules are deleted; the connection stays open for the others`;
     case 'change-stream-rules':
       return `rules changed on stream group "${step.group}"'s open connection (kept, no reconnect): ${
         [...step.added.map((rule) => `+ ${JSON.stringify(rule)}`), ...step.removed.map((rule) => `- ${JSON.stringify(rule)}`)].join(', ') ||
         'same rules'
       }; its harvest rolls over to the new settings`;
   }
+}
+
+/** The stream groups' own lines: the connections that start, roll onto a new release, or stop. */
+function streamGroupLines(plan: Plan): string[] {
+  return (plan.streamGroups ?? []).map((action) => {
+    const members = `${action.members.length} filter collection${action.members.length === 1 ? '' : 's'}: ${action.members.join(', ')}`;
+    switch (action.kind) {
+      case 'start-stream-group':
+        return `+ start stream group "${action.group}": one connection for its ${members}`;
+      case 'roll-stream-group':
+        return `~ roll stream group "${action.group}" onto the new harvester release (its ${members})`;
+      case 'stop-stream-group':
+        return `- stop stream group "${action.group}": no active filter collection uses its profile any more`;
+    }
+  });
 }
 
 /** A field that appears empty ([] or {}): a default the file did not set, which says nothing to a reviewer. */
@@ -102,7 +118,8 @@ export function planText(plan: Plan, where: string, color: boolean, volume?: Vol
   const paint = (code: number, text: string): string => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const colorOf = (line: string): number => (line.startsWith('+') ? 32 : line.startsWith('-') ? 31 : line.startsWith('~') ? 33 : 0);
   const lines = [`Plan for ${where}:`, ''];
-  if (plan.actions.length === 0) lines.push('No changes. The live system matches collections/.');
+  if (!hasChanges(plan)) lines.push('No changes. The live system matches collections/.');
+  for (const line of streamGroupLines(plan)) lines.push(paint(colorOf(line), line));
   for (const action of plan.actions) {
     const { heading, details } = actionLines(action);
     lines.push(paint(colorOf(heading), heading));
@@ -134,7 +151,9 @@ export function planMarkdown(plan: Plan, where: string, limit = GITHUB_COMMENT_L
       '',
     );
   }
-  if (plan.actions.length === 0) head.push('No changes. The live system matches `collections/`.');
+  if (!hasChanges(plan)) head.push('No changes. The live system matches `collections/`.');
+  const groupLines = streamGroupLines(plan);
+  if (groupLines.length > 0) head.push('```diff', ...groupLines, '```', '');
   head.push(...volumeMarkdown(volume));
   const blocks = plan.actions.map((action) => {
     const { heading, details } = actionLines(action);

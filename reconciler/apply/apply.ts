@@ -5,7 +5,7 @@ import { changesetName, collectionKeys } from '../../platform/archive/keys.js';
 import { readObject, writeObject } from '../../platform/archive/objects.js';
 import { PreconditionFailed } from '../../platform/archive/store.js';
 import type { CollectionsIndex } from '../live/read-live.js';
-import { actionSign, type Plan, type PlannedAction, type RuntimeStep } from '../plan/model.js';
+import { actionSign, type Plan, type PlannedAction, type RuntimeStep, type StreamGroupAction } from '../plan/model.js';
 import type { CollectionConfig } from '../plan/render-config.js';
 import type { Target } from '../targets/target.js';
 import { IndexBook } from './index-book.js';
@@ -90,8 +90,19 @@ export async function applyPlan(plan: Plan, start: { index: CollectionsIndex; et
   const stopping = plan.actions.filter(stops);
   const starting = plan.actions.filter((a) => !stops(a));
   let failed = false;
+  const groupStep = async (action: StreamGroupAction): Promise<void> => {
+    if (!target.runStreamGroupStep) return;
+    if (context.signal?.aborted === true) throw new ApplyInterrupted(done, total);
+    await target.runStreamGroupStep(action, context.signal);
+    context.report(`  stream group ${action.group}: ${action.kind.replace('-stream-group', '')} done`);
+  };
+  const groups = plan.streamGroups ?? [];
   try {
+    // A group's connection runs before its members are applied (a collection moving in from a stream
+    // of its own overlaps with it), and stops after the last has left.
+    for (const action of groups.filter((g) => g.kind !== 'stop-stream-group')) await groupStep(action);
     for (const group of [stopping, starting]) await forEachConcurrently(group, APPLY_CONCURRENCY, applyOne);
+    for (const action of groups.filter((g) => g.kind === 'stop-stream-group')) await groupStep(action);
   } catch (error) {
     failed = true;
     throw error;
@@ -136,7 +147,7 @@ async function record(action: PlannedAction, book: IndexBook, listed: boolean, a
       ...(config.schedule !== undefined ? { schedule: config.schedule } : {}),
       ...(target.release !== undefined && runsRelease(config, action) ? { release: target.release } : {}),
       ...(action.complete === true ? { complete: true as const } : {}),
-      ...(config.type === 'filter' ? { stream_group: config.credentials } : {}),
+      ...(config.type === 'filter' && target.groupsStreams ? { stream_group: config.credentials } : {}),
     },
     at,
   );

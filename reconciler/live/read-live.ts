@@ -26,6 +26,7 @@ export async function readLive(
   const found = await readObject(target.store, COLLECTIONS_INDEX_KEY, 'collections-index');
   const index = found?.value ?? EMPTY_INDEX;
   const runtime = await target.readRuntime(index.collections, options);
+  const streamGroups = await target.readStreamGroups?.(index.collections, options);
   const wanted = new Map(desired.map((d) => [d.id, d]));
   const collections = new Map<string, LiveCollection>();
   await Promise.all(
@@ -53,7 +54,7 @@ export async function readLive(
     if (collections.has(id)) continue;
     collections.set(id, { id, type: resources.service ? 'filter' : 'search', state: 'active', hash: '', runtime: resources });
   }
-  return { live: { collections }, index, ...(found ? { indexEtag: found.etag } : {}) };
+  return { live: { collections, ...(streamGroups ? { streamGroups } : {}) }, index, ...(found ? { indexEtag: found.etag } : {}) };
 }
 
 function missing(id: string): never {

@@ -23,7 +23,16 @@ export interface Runtime {
     readonly enabled: boolean;
     /** The harvester release its target runs. */ readonly release?: string;
   };
-  /** A long-running filter harvest: an ECS service on AWS, a supervised process locally. */
+  /**
+   * Membership of a stream group: the one connection of a credentials profile that the target runs
+   * for its filter collections (docs/architecture.md, "Stream groups"); a filter collection has it
+   * instead of a service of its own where the target groups streams.
+   */
+  readonly streamGroup?: {
+    readonly group: string;
+    /** The harvester release the group runs (AWS: the base task definition of its service). */ readonly release?: string;
+  };
+  /** A long-running filter harvest of its own: an ECS service on AWS (before stream groups). */
   readonly service?: {
     readonly running: boolean;
     /** The harvester release it runs (AWS: the base task definition). */ readonly release?: string;
@@ -39,6 +48,20 @@ export interface Runtime {
 
 export interface LiveState {
   readonly collections: ReadonlyMap<string, LiveCollection>;
+  /**
+   * The stream groups running, by credentials profile, where the target lists them (AWS with
+   * refresh: its group services); otherwise plan takes them from the collections' memberships.
+   */
+  readonly streamGroups?: ReadonlyMap<string, { readonly release?: string }>;
+}
+
+/** A stream group's own resource (AWS: the ECS service of its connection); its members come and go by the index. */
+export interface StreamGroupAction {
+  readonly kind: 'start-stream-group' | 'stop-stream-group' | 'roll-stream-group';
+  /** The credentials profile. */
+  readonly group: string;
+  /** Its active member collections after the apply. */
+  readonly members: readonly string[];
 }
 
 /** The desired side, as plan sees it: rendered bodies and their hashes. */
@@ -64,7 +87,7 @@ export type RuntimeStep =
   /** Where streams are grouped by credentials profile: the group adds the collection's rules and opens its harvest. */
   | { readonly kind: 'join-stream-group'; readonly group: string }
   /** The group finishes the collection's harvest and deletes its rules; the connection stays for the others. */
-  | { readonly kind: 'leave-stream-group'; readonly group?: string }
+  | { readonly kind: 'leave-stream-group'; readonly group: string }
   /** The group changes the rules on its open connection (new ones first) and rolls the collection's harvest over. */
   | {
       readonly kind: 'change-stream-rules';
@@ -107,6 +130,8 @@ export interface ScheduleCollision {
 
 export interface Plan {
   readonly actions: readonly PlannedAction[];
+  /** Stream groups to start before the collections are applied, or to roll onto a new release; to stop after them. */
+  readonly streamGroups?: readonly StreamGroupAction[];
   readonly counts: Readonly<Record<ActionKind, number>>;
   /** Collections blocked by resources that are not this deployment's; a plan with any is not applied. */
   readonly conflicts?: readonly Conflict[];
@@ -114,6 +139,11 @@ export interface Plan {
   readonly refused?: { readonly stops: number; readonly limit: number };
   /** Scheduled collections of one profile that start together and queue on its rate limit (a warning; the plan still applies). */
   readonly collisions?: readonly ScheduleCollision[];
+}
+
+/** True when applying the plan would change anything. */
+export function hasChanges(plan: Pick<Plan, 'actions' | 'streamGroups'>): boolean {
+  return plan.actions.length > 0 || (plan.streamGroups?.length ?? 0) > 0;
 }
 
 /** How an action is marked in plans and apply output: + adds, - stops, ~ changes. */

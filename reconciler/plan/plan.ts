@@ -2,7 +2,6 @@ import { scheduleCollisions } from './schedule-collisions.js';
 import type { CollectionType } from '../desired/collection.js';
 import { fieldChanges, type FieldChange } from './field-changes.js';
 import type { ConfigBody } from './render-config.js';
-import { streamGroupSteps } from './stream-group-steps.js';
 import type {
   ActionKind,
   Conflict,
@@ -13,6 +12,7 @@ import type {
   PlannedAction,
   Runtime,
   RuntimeStep,
+  StreamGroupAction,
 } from './model.js';
 
 export interface PlanOptions {
@@ -53,7 +53,7 @@ export function plan(desired: readonly DesiredCollection[], live: LiveState, opt
       id: current.id,
       type: current.type,
       changes: [{ path: 'state', old: current.state, new: 'removed' }],
-      steps: groupedIf(options, current.type, runtimeSteps(current.runtime, {}, true), current.body, undefined),
+      steps: runtimeSteps(current.runtime, {}, true),
       stops: current.state === 'active',
     });
   }
@@ -63,8 +63,10 @@ export function plan(desired: readonly DesiredCollection[], live: LiveState, opt
   const refused = stops > options.maxStops && !options.allowMassStop ? { stops, limit: options.maxStops } : undefined;
   const created = new Set(actions.filter((a) => a.kind === 'create').map((a) => a.id));
   const collisions = scheduleCollisions(desired, created);
+  const groups = options.streamGroups === true ? streamGroupActions(desired, live, options) : [];
   return {
     actions,
+    ...(groups.length > 0 ? { streamGroups: groups } : {}),
     counts,
     ...(conflicts.length > 0 ? { conflicts } : {}),
     ...(refused ? { refused } : {}),
@@ -74,7 +76,7 @@ export function plan(desired: readonly DesiredCollection[], live: LiveState, opt
 
 function planOne(desired: DesiredCollection, live: LiveCollection | undefined, options: PlanOptions): PlannedAction | undefined {
   const complete = live?.complete === true;
-  const runtime = desiredRuntime(desired, complete);
+  const runtime = desiredRuntime(desired, complete, options.streamGroups === true);
   const type = desired.body.type;
   if (!live) {
     const changes = fieldChanges({}, { ...desired.body, state: desired.state });
@@ -84,30 +86,38 @@ function planOne(desired: DesiredCollection, live: LiveCollection | undefined, o
       id: desired.id,
       type,
       changes,
-      steps: [...groupedIf(options, type, runtimeSteps({}, runtime, false), undefined, desired.body), ...firstRun],
+      steps: [...runtimeSteps({}, runtime, false), ...firstRun],
       desired,
       stops: false,
     };
   }
   const bodyChanges: FieldChange[] = live.hash === desired.hash ? [] : fieldChanges(live.body ?? {}, desired.body);
   const stateChange: FieldChange[] = live.state === desired.state ? [] : [{ path: 'state', old: live.state, new: desired.state }];
-  const liveRelease = type === 'filter' ? live.runtime.service?.release : live.runtime.schedule?.release;
+  const liveRelease =
+    type === 'filter' ? (live.runtime.streamGroup?.release ?? live.runtime.service?.release) : live.runtime.schedule?.release;
   // Only a runtime that exists and stays runs a release that can move; one being made gets the new one anyway.
-  const exists = type === 'filter' ? live.runtime.service?.running === true : live.runtime.schedule !== undefined;
-  const moves = exists && (runtime.service?.running === true || runtime.schedule !== undefined);
+  const exists =
+    type === 'filter'
+      ? live.runtime.service?.running === true || live.runtime.streamGroup !== undefined
+      : live.runtime.schedule !== undefined;
+  const moves = exists && (runtime.service?.running === true || runtime.streamGroup !== undefined || runtime.schedule !== undefined);
   // A runtime whose release is not recorded (made before releases were) may name a revision that is gone: moved too.
   const releaseChange: FieldChange[] =
     moves && options.release !== undefined && liveRelease !== options.release
       ? [{ path: '(harvester release)', old: liveRelease ?? '(not recorded)', new: options.release }]
       : [];
-  const ending = complete && live.runtime.service?.running === true;
+  const ending = complete && (live.runtime.service?.running === true || live.runtime.streamGroup !== undefined);
   const completion: FieldChange[] = ending ? [{ path: '(max_records reached)', old: false, new: true }] : [];
   const changes = [...stateChange, ...bodyChanges, ...releaseChange, ...completion];
   const restart =
     type === 'filter' && desired.state === 'active' && live.state === 'active' && (bodyChanges.length > 0 || releaseChange.length > 0);
+  // In a stream group an edit changes the group's rules on its open connection instead.
+  const sameGroup = runtime.streamGroup !== undefined && live.runtime.streamGroup?.group === runtime.streamGroup.group;
+  const rulesEdit: RuntimeStep[] =
+    sameGroup && restart && bodyChanges.length > 0 ? [rulesChange(runtime.streamGroup.group, live.body, desired.body)] : [];
   // A schedule on an older release is put again: its target then names the new base task definition.
   const repoint = runtime.schedule !== undefined && releaseChange.length > 0;
-  const steps = groupedIf(options, type, runtimeSteps(live.runtime, runtime, false, restart, repoint), live.body, desired.body);
+  const steps = [...runtimeSteps(live.runtime, runtime, false, restart, repoint), ...rulesEdit];
   if (live.runtime.owner === 'untagged') {
     // Taking ownership re-puts the schedule with this deployment's tags, or rolls the service onto its task definition.
     const adoptSteps: RuntimeStep[] = runtime.schedule
@@ -127,13 +137,17 @@ function planOne(desired: DesiredCollection, live: LiveCollection | undefined, o
   return { kind, id: desired.id, type, changes, steps, desired, stops: kind === 'suspend', ...(complete ? { complete: true } : {}) };
 }
 
-/** The runtime a desired collection should have; a complete filter collection's stream stays ended. */
-export function desiredRuntime(desired: DesiredCollection, complete = false): Runtime {
+/**
+ * The runtime a desired collection should have; a complete filter collection's stream stays ended.
+ * Where the target groups streams, an active filter collection is a member of its profile's group.
+ */
+export function desiredRuntime(desired: DesiredCollection, complete = false, streamGroups = false): Runtime {
   return runtimeFor({
     type: desired.body.type,
     state: desired.state,
     ...(desired.body.schedule !== undefined ? { schedule: desired.body.schedule } : {}),
     ...(complete ? { complete: true } : {}),
+    ...(streamGroups && desired.body.type === 'filter' ? { stream_group: desired.body.credentials } : {}),
   });
 }
 
@@ -148,11 +162,18 @@ export function runtimeFor(config: {
   readonly schedule?: string;
   readonly release?: string;
   readonly complete?: boolean;
+  /** A filter collection in a stream group (the index records it); one without runs a stream service of its own. */
+  readonly stream_group?: string;
 }): Runtime {
   if (config.state === 'removed') return {};
   const active = config.state === 'active';
   const release = config.release !== undefined ? { release: config.release } : {};
-  if (config.type === 'filter') return active && config.complete !== true ? { service: { running: true, ...release } } : {};
+  if (config.type === 'filter') {
+    if (!active || config.complete === true) return {};
+    return config.stream_group !== undefined
+      ? { streamGroup: { group: config.stream_group, ...release } }
+      : { service: { running: true, ...release } };
+  }
   return config.schedule !== undefined ? { schedule: { expression: config.schedule, enabled: active, ...release } } : {};
 }
 
@@ -162,12 +183,20 @@ export function runtimeFor(config: {
  */
 function runtimeSteps(from: Runtime, to: Runtime, removing: boolean, restartService = false, repointSchedule = false): RuntimeStep[] {
   const steps: RuntimeStep[] = [];
+  const joins = to.streamGroup !== undefined && from.streamGroup?.group !== to.streamGroup.group;
+  const leaves = from.streamGroup !== undefined && from.streamGroup.group !== to.streamGroup?.group;
   const stopping =
     removing ||
+    leaves ||
     (from.schedule?.enabled === true && to.schedule?.enabled !== true) ||
     (from.service?.running === true && to.service?.running !== true);
+  // A stream service of its own moving into a group: the group takes the collection first, then the
+  // old stream stops, so that both run for a while (the group's harvest waits for the lock meanwhile).
+  const overlap = joins && from.service?.running === true;
+  if (overlap) steps.push({ kind: 'join-stream-group', group: to.streamGroup.group });
   if (stopping) steps.push({ kind: 'stop-harvests' });
   if (from.service?.running === true && to.service?.running !== true) steps.push({ kind: 'stop-service' });
+  if (leaves) steps.push({ kind: 'leave-stream-group', group: from.streamGroup.group });
   if (
     to.schedule &&
     (repointSchedule || from.schedule?.expression !== to.schedule.expression || from.schedule.enabled !== to.schedule.enabled)
@@ -175,19 +204,53 @@ function runtimeSteps(from: Runtime, to: Runtime, removing: boolean, restartServ
     steps.push({ kind: 'put-schedule', expression: to.schedule.expression, enabled: to.schedule.enabled });
   }
   if (from.schedule && !to.schedule) steps.push({ kind: 'delete-schedule' });
+  if (joins && !overlap) steps.push({ kind: 'join-stream-group', group: to.streamGroup.group });
   if (to.service?.running === true && from.service?.running !== true) steps.push({ kind: 'start-service' });
   else if (to.service?.running === true && restartService) steps.push({ kind: 'restart-service' });
   return steps;
 }
 
-function groupedIf(
-  options: PlanOptions,
-  type: CollectionType,
-  steps: RuntimeStep[],
-  from: ConfigBody | undefined,
-  to: ConfigBody | undefined,
-): RuntimeStep[] {
-  return options.streamGroups === true && type === 'filter' ? streamGroupSteps(steps, from, to) : steps;
+/**
+ * The stream groups to start, stop or roll: one per credentials profile with active filter
+ * collections that are not complete. Which run now is what the target listed, or else what the
+ * live collections' memberships say (the index, written by apply).
+ */
+function streamGroupActions(desired: readonly DesiredCollection[], live: LiveState, options: PlanOptions): StreamGroupAction[] {
+  const wanted = new Map<string, string[]>();
+  for (const collection of desired) {
+    const body = collection.body;
+    if (body.type !== 'filter' || collection.state !== 'active' || live.collections.get(collection.id)?.complete === true) continue;
+    wanted.set(body.credentials, [...(wanted.get(body.credentials) ?? []), collection.id]);
+  }
+  const running = new Map<string, { release?: string }>(live.streamGroups ?? []);
+  if (!live.streamGroups) {
+    for (const current of live.collections.values()) {
+      const member = current.runtime.streamGroup;
+      if (member) running.set(member.group, member.release !== undefined ? { release: member.release } : {});
+    }
+  }
+  const actions: StreamGroupAction[] = [];
+  for (const [group, members] of [...wanted].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const now = running.get(group);
+    if (!now) actions.push({ kind: 'start-stream-group', group, members: members.sort() });
+    else if (options.release !== undefined && now.release !== options.release)
+      actions.push({ kind: 'roll-stream-group', group, members: members.sort() });
+  }
+  for (const group of [...running.keys()].sort()) if (!wanted.has(group)) actions.push({ kind: 'stop-stream-group', group, members: [] });
+  return actions;
+}
+
+/** An edit of a group member's rules, said as the rules added and removed on the group's open connection. */
+function rulesChange(group: string, from: ConfigBody | undefined, to: ConfigBody): RuntimeStep {
+  const values = (body: ConfigBody | undefined): Set<string> => new Set((body?.rules ?? []).map((rule) => rule.value));
+  const before = values(from);
+  const after = values(to);
+  return {
+    kind: 'change-stream-rules',
+    group,
+    added: [...after].filter((value) => !before.has(value)),
+    removed: [...before].filter((value) => !after.has(value)),
+  };
 }
 
 function byId(a: { readonly id: string }, b: { readonly id: string }): number {

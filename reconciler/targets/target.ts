@@ -1,6 +1,6 @@
 import type { ArchiveObjects } from '../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
-import type { PlannedAction, Runtime, RuntimeStep } from '../plan/model.js';
+import type { PlannedAction, Runtime, RuntimeStep, StreamGroupAction } from '../plan/model.js';
 import { runtimeFor } from '../plan/plan.js';
 
 export type IndexEntry = ArchiveObjects['collections-index']['collections'][string];
@@ -32,6 +32,16 @@ export interface Target {
   readRuntime(index: Readonly<Record<string, IndexEntry>>, options?: { readonly refresh?: boolean }): Promise<Map<string, Runtime>>;
   /** Carries out one runtime step of an action; `signal` cuts its waits short (the apply was interrupted). */
   runStep(step: RuntimeStep, action: PlannedAction, signal?: AbortSignal): Promise<void>;
+  /**
+   * Starts, rolls or stops a stream group's own resource, where the target has one (AWS: its ECS
+   * service); locally `up` runs the groups the index asks for, and there is nothing to do.
+   */
+  runStreamGroupStep?(action: StreamGroupAction, signal?: AbortSignal): Promise<void>;
+  /** With `refresh`, the stream groups whose resource the target finds running; otherwise undefined (plan goes by the index). */
+  readStreamGroups?(
+    index: Readonly<Record<string, IndexEntry>>,
+    options?: { readonly refresh?: boolean },
+  ): Promise<ReadonlyMap<string, { readonly release?: string }> | undefined>;
 }
 
 /** The runtime that apply left for each indexed collection: what its recorded config asks for. */

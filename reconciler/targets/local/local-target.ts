@@ -1,3 +1,5 @@
+import { collectionKeys } from '../../../platform/archive/keys.js';
+import { readObject } from '../../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../../platform/archive/store.js';
 import { stopAndReport } from '../../stop/stop-harvest.js';
 import type { PlannedAction, Runtime, RuntimeStep } from '../../plan/model.js';
@@ -20,8 +22,18 @@ export class LocalTarget implements Target {
     private readonly options: { readonly actor: string; readonly stopWaitMs: number; readonly report: (line: string) => void },
   ) {}
 
-  readRuntime(index: Readonly<Record<string, IndexEntry>>): Promise<Map<string, Runtime>> {
-    return Promise.resolve(recordedRuntime(index));
+  /**
+   * What apply recorded. `up` runs every filter collection in its profile's stream group; an index
+   * written before stream groups does not say which, so the applied config is asked.
+   */
+  async readRuntime(index: Readonly<Record<string, IndexEntry>>): Promise<Map<string, Runtime>> {
+    const entries = { ...index };
+    for (const [id, entry] of Object.entries(index)) {
+      if (entry.type !== 'filter' || entry.state === 'removed' || entry.stream_group !== undefined) continue;
+      const config = await readObject(this.store, collectionKeys(id).config, 'collection-config');
+      if (config) entries[id] = { ...entry, stream_group: config.value.credentials };
+    }
+    return recordedRuntime(entries);
   }
 
   async runStep(step: RuntimeStep, action: PlannedAction, signal?: AbortSignal): Promise<void> {

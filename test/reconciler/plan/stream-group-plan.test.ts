@@ -8,14 +8,15 @@ import { desired, filterBody } from './config-bodies.js';
 
 const GROUPED: PlanOptions = { maxStops: 5, allowMassStop: false, streamGroups: true };
 
-function streaming(body: ConfigBody, withBody = true): LiveState {
+/** A filter collection live as a member of its profile's stream group, or (`ownService`) with a stream service of its own. */
+function streaming(body: ConfigBody, withBody = true, ownService = false): LiveState {
   const live: LiveCollection = {
     id: body.id,
     type: body.type,
     state: 'active',
     hash: bodyHash(body),
     ...(withBody ? { body } : {}),
-    runtime: { service: { running: true } },
+    runtime: ownService ? { service: { running: true } } : { streamGroup: { group: body.type === 'filter' ? body.credentials : '' } },
   };
   return { collections: new Map([[live.id, live]]) };
 }
@@ -36,7 +37,7 @@ describe('plan() where the target runs stream groups', () => {
       /rules changed on stream group "default"'s open connection \(kept, no reconnect\): \+ "storm", - "weather"/,
     );
     assert.deepEqual(
-      plan([desired(after)], streaming(before), { ...GROUPED, streamGroups: false }).actions[0]?.steps,
+      plan([desired(after)], streaming(before, true, true), { ...GROUPED, streamGroups: false }).actions[0]?.steps,
       [{ kind: 'restart-service' }],
       'a target with a stream per collection restarts it',
     );
@@ -45,7 +46,27 @@ describe('plan() where the target runs stream groups', () => {
   it("stops a removed collection's harvest through the stop protocol and has it leave the group", () => {
     const result = plan([], streaming(filterBody('f'), false), GROUPED);
     assert.equal(result.actions[0]?.kind, 'remove');
-    assert.deepEqual(result.actions[0].steps, [{ kind: 'stop-harvests' }, { kind: 'leave-stream-group' }]);
+    assert.deepEqual(result.actions[0].steps, [{ kind: 'stop-harvests' }, { kind: 'leave-stream-group', group: 'default' }]);
+  });
+
+  it('moves a collection with a stream service of its own into its group with overlap: the group takes it first, then the old stream stops', () => {
+    const body = filterBody('f');
+    const result = plan([desired(body)], streaming(body, true, true), GROUPED);
+    assert.equal(result.actions[0]?.kind, 'update');
+    assert.deepEqual(result.actions[0].steps, [
+      { kind: 'join-stream-group', group: 'default' },
+      { kind: 'stop-harvests' },
+      { kind: 'stop-service' },
+    ]);
+  });
+
+  it('leaves a member of a group alone when nothing changed, and ends a complete one in its group', () => {
+    const body = filterBody('f', { max_records: 10 });
+    assert.deepEqual(plan([desired(body)], streaming(body), GROUPED).actions, []);
+    const live = streaming(body).collections.get('f');
+    assert.ok(live);
+    const complete = plan([desired(body)], { collections: new Map([['f', { ...live, complete: true }]]) }, GROUPED);
+    assert.deepEqual(complete.actions[0]?.steps, [{ kind: 'stop-harvests' }, { kind: 'leave-stream-group', group: 'default' }]);
   });
 
   it('moves a collection whose credentials change from one group to the other', () => {
@@ -55,5 +76,43 @@ describe('plan() where the target runs stream groups', () => {
       { kind: 'leave-stream-group', group: 'default' },
       { kind: 'join-stream-group', group: 'other' },
     ]);
+  });
+
+  it("starts a profile's group with its first member, keeps it while members remain, and stops it after the last", () => {
+    const one = filterBody('one');
+    const two = filterBody('two', { rules: [{ value: 'weather' }] });
+    assert.deepEqual(plan([desired(one), desired(two)], { collections: new Map() }, GROUPED).streamGroups, [
+      { kind: 'start-stream-group', group: 'default', members: ['one', 'two'] },
+    ]);
+    const both: LiveState = { collections: new Map([...streaming(one).collections, ...streaming(two).collections]) };
+    assert.equal(plan([desired(one)], both, GROUPED).streamGroups, undefined, 'one member left: the group runs on');
+    assert.deepEqual(plan([], both, GROUPED).streamGroups, [{ kind: 'stop-stream-group', group: 'default', members: [] }]);
+    assert.deepEqual(plan([desired(one, 'suspended')], streaming(one), GROUPED).streamGroups, [
+      { kind: 'stop-stream-group', group: 'default', members: [] },
+    ]);
+  });
+
+  it('rolls a group onto a new harvester release, and starts the group a collection with a stream of its own moves into', () => {
+    const body = filterBody('f');
+    const onOld: LiveState = {
+      collections: new Map([
+        [
+          'f',
+          { ...(streaming(body).collections.get('f') as LiveCollection), runtime: { streamGroup: { group: 'default', release: 'h:1' } } },
+        ],
+      ]),
+    };
+    assert.deepEqual(plan([desired(body)], onOld, { ...GROUPED, release: 'h:2' }).streamGroups, [
+      { kind: 'roll-stream-group', group: 'default', members: ['f'] },
+    ]);
+    assert.deepEqual(plan([desired(body)], streaming(body, true, true), GROUPED).streamGroups, [
+      { kind: 'start-stream-group', group: 'default', members: ['f'] },
+    ]);
+    const listed: LiveState = { ...streaming(body), streamGroups: new Map() };
+    assert.deepEqual(
+      plan([desired(body)], listed, GROUPED).streamGroups,
+      [{ kind: 'start-stream-group', group: 'default', members: ['f'] }],
+      'a group the target lists as gone is started again, whatever the index says',
+    );
   });
 });
