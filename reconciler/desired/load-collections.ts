@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { relativeToCwd, type Problem } from '../problems.js';
-import type { Settings } from '../settings/settings.js';
+import { groupsStreams, type Settings } from '../settings/settings.js';
 import { toCollection, type Collection } from './collection.js';
 import { crossFileProblems, type CheckedCollection } from './cross-file-checks.js';
 import { collectionPositions, type FileEntry } from './validate-file.js';
@@ -66,7 +66,7 @@ async function check(settings: Settings, paths: readonly string[], cwd: string, 
   });
   const problems: Problem[] = [
     ...results.flatMap((result) => result.problems),
-    ...crossFileProblems(checked, { streamGroups: settings.target === 'local', ruleCount: settings.limits.streamRuleCount }),
+    ...crossFileProblems(checked, { streamGroups: groupsStreams(settings), ruleCount: settings.limits.streamRuleCount }),
   ];
   const documents = results.flatMap(({ valid }) => (valid?.document ? [valid.document] : []));
   return { problems, files: found.map(({ path }) => displayPath(path)), documents };

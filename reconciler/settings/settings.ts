@@ -13,7 +13,7 @@ export interface Settings {
   readonly deployment: string;
   readonly target: 'local' | 'aws';
   readonly local: { readonly archive: string };
-  readonly aws?: { readonly bucket: string; readonly region: string };
+  readonly aws?: { readonly bucket: string; readonly region: string; readonly stream_groups?: boolean };
   readonly accessLevel: AccessLevel;
   readonly limits: XApiLimits;
   readonly maxStops: number;
@@ -27,7 +27,7 @@ interface SettingsDocument {
   deployment?: string;
   target?: 'local' | 'aws';
   local?: { archive?: string };
-  aws?: { bucket: string; region: string };
+  aws?: { bucket: string; region: string; stream_groups?: boolean };
   x_api?: { access_level?: AccessLevel };
   guard?: { max_stops?: number };
 }
@@ -95,4 +95,9 @@ function archiveProblems(file: string, archive: string, at: Position): Problem[]
       message: `local.archive ${archive} is a file, not a folder; name a folder (it is created if missing)`,
     },
   ];
+}
+
+/** True where a credentials profile's filter collections share one stream group: always locally, on AWS once `aws.stream_groups` says so. */
+export function groupsStreams(settings: Pick<Settings, 'target' | 'aws'>): boolean {
+  return settings.target === 'local' || settings.aws?.stream_groups === true;
 }

@@ -46,6 +46,9 @@ describe("the harvester image's contents", { timeout: 60_000 }, () => {
     const help = await run(['harvest', '--help']);
     assert.equal(help.code, 0, help.output);
     assert.match(help.output, /Run one harvest of one collection/);
+    const group = await run(['harvest-group', '--help']);
+    assert.equal(group.code, 0, group.output);
+    assert.match(group.output, /every active filter collection whose credentials are this profile/);
   });
 
   // client-ecs is in: a stream that has stored its max_records scales its own ECS service to zero.
@@ -54,8 +57,8 @@ describe("the harvester image's contents", { timeout: 60_000 }, () => {
     assert.deepEqual([...new Set(ours)].sort(), ['cli', 'harvester', 'platform']);
     assert.deepEqual(
       inputs.filter((path) => /^dist\/cli\/commands\//.test(path)).sort(),
-      ['dist/cli/commands/harvest.js', 'dist/cli/commands/x-api-options.js'],
-      'of the commands, only harvest (and the X API base URL option it shares)',
+      ['dist/cli/commands/harvest-group.js', 'dist/cli/commands/harvest.js', 'dist/cli/commands/x-api-options.js'],
+      'of the commands, only harvest and harvest-group (and the X API base URL option they share)',
     );
     for (const excluded of ['@aws-sdk/client-eventbridge', '@actions/core', 'yaml/']) {
       assert.deepEqual(

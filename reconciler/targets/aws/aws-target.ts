@@ -14,10 +14,11 @@ import {
   taskDefinitionFamily,
 } from './naming/aws-names.js';
 import { stopAndReport } from '../../stop/stop-harvest.js';
-import type { PlannedAction, Runtime, RuntimeStep } from '../../plan/model.js';
+import type { PlannedAction, Runtime, RuntimeStep, StreamGroupAction } from '../../plan/model.js';
 import { recordedRuntime, type IndexEntry, type Target } from '../target.js';
 import type { SchedulesPort } from './schedules-port.js';
 import type { ServiceInfo, ServicesPort } from './services-port.js';
+import { StreamGroupServices } from './stream-group-services.js';
 
 export type DeploymentDocument = ArchiveObjects['deployment'];
 
@@ -31,6 +32,10 @@ export interface AwsTargetOptions {
   readonly report: (line: string) => void;
   /** How often to look at a service being scaled down. */
   readonly pollMs?: number;
+  /** Run each profile's filter collections as one stream group service (`aws.stream_groups`). */
+  readonly streamGroups?: boolean;
+  /** Minutes of backfill a group asks for on reconnecting (Enterprise access: 5), 0 for none. */
+  readonly backfillMinutes?: number;
 }
 
 /** ECS allows a task this long between SIGTERM and SIGKILL on Fargate; the harvester finalizes within it. */
@@ -45,11 +50,16 @@ export class AwsTarget implements Target {
   readonly name = 'aws';
   /** Apply starts a new schedule's first harvest as a task at once. */
   readonly startsFirstHarvest = true;
-  readonly groupsStreams = false;
+
+  get groupsStreams(): boolean {
+    return this.options.streamGroups === true;
+  }
 
   get release(): string {
     return this.deployment.task_definition;
   }
+
+  private readonly groups: StreamGroupServices;
 
   constructor(
     readonly store: ArchiveStore,
@@ -57,7 +67,12 @@ export class AwsTarget implements Target {
     private readonly schedules: SchedulesPort,
     private readonly services: ServicesPort,
     private readonly options: AwsTargetOptions,
-  ) {}
+  ) {
+    this.groups = new StreamGroupServices(deployment, services, {
+      backfillMinutes: options.backfillMinutes ?? 0,
+      stopTimeoutS: FARGATE_STOP_TIMEOUT_S,
+    });
+  }
 
   /**
    * Without refresh, what the index records (no request at all); with it, one listing of rules and
@@ -103,6 +118,9 @@ export class AwsTarget implements Target {
         what: `the ECS service ${service.name} is ${describeOwner(service.tags)}`,
       });
     }
+    // Membership of a stream group is the index's to say; the group's own service is listed by readStreamGroups.
+    for (const [id, recorded] of recordedRuntime(index))
+      if (recorded.streamGroup) entry(id).runtime = { ...entry(id).runtime, streamGroup: recorded.streamGroup };
     const runtime = new Map<string, Runtime>();
     for (const [id, { runtime: resources, owners }] of found) {
       const foreign = owners.find((o) => o.ownership === 'foreign');
@@ -186,7 +204,23 @@ export class AwsTarget implements Target {
         return;
       case 'stop-service':
         return this.removeService(id, signal);
+      case 'join-stream-group':
+      case 'leave-stream-group':
+      case 'change-stream-rules':
+        // The group's harvester follows the index that apply writes: joins, rule changes and leaves need no call.
+        return;
     }
+  }
+
+  readStreamGroups(
+    index: Readonly<Record<string, IndexEntry>>,
+    options: { readonly refresh?: boolean } = {},
+  ): Promise<ReadonlyMap<string, { readonly release?: string }> | undefined> {
+    return options.refresh === true && this.groupsStreams ? this.groups.list(index) : Promise.resolve(undefined);
+  }
+
+  runStreamGroupStep(action: StreamGroupAction, signal?: AbortSignal): Promise<void> {
+    return this.groups.run(action, (service, done) => this.waitForService(service, done, signal));
   }
 
   /**

@@ -40,6 +40,13 @@ export async function openAwsTarget(settings: Settings, actor: string, report: (
     deployment.value,
     new EventBridgeSchedules(new EventBridgeClient(config)),
     new EcsServices(new ECSClient(config)),
-    { actor, stopWaitMs: 120_000, report },
+    {
+      actor,
+      stopWaitMs: 120_000,
+      report,
+      streamGroups: settings.aws.stream_groups === true,
+      // X gives backfill to Enterprise access only; asked for elsewhere, X would refuse the reconnect.
+      backfillMinutes: settings.accessLevel === 'enterprise' ? 5 : 0,
+    },
   );
 }

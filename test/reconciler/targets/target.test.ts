@@ -33,7 +33,7 @@ targetContract('LocalTarget on a directory', async () => {
   };
 });
 
-targetContract('AwsTarget on moto_server (S3, EventBridge, ECS)', async () => {
+async function awsFixture(streamGroups: boolean): Promise<{ target: AwsTarget; close: () => Promise<void> }> {
   const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
   const config = { endpoint: moto.endpoint, region: 'us-east-1', credentials };
   const deployment = `contract${randomUUID().slice(0, 6)}`;
@@ -60,6 +60,7 @@ targetContract('AwsTarget on moto_server (S3, EventBridge, ECS)', async () => {
     stopWaitMs: 10_000,
     report: () => undefined,
     pollMs: 50,
+    streamGroups,
   });
   return {
     target,
@@ -70,4 +71,8 @@ targetContract('AwsTarget on moto_server (S3, EventBridge, ECS)', async () => {
       return Promise.resolve();
     },
   };
-});
+}
+
+targetContract('AwsTarget on moto_server (S3, EventBridge, ECS)', () => awsFixture(false));
+
+targetContract('AwsTarget on moto_server with stream groups (one ECS service per credentials profile)', () => awsFixture(true));

@@ -109,8 +109,40 @@ export function ownershipTags(deployment: string, collectionId: string): Record<
   return { [DEPLOYMENT_TAG]: deployment, [COLLECTION_TAG]: collectionId };
 }
 
-/** The collection id of a resource name derived by this module, or undefined for other names. */
+/** The collection id of a resource name derived by this module, or undefined for other names (a stream group's among them). */
 export function collectionIdOfName(deployment: string, name: string): string | undefined {
   const prefix = collectionNamePrefix(deployment);
-  return name.startsWith(prefix) && name.length > prefix.length ? name.slice(prefix.length) : undefined;
+  const rest = name.slice(prefix.length);
+  return name.startsWith(prefix) && COLLECTION_ID.test(rest) ? rest : undefined;
+}
+
+/** Collection ids hold no "_" (the collection schema's pattern); so no collection's names cover a stream group's. */
+const COLLECTION_ID = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const STREAM_GROUP_INFIX = `stream${SEPARATOR}`;
+export const STREAM_GROUP_TAG = 'twarc-cloud:stream-group';
+
+/**
+ * The ECS service (and task definition family) of a stream group: the deployment's prefix, so that
+ * terraform's IAM patterns for collection services cover it unchanged, then `stream_` and the
+ * profile, whose "." ECS names refuse (written "-"; the tag keeps the profile exactly).
+ */
+export function streamGroupServiceName(deployment: string, profile: string): string {
+  return `${collectionNamePrefix(deployment)}${STREAM_GROUP_INFIX}${profile.replace(/\./g, '-')}`;
+}
+
+/** True for the name of a stream group's service of this deployment. */
+export function isStreamGroupName(deployment: string, name: string): boolean {
+  return name.startsWith(`${collectionNamePrefix(deployment)}${STREAM_GROUP_INFIX}`);
+}
+
+export function streamGroupTags(deployment: string, profile: string): Record<string, string> {
+  return { [DEPLOYMENT_TAG]: deployment, [STREAM_GROUP_TAG]: profile };
+}
+
+/** Whose a stream group's resource is: ours when tagged for this deployment and this group; the same rule as for collections. */
+export function streamGroupOwnership(tags: Readonly<Record<string, string>>, deployment: string, profile: string): Ownership {
+  const owner = tags[DEPLOYMENT_TAG];
+  const group = tags[STREAM_GROUP_TAG];
+  if (owner === undefined && group === undefined && tags[COLLECTION_TAG] === undefined) return 'untagged';
+  return owner === deployment && group === profile ? 'ours' : 'foreign';
 }

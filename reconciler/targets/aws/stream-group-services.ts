@@ -1,0 +1,111 @@
+/*
+ * The AWS side of stream groups (docs/architecture.md, "Stream groups"): one ECS service per
+ * credentials profile, running `harvest-group <profile>`, named and tagged by aws-names.ts so that
+ * terraform's IAM patterns for collection services cover it unchanged.
+ */
+
+import { UserError } from '../../../platform/errors.js';
+import type { ArchiveObjects } from '../../../platform/archive/objects.js';
+import type { StreamGroupAction } from '../../plan/model.js';
+import type { IndexEntry } from '../target.js';
+import {
+  describeOwner,
+  isStreamGroupName,
+  STREAM_GROUP_TAG,
+  streamGroupOwnership,
+  streamGroupServiceName,
+  streamGroupTags,
+} from './naming/aws-names.js';
+import type { ServiceInfo, ServicesPort } from './services-port.js';
+
+/** Waits until `done` holds for the service as described (the AWS target's wait, bounded by its stop time). */
+export type WaitForService = (service: string, done: (found: ServiceInfo | undefined) => boolean) => Promise<unknown>;
+
+export class StreamGroupServices {
+  constructor(
+    private readonly deployment: ArchiveObjects['deployment'],
+    private readonly services: ServicesPort,
+    private readonly options: { readonly backfillMinutes: number; readonly stopTimeoutS: number },
+  ) {}
+
+  /** The stream group services of this deployment that run, by profile, with the release the index records for their members. */
+  async list(index: Readonly<Record<string, IndexEntry>>): Promise<ReadonlyMap<string, { readonly release?: string }>> {
+    const name = this.deployment.deployment;
+    const groups = new Map<string, { release?: string }>();
+    for (const service of await this.services.listServices(this.deployment.cluster)) {
+      const profile = service.tags[STREAM_GROUP_TAG];
+      if (!isStreamGroupName(name, service.name) || profile === undefined) continue;
+      if (streamGroupOwnership(service.tags, name, profile) !== 'ours') continue;
+      // Which release a group runs is what apply recorded for its members; listing does not tell it.
+      const release = Object.values(index).find((e) => e.stream_group === profile && e.release !== undefined)?.release;
+      groups.set(profile, release !== undefined ? { release } : {});
+    }
+    return groups;
+  }
+
+  /** A stream group's service: created (or rolled onto the release) before its members apply, removed after the last left. */
+  async run(action: StreamGroupAction, waitForService: WaitForService): Promise<void> {
+    const name = this.deployment.deployment;
+    const cluster = this.deployment.cluster;
+    const service = streamGroupServiceName(name, action.group);
+    const current = await this.services.describeService(cluster, service);
+    if (current && streamGroupOwnership(current.tags, name, action.group) === 'foreign')
+      throw new UserError(
+        `refusing to change the ECS service ${service}: it is ${describeOwner(current.tags)}, not this deployment's stream group`,
+      );
+    if (action.kind === 'stop-stream-group') {
+      if (current?.status !== 'ACTIVE') return;
+      await this.services.updateService(cluster, service, { desiredCount: 0 });
+      await waitForService(service, (found) => !found || found.runningCount === 0);
+      await this.services.deleteService(cluster, service);
+      return;
+    }
+    await this.startOrRoll(action, current, await this.registerGroupTask(action.group));
+  }
+
+  private async startOrRoll(action: StreamGroupAction, current: ServiceInfo | undefined, taskDefinitionArn: string): Promise<void> {
+    const name = this.deployment.deployment;
+    const cluster = this.deployment.cluster;
+    const service = streamGroupServiceName(name, action.group);
+    const tags = streamGroupTags(name, action.group);
+    if (current?.status === 'ACTIVE') {
+      await this.services.updateService(cluster, service, {
+        taskDefinitionArn,
+        desiredCount: 1,
+        forceNewDeployment: action.kind === 'roll-stream-group',
+      });
+      await this.services.tagService(cluster, service, tags);
+      return;
+    }
+    await this.services.createService({
+      name: service,
+      cluster,
+      taskDefinitionArn,
+      subnets: this.deployment.subnets,
+      securityGroups: this.deployment.security_groups,
+      assignPublicIp: this.deployment.assign_public_ip ?? true,
+      tags,
+    });
+  }
+
+  private async registerGroupTask(profile: string): Promise<string> {
+    const name = this.deployment.deployment;
+    const backfill = this.options.backfillMinutes;
+    return this.services.registerTaskDefinition({
+      family: streamGroupServiceName(name, profile),
+      base: this.deployment.task_definition,
+      containerName: this.deployment.container_name,
+      command: [
+        'harvest-group',
+        profile,
+        '--control-host',
+        '0.0.0.0',
+        '--control-port',
+        String(this.deployment.control_port ?? 8080),
+        ...(backfill > 0 ? ['--backfill-minutes', String(backfill)] : []),
+      ],
+      stopTimeout: this.options.stopTimeoutS,
+      tags: streamGroupTags(name, profile),
+    });
+  }
+}
