@@ -39,7 +39,7 @@ export function describeStreamEnd(end: StreamEnd): string {
 
 export interface StreamLoopOptions {
   /** The stream's URL, asked again for each connection (a reconnect may ask for a backfill). */
-  readonly url: string | (() => string);
+  readonly url: string | (() => string | Promise<string>);
   readonly bearerToken: string;
   readonly profile: string;
   readonly silenceMs: number;
@@ -66,9 +66,10 @@ export async function readUntilStopped(options: StreamLoopOptions): Promise<void
   while (!stop.stopping) {
     const connection = { up: false };
     options.onAttempt?.();
+    const url = typeof options.url === 'string' ? options.url : await options.url();
     const end = await readStream(
       {
-        url: typeof options.url === 'string' ? options.url : options.url(),
+        url,
         bearerToken: options.bearerToken,
         silenceMs: options.silenceMs,
         signal: stop.signal,

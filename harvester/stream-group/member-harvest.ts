@@ -129,9 +129,9 @@ export class MemberHarvest {
     return wait;
   }
 
-  /** Counts a reconnect of the group's connection, and a stretch it could not collect, into this harvest's record. */
-  noteReconnect(gap?: { readonly start: string; readonly end: string; readonly cause: string }): void {
-    this.context.stats.reconnects += 1;
+  /** Counts a reconnect of the group's connection (not its first), and a stretch it could not collect, into this harvest's record. */
+  noteConnection(reconnect: boolean, gap?: { readonly start: string; readonly end: string; readonly cause: string }): void {
+    if (reconnect) this.context.stats.reconnects += 1;
     if (gap) this.context.stats.gaps.push(gap);
   }
 

@@ -30,6 +30,7 @@ import { LockHeld } from '../take-lock.js';
 import { GroupMembers, type GroupMember } from './group-members.js';
 import { syncGroupRules, tagOwner } from './group-rules.js';
 import { MemberHarvest } from './member-harvest.js';
+import { ConnectionGaps } from './connection-gaps.js';
 import { PendingMessages } from './pending-messages.js';
 import { RecentIds, tweetIdOf } from './replay-guard.js';
 
@@ -102,11 +103,11 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
   const startedAt = new Date().toISOString();
   const slots = new Map<string, Slot>();
   const fed: Array<{ collection: string; harvest: MemberHarvest }> = [];
-  const gaps: NonNullable<GroupRecord['gaps']> = [];
   let routes = new Map<string, readonly string[]>();
   let connections = 0;
   let reconnects = 0;
   const backfillMinutes = Math.min(5, Math.max(0, Math.floor(options.backfillMinutes ?? 0)));
+  const gaps = new ConnectionGaps(backfillMinutes);
   // Ids of the last minutes, kept only while a backfill may replay them.
   const recent = backfillMinutes > 0 ? new RecentIds((backfillMinutes + 1) * 60_000) : undefined;
   let replayedDuplicates = 0;
@@ -119,7 +120,7 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
     outcome,
     connections,
     reconnects,
-    ...(gaps.length > 0 ? { gaps: [...gaps] } : {}),
+    ...(gaps.stretches.length > 0 ? { gaps: [...gaps.stretches] } : {}),
     members: fed.map(({ collection, harvest }) => ({ collection, harvest_id: harvest.context.harvestId, tweets: harvest.tweets() })),
     unmatched: { messages: unmatched.tweets, files: unmatched.stored.map((file) => file.name) },
     errors: stats.errors.map(({ at, message }) => ({ at, message })),
@@ -324,15 +325,11 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
     requestSync();
     await syncing;
     log.info('stream group started', { members: [...slots.keys()], control: controlBase });
-    let down: { at: string; cause: string } | undefined;
-    const backfillMs = backfillMinutes * 60_000;
-    // A reconnect asks X to replay the minutes it was away, as many as allowed.
-    const streamUrl = (): string =>
-      down && backfillMinutes > 0
-        ? `${url}&backfill_minutes=${Math.min(backfillMinutes, Math.max(1, Math.ceil((Date.now() - Date.parse(down.at)) / 60_000)))}`
-        : url;
     await readUntilStopped({
-      url: streamUrl,
+      url: async () => {
+        if (connections === 0) await gaps.takingOver(store, [...slots.keys()]);
+        return `${url}${gaps.query()}`;
+      },
       bearerToken,
       profile,
       silenceMs: tuning.streamSilenceMs,
@@ -341,22 +338,12 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
       onLine,
       onConnected: () => {
         connections += 1;
-        if (down) {
-          const now = Date.now();
-          // What a backfill replays is not lost; only a stretch longer than it reaches is a gap of the member harvests.
-          const lostUntil = now - backfillMs;
-          const backfilled = { start: new Date(Math.max(Date.parse(down.at), lostUntil)).toISOString(), end: new Date(now).toISOString() };
-          const lost =
-            Date.parse(down.at) < lostUntil ? { start: down.at, end: new Date(lostUntil).toISOString(), cause: down.cause } : undefined;
-          if (backfillMinutes > 0) gaps.push({ ...backfilled, cause: down.cause, backfilled: true });
-          if (lost) gaps.push(lost);
-          for (const slot of slots.values()) slot.harvest?.noteReconnect(lost);
-          down = undefined;
-        }
+        const lost = gaps.connected();
+        for (const slot of slots.values()) slot.harvest?.noteConnection(connections > 1, lost);
         log.info('stream connected', { connections });
       },
       onDisconnected: (end, waitMs) => {
-        down ??= { at: new Date().toISOString(), cause: `stream ${describeStreamEnd(end)}` };
+        gaps.disconnected(`stream ${describeStreamEnd(end)}`);
         reconnects += 1;
         log.warn('stream disconnected; reconnecting', { reason: describeStreamEnd(end), wait_ms: waitMs });
       },

@@ -50,6 +50,12 @@ export interface StreamPlan {
    * first, before new ones, without removing what the client already had (X does not de-duplicate).
    */
   readonly backfill?: boolean;
+  /**
+   * X matches posts whether a client is connected or not: with this, a connection counts the
+   * tweets matched (at `perSecond`) since the app's last connection closed, as X would have, and
+   * only a backfill delivers them (at most 5 minutes' worth are kept).
+   */
+  readonly matchWhileAway?: boolean;
 }
 
 /** X replays at most this much on a reconnect with backfill_minutes. */
@@ -90,6 +96,9 @@ export class StreamService {
   private readonly history: Array<{ readonly at: number; readonly message: string }> = [];
   /** Messages replayed by backfill in all. */
   replayed = 0;
+  /** With plan.matchWhileAway: when each app's last connection closed, and the tweets matched while none was open. */
+  private readonly awaySince = new Map<string, number>();
+  missedWhileAway = 0;
   /** Bytes of the longest message written, \r\n included. */
   longestMessage = 0;
   connections = 0;
@@ -208,6 +217,16 @@ export class StreamService {
     this.connected.add(app);
     this.connections += 1;
     response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'transfer-encoding': 'chunked' });
+    const away = this.awaySince.get(app);
+    const rules = this.rulesOf(app);
+    if (this.plan.matchWhileAway === true && away !== undefined && this.plan.perSecond !== undefined && rules.length > 0) {
+      const matched = Math.min(
+        Math.floor(((Date.now() - away) * this.plan.perSecond) / 1000),
+        (BACKFILL_LIMIT_MS / 1000) * this.plan.perSecond,
+      );
+      for (let i = 0; i < matched && this.delivered < this.plan.tweets; i += 1) this.message(rules);
+      this.missedWhileAway += matched;
+    }
     if (this.plan.backfill === true && backfillMinutes > 0) {
       const since = Date.now() - Math.min(backfillMinutes * 60_000, BACKFILL_LIMIT_MS);
       for (const { at, message } of this.history) {
@@ -222,6 +241,7 @@ export class StreamService {
       if (closed) return;
       closed = true;
       this.connected.delete(app);
+      this.awaySince.set(app, Date.now());
       clearTimeout(timer);
       clearInterval(keepAlive);
     };

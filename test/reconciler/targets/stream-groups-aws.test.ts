@@ -1,0 +1,236 @@
+/*
+ * Stream groups on the AWS target, against the strict ECS and EventBridge fakes with the archive on
+ * moto and real harvester processes standing in for the services' tasks (started with the command
+ * of the task definition apply registered): a deployment running a stream service of its own moves
+ * into its profile's stream group by an ordinary plan and apply, losing no tweet, and the group
+ * then runs three collections on one connection and follows a rule edit without reconnecting.
+ */
+
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { collectionKeys } from '../../../platform/archive/keys.js';
+import { readObject } from '../../../platform/archive/objects.js';
+import { createS3Client, S3ArchiveStore } from '../../../platform/archive/s3-store.js';
+import { tagOwner } from '../../../harvester/stream-group/group-rules.js';
+import { applyPlan } from '../../../reconciler/apply/apply.js';
+import { reconcile } from '../../../reconciler/reconcile.js';
+import { loadSettings } from '../../../reconciler/settings/settings.js';
+import { AwsTarget } from '../../../reconciler/targets/aws/aws-target.js';
+import { FakeXApi } from '../../fakes/x-api/server.js';
+import { FakeServices } from '../../fakes/aws/ecs-fake.js';
+import { FakeSchedules } from '../../fakes/aws/eventbridge-fake.js';
+import { SECRET_BEARER, storedTweets } from '../../helpers/archive-fixtures.js';
+import { startHarvest, type HarvestRun } from '../../helpers/harvester-process.js';
+import { startMoto, type Moto } from '../../helpers/moto.js';
+import { tempProject } from '../../helpers/temp-project.js';
+
+let moto: Moto;
+before(async () => {
+  moto = await startMoto();
+});
+after(async () => {
+  await moto.stop();
+});
+
+async function until(what: () => string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const filter = (id: string, rule: string): string =>
+  `id: ${id}\ntype: filter\nrules:\n  - value: ${rule}\noutput:\n  tweets_per_file: 40\n`;
+
+describe('stream groups on the AWS target, with real harvesters', { timeout: 150_000 }, () => {
+  it('moves a stream service of its own into its stream group by plan and apply without losing a tweet, then streams three collections on one connection', async () => {
+    const bucket = 'groups-archive';
+    const s3 = createS3Client({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const store = new S3ArchiveStore(s3, { bucket, prefix: '' });
+    const schedules = new FakeSchedules();
+    const services = new FakeServices();
+    const deployment = {
+      format: 'twarc-cloud/deployment@1' as const,
+      deployment: 'groups',
+      cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/groups',
+      subnets: ['subnet-1'],
+      security_groups: ['sg-1'],
+      task_definition: 'twarc-cloud-harvester',
+      container_name: 'harvester',
+      events_role_arn: 'arn:aws:iam::123456789012:role/events',
+    };
+    const reports: string[] = [];
+    const target = (streamGroups: boolean): AwsTarget =>
+      new AwsTarget(store, { ...deployment }, schedules, services, {
+        actor: 'test',
+        stopWaitMs: 20_000,
+        report: (line) => reports.push(line),
+        pollMs: 50,
+        streamGroups,
+        backfillMinutes: 5,
+      });
+    const settingsFile = (streamGroups: boolean): string =>
+      `deployment: groups\ntarget: aws\nx_api:\n  access_level: enterprise\naws:\n  bucket: ${bucket}\n  region: us-east-1\n${streamGroups ? '  stream_groups: true\n' : ''}`;
+    const root = tempProject({ 'twarc-cloud.yaml': settingsFile(false), 'collections/alpha.yaml': filter('alpha', 'climate') });
+    const planWith = async (streamGroups: boolean) =>
+      reconcile(loadSettings(root, root).settings, {
+        targetName: 'aws',
+        allowMassStop: false,
+        refresh: true,
+        env: {},
+        report: (l) => reports.push(l),
+        target: target(streamGroups),
+      });
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      accessLevel: 'enterprise',
+      corpus: { users: 3, tweetsPerUser: () => 0 },
+      stream: { tweets: 1_000_000, perSecond: 200, keepAliveMs: 100, recordServed: true, backfill: true, matchWhileAway: true },
+    }).start();
+    const taskEnv = {
+      HOME: root,
+      TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER,
+      AWS_ENDPOINT_URL_S3: moto.endpoint,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: 'us-east-1',
+      TWARC_CLOUD_BACKOFF_SCALE: '0.01',
+      TWARC_CLOUD_GROUP_SYNC_MS: '300',
+      TWARC_CLOUD_STOP_POLL_MS: '200',
+    };
+    /**
+     * Starts what ECS would run for a service: its task definition's command and its collection or
+     * profile, with the backfill it asks for; on this machine its control API listens on loopback,
+     * and the ECS calls of a task (scaling its own service) are left out, as the fake serves no API.
+     */
+    const runTask = (serviceName: string): HarvestRun => {
+      const command = services.taskDefinitions.get(services.services.get(serviceName)?.taskDefinitionArn ?? '')?.command ?? [];
+      const [name, subject] = command;
+      assert.ok((name === 'harvest' || name === 'harvest-group') && subject !== undefined, `${serviceName} runs ${command.join(' ')}`);
+      const backfill = command.indexOf('--backfill-minutes');
+      const extra = backfill === -1 ? [] : command.slice(backfill, backfill + 2);
+      return startHarvest([subject, ...extra, '--archive', `s3://${bucket}`, '--api-base-url', fake.baseUrl], taskEnv, name);
+    };
+    const tasks: HarvestRun[] = [];
+    try {
+      // Before: alpha streams on a service of its own.
+      const before = await planWith(false);
+      await applyPlan(before.plan, before.index, { target: target(false), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      assert.deepEqual([...services.services.keys()], ['groups_alpha']);
+      const old = runTask('groups_alpha');
+      tasks.push(old);
+      await old.waitForLog(/tweet file stored/);
+
+      // The move: stream groups on, and two more collections on the same profile.
+      writeFileSync(join(root, 'twarc-cloud.yaml'), settingsFile(true));
+      writeFileSync(join(root, 'collections', 'beta.yaml'), filter('beta', 'weather'));
+      writeFileSync(join(root, 'collections', 'gamma.yaml'), filter('gamma', 'storm'));
+      const move = await planWith(true);
+      assert.deepEqual(move.plan.streamGroups, [{ kind: 'start-stream-group', group: 'default', members: ['alpha', 'beta', 'gamma'] }]);
+      assert.deepEqual(
+        move.plan.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]),
+        [
+          ['alpha', 'update', ['join-stream-group', 'stop-harvests', 'stop-service']],
+          ['beta', 'create', ['join-stream-group']],
+          ['gamma', 'create', ['join-stream-group']],
+        ],
+      );
+      // ECS starts the group's task as soon as its service exists: while the old stream still runs.
+      let group: HarvestRun | undefined;
+      const watch = setInterval(() => {
+        if (!group && services.services.has('groups_stream_default')) {
+          group = runTask('groups_stream_default');
+          tasks.push(group);
+        }
+      }, 20);
+      await applyPlan(move.plan, move.index, { target: target(true), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      clearInterval(watch);
+      assert.ok(group, 'the group service was created');
+      assert.deepEqual([...services.services.keys()], ['groups_stream_default'], 'the old stream service is gone');
+      assert.deepEqual(services.taskDefinitions.get(services.services.get('groups_stream_default')?.taskDefinitionArn ?? '')?.command, [
+        'harvest-group',
+        'default',
+        '--control-host',
+        '0.0.0.0',
+        '--control-port',
+        '8080',
+        '--backfill-minutes',
+        '5',
+      ]);
+      assert.equal((await old.done).code, 0, 'the old stream finished its harvest gracefully');
+      for (const id of ['alpha', 'beta', 'gamma']) {
+        await until(
+          () => `${id} to store tweets in its group`,
+          async () =>
+            (await readObject(store, collectionKeys(id).lock, 'lock')) !== undefined &&
+            (await storedTweets(store, id)).length >= (id === 'alpha' ? 80 : 40),
+        );
+      }
+      const connectionsAfterMove = fake.stream.connections;
+      assert.equal(connectionsAfterMove, 2, 'the old stream and then the group: one connection for three collections');
+
+      writeFileSync(join(root, 'collections', 'beta.yaml'), filter('beta', 'rain'));
+      const edit = await planWith(true);
+      assert.equal(edit.plan.streamGroups, undefined);
+      assert.deepEqual(
+        edit.plan.actions.map((a) => [a.id, a.steps]),
+        [['beta', [{ kind: 'change-stream-rules', group: 'default', added: ['rain'], removed: ['weather'] }]]],
+      );
+      await applyPlan(edit.plan, edit.index, { target: target(true), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      const rules = (): string =>
+        fake.stream
+          .rulesOf(SECRET_BEARER)
+          .map((r) => r.value)
+          .sort()
+          .join();
+      await until(
+        () => `the group to change beta's rule on X (${rules()})`,
+        () => Promise.resolve(rules() === 'climate,rain,storm'),
+      );
+      assert.equal(fake.stream.connections, connectionsAfterMove, 'the rule changed without a reconnect');
+
+      // Nothing lost across the move: every tweet X matched for alpha is in alpha, in its old harvest or its group's.
+      fake.stream.plan = { ...fake.stream.plan, tweets: fake.stream.delivered };
+      const sentForAlpha = new Set(
+        fake.stream.servedMatches.filter((m) => m.rules.some((r) => tagOwner(r.tag) === 'alpha')).map((m) => m.id),
+      );
+      // Once X sends nothing more, the group has read everything when alpha's running harvest stops counting.
+      let counts: number[] = [];
+      await until(
+        () => `alpha's harvest to stop counting (${counts.join(', ')})`,
+        async () => {
+          const control = (await readObject(store, collectionKeys('alpha').lock, 'lock'))?.value.control;
+          if (control?.url === undefined) return false;
+          const live = (await (await fetch(control.url, { headers: { authorization: `Bearer ${control.token}` } })).json()) as {
+            tweets: number;
+          };
+          counts = [...counts.slice(-4), live.tweets];
+          return counts.length === 5 && counts.every((count) => count === live.tweets);
+        },
+      );
+      group.child.kill('SIGTERM');
+      assert.equal((await group.done).code, 0);
+      const stored = new Set((await storedTweets(store, 'alpha')).map((t) => t.id));
+      assert.deepEqual(
+        [...sentForAlpha].filter((id) => !stored.has(id)),
+        [],
+        'no tweet of alpha was lost in the move',
+      );
+      assert.ok(fake.stream.missedWhileAway > 0, 'X matched tweets while neither stream was connected, and the backfill brought them');
+    } finally {
+      for (const task of tasks) if (task.child.exitCode === null) task.child.kill('SIGKILL');
+      await fake.stop();
+      s3.destroy();
+    }
+  });
+});
