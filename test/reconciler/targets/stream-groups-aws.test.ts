@@ -3,11 +3,12 @@
  * moto and real harvester processes standing in for the services' tasks (started with the command
  * of the task definition apply registered): a deployment running a stream service of its own moves
  * into its profile's stream group by an ordinary plan and apply, losing no tweet, and the group
- * then runs three collections on one connection and follows a rule edit without reconnecting.
+ * then runs three collections on one connection: a tweet matching two is stored in both, a rule
+ * edit and a removal need no reconnect, and max_records ends only its own collection.
  */
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -95,7 +96,15 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
       bearerTokens: [SECRET_BEARER],
       accessLevel: 'enterprise',
       corpus: { users: 3, tweetsPerUser: () => 0 },
-      stream: { tweets: 1_000_000, perSecond: 200, keepAliveMs: 100, recordServed: true, backfill: true, matchWhileAway: true },
+      stream: {
+        tweets: 1_000_000,
+        perSecond: 200,
+        keepAliveMs: 100,
+        recordServed: true,
+        backfill: true,
+        matchWhileAway: true,
+        wire: { twoRulesEvery: 4 },
+      },
     }).start();
     const taskEnv = {
       HOME: root,
@@ -134,7 +143,7 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
       // The move: stream groups on, and two more collections on the same profile.
       writeFileSync(join(root, 'twarc-cloud.yaml'), settingsFile(true));
       writeFileSync(join(root, 'collections', 'beta.yaml'), filter('beta', 'weather'));
-      writeFileSync(join(root, 'collections', 'gamma.yaml'), filter('gamma', 'storm'));
+      writeFileSync(join(root, 'collections', 'gamma.yaml'), `${filter('gamma', 'storm')}max_records: 60\n`);
       const move = await planWith(true);
       assert.deepEqual(move.plan.streamGroups, [{ kind: 'start-stream-group', group: 'default', members: ['alpha', 'beta', 'gamma'] }]);
       assert.deepEqual(
@@ -168,7 +177,7 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
         '5',
       ]);
       assert.equal((await old.done).code, 0, 'the old stream finished its harvest gracefully');
-      for (const id of ['alpha', 'beta', 'gamma']) {
+      for (const id of ['alpha', 'beta']) {
         await until(
           () => `${id} to store tweets in its group`,
           async () =>
@@ -176,6 +185,12 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
             (await storedTweets(store, id)).length >= (id === 'alpha' ? 80 : 40),
         );
       }
+      await until(
+        () => 'gamma to reach its max_records in the group',
+        async () => (await readObject(store, collectionKeys('gamma').lastHarvest, 'last-harvest'))?.value.total_tweets === 60,
+      );
+      const gammaLast = await readObject(store, collectionKeys('gamma').lastHarvest, 'last-harvest');
+      assert.equal(gammaLast?.value.outcome, 'completed', 'max_records ended gamma alone');
       const connectionsAfterMove = fake.stream.connections;
       assert.equal(connectionsAfterMove, 2, 'the old stream and then the group: one connection for three collections');
 
@@ -184,7 +199,11 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
       assert.equal(edit.plan.streamGroups, undefined);
       assert.deepEqual(
         edit.plan.actions.map((a) => [a.id, a.steps]),
-        [['beta', [{ kind: 'change-stream-rules', group: 'default', added: ['rain'], removed: ['weather'] }]]],
+        [
+          ['beta', [{ kind: 'change-stream-rules', group: 'default', added: ['rain'], removed: ['weather'] }]],
+          // gamma, complete, leaves its group in the index too; the group ended its harvest already.
+          ['gamma', [{ kind: 'stop-harvests' }, { kind: 'leave-stream-group', group: 'default' }]],
+        ],
       );
       await applyPlan(edit.plan, edit.index, { target: target(true), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
       const rules = (): string =>
@@ -195,9 +214,38 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
           .join();
       await until(
         () => `the group to change beta's rule on X (${rules()})`,
-        () => Promise.resolve(rules() === 'climate,rain,storm'),
+        // gamma, complete, has had its rule deleted.
+        () => Promise.resolve(rules() === 'climate,rain'),
       );
       assert.equal(fake.stream.connections, connectionsAfterMove, 'the rule changed without a reconnect');
+      const shared = fake.stream.servedMatches.find((m) => {
+        const owners = new Set(m.rules.map((r) => tagOwner(r.tag)));
+        return owners.size === 2 && owners.has('alpha') && owners.has('beta');
+      });
+      assert.ok(shared, 'X sent a tweet matching rules of alpha and beta');
+      const owners = [...new Set(shared.rules.map((r) => tagOwner(r.tag) ?? ''))];
+      await until(
+        () => `the tweet matching ${owners.join(' and ')} to be stored in both`,
+        async () =>
+          (await Promise.all(owners.map(async (id) => (await storedTweets(store, id)).some((t) => t.id === shared.id)))).every(Boolean),
+      );
+
+      rmSync(join(root, 'collections', 'beta.yaml'));
+      const removal = await planWith(true);
+      assert.equal(removal.plan.streamGroups, undefined, 'the group runs on for alpha');
+      assert.deepEqual(
+        removal.plan.actions.map((a) => [a.id, a.kind, a.steps.map((st) => st.kind)]),
+        [['beta', 'remove', ['stop-harvests', 'leave-stream-group']]],
+      );
+      await applyPlan(removal.plan, removal.index, { target: target(true), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      assert.equal((await readObject(store, collectionKeys('beta').lastHarvest, 'last-harvest'))?.value.outcome, 'stopped');
+      assert.equal(await store.get(collectionKeys('beta').lock), undefined, "beta's harvest finished");
+      const alphaNow = (await storedTweets(store, 'alpha')).length;
+      await until(
+        () => 'alpha to keep streaming after beta left',
+        async () => (await storedTweets(store, 'alpha')).length >= alphaNow + 40,
+      );
+      assert.equal(fake.stream.connections, connectionsAfterMove, 'a removal changes nothing of the connection');
 
       // Nothing lost across the move: every tweet X matched for alpha is in alpha, in its old harvest or its group's.
       fake.stream.plan = { ...fake.stream.plan, tweets: fake.stream.delivered };
