@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   collectionIdOfName,
+  collectionNamePrefix,
   derivedNameProblems,
+  isStreamGroupName,
+  streamGroupServiceName,
   scheduleRuleName,
   serviceName,
   taskDefinitionFamily,
@@ -61,5 +64,18 @@ describe('AWS names derived from a collection id', () => {
       problems.map((p) => p.split('"')[0]),
       ['the ECS service name ', 'the ECS task definition family '],
     );
+  });
+
+  it("names a stream group's service inside the deployment's prefix (terraform's IAM pattern), never as a collection's", () => {
+    const terraform = readFileSync(join(PACKAGE_ROOT, 'terraform', 'versions.tf'), 'utf8');
+    assert.match(terraform, /collection_svcs\s*=\s*".*:service\/\$\{var\.deployment\}\/\$\{local\.collection_prefix\}\*"/);
+    assert.match(terraform, /collection_prefix\s*=\s*"\$\{var\.deployment\}_"/);
+    const name = streamGroupServiceName('lab', 'research.app_2');
+    assert.equal(name, 'lab_stream_research-app_2');
+    assert.ok(name.startsWith(collectionNamePrefix('lab')), 'inside the IAM pattern service/<cluster>/<deployment>_*');
+    assert.match(name, /^[A-Za-z0-9_-]{1,255}$/, 'a valid ECS service name');
+    assert.equal(collectionIdOfName('lab', name), undefined, 'no collection id holds "_"');
+    assert.ok(isStreamGroupName('lab', name));
+    assert.ok(!isStreamGroupName('lab', serviceName('lab', 'stream')), "a collection named 'stream' is not a group");
   });
 });
