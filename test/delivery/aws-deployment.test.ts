@@ -8,7 +8,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
@@ -214,6 +214,36 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     assert.equal((await stream.exit).code, 0, stream.output());
     assert.ok((await storedTweets(e2e.store, 'live')).length >= stored, 'nothing harvested is deleted');
     assert.equal(await e2e.store.get('collections/live/lock.json'), undefined, 'the stream let go of its lock');
+  });
+
+  it("with stream_groups on, a filter collection streams in its profile's group service, which goes with its last member", async () => {
+    writeFileSync(
+      join(e2e.project, 'twarc-cloud.yaml'),
+      `deployment: ${deployment}\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: ${region}\n  stream_groups: true\n`,
+    );
+    writeFileSync(
+      join(e2e.project, 'collections', 'grouped.yaml'),
+      'id: grouped\ntype: filter\nrules:\n  - value: weather\noutput:\n  tweets_per_file: 100\n',
+    );
+    const applied = await e2e.cli('apply', 'apply', '--yes');
+    assert.equal(applied.status, 0, applied.stdout + applied.stderr);
+    assert.match(applied.stdout, /stream group default: start done/);
+    const group = await e2e.waitFor(
+      () => Promise.resolve(e2e.runner.running().find((task) => task.service === `${deployment}_stream_default`)),
+      "the group service's task",
+    );
+    assert.deepEqual(group.command.slice(0, 2), ['harvest-group', 'default']);
+    await e2e.waitFor(
+      async () => (await storedTweets(e2e.store, 'grouped')).length > 0 || undefined,
+      'grouped tweets in the bucket',
+      group,
+    );
+    unlinkSync(join(e2e.project, 'collections', 'grouped.yaml'));
+    const removed = await e2e.cli('apply', 'apply', '--yes');
+    assert.equal(removed.status, 0, removed.stdout + removed.stderr);
+    assert.match(removed.stdout, /stream group default: stop done/);
+    assert.equal((await group.exit).code, 0, group.output());
+    assert.equal(await e2e.store.get('collections/grouped/lock.json'), undefined, 'the member harvest let go of its lock');
   });
 
   it('every AWS call the roles made is allowed by the policies Terraform rendered for them', async () => {
