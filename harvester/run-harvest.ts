@@ -9,7 +9,7 @@ import { sleep } from '../platform/async.js';
 import { UserError } from '../platform/errors.js';
 import { collectionKeys } from '../platform/archive/keys.js';
 import type { HeldLock } from '../platform/archive/lock.js';
-import { readObject, writeObject } from '../platform/archive/objects.js';
+import { readObject } from '../platform/archive/objects.js';
 import { openArchiveStore } from '../platform/archive/open-store.js';
 import type { ArchiveStore } from '../platform/archive/store.js';
 import { resolveCredentials } from '../platform/credentials/resolve.js';
@@ -19,13 +19,10 @@ import { harvestSearch } from './collect/search.js';
 import { harvestUserTimelines } from './collect/user-timeline.js';
 import { startControlServer } from './control-server.js';
 import { recordError, type CollectionConfig, type HarvestContext, type HarvestOutcome, type HarvestTuning } from './harvest-context.js';
-import { finalizeHarvest, harvestRecord } from './finalize.js';
-import { watchLock } from './lock-watch.js';
+import { finalizeHarvest } from './finalize.js';
+import { openLockedHarvest, recordHarvestStart } from './locked-harvest.js';
 import { JsonLog } from './log.js';
-import { openHarvest } from './open-harvest.js';
-import { finalizeInterrupted } from './recover.js';
 import { HarvestStopping, StopController } from './stop.js';
-import { takeLock } from './take-lock.js';
 
 export interface HarvestOptions {
   readonly collectionId: string;
@@ -67,36 +64,17 @@ export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcom
   }
   const ssmPath = options.ssmPath ?? options.env['TWARC_CLOUD_SSM_PATH'];
   const credentials = await resolveCredentials(config.credentials, { env: options.env, ...(ssmPath !== undefined ? { ssmPath } : {}) });
-  const staleAfterMs = options.staleAfterMs ?? 300_000;
-  const { harvestId, lock } = await takeLock(store, config, staleAfterMs);
-  const lease = { lost: false };
-  const context = await openHarvest({
+  const { context, lock, lease, endWatch } = await openLockedHarvest({
     store,
     config,
     credentials,
-    harvestId,
-    lease,
     env: options.env,
     writeLog: options.writeLog,
     ...(options.apiBaseUrl !== undefined ? { apiBaseUrl: options.apiBaseUrl } : {}),
     ...(options.tuning !== undefined ? { tuning: options.tuning } : {}),
     ...(options.stop !== undefined ? { stop: options.stop } : {}),
-  });
-  const endWatch = watchLock({
-    store,
-    collectionId: config.id,
-    harvestId,
-    lock,
-    stop: context.stop,
-    staleAfterMs,
+    staleAfterMs: options.staleAfterMs ?? 300_000,
     stopPollMs: options.stopPollMs ?? 10_000,
-    log: context.log,
-    onLockLost: () => (lease.lost = true),
-    progress: () => ({
-      tweets: context.files.tweets,
-      files: context.files.stored.length,
-      bytes: context.files.stored.reduce((sum, file) => sum + file.bytes, 0),
-    }),
   });
   return runLocked(context, lock, options, { lease, endWatch });
 }
@@ -108,7 +86,7 @@ async function runLocked(
   options: HarvestOptions,
   run: { lease: { lost: boolean }; endWatch: () => void },
 ): Promise<HarvestOutcome> {
-  const { config, harvestId, store, keys, stop } = context;
+  const { config, harvestId, stop } = context;
   const startedAt = new Date();
   let finalized = false;
   const token = lock.value.control?.token ?? '';
@@ -136,10 +114,7 @@ async function runLocked(
   let userError: UserError | undefined;
   try {
     try {
-      await lock.setControl({ url: advertised, token });
-      await writeObject(store, keys.config, 'collection-config', config);
-      await writeObject(store, keys.summary, 'harvest', harvestRecord(context, startedAt, 'running', lock.value.took_over));
-      if (lock.value.took_over) await finalizeInterrupted(store, config, lock.value.took_over, harvestId, context.log);
+      await recordHarvestStart({ context, lock }, startedAt, advertised);
       context.log.info('harvest started', { type: config.type, control: advertised });
       await collect(context);
     } catch (error) {

@@ -5,28 +5,14 @@
  */
 
 import type { HeldLock } from '../../platform/archive/lock.js';
-import { writeObject } from '../../platform/archive/objects.js';
-import type { ArchiveStore } from '../../platform/archive/store.js';
-import type { XCredentials } from '../../platform/credentials/credentials.js';
-import type { CollectionConfig, HarvestContext, HarvestOutcome, HarvestTuning } from '../harvest-context.js';
-import { finalizeHarvest, harvestRecord } from '../finalize.js';
-import { watchLock } from '../lock-watch.js';
-import { openHarvest } from '../open-harvest.js';
-import { finalizeInterrupted } from '../recover.js';
-import { takeLock } from '../take-lock.js';
+import type { HarvestContext, HarvestOutcome } from '../harvest-context.js';
+import { finalizeHarvest } from '../finalize.js';
+import { openLockedHarvest, recordHarvestStart, type LockedHarvestOptions } from '../locked-harvest.js';
 
-export interface MemberOptions {
-  readonly store: ArchiveStore;
-  readonly config: CollectionConfig;
+/** A member's harvest stops by its own controller (stop protocol, max_records) or by its group, never by a process signal. */
+export interface MemberOptions extends Omit<LockedHarvestOptions, 'stop'> {
   /** The config's hash in the collections index: a new one means the collection was edited. */
   readonly hash: string;
-  readonly credentials: XCredentials;
-  readonly env: NodeJS.ProcessEnv;
-  readonly writeLog: (line: string) => void;
-  readonly apiBaseUrl?: string;
-  readonly tuning?: Partial<HarvestTuning>;
-  readonly staleAfterMs: number;
-  readonly stopPollMs: number;
   /** Where this harvest's control API is reached: its group's server, under the collection's path. */
   readonly controlUrl: string;
 }
@@ -47,49 +33,17 @@ export class MemberHarvest {
 
   /** Takes the collection's lock and opens its harvest; throws LockHeld while another harvest has it. */
   static async open(options: MemberOptions): Promise<MemberHarvest> {
-    const { store, config } = options;
-    const { harvestId, lock } = await takeLock(store, config, options.staleAfterMs);
-    const lease = { lost: false };
-    const context = await openHarvest({
-      store,
-      config,
-      credentials: options.credentials,
-      harvestId,
-      lease,
-      env: options.env,
-      writeLog: options.writeLog,
-      ...(options.apiBaseUrl !== undefined ? { apiBaseUrl: options.apiBaseUrl } : {}),
-      ...(options.tuning !== undefined ? { tuning: options.tuning } : {}),
-    });
-    const endWatch = watchLock({
-      store,
-      collectionId: config.id,
-      harvestId,
-      lock,
-      stop: context.stop,
-      staleAfterMs: options.staleAfterMs,
-      stopPollMs: options.stopPollMs,
-      log: context.log,
-      onLockLost: () => (lease.lost = true),
-      progress: () => ({
-        tweets: context.files.tweets,
-        files: context.files.stored.length,
-        bytes: context.files.stored.reduce((sum, file) => sum + file.bytes, 0),
-      }),
-    });
+    const { context, lock, lease, endWatch } = await openLockedHarvest(options);
     const startedAt = new Date();
     const member = new MemberHarvest(context, options.hash, lock, startedAt, lease, endWatch);
     try {
-      await lock.setControl({ url: options.controlUrl, token: lock.value.control?.token ?? '' });
-      await writeObject(store, context.keys.config, 'collection-config', config);
-      await writeObject(store, context.keys.summary, 'harvest', harvestRecord(context, startedAt, 'running', lock.value.took_over));
-      if (lock.value.took_over) await finalizeInterrupted(store, config, lock.value.took_over, harvestId, context.log);
+      await recordHarvestStart({ context, lock }, startedAt, options.controlUrl);
     } catch (error) {
       context.stop.stop('failed', error instanceof Error ? error.message : String(error));
       await member.finish();
       throw error;
     }
-    context.log.info('harvest started in its stream group', { type: config.type, control: options.controlUrl });
+    context.log.info('harvest started in its stream group', { type: options.config.type, control: options.controlUrl });
     return member;
   }
 
