@@ -1,15 +1,26 @@
 import { UserError } from '../../platform/errors.js';
+import { schemaPattern } from '../../platform/schema-validation.js';
 import { HARVEST_EXIT } from '../../platform/harvest-exit.js';
 import { openArchiveStore } from '../../platform/archive/open-store.js';
 import { resolveCredentials } from '../../platform/credentials/resolve.js';
 import { runStreamGroup } from '../../harvester/stream-group/run-stream-group.js';
-import { StopController } from '../../harvester/stop.js';
 import type { CommandSpec } from '../command.js';
 import type { CliIo } from '../io.js';
-import { archiveLocation, envNumber, numberOption, optional, secondsOption, stringOption } from './harvest.js';
-import { API_BASE_URL_HELP, API_BASE_URL_OPTION, apiBaseUrl } from './x-api-options.js';
+import {
+  archiveLocation,
+  envNumber,
+  envTuning,
+  HARVESTER_OPTIONS,
+  numberOption,
+  optional,
+  secondsOption,
+  stoppedBySignals,
+  stringOption,
+} from './harvester-options.js';
+import { API_BASE_URL_HELP, apiBaseUrl } from './x-api-options.js';
 
-const PROFILE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** The collection schema owns what a profile name is. */
+const PROFILE = new RegExp(schemaPattern('collection', 'credentials'));
 
 /**
  * The stream group of one credentials profile: one connection for all of its active filter
@@ -35,12 +46,7 @@ export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): Comm
       '',
     ].join('\n'),
     options: {
-      archive: { type: 'string' },
-      ...API_BASE_URL_OPTION,
-      'control-host': { type: 'string' },
-      'control-port': { type: 'string' },
-      'advertise-host': { type: 'string' },
-      'stale-after': { type: 'string' },
+      ...HARVESTER_OPTIONS,
       sync: { type: 'string' },
       'backfill-minutes': { type: 'string' },
     },
@@ -48,17 +54,10 @@ export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): Comm
       const profile = args.positionals[0];
       if (profile === undefined || args.positionals.length !== 1 || !PROFILE.test(profile))
         throw new UserError('harvest-group takes one credentials profile name', `usage: ${this.usage}`);
-      const stop = new StopController();
-      const onSignal = (signal: NodeJS.Signals): void => {
-        stop.interrupt(`${signal} received`);
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
-      try {
+      return stoppedBySignals(async (stop) => {
         const store = await openArchiveStore(archiveLocation(args, io, defaultArchive));
         const ssmPath = io.env['TWARC_CLOUD_SSM_PATH'];
         const credentials = await resolveCredentials(profile, { env: io.env, ...(ssmPath !== undefined ? { ssmPath } : {}) });
-        const controlHost = stringOption(args, 'control-host') ?? '127.0.0.1';
         const outcome = await runStreamGroup({
           profile,
           store,
@@ -72,21 +71,14 @@ export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): Comm
           syncMs: secondsOption(args, 'sync') ?? envNumber(io, 'TWARC_CLOUD_GROUP_SYNC_MS') ?? 15_000,
           staleAfterMs: secondsOption(args, 'stale-after') ?? 300_000,
           stopPollMs: envNumber(io, 'TWARC_CLOUD_STOP_POLL_MS') ?? 10_000,
-          controlHost,
+          controlHost: stringOption(args, 'control-host') ?? '127.0.0.1',
           controlPort: numberOption(args, 'control-port', 0, 65535) ?? 0,
           ...optional('advertiseHost', stringOption(args, 'advertise-host')),
           ...optional('backfillMinutes', numberOption(args, 'backfill-minutes', 0, 5)),
-          tuning: {
-            ...optional('streamSilenceMs', envNumber(io, 'TWARC_CLOUD_STREAM_SILENCE_MS')),
-            ...optional('backoffScale', envNumber(io, 'TWARC_CLOUD_BACKOFF_SCALE')),
-            ...optional('requestTimeoutMs', envNumber(io, 'TWARC_CLOUD_REQUEST_TIMEOUT_MS')),
-          },
+          tuning: envTuning(io),
         });
         return outcome === 'failed' ? HARVEST_EXIT.failed : HARVEST_EXIT.ok;
-      } finally {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-      }
+      });
     },
   };
 }

@@ -1,13 +1,22 @@
-import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { HARVEST_EXIT } from '../../platform/harvest-exit.js';
 import { runHarvest } from '../../harvester/run-harvest.js';
 import { LockHeld } from '../../harvester/take-lock.js';
 import { scaleOwnServiceToZero, type OwnService } from '../../harvester/own-ecs-service.js';
-import { StopController } from '../../harvester/stop.js';
 import { oneCollectionId, type CommandSpec, type ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
-import { API_BASE_URL_HELP, API_BASE_URL_OPTION, apiBaseUrl } from './x-api-options.js';
+import {
+  archiveLocation,
+  envNumber,
+  envTuning,
+  HARVESTER_OPTIONS,
+  numberOption,
+  optional,
+  secondsOption,
+  stoppedBySignals,
+  stringOption,
+} from './harvester-options.js';
+import { API_BASE_URL_HELP, apiBaseUrl } from './x-api-options.js';
 
 /**
  * The harvest command, with where the archive is when neither --archive nor TWARC_CLOUD_ARCHIVE
@@ -36,12 +45,7 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
       '',
     ].join('\n'),
     options: {
-      archive: { type: 'string' },
-      ...API_BASE_URL_OPTION,
-      'control-host': { type: 'string' },
-      'control-port': { type: 'string' },
-      'advertise-host': { type: 'string' },
-      'stale-after': { type: 'string' },
+      ...HARVESTER_OPTIONS,
       linger: { type: 'string' },
       concurrency: { type: 'string' },
       'ecs-cluster': { type: 'string' },
@@ -50,48 +54,35 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
     async run(args, io) {
       const collectionId = oneCollectionId(this, args);
       const own = ownService(args);
-      const stop = new StopController();
-      const onSignal = (signal: NodeJS.Signals): void => {
-        stop.interrupt(`${signal} received`);
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
-      try {
-        const outcome = await runHarvest({
-          collectionId,
-          archive: archiveLocation(args, io, defaultArchive),
-          env: io.env,
-          writeLog: (line) => {
-            io.err(line);
-          },
-          stop,
-          ...(own !== undefined ? { onStreamComplete: scaleOwnServiceToZero(own) } : {}),
-          apiBaseUrl: apiBaseUrl(args, io),
-          ...optional('controlHost', stringOption(args, 'control-host')),
-          ...optional('controlPort', numberOption(args, 'control-port', 0, 65535)),
-          ...optional('advertiseHost', stringOption(args, 'advertise-host')),
-          ...optional('staleAfterMs', secondsOption(args, 'stale-after')),
-          ...optional('lingerMs', secondsOption(args, 'linger')),
-          ...optional('stopPollMs', envNumber(io, 'TWARC_CLOUD_STOP_POLL_MS')),
-          tuning: {
-            ...optional('concurrency', numberOption(args, 'concurrency', 1, 64)),
-            ...optional('streamSilenceMs', envNumber(io, 'TWARC_CLOUD_STREAM_SILENCE_MS')),
-            ...optional('backoffScale', envNumber(io, 'TWARC_CLOUD_BACKOFF_SCALE')),
-            ...optional('rateLimitMarginMs', envNumber(io, 'TWARC_CLOUD_RATE_LIMIT_MARGIN_MS')),
-            ...optional('requestTimeoutMs', envNumber(io, 'TWARC_CLOUD_REQUEST_TIMEOUT_MS')),
-          },
-        });
-        return outcome === 'failed' ? HARVEST_EXIT.failed : HARVEST_EXIT.ok;
-      } catch (error) {
-        if (error instanceof LockHeld) {
-          io.err(`twarc-cloud: ${error.message}\n  hint: ${error.hint ?? ''}`);
-          return HARVEST_EXIT.lockHeld;
+      return stoppedBySignals(async (stop) => {
+        try {
+          const outcome = await runHarvest({
+            collectionId,
+            archive: archiveLocation(args, io, defaultArchive),
+            env: io.env,
+            writeLog: (line) => {
+              io.err(line);
+            },
+            stop,
+            ...(own !== undefined ? { onStreamComplete: scaleOwnServiceToZero(own) } : {}),
+            apiBaseUrl: apiBaseUrl(args, io),
+            ...optional('controlHost', stringOption(args, 'control-host')),
+            ...optional('controlPort', numberOption(args, 'control-port', 0, 65535)),
+            ...optional('advertiseHost', stringOption(args, 'advertise-host')),
+            ...optional('staleAfterMs', secondsOption(args, 'stale-after')),
+            ...optional('lingerMs', secondsOption(args, 'linger')),
+            ...optional('stopPollMs', envNumber(io, 'TWARC_CLOUD_STOP_POLL_MS')),
+            tuning: { ...optional('concurrency', numberOption(args, 'concurrency', 1, 64)), ...envTuning(io) },
+          });
+          return outcome === 'failed' ? HARVEST_EXIT.failed : HARVEST_EXIT.ok;
+        } catch (error) {
+          if (error instanceof LockHeld) {
+            io.err(`twarc-cloud: ${error.message}\n  hint: ${error.hint ?? ''}`);
+            return HARVEST_EXIT.lockHeld;
+          }
+          throw error;
         }
-        throw error;
-      } finally {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-      }
+      });
     },
   };
 }
@@ -101,42 +92,4 @@ function ownService(args: ParsedArgs): OwnService | undefined {
   const service = stringOption(args, 'ecs-service');
   if ((cluster === undefined) !== (service === undefined)) throw new UserError('--ecs-cluster and --ecs-service go together');
   return cluster !== undefined && service !== undefined ? { cluster, service } : undefined;
-}
-
-export function archiveLocation(args: ParsedArgs, io: CliIo, fallback: (io: CliIo) => string): string {
-  const given = stringOption(args, 'archive') ?? io.env['TWARC_CLOUD_ARCHIVE'];
-  if (given !== undefined) return given.startsWith('s3://') ? given : resolve(io.cwd, given);
-  return fallback(io);
-}
-
-export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-export function stringOption(args: ParsedArgs, name: string): string | undefined {
-  const value = args.values[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-export function numberOption(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
-  const raw = stringOption(args, name);
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new UserError(`--${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
-  return value;
-}
-
-export function secondsOption(args: ParsedArgs, name: string): number | undefined {
-  const seconds = numberOption(args, name, 0, 86_400);
-  return seconds === undefined ? undefined : seconds * 1000;
-}
-
-/** Test and emulator knobs, read from the environment so that schedules never need them. */
-export function envNumber(io: CliIo, name: string): number | undefined {
-  const raw = io.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new UserError(`${name} must be a non-negative number, not "${raw}"`);
-  return value;
 }

@@ -57,8 +57,13 @@ describe("the harvester image's contents", { timeout: 60_000 }, () => {
     assert.deepEqual([...new Set(ours)].sort(), ['cli', 'harvester', 'platform']);
     assert.deepEqual(
       inputs.filter((path) => /^dist\/cli\/commands\//.test(path)).sort(),
-      ['dist/cli/commands/harvest-group.js', 'dist/cli/commands/harvest.js', 'dist/cli/commands/x-api-options.js'],
-      'of the commands, only harvest and harvest-group (and the X API base URL option they share)',
+      [
+        'dist/cli/commands/harvest-group.js',
+        'dist/cli/commands/harvest.js',
+        'dist/cli/commands/harvester-options.js',
+        'dist/cli/commands/x-api-options.js',
+      ],
+      'of the commands, only harvest and harvest-group (and the options they share)',
     );
     for (const excluded of ['@aws-sdk/client-eventbridge', '@actions/core', 'yaml/']) {
       assert.deepEqual(

@@ -1,0 +1,87 @@
+/*
+ * What the harvester's commands (harvest, harvest-group) share: the archive and control API
+ * options, the test and emulator knobs read from the environment, option parsing, and the stop
+ * that SIGTERM and SIGINT begin.
+ */
+
+import { resolve } from 'node:path';
+import { UserError } from '../../platform/errors.js';
+import type { HarvestTuning } from '../../harvester/harvest-context.js';
+import { StopController } from '../../harvester/stop.js';
+import type { ParsedArgs } from '../command.js';
+import type { CliIo } from '../io.js';
+import { API_BASE_URL_OPTION } from './x-api-options.js';
+
+/** The options both harvester commands take, as parseArgs reads them. */
+export const HARVESTER_OPTIONS = {
+  archive: { type: 'string' },
+  ...API_BASE_URL_OPTION,
+  'control-host': { type: 'string' },
+  'control-port': { type: 'string' },
+  'advertise-host': { type: 'string' },
+  'stale-after': { type: 'string' },
+} as const;
+
+/** The tuning knobs tests and emulators set through the environment (schedules never need them). */
+export function envTuning(io: CliIo): Partial<HarvestTuning> {
+  return {
+    ...optional('streamSilenceMs', envNumber(io, 'TWARC_CLOUD_STREAM_SILENCE_MS')),
+    ...optional('backoffScale', envNumber(io, 'TWARC_CLOUD_BACKOFF_SCALE')),
+    ...optional('rateLimitMarginMs', envNumber(io, 'TWARC_CLOUD_RATE_LIMIT_MARGIN_MS')),
+    ...optional('requestTimeoutMs', envNumber(io, 'TWARC_CLOUD_REQUEST_TIMEOUT_MS')),
+  };
+}
+
+/** Runs a harvest whose stop SIGTERM and SIGINT begin (a second signal cuts short what is left to wait for). */
+export async function stoppedBySignals<T>(run: (stop: StopController) => Promise<T>): Promise<T> {
+  const stop = new StopController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    stop.interrupt(`${signal} received`);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  try {
+    return await run(stop);
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}
+
+export function archiveLocation(args: ParsedArgs, io: CliIo, fallback: (io: CliIo) => string): string {
+  const given = stringOption(args, 'archive') ?? io.env['TWARC_CLOUD_ARCHIVE'];
+  if (given !== undefined) return given.startsWith('s3://') ? given : resolve(io.cwd, given);
+  return fallback(io);
+}
+
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+export function stringOption(args: ParsedArgs, name: string): string | undefined {
+  const value = args.values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function numberOption(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  const raw = stringOption(args, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new UserError(`--${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  return value;
+}
+
+export function secondsOption(args: ParsedArgs, name: string): number | undefined {
+  const seconds = numberOption(args, name, 0, 86_400);
+  return seconds === undefined ? undefined : seconds * 1000;
+}
+
+/** Test and emulator knobs, read from the environment so that schedules never need them. */
+export function envNumber(io: CliIo, name: string): number | undefined {
+  const raw = io.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new UserError(`${name} must be a non-negative number, not "${raw}"`);
+  return value;
+}
