@@ -11,6 +11,7 @@ import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
 import { startHarvest } from '../helpers/harvester-process.js';
 import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
+import { until } from '../helpers/until.js';
 
 /** A project with two filter collections on the default profile, applied to its local archive. */
 async function twoFilterCollections(baseUrl: string): Promise<{ root: string; env: NodeJS.ProcessEnv; store: LocalArchiveStore }> {
@@ -23,21 +24,6 @@ async function twoFilterCollections(baseUrl: string): Promise<{ root: string; en
   const env = { ...fakeApiEnv(root, baseUrl, SECRET_BEARER), TWARC_CLOUD_BACKOFF_SCALE: '0.01', TWARC_CLOUD_GROUP_SYNC_MS: '300' };
   assert.equal((await runCliAsync(['apply', '--yes'], { cwd: root, env })).status, 0);
   return { root, env, store: new LocalArchiveStore(join(root, 'archive')) };
-}
-
-/** Resolves once `probe` holds, polling without blocking the fake X API that this process serves. */
-function until(probe: () => Promise<boolean>, what: () => string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      probe().then((held) => {
-        if (held) resolve();
-        else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what()}`));
-        else setTimeout(poll, 100);
-      }, reject);
-    };
-    poll();
-  });
 }
 
 describe('harvest-group, the stream group of one credentials profile', { timeout: 120_000 }, () => {
@@ -57,8 +43,8 @@ describe('harvest-group, the stream group of one credentials profile', { timeout
       const status = await runCliAsync(['status'], { cwd: root, env });
       assert.match(status.stdout, /one {2}harvest \d{8}T\d{6}Z .* stream group default, 1 gap so far/, status.stdout + status.stderr);
       await until(
-        () => Promise.resolve(fake.stream.delivered >= 400),
         () => `the fake to deliver 400 tweets (${fake.stream.delivered})`,
+        () => Promise.resolve(fake.stream.delivered >= 400),
       );
     } finally {
       group.child.kill('SIGTERM');
@@ -116,6 +102,7 @@ describe('harvest-group, the stream group of one credentials profile', { timeout
     let counted = '';
     try {
       await until(
+        () => `both members to hold every tweet X matched for them (${counted})`,
         async () => {
           if (fake.stream.delivered < 300) return false;
           const counts = await Promise.all(
@@ -131,7 +118,6 @@ describe('harvest-group, the stream group of one credentials profile', { timeout
           counted = `${counts.join(' and ')} of ${expected('one').size} and ${expected('two').size}`;
           return counts[0] === expected('one').size && counts[1] === expected('two').size;
         },
-        () => `both members to hold every tweet X matched for them (${counted})`,
       );
     } finally {
       group.child.kill('SIGTERM');

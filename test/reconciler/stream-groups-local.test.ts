@@ -12,17 +12,8 @@ import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { tagOwner } from '../../harvester/stream-group/group-rules.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { tempProject } from '../helpers/temp-project.js';
+import { until } from '../helpers/until.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
-
-async function until<T>(what: string | (() => string), probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
 
 /** Tweet ids in the unmatched files of every run of a stream group. */
 async function groupUnmatched(store: ArchiveStore): Promise<string[]> {

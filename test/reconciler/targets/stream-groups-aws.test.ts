@@ -27,6 +27,7 @@ import { SECRET_BEARER, storedTweets } from '../../helpers/archive-fixtures.js';
 import { startHarvest, type HarvestRun } from '../../helpers/harvester-process.js';
 import { startMoto, type Moto } from '../../helpers/moto.js';
 import { tempProject } from '../../helpers/temp-project.js';
+import { until } from '../../helpers/until.js';
 
 let moto: Moto;
 before(async () => {
@@ -35,14 +36,6 @@ before(async () => {
 after(async () => {
   await moto.stop();
 });
-
-async function until(what: () => string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const filter = (id: string, rule: string): string =>
   `id: ${id}\ntype: filter\nrules:\n  - value: ${rule}\noutput:\n  tweets_per_file: 40\n`;
