@@ -1,31 +1,14 @@
 /*
- * The filtered stream and its rules as X API v2 serves them: rules per app with ids and tags
- * (201 on add, DuplicateRule and invalid-rule problems), one connection per app, messages framed
- * by `\r\n` with `matching_rules`, `\r\n` keep-alives, and in-stream operational disconnects.
+ * The filtered stream as X API v2 serves it, its rules kept per app by stream-rules.ts: one
+ * connection per app, messages framed by `\r\n` with `matching_rules`, `\r\n` keep-alives, and
+ * in-stream operational disconnects.
  */
 
 import type { ServerResponse } from 'node:http';
 import type { Corpus } from './corpus.js';
-import { codePoints } from './text.js';
 import type { Reply } from './parameters.js';
 import type { FakeAccessLevel } from './rest-endpoints.js';
-
-/**
- * Rules an app may hold and the longest rule, by access level (X's filtered stream documentation:
- * Pro 1,000 rules of 1,024 characters, Enterprise 25,000 of 2,048). X offers no filtered stream on
- * Basic today; its figures here are the former Elevated level's, for deployments that still have it.
- */
-export const RULE_LIMITS: Readonly<Record<FakeAccessLevel, { readonly count: number; readonly length: number }>> = {
-  basic: { count: 25, length: 512 },
-  pro: { count: 1000, length: 1024 },
-  enterprise: { count: 25_000, length: 2048 },
-};
-
-export interface StreamRule {
-  readonly id: string;
-  readonly value: string;
-  readonly tag?: string;
-}
+import { StreamRuleBook, type StreamRule } from './stream-rules.js';
 
 export type StreamFault =
   | { readonly kind: 'operational-disconnect' }
@@ -80,9 +63,7 @@ export interface StreamWire {
 export const FOREIGN_RULE_ID = '1500000000000000001';
 
 export class StreamService {
-  private readonly rules = new Map<string, StreamRule[]>();
   private readonly connected = new Set<string>();
-  private nextRuleId = 1_600_000_000_000_000_000n;
   /** Faults applied after the given number of delivered tweets, in order. */
   private readonly faults: Array<{ afterTweets: number; fault: StreamFault }> = [];
   delivered = 0;
@@ -103,11 +84,15 @@ export class StreamService {
   longestMessage = 0;
   connections = 0;
 
+  private readonly ruleBook: StreamRuleBook;
+
   constructor(
     private readonly corpus: Corpus,
     public plan: StreamPlan,
-    private readonly accessLevel: FakeAccessLevel = 'pro',
-  ) {}
+    accessLevel: FakeAccessLevel = 'pro',
+  ) {
+    this.ruleBook = new StreamRuleBook(accessLevel);
+  }
 
   injectFault(afterTweets: number, fault: StreamFault): void {
     this.faults.push({ afterTweets, fault });
@@ -115,97 +100,15 @@ export class StreamService {
   }
 
   rulesOf(app: string): readonly StreamRule[] {
-    return this.rules.get(app) ?? [];
+    return this.ruleBook.rulesOf(app);
   }
 
   listRules(app: string): Reply {
-    const rules = this.rulesOf(app);
-    const sent = new Date().toISOString();
-    return {
-      status: 200,
-      body: rules.length > 0 ? { data: rules, meta: { sent, result_count: rules.length } } : { meta: { sent, result_count: 0 } },
-    };
+    return this.ruleBook.list(app);
   }
 
   changeRules(app: string, body: unknown): Reply {
-    const sent = new Date().toISOString();
-    const request = body as { add?: Array<{ value?: unknown; tag?: unknown }>; delete?: { ids?: unknown[] } } | null;
-    const rules = [...this.rulesOf(app)];
-    if (request?.add) {
-      const limits = RULE_LIMITS[this.accessLevel];
-      const problem = (value: unknown): string | undefined => {
-        if (typeof value !== 'string' || !balanced(value) || value.trim() === '')
-          return 'Rules must contain a non-stopword, and balanced parentheses.';
-        // The wording is not captured from X; the limit and the problem type are documented.
-        if (codePoints(value) > limits.length) return `Rule length exceeds the maximum of ${limits.length} characters.`;
-        return undefined;
-      };
-      const invalid = request.add.filter((r) => problem(r.value) !== undefined);
-      if (invalid.length > 0) {
-        return {
-          status: 400,
-          body: {
-            errors: invalid.map((r) => ({
-              value: r.value,
-              details: [problem(r.value)],
-              title: 'Invalid Rule',
-              type: 'https://api.twitter.com/2/problems/invalid-rules',
-            })),
-            meta: {
-              sent,
-              summary: { created: 0, not_created: request.add.length, valid: request.add.length - invalid.length, invalid: invalid.length },
-            },
-          },
-        };
-      }
-      const fresh = new Set(request.add.map((r) => String(r.value)).filter((v) => !rules.some((r) => r.value === v)));
-      if (rules.length + fresh.size > limits.count) {
-        return {
-          status: 400,
-          body: {
-            title: 'RulesCapExceeded',
-            detail: `You have exceeded the maximum number of rules (${limits.count}) for your access level.`,
-            type: 'https://api.twitter.com/2/problems/rule-cap',
-          },
-        };
-      }
-      const created: StreamRule[] = [];
-      const errors: unknown[] = [];
-      for (const rule of request.add) {
-        const value = String(rule.value);
-        const existing = rules.find((r) => r.value === value);
-        if (existing) {
-          errors.push({ value, id: existing.id, title: 'DuplicateRule', type: 'https://api.twitter.com/2/problems/duplicate-rules' });
-          continue;
-        }
-        this.nextRuleId += 1n;
-        const made: StreamRule = { id: this.nextRuleId.toString(), value, ...(typeof rule.tag === 'string' ? { tag: rule.tag } : {}) };
-        rules.push(made);
-        created.push(made);
-      }
-      this.rules.set(app, rules);
-      const reply: Record<string, unknown> = {
-        meta: { sent, summary: { created: created.length, not_created: errors.length, valid: created.length, invalid: 0 } },
-      };
-      if (created.length > 0) reply['data'] = created;
-      if (errors.length > 0) reply['errors'] = errors;
-      return { status: 201, body: reply };
-    }
-    if (request?.delete && Array.isArray(request.delete.ids)) {
-      const ids = new Set(request.delete.ids.map(String));
-      const kept = rules.filter((r) => !ids.has(r.id));
-      this.rules.set(app, kept);
-      const deleted = rules.length - kept.length;
-      return { status: 200, body: { meta: { sent, summary: { deleted, not_deleted: ids.size - deleted } } } };
-    }
-    return {
-      status: 400,
-      body: {
-        errors: [{ message: 'Either `add` or `delete` is required' }],
-        title: 'Invalid Request',
-        type: 'https://api.twitter.com/2/problems/invalid-request',
-      },
-    };
+    return this.ruleBook.change(app, body);
   }
 
   /** True when the app already holds its one connection. */
@@ -390,13 +293,3 @@ export const TOO_MANY_CONNECTIONS = {
   connection_issue: 'TooManyConnections',
   type: 'https://api.twitter.com/2/problems/streaming-connection',
 };
-
-function balanced(value: string): boolean {
-  let depth = 0;
-  for (const c of value) {
-    if (c === '(') depth += 1;
-    if (c === ')') depth -= 1;
-    if (depth < 0) return false;
-  }
-  return depth === 0;
-}
