@@ -22,10 +22,6 @@ export class PendingMessages {
     private readonly limitBytes = PENDING_LIMIT_BYTES,
   ) {}
 
-  get size(): number {
-    return this.messages.length;
-  }
-
   /** Keeps a message (a copy: the line's chunk is not held); past the bound it goes to `overflow`. */
   keep(head: Buffer, twarcTail: Buffer, overflow: TweetFiles): Promise<void> | undefined {
     if (this.bytes + head.length > this.limitBytes) {
