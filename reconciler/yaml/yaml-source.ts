@@ -73,7 +73,15 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
   if (second !== undefined) {
     report('yaml/multiple-documents', 'a file holds one collection: remove the second YAML document (after ---)', at(second.range[0]));
   }
-  for (const error of [...document.errors, ...document.warnings]) {
+  const errors = [...document.errors, ...document.warnings];
+  // Where the parser runs out of stack depends on how deep the caller's stack already is, so the count
+  // and positions of those errors vary from call to call: report one problem at the start instead.
+  const overflow = errors.find((error) => isStackOverflow(error.message));
+  if (overflow !== undefined) {
+    report('yaml/too-deep', TOO_DEEP, at(outermostValueAround(document, overflow.pos[0])));
+    return { problems };
+  }
+  for (const error of errors) {
     report(`yaml/${error.code.toLowerCase().replaceAll('_', '-')}`, yamlErrorMessage(error.code, error.message), at(error.pos[0]));
   }
   if (problems.length > 0) return { problems };
@@ -140,10 +148,24 @@ function yamlErrorMessage(code: string, message: string): string {
     case 'TAG_RESOLVE_FAILED':
       return `${message}; custom YAML tags are not allowed`;
     default:
-      // The parser recurses per nesting level and reports running out of stack as an error.
-      if (message.includes('Maximum call stack size exceeded')) return TOO_DEEP;
       return `YAML syntax error: ${message.replace(/\.$/, '')}`;
   }
+}
+
+/** Where the top-level value holding `offset` starts (the file's start when none does), a place that does not move with the stack. */
+function outermostValueAround(document: Document.Parsed, offset: number): number {
+  const { isMap } = lazyYaml.loadYaml();
+  if (!isMap(document.contents)) return 0;
+  for (const pair of document.contents.items) {
+    const range = (pair.value as Node | null)?.range;
+    if (range && range[0] <= offset && offset <= range[1]) return range[0];
+  }
+  return 0;
+}
+
+/** The parser recurses per nesting level and reports running out of stack as an error. */
+function isStackOverflow(message: string): boolean {
+  return message.includes('Maximum call stack size exceeded');
 }
 
 interface Located {

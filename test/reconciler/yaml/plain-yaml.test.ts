@@ -6,7 +6,7 @@ import { validateCollectionBytes, type FileContext, type FileResult } from '../.
 import { PACKAGE_ROOT } from '../../../platform/paths.js';
 import { loadSettings } from '../../../reconciler/settings/settings.js';
 import { parsePlainYaml } from '../../../reconciler/yaml/plain-yaml.js';
-import { parseYamlSource } from '../../../reconciler/yaml/yaml-source.js';
+import { parseYamlSource, TOO_DEEP } from '../../../reconciler/yaml/yaml-source.js';
 import { seededRandom, userTimelineYaml } from '../../generators/collection-files.js';
 import { tempProject } from '../../helpers/temp-project.js';
 
@@ -153,6 +153,13 @@ describe('the fast YAML path', () => {
       assert.deepStrictEqual(fast, careful.source?.data, `${name}: the two paths read different data`);
     }
     assert.ok(accepted >= corpus.length / 3, `the fast path accepted only ${accepted} of ${corpus.length} inputs`);
+  });
+
+  it("reports nesting too deep to read once, at the value that holds it, however deep the caller's stack already is", () => {
+    const text = HARD_CASES['deep nesting'] ?? '';
+    const atDepth = (frames: number): unknown => (frames === 0 ? parseYamlSource('deep.yaml', text).problems : atDepth(frames - 1));
+    const expected = [{ file: 'deep.yaml', line: 1, column: 4, rule: 'yaml/too-deep', message: TOO_DEEP, severity: 'error' }];
+    for (const frames of [0, 1, 2, 3, 5, 8, 13, 50, 200]) assert.deepStrictEqual(atDepth(frames), expected, `${frames} frames deeper`);
   });
 
   it('gives validation the same answers, problem for problem, over the invalid corpus and the examples', () => {
