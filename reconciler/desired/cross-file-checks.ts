@@ -86,6 +86,8 @@ function sharedProfileProblems(profile: string, entries: readonly CheckedCollect
     message: `active filter collections ${entry.file} and ${entries
       .filter((e) => e !== entry)
       .map((e) => e.file)
-      .join(', ')} both use credentials "${profile}"; X allows one stream connection per app, so give each its own profile or suspend one`,
+      .join(
+        ', ',
+      )} both use credentials "${profile}"; X allows one stream connection per app, and \`aws.stream_groups: false\` gives each its own: remove that setting from twarc-cloud.yaml so they share one stream group, or give each its own profile`,
   }));
 }

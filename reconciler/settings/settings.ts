@@ -97,7 +97,7 @@ function archiveProblems(file: string, archive: string, at: Position): Problem[]
   ];
 }
 
-/** True where a credentials profile's filter collections share one stream group: always locally, on AWS once `aws.stream_groups` says so. */
+/** True where a credentials profile's filter collections share one stream group: always locally, on AWS unless `aws.stream_groups: false`. */
 export function groupsStreams(settings: Pick<Settings, 'target' | 'aws'>): boolean {
-  return settings.target === 'local' || settings.aws?.stream_groups === true;
+  return settings.target === 'local' || settings.aws?.stream_groups !== false;
 }

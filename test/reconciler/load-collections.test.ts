@@ -15,6 +15,7 @@ async function load(files: Record<string, string>, settingsYaml?: string) {
 }
 
 const AWS_SETTINGS = 'target: aws\naws:\n  bucket: research-archive\n  region: us-east-1\n';
+const AWS_WITHOUT_GROUPS = `${AWS_SETTINGS}  stream_groups: false\n`;
 
 const filter = (id: string, extra = ''): string => `id: ${id}\ntype: filter\nrules: [{value: ${id}}]\n${extra}`;
 
@@ -75,7 +76,7 @@ describe('loading collections', () => {
     assert.deepEqual(problems.map(formatProblem), ['collections/old/a.yml:1:5: id "a" is already used by collections/a.yaml:1:5']);
   });
 
-  it('on AWS, which runs a stream per filter collection, refuses two active ones on one credentials profile, naming both files', async () => {
+  it('on AWS, lets active filter collections share a profile, since they share its stream group service', async () => {
     const { problems } = await load(
       {
         'collections/one.yaml': filter('one', 'credentials: app\n'),
@@ -83,15 +84,27 @@ describe('loading collections', () => {
       },
       AWS_SETTINGS,
     );
+    assert.deepEqual(problems, []);
+  });
+
+  it('on AWS with the deprecated `stream_groups: false` (a service per filter collection), refuses two active ones on one credentials profile, naming both files and the setting', async () => {
+    const { problems } = await load(
+      {
+        'collections/one.yaml': filter('one', 'credentials: app\n'),
+        'collections/two.yaml': filter('two', 'credentials: app\n'),
+      },
+      AWS_WITHOUT_GROUPS,
+    );
     assert.deepEqual(
       problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.rule}`),
       ['collections/one.yaml:4:14 filter/shared-credentials', 'collections/two.yaml:4:14 filter/shared-credentials'],
     );
     assert.match(problems[0]?.message ?? '', /collections\/one\.yaml and collections\/two\.yaml both use credentials "app"/);
+    assert.match(problems[0]?.message ?? '', /remove that setting from twarc-cloud\.yaml/);
   });
 
-  it('on AWS, counts the implicit default profile as shared too, pointing at the type', async () => {
-    const { problems } = await load({ 'collections/one.yaml': filter('one'), 'collections/two.yaml': filter('two') }, AWS_SETTINGS);
+  it('on AWS without stream groups, counts the implicit default profile as shared too, pointing at the type', async () => {
+    const { problems } = await load({ 'collections/one.yaml': filter('one'), 'collections/two.yaml': filter('two') }, AWS_WITHOUT_GROUPS);
     assert.deepEqual(
       problems.map((p) => `${p.file}:${p.line}:${p.column}`),
       ['collections/one.yaml:2:7', 'collections/two.yaml:2:7'],

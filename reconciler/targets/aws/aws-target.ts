@@ -32,7 +32,7 @@ export interface AwsTargetOptions {
   readonly report: (line: string) => void;
   /** How often to look at a service being scaled down. */
   readonly pollMs?: number;
-  /** Run each profile's filter collections as one stream group service (`aws.stream_groups`). */
+  /** False: a service per filter collection (`aws.stream_groups: false`, deprecated); otherwise one stream group service per profile. */
   readonly streamGroups?: boolean;
   /** Minutes of backfill a group asks for on reconnecting (Enterprise access: 5), 0 for none. */
   readonly backfillMinutes?: number;
@@ -52,7 +52,7 @@ export class AwsTarget implements Target {
   readonly startsFirstHarvest = true;
 
   get groupsStreams(): boolean {
-    return this.options.streamGroups === true;
+    return this.options.streamGroups !== false;
   }
 
   get release(): string {

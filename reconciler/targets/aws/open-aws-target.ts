@@ -3,7 +3,7 @@ import { UserError } from '../../../platform/errors.js';
 import { DEPLOYMENT_KEY } from '../../../platform/archive/keys.js';
 import { readObject } from '../../../platform/archive/objects.js';
 import { openArchiveStore } from '../../../platform/archive/open-store.js';
-import type { Settings } from '../../settings/settings.js';
+import { groupsStreams, type Settings } from '../../settings/settings.js';
 import { AwsTarget } from './aws-target.js';
 
 /** Retries of a throttled or failed AWS request, with the SDK's standard backoff. */
@@ -44,7 +44,7 @@ export async function openAwsTarget(settings: Settings, actor: string, report: (
       actor,
       stopWaitMs: 120_000,
       report,
-      streamGroups: settings.aws.stream_groups === true,
+      streamGroups: groupsStreams(settings),
       // X gives backfill to Enterprise access only; asked for elsewhere, X would refuse the reconnect.
       backfillMinutes: settings.accessLevel === 'enterprise' ? 5 : 0,
     },

@@ -18,7 +18,7 @@ import { createS3Client, S3ArchiveStore } from '../../../platform/archive/s3-sto
 import { tagOwner } from '../../../harvester/stream-group/group-rules.js';
 import { applyPlan } from '../../../reconciler/apply/apply.js';
 import { reconcile } from '../../../reconciler/reconcile.js';
-import { loadSettings } from '../../../reconciler/settings/settings.js';
+import { groupsStreams, loadSettings } from '../../../reconciler/settings/settings.js';
 import { AwsTarget } from '../../../reconciler/targets/aws/aws-target.js';
 import { FakeXApi } from '../../fakes/x-api/server.js';
 import { FakeServices } from '../../fakes/aws/ecs-fake.js';
@@ -64,26 +64,27 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
       events_role_arn: 'arn:aws:iam::123456789012:role/events',
     };
     const reports: string[] = [];
-    const target = (streamGroups: boolean): AwsTarget =>
+    // As openAwsTarget does: the settings say whether streams are grouped (by default they are).
+    const target = (): AwsTarget =>
       new AwsTarget(store, { ...deployment }, schedules, services, {
         actor: 'test',
         stopWaitMs: 20_000,
         report: (line) => reports.push(line),
         pollMs: 50,
-        streamGroups,
+        streamGroups: groupsStreams(loadSettings(root, root).settings),
         backfillMinutes: 5,
       });
-    const settingsFile = (streamGroups: boolean): string =>
-      `deployment: groups\ntarget: aws\nx_api:\n  access_level: enterprise\naws:\n  bucket: ${bucket}\n  region: us-east-1\n${streamGroups ? '  stream_groups: true\n' : ''}`;
-    const root = tempProject({ 'twarc-cloud.yaml': settingsFile(false), 'collections/alpha.yaml': filter('alpha', 'climate') });
-    const planWith = async (streamGroups: boolean) =>
+    const settingsFile = (release: 'before groups' | 'default'): string =>
+      `deployment: groups\ntarget: aws\nx_api:\n  access_level: enterprise\naws:\n  bucket: ${bucket}\n  region: us-east-1\n${release === 'before groups' ? '  stream_groups: false\n' : ''}`;
+    const root = tempProject({ 'twarc-cloud.yaml': settingsFile('before groups'), 'collections/alpha.yaml': filter('alpha', 'climate') });
+    const plan = async () =>
       reconcile(loadSettings(root, root).settings, {
         targetName: 'aws',
         allowMassStop: false,
         refresh: true,
         env: {},
         report: (l) => reports.push(l),
-        target: target(streamGroups),
+        target: target(),
       });
     const fake = await new FakeXApi({
       bearerTokens: [SECRET_BEARER],
@@ -125,19 +126,19 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
     };
     const tasks: HarvestRun[] = [];
     try {
-      // Before: alpha streams on a service of its own.
-      const before = await planWith(false);
-      await applyPlan(before.plan, before.index, { target: target(false), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      // Before: alpha streams on a service of its own, as before stream groups (now `stream_groups: false`).
+      const before = await plan();
+      await applyPlan(before.plan, before.index, { target: target(), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
       assert.deepEqual([...services.services.keys()], ['groups_alpha']);
       const old = runTask('groups_alpha');
       tasks.push(old);
       await old.waitForLog(/tweet file stored/);
 
-      // The move: stream groups on, and two more collections on the same profile.
-      writeFileSync(join(root, 'twarc-cloud.yaml'), settingsFile(true));
+      // The move: the setting goes (groups are the default), and two more collections join the same profile.
+      writeFileSync(join(root, 'twarc-cloud.yaml'), settingsFile('default'));
       writeFileSync(join(root, 'collections', 'beta.yaml'), filter('beta', 'weather'));
       writeFileSync(join(root, 'collections', 'gamma.yaml'), `${filter('gamma', 'storm')}max_records: 60\n`);
-      const move = await planWith(true);
+      const move = await plan();
       assert.deepEqual(move.plan.streamGroups, [{ kind: 'start-stream-group', group: 'default', members: ['alpha', 'beta', 'gamma'] }]);
       assert.deepEqual(
         move.plan.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]),
@@ -155,7 +156,7 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
           tasks.push(group);
         }
       }, 20);
-      await applyPlan(move.plan, move.index, { target: target(true), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      await applyPlan(move.plan, move.index, { target: target(), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
       clearInterval(watch);
       assert.ok(group, 'the group service was created');
       assert.deepEqual([...services.services.keys()], ['groups_stream_default'], 'the old stream service is gone');
@@ -188,7 +189,7 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
       assert.equal(connectionsAfterMove, 2, 'the old stream and then the group: one connection for three collections');
 
       writeFileSync(join(root, 'collections', 'beta.yaml'), filter('beta', 'rain'));
-      const edit = await planWith(true);
+      const edit = await plan();
       assert.equal(edit.plan.streamGroups, undefined);
       assert.deepEqual(
         edit.plan.actions.map((a) => [a.id, a.steps]),
@@ -198,7 +199,7 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
           ['gamma', [{ kind: 'stop-harvests' }, { kind: 'leave-stream-group', group: 'default' }]],
         ],
       );
-      await applyPlan(edit.plan, edit.index, { target: target(true), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      await applyPlan(edit.plan, edit.index, { target: target(), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
       const rules = (): string =>
         fake.stream
           .rulesOf(SECRET_BEARER)
@@ -224,13 +225,13 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
       );
 
       rmSync(join(root, 'collections', 'beta.yaml'));
-      const removal = await planWith(true);
+      const removal = await plan();
       assert.equal(removal.plan.streamGroups, undefined, 'the group runs on for alpha');
       assert.deepEqual(
         removal.plan.actions.map((a) => [a.id, a.kind, a.steps.map((st) => st.kind)]),
         [['beta', 'remove', ['stop-harvests', 'leave-stream-group']]],
       );
-      await applyPlan(removal.plan, removal.index, { target: target(true), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      await applyPlan(removal.plan, removal.index, { target: target(), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
       assert.equal((await readObject(store, collectionKeys('beta').lastHarvest, 'last-harvest'))?.value.outcome, 'stopped');
       assert.equal(await store.get(collectionKeys('beta').lock), undefined, "beta's harvest finished");
       const alphaNow = (await storedTweets(store, 'alpha')).length;
