@@ -14,6 +14,8 @@ import {
   numberOption,
   optional,
   secondsOption,
+  OWN_SERVICE_OPTIONS,
+  ownServiceEnd,
   stoppedBySignals,
   stringOption,
 } from './harvester-options.js';
@@ -43,10 +45,13 @@ export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): Comm
       '  --stale-after <s>      seconds without heartbeat before a lock counts as abandoned (default 300)',
       '  --sync <s>             how often the collections index is read for joins, edits and leaves (default 15)',
       '  --backfill-minutes <n> on reconnecting, ask X to replay up to n minutes (1-5; Enterprise access only; default 0)',
+      '  --ecs-cluster <arn>    with --ecs-service: the ECS service the group runs as, scaled to 0 once every member',
+      '  --ecs-service <name>   has stored its max_records; until it has members, the group waits for them',
       '',
     ].join('\n'),
     options: {
       ...HARVESTER_OPTIONS,
+      ...OWN_SERVICE_OPTIONS,
       sync: { type: 'string' },
       'backfill-minutes': { type: 'string' },
     },
@@ -54,6 +59,7 @@ export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): Comm
       const profile = args.positionals[0];
       if (profile === undefined || args.positionals.length !== 1 || !PROFILE.test(profile))
         throw new UserError('harvest-group takes one credentials profile name', `usage: ${this.usage}`);
+      const endOwnService = ownServiceEnd(args);
       return stoppedBySignals(async (stop) => {
         const store = await openArchiveStore(archiveLocation(args, io, defaultArchive));
         const ssmPath = io.env['TWARC_CLOUD_SSM_PATH'];
@@ -75,6 +81,7 @@ export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): Comm
           controlPort: numberOption(args, 'control-port', 0, 65535) ?? 0,
           ...optional('advertiseHost', stringOption(args, 'advertise-host')),
           ...optional('backfillMinutes', numberOption(args, 'backfill-minutes', 0, 5)),
+          ...optional('endOwnService', endOwnService),
           tuning: envTuning(io),
         });
         return outcome === 'failed' ? HARVEST_EXIT.failed : HARVEST_EXIT.ok;

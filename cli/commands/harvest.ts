@@ -1,9 +1,7 @@
-import { UserError } from '../../platform/errors.js';
 import { HARVEST_EXIT } from '../../platform/harvest-exit.js';
 import { runHarvest } from '../../harvester/run-harvest.js';
 import { LockHeld } from '../../harvester/take-lock.js';
-import { scaleOwnServiceToZero, type OwnService } from '../../harvester/own-ecs-service.js';
-import { oneCollectionId, type CommandSpec, type ParsedArgs } from '../command.js';
+import { oneCollectionId, type CommandSpec } from '../command.js';
 import type { CliIo } from '../io.js';
 import {
   archiveLocation,
@@ -13,6 +11,8 @@ import {
   numberOption,
   optional,
   secondsOption,
+  OWN_SERVICE_OPTIONS,
+  ownServiceEnd,
   stoppedBySignals,
   stringOption,
 } from './harvester-options.js';
@@ -46,14 +46,13 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
     ].join('\n'),
     options: {
       ...HARVESTER_OPTIONS,
+      ...OWN_SERVICE_OPTIONS,
       linger: { type: 'string' },
       concurrency: { type: 'string' },
-      'ecs-cluster': { type: 'string' },
-      'ecs-service': { type: 'string' },
     },
     async run(args, io) {
       const collectionId = oneCollectionId(this, args);
-      const own = ownService(args);
+      const endOwnService = ownServiceEnd(args);
       return stoppedBySignals(async (stop) => {
         try {
           const outcome = await runHarvest({
@@ -64,7 +63,7 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
               io.err(line);
             },
             stop,
-            ...(own !== undefined ? { onStreamComplete: scaleOwnServiceToZero(own) } : {}),
+            ...(endOwnService !== undefined ? { onStreamComplete: endOwnService } : {}),
             apiBaseUrl: apiBaseUrl(args, io),
             ...optional('controlHost', stringOption(args, 'control-host')),
             ...optional('controlPort', numberOption(args, 'control-port', 0, 65535)),
@@ -85,11 +84,4 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
       });
     },
   };
-}
-
-function ownService(args: ParsedArgs): OwnService | undefined {
-  const cluster = stringOption(args, 'ecs-cluster');
-  const service = stringOption(args, 'ecs-service');
-  if ((cluster === undefined) !== (service === undefined)) throw new UserError('--ecs-cluster and --ecs-service go together');
-  return cluster !== undefined && service !== undefined ? { cluster, service } : undefined;
 }

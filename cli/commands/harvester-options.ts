@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import type { HarvestTuning } from '../../harvester/harvest-context.js';
 import { StopController } from '../../harvester/stop.js';
+import { scaleOwnServiceToZero } from '../../harvester/own-ecs-service.js';
 import type { ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
 import { API_BASE_URL_OPTION } from './x-api-options.js';
@@ -21,6 +22,20 @@ export const HARVESTER_OPTIONS = {
   'advertise-host': { type: 'string' },
   'stale-after': { type: 'string' },
 } as const;
+
+/** The ECS service a stream (or stream group) runs as, which the reconciler names in its task definition. */
+export const OWN_SERVICE_OPTIONS = {
+  'ecs-cluster': { type: 'string' },
+  'ecs-service': { type: 'string' },
+} as const;
+
+/** Ends the command's own ECS service (desired count 0) when it is done for good; undefined when not run as a service. */
+export function ownServiceEnd(args: ParsedArgs): (() => Promise<void>) | undefined {
+  const cluster = stringOption(args, 'ecs-cluster');
+  const service = stringOption(args, 'ecs-service');
+  if ((cluster === undefined) !== (service === undefined)) throw new UserError('--ecs-cluster and --ecs-service go together');
+  return cluster !== undefined && service !== undefined ? scaleOwnServiceToZero({ cluster, service }) : undefined;
+}
 
 /** The tuning knobs tests and emulators set through the environment (schedules never need them). */
 export function envTuning(io: CliIo): Partial<HarvestTuning> {

@@ -14,6 +14,7 @@ import { harvestId as runIdAt, streamGroupRunKeys } from '../../platform/archive
 import { writeObject, type ArchiveObjects } from '../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import { secretValues, type XCredentials } from '../../platform/credentials/credentials.js';
+import { streamComplete } from '../../platform/archive/stream-completion.js';
 import { TWEET_EVERYTHING } from '../../platform/x-api/endpoints.js';
 import { XAppAuthRequired } from '../../platform/x-api/errors.js';
 import { describeStreamEnd, readUntilStopped } from '../collect/stream-ends.js';
@@ -52,6 +53,12 @@ export interface StreamGroupOptions {
   readonly advertiseHost?: string;
   /** Minutes of backfill to ask for on reconnecting (Enterprise access: at most 5); 0 for none. */
   readonly backfillMinutes?: number;
+  /**
+   * Where the group is the one task of an ECS service, which starts a new task whenever one exits:
+   * ends that service once every member has reached its max_records. With it, a group that has no
+   * members yet (its service started before apply wrote them) waits for them instead of ending.
+   */
+  readonly endOwnService?: () => Promise<void>;
 }
 
 type GroupRecord = ArchiveObjects['stream-group'];
@@ -207,8 +214,19 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
     if (!stop.stopping) requestSync();
   };
 
+  const endOwnService = async (end: () => Promise<void>): Promise<void> => {
+    try {
+      await end();
+      log.info('every member collection is complete; the group ended its own service');
+    } catch (error) {
+      // Started again, the group finds its members complete and tries once more.
+      log.warn("ending the group's own service failed", { problem: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
   const wantsHarvest = (slot: Slot): boolean => slot.complete !== true && slot.heldAt !== slot.member.hash;
 
+  let waitingLogged = false;
   /** Follows the index: opens joiners, rolls edited members, finishes leavers, then makes X's rules match. */
   const sync = async (): Promise<void> => {
     const { members, known } = await membersOf.read();
@@ -223,10 +241,12 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
       await slot.pending.spill(unmatched);
     }
     for (const [id, member] of members) {
+      let fresh = !slots.has(id);
       const slot = slots.get(id) ?? { member, harvest: undefined, pending: new PendingMessages(log, id) };
       slots.set(id, slot);
       if (slot.member.hash !== member.hash) {
         slot.member = member;
+        fresh = true;
         delete slot.complete;
         delete slot.heldAt;
         if (slot.harvest) {
@@ -236,6 +256,8 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
           slot.harvest.context.stop.stop('requested', 'the collection was edited; a new harvest continues it');
         }
       }
+      // A collection that stored its max_records before (in an earlier run of the group) is not harvested again.
+      if (fresh && !slot.harvest && (await streamComplete(store, id, member.config))) slot.complete = true;
       await slot.busy;
       if (!slot.harvest && wantsHarvest(slot)) await open(slot);
     }
@@ -250,8 +272,14 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
       log.warn(problem);
     }
     // Nothing left to stream (no member, or every one at its max_records): the group ends, and nothing idles.
-    if ([...slots.values()].every((slot) => slot.complete === true))
-      stop.stop('max_records', slots.size > 0 ? 'every member collection reached its max_records' : 'the group has no member collections');
+    if (slots.size > 0 && [...slots.values()].every((slot) => slot.complete === true)) {
+      if (options.endOwnService) await endOwnService(options.endOwnService);
+      stop.stop('max_records', 'every member collection reached its max_records');
+    } else if (slots.size === 0) {
+      if (!options.endOwnService) stop.stop('max_records', 'the group has no member collections');
+      else if (!waitingLogged) log.info('no member collections yet; the group waits for them');
+      waitingLogged = true;
+    } else waitingLogged = false;
   };
   const membersOf = new GroupMembers(store, profile);
   let syncing: Promise<void> = Promise.resolve();

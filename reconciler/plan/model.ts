@@ -52,7 +52,14 @@ export interface LiveState {
    * The stream groups running, by credentials profile, where the target lists them (AWS with
    * refresh: its group services); otherwise plan takes them from the collections' memberships.
    */
-  readonly streamGroups?: ReadonlyMap<string, { readonly release?: string }>;
+  readonly streamGroups?: ReadonlyMap<string, LiveStreamGroup>;
+}
+
+/** A stream group's own resource as found: the release it runs, and whether it ended itself. */
+export interface LiveStreamGroup {
+  readonly release?: string;
+  /** It ended its own service once every member had stored its max_records; a new member starts it again. */
+  readonly ended?: boolean;
 }
 
 /** A stream group's own resource (AWS: the ECS service of its connection); its members come and go by the index. */

@@ -8,6 +8,7 @@ import type {
   DesiredCollection,
   LiveCollection,
   LiveState,
+  LiveStreamGroup,
   Plan,
   PlannedAction,
   Runtime,
@@ -213,7 +214,8 @@ function runtimeSteps(from: Runtime, to: Runtime, removing: boolean, restartServ
 /**
  * The stream groups to start, stop or roll: one per credentials profile with active filter
  * collections that are not complete. Which run now is what the target listed, or else what the
- * live collections' memberships say (the index, written by apply).
+ * live collections' memberships say (the index, written by apply): a group whose recorded members
+ * are all complete has ended its own service, and a new member starts it again.
  */
 function streamGroupActions(desired: readonly DesiredCollection[], live: LiveState, options: PlanOptions): StreamGroupAction[] {
   const wanted = new Map<string, string[]>();
@@ -222,17 +224,19 @@ function streamGroupActions(desired: readonly DesiredCollection[], live: LiveSta
     if (body.type !== 'filter' || collection.state !== 'active' || live.collections.get(collection.id)?.complete === true) continue;
     wanted.set(body.credentials, [...(wanted.get(body.credentials) ?? []), collection.id]);
   }
-  const running = new Map<string, { release?: string }>(live.streamGroups ?? []);
+  const running = new Map<string, LiveStreamGroup>(live.streamGroups ?? []);
   if (!live.streamGroups) {
     for (const current of live.collections.values()) {
       const member = current.runtime.streamGroup;
-      if (member) running.set(member.group, member.release !== undefined ? { release: member.release } : {});
+      if (!member) continue;
+      const ended = current.complete === true && running.get(member.group)?.ended !== false;
+      running.set(member.group, { ...(member.release !== undefined ? { release: member.release } : {}), ended });
     }
   }
   const actions: StreamGroupAction[] = [];
   for (const [group, members] of [...wanted].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const now = running.get(group);
-    if (!now) actions.push({ kind: 'start-stream-group', group, members: members.sort() });
+    if (!now || now.ended === true) actions.push({ kind: 'start-stream-group', group, members: members.sort() });
     else if (options.release !== undefined && now.release !== options.release)
       actions.push({ kind: 'roll-stream-group', group, members: members.sort() });
   }

@@ -1,6 +1,6 @@
 import type { ArchiveObjects } from '../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
-import type { PlannedAction, Runtime, RuntimeStep, StreamGroupAction } from '../plan/model.js';
+import type { LiveStreamGroup, PlannedAction, Runtime, RuntimeStep, StreamGroupAction } from '../plan/model.js';
 import { runtimeFor } from '../plan/plan.js';
 
 export type IndexEntry = ArchiveObjects['collections-index']['collections'][string];
@@ -41,7 +41,7 @@ export interface Target {
   readStreamGroups?(
     index: Readonly<Record<string, IndexEntry>>,
     options?: { readonly refresh?: boolean },
-  ): Promise<ReadonlyMap<string, { readonly release?: string }> | undefined>;
+  ): Promise<ReadonlyMap<string, LiveStreamGroup> | undefined>;
 }
 
 /** The runtime that apply left for each indexed collection: what its recorded config asks for. */

@@ -3,7 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import { CreateServiceCommand, DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
+import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
+import { tempProject } from '../helpers/temp-project.js';
 import { startHarvest } from '../helpers/harvester-process.js';
 import { putCollection, s3Archive, SECRET_BEARER, startMoto, storedTweets, validateArchive } from '../helpers/archive-fixtures.js';
 import { motoDefaultNetwork, motoHarvesterCluster, type Moto } from '../helpers/moto.js';
@@ -103,6 +109,77 @@ describe('a filter collection with max_records, run as an ECS service', { timeou
     } finally {
       await fake.stop();
       await archive.close();
+    }
+  });
+});
+
+/*
+ * A stream group on AWS is the one task of its profile's ECS service. Once every member has stored
+ * its max_records, the group ends its service; until it has members (its service starts before
+ * apply writes them), it waits for them instead of ending and being started again.
+ */
+describe('a stream group run as an ECS service', { timeout: 120_000 }, () => {
+  it('waits for members, ends its service once every member is complete, and a relaunch writes nothing and ends it again', async () => {
+    const cluster = await motoHarvesterCluster(ecs, 'groups', 'groups-harvester');
+    const network = await motoDefaultNetwork(moto.endpoint);
+    const service = 'groups_stream_default';
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: service,
+        taskDefinition: 'groups-harvester',
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: network.subnets, securityGroups: network.securityGroups } },
+      }),
+    );
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      corpus: { users: 2, tweetsPerUser: () => 0 },
+      stream: { tweets: 10_000, perSecond: 2000, keepAliveMs: 100 },
+    }).start();
+    const root = tempProject({ 'twarc-cloud.yaml': 'deployment: groups\nlocal:\n  archive: ./archive\n' });
+    execFileSync('git', ['-C', root, 'init', '-q']);
+    const env = {
+      ...fakeApiEnv(root, fake.baseUrl, SECRET_BEARER),
+      TWARC_CLOUD_GROUP_SYNC_MS: '200',
+      AWS_ENDPOINT_URL_ECS: moto.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    };
+    const store = new LocalArchiveStore(join(root, 'archive'));
+    const args = ['default', '--archive', join(root, 'archive'), '--ecs-cluster', cluster, '--ecs-service', service];
+    const group = startHarvest(args, env, 'harvest-group');
+    try {
+      await group.waitForLog(/no member collections yet; the group waits for them/);
+      assert.equal(group.child.exitCode, null, 'a group without members on a service waits');
+      mkdirSync(join(root, 'collections'));
+      writeFileSync(join(root, 'collections', 'one.yaml'), 'id: one\ntype: filter\nrules:\n  - value: climate\nmax_records: 100\n');
+      writeFileSync(join(root, 'collections', 'two.yaml'), 'id: two\ntype: filter\nrules:\n  - value: weather\nmax_records: 150\n');
+      assert.equal((await runCliAsync(['apply', '--yes'], { cwd: root, env })).status, 0);
+      await group.waitForLog(/every member collection is complete; the group ended its own service/, 60_000);
+      const ended = await group.done;
+      assert.equal(ended.code, 0, ended.stderr);
+      assert.match(ended.stderr, /every member collection is complete; the group ended its own service/);
+      assert.equal((await storedTweets(store, 'one')).length, 100);
+      assert.equal((await storedTweets(store, 'two')).length, 150);
+      assert.equal(await desiredCount(cluster, service), 0, 'the complete group ended its own service');
+
+      // ECS started it again before the scale-down took (or someone set the count back): nothing is written.
+      await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 1 }));
+      const harvests = async (): Promise<unknown> => [
+        await store.list(collectionKeys('one').harvestsPrefix),
+        await store.list(collectionKeys('two').harvestsPrefix),
+      ];
+      const before = await harvests();
+      const relaunch = await startHarvest(args, env, 'harvest-group').done;
+      assert.equal(relaunch.code, 0, relaunch.stderr);
+      assert.deepEqual(await harvests(), before, 'no member harvest was opened');
+      assert.equal(await desiredCount(cluster, service), 0, 'the relaunch ended the service again');
+    } finally {
+      if (group.child.exitCode === null) group.child.kill('SIGTERM');
+      await fake.stop();
     }
   });
 });

@@ -14,7 +14,7 @@ import {
   taskDefinitionFamily,
 } from './naming/aws-names.js';
 import { stopAndReport } from '../../stop/stop-harvest.js';
-import type { PlannedAction, Runtime, RuntimeStep, StreamGroupAction } from '../../plan/model.js';
+import type { LiveStreamGroup, PlannedAction, Runtime, RuntimeStep, StreamGroupAction } from '../../plan/model.js';
 import { recordedRuntime, type IndexEntry, type Target } from '../target.js';
 import type { SchedulesPort } from './schedules-port.js';
 import type { ServiceInfo, ServicesPort } from './services-port.js';
@@ -215,7 +215,7 @@ export class AwsTarget implements Target {
   readStreamGroups(
     index: Readonly<Record<string, IndexEntry>>,
     options: { readonly refresh?: boolean } = {},
-  ): Promise<ReadonlyMap<string, { readonly release?: string }> | undefined> {
+  ): Promise<ReadonlyMap<string, LiveStreamGroup> | undefined> {
     return options.refresh === true && this.groupsStreams ? this.groups.list(index) : Promise.resolve(undefined);
   }
 

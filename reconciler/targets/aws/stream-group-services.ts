@@ -6,7 +6,7 @@
 
 import { UserError } from '../../../platform/errors.js';
 import type { ArchiveObjects } from '../../../platform/archive/objects.js';
-import type { StreamGroupAction } from '../../plan/model.js';
+import type { LiveStreamGroup, StreamGroupAction } from '../../plan/model.js';
 import type { IndexEntry } from '../target.js';
 import {
   describeOwner,
@@ -28,17 +28,21 @@ export class StreamGroupServices {
     private readonly options: { readonly backfillMinutes: number; readonly stopTimeoutS: number },
   ) {}
 
-  /** The stream group services of this deployment that run, by profile, with the release the index records for their members. */
-  async list(index: Readonly<Record<string, IndexEntry>>): Promise<ReadonlyMap<string, { readonly release?: string }>> {
+  /**
+   * The stream group services of this deployment, by profile, with the release the index records
+   * for their members, and whether the group ended its service (scaled to zero once every member was complete).
+   */
+  async list(index: Readonly<Record<string, IndexEntry>>): Promise<ReadonlyMap<string, LiveStreamGroup>> {
     const name = this.deployment.deployment;
-    const groups = new Map<string, { release?: string }>();
+    const groups = new Map<string, LiveStreamGroup>();
     for (const service of await this.services.listServices(this.deployment.cluster)) {
       const profile = service.tags[STREAM_GROUP_TAG];
       if (!isStreamGroupName(name, service.name) || profile === undefined) continue;
       if (streamGroupOwnership(service.tags, name, profile) !== 'ours') continue;
       // Which release a group runs is what apply recorded for its members; listing does not tell it.
       const release = Object.values(index).find((e) => e.stream_group === profile && e.release !== undefined)?.release;
-      groups.set(profile, release !== undefined ? { release } : {});
+      const ended = (await this.services.describeService(this.deployment.cluster, service.name))?.desiredCount === 0;
+      groups.set(profile, { ...(release !== undefined ? { release } : {}), ...(ended ? { ended } : {}) });
     }
     return groups;
   }
@@ -103,6 +107,11 @@ export class StreamGroupServices {
         '--control-port',
         String(this.deployment.control_port ?? 8080),
         ...(backfill > 0 ? ['--backfill-minutes', String(backfill)] : []),
+        // Once every member has stored its max_records the group ends its service, which ECS would start again.
+        '--ecs-cluster',
+        this.deployment.cluster,
+        '--ecs-service',
+        streamGroupServiceName(name, profile),
       ],
       stopTimeout: this.options.stopTimeoutS,
       tags: streamGroupTags(name, profile),

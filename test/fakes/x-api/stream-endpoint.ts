@@ -190,7 +190,12 @@ export class StreamService {
           return;
         }
         const rules = this.rulesOf(app);
-        if (this.delivered >= this.plan.tweets || rules.length === 0) return; // keep-alives only
+        if (this.delivered >= this.plan.tweets) return; // keep-alives only
+        if (rules.length === 0) {
+          // X matches rules added while a client is connected on the open connection, without a reconnect.
+          timer = setTimeout(pump, 20);
+          return;
+        }
         const message = this.message(rules);
         lastWrite = Date.now();
         if (this.plan.wire?.splitAtEveryOffset === true) {

@@ -115,4 +115,29 @@ describe('plan() where the target runs stream groups', () => {
       'a group the target lists as gone is started again, whatever the index says',
     );
   });
+
+  it('starts again a group that ended its own service when every member was complete, once a new member joins', () => {
+    const done = filterBody('done', { max_records: 10 });
+    const fresh = filterBody('fresh', { rules: [{ value: 'weather' }] });
+    const live = streaming(done).collections.get('done') as LiveCollection;
+    const allComplete: LiveState = { collections: new Map([['done', { ...live, complete: true }]]) };
+    assert.deepEqual(
+      plan([desired(done), desired(fresh)], allComplete, GROUPED).streamGroups,
+      [{ kind: 'start-stream-group', group: 'default', members: ['fresh'] }],
+      'from the index: every recorded member is complete, so the group has ended its service',
+    );
+    assert.deepEqual(
+      plan([desired(done)], allComplete, GROUPED).streamGroups,
+      [{ kind: 'stop-stream-group', group: 'default', members: [] }],
+      'and with no new member, its service goes',
+    );
+    const halfComplete: LiveState = { collections: new Map([...allComplete.collections, ...streaming(fresh).collections]) };
+    assert.equal(plan([desired(done), desired(fresh)], halfComplete, GROUPED).streamGroups, undefined, 'a member streams on: it runs');
+    const listedEnded: LiveState = { ...streaming(fresh), streamGroups: new Map([['default', { ended: true }]]) };
+    assert.deepEqual(
+      plan([desired(fresh)], listedEnded, GROUPED).streamGroups,
+      [{ kind: 'start-stream-group', group: 'default', members: ['fresh'] }],
+      'a group service the target lists at desired count 0 is started again',
+    );
+  });
 });

@@ -169,6 +169,10 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
         '8080',
         '--backfill-minutes',
         '5',
+        '--ecs-cluster',
+        deployment.cluster,
+        '--ecs-service',
+        'groups_stream_default',
       ]);
       assert.equal((await old.done).code, 0, 'the old stream finished its harvest gracefully');
       for (const id of ['alpha', 'beta']) {
