@@ -11,6 +11,7 @@ import { listAll, type ArchiveStore } from '../../platform/archive/store.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { tagOwner } from '../../harvester/stream-group/group-rules.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
+import { endGracefully } from '../helpers/end-gracefully.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { until } from '../helpers/until.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
@@ -174,7 +175,7 @@ describe('stream groups on the local target', { timeout: 180_000 }, () => {
       const gammaFirst = matchesOf('gamma', servedBeforeShutdown).slice(0, 120);
       assert.deepEqual([...(stored.get('gamma') ?? [])].sort(), [...gammaFirst].sort(), "gamma has exactly its rules' first 120 matches");
     } finally {
-      if (up.exitCode === null) up.kill('SIGKILL');
+      await endGracefully(up, exited);
       await fake.stop();
     }
   });

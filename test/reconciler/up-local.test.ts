@@ -9,18 +9,10 @@ import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
+import { endGracefully } from '../helpers/end-gracefully.js';
 import { tempProject } from '../helpers/temp-project.js';
+import { until } from '../helpers/until.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
 
 describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
   it("follows collection files: starts, reconfigures and stops streams, runs a new schedule's first harvest at once, and stops cleanly on Ctrl-C", async () => {
@@ -98,7 +90,7 @@ describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
       assert.equal(await store.get(collectionKeys('live').lock), undefined, 'Ctrl-C left no harvest running');
       assert.equal((await readObject(store, collectionKeys('live').lastHarvest, 'last-harvest'))?.value.outcome, 'stopped');
     } finally {
-      if (up.exitCode === null) up.kill('SIGKILL');
+      await endGracefully(up, exited);
       await fake.stop();
     }
   });

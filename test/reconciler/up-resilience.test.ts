@@ -8,19 +8,20 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { pollUntil } from '../../platform/async.js';
 import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
+import { endGracefully } from '../helpers/end-gracefully.js';
 import { tempProject } from '../helpers/temp-project.js';
+import { until } from '../helpers/until.js';
 
 function startUp(
   root: string,
   apiBaseUrl?: string,
-): { output: () => string; exited: Promise<number | null>; kill: (signal: NodeJS.Signals) => void } {
+): { output: () => string; exited: Promise<number | null>; kill: (signal: NodeJS.Signals) => void; end: () => Promise<void> } {
   const up = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'up'], {
     cwd: root,
     env: {
@@ -38,19 +39,15 @@ function startUp(
   let output = '';
   up.stdout.on('data', (c: Buffer) => (output += c.toString()));
   up.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => up.on('close', resolve));
   return {
     output: () => output,
-    exited: new Promise((resolve) => up.on('close', resolve)),
+    exited,
     kill: (signal) => {
       if (up.exitCode === null) up.kill(signal);
     },
+    end: () => endGracefully(up, exited),
   };
-}
-
-async function until<T>(what: string, output: () => string, probe: () => Promise<T | undefined>): Promise<T> {
-  const found = await pollUntil(probe, { intervalMs: 100, timeoutMs: 30_000 });
-  if (found === undefined) throw new Error(`timed out waiting for ${what}:\n${output()}`);
-  return found;
 }
 
 describe('up under trouble', { timeout: 120_000 }, () => {
@@ -63,25 +60,31 @@ describe('up under trouble', { timeout: 120_000 }, () => {
     const store = new LocalArchiveStore(join(root, 'archive'));
     const up = startUp(root);
     try {
-      await until('up to start', up.output, () => Promise.resolve(up.output().includes('up: archive') ? true : undefined));
+      await until(
+        () => `up to start:\n${up.output()}`,
+        () => Promise.resolve(up.output().includes('up: archive') ? true : undefined),
+      );
       writeFileSync(join(root, 'twarc-cloud.yaml'), 'deployment: test\nlocal:\n  archive: ./archive\nguard:\n  max_stops: 0\n');
       writeFileSync(join(root, 'collections', 'search.yaml'), 'id: search\ntype: search\nquery: climate\nstate: suspended\n');
-      await until('the guard of the new settings to refuse', up.output, () =>
-        Promise.resolve(/Refused: this plan stops 1 collections and the guard allows 0/.test(up.output()) ? true : undefined),
+      await until(
+        () => `the guard of the new settings to refuse:\n${up.output()}`,
+        () => Promise.resolve(/Refused: this plan stops 1 collections and the guard allows 0/.test(up.output()) ? true : undefined),
       );
       assert.equal((await readObject(store, collectionKeys('search').config, 'collection-config'))?.value.state, 'active');
       writeFileSync(join(root, 'twarc-cloud.yaml'), 'deployment: test\nlocal:\n  archive: ./elsewhere\n');
-      await until('up to say the archive moved', up.output, () =>
-        Promise.resolve(
-          /not applied: twarc-cloud\.yaml now names the archive .*elsewhere; stop up \(Ctrl-C\) and start it again/.test(up.output())
-            ? true
-            : undefined,
-        ),
+      await until(
+        () => `up to say the archive moved:\n${up.output()}`,
+        () =>
+          Promise.resolve(
+            /not applied: twarc-cloud\.yaml now names the archive .*elsewhere; stop up \(Ctrl-C\) and start it again/.test(up.output())
+              ? true
+              : undefined,
+          ),
       );
       up.kill('SIGINT');
       assert.equal(await up.exited, 0, up.output());
     } finally {
-      up.kill('SIGKILL');
+      await up.end();
     }
   });
 
@@ -99,7 +102,10 @@ describe('up under trouble', { timeout: 120_000 }, () => {
     const store = new LocalArchiveStore(join(root, 'archive'));
     const up = startUp(root, fake.baseUrl);
     try {
-      await until('the stream to run', up.output, async () => ((await store.get(collectionKeys('live').lock)) ? true : undefined));
+      await until(
+        () => `the stream to run:\n${up.output()}`,
+        async () => ((await store.get(collectionKeys('live').lock)) ? true : undefined),
+      );
       // The index becomes unreadable: not a file any more.
       rmSync(join(root, 'archive', ...COLLECTIONS_INDEX_KEY.split('/')));
       mkdirSync(join(root, 'archive', ...COLLECTIONS_INDEX_KEY.split('/')));
@@ -109,7 +115,7 @@ describe('up under trouble', { timeout: 120_000 }, () => {
       assert.equal(await store.get(collectionKeys('live').lock), undefined, 'no harvest is left running');
       assert.equal((await readObject(store, collectionKeys('live').lastHarvest, 'last-harvest'))?.value.outcome, 'stopped');
     } finally {
-      up.kill('SIGKILL');
+      await up.end();
       await fake.stop();
     }
   });
