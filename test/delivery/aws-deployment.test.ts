@@ -26,6 +26,8 @@ import { checkIam } from '../helpers/iam/role-check.js';
 import { policiesBeforeIssue10 } from './fixtures/policies-before-issue-10.js';
 
 let e2e: AwsDeployment;
+/** The ECS service of the default credentials profile's stream group. */
+const GROUP_SERVICE = `${deployment}_stream_default`;
 
 before(async () => {
   e2e = await AwsDeployment.start();
@@ -80,7 +82,7 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     s3.destroy();
   });
 
-  it('applies a schedule, a stream and a suspended collection to that deployment; the fired schedule and the stream harvest', async () => {
+  it("applies a schedule, a stream and a suspended collection to that deployment; the fired schedule and the stream, in its profile's stream group, harvest", async () => {
     const planned = await e2e.cli('plan', 'plan');
     assert.equal(planned.status, 2, planned.stdout + planned.stderr);
     const applied = await e2e.cli('apply', 'apply', '--yes');
@@ -93,8 +95,12 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     assert.deepEqual(fired.command, ['harvest', 'climate']);
     await e2e.finished(fired);
     assert.ok((await storedTweets(e2e.store, 'climate')).length > 0, 'the scheduled harvests landed in the bucket');
-    const stream = e2e.runner.tasks.find((task) => task.service === `${deployment}_live`);
-    assert.ok(stream, "the stream runs from its service's task definition");
+    assert.match(applied.stdout, /stream group default: start done/);
+    const stream = await e2e.waitFor(
+      () => Promise.resolve(e2e.runner.tasks.find((task) => task.service === GROUP_SERVICE)),
+      "the stream group's task, started from its service's task definition",
+    );
+    assert.deepEqual(stream.command.slice(0, 2), ['harvest-group', 'default']);
     assert.equal(stream.process.exitCode, null, stream.output());
     const platformOf = async (taskDefinition: string): Promise<unknown> =>
       (await e2e.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }))).taskDefinition?.runtimePlatform;
@@ -174,29 +180,35 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     assert.equal(synced.status, 0, synced.stdout + synced.stderr);
   });
 
-  it('after a new image_tag, apply re-points the schedule and rolls the stream; both keep harvesting', async () => {
+  it('after a new image_tag, apply re-points the schedule and rolls the stream group; both keep harvesting', async () => {
     await e2e.tf.apply({ image_tag: 'v2' });
     const planned = await e2e.cli('plan', 'plan');
     assert.equal(planned.status, 2, planned.stdout + planned.stderr);
     assert.match(planned.stdout, /~ update climate \(search\)\n.*harvester release.*tc-e2e-harvester:2"\n/);
-    assert.match(planned.stdout, /~ update live \(filter\)\n(?:.*\n)*? {4}runtime: restart the stream/);
-    const before = e2e.runner.running().find((task) => task.service === `${deployment}_live`);
+    assert.match(planned.stdout, /~ roll stream group "default" onto the new harvester release \(its 1 filter collection: live\)/);
+    const before = e2e.runner.running().find((task) => task.service === GROUP_SERVICE);
     const applied = await e2e.cli('apply', 'apply', '--yes');
     assert.equal(applied.status, 0, applied.stdout + applied.stderr);
     assert.ok(before);
-    assert.equal((await before.exit).code, 0, `the old stream task ended gracefully:\n${before.output()}`);
+    assert.equal((await before.exit).code, 0, `the old stream group task ended gracefully:\n${before.output()}`);
     const fired = await e2e.fireSchedule(`${deployment}_climate`);
     assert.match(fired.taskDefinitionArn, new RegExp(`${deployment}-harvester:2$`));
     await e2e.finished(fired);
     const rolled = await e2e.waitFor(
-      () => Promise.resolve(e2e.runner.running().find((task) => task.service === `${deployment}_live` && task !== before)),
-      'the stream on its new task definition',
+      () => Promise.resolve(e2e.runner.running().find((task) => task.service === GROUP_SERVICE && task !== before)),
+      'the stream group on its new task definition',
     );
     assert.notEqual(rolled.taskDefinitionArn, before.taskDefinitionArn);
+    const stored = (await storedTweets(e2e.store, 'live')).length;
+    await e2e.waitFor(
+      async () => (await storedTweets(e2e.store, 'live')).length > stored || undefined,
+      'live harvesting again in the rolled group',
+      rolled,
+    );
   });
 
-  it('stop <id> on AWS ends the running harvest gracefully, through the archive the task shares', async () => {
-    const stream = e2e.runner.running().find((task) => task.service === `${deployment}_live`);
+  it("stop <id> on AWS ends a group member's running harvest gracefully, through the archive the task shares", async () => {
+    const stream = e2e.runner.running().find((task) => task.service === GROUP_SERVICE);
     assert.ok(stream);
     const stopped = await e2e.cli('apply', 'stop', 'live');
     assert.equal(stopped.status, 0, stopped.stdout + stopped.stderr);
@@ -204,46 +216,41 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     assert.equal(await e2e.store.get('collections/live/lock.json'), undefined, 'its lock is released once its data is stored');
   });
 
-  it('removing the stream stops it gracefully and keeps its data', async () => {
-    const stream = e2e.runner.running().find((task) => task.service === `${deployment}_live`);
+  it('removing the stream stops its group, whose last member it was, gracefully and keeps its data', async () => {
+    const stream = e2e.runner.running().find((task) => task.service === GROUP_SERVICE);
     assert.ok(stream);
     const stored = (await storedTweets(e2e.store, 'live')).length;
     unlinkSync(join(e2e.project, 'collections', 'live.yaml'));
     const applied = await e2e.cli('apply', 'apply', '--yes');
     assert.equal(applied.status, 0, applied.stdout + applied.stderr);
+    assert.match(applied.stdout, /stream group default: stop done/);
     assert.equal((await stream.exit).code, 0, stream.output());
     assert.ok((await storedTweets(e2e.store, 'live')).length >= stored, 'nothing harvested is deleted');
     assert.equal(await e2e.store.get('collections/live/lock.json'), undefined, 'the stream let go of its lock');
   });
 
-  it("with stream_groups on, a filter collection streams in its profile's group service, which goes with its last member", async () => {
+  it('with the deprecated `stream_groups: false`, a filter collection streams on a service of its own, which goes with it', async () => {
     writeFileSync(
       join(e2e.project, 'twarc-cloud.yaml'),
-      `deployment: ${deployment}\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: ${region}\n  stream_groups: true\n`,
+      `deployment: ${deployment}\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: ${region}\n  stream_groups: false\n`,
     );
     writeFileSync(
-      join(e2e.project, 'collections', 'grouped.yaml'),
-      'id: grouped\ntype: filter\nrules:\n  - value: weather\noutput:\n  tweets_per_file: 100\n',
+      join(e2e.project, 'collections', 'solo.yaml'),
+      'id: solo\ntype: filter\nrules:\n  - value: weather\noutput:\n  tweets_per_file: 100\n',
     );
     const applied = await e2e.cli('apply', 'apply', '--yes');
     assert.equal(applied.status, 0, applied.stdout + applied.stderr);
-    assert.match(applied.stdout, /stream group default: start done/);
-    const group = await e2e.waitFor(
-      () => Promise.resolve(e2e.runner.running().find((task) => task.service === `${deployment}_stream_default`)),
-      "the group service's task",
+    const own = await e2e.waitFor(
+      () => Promise.resolve(e2e.runner.running().find((task) => task.service === `${deployment}_solo`)),
+      "the collection's own service's task",
     );
-    assert.deepEqual(group.command.slice(0, 2), ['harvest-group', 'default']);
-    await e2e.waitFor(
-      async () => (await storedTweets(e2e.store, 'grouped')).length > 0 || undefined,
-      'grouped tweets in the bucket',
-      group,
-    );
-    unlinkSync(join(e2e.project, 'collections', 'grouped.yaml'));
+    assert.deepEqual(own.command.slice(0, 2), ['harvest', 'solo']);
+    await e2e.waitFor(async () => (await storedTweets(e2e.store, 'solo')).length > 0 || undefined, 'solo tweets in the bucket', own);
+    unlinkSync(join(e2e.project, 'collections', 'solo.yaml'));
     const removed = await e2e.cli('apply', 'apply', '--yes');
     assert.equal(removed.status, 0, removed.stdout + removed.stderr);
-    assert.match(removed.stdout, /stream group default: stop done/);
-    assert.equal((await group.exit).code, 0, group.output());
-    assert.equal(await e2e.store.get('collections/grouped/lock.json'), undefined, 'the member harvest let go of its lock');
+    assert.equal((await own.exit).code, 0, own.output());
+    assert.equal(await e2e.store.get('collections/solo/lock.json'), undefined, 'the stream let go of its lock');
   });
 
   it('every AWS call the roles made is allowed by the policies Terraform rendered for them', async () => {
@@ -283,6 +290,7 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     const denied = verdict.denied.join('\n');
     assert.match(denied, /tc-e2e-github-plan may not events:ListRules on \*/);
     assert.match(denied, /tc-e2e-github-apply may not ecs:ListServices on \*/);
-    assert.match(denied, /tc-e2e-github-apply may not ecs:TagResource on arn:aws:ecs:[^ ]+:task-definition\/tc-e2e_live:\d+/);
+    // A stream group's task definition family and a collection's own both lie under the deployment's prefix.
+    assert.match(denied, /tc-e2e-github-apply may not ecs:TagResource on arn:aws:ecs:[^ ]+:task-definition\/tc-e2e_[a-z_]+:\d+/);
   });
 });
