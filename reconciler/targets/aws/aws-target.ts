@@ -42,9 +42,11 @@ export interface AwsTargetOptions {
 const FARGATE_STOP_TIMEOUT_S = 120;
 
 /**
- * The AWS target: scheduled collections are EventBridge rules that run the harvester on Fargate,
- * filter collections are ECS services of one task. Resource names and ownership tags come from
- * aws-names.ts; a resource without this deployment's tag is never changed or deleted.
+ * The AWS target: scheduled collections are EventBridge rules that run the harvester on Fargate;
+ * filter collections stream in their profile's stream group, an ECS service of one task (with the
+ * deprecated `aws.stream_groups: false`, each in a service of its own). Resource names and
+ * ownership tags come from aws-names.ts; a resource without this deployment's tag is never
+ * changed or deleted.
  */
 export class AwsTarget implements Target {
   readonly name = 'aws';
