@@ -32,36 +32,106 @@ after(async () => {
   await moto.stop();
 });
 
-describe(
-  'the AWS target against the strict fakes, with a real harvester, a service per filter collection (`stream_groups: false`)',
-  { timeout: 90_000 },
-  () => {
-    it('creates, restarts, and removes a stream gracefully; deletes a schedule; every AWS rule respected', async () => {
-      const bucket = 'fakes-archive';
-      const s3 = createS3Client({
-        endpoint: moto.endpoint,
-        region: 'us-east-1',
-        forcePathStyle: true,
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+// A service per filter collection: the deprecated `aws.stream_groups: false` (stream groups are in stream-groups-aws.test.ts).
+describe('the AWS target against the strict fakes, with a real harvester', { timeout: 90_000 }, () => {
+  it('creates, restarts, and removes a stream gracefully; deletes a schedule; every AWS rule respected', async () => {
+    const bucket = 'fakes-archive';
+    const s3 = createS3Client({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const store = new S3ArchiveStore(s3, { bucket, prefix: '' });
+    const schedules = new FakeSchedules();
+    const services = new FakeServices();
+    const deployment = {
+      format: 'twarc-cloud/deployment@1',
+      deployment: 'fakes',
+      cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/fakes',
+      subnets: ['subnet-1'],
+      security_groups: ['sg-1'],
+      task_definition: 'twarc-cloud-harvester',
+      container_name: 'harvester',
+      events_role_arn: 'arn:aws:iam::123456789012:role/events',
+    } as const;
+    const reports: string[] = [];
+    const target = new AwsTarget(
+      store,
+      { ...deployment, subnets: [...deployment.subnets], security_groups: [...deployment.security_groups] },
+      schedules,
+      services,
+      {
+        actor: 'test',
+        stopWaitMs: 20_000,
+        report: (line) => reports.push(line),
+        pollMs: 50,
+        streamGroups: false,
+      },
+    );
+    const root = tempProject({
+      'twarc-cloud.yaml': `deployment: fakes\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: us-east-1\n  stream_groups: false\n`,
+      'collections/stream.yaml': 'id: stream\ntype: filter\nrules:\n  - value: climate\noutput:\n  tweets_per_file: 50\n',
+      'collections/search.yaml': 'id: search\ntype: search\nquery: climate\nschedule: rate(1 hour)\n',
+    });
+    const { settings } = loadSettings(root, root);
+    const applyAll = async (): Promise<void> => {
+      const result = await reconcile(settings, {
+        targetName: 'aws',
+        allowMassStop: false,
+        refresh: true,
+        env: {},
+        report: (l) => reports.push(l),
+        target,
       });
-      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-      const store = new S3ArchiveStore(s3, { bucket, prefix: '' });
-      const schedules = new FakeSchedules();
-      const services = new FakeServices();
-      const deployment = {
-        format: 'twarc-cloud/deployment@1',
-        deployment: 'fakes',
-        cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/fakes',
-        subnets: ['subnet-1'],
-        security_groups: ['sg-1'],
-        task_definition: 'twarc-cloud-harvester',
-        container_name: 'harvester',
-        events_role_arn: 'arn:aws:iam::123456789012:role/events',
-      } as const;
-      const reports: string[] = [];
-      const target = new AwsTarget(
+      await applyPlan(result.plan, result.index, { target, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+    };
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      corpus: { users: 3, tweetsPerUser: () => 0 },
+      stream: { tweets: 1_000_000, perSecond: 300, keepAliveMs: 100 },
+    }).start();
+    try {
+      await applyAll();
+      assert.deepEqual([...schedules.rules.keys()], ['fakes_search']);
+      const created = services.services.get('fakes_stream');
+      assert.ok(created, 'the stream service exists');
+      const firstArn = created.taskDefinitionArn;
+      const firstTask = services.taskDefinitions.get(firstArn);
+      assert.deepEqual(firstTask?.command.slice(0, 2), ['harvest', 'stream']);
+      assert.equal(firstTask.stopTimeout, 120);
+
+      // The stream's task: a real harvester on loopback, reaching the archive on moto.
+      const harvest = startHarvest(['stream', '--archive', `s3://${bucket}`, '--api-base-url', fake.baseUrl], {
+        HOME: root,
+        TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER,
+        AWS_ENDPOINT_URL_S3: moto.endpoint,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: 'us-east-1',
+      });
+      await harvest.waitForLog(/tweet file stored/);
+
+      writeFileSync(join(root, 'collections', 'stream.yaml'), 'id: stream\ntype: filter\nrules:\n  - value: weather\n');
+      await applyAll();
+      assert.notEqual(
+        services.services.get('fakes_stream')?.taskDefinitionArn,
+        firstArn,
+        'a changed stream rolls onto a new task definition revision',
+      );
+
+      // A new harvester release (terraform changed the base task definition) rolls the stream too.
+      const beforeRelease = services.services.get('fakes_stream')?.taskDefinitionArn;
+      services.bases.add('twarc-cloud-harvester-v2');
+      const upgraded = new AwsTarget(
         store,
-        { ...deployment, subnets: [...deployment.subnets], security_groups: [...deployment.security_groups] },
+        {
+          ...deployment,
+          task_definition: 'twarc-cloud-harvester-v2',
+          subnets: [...deployment.subnets],
+          security_groups: [...deployment.security_groups],
+        },
         schedules,
         services,
         {
@@ -72,152 +142,79 @@ describe(
           streamGroups: false,
         },
       );
-      const root = tempProject({
-        'twarc-cloud.yaml': `deployment: fakes\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: us-east-1\n  stream_groups: false\n`,
-        'collections/stream.yaml': 'id: stream\ntype: filter\nrules:\n  - value: climate\noutput:\n  tweets_per_file: 50\n',
-        'collections/search.yaml': 'id: search\ntype: search\nquery: climate\nschedule: rate(1 hour)\n',
+      const release = await reconcile(settings, {
+        targetName: 'aws',
+        allowMassStop: false,
+        env: {},
+        report: (l) => reports.push(l),
+        target: upgraded,
       });
-      const { settings } = loadSettings(root, root);
-      const applyAll = async (): Promise<void> => {
-        const result = await reconcile(settings, {
-          targetName: 'aws',
-          allowMassStop: false,
-          refresh: true,
-          env: {},
-          report: (l) => reports.push(l),
-          target,
-        });
-        await applyPlan(result.plan, result.index, { target, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
-      };
-      const fake = await new FakeXApi({
-        bearerTokens: [SECRET_BEARER],
-        corpus: { users: 3, tweetsPerUser: () => 0 },
-        stream: { tweets: 1_000_000, perSecond: 300, keepAliveMs: 100 },
-      }).start();
-      try {
-        await applyAll();
-        assert.deepEqual([...schedules.rules.keys()], ['fakes_search']);
-        const created = services.services.get('fakes_stream');
-        assert.ok(created, 'the stream service exists');
-        const firstArn = created.taskDefinitionArn;
-        const firstTask = services.taskDefinitions.get(firstArn);
-        assert.deepEqual(firstTask?.command.slice(0, 2), ['harvest', 'stream']);
-        assert.equal(firstTask.stopTimeout, 120);
+      // The schedule's target is put again, naming the new revision: the old one may be deregistered.
+      assert.deepEqual(
+        release.plan.actions.map((a) => [a.id, a.steps.map((st) => st.kind)]),
+        [
+          ['search', ['put-schedule']],
+          ['stream', ['restart-service']],
+        ],
+      );
+      await applyPlan(release.plan, release.index, { target: upgraded, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      assert.equal([...(schedules.rules.get('fakes_search')?.targets.values() ?? [])][0]?.taskDefinitionArn, 'twarc-cloud-harvester-v2');
+      const rolledTask = services.taskDefinitions.get(services.services.get('fakes_stream')?.taskDefinitionArn ?? '');
+      assert.notEqual(services.services.get('fakes_stream')?.taskDefinitionArn, beforeRelease);
+      assert.equal(rolledTask?.base, 'twarc-cloud-harvester-v2');
 
-        // The stream's task: a real harvester on loopback, reaching the archive on moto.
-        const harvest = startHarvest(['stream', '--archive', `s3://${bucket}`, '--api-base-url', fake.baseUrl], {
-          HOME: root,
-          TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER,
-          AWS_ENDPOINT_URL_S3: moto.endpoint,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_REGION: 'us-east-1',
-        });
-        await harvest.waitForLog(/tweet file stored/);
-
-        writeFileSync(join(root, 'collections', 'stream.yaml'), 'id: stream\ntype: filter\nrules:\n  - value: weather\n');
-        await applyAll();
-        assert.notEqual(
-          services.services.get('fakes_stream')?.taskDefinitionArn,
-          firstArn,
-          'a changed stream rolls onto a new task definition revision',
-        );
-
-        // A new harvester release (terraform changed the base task definition) rolls the stream too.
-        const beforeRelease = services.services.get('fakes_stream')?.taskDefinitionArn;
-        services.bases.add('twarc-cloud-harvester-v2');
-        const upgraded = new AwsTarget(
-          store,
-          {
-            ...deployment,
-            task_definition: 'twarc-cloud-harvester-v2',
-            subnets: [...deployment.subnets],
-            security_groups: [...deployment.security_groups],
-          },
-          schedules,
-          services,
-          {
-            actor: 'test',
-            stopWaitMs: 20_000,
-            report: (line) => reports.push(line),
-            pollMs: 50,
-            streamGroups: false,
-          },
-        );
-        const release = await reconcile(settings, {
-          targetName: 'aws',
-          allowMassStop: false,
-          env: {},
-          report: (l) => reports.push(l),
-          target: upgraded,
-        });
-        // The schedule's target is put again, naming the new revision: the old one may be deregistered.
-        assert.deepEqual(
-          release.plan.actions.map((a) => [a.id, a.steps.map((st) => st.kind)]),
-          [
-            ['search', ['put-schedule']],
-            ['stream', ['restart-service']],
-          ],
-        );
-        await applyPlan(release.plan, release.index, { target: upgraded, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
-        assert.equal([...(schedules.rules.get('fakes_search')?.targets.values() ?? [])][0]?.taskDefinitionArn, 'twarc-cloud-harvester-v2');
-        const rolledTask = services.taskDefinitions.get(services.services.get('fakes_stream')?.taskDefinitionArn ?? '');
-        assert.notEqual(services.services.get('fakes_stream')?.taskDefinitionArn, beforeRelease);
-        assert.equal(rolledTask?.base, 'twarc-cloud-harvester-v2');
-
-        rmSync(join(root, 'collections', 'stream.yaml'));
-        rmSync(join(root, 'collections', 'search.yaml'));
-        await applyAll();
-        const ended = await harvest.done;
-        assert.equal(ended.code, 0, ended.stderr);
-        assert.ok(
-          reports.some((r) => /stream: running harvest stopped \(control-api\)/.test(r)),
-          reports.join('\n'),
-        );
-        assert.equal(services.services.size, 0, 'scaled to zero, then deleted');
-        assert.equal(schedules.rules.size, 0, 'targets removed, then the rule');
-        assert.ok(schedules.calls.indexOf('RemoveTargets') < schedules.calls.lastIndexOf('DeleteRule'));
-        // Put back at once: its old service is still draining, and ECS will not reuse the name before.
-        services.slowDrain = true;
-        writeFileSync(join(root, 'collections', 'stream.yaml'), 'id: stream\ntype: filter\nrules:\n  - value: climate\n');
-        const readd = await reconcile(settings, {
-          targetName: 'aws',
-          allowMassStop: false,
-          refresh: true,
-          env: {},
-          report: (l) => reports.push(l),
-          target,
-        });
-        services.services.set('fakes_stream', {
-          spec: {
-            name: 'fakes_stream',
-            cluster: deployment.cluster,
-            taskDefinitionArn: firstArn,
-            subnets: [],
-            securityGroups: [],
-            assignPublicIp: true,
-            tags: {},
-          },
-          status: 'DRAINING',
-          desiredCount: 0,
-          runningCount: 1,
+      rmSync(join(root, 'collections', 'stream.yaml'));
+      rmSync(join(root, 'collections', 'search.yaml'));
+      await applyAll();
+      const ended = await harvest.done;
+      assert.equal(ended.code, 0, ended.stderr);
+      assert.ok(
+        reports.some((r) => /stream: running harvest stopped \(control-api\)/.test(r)),
+        reports.join('\n'),
+      );
+      assert.equal(services.services.size, 0, 'scaled to zero, then deleted');
+      assert.equal(schedules.rules.size, 0, 'targets removed, then the rule');
+      assert.ok(schedules.calls.indexOf('RemoveTargets') < schedules.calls.lastIndexOf('DeleteRule'));
+      // Put back at once: its old service is still draining, and ECS will not reuse the name before.
+      services.slowDrain = true;
+      writeFileSync(join(root, 'collections', 'stream.yaml'), 'id: stream\ntype: filter\nrules:\n  - value: climate\n');
+      const readd = await reconcile(settings, {
+        targetName: 'aws',
+        allowMassStop: false,
+        refresh: true,
+        env: {},
+        report: (l) => reports.push(l),
+        target,
+      });
+      services.services.set('fakes_stream', {
+        spec: {
+          name: 'fakes_stream',
+          cluster: deployment.cluster,
           taskDefinitionArn: firstArn,
-          deployments: 1,
-        });
-        setTimeout(() => {
-          services.finishDraining();
-        }, 300);
-        await applyPlan(readd.plan, readd.index, { target, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
-        assert.equal(services.services.get('fakes_stream')?.status, 'ACTIVE', 'created once the old one had drained');
+          subnets: [],
+          securityGroups: [],
+          assignPublicIp: true,
+          tags: {},
+        },
+        status: 'DRAINING',
+        desiredCount: 0,
+        runningCount: 1,
+        taskDefinitionArn: firstArn,
+        deployments: 1,
+      });
+      setTimeout(() => {
+        services.finishDraining();
+      }, 300);
+      await applyPlan(readd.plan, readd.index, { target, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      assert.equal(services.services.get('fakes_stream')?.status, 'ACTIVE', 'created once the old one had drained');
 
-        const last = await readObject(store, collectionKeys('stream').lastHarvest, 'last-harvest');
-        assert.equal(last?.value.outcome, 'stopped');
-        assert.equal(await store.get(collectionKeys('stream').lock), undefined);
-        assert.equal((await readObject(store, collectionKeys('search').config, 'collection-config'))?.value.state, 'removed');
-      } finally {
-        await fake.stop();
-        s3.destroy();
-      }
-    });
-  },
-);
+      const last = await readObject(store, collectionKeys('stream').lastHarvest, 'last-harvest');
+      assert.equal(last?.value.outcome, 'stopped');
+      assert.equal(await store.get(collectionKeys('stream').lock), undefined);
+      assert.equal((await readObject(store, collectionKeys('search').config, 'collection-config'))?.value.state, 'removed');
+    } finally {
+      await fake.stop();
+      s3.destroy();
+    }
+  });
+});

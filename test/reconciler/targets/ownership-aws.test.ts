@@ -81,152 +81,149 @@ async function serviceState(
   };
 }
 
-describe(
-  'ownership on the AWS target (moto_server), a service per filter collection (`stream_groups: false`)',
-  { timeout: 180_000 },
-  () => {
-    it("leaves every resource that is not this deployment's as it was, in plan, in the pull-request plan and in apply, and refuses a collection that wants one", async () => {
-      const deployment = 'owner';
-      const cluster = await motoHarvesterCluster(ecs, deployment, `${deployment}-harvester`);
-      const network = await motoDefaultNetwork(moto.endpoint);
-      const s3 = createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
-      await s3.send(new CreateBucketCommand({ Bucket: 'owner-archive' }));
-      const store = new S3ArchiveStore(s3, { bucket: 'owner-archive', prefix: '' });
-      await writeObject(store, DEPLOYMENT_KEY, 'deployment', {
-        format: 'twarc-cloud/deployment@1',
-        deployment,
-        cluster,
-        subnets: network.subnets,
-        security_groups: network.securityGroups,
-        task_definition: `${deployment}-harvester`,
-        container_name: 'harvester',
-        events_role_arn: 'arn:aws:iam::123456789012:role/owner-events',
-      });
-      // What else lives in the cluster and on the bus.
-      const web = await ecs.send(
-        new RegisterTaskDefinitionCommand({
-          family: 'web',
-          requiresCompatibilities: ['FARGATE'],
-          networkMode: 'awsvpc',
-          cpu: '256',
-          memory: '512',
-          containerDefinitions: [{ name: 'web', image: 'nginx' }],
-        }),
-      );
-      const webArn = web.taskDefinition?.taskDefinitionArn ?? '';
-      const awsvpc = { awsvpcConfiguration: { subnets: network.subnets, securityGroups: network.securityGroups } };
-      await ecs.send(
-        new CreateServiceCommand({
-          cluster,
-          serviceName: 'owner_web-frontend',
-          taskDefinition: webArn,
-          desiredCount: 1,
-          launchType: 'FARGATE',
-          networkConfiguration: awsvpc,
-        }),
-      );
-      await ecs.send(
-        new CreateServiceCommand({
-          cluster,
-          serviceName: 'owner_other',
-          taskDefinition: webArn,
-          desiredCount: 1,
-          launchType: 'FARGATE',
-          networkConfiguration: awsvpc,
-          tags: tagList({ ...ELSEWHERE, 'twarc-cloud:collection': 'other' }),
-        }),
-      );
-      await ecs.send(
-        new RegisterTaskDefinitionCommand({
-          family: 'owner_legacy',
-          requiresCompatibilities: ['FARGATE'],
-          networkMode: 'awsvpc',
-          cpu: '256',
-          memory: '512',
-          containerDefinitions: [{ name: 'harvester', image: 'elsewhere' }],
-          tags: tagList({ ...ELSEWHERE, 'twarc-cloud:collection': 'legacy' }),
-        }),
-      );
-      await rule('owner_theirs', { ...ELSEWHERE, 'twarc-cloud:collection': 'theirs' });
-      await rule('owner_loose', {});
-      await rule('owner_alerts', { 'twarc-cloud:deployment': deployment, 'managed-by': 'terraform' });
-      const others = async () => ({
-        services: { web: await serviceState(cluster, 'owner_web-frontend'), other: await serviceState(cluster, 'owner_other') },
-        rules: { theirs: await ruleState('owner_theirs'), loose: await ruleState('owner_loose'), alerts: await ruleState('owner_alerts') },
-        legacyRevisions: (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'owner_legacy' }))).taskDefinitionArns ?? [],
-      });
-      const untouched = await others();
-      assert.equal(untouched.services.web.status, 'ACTIVE');
-      assert.equal(untouched.legacyRevisions.length, 1);
-
-      const root = tempProject({
-        'twarc-cloud.yaml': `deployment: ${deployment}\ntarget: aws\naws:\n  bucket: owner-archive\n  region: us-east-1\n  stream_groups: false\n`,
-        'collections/search.yaml': 'id: search\ntype: search\nquery: climate\nschedule: rate(1 hour)\n',
-        'collections/stream.yaml': 'id: stream\ntype: filter\nrules:\n  - value: climate\n',
-      });
-      execFileSync('git', ['-C', root, 'init', '-q']);
-      const env = {
-        AWS_ENDPOINT_URL: moto.endpoint,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_REGION: 'us-east-1',
-        CI: '',
-        GITHUB_ACTOR: '',
-        HOME: root,
-      };
-      const cli = (...args: string[]) => runCliAsync(args, { cwd: root, env });
-      const NAMES = /web-frontend|owner_other|theirs|loose|alerts|legacy/;
-
-      for (const format of ['text', 'markdown']) {
-        const planned = await cli('plan', '--refresh', '--format', format);
-        assert.equal(planned.status, 2, planned.stdout + planned.stderr);
-        assert.doesNotMatch(planned.stdout, NAMES, `${format} plan mentions none of the others`);
-        assert.doesNotMatch(planned.stdout, /[~-] (adopt|remove) /, format);
-      }
-      const applied = await cli('apply', '--yes');
-      assert.equal(applied.status, 0, applied.stdout + applied.stderr);
-      assert.deepEqual(await others(), untouched, 'apply changed none of them');
-      assert.equal((await serviceState(cluster, 'owner_stream')).tags['twarc-cloud:deployment'], deployment);
-
-      rmSync(join(root, 'collections', 'search.yaml'));
-      rmSync(join(root, 'collections', 'stream.yaml'));
-      const removing = await cli('plan', '--refresh');
-      assert.deepEqual(removing.stdout.match(/^- remove \S+/gm), ['- remove search', '- remove stream'], removing.stdout);
-      assert.equal((await cli('apply', '--yes')).status, 0);
-      assert.deepEqual(await others(), untouched, "removing this deployment's collections removed only theirs");
-
-      writeFileSync(join(root, 'collections', 'theirs.yaml'), 'id: theirs\ntype: search\nquery: x\nschedule: rate(1 hour)\n');
-      writeFileSync(join(root, 'collections', 'alerts.yaml'), 'id: alerts\ntype: search\nquery: x\nschedule: rate(1 hour)\n');
-      const conflicted = await cli('plan', '--refresh');
-      assert.equal(conflicted.status, 1);
-      assert.match(
-        conflicted.stdout,
-        /Refused: collection alerts needs a resource that is not this deployment's: the EventBridge rule owner_alerts is tagged for deployment owner but for no collection/,
-      );
-      assert.match(
-        conflicted.stdout,
-        /Refused: collection theirs needs a resource that is not this deployment's: the EventBridge rule owner_theirs is tagged for collection theirs of deployment elsewhere/,
-      );
-      const markdown = await cli('plan', '--refresh', '--format', 'markdown');
-      assert.match(markdown.stdout, /> \[!CAUTION\]\n> Refused: collection theirs/);
-      const refused = await cli('apply', '--yes');
-      assert.equal(refused.status, 1);
-      assertNoCrash(refused);
-      assert.match(refused.stderr, /apply refused/);
-      assert.deepEqual(await others(), untouched);
-
-      rmSync(join(root, 'collections', 'theirs.yaml'));
-      rmSync(join(root, 'collections', 'alerts.yaml'));
-      writeFileSync(join(root, 'collections', 'legacy.yaml'), 'id: legacy\ntype: filter\nrules:\n  - value: x\n');
-      const family = await cli('apply', '--yes');
-      assert.equal(family.status, 1);
-      assertNoCrash(family);
-      assert.match(
-        family.stderr,
-        /refusing to add a revision to the task definition family owner_legacy: it is tagged for collection legacy of deployment elsewhere/,
-      );
-      assert.deepEqual(await others(), untouched, 'no revision was added to a family that is not ours');
-      s3.destroy();
+// A service per filter collection: the deprecated `aws.stream_groups: false` (stream groups are in stream-groups-aws.test.ts).
+describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () => {
+  it("leaves every resource that is not this deployment's as it was, in plan, in the pull-request plan and in apply, and refuses a collection that wants one", async () => {
+    const deployment = 'owner';
+    const cluster = await motoHarvesterCluster(ecs, deployment, `${deployment}-harvester`);
+    const network = await motoDefaultNetwork(moto.endpoint);
+    const s3 = createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
+    await s3.send(new CreateBucketCommand({ Bucket: 'owner-archive' }));
+    const store = new S3ArchiveStore(s3, { bucket: 'owner-archive', prefix: '' });
+    await writeObject(store, DEPLOYMENT_KEY, 'deployment', {
+      format: 'twarc-cloud/deployment@1',
+      deployment,
+      cluster,
+      subnets: network.subnets,
+      security_groups: network.securityGroups,
+      task_definition: `${deployment}-harvester`,
+      container_name: 'harvester',
+      events_role_arn: 'arn:aws:iam::123456789012:role/owner-events',
     });
-  },
-);
+    // What else lives in the cluster and on the bus.
+    const web = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'web',
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [{ name: 'web', image: 'nginx' }],
+      }),
+    );
+    const webArn = web.taskDefinition?.taskDefinitionArn ?? '';
+    const awsvpc = { awsvpcConfiguration: { subnets: network.subnets, securityGroups: network.securityGroups } };
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: 'owner_web-frontend',
+        taskDefinition: webArn,
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: awsvpc,
+      }),
+    );
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: 'owner_other',
+        taskDefinition: webArn,
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: awsvpc,
+        tags: tagList({ ...ELSEWHERE, 'twarc-cloud:collection': 'other' }),
+      }),
+    );
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'owner_legacy',
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [{ name: 'harvester', image: 'elsewhere' }],
+        tags: tagList({ ...ELSEWHERE, 'twarc-cloud:collection': 'legacy' }),
+      }),
+    );
+    await rule('owner_theirs', { ...ELSEWHERE, 'twarc-cloud:collection': 'theirs' });
+    await rule('owner_loose', {});
+    await rule('owner_alerts', { 'twarc-cloud:deployment': deployment, 'managed-by': 'terraform' });
+    const others = async () => ({
+      services: { web: await serviceState(cluster, 'owner_web-frontend'), other: await serviceState(cluster, 'owner_other') },
+      rules: { theirs: await ruleState('owner_theirs'), loose: await ruleState('owner_loose'), alerts: await ruleState('owner_alerts') },
+      legacyRevisions: (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'owner_legacy' }))).taskDefinitionArns ?? [],
+    });
+    const untouched = await others();
+    assert.equal(untouched.services.web.status, 'ACTIVE');
+    assert.equal(untouched.legacyRevisions.length, 1);
+
+    const root = tempProject({
+      'twarc-cloud.yaml': `deployment: ${deployment}\ntarget: aws\naws:\n  bucket: owner-archive\n  region: us-east-1\n  stream_groups: false\n`,
+      'collections/search.yaml': 'id: search\ntype: search\nquery: climate\nschedule: rate(1 hour)\n',
+      'collections/stream.yaml': 'id: stream\ntype: filter\nrules:\n  - value: climate\n',
+    });
+    execFileSync('git', ['-C', root, 'init', '-q']);
+    const env = {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: 'us-east-1',
+      CI: '',
+      GITHUB_ACTOR: '',
+      HOME: root,
+    };
+    const cli = (...args: string[]) => runCliAsync(args, { cwd: root, env });
+    const NAMES = /web-frontend|owner_other|theirs|loose|alerts|legacy/;
+
+    for (const format of ['text', 'markdown']) {
+      const planned = await cli('plan', '--refresh', '--format', format);
+      assert.equal(planned.status, 2, planned.stdout + planned.stderr);
+      assert.doesNotMatch(planned.stdout, NAMES, `${format} plan mentions none of the others`);
+      assert.doesNotMatch(planned.stdout, /[~-] (adopt|remove) /, format);
+    }
+    const applied = await cli('apply', '--yes');
+    assert.equal(applied.status, 0, applied.stdout + applied.stderr);
+    assert.deepEqual(await others(), untouched, 'apply changed none of them');
+    assert.equal((await serviceState(cluster, 'owner_stream')).tags['twarc-cloud:deployment'], deployment);
+
+    rmSync(join(root, 'collections', 'search.yaml'));
+    rmSync(join(root, 'collections', 'stream.yaml'));
+    const removing = await cli('plan', '--refresh');
+    assert.deepEqual(removing.stdout.match(/^- remove \S+/gm), ['- remove search', '- remove stream'], removing.stdout);
+    assert.equal((await cli('apply', '--yes')).status, 0);
+    assert.deepEqual(await others(), untouched, "removing this deployment's collections removed only theirs");
+
+    writeFileSync(join(root, 'collections', 'theirs.yaml'), 'id: theirs\ntype: search\nquery: x\nschedule: rate(1 hour)\n');
+    writeFileSync(join(root, 'collections', 'alerts.yaml'), 'id: alerts\ntype: search\nquery: x\nschedule: rate(1 hour)\n');
+    const conflicted = await cli('plan', '--refresh');
+    assert.equal(conflicted.status, 1);
+    assert.match(
+      conflicted.stdout,
+      /Refused: collection alerts needs a resource that is not this deployment's: the EventBridge rule owner_alerts is tagged for deployment owner but for no collection/,
+    );
+    assert.match(
+      conflicted.stdout,
+      /Refused: collection theirs needs a resource that is not this deployment's: the EventBridge rule owner_theirs is tagged for collection theirs of deployment elsewhere/,
+    );
+    const markdown = await cli('plan', '--refresh', '--format', 'markdown');
+    assert.match(markdown.stdout, /> \[!CAUTION\]\n> Refused: collection theirs/);
+    const refused = await cli('apply', '--yes');
+    assert.equal(refused.status, 1);
+    assertNoCrash(refused);
+    assert.match(refused.stderr, /apply refused/);
+    assert.deepEqual(await others(), untouched);
+
+    rmSync(join(root, 'collections', 'theirs.yaml'));
+    rmSync(join(root, 'collections', 'alerts.yaml'));
+    writeFileSync(join(root, 'collections', 'legacy.yaml'), 'id: legacy\ntype: filter\nrules:\n  - value: x\n');
+    const family = await cli('apply', '--yes');
+    assert.equal(family.status, 1);
+    assertNoCrash(family);
+    assert.match(
+      family.stderr,
+      /refusing to add a revision to the task definition family owner_legacy: it is tagged for collection legacy of deployment elsewhere/,
+    );
+    assert.deepEqual(await others(), untouched, 'no revision was added to a family that is not ours');
+    s3.destroy();
+  });
+});
