@@ -7,25 +7,15 @@
 
 import type { HeldLock } from '../platform/archive/lock.js';
 import { writeObject } from '../platform/archive/objects.js';
-import type { ArchiveStore } from '../platform/archive/store.js';
-import type { XCredentials } from '../platform/credentials/credentials.js';
-import type { CollectionConfig, HarvestContext, HarvestTuning } from './harvest-context.js';
+import type { HarvestContext } from './harvest-context.js';
 import { harvestRecord } from './finalize.js';
 import { watchLock } from './lock-watch.js';
-import { openHarvest } from './open-harvest.js';
+import { openHarvest, type OpenHarvestOptions } from './open-harvest.js';
 import { finalizeInterrupted } from './recover.js';
-import type { StopController } from './stop.js';
 import { takeLock } from './take-lock.js';
 
-export interface LockedHarvestOptions {
-  readonly store: ArchiveStore;
-  readonly config: CollectionConfig;
-  readonly credentials: XCredentials;
-  readonly env: NodeJS.ProcessEnv;
-  readonly writeLog: (line: string) => void;
-  readonly apiBaseUrl?: string;
-  readonly tuning?: Partial<HarvestTuning>;
-  readonly stop?: StopController;
+/** What opening a harvest takes, but its id and lease, which taking the lock gives. */
+export interface LockedHarvestOptions extends Omit<OpenHarvestOptions, 'harvestId' | 'lease'> {
   readonly staleAfterMs: number;
   readonly stopPollMs: number;
 }
@@ -41,29 +31,19 @@ export interface LockedHarvest {
 
 /** Takes the lock (throws LockHeld while another harvest has it), opens the harvest and starts watching the lock. */
 export async function openLockedHarvest(options: LockedHarvestOptions): Promise<LockedHarvest> {
-  const { store, config } = options;
-  const { harvestId, lock } = await takeLock(store, config, options.staleAfterMs);
+  const { staleAfterMs, stopPollMs, ...opening } = options;
+  const { store, config } = opening;
+  const { harvestId, lock } = await takeLock(store, config, staleAfterMs);
   const lease = { lost: false };
-  const context = await openHarvest({
-    store,
-    config,
-    credentials: options.credentials,
-    harvestId,
-    lease,
-    env: options.env,
-    writeLog: options.writeLog,
-    ...(options.apiBaseUrl !== undefined ? { apiBaseUrl: options.apiBaseUrl } : {}),
-    ...(options.tuning !== undefined ? { tuning: options.tuning } : {}),
-    ...(options.stop !== undefined ? { stop: options.stop } : {}),
-  });
+  const context = await openHarvest({ ...opening, harvestId, lease });
   const endWatch = watchLock({
     store,
     collectionId: config.id,
     harvestId,
     lock,
     stop: context.stop,
-    staleAfterMs: options.staleAfterMs,
-    stopPollMs: options.stopPollMs,
+    staleAfterMs,
+    stopPollMs,
     log: context.log,
     onLockLost: () => (lease.lost = true),
     progress: () => ({
