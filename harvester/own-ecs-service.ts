@@ -7,6 +7,7 @@
 
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { quietAwsSdk } from '../platform/aws/quiet-sdk.js';
+import type { JsonLog } from './log.js';
 
 export interface OwnService {
   readonly cluster: string;
@@ -24,4 +25,19 @@ export function scaleOwnServiceToZero(own: OwnService): () => Promise<void> {
       client.destroy();
     }
   };
+}
+
+/**
+ * Ends the own service once the work is complete, where there is one; says whether it did. A
+ * failure is not fatal: a task started again finds its work complete, writes nothing and tries again.
+ */
+export async function endOwnService(end: (() => Promise<void>) | undefined, log: JsonLog): Promise<boolean> {
+  if (!end) return false;
+  try {
+    await end();
+    return true;
+  } catch (error) {
+    log.warn('could not end its own ECS service after max_records', { problem: error instanceof Error ? error.message : String(error) });
+    return false;
+  }
 }

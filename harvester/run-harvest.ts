@@ -20,6 +20,7 @@ import { harvestUserTimelines } from './collect/user-timeline.js';
 import { startControlServer } from './control-server.js';
 import { recordError, type CollectionConfig, type HarvestContext, type HarvestOutcome, type HarvestTuning } from './harvest-context.js';
 import { finalizeHarvest } from './finalize.js';
+import { endOwnService } from './own-ecs-service.js';
 import { openLockedHarvest, recordHarvestStart } from './locked-harvest.js';
 import { JsonLog } from './log.js';
 import { HarvestStopping, StopController } from './stop.js';
@@ -59,7 +60,7 @@ export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcom
     log.info('max_records was reached by earlier harvests; the collection is complete and nothing is harvested', {
       max_records: config.max_records,
     });
-    await endCompleteStream(options, log);
+    await endOwnService(options.onStreamComplete, log);
     return 'completed';
   }
   const ssmPath = options.ssmPath ?? options.env['TWARC_CLOUD_SSM_PATH'];
@@ -131,7 +132,7 @@ async function runLocked(
       finalized = true;
     }
     if (outcome === 'completed' && stop.reason?.cause === 'max_records' && config.type === 'filter')
-      await endCompleteStream(options, context.log);
+      await endOwnService(options.onStreamComplete, context.log);
     if (stop.reason?.cause === 'requested' && options.lingerMs !== undefined && options.lingerMs > 0) {
       await sleep(options.lingerMs, stop.interrupted).catch(() => undefined);
     }
@@ -140,16 +141,6 @@ async function runLocked(
   }
   if (userError) throw userError;
   return outcome;
-}
-
-async function endCompleteStream(options: HarvestOptions, log: JsonLog): Promise<void> {
-  if (!options.onStreamComplete) return;
-  try {
-    await options.onStreamComplete();
-  } catch (error) {
-    // Not fatal: a relaunched task finds the collection complete and tries again, writing nothing.
-    log.warn('could not end the stream after max_records', { problem: error instanceof Error ? error.message : String(error) });
-  }
 }
 
 async function collect(context: HarvestContext): Promise<void> {

@@ -28,6 +28,7 @@ import { TweetFiles } from '../output/tweet-files.js';
 import { twarcMetadata } from '../output/twarc-line.js';
 import { HarvestStopping, type StopController } from '../stop.js';
 import { LockHeld } from '../take-lock.js';
+import { endOwnService } from '../own-ecs-service.js';
 import { GroupMembers, type GroupMember } from './group-members.js';
 import { syncGroupRules, tagOwner } from './group-rules.js';
 import { MemberHarvest } from './member-harvest.js';
@@ -214,16 +215,6 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
     if (!stop.stopping) requestSync();
   };
 
-  const endOwnService = async (end: () => Promise<void>): Promise<void> => {
-    try {
-      await end();
-      log.info('every member collection is complete; the group ended its own service');
-    } catch (error) {
-      // Started again, the group finds its members complete and tries once more.
-      log.warn("ending the group's own service failed", { problem: error instanceof Error ? error.message : String(error) });
-    }
-  };
-
   const wantsHarvest = (slot: Slot): boolean => slot.complete !== true && slot.heldAt !== slot.member.hash;
 
   let waitingLogged = false;
@@ -273,7 +264,7 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
     }
     // Nothing left to stream (no member, or every one at its max_records): the group ends, and nothing idles.
     if (slots.size > 0 && [...slots.values()].every((slot) => slot.complete === true)) {
-      if (options.endOwnService) await endOwnService(options.endOwnService);
+      if (await endOwnService(options.endOwnService, log)) log.info('every member collection is complete; the group ended its own service');
       stop.stop('max_records', 'every member collection reached its max_records');
     } else if (slots.size === 0) {
       if (!options.endOwnService) stop.stop('max_records', 'the group has no member collections');
