@@ -25,6 +25,23 @@ after(async () => {
   await moto.stop();
 });
 
+/** A cluster of the deployment with `service` running one task of the base task definition, as the reconciler makes it. */
+async function serviceOfOneTask(deployment: string, baseTaskDefinition: string, service: string): Promise<string> {
+  const cluster = await motoHarvesterCluster(ecs, deployment, baseTaskDefinition);
+  const network = await motoDefaultNetwork(moto.endpoint);
+  await ecs.send(
+    new CreateServiceCommand({
+      cluster,
+      serviceName: service,
+      taskDefinition: baseTaskDefinition,
+      desiredCount: 1,
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets: network.subnets, securityGroups: network.securityGroups } },
+    }),
+  );
+  return cluster;
+}
+
 const desiredCount = async (cluster: string, service: string): Promise<number | undefined> =>
   (await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }))).services?.[0]?.desiredCount;
 
@@ -36,18 +53,7 @@ const desiredCount = async (cluster: string, service: string): Promise<number | 
 describe('a filter collection with max_records, run as an ECS service', { timeout: 90_000 }, () => {
   it('scales its own service to zero once complete, and a relaunch writes nothing and scales it down again', async () => {
     const archive = await s3Archive(moto);
-    const cluster = await motoHarvesterCluster(ecs, 'streams', 'demo-harvester');
-    const network = await motoDefaultNetwork(moto.endpoint);
-    await ecs.send(
-      new CreateServiceCommand({
-        cluster,
-        serviceName: 'demo_live',
-        taskDefinition: 'demo-harvester',
-        desiredCount: 1,
-        launchType: 'FARGATE',
-        networkConfiguration: { awsvpcConfiguration: { subnets: network.subnets, securityGroups: network.securityGroups } },
-      }),
-    );
+    const cluster = await serviceOfOneTask('streams', 'demo-harvester', 'demo_live');
     const fake = await new FakeXApi({
       bearerTokens: [SECRET_BEARER],
       corpus: { users: 2, tweetsPerUser: () => 0 },
@@ -120,19 +126,8 @@ describe('a filter collection with max_records, run as an ECS service', { timeou
  */
 describe('a stream group run as an ECS service', { timeout: 120_000 }, () => {
   it('waits for members, ends its service once every member is complete, and a relaunch writes nothing and ends it again', async () => {
-    const cluster = await motoHarvesterCluster(ecs, 'groups', 'groups-harvester');
-    const network = await motoDefaultNetwork(moto.endpoint);
     const service = 'groups_stream_default';
-    await ecs.send(
-      new CreateServiceCommand({
-        cluster,
-        serviceName: service,
-        taskDefinition: 'groups-harvester',
-        desiredCount: 1,
-        launchType: 'FARGATE',
-        networkConfiguration: { awsvpcConfiguration: { subnets: network.subnets, securityGroups: network.securityGroups } },
-      }),
-    );
+    const cluster = await serviceOfOneTask('groups', 'groups-harvester', service);
     const fake = await new FakeXApi({
       bearerTokens: [SECRET_BEARER],
       corpus: { users: 2, tweetsPerUser: () => 0 },
