@@ -11,10 +11,8 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { collectionKeys } from '../../../platform/archive/keys.js';
 import { readObject } from '../../../platform/archive/objects.js';
-import { createS3Client, S3ArchiveStore } from '../../../platform/archive/s3-store.js';
 import { tagOwner } from '../../../harvester/stream-group/group-rules.js';
 import { applyPlan } from '../../../reconciler/apply/apply.js';
 import { reconcile } from '../../../reconciler/reconcile.js';
@@ -23,7 +21,7 @@ import { AwsTarget } from '../../../reconciler/targets/aws/aws-target.js';
 import { FakeXApi } from '../../fakes/x-api/server.js';
 import { FakeServices } from '../../fakes/aws/ecs-fake.js';
 import { FakeSchedules } from '../../fakes/aws/eventbridge-fake.js';
-import { SECRET_BEARER, storedTweets } from '../../helpers/archive-fixtures.js';
+import { s3Archive, SECRET_BEARER, storedTweets } from '../../helpers/archive-fixtures.js';
 import { startHarvest, type HarvestRun } from '../../helpers/harvester-process.js';
 import { startMoto, type Moto } from '../../helpers/moto.js';
 import { tempProject } from '../../helpers/temp-project.js';
@@ -42,15 +40,9 @@ const filter = (id: string, rule: string): string =>
 
 describe('stream groups on the AWS target, with real harvesters', { timeout: 150_000 }, () => {
   it('moves a stream service of its own into its stream group by plan and apply without losing a tweet, then streams three collections on one connection', async () => {
-    const bucket = 'groups-archive';
-    const s3 = createS3Client({
-      endpoint: moto.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const store = new S3ArchiveStore(s3, { bucket, prefix: '' });
+    const archive = await s3Archive(moto);
+    const { store } = archive;
+    const bucket = archive.location.slice('s3://'.length);
     const schedules = new FakeSchedules();
     const services = new FakeServices();
     const deployment = {
@@ -101,12 +93,8 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
       },
     }).start();
     const taskEnv = {
+      ...archive.env,
       HOME: root,
-      TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER,
-      AWS_ENDPOINT_URL_S3: moto.endpoint,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'us-east-1',
       TWARC_CLOUD_BACKOFF_SCALE: '0.01',
       TWARC_CLOUD_GROUP_SYNC_MS: '300',
       TWARC_CLOUD_STOP_POLL_MS: '200',
@@ -122,7 +110,7 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
       assert.ok((name === 'harvest' || name === 'harvest-group') && subject !== undefined, `${serviceName} runs ${command.join(' ')}`);
       const backfill = command.indexOf('--backfill-minutes');
       const extra = backfill === -1 ? [] : command.slice(backfill, backfill + 2);
-      return startHarvest([subject, ...extra, '--archive', `s3://${bucket}`, '--api-base-url', fake.baseUrl], taskEnv, name);
+      return startHarvest([subject, ...extra, '--archive', archive.location, '--api-base-url', fake.baseUrl], taskEnv, name);
     };
     const tasks: HarvestRun[] = [];
     try {
@@ -276,7 +264,7 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
     } finally {
       for (const task of tasks) if (task.child.exitCode === null) task.child.kill('SIGKILL');
       await fake.stop();
-      s3.destroy();
+      await archive.close();
     }
   });
 });
