@@ -63,8 +63,10 @@ export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcom
     await endOwnService(options.onStreamComplete, log);
     return 'completed';
   }
-  const ssmPath = options.ssmPath ?? options.env['TWARC_CLOUD_SSM_PATH'];
-  const credentials = await resolveCredentials(config.credentials, { env: options.env, ...(ssmPath !== undefined ? { ssmPath } : {}) });
+  const credentials = await resolveCredentials(config.credentials, {
+    env: options.env,
+    ...(options.ssmPath !== undefined ? { ssmPath: options.ssmPath } : {}),
+  });
   const { context, lock, lease, endWatch } = await openLockedHarvest({
     store,
     config,

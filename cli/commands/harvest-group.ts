@@ -62,8 +62,7 @@ export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): Comm
       const endOwnService = ownServiceEnd(args);
       return stoppedBySignals(async (stop) => {
         const store = await openArchiveStore(archiveLocation(args, io, defaultArchive));
-        const ssmPath = io.env['TWARC_CLOUD_SSM_PATH'];
-        const credentials = await resolveCredentials(profile, { env: io.env, ...(ssmPath !== undefined ? { ssmPath } : {}) });
+        const credentials = await resolveCredentials(profile, { env: io.env });
         const outcome = await runStreamGroup({
           profile,
           store,

@@ -4,8 +4,9 @@
  *      twarc2's own BEARER_TOKEN, CONSUMER_KEY, CONSUMER_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SECRET;
  *   2. twarc2's config file (~/.config/twarc/config, or TWARC_CONFIG): its top-level keys are the
  *      profile "default", a [name] section is the profile "name";
- *   3. SSM Parameter Store, when a parameter path is configured (on AWS):
- *      <path>/<profile>/bearer_token ... as SecureString parameters.
+ *   3. SSM Parameter Store, when a parameter path is configured (on AWS, TWARC_CLOUD_SSM_PATH, which
+ *      terraform sets in the task definition): <path>/<profile>/bearer_token ... as SecureString
+ *      parameters. Every command the image runs finds them so, without passing the path along.
  */
 
 import { readFile } from 'node:fs/promises';
@@ -18,7 +19,7 @@ import { CREDENTIAL_KEYS, credentialsFrom, type CredentialKey, type XCredentials
 export interface CredentialSources {
   readonly env: NodeJS.ProcessEnv;
   readonly configFile?: string;
-  /** An SSM parameter path; the AWS SDK finds region, endpoint and credentials as usual. */
+  /** An SSM parameter path (default: TWARC_CLOUD_SSM_PATH); the AWS SDK finds region, endpoint and credentials as usual. */
   readonly ssmPath?: string;
 }
 
@@ -28,8 +29,9 @@ export async function resolveCredentials(profile: string, sources: CredentialSou
   const configFile = sources.configFile ?? twarcConfigPath(sources.env);
   const fromFile = credentialsFrom(profile, await configFileValues(configFile, profile));
   if (fromFile) return fromFile;
-  if (sources.ssmPath !== undefined) {
-    const path = `${sources.ssmPath.replace(/\/$/, '')}/${profile}`;
+  const ssmPath = sources.ssmPath ?? sources.env['TWARC_CLOUD_SSM_PATH'];
+  if (ssmPath !== undefined) {
+    const path = `${ssmPath.replace(/\/$/, '')}/${profile}`;
     const values = await ssmValues(path).catch((error: unknown) => {
       const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       throw new UserError(
@@ -42,7 +44,7 @@ export async function resolveCredentials(profile: string, sources: CredentialSou
   }
   const variable = `${envPrefix(profile)}BEARER_TOKEN`;
   throw new UserError(
-    `no X API credentials for profile "${profile}": not in the environment (${variable}), not in ${configFile}${profile === 'default' ? '' : ` [${profile}]`}${sources.ssmPath !== undefined ? `, not in SSM under ${sources.ssmPath}/${profile}/` : ''}`,
+    `no X API credentials for profile "${profile}": not in the environment (${variable}), not in ${configFile}${profile === 'default' ? '' : ` [${profile}]`}${ssmPath !== undefined ? `, not in SSM under ${ssmPath}/${profile}/` : ''}`,
     profile === 'default'
       ? 'run `twarc2 configure`, or set BEARER_TOKEN in the environment'
       : `add a [${profile}] section with bearer_token = ... to ${configFile}, or set ${variable}`,

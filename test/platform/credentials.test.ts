@@ -85,5 +85,11 @@ describe('credentials in SSM Parameter Store (moto_server)', () => {
       ssmPath: '/research/credentials',
     });
     assert.deepEqual(credentials, { profile: 'default', bearerToken: 'AAAA-from-ssm' });
+    // In the image the path is TWARC_CLOUD_SSM_PATH (terraform's task definition): every command finds it, compliance's too.
+    const fromTaskEnvironment = await resolveCredentials('other', {
+      env: { TWARC_CLOUD_SSM_PATH: '/research/credentials' },
+      configFile: '/nonexistent/config',
+    });
+    assert.deepEqual(fromTaskEnvironment, { profile: 'other', bearerToken: 'not-this-one' });
   });
 });
