@@ -81,7 +81,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'compliance',
     summary:
       "Ask X which of a collection's stored tweets and users were deleted, suspended, protected or deactivated; keep the answer in the archive.",
-    load: async () => (await import('./commands/compliance.js')).complianceCommand,
+    load: async () => {
+      const [{ complianceCommand }, { TARGET_OR_ARCHIVE }] = await Promise.all([
+        import('./commands/compliance.js'),
+        import('./commands/reconcile-options.js'),
+      ]);
+      return complianceCommand(TARGET_OR_ARCHIVE);
+    },
   },
   {
     name: 'unlock',

@@ -3,7 +3,7 @@ import { UserError } from '../platform/errors.js';
 import { schemaPattern } from '../platform/schema-validation.js';
 import type { CliIo } from './io.js';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+export type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** What a command module defines: how it is called and what it does. */
 export interface CommandSpec {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { downloadCollection } from '../../curation/download/download.js';
-import { complyOption, leftOutSummary } from './compliance.js';
+import { complyOption, leftOutSummary } from './comply-option.js';
 import { SINCE_HELP, sinceOption } from './since-option.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';

@@ -4,7 +4,7 @@ import { UserError } from '../../platform/errors.js';
 import { requireCollection } from '../../curation/collection.js';
 import { exportTweets } from '../../curation/export/export-tweets.js';
 import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
-import { complyOption, leftOutSummary } from './compliance.js';
+import { complyOption, leftOutSummary } from './comply-option.js';
 import { SINCE_HELP, sinceOption } from './since-option.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 

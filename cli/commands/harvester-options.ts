@@ -4,12 +4,12 @@
  * that SIGTERM and SIGINT begin.
  */
 
-import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import type { HarvestTuning } from '../../harvester/harvest-context.js';
 import { StopController } from '../../harvester/stop.js';
 import { scaleOwnServiceToZero } from '../../harvester/own-ecs-service.js';
 import type { ParsedArgs } from '../command.js';
+import { givenArchive } from './archive-option.js';
 import type { CliIo } from '../io.js';
 import { API_BASE_URL_OPTION } from './x-api-options.js';
 
@@ -64,9 +64,7 @@ export async function stoppedBySignals<T>(run: (stop: StopController) => Promise
 }
 
 export function archiveLocation(args: ParsedArgs, io: CliIo, fallback: (io: CliIo) => string): string {
-  const given = stringOption(args, 'archive') ?? io.env['TWARC_CLOUD_ARCHIVE'];
-  if (given !== undefined) return given.startsWith('s3://') ? given : resolve(io.cwd, given);
-  return fallback(io);
+  return givenArchive(args, io) ?? fallback(io);
 }
 
 export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

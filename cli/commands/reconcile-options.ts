@@ -5,6 +5,7 @@ import { openArchiveStore } from '../../platform/archive/open-store.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import { choiceOption, type ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
+import { givenArchive, type ArchiveChoice } from './archive-option.js';
 
 export const TARGET_OPTION = { target: { type: 'string' as const } };
 
@@ -65,3 +66,18 @@ export function projectArchive(io: CliIo): string {
   const { settings } = loadSettings(findProjectRoot(io.cwd), io.cwd);
   return settings.target === 'aws' && settings.aws ? `s3://${settings.aws.bucket}` : settings.local.archive;
 }
+
+/**
+ * The archive of a command run by hand or by `up`: --archive (or TWARC_CLOUD_ARCHIVE) when given,
+ * as for harvest; otherwise the target's.
+ */
+export const TARGET_OR_ARCHIVE: ArchiveChoice = {
+  options: { ...TARGET_OPTION, archive: { type: 'string' } },
+  help: [targetHelp(), "  --archive <location>  a directory or s3://bucket[/prefix] instead of the target's (or TWARC_CLOUD_ARCHIVE)"],
+  async open(args, io) {
+    const given = givenArchive(args, io);
+    if (given !== undefined) return openArchiveStore(given);
+    const { settings, targetName } = reconcileSettings(args, io);
+    return targetStore(settings, targetName, { mustExist: true });
+  },
+};

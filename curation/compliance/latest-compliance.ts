@@ -4,9 +4,10 @@
  * a scrub_geo event is counted but leaves its tweet in.
  */
 
-import { collectionKeys, complianceRunIdOfKey } from '../../platform/archive/keys.js';
+import { newestComplianceRun } from '../../platform/archive/compliance-runs.js';
+import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { listAll, type ArchiveStore } from '../../platform/archive/store.js';
+import type { ArchiveStore } from '../../platform/archive/store.js';
 import { parseComplianceResults } from '../../platform/x-api/compliance-jobs.js';
 import type { ComplianceRecord } from './run-compliance.js';
 
@@ -23,14 +24,9 @@ export interface ComplianceMarks {
 
 /** The newest run's marks; undefined when the collection has no finished run. */
 export async function latestCompliance(store: ArchiveStore, collectionId: string): Promise<ComplianceMarks | undefined> {
-  const keys = collectionKeys(collectionId);
-  let newest: string | undefined;
-  for await (const object of listAll(store, keys.compliancePrefix)) {
-    const runId = complianceRunIdOfKey(object.key);
-    if (runId !== undefined && object.key === keys.compliance(runId).record && (newest === undefined || runId > newest)) newest = runId;
-  }
+  const newest = await newestComplianceRun(store, collectionId);
   if (newest === undefined) return undefined;
-  const run = keys.compliance(newest);
+  const run = collectionKeys(collectionId).compliance(newest);
   const record = (await readObject(store, run.record, 'compliance'))?.value;
   if (!record) return undefined;
   const marks = { tweets: new Map<string, string>(), users: new Map<string, string>() };

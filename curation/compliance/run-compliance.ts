@@ -21,6 +21,13 @@ import { idsOfPage, pagesOf, tweetFiles } from '../harvest-files.js';
 
 export type ComplianceRecord = ArchiveObjects['compliance'];
 
+/** A collection with no stored tweet has nothing to check: a mistake by hand, a note on a schedule. */
+export class NothingHarvested extends UserError {
+  constructor(readonly collectionId: string) {
+    super(`collection ${collectionId} has no harvested tweets yet`, 'run compliance after a harvest has stored some');
+  }
+}
+
 export interface ComplianceRunOptions {
   /** Between job status checks. */
   readonly pollMs: number;
@@ -33,7 +40,8 @@ export interface ComplianceRunOptions {
 
 export async function runCompliance(
   store: ArchiveStore,
-  client: XApiClient,
+  /** Called once the ids are read: a collection with nothing to check needs no credentials. */
+  openClient: () => Promise<XApiClient>,
   /** Read by the caller (requireCollection), which needs it too. */
   config: CollectionConfig,
   options: ComplianceRunOptions,
@@ -45,9 +53,9 @@ export async function runCompliance(
   const files = await tweetFiles(store, collectionId);
   const ids = { tweets: new Set<string>(), users: new Set<string>() };
   for (const file of files) for await (const page of pagesOf(store, file.key)) idsOfPage(page, ids.tweets, ids.users);
-  if (ids.tweets.size === 0)
-    throw new UserError(`collection ${collectionId} has no harvested tweets yet`, 'run compliance after a harvest has stored some');
+  if (ids.tweets.size === 0) throw new NothingHarvested(collectionId);
   options.onIds?.(ids.tweets.size, ids.users.size, files.length);
+  const client = await openClient();
   const runId = complianceRunId(started);
   const run = keys.compliance(runId);
   const jobs: ComplianceRecord['jobs'] = [];

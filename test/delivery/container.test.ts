@@ -49,21 +49,35 @@ describe("the harvester image's contents", { timeout: 60_000 }, () => {
     const group = await run(['harvest-group', '--help']);
     assert.equal(group.code, 0, group.output);
     assert.match(group.output, /every active filter collection whose credentials are this profile/);
+    const compliance = await run(['compliance', '--help']);
+    assert.equal(compliance.code, 0, compliance.output);
+    assert.match(compliance.output, /--archive <location> {2}the archive \(default: TWARC_CLOUD_ARCHIVE\)/);
+    assert.doesNotMatch(compliance.output, /--target/, 'the image has no targets: its archive is given');
   });
 
   // client-ecs is in: a stream that has stored its max_records scales its own ECS service to zero.
-  it('the bundle holds the harvester and platform/, and nothing of the reconciler, EventBridge or the GitHub code', () => {
+  it("the bundle holds the harvester, curation's compliance and platform/, and nothing of the reconciler, EventBridge or the GitHub code", () => {
     const ours = inputs.filter((path) => path.startsWith('dist/')).map((path) => path.split('/')[1]);
-    assert.deepEqual([...new Set(ours)].sort(), ['cli', 'harvester', 'platform']);
+    assert.deepEqual([...new Set(ours)].sort(), ['cli', 'curation', 'harvester', 'platform']);
+    assert.deepEqual(
+      inputs.filter(
+        (path) =>
+          path.startsWith('dist/curation/') && !/^dist\/curation\/(compliance\/run-compliance|collection|harvest-files)\.js$/.test(path),
+      ),
+      [],
+      'of curation, only what a compliance run needs (no export, report or DuckDB)',
+    );
     assert.deepEqual(
       inputs.filter((path) => /^dist\/cli\/commands\//.test(path)).sort(),
       [
+        'dist/cli/commands/archive-option.js',
+        'dist/cli/commands/compliance.js',
         'dist/cli/commands/harvest-group.js',
         'dist/cli/commands/harvest.js',
         'dist/cli/commands/harvester-options.js',
         'dist/cli/commands/x-api-options.js',
       ],
-      'of the commands, only harvest and harvest-group (and the options they share)',
+      'of the commands, only harvest, harvest-group and compliance (and the options they share)',
     );
     for (const excluded of ['@aws-sdk/client-eventbridge', '@actions/core', 'yaml/']) {
       assert.deepEqual(
@@ -74,17 +88,27 @@ describe("the harvester image's contents", { timeout: 60_000 }, () => {
     }
   });
 
-  it('the bundle harvests', async () => {
+  it('the bundle harvests, and runs the compliance check a compliance schedule starts', async () => {
     const fake = await new FakeXApi({
       bearerTokens: [SECRET_BEARER],
       corpus: { users: 3, tweetsPerUser: () => 0, searchTweets: 120 },
+      compliance: { processingMs: 50 },
     }).start();
     try {
       const archive = await localArchive();
       await putCollection(archive.store, { id: 'in-image', type: 'search', query: 'climate', archive: false });
       const result = await run(['harvest', 'in-image', '--archive', archive.location, '--api-base-url', fake.baseUrl], archive.env);
       assert.equal(result.code, 0, result.output);
-      assert.equal((await storedTweets(archive.store, 'in-image')).length, 120);
+      const stored = await storedTweets(archive.store, 'in-image');
+      assert.equal(stored.length, 120);
+      fake.compliance.mark('tweets', String(stored[0]?.['id']), 'deleted');
+      const checked = await run(['compliance', 'in-image', '--skip-if-empty', '--archive', archive.location], {
+        ...archive.env,
+        TWARC_CLOUD_API_BASE_URL: fake.baseUrl,
+        TWARC_CLOUD_COMPLIANCE_POLL_MS: '50',
+      });
+      assert.equal(checked.code, 0, checked.output);
+      assert.match(checked.output, /tweets: 120 checked \(job \S+\), 1 with events: deleted 1/);
     } finally {
       await fake.stop();
     }
