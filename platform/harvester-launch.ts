@@ -24,3 +24,16 @@ export function harvestProcessArgs(id: string, archive: string, extra: readonly 
 export function harvestGroupProcessArgs(profile: string, archive: string, extra: readonly string[] = []): string[] {
   return [...HARVESTER_NODE_FLAGS, join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'harvest-group', profile, '--archive', archive, ...extra];
 }
+
+/**
+ * What a compliance schedule runs, as the container's command of an EventBridge rule and as a
+ * child of `up`: a collection not harvested yet is a note, not a failure.
+ */
+export function scheduledComplianceCommand(id: string): string[] {
+  return ['compliance', id, '--skip-if-empty'];
+}
+
+/** The arguments after the Node executable that start a scheduled compliance check on this machine. */
+export function complianceProcessArgs(id: string, archive: string): string[] {
+  return [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), ...scheduledComplianceCommand(id), '--archive', archive];
+}

@@ -78,9 +78,13 @@ function typeName(root: Schema, schema: Schema): string {
   return schema.type ?? 'any';
 }
 
+/** A $ref's definition, with what the referring schema says beside it (its own description) taking precedence. */
 function resolve(root: Schema, schema: Schema): Schema {
   const name = schema.$ref?.replace('#/$defs/', '');
-  return name === undefined ? schema : (root.$defs?.[name] ?? schema);
+  const definition = name === undefined ? undefined : root.$defs?.[name];
+  if (!definition) return schema;
+  const { $ref: _ref, ...beside } = schema;
+  return { ...definition, ...beside };
 }
 
 function cell(text: string): string {

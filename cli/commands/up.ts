@@ -3,7 +3,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { hostname } from 'node:os';
 import { UserError } from '../../platform/errors.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
-import { harvestGroupProcessArgs, harvestProcessArgs } from '../../platform/harvester-launch.js';
+import { complianceProcessArgs, harvestGroupProcessArgs, harvestProcessArgs } from '../../platform/harvester-launch.js';
 import { applyLocked } from '../../reconciler/apply-locked.js';
 import { hasChanges, isRefused } from '../../reconciler/plan/model.js';
 import { prepare } from '../../reconciler/reconcile.js';
@@ -17,7 +17,8 @@ import { reconcileSettings } from './reconcile-options.js';
 export const upCommand: CommandSpec = {
   usage: 'twarc-cloud up',
   help: [
-    'The embedded default target. Applies collections/ to local.archive, fires schedules, keeps one stream',
+    'The embedded default target. Applies collections/ to local.archive, fires schedules (harvests and',
+    'compliance checks), keeps one stream',
     'per credentials profile running for its filter collections (restarting a crashed one with backoff),',
     're-applies when a collection file changes,',
     'and on Ctrl-C stops every harvest gracefully. `plan`/`apply --target local` elsewhere see the same state.',
@@ -49,6 +50,11 @@ export const upCommand: CommandSpec = {
       startGroup: (profile) =>
         // Backfill is X's to give to Enterprise access only; asked for elsewhere, X would refuse the reconnect.
         spawn(process.execPath, harvestGroupProcessArgs(profile, settings.local.archive, backfill(settings)), {
+          env: io.env,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        }),
+      startCompliance: (id) =>
+        spawn(process.execPath, complianceProcessArgs(id, settings.local.archive), {
           env: io.env,
           stdio: ['ignore', 'ignore', 'inherit'],
         }),

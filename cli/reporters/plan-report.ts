@@ -61,6 +61,10 @@ function stepLine(step: RuntimeStep): string {
       return `schedule ${step.expression}, ${step.enabled ? 'enabled' : 'disabled'}`;
     case 'delete-schedule':
       return 'delete the schedule';
+    case 'put-compliance-schedule':
+      return `compliance checks ${step.expression} (twarc-cloud compliance; nothing harvested is deleted)`;
+    case 'delete-compliance-schedule':
+      return 'delete the compliance schedule (its results stay in the archive)';
     case 'start-service':
       return 'start the stream';
     case 'restart-service':

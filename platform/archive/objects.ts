@@ -36,6 +36,7 @@ export interface ArchiveObjects {
     users?: Record<string, { screen_name: string; note?: string }>;
     delete_users_for?: Array<'protected' | 'suspended' | 'not_found'>;
     schedule?: string;
+    compliance?: { schedule: string };
     query?: string;
     archive?: boolean;
     max_records?: number;
@@ -149,6 +150,7 @@ export interface ArchiveObjects {
         state: 'active' | 'suspended' | 'removed';
         hash: string;
         schedule?: string;
+        compliance_schedule?: string;
         release?: string;
         complete?: true;
         stream_group?: string;

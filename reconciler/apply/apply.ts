@@ -145,6 +145,7 @@ async function record(action: PlannedAction, book: IndexBook, listed: boolean, a
       state: config.state,
       hash: action.desired?.hash ?? book.index.collections[action.id]?.hash ?? '0'.repeat(64),
       ...(config.schedule !== undefined ? { schedule: config.schedule } : {}),
+      ...(config.compliance !== undefined && config.state !== 'removed' ? { compliance_schedule: config.compliance.schedule } : {}),
       ...(target.release !== undefined && runsRelease(config, action) ? { release: target.release } : {}),
       ...(action.complete === true ? { complete: true as const } : {}),
       ...(config.type === 'filter' && target.groupsStreams ? { stream_group: config.credentials } : {}),
@@ -197,9 +198,10 @@ function rendered(desired: NonNullable<PlannedAction['desired']>, at: Date, chan
   };
 }
 
-/** Whether the collection's runtime names the harvester release: a running stream, or a schedule (enabled or not). */
+/** Whether the collection's runtime names the harvester release: a running stream, or a schedule (enabled or not, compliance's too). */
 function runsRelease(config: CollectionConfig, action: PlannedAction): boolean {
   if (config.state === 'removed') return false;
+  if (config.compliance !== undefined) return true;
   if (config.type === 'filter') return config.state === 'active' && action.complete !== true;
   return config.schedule !== undefined;
 }

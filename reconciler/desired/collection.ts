@@ -21,6 +21,12 @@ interface CommonFields {
   readonly state: CollectionState;
   readonly output: { readonly tweets_per_file: number; readonly rotate_minutes: number };
   readonly labels: Readonly<Record<string, string | number | boolean>>;
+  /** When the stored ids are checked against X's batch compliance jobs; absent: only by hand. */
+  readonly compliance?: ComplianceSettings;
+}
+
+export interface ComplianceSettings {
+  readonly schedule: string;
 }
 
 export interface UserTimelineCollection extends CommonFields {
@@ -60,6 +66,7 @@ export interface CollectionDocument {
   state?: CollectionState;
   output?: { tweets_per_file?: number; rotate_minutes?: number };
   labels?: Record<string, string | number | boolean>;
+  compliance?: { schedule: string };
   users?: Record<string, TrackedUser>;
   delete_users_for?: UserCondition[];
   schedule?: string;
@@ -89,6 +96,7 @@ export function toCollection(doc: CollectionDocument, maxRuleLength: number): Co
       rotate_minutes: doc.output?.rotate_minutes ?? DEFAULT_ROTATE_MINUTES,
     },
     labels: doc.labels ?? {},
+    ...(doc.compliance === undefined ? {} : { compliance: { schedule: doc.compliance.schedule } }),
   };
   const optional = <K extends keyof CollectionDocument>(key: K): Partial<Pick<CollectionDocument, K>> =>
     doc[key] === undefined ? {} : ({ [key]: doc[key] } as Partial<Pick<CollectionDocument, K>>);

@@ -30,10 +30,15 @@ export function semanticProblems(source: YamlSource, doc: CollectionDocument, co
       `id "${doc.id}" must equal the file name "${context.expectedId}"; rename the file to ${doc.id}.yaml or change the id`,
     );
   }
-  for (const message of derivedNameProblems(context.deployment, doc.id)) report('/id', 'id/aws-name', message);
-  if (doc.schedule !== undefined) {
-    const parsed = parseSchedule(doc.schedule);
-    if (!parsed.ok) report('/schedule', 'schedule/syntax', parsed.message);
+  const names = { compliance: doc.compliance !== undefined };
+  for (const message of derivedNameProblems(context.deployment, doc.id, names)) report('/id', 'id/aws-name', message);
+  for (const [pointer, schedule] of [
+    ['/schedule', doc.schedule],
+    ['/compliance/schedule', doc.compliance?.schedule],
+  ] as const) {
+    if (schedule === undefined) continue;
+    const parsed = parseSchedule(schedule);
+    if (!parsed.ok) report(pointer, 'schedule/syntax', parsed.message);
   }
 
   switch (doc.type) {

@@ -32,6 +32,15 @@ export interface Runtime {
     readonly group: string;
     /** The harvester release the group runs (AWS: the base task definition of its service). */ readonly release?: string;
   };
+  /**
+   * A schedule that checks the stored ids against X's compliance jobs (`twarc-cloud compliance <id>`):
+   * a second EventBridge rule on AWS, the `up` scheduler locally. Always enabled: a suspended
+   * collection's data still has to honour deletions.
+   */
+  readonly compliance?: {
+    readonly expression: string;
+    /** The harvester release its target runs (AWS: the base task definition). */ readonly release?: string;
+  };
   /** A long-running filter harvest of its own: an ECS service on AWS (before stream groups). */
   readonly service?: {
     readonly running: boolean;
@@ -85,6 +94,8 @@ export type ActionKind = 'create' | 'update' | 'suspend' | 'resume' | 'remove' |
 export type RuntimeStep =
   | { readonly kind: 'put-schedule'; readonly expression: string; readonly enabled: boolean }
   | { readonly kind: 'delete-schedule' }
+  | { readonly kind: 'put-compliance-schedule'; readonly expression: string }
+  | { readonly kind: 'delete-compliance-schedule' }
   | { readonly kind: 'start-service' }
   | { readonly kind: 'restart-service' }
   | { readonly kind: 'stop-service' }

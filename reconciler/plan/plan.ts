@@ -93,15 +93,23 @@ function planOne(desired: DesiredCollection, live: LiveCollection | undefined, o
     };
   }
   const bodyChanges: FieldChange[] = live.hash === desired.hash ? [] : fieldChanges(live.body ?? {}, desired.body);
+  // What a harvest reads: a compliance schedule of its own is no reason to restart a stream.
+  const harvestChanges = bodyChanges.filter((change) => !isComplianceField(change.path));
   const stateChange: FieldChange[] = live.state === desired.state ? [] : [{ path: 'state', old: live.state, new: desired.state }];
   const liveRelease =
-    type === 'filter' ? (live.runtime.streamGroup?.release ?? live.runtime.service?.release) : live.runtime.schedule?.release;
+    (type === 'filter' ? (live.runtime.streamGroup?.release ?? live.runtime.service?.release) : live.runtime.schedule?.release) ??
+    live.runtime.compliance?.release;
   // Only a runtime that exists and stays runs a release that can move; one being made gets the new one anyway.
   const exists =
-    type === 'filter'
+    (type === 'filter'
       ? live.runtime.service?.running === true || live.runtime.streamGroup !== undefined
-      : live.runtime.schedule !== undefined;
-  const moves = exists && (runtime.service?.running === true || runtime.streamGroup !== undefined || runtime.schedule !== undefined);
+      : live.runtime.schedule !== undefined) || live.runtime.compliance !== undefined;
+  const moves =
+    exists &&
+    (runtime.service?.running === true ||
+      runtime.streamGroup !== undefined ||
+      runtime.schedule !== undefined ||
+      runtime.compliance !== undefined);
   // A runtime whose release is not recorded (made before releases were) may name a revision that is gone: moved too.
   const releaseChange: FieldChange[] =
     moves && options.release !== undefined && liveRelease !== options.release
@@ -111,21 +119,24 @@ function planOne(desired: DesiredCollection, live: LiveCollection | undefined, o
   const completion: FieldChange[] = ending ? [{ path: '(max_records reached)', old: false, new: true }] : [];
   const changes = [...stateChange, ...bodyChanges, ...releaseChange, ...completion];
   const restart =
-    type === 'filter' && desired.state === 'active' && live.state === 'active' && (bodyChanges.length > 0 || releaseChange.length > 0);
+    type === 'filter' && desired.state === 'active' && live.state === 'active' && (harvestChanges.length > 0 || releaseChange.length > 0);
   // In a stream group an edit changes the group's rules on its open connection instead.
   const sameGroup = runtime.streamGroup !== undefined && live.runtime.streamGroup?.group === runtime.streamGroup.group;
   const rulesEdit: RuntimeStep[] =
-    sameGroup && restart && bodyChanges.length > 0 ? [rulesChange(runtime.streamGroup.group, live.body, desired.body)] : [];
+    sameGroup && restart && harvestChanges.length > 0 ? [rulesChange(runtime.streamGroup.group, live.body, desired.body)] : [];
   // A schedule on an older release is put again: its target then names the new base task definition.
-  const repoint = runtime.schedule !== undefined && releaseChange.length > 0;
+  const repoint = releaseChange.length > 0;
   const steps = [...runtimeSteps(live.runtime, runtime, false, restart, repoint), ...rulesEdit];
   if (live.runtime.owner === 'untagged') {
     // Taking ownership re-puts the schedule with this deployment's tags, or rolls the service onto its task definition.
-    const adoptSteps: RuntimeStep[] = runtime.schedule
+    const ownSteps: RuntimeStep[] = runtime.schedule
       ? [{ kind: 'put-schedule', expression: runtime.schedule.expression, enabled: runtime.schedule.enabled }]
       : live.runtime.service?.running === true && runtime.service?.running === true
         ? [{ kind: 'restart-service' }]
-        : steps;
+        : steps.filter((step) => step.kind !== 'put-compliance-schedule');
+    const adoptSteps: RuntimeStep[] = runtime.compliance
+      ? [...ownSteps, { kind: 'put-compliance-schedule', expression: runtime.compliance.expression }]
+      : ownSteps;
     return { kind: 'adopt', id: desired.id, type, changes, steps: adoptSteps, desired, stops: false };
   }
   if (changes.length === 0 && steps.length === 0) return undefined;
@@ -149,6 +160,7 @@ export function desiredRuntime(desired: DesiredCollection, complete = false, str
     ...(desired.body.schedule !== undefined ? { schedule: desired.body.schedule } : {}),
     ...(complete ? { complete: true } : {}),
     ...(streamGroups && desired.body.type === 'filter' ? { stream_group: desired.body.credentials } : {}),
+    ...(desired.body.compliance !== undefined ? { compliance_schedule: desired.body.compliance.schedule } : {}),
   });
 }
 
@@ -165,10 +177,19 @@ export function runtimeFor(config: {
   readonly complete?: boolean;
   /** A filter collection in a stream group (the index records it); one without runs a stream service of its own. */
   readonly stream_group?: string;
+  /** The schedule of its compliance checks, which run whether it is active or suspended. */
+  readonly compliance_schedule?: string;
 }): Runtime {
   if (config.state === 'removed') return {};
-  const active = config.state === 'active';
   const release = config.release !== undefined ? { release: config.release } : {};
+  const harvests = harvestRuntime(config, release);
+  return config.compliance_schedule !== undefined
+    ? { ...harvests, compliance: { expression: config.compliance_schedule, ...release } }
+    : harvests;
+}
+
+function harvestRuntime(config: Parameters<typeof runtimeFor>[0], release: { readonly release?: string }): Runtime {
+  const active = config.state === 'active';
   if (config.type === 'filter') {
     if (!active || config.complete === true) return {};
     return config.stream_group !== undefined
@@ -180,9 +201,9 @@ export function runtimeFor(config: {
 
 /**
  * The steps from one runtime to another; `removing` also stops harvests that are running now,
- * `restartService` rolls a running stream, `repointSchedule` puts an unchanged schedule again.
+ * `restartService` rolls a running stream, `repointSchedules` puts unchanged schedules again.
  */
-function runtimeSteps(from: Runtime, to: Runtime, removing: boolean, restartService = false, repointSchedule = false): RuntimeStep[] {
+function runtimeSteps(from: Runtime, to: Runtime, removing: boolean, restartService = false, repointSchedules = false): RuntimeStep[] {
   const steps: RuntimeStep[] = [];
   const joins = to.streamGroup !== undefined && from.streamGroup?.group !== to.streamGroup.group;
   const leaves = from.streamGroup !== undefined && from.streamGroup.group !== to.streamGroup?.group;
@@ -200,11 +221,14 @@ function runtimeSteps(from: Runtime, to: Runtime, removing: boolean, restartServ
   if (leaves) steps.push({ kind: 'leave-stream-group', group: from.streamGroup.group });
   if (
     to.schedule &&
-    (repointSchedule || from.schedule?.expression !== to.schedule.expression || from.schedule.enabled !== to.schedule.enabled)
+    (repointSchedules || from.schedule?.expression !== to.schedule.expression || from.schedule.enabled !== to.schedule.enabled)
   ) {
     steps.push({ kind: 'put-schedule', expression: to.schedule.expression, enabled: to.schedule.enabled });
   }
   if (from.schedule && !to.schedule) steps.push({ kind: 'delete-schedule' });
+  if (to.compliance && (repointSchedules || from.compliance?.expression !== to.compliance.expression))
+    steps.push({ kind: 'put-compliance-schedule', expression: to.compliance.expression });
+  if (from.compliance && !to.compliance) steps.push({ kind: 'delete-compliance-schedule' });
   if (joins && !overlap) steps.push({ kind: 'join-stream-group', group: to.streamGroup.group });
   if (to.service?.running === true && from.service?.running !== true) steps.push({ kind: 'start-service' });
   else if (to.service?.running === true && restartService) steps.push({ kind: 'restart-service' });
@@ -255,6 +279,10 @@ function rulesChange(group: string, from: ConfigBody | undefined, to: ConfigBody
     added: [...after].filter((value) => !before.has(value)),
     removed: [...before].filter((value) => !after.has(value)),
   };
+}
+
+function isComplianceField(path: string): boolean {
+  return path === 'compliance' || path.startsWith('compliance.');
 }
 
 function byId(a: { readonly id: string }, b: { readonly id: string }): number {

@@ -16,6 +16,7 @@ export function renderBody(collection: Collection): ConfigBody {
     credentials: collection.credentials,
     output: { ...collection.output },
     labels: { ...collection.labels },
+    ...(collection.compliance !== undefined ? { compliance: { schedule: collection.compliance.schedule } } : {}),
   };
   switch (collection.type) {
     case 'user_timeline':

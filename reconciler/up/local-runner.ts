@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { HARVEST_EXIT } from '../../platform/harvest-exit.js';
-import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
+import { newestComplianceRun } from '../../platform/archive/compliance-runs.js';
+import { COLLECTIONS_INDEX_KEY, collectionKeys, harvestStartOf } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import { nextCronTime, ratePeriodMs } from '../schedule/next-fire.js';
@@ -13,9 +14,21 @@ export interface RunnerOptions {
   readonly startHarvest: (collectionId: string) => ChildProcess;
   /** Starts `twarc-cloud harvest-group <profile>` for this archive: the stream of a profile's filter collections. */
   readonly startGroup: (profile: string) => ChildProcess;
+  /** Starts `twarc-cloud compliance <id>` for this archive: a scheduled compliance check. */
+  readonly startCompliance: (collectionId: string) => ChildProcess;
   readonly log: (message: string) => void;
   /** Base of the restart backoff of a crashed stream: 1, 2, 4 ... 60 times this. */
   readonly restartBaseMs: number;
+}
+
+/** What a schedule runs: a harvest, or a compliance check of what the harvests stored. */
+type ScheduledJob = 'harvest' | 'compliance';
+
+interface NextRun {
+  readonly job: ScheduledJob;
+  readonly id: string;
+  readonly schedule: string;
+  at: number;
 }
 
 interface Stream {
@@ -38,7 +51,8 @@ interface Stream {
 export class LocalRunner {
   private entries: Readonly<Record<string, IndexEntry>> = {};
   private readonly streams = new Map<string, Stream>();
-  private readonly nextRun = new Map<string, { schedule: string; at: number }>();
+  /** By `<job> <id>`: each collection's harvest schedule and compliance schedule run apart. */
+  private readonly nextRun = new Map<string, NextRun>();
   private readonly scheduled = new Map<string, ChildProcess>();
   private stopping = false;
 
@@ -63,20 +77,24 @@ export class LocalRunner {
         stream.finished = false;
       }
     }
-    for (const id of this.nextRun.keys()) {
-      const entry = this.entries[id];
-      if (entry?.state !== 'active' || entry.schedule === undefined) this.nextRun.delete(id);
+    const wanted = this.schedules();
+    for (const key of this.nextRun.keys()) if (!wanted.has(key)) this.nextRun.delete(key);
+    for (const [key, { job, id, schedule }] of wanted) {
+      if (this.nextRun.get(key)?.schedule !== schedule)
+        this.nextRun.set(key, { job, id, schedule, at: await this.firstRun(job, id, schedule) });
     }
+  }
+
+  /** The schedules the index asks for: harvests of active scheduled collections, compliance checks of any not removed. */
+  private schedules(): Map<string, { job: ScheduledJob; id: string; schedule: string }> {
+    const wanted = new Map<string, { job: ScheduledJob; id: string; schedule: string }>();
     for (const [id, entry] of Object.entries(this.entries)) {
-      if (
-        entry.type !== 'filter' &&
-        entry.state === 'active' &&
-        entry.schedule !== undefined &&
-        this.nextRun.get(id)?.schedule !== entry.schedule
-      ) {
-        this.nextRun.set(id, { schedule: entry.schedule, at: await this.firstRun(id, entry.schedule) });
-      }
+      if (entry.type !== 'filter' && entry.state === 'active' && entry.schedule !== undefined)
+        wanted.set(`harvest ${id}`, { job: 'harvest', id, schedule: entry.schedule });
+      if (entry.state !== 'removed' && entry.compliance_schedule !== undefined)
+        wanted.set(`compliance ${id}`, { job: 'compliance', id, schedule: entry.compliance_schedule });
     }
+    return wanted;
   }
 
   /** Starts what is due: streams that should run, schedules whose time has come. */
@@ -86,21 +104,26 @@ export class LocalRunner {
       if (stream.child || stream.finished || now < stream.restartAt) continue;
       this.startStream(id, stream);
     }
-    for (const [id, next] of this.nextRun) {
+    // Harvests first: a check due at the same time waits for the harvest of its collection.
+    const harvestsFirst = [...this.nextRun].sort(([, a], [, b]) => (a.job === b.job ? 0 : a.job === 'harvest' ? -1 : 1));
+    for (const [key, next] of harvestsFirst) {
       if (now < next.at) continue;
+      // A check waits for a harvest of its collection that is running: it would miss what that one stores.
+      if (next.job === 'compliance' && this.scheduled.has(`harvest ${next.id}`)) continue;
       const parsed = parseSchedule(next.schedule);
       next.at =
         parsed.ok && parsed.schedule.kind === 'cron'
           ? (nextCronTime(parsed.schedule, new Date(now))?.getTime() ?? Infinity)
           : now + (parsed.ok && parsed.schedule.kind === 'rate' ? ratePeriodMs(parsed.schedule) : Infinity);
-      if (this.scheduled.has(id)) {
-        this.options.log(`${id}: the previous scheduled harvest is still running; skipping this one`);
+      const what = next.job === 'harvest' ? 'harvest' : 'compliance check';
+      if (this.scheduled.has(key)) {
+        this.options.log(`${next.id}: the previous scheduled ${what} is still running; skipping this one`);
         continue;
       }
-      this.options.log(`${id}: scheduled harvest (${next.schedule})`);
-      const child = this.options.startHarvest(id);
-      this.scheduled.set(id, child);
-      child.once('exit', () => this.scheduled.delete(id));
+      this.options.log(`${next.id}: scheduled ${what} (${next.schedule})`);
+      const child = next.job === 'harvest' ? this.options.startHarvest(next.id) : this.options.startCompliance(next.id);
+      this.scheduled.set(key, child);
+      child.once('exit', () => this.scheduled.delete(key));
     }
   }
 
@@ -147,17 +170,28 @@ export class LocalRunner {
   }
 
   /**
-   * A collection never harvested runs at once (its first harvest, as apply starts it on AWS); after
-   * that, a rate schedule runs when its last harvest is older than one period, a cron one at its next time.
+   * A collection never harvested (or never checked) runs at once (its first harvest, as apply starts
+   * it on AWS); after that, a rate schedule runs when its last run is older than one period, a cron
+   * one at its next time.
    */
-  private async firstRun(id: string, schedule: string): Promise<number> {
+  private async firstRun(job: ScheduledJob, id: string, schedule: string): Promise<number> {
     const parsed = parseSchedule(schedule);
     const now = Date.now();
     if (!parsed.ok) return Infinity;
-    const last = await readObject(this.options.store, collectionKeys(id).lastHarvest, 'last-harvest');
-    if (!last) return now;
+    const last = await this.lastRun(job, id);
+    if (last === undefined) return now;
     if (parsed.schedule.kind === 'cron') return nextCronTime(parsed.schedule, new Date(now))?.getTime() ?? Infinity;
-    return Math.max(now, Date.parse(last.value.ended_at) + ratePeriodMs(parsed.schedule));
+    return Math.max(now, last + ratePeriodMs(parsed.schedule));
+  }
+
+  /** When the job last ran for the collection: its last harvest's end, or its newest compliance run's start. */
+  private async lastRun(job: ScheduledJob, id: string): Promise<number | undefined> {
+    if (job === 'compliance') {
+      const run = await newestComplianceRun(this.options.store, id);
+      return run === undefined ? undefined : Date.parse(harvestStartOf(run));
+    }
+    const last = await readObject(this.options.store, collectionKeys(id).lastHarvest, 'last-harvest');
+    return last ? Date.parse(last.value.ended_at) : undefined;
   }
 }
 

@@ -185,6 +185,28 @@ describe('compliance with deletions, end to end against the fake X API', { timeo
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /no collection nobody in/);
   });
+
+  it('by hand, a collection never harvested is an error; on a schedule (--skip-if-empty) a note, without credentials', async () => {
+    const fresh = tempProject({
+      'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',
+      'collections/scientists.yaml': `${COLLECTION}compliance:\n  schedule: rate(7 days)\n`,
+    });
+    execFileSync('git', ['-C', fresh, 'init', '-q']);
+    const freshEnv = fakeApiEnv(fresh, fake.baseUrl, SECRET_BEARER);
+    assert.equal((await runCliAsync(['apply', '--yes'], { cwd: fresh, env: freshEnv })).status, 0);
+    const byHand = await runCliAsync(['compliance', 'scientists'], { cwd: fresh, env: freshEnv });
+    assertNoCrash(byHand);
+    assert.equal(byHand.status, 1);
+    assert.match(byHand.stderr, /collection scientists has no harvested tweets yet/);
+    const { TWARC_CLOUD_DEFAULT_BEARER_TOKEN: _token, ...noCredentials } = freshEnv;
+    const scheduled = await runCliAsync(['compliance', 'scientists', '--skip-if-empty', '--archive', join(fresh, 'archive')], {
+      cwd: fresh,
+      env: noCredentials,
+    });
+    assert.equal(scheduled.status, 0, scheduled.stderr);
+    assert.match(scheduled.stdout, /scientists: no harvested tweets yet; nothing to check \(--skip-if-empty\)/);
+    assert.equal((await listed(fresh)).length, 0);
+  });
 });
 
 async function harvestObjects(): Promise<string[]> {

@@ -14,7 +14,8 @@ import { after, before, describe, it } from 'node:test';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetBucketLifecycleConfigurationCommand } from '@aws-sdk/client-s3';
-import { DEPLOYMENT_KEY } from '../../platform/archive/keys.js';
+import { newestComplianceRun } from '../../platform/archive/compliance-runs.js';
+import { collectionKeys, DEPLOYMENT_KEY } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { createS3Client, EPHEMERAL_TAG } from '../../platform/archive/s3-store.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
@@ -94,7 +95,16 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     const fired = await e2e.fireSchedule(`${deployment}_climate`);
     assert.deepEqual(fired.command, ['harvest', 'climate']);
     await e2e.finished(fired);
-    assert.ok((await storedTweets(e2e.store, 'climate')).length > 0, 'the scheduled harvests landed in the bucket');
+    const harvested = await storedTweets(e2e.store, 'climate');
+    assert.ok(harvested.length > 0, 'the scheduled harvests landed in the bucket');
+    // The compliance schedule: a second rule, whose task runs the image's compliance command as the task role.
+    const checked = await e2e.fireSchedule(`${deployment}_compliance_climate`);
+    assert.deepEqual(checked.command, ['compliance', 'climate', '--skip-if-empty']);
+    await e2e.finished(checked);
+    const runId = await newestComplianceRun(e2e.store, 'climate');
+    assert.ok(runId, `a compliance run in the bucket:\n${checked.output()}`);
+    const record = (await readObject(e2e.store, collectionKeys('climate').compliance(runId).record, 'compliance'))?.value;
+    assert.equal(record?.jobs.find((job) => job.type === 'tweets')?.ids, new Set(harvested.map((t) => t['id'])).size);
     assert.match(applied.stdout, /stream group default: start done/);
     const stream = await e2e.waitFor(
       () => Promise.resolve(e2e.runner.tasks.find((task) => task.service === GROUP_SERVICE)),
@@ -165,6 +175,7 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     const send = (source: string): boolean =>
       evaluate(sqs, { action: 'sqs:SendMessage', resource: queueArn, context: { 'aws:SourceArn': source } }).allowed;
     assert.ok(send(rule(`${deployment}_climate`)));
+    assert.ok(send(rule(`${deployment}_compliance_climate`)), 'a compliance schedule too');
     assert.ok(!send(rule('tc-e2e2_climate')), "another deployment's schedules cannot fill this queue");
   });
 
@@ -193,6 +204,14 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     assert.equal((await before.exit).code, 0, `the old stream group task ended gracefully:\n${before.output()}`);
     const fired = await e2e.fireSchedule(`${deployment}_climate`);
     assert.match(fired.taskDefinitionArn, new RegExp(`${deployment}-harvester:2$`));
+    const events = new EventBridgeClient({ endpoint: e2e.moto.endpoint, region, credentials: admin });
+    const [compliance] = (await events.send(new ListTargetsByRuleCommand({ Rule: `${deployment}_compliance_climate` }))).Targets ?? [];
+    events.destroy();
+    assert.match(
+      compliance?.EcsParameters?.TaskDefinitionArn ?? '',
+      new RegExp(`${deployment}-harvester:2$`),
+      'the compliance rule moved too',
+    );
     await e2e.finished(fired);
     const rolled = await e2e.waitFor(
       () => Promise.resolve(e2e.runner.running().find((task) => task.service === GROUP_SERVICE && task !== before)),

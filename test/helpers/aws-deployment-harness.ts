@@ -108,13 +108,15 @@ export class AwsDeployment {
         HOME: app,
         TWARC_CLOUD_API_BASE_URL: fake.baseUrl,
         TWARC_CLOUD_STOP_POLL_MS: '200',
+        TWARC_CLOUD_COMPLIANCE_POLL_MS: '100',
         TWARC_CLOUD_BACKOFF_SCALE: '0.002',
       },
     });
     proxy.intercept = runner.answerRunTask;
     const project = tempProject({
       'twarc-cloud.yaml': `deployment: ${deployment}\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: ${region}\n`,
-      'collections/climate.yaml': 'id: climate\ntype: search\nquery: climate\nschedule: rate(1 hour)\n',
+      'collections/climate.yaml':
+        'id: climate\ntype: search\nquery: climate\nschedule: rate(1 hour)\ncompliance:\n  schedule: rate(7 days)\n',
       'collections/live.yaml': 'id: live\ntype: filter\nrules:\n  - value: climate\noutput:\n  tweets_per_file: 100\n',
       'collections/paused.yaml': "id: paused\ntype: user_timeline\nstate: suspended\nusers:\n  '1000000':\n    screen_name: user_0\n",
     });

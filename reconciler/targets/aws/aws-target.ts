@@ -3,7 +3,9 @@ import { UserError } from '../../../platform/errors.js';
 import type { ArchiveObjects } from '../../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../../platform/archive/store.js';
 import {
+  collectionIdOfComplianceRule,
   collectionIdOfName,
+  complianceRuleName,
   collectionNamePrefix,
   describeOwner,
   ownershipOf,
@@ -16,9 +18,10 @@ import {
 import { stopAndReport } from '../../stop/stop-harvest.js';
 import type { LiveStreamGroup, PlannedAction, Runtime, RuntimeStep, StreamGroupAction } from '../../plan/model.js';
 import { recordedRuntime, type IndexEntry, type Target } from '../target.js';
-import type { SchedulesPort } from './schedules-port.js';
+import type { RunTaskTarget, SchedulesPort } from './schedules-port.js';
 import type { ServiceInfo, ServicesPort } from './services-port.js';
 import { StreamGroupServices } from './stream-group-services.js';
+import { scheduledComplianceCommand } from '../../../platform/harvester-launch.js';
 
 export type DeploymentDocument = ArchiveObjects['deployment'];
 
@@ -95,6 +98,18 @@ export class AwsTarget implements Target {
       this.services.listServices(this.deployment.cluster),
     ]);
     for (const rule of rules) {
+      const checked = collectionIdOfComplianceRule(name, rule.name);
+      if (checked !== undefined) {
+        const tags = index[checked] !== undefined ? ownershipTags(name, checked) : await this.schedules.tagsOf(rule.name);
+        const release = index[checked]?.release;
+        const it = entry(checked);
+        it.runtime = { ...it.runtime, compliance: { expression: rule.expression, ...(release !== undefined ? { release } : {}) } };
+        it.owners.push({
+          ownership: ownershipOf(tags, name, checked),
+          what: `the EventBridge rule ${rule.name} is ${describeOwner(tags)}`,
+        });
+        continue;
+      }
       const id = collectionIdOfName(name, rule.name);
       if (id === undefined) continue;
       // A rule the index knows was made by an apply of this deployment; any other shows its owner by its tags.
@@ -151,18 +166,23 @@ export class AwsTarget implements Target {
         );
         // A rule made before (by hand, or by a lost index) keeps its tags on update: taking it over tags it.
         if (action.kind === 'adopt') await this.schedules.tagRule(scheduleRuleName(name, id), ownershipTags(name, id));
-        await this.schedules.putTarget(scheduleRuleName(name, id), {
-          clusterArn: this.deployment.cluster,
-          taskDefinitionArn: this.deployment.task_definition,
-          roleArn: this.deployment.events_role_arn,
-          subnets: this.deployment.subnets,
-          securityGroups: this.deployment.security_groups,
-          assignPublicIp: this.deployment.assign_public_ip ?? true,
-          containerName: this.deployment.container_name,
-          command: harvestCommand(id),
-          ...(this.deployment.dead_letter_queue !== undefined ? { deadLetterQueueArn: this.deployment.dead_letter_queue } : {}),
-        });
+        await this.schedules.putTarget(scheduleRuleName(name, id), this.taskTarget(harvestCommand(id)));
         return;
+      case 'put-compliance-schedule': {
+        const rule = complianceRuleName(name, id);
+        await this.schedules.putRule(
+          { name: rule, expression: step.expression, enabled: true, description: `twarc-cloud ${name}: compliance checks of ${id}` },
+          ownershipTags(name, id),
+        );
+        if (action.kind === 'adopt') await this.schedules.tagRule(rule, ownershipTags(name, id));
+        await this.schedules.putTarget(rule, this.taskTarget(scheduledComplianceCommand(id)));
+        return;
+      }
+      case 'delete-compliance-schedule': {
+        const rule = complianceRuleName(name, id);
+        this.refuseForeign('delete', `the EventBridge rule ${rule}`, id, await this.schedules.tagsOf(rule));
+        return this.schedules.deleteRule(rule);
+      }
       case 'start-harvest': {
         const task = await this.runHarvestTask(id);
         this.options.report(`  ${id}: first harvest started as ECS task ${task}`);
@@ -223,6 +243,21 @@ export class AwsTarget implements Target {
 
   runStreamGroupStep(action: StreamGroupAction, signal?: AbortSignal): Promise<void> {
     return this.groups.run(action, (service, done) => this.waitForService(service, done, signal));
+  }
+
+  /** What a rule's target runs: the base task definition with this command, in the deployment's network, as the events role. */
+  private taskTarget(command: readonly string[]): RunTaskTarget {
+    return {
+      clusterArn: this.deployment.cluster,
+      taskDefinitionArn: this.deployment.task_definition,
+      roleArn: this.deployment.events_role_arn,
+      subnets: this.deployment.subnets,
+      securityGroups: this.deployment.security_groups,
+      assignPublicIp: this.deployment.assign_public_ip ?? true,
+      containerName: this.deployment.container_name,
+      command,
+      ...(this.deployment.dead_letter_queue !== undefined ? { deadLetterQueueArn: this.deployment.dead_letter_queue } : {}),
+    };
   }
 
   /**

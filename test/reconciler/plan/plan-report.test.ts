@@ -76,4 +76,21 @@ describe('plan reports', () => {
       'emptying a field is a change',
     );
   });
+
+  it('say what a compliance schedule runs, and that taking it away keeps the results', () => {
+    const update: PlannedAction = {
+      kind: 'update',
+      id: 'a',
+      type: 'search',
+      changes: [{ path: 'compliance.schedule', old: 'rate(7 days)', new: 'rate(1 day)' }],
+      steps: [{ kind: 'put-compliance-schedule', expression: 'rate(1 day)' }],
+      stops: false,
+    };
+    assert.match(
+      planText(planOf([update]), 'x', false),
+      /runtime: compliance checks rate\(1 day\) \(twarc-cloud compliance; nothing harvested is deleted\)/,
+    );
+    const removal = { ...update, steps: [{ kind: 'delete-compliance-schedule' as const }] };
+    assert.match(planText(planOf([removal]), 'x', false), /runtime: delete the compliance schedule \(its results stay in the archive\)/);
+  });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
-import { EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { DEPLOYMENT_KEY, collectionKeys } from '../../../platform/archive/keys.js';
 import { readObject, writeObject } from '../../../platform/archive/objects.js';
 import { createS3Client, S3ArchiveStore } from '../../../platform/archive/s3-store.js';
@@ -229,6 +229,56 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
       'the adopted rule carries the tags now',
     );
     assert.equal(p.cli('plan', '--refresh').status, 0, 'once adopted, the collection is in step');
+  });
+
+  it("puts a collection's compliance schedule as a second rule that runs `compliance <id>`, keeps it while suspended, and deletes it with the collection", async () => {
+    const p = await awsProject('checking');
+    const search = 'id: search\ntype: search\nquery: climate\nschedule: rate(1 hour)\ncompliance:\n  schedule: rate(7 days)\n';
+    writeFileSync(join(p.root, 'collections', 'search.yaml'), search);
+    const planned = p.cli('plan', '--no-initial-run');
+    assert.match(planned.stdout, /\+ create search \(search\)[\s\S]*runtime: compliance checks rate\(7 days\)/);
+    assert.equal(p.cli('apply', '--yes', '--no-initial-run').status, 0);
+    const schedules = new EventBridgeSchedules(events);
+    const rules = async (): Promise<unknown[]> =>
+      (await schedules.listRules('checking_'))
+        .map((r) => [r.name, r.expression, r.enabled])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    assert.deepEqual(await rules(), [
+      ['checking_compliance_search', 'rate(7 days)', true],
+      ['checking_search', 'rate(1 hour)', true],
+    ]);
+    assert.deepEqual(await schedules.tagsOf('checking_compliance_search'), {
+      'twarc-cloud:deployment': 'checking',
+      'twarc-cloud:collection': 'search',
+    });
+    const [target] = (await events.send(new ListTargetsByRuleCommand({ Rule: 'checking_compliance_search' }))).Targets ?? [];
+    assert.equal(target?.EcsParameters?.TaskDefinitionArn, 'research-harvester', 'the base task definition, as a harvest schedule');
+    assert.equal(target.RoleArn, 'arn:aws:iam::123456789012:role/research-events');
+    assert.deepEqual(JSON.parse(target.Input ?? '{}'), {
+      containerOverrides: [{ name: 'harvester', command: ['compliance', 'search', '--skip-if-empty'] }],
+    });
+    assert.equal(p.cli('plan', '--refresh').status, 0, 'converged, the compliance rule included');
+
+    await schedules.deleteRule('checking_compliance_search');
+    const drift = p.cli('plan', '--refresh');
+    assert.match(
+      drift.stdout,
+      /~ update search \(search\)\n\s+runtime: compliance checks rate\(7 days\)/,
+      'a rule deleted by hand is drift',
+    );
+    assert.equal(p.cli('apply', '--yes').status, 0);
+
+    writeFileSync(join(p.root, 'collections', 'search.yaml'), `${search}state: suspended\n`);
+    assert.equal(p.cli('apply', '--yes').status, 0);
+    assert.deepEqual(await rules(), [
+      ['checking_compliance_search', 'rate(7 days)', true],
+      ['checking_search', 'rate(1 hour)', false],
+    ]);
+    rmSync(join(p.root, 'collections', 'search.yaml'));
+    const removed = p.cli('apply', '--yes');
+    assert.equal(removed.status, 0, removed.stderr);
+    assert.deepEqual(await rules(), [], 'both rules go with the collection; its archive stays');
+    assert.equal(p.cli('plan', '--refresh').status, 0);
   });
 
   it('finds drift with --refresh: a rule deleted by hand is put back by the next apply', async () => {

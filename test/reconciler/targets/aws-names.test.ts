@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  collectionIdOfComplianceRule,
   collectionIdOfName,
+  complianceRuleName,
   collectionNamePrefix,
   derivedNameProblems,
   isStreamGroupName,
@@ -64,6 +66,24 @@ describe('AWS names derived from a collection id', () => {
       problems.map((p) => p.split('"')[0]),
       ['the ECS service name ', 'the ECS task definition family '],
     );
+  });
+
+  it("names a collection's compliance rule inside the deployment's prefix, never as a collection's own rule", () => {
+    const name = complianceRuleName('lab', 'climate');
+    assert.equal(name, 'lab_compliance_climate');
+    assert.ok(name.startsWith(collectionNamePrefix('lab')), 'inside the IAM pattern rule/<deployment>_*');
+    assert.equal(collectionIdOfName('lab', name), undefined, 'no collection id holds "_"');
+    assert.equal(collectionIdOfComplianceRule('lab', name), 'climate');
+    assert.equal(collectionIdOfComplianceRule('lab', scheduleRuleName('lab', 'compliance')), undefined, "a collection named 'compliance'");
+    assert.equal(collectionIdOfComplianceRule('lab-test', name), undefined, "another deployment's");
+  });
+
+  it('checks the compliance rule name only for a collection that has one: the longest pair then overflows 64', () => {
+    const [deployment, id] = ['d'.repeat(24), 'i'.repeat(39)];
+    assert.deepEqual(derivedNameProblems(deployment, id), []);
+    const problems = derivedNameProblems(deployment, id, { compliance: true });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0] ?? '', /EventBridge rule name "d{24}_compliance_i{39}" .* would be 75 characters; AWS allows 64/);
   });
 
   it("names a stream group's service inside the deployment's prefix (terraform's IAM pattern), never as a collection's", () => {

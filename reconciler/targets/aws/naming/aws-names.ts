@@ -52,19 +52,43 @@ export function taskDefinitionFamily(deployment: string, collectionId: string): 
   return `${collectionNamePrefix(deployment)}${collectionId}`;
 }
 
-/** Every name derived for one collection, with the rule AWS applies to it. */
-function derivedNames(deployment: string, collectionId: string): Array<[string, NameRule]> {
+const COMPLIANCE_INFIX = `compliance${SEPARATOR}`;
+
+/**
+ * The EventBridge rule of a collection's compliance schedule: the deployment's prefix (so that
+ * terraform's IAM pattern for rules covers it unchanged), then `compliance_` and the id. Ids hold
+ * no "_", so it is never a collection's own rule.
+ */
+export function complianceRuleName(deployment: string, collectionId: string): string {
+  return `${collectionNamePrefix(deployment)}${COMPLIANCE_INFIX}${collectionId}`;
+}
+
+/** The start of every compliance rule name of a deployment; listing by it finds them all. */
+export function complianceRulePrefix(deployment: string): string {
+  return `${collectionNamePrefix(deployment)}${COMPLIANCE_INFIX}`;
+}
+
+/** The collection id of a compliance rule's name, or undefined for other names. */
+export function collectionIdOfComplianceRule(deployment: string, name: string): string | undefined {
+  const prefix = complianceRulePrefix(deployment);
+  const rest = name.slice(prefix.length);
+  return name.startsWith(prefix) && COLLECTION_ID.test(rest) ? rest : undefined;
+}
+
+/** Every name derived for one collection, with the rule AWS applies to it; the compliance rule only where it has one. */
+function derivedNames(deployment: string, collectionId: string, compliance: boolean): Array<[string, NameRule]> {
   return [
     [scheduleRuleName(deployment, collectionId), EVENTBRIDGE_RULE],
     [serviceName(deployment, collectionId), ECS_NAME],
     [taskDefinitionFamily(deployment, collectionId), TASK_FAMILY],
+    ...(compliance ? [[complianceRuleName(deployment, collectionId), EVENTBRIDGE_RULE] as [string, NameRule]] : []),
   ];
 }
 
 /** Messages for each derived name that AWS would refuse; empty when all are valid. */
-export function derivedNameProblems(deployment: string, collectionId: string): string[] {
+export function derivedNameProblems(deployment: string, collectionId: string, options: { readonly compliance?: boolean } = {}): string[] {
   const problems: string[] = [];
-  for (const [name, rule] of derivedNames(deployment, collectionId)) {
+  for (const [name, rule] of derivedNames(deployment, collectionId, options.compliance === true)) {
     if (name.length > rule.maxLength) {
       problems.push(
         `the ${rule.what} "${name}" derived from deployment "${deployment}" and this id would be ${name.length} characters; AWS allows ${rule.maxLength}. Shorten the id`,
