@@ -106,6 +106,44 @@ describe('export', { timeout: 180_000 }, () => {
     assert.ok(Number(hashtags) >= 1, 'lists stay lists');
   });
 
+  it("keeps text and JSON exact in Parquet, whatever characters they hold, its input dialect's own included", async () => {
+    const oddRoot = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n' });
+    const oddStore = new LocalArchiveStore(join(oddRoot, 'archive'));
+    await putCollection(oddStore, { id: 'odd', type: 'search', query: 'climate', archive: false });
+    const archive = await writeTweetArchive(oddStore, 'odd', { tweets: 3, harvests: 1, tweetsPerPage: 3, pagesPerFile: 1, users: 3 });
+    const key = archive.files[0] ?? '';
+    const page = JSON.parse(gunzipSync((await oddStore.get(key))?.body ?? Buffer.alloc(0)).toString('utf8')) as {
+      data: Array<Record<string, unknown>>;
+    };
+    // ASCII's record and unit separators (Parquet's input dialect), line breaks, quotes, commas, backslashes, emoji.
+    const texts = ['a\x1eb\x1fc', '"quoted", and\r\nbroken\nlines \\ \u{1F30D}', '\x1e\x1e\x1f\x1e'];
+    page.data.forEach((tweet, index) => {
+      tweet['text'] = texts[index];
+      tweet['entities'] = { hashtags: [{ start: 0, end: 3, tag: `t\x1e${index}\x1f"` }] };
+    });
+    await oddStore.put(key, gzipSync(`${JSON.stringify(page)}\n`));
+    const run = (format: string, out: string) =>
+      runCliAsync(['export', 'odd', '--format', format, '--out', out], { cwd: oddRoot, env: { HOME: oddRoot } });
+    assert.equal((await run('parquet', 'odd.parquet')).status, 0);
+    assert.equal((await run('jsonl', 'odd.jsonl')).status, 0);
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    const parquet = (
+      await db.runAndReadAll(`SELECT id, text, "entities.hashtags"::VARCHAR FROM '${join(oddRoot, 'odd.parquet')}' ORDER BY id`)
+    ).getRows();
+    const jsonl = readFileSync(join(oddRoot, 'odd.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .map((row) => [row['id'], row['text'], JSON.stringify(row['entities.hashtags'])])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    assert.deepEqual(
+      parquet.map(([id, text, tags]) => [id, text, JSON.stringify(JSON.parse(String(tags)))]),
+      jsonl,
+    );
+    assert.deepEqual(parquet.map((row) => row[1]).sort(), [...texts].sort());
+  });
+
   it('passes over a line that is not JSON, says which file held it, and exports the rest', async () => {
     const damagedRoot = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n' });
     const damagedStore = new LocalArchiveStore(join(damagedRoot, 'archive'));
