@@ -39,6 +39,7 @@ export interface Runtime {
    */
   readonly compliance?: {
     readonly expression: string;
+    /** Found disabled (by hand, with refresh): it is put again, enabled. */ readonly disabled?: true;
     /** The harvester release its target runs (AWS: the base task definition). */ readonly release?: string;
   };
   /** A long-running filter harvest of its own: an ECS service on AWS (before stream groups). */

@@ -226,7 +226,7 @@ function runtimeSteps(from: Runtime, to: Runtime, removing: boolean, restartServ
     steps.push({ kind: 'put-schedule', expression: to.schedule.expression, enabled: to.schedule.enabled });
   }
   if (from.schedule && !to.schedule) steps.push({ kind: 'delete-schedule' });
-  if (to.compliance && (repointSchedules || from.compliance?.expression !== to.compliance.expression))
+  if (to.compliance && (repointSchedules || from.compliance?.expression !== to.compliance.expression || from.compliance.disabled === true))
     steps.push({ kind: 'put-compliance-schedule', expression: to.compliance.expression });
   if (from.compliance && !to.compliance) steps.push({ kind: 'delete-compliance-schedule' });
   if (joins && !overlap) steps.push({ kind: 'join-stream-group', group: to.streamGroup.group });

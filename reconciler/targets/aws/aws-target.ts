@@ -103,7 +103,12 @@ export class AwsTarget implements Target {
         const tags = index[checked] !== undefined ? ownershipTags(name, checked) : await this.schedules.tagsOf(rule.name);
         const release = index[checked]?.release;
         const it = entry(checked);
-        it.runtime = { ...it.runtime, compliance: { expression: rule.expression, ...(release !== undefined ? { release } : {}) } };
+        const compliance = {
+          expression: rule.expression,
+          ...(rule.enabled ? {} : { disabled: true as const }),
+          ...(release !== undefined ? { release } : {}),
+        };
+        it.runtime = { ...it.runtime, compliance };
         it.owners.push({
           ownership: ownershipOf(tags, name, checked),
           what: `the EventBridge rule ${rule.name} is ${describeOwner(tags)}`,

@@ -53,6 +53,14 @@ describe('plan() with compliance schedules', () => {
     assert.deepEqual(stepsOf(dropped), [['a', 'update', ['delete-compliance-schedule']]]);
     const same = plan([desired(weekly)], liveState(live(weekly, 'active', applied(weekly, 'active'))), OPTIONS);
     assert.deepEqual(same.actions, [], 'nothing to do when the live schedule matches');
+    const found = applied(weekly, 'active');
+    const disabledByHand: Runtime = { ...found, ...(found.compliance ? { compliance: { ...found.compliance, disabled: true } } : {}) };
+    const reenabled = plan([desired(weekly)], liveState(live(weekly, 'active', disabledByHand)), OPTIONS);
+    assert.deepEqual(
+      stepsOf(reenabled),
+      [['a', 'update', ['put-compliance-schedule rate(7 days)']]],
+      'a rule disabled by hand is put again',
+    );
   });
 
   it('keeps the compliance schedule of a suspended collection (its data still honours deletions), and deletes it with the collection', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
-import { EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
+import { DisableRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { DEPLOYMENT_KEY, collectionKeys } from '../../../platform/archive/keys.js';
 import { readObject, writeObject } from '../../../platform/archive/objects.js';
 import { createS3Client, S3ArchiveStore } from '../../../platform/archive/s3-store.js';
@@ -259,6 +259,13 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     });
     assert.equal(p.cli('plan', '--refresh').status, 0, 'converged, the compliance rule included');
 
+    await events.send(new DisableRuleCommand({ Name: 'checking_compliance_search' }));
+    const disabled = p.cli('plan', '--refresh');
+    assert.match(
+      disabled.stdout,
+      /~ update search \(search\)\n\s+runtime: compliance checks rate\(7 days\)/,
+      'a rule disabled by hand is drift',
+    );
     await schedules.deleteRule('checking_compliance_search');
     const drift = p.cli('plan', '--refresh');
     assert.match(
