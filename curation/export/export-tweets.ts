@@ -11,7 +11,7 @@
 
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -24,8 +24,8 @@ import type { LeftOutCounts } from '../compliance/filter-pages.js';
 import { tweetFiles, type HarvestFile } from '../harvest-files.js';
 import type { FileRequest, FileRows } from './export-worker.js';
 import { IdSet, idFromHalves } from './id-set.js';
-import { header, PARQUET_INPUT_DIALECT, type RowFormat } from './row-format.js';
-import { TWEET_COLUMNS, type CellKind } from './tweet-columns.js';
+import { header, type RowFormat } from './row-format.js';
+import { parquetFrom } from './parquet-file.js';
 
 export type ExportFormat = 'csv' | 'parquet' | 'jsonl';
 
@@ -94,14 +94,19 @@ async function writeRows(
   const damaged: Array<{ key: string; lines: number }> = [];
   try {
     const paths = await localPaths(store, newestFirst, options.workDir);
-    const parts = paths.map((path, index) => {
-      const part = join(options.workDir, `part-${index}`);
-      const pending = pool.run({ path, part, format });
-      pending.catch(() => undefined); // awaited in order below; a failure is reported there
-      return { part, rows: pending };
+    const partOf = (index: number): string => join(options.workDir, `part-${index}`);
+    const pending: Array<Promise<FileRows> | undefined> = paths.map((path, index) => {
+      const made = pool.run({ path, part: partOf(index), format });
+      made.catch(() => undefined); // awaited in order below; a failure is reported there
+      return made;
     });
-    for (const [index, { part, rows: pending }] of parts.entries()) {
-      const file = await pending;
+    for (let index = 0; index < pending.length; index += 1) {
+      const made = pending[index];
+      // Each file's ids and lengths are let go once joined: a million tweets' are 20 MB.
+      pending[index] = undefined;
+      if (!made) continue;
+      const file = await made;
+      const part = partOf(index);
       badLines += file.badLines;
       if (file.badLines > 0) damaged.push({ key: newestFirst[index]?.key ?? '', lines: file.badLines });
       const keep: boolean[] = [];
@@ -136,7 +141,7 @@ async function writeRows(
         }
         await rm(part, { force: true });
       }
-      options.progress?.(index + 1, parts.length, rows);
+      options.progress?.(index + 1, pending.length, rows);
     }
   } finally {
     await pool.close();
@@ -226,41 +231,4 @@ async function localPaths(store: ArchiveStore, files: readonly HarvestFile[], wo
 
 async function write(out: WriteStream, data: string | Buffer): Promise<void> {
   if (!out.write(data)) await once(out, 'drain');
-}
-
-const DUCKDB_TYPES: Readonly<Record<CellKind, string>> = { string: 'VARCHAR', integer: 'BIGINT', boolean: 'BOOLEAN', json: 'JSON' };
-
-/** DuckDB writes Parquet from the rows, one typed column each, in its own folder under a memory limit. */
-async function parquetFrom(parts: readonly string[], out: string, workDir: string): Promise<void> {
-  // Every row left out: one empty part still gives the file its columns.
-  const sources = parts.length > 0 ? parts : [join(workDir, 'no-rows')];
-  if (parts.length === 0) await writeFile(join(workDir, 'no-rows'), '');
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const instance = await DuckDBInstance.create(join(workDir, 'parquet.duckdb'), {
-    memory_limit: '100MB',
-    threads: '1',
-    temp_directory: join(workDir, 'spill'),
-    preserve_insertion_order: 'false',
-  });
-  const db = await instance.connect();
-  try {
-    const columns = TWEET_COLUMNS.map((c) => `${quote(c.name)}: '${DUCKDB_TYPES[c.kind]}'`).join(', ');
-    // Row groups of 4,096 rows: DuckDB holds a row group in memory before writing it. One thread:
-    // two need 150 MB (a million tweets: 37 s and 334 MB peak, against 50 s and 258 MB with one).
-    // zstd: snappy made DuckDB's part 15 % faster (about 1.4 s a million tweets), but its files 65 % larger.
-    const { delimiter, quote: fieldQuote } = PARQUET_INPUT_DIALECT;
-    await db.run(
-      `COPY (SELECT * FROM read_csv([${sources.map(quote).join(', ')}], auto_detect = false, header = false,
-        delim = ${quote(delimiter)}, quote = ${quote(fieldQuote)}, escape = ${quote(fieldQuote)},
-        columns = {${columns}}, max_line_size = 4194304, buffer_size = 8388608))
-       TO ${quote(out)} (FORMAT parquet, COMPRESSION 'zstd', ROW_GROUP_SIZE 4096)`,
-    );
-  } finally {
-    db.closeSync();
-    instance.closeSync();
-  }
-}
-
-function quote(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }

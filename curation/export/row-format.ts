@@ -55,7 +55,9 @@ function inputCell(kind: CellKind, value: unknown): string {
   return kind === 'json' ? JSON.stringify(value) : inputText(scalarText(value));
 }
 
+// eslint-disable-next-line no-control-regex -- the dialect's separators are ASCII control characters by design
 const INPUT_SPECIAL = /[\x1e\x1f\n\r]/;
+// eslint-disable-next-line no-control-regex -- as above
 const INPUT_QUOTES = /\x1e/g;
 
 function inputText(text: string): string {

@@ -1,0 +1,73 @@
+/*
+ * The Parquet file of an export, as DuckDB writes it from the workers' parts: with its fast budget
+ * when that is room enough, and again with the next when DuckDB runs out of memory, never leaving
+ * a half-written file behind.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { DUCKDB_BUDGETS, parquetFrom } from '../../curation/export/parquet-file.js';
+import { formatRow } from '../../curation/export/row-format.js';
+import type { TweetInPage } from '../../curation/export/tweet-columns.js';
+
+/** Rows of long text: a row group of them does not fit in a few megabytes. */
+function partOf(dir: string, rows: number): string {
+  const path = join(dir, 'part-0');
+  let text = '';
+  for (let i = 0; i < rows; i += 1) {
+    const t = { id: String(1_000_000 + i), text: `${'x'.repeat(2000)} ${i}\nline two`, entities: { hashtags: [{ tag: `t${i}` }] } };
+    const row: TweetInPage = {
+      t,
+      a: undefined,
+      rp: undefined,
+      rt: undefined,
+      qt: undefined,
+      rpu: undefined,
+      rtu: undefined,
+      qtu: undefined,
+      place: undefined,
+      poll: undefined,
+      media: undefined,
+      twarc: undefined,
+      rules: undefined,
+    };
+    text += formatRow(row, 'parquet-input');
+  }
+  writeFileSync(path, text);
+  return path;
+}
+
+async function rowsOf(file: string): Promise<{ count: number; last: string }> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  const [row] = (await db.runAndReadAll(`SELECT count(*), max(id) FROM '${file}'`)).getRows();
+  return { count: Number(row?.[0]), last: String(row?.[1]) };
+}
+
+describe('the Parquet file of an export', { timeout: 60_000 }, () => {
+  it('is written with the first budget: two threads before one', async () => {
+    assert.deepEqual(
+      DUCKDB_BUDGETS.map((b) => b.threads),
+      [2, 1],
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'parquet-file-'));
+    const out = join(dir, 'rows.parquet');
+    await parquetFrom([partOf(dir, 3000)], out, join(dir, 'work'));
+    assert.deepEqual(await rowsOf(out), { count: 3000, last: '1002999' });
+  });
+
+  it('is written again with the next budget when DuckDB runs out of memory, and fails plainly when the last does too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parquet-file-'));
+    const part = partOf(dir, 20_000);
+    const tooSmall = { threads: 2, memoryLimit: '4MB', rowGroupRows: 20_000 };
+    const out = join(dir, 'rows.parquet');
+    await parquetFrom([part], out, join(dir, 'work'), [tooSmall, DUCKDB_BUDGETS[1] ?? tooSmall]);
+    assert.deepEqual(await rowsOf(out), { count: 20_000, last: '1019999' });
+
+    const never = join(dir, 'never.parquet');
+    await assert.rejects(parquetFrom([part], never, join(dir, 'work-2'), [tooSmall]), /Out of Memory/);
+    assert.ok(!readdirSync(dir).includes('never.parquet'), 'no half-written file is left');
+  });
+});
