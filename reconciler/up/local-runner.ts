@@ -31,6 +31,10 @@ interface NextRun {
   at: number;
 }
 
+function runKey(job: ScheduledJob, id: string): string {
+  return `${job} ${id}`;
+}
+
 interface Stream {
   child: ChildProcess | undefined;
   /** The group's members when it last started or changed: a change brings a finished group back. */
@@ -51,7 +55,7 @@ interface Stream {
 export class LocalRunner {
   private entries: Readonly<Record<string, IndexEntry>> = {};
   private readonly streams = new Map<string, Stream>();
-  /** By `<job> <id>`: each collection's harvest schedule and compliance schedule run apart. */
+  /** By runKey: each collection's harvest schedule and compliance schedule run apart. */
   private readonly nextRun = new Map<string, NextRun>();
   private readonly scheduled = new Map<string, ChildProcess>();
   private stopping = false;
@@ -86,13 +90,13 @@ export class LocalRunner {
   }
 
   /** The schedules the index asks for: harvests of active scheduled collections, compliance checks of any not removed. */
-  private schedules(): Map<string, { job: ScheduledJob; id: string; schedule: string }> {
-    const wanted = new Map<string, { job: ScheduledJob; id: string; schedule: string }>();
+  private schedules(): Map<string, Omit<NextRun, 'at'>> {
+    const wanted = new Map<string, Omit<NextRun, 'at'>>();
     for (const [id, entry] of Object.entries(this.entries)) {
       if (entry.type !== 'filter' && entry.state === 'active' && entry.schedule !== undefined)
-        wanted.set(`harvest ${id}`, { job: 'harvest', id, schedule: entry.schedule });
+        wanted.set(runKey('harvest', id), { job: 'harvest', id, schedule: entry.schedule });
       if (entry.state !== 'removed' && entry.compliance_schedule !== undefined)
-        wanted.set(`compliance ${id}`, { job: 'compliance', id, schedule: entry.compliance_schedule });
+        wanted.set(runKey('compliance', id), { job: 'compliance', id, schedule: entry.compliance_schedule });
     }
     return wanted;
   }
@@ -109,7 +113,7 @@ export class LocalRunner {
     for (const [key, next] of harvestsFirst) {
       if (now < next.at) continue;
       // A check waits for a harvest of its collection that is running: it would miss what that one stores.
-      if (next.job === 'compliance' && this.scheduled.has(`harvest ${next.id}`)) continue;
+      if (next.job === 'compliance' && this.scheduled.has(runKey('harvest', next.id))) continue;
       const parsed = parseSchedule(next.schedule);
       next.at =
         parsed.ok && parsed.schedule.kind === 'cron'
