@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -8,10 +8,9 @@ import { collectionKeys, STREAM_GROUPS_PREFIX } from '../../platform/archive/key
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { listAll, type ArchiveStore } from '../../platform/archive/store.js';
-import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { tagOwner } from '../../harvester/stream-group/group-rules.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
-import { endGracefully } from '../helpers/end-gracefully.js';
+import { startUp } from '../helpers/up-process.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { until } from '../helpers/until.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
@@ -48,24 +47,7 @@ describe('stream groups on the local target', { timeout: 180_000 }, () => {
     writeFileSync(file('alpha'), filter('alpha', 'climate'));
     writeFileSync(file('beta'), filter('beta', 'weather'));
     writeFileSync(file('gamma'), filter('gamma', 'storm', 'max_records: 120\n'));
-    const up = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'up'], {
-      cwd: root,
-      env: {
-        PATH: process.env['PATH'],
-        HOME: root,
-        TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER,
-        TWARC_CLOUD_API_BASE_URL: fake.baseUrl,
-        TWARC_CLOUD_UP_SYNC_MS: '300',
-        TWARC_CLOUD_GROUP_SYNC_MS: '300',
-        TWARC_CLOUD_BACKOFF_SCALE: '0.01',
-        TWARC_CLOUD_STOP_POLL_MS: '200',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    up.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    up.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<number | null>((resolve) => up.on('close', resolve));
+    const up = startUp(root, { TWARC_CLOUD_API_BASE_URL: fake.baseUrl, TWARC_CLOUD_GROUP_SYNC_MS: '300' });
     const rules = (): string[] =>
       fake.stream
         .rulesOf(SECRET_BEARER)
@@ -142,7 +124,7 @@ describe('stream groups on the local target', { timeout: 180_000 }, () => {
         },
       );
       up.kill('SIGINT');
-      assert.equal(await exited, 0, output);
+      assert.equal(await up.exited, 0, up.output());
       const stored = new Map<string, Set<string>>();
       for (const id of ['alpha', 'beta', 'gamma']) {
         const tweets = await storedTweets(store, id);
@@ -175,7 +157,7 @@ describe('stream groups on the local target', { timeout: 180_000 }, () => {
       const gammaFirst = matchesOf('gamma', servedBeforeShutdown).slice(0, 120);
       assert.deepEqual([...(stored.get('gamma') ?? [])].sort(), [...gammaFirst].sort(), "gamma has exactly its rules' first 120 matches");
     } finally {
-      await endGracefully(up, exited);
+      await up.end();
       await fake.stop();
     }
   });

@@ -4,16 +4,15 @@
  * writes X's answers into the archive.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { newestComplianceRun } from '../../platform/archive/compliance-runs.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
-import { endGracefully } from '../helpers/end-gracefully.js';
+import { startUp } from '../helpers/up-process.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { until } from '../helpers/until.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
@@ -42,27 +41,12 @@ describe('twarc-cloud up with a compliance schedule', { timeout: 120_000 }, () =
     });
     execFileSync('git', ['-C', root, 'init', '-q']);
     const store = new LocalArchiveStore(join(root, 'archive'));
-    const up = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'up'], {
-      cwd: root,
-      env: {
-        PATH: process.env['PATH'],
-        HOME: root,
-        TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER,
-        TWARC_CLOUD_API_BASE_URL: fake.baseUrl,
-        TWARC_CLOUD_UP_SYNC_MS: '300',
-        TWARC_CLOUD_COMPLIANCE_POLL_MS: '100',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    up.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    up.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<number | null>((resolve) => up.on('close', resolve));
+    const up = startUp(root, { TWARC_CLOUD_API_BASE_URL: fake.baseUrl, TWARC_CLOUD_COMPLIANCE_POLL_MS: '100' });
     try {
       // Both schedules are yearly: a collection never harvested nor checked runs each at once, the check after the harvest.
       const runId = await until('a compliance run in the archive', () => newestComplianceRun(store, 'timelines'), 60_000);
       const record = (await readObject(store, collectionKeys('timelines').compliance(runId).record, 'compliance'))?.value;
-      assert.ok(record, output);
+      assert.ok(record, up.output());
       assert.equal((await storedTweets(store, 'timelines')).length, 60);
       assert.deepEqual(
         record.jobs.map((job) => [job.type, job.ids, job.reasons]),
@@ -72,12 +56,12 @@ describe('twarc-cloud up with a compliance schedule', { timeout: 120_000 }, () =
         ],
         'every stored id was checked: the check ran after the whole first harvest',
       );
-      assert.match(output, /timelines: scheduled harvest \(cron\(0 0 1 1 \? \*\)\)/);
-      assert.match(output, /timelines: scheduled compliance check \(cron\(0 0 1 1 \? \*\)\)/);
+      assert.match(up.output(), /timelines: scheduled harvest \(cron\(0 0 1 1 \? \*\)\)/);
+      assert.match(up.output(), /timelines: scheduled compliance check \(cron\(0 0 1 1 \? \*\)\)/);
       up.kill('SIGINT');
-      assert.equal(await exited, 0, output);
+      assert.equal(await up.exited, 0, up.output());
     } finally {
-      await endGracefully(up, exited);
+      await up.end();
       await fake.stop();
     }
   });

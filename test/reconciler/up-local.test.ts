@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,9 +6,8 @@ import { describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
-import { endGracefully } from '../helpers/end-gracefully.js';
+import { startUp } from '../helpers/up-process.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { until } from '../helpers/until.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
@@ -24,25 +22,9 @@ describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
     const root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n', 'collections/.keep': '' });
     execFileSync('git', ['-C', root, 'init', '-q']);
     const store = new LocalArchiveStore(join(root, 'archive'));
-    const up = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'up'], {
-      cwd: root,
-      env: {
-        PATH: process.env['PATH'],
-        HOME: root,
-        TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER,
-        TWARC_CLOUD_API_BASE_URL: fake.baseUrl,
-        TWARC_CLOUD_UP_SYNC_MS: '300',
-        TWARC_CLOUD_BACKOFF_SCALE: '0.01',
-        TWARC_CLOUD_STOP_POLL_MS: '200',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    up.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    up.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<number | null>((resolve) => up.on('close', resolve));
+    const up = startUp(root, { TWARC_CLOUD_API_BASE_URL: fake.baseUrl });
     try {
-      await until('up to start', () => Promise.resolve(output.includes('up: archive') ? true : undefined));
+      await until('up to start', () => Promise.resolve(up.output().includes('up: archive') ? true : undefined));
       const stream = join(root, 'collections', 'live.yaml');
       writeFileSync(stream, 'id: live\ntype: filter\nrules:\n  - value: climate\noutput:\n  tweets_per_file: 50\n');
       await until('the stream to store tweets', async () => ((await storedTweets(store, 'live')).length > 0 ? true : undefined));
@@ -85,12 +67,12 @@ describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
       writeFileSync(stream, 'id: live\ntype: filter\nrules:\n  - value: climate\n');
       await until('the stream to run again', async () => ((await store.get(collectionKeys('live').lock)) ? true : undefined));
       up.kill('SIGINT');
-      assert.equal(await exited, 0, output);
-      assert.match(output, /SIGINT: stopping every harvest gracefully/);
+      assert.equal(await up.exited, 0, up.output());
+      assert.match(up.output(), /SIGINT: stopping every harvest gracefully/);
       assert.equal(await store.get(collectionKeys('live').lock), undefined, 'Ctrl-C left no harvest running');
       assert.equal((await readObject(store, collectionKeys('live').lastHarvest, 'last-harvest'))?.value.outcome, 'stopped');
     } finally {
-      await endGracefully(up, exited);
+      await up.end();
       await fake.stop();
     }
   });

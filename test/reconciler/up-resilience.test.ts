@@ -4,51 +4,18 @@
  * running without the process that supervises it.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
-import { endGracefully } from '../helpers/end-gracefully.js';
+import { startUp } from '../helpers/up-process.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { until } from '../helpers/until.js';
-
-function startUp(
-  root: string,
-  apiBaseUrl?: string,
-): { output: () => string; exited: Promise<number | null>; kill: (signal: NodeJS.Signals) => void; end: () => Promise<void> } {
-  const up = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'up'], {
-    cwd: root,
-    env: {
-      PATH: process.env['PATH'],
-      HOME: root,
-      TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER,
-      ...(apiBaseUrl !== undefined ? { TWARC_CLOUD_API_BASE_URL: apiBaseUrl } : {}),
-      TWARC_CLOUD_UP_SYNC_MS: '300',
-      TWARC_CLOUD_BACKOFF_SCALE: '0.01',
-      TWARC_CLOUD_STOP_POLL_MS: '200',
-      NO_COLOR: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  up.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  up.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => up.on('close', resolve));
-  return {
-    output: () => output,
-    exited,
-    kill: (signal) => {
-      if (up.exitCode === null) up.kill(signal);
-    },
-    end: () => endGracefully(up, exited),
-  };
-}
 
 describe('up under trouble', { timeout: 120_000 }, () => {
   it('applies edits with the twarc-cloud.yaml it has now, and asks for a restart when the archive moves', async () => {
@@ -58,7 +25,7 @@ describe('up under trouble', { timeout: 120_000 }, () => {
     });
     execFileSync('git', ['-C', root, 'init', '-q']);
     const store = new LocalArchiveStore(join(root, 'archive'));
-    const up = startUp(root);
+    const up = startUp(root, { NO_COLOR: '1' });
     try {
       await until(
         () => `up to start:\n${up.output()}`,
@@ -100,7 +67,7 @@ describe('up under trouble', { timeout: 120_000 }, () => {
     });
     execFileSync('git', ['-C', root, 'init', '-q']);
     const store = new LocalArchiveStore(join(root, 'archive'));
-    const up = startUp(root, fake.baseUrl);
+    const up = startUp(root, { TWARC_CLOUD_API_BASE_URL: fake.baseUrl, NO_COLOR: '1' });
     try {
       await until(
         () => `the stream to run:\n${up.output()}`,
