@@ -98,34 +98,19 @@ export class AwsTarget implements Target {
       this.services.listServices(this.deployment.cluster),
     ]);
     for (const rule of rules) {
+      // A collection's harvest schedule, or its compliance schedule; any other name is not a collection's.
       const checked = collectionIdOfComplianceRule(name, rule.name);
-      if (checked !== undefined) {
-        const tags = index[checked] !== undefined ? ownershipTags(name, checked) : await this.schedules.tagsOf(rule.name);
-        const release = index[checked]?.release;
-        const it = entry(checked);
-        const compliance = {
-          expression: rule.expression,
-          ...(rule.enabled ? {} : { disabled: true as const }),
-          ...(release !== undefined ? { release } : {}),
-        };
-        it.runtime = { ...it.runtime, compliance };
-        it.owners.push({
-          ownership: ownershipOf(tags, name, checked),
-          what: `the EventBridge rule ${rule.name} is ${describeOwner(tags)}`,
-        });
-        continue;
-      }
-      const id = collectionIdOfName(name, rule.name);
+      const id = checked ?? collectionIdOfName(name, rule.name);
       if (id === undefined) continue;
       // A rule the index knows was made by an apply of this deployment; any other shows its owner by its tags.
       const tags = index[id] !== undefined ? ownershipTags(name, id) : await this.schedules.tagsOf(rule.name);
       const it = entry(id);
       // Which release a rule's target runs is what apply recorded; listing rules does not tell it.
-      const release = index[id]?.release;
-      it.runtime = {
-        ...it.runtime,
-        schedule: { expression: rule.expression, enabled: rule.enabled, ...(release !== undefined ? { release } : {}) },
-      };
+      const release = index[id]?.release !== undefined ? { release: index[id].release } : {};
+      it.runtime =
+        checked !== undefined
+          ? { ...it.runtime, compliance: { expression: rule.expression, ...(rule.enabled ? {} : { disabled: true as const }), ...release } }
+          : { ...it.runtime, schedule: { expression: rule.expression, enabled: rule.enabled, ...release } };
       it.owners.push({ ownership: ownershipOf(tags, name, id), what: `the EventBridge rule ${rule.name} is ${describeOwner(tags)}` });
     }
     for (const service of services) {
