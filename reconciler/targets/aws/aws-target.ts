@@ -18,7 +18,7 @@ import {
 import { stopAndReport } from '../../stop/stop-harvest.js';
 import type { LiveStreamGroup, PlannedAction, Runtime, RuntimeStep, StreamGroupAction } from '../../plan/model.js';
 import { recordedRuntime, type IndexEntry, type Target } from '../target.js';
-import type { RunTaskTarget, SchedulesPort } from './schedules-port.js';
+import type { RunTaskTarget, ScheduleRule, SchedulesPort } from './schedules-port.js';
 import type { ServiceInfo, ServicesPort } from './services-port.js';
 import { StreamGroupServices } from './stream-group-services.js';
 import { scheduledComplianceCommand } from '../../../platform/harvester-launch.js';
@@ -145,29 +145,27 @@ export class AwsTarget implements Target {
       case 'stop-harvests':
         return this.stopHarvest(id, signal);
       case 'put-schedule':
-        await this.schedules.putRule(
+        return this.putRunTaskRule(
           {
             name: scheduleRuleName(name, id),
             expression: step.expression,
             enabled: step.enabled,
             description: `twarc-cloud ${name}: harvest ${id}`,
           },
-          ownershipTags(name, id),
+          action,
+          harvestCommand(id),
         );
-        // A rule made before (by hand, or by a lost index) keeps its tags on update: taking it over tags it.
-        if (action.kind === 'adopt') await this.schedules.tagRule(scheduleRuleName(name, id), ownershipTags(name, id));
-        await this.schedules.putTarget(scheduleRuleName(name, id), this.taskTarget(harvestCommand(id)));
-        return;
-      case 'put-compliance-schedule': {
-        const rule = complianceRuleName(name, id);
-        await this.schedules.putRule(
-          { name: rule, expression: step.expression, enabled: true, description: `twarc-cloud ${name}: compliance checks of ${id}` },
-          ownershipTags(name, id),
+      case 'put-compliance-schedule':
+        return this.putRunTaskRule(
+          {
+            name: complianceRuleName(name, id),
+            expression: step.expression,
+            enabled: true,
+            description: `twarc-cloud ${name}: compliance checks of ${id}`,
+          },
+          action,
+          scheduledComplianceCommand(id),
         );
-        if (action.kind === 'adopt') await this.schedules.tagRule(rule, ownershipTags(name, id));
-        await this.schedules.putTarget(rule, this.taskTarget(scheduledComplianceCommand(id)));
-        return;
-      }
       case 'delete-compliance-schedule': {
         const rule = complianceRuleName(name, id);
         this.refuseForeign('delete', `the EventBridge rule ${rule}`, id, await this.schedules.tagsOf(rule));
@@ -233,6 +231,15 @@ export class AwsTarget implements Target {
 
   runStreamGroupStep(action: StreamGroupAction, signal?: AbortSignal): Promise<void> {
     return this.groups.run(action, (service, done) => this.waitForService(service, done, signal));
+  }
+
+  /** Creates or updates one of the collection's rules, tagged as its own, whose target runs `command` as a task. */
+  private async putRunTaskRule(rule: ScheduleRule, action: PlannedAction, command: readonly string[]): Promise<void> {
+    const tags = ownershipTags(this.deployment.deployment, action.id);
+    await this.schedules.putRule(rule, tags);
+    // A rule made before (by hand, or by a lost index) keeps its tags on update: taking it over tags it.
+    if (action.kind === 'adopt') await this.schedules.tagRule(rule.name, tags);
+    await this.schedules.putTarget(rule.name, this.taskTarget(command));
   }
 
   /** What a rule's target runs: the base task definition with this command, in the deployment's network, as the events role. */
