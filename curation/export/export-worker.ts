@@ -31,17 +31,28 @@ async function rowsOf(request: FileRequest): Promise<FileRows> {
   const rows = { ids: [] as number[], authors: [] as number[], lengths: [] as number[] };
   let bad = 0;
   for await (const line of linesOf(createReadStream(request.path), () => (bad += 1))) {
-    let text = '';
+    const texts: string[] = [];
+    let chars = 0;
     for (const tweet of tweetsOfLine(line)) {
       const id = tweet.t['id'];
       if (typeof id !== 'string') continue;
       const row = formatRow(tweet, request.format);
       rows.ids.push(...idHalves(id));
       rows.authors.push(...(typeof tweet.t['author_id'] === 'string' ? idHalves(tweet.t['author_id']) : [0, 0]));
-      rows.lengths.push(Buffer.byteLength(row));
-      text += row;
+      texts.push(row);
+      chars += row.length;
     }
-    if (text !== '' && !out.write(text)) await once(out, 'drain');
+    if (texts.length === 0) continue;
+    // Encoding each row once gives its length too; Buffer.byteLength and then the write encoded every row twice.
+    // A UTF-16 unit is at most 3 bytes of UTF-8, so the buffer always holds the line's rows.
+    const bytes = Buffer.allocUnsafe(3 * chars);
+    let end = 0;
+    for (const text of texts) {
+      const length = bytes.write(text, end);
+      rows.lengths.push(length);
+      end += length;
+    }
+    if (!out.write(bytes.subarray(0, end))) await once(out, 'drain');
   }
   await new Promise<void>((resolve, reject) => {
     out.on('error', reject);
