@@ -67,6 +67,9 @@ export async function acquireLock(store: ArchiveStore, collectionId: string, req
 }
 
 export class HeldLock {
+  /** The write in flight; the next one starts when it ends. */
+  private writing: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly store: ArchiveStore,
     readonly key: string,
@@ -80,24 +83,39 @@ export class HeldLock {
   }
 
   /** Moves the heartbeat forward, with the harvest's progress if given; throws LockLost if the lock is no longer ours. */
-  async refresh(progress?: LockProgress): Promise<void> {
-    const at = this.now().toISOString();
-    await this.replace({ ...this.current, heartbeat_at: at, ...(progress ? { progress: { ...progress, at } } : {}) });
+  refresh(progress?: LockProgress): Promise<void> {
+    return this.serially(() => {
+      const at = this.now().toISOString();
+      return this.replace({ ...this.current, heartbeat_at: at, ...(progress ? { progress: { ...progress, at } } : {}) });
+    });
   }
 
   /** Publishes how to reach this harvest's control API. */
-  async setControl(control: { url?: string; token: string }): Promise<void> {
-    await this.replace({ ...this.current, control, heartbeat_at: this.now().toISOString() });
+  setControl(control: { url?: string; token: string }): Promise<void> {
+    return this.serially(() => this.replace({ ...this.current, control, heartbeat_at: this.now().toISOString() }));
   }
 
   /** Removes the lock if it is still ours; never removes a lock someone has taken over. */
-  async release(): Promise<void> {
-    try {
-      await this.store.delete(this.key, { ifMatch: this.etag });
-    } catch (error) {
-      if (error instanceof PreconditionFailed) throw new LockLost(`${this.key} was taken over before it was released`);
-      throw error;
-    }
+  release(): Promise<void> {
+    return this.serially(async () => {
+      try {
+        await this.store.delete(this.key, { ifMatch: this.etag });
+      } catch (error) {
+        if (error instanceof PreconditionFailed) throw new LockLost(`${this.key} was taken over before it was released`);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * One write at a time, each comparing the version the one before it left: a heartbeat still in
+   * flight when the harvest ended made its release fail as if the lock had been taken over, and
+   * the lock stayed behind, fresh, keeping the next harvest out until it went stale.
+   */
+  private serially(write: () => Promise<void>): Promise<void> {
+    const next = this.writing.then(write);
+    this.writing = next.catch(() => undefined);
+    return next;
   }
 
   private async replace(next: LockValue): Promise<void> {

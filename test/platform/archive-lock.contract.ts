@@ -61,6 +61,17 @@ export function archiveLockContract(name: string, makeStore: () => ArchiveStore)
       assert.ok((await acquireLock(store, 'beat', request('20261129T120100Z', time.now))).acquired);
     });
 
+    it('releases the lock when a heartbeat is still being written (a harvest ending between two beats of its watch)', async () => {
+      const store = makeStore();
+      const time = clock(Date.parse('2026-11-29T12:00:00Z'));
+      const attempt = await acquireLock(store, 'ending', request('20261129T120000Z', time.now));
+      assert.ok(attempt.acquired);
+      time.advance(30_000);
+      // The heartbeat and the release each compare the version they last saw; neither may take the other for a takeover.
+      await Promise.all([attempt.lock.refresh(), attempt.lock.setControl({ token: 'y'.repeat(43) }), attempt.lock.release()]);
+      assert.equal(await readObject(store, collectionKeys('ending').lock, 'lock'), undefined, 'the lock is gone once released');
+    });
+
     it('does not take over a lock whose heartbeat is recent', async () => {
       const store = makeStore();
       const time = clock(Date.parse('2026-11-29T12:00:00Z'));
