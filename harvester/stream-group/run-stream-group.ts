@@ -196,22 +196,31 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
     }
   };
 
+  const finishing = new Map<MemberHarvest, Promise<void>>();
+  /** Finishes a member's harvest (once); a failure is logged, once, and never ends the group (another member's stream goes on). */
+  const finishMember = (harvest: MemberHarvest): Promise<void> => {
+    const finished =
+      finishing.get(harvest) ??
+      harvest.finish().then(
+        () => undefined,
+        (error: unknown) => {
+          log.error('finishing a member harvest failed', {
+            collection: harvest.id,
+            problem: error instanceof Error ? error.message : String(error),
+          });
+        },
+      );
+    finishing.set(harvest, finished);
+    return finished;
+  };
+
   /** Finishes a member's harvest once it ended (stop request, max_records, lost lock), and says whether it comes back. */
   const retire = (slot: Slot, harvest: MemberHarvest): void => {
     const cause = harvest.context.stop.reason?.cause;
     if (cause === 'max_records') slot.complete = true;
     else if (cause === 'requested' && slot.groupStop !== true && !stop.stopping) slot.heldAt = slot.member.hash;
-    const finishing = harvest.finish().then(
-      () => undefined,
-      (error: unknown) => {
-        log.error('finishing a member harvest failed', {
-          collection: harvest.id,
-          problem: error instanceof Error ? error.message : String(error),
-        });
-      },
-    );
     if (slot.harvest === harvest) slot.harvest = undefined;
-    slot.busy = finishing;
+    slot.busy = finishMember(harvest);
     if (!stop.stopping) requestSync();
   };
 
@@ -381,7 +390,7 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
       await slot.busy;
       await slot.pending.spill(unmatched);
     }
-    await Promise.all(fed.map(({ harvest }) => harvest.finish().catch(() => 'failed')));
+    await Promise.all(fed.map(({ harvest }) => finishMember(harvest)));
     await unmatched.close();
     if (outcome !== 'failed') outcome = stop.reason?.cause === 'signal' || stop.reason?.cause === 'requested' ? 'stopped' : 'completed';
     await writeObject(store, keys.record, 'stream-group', record(outcome)).catch(() => undefined);
