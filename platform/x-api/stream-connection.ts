@@ -35,6 +35,7 @@ const CRLF = Buffer.from('\r\n');
  * at full stream speed both are measurable costs.
  */
 export function readStream(options: StreamConnectionOptions, onLine: LineHandler, onConnected: () => void): Promise<StreamEnd> {
+  if (options.signal.aborted) return Promise.resolve({ kind: 'aborted' });
   return new Promise((resolve) => {
     let settled = false;
     let lastActivity = Date.now();
@@ -57,14 +58,13 @@ export function readStream(options: StreamConnectionOptions, onLine: LineHandler
     );
     const send = options.url.startsWith('https:') ? httpsRequest : httpRequest;
     const request = send(options.url, { headers: { authorization: `Bearer ${options.bearerToken}`, 'user-agent': 'twarc-cloud' } });
-    options.signal.addEventListener('abort', onAbort, { once: true });
-    if (options.signal.aborted) {
-      finish({ kind: 'aborted' });
-      return;
-    }
+    // Listened for before anything can destroy the request: a destroyed request emits "socket hang
+    // up", and an error nobody listens for ends the process (a harvest stopped as it connected died
+    // of it, its lock left behind).
     request.on('error', (error: NodeJS.ErrnoException) => {
       finish({ kind: 'network', problem: error.code ?? error.message });
     });
+    options.signal.addEventListener('abort', onAbort, { once: true });
     request.on('response', (response: IncomingMessage) => {
       lastActivity = Date.now();
       if (response.statusCode !== 200) {
