@@ -69,7 +69,8 @@ describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
       up.kill('SIGINT');
       assert.equal(await up.exited, 0, up.output());
       assert.match(up.output(), /SIGINT: stopping every harvest gracefully/);
-      assert.equal(await store.get(collectionKeys('live').lock), undefined, 'Ctrl-C left no harvest running');
+      const lock = await store.get(collectionKeys('live').lock);
+      assert.equal(lock?.body.toString(), undefined, `Ctrl-C left no harvest running; up said:\n${up.output()}`);
       assert.equal((await readObject(store, collectionKeys('live').lastHarvest, 'last-harvest'))?.value.outcome, 'stopped');
     } finally {
       await up.end();
