@@ -102,17 +102,34 @@ describe('the report, opened in Chromium', { timeout: 120_000 }, () => {
       assert.deepEqual(requests, [url], 'the page itself and nothing else');
 
       // Run in the page (as text: this project's TypeScript has no DOM types).
-      const chart = await page.evaluate<{ series: number; total: number; painted: number }>(`(() => {
+      const chart = await page.evaluate<{
+        series: number;
+        total: number;
+        painted: number;
+        floor: number;
+        ceiling: number;
+        tallest: number;
+        wholeBars: boolean;
+      }>(`(() => {
         const report = window.twarcCloudReport;
         const canvas = document.querySelector('#volume canvas');
         const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
         let painted = 0;
         for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted += 1;
-        return { series: report.chart.series.length, total: report.chart.data[1].reduce((a, b) => a + b, 0), painted };
+        const [times, tweets] = report.chart.data;
+        const { x, y } = report.chart.scales;
+        return {
+          series: report.chart.series.length, total: tweets.reduce((a, b) => a + b, 0), painted,
+          floor: y.min, ceiling: y.max, tallest: Math.max(...tweets), wholeBars: x.min < times[0] && x.max > times.at(-1),
+        };
       })()`);
       assert.equal(chart.series, 2, 'the time axis and one series of tweets');
       assert.equal(chart.total, expected.tweets, 'the chart counts every tweet of the archive once');
       assert.ok(chart.painted > 1000, `the canvas is drawn on (${chart.painted} pixels painted)`);
+      // Bars measured from zero: from the least count up, an hour of 36 tweets looked like none beside one of 80.
+      assert.equal(chart.floor, 0, 'the tweets axis starts at zero');
+      assert.ok(chart.wholeBars, 'the time axis reaches past the first and last buckets, so their bars are drawn whole');
+      assert.ok(chart.ceiling >= chart.tallest, `the tallest bar (${chart.tallest}) fits under ${chart.ceiling}`);
 
       const text = async (selector: string): Promise<string> => (await page.textContent(selector))?.trim() ?? '';
       assert.equal(await text('[data-testid=tweets]'), expected.tweets.toLocaleString('en'));
