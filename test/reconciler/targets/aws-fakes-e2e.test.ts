@@ -8,10 +8,8 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { collectionKeys } from '../../../platform/archive/keys.js';
 import { readObject } from '../../../platform/archive/objects.js';
-import { createS3Client, S3ArchiveStore } from '../../../platform/archive/s3-store.js';
 import { applyPlan } from '../../../reconciler/apply/apply.js';
 import { reconcile } from '../../../reconciler/reconcile.js';
 import { loadSettings } from '../../../reconciler/settings/settings.js';
@@ -22,7 +20,7 @@ import { FakeSchedules } from '../../fakes/aws/eventbridge-fake.js';
 import { startHarvest } from '../../helpers/harvester-process.js';
 import { startMoto, type Moto } from '../../helpers/moto.js';
 import { tempProject } from '../../helpers/temp-project.js';
-import { SECRET_BEARER } from '../../helpers/archive-fixtures.js';
+import { s3Archive, SECRET_BEARER } from '../../helpers/archive-fixtures.js';
 
 let moto: Moto;
 before(async () => {
@@ -35,15 +33,9 @@ after(async () => {
 // A service per filter collection: the deprecated `aws.stream_groups: false` (stream groups are in stream-groups-aws.test.ts).
 describe('the AWS target against the strict fakes, with a real harvester', { timeout: 90_000 }, () => {
   it('creates, restarts, and removes a stream gracefully; deletes a schedule; every AWS rule respected', async () => {
-    const bucket = 'fakes-archive';
-    const s3 = createS3Client({
-      endpoint: moto.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const store = new S3ArchiveStore(s3, { bucket, prefix: '' });
+    const archive = await s3Archive(moto);
+    const { store } = archive;
+    const bucket = archive.location.slice('s3://'.length);
     const schedules = new FakeSchedules();
     const services = new FakeServices();
     const deployment = {
@@ -57,19 +49,21 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
       events_role_arn: 'arn:aws:iam::123456789012:role/events',
     } as const;
     const reports: string[] = [];
-    const target = new AwsTarget(
-      store,
-      { ...deployment, subnets: [...deployment.subnets], security_groups: [...deployment.security_groups] },
-      schedules,
-      services,
-      {
-        actor: 'test',
-        stopWaitMs: 20_000,
-        report: (line) => reports.push(line),
-        pollMs: 50,
-        streamGroups: false,
-      },
-    );
+    /** The target as apply opens it, with the deployment's base task definition (a new one is a new harvester release). */
+    const awsTarget = (taskDefinition: string): AwsTarget =>
+      new AwsTarget(
+        store,
+        {
+          ...deployment,
+          task_definition: taskDefinition,
+          subnets: [...deployment.subnets],
+          security_groups: [...deployment.security_groups],
+        },
+        schedules,
+        services,
+        { actor: 'test', stopWaitMs: 20_000, report: (line) => reports.push(line), pollMs: 50, streamGroups: false },
+      );
+    const target = awsTarget(deployment.task_definition);
     const root = tempProject({
       'twarc-cloud.yaml': `deployment: fakes\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: us-east-1\n  stream_groups: false\n`,
       'collections/stream.yaml': 'id: stream\ntype: filter\nrules:\n  - value: climate\noutput:\n  tweets_per_file: 50\n',
@@ -103,14 +97,7 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
       assert.equal(firstTask.stopTimeout, 120);
 
       // The stream's task: a real harvester on loopback, reaching the archive on moto.
-      const harvest = startHarvest(['stream', '--archive', `s3://${bucket}`, '--api-base-url', fake.baseUrl], {
-        HOME: root,
-        TWARC_CLOUD_DEFAULT_BEARER_TOKEN: SECRET_BEARER,
-        AWS_ENDPOINT_URL_S3: moto.endpoint,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_REGION: 'us-east-1',
-      });
+      const harvest = startHarvest(['stream', '--archive', archive.location, '--api-base-url', fake.baseUrl], archive.env);
       await harvest.waitForLog(/tweet file stored/);
 
       writeFileSync(join(root, 'collections', 'stream.yaml'), 'id: stream\ntype: filter\nrules:\n  - value: weather\n');
@@ -124,24 +111,7 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
       // A new harvester release (terraform changed the base task definition) rolls the stream too.
       const beforeRelease = services.services.get('fakes_stream')?.taskDefinitionArn;
       services.bases.add('twarc-cloud-harvester-v2');
-      const upgraded = new AwsTarget(
-        store,
-        {
-          ...deployment,
-          task_definition: 'twarc-cloud-harvester-v2',
-          subnets: [...deployment.subnets],
-          security_groups: [...deployment.security_groups],
-        },
-        schedules,
-        services,
-        {
-          actor: 'test',
-          stopWaitMs: 20_000,
-          report: (line) => reports.push(line),
-          pollMs: 50,
-          streamGroups: false,
-        },
-      );
+      const upgraded = awsTarget('twarc-cloud-harvester-v2');
       const release = await reconcile(settings, {
         targetName: 'aws',
         allowMassStop: false,
@@ -214,7 +184,7 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
       assert.equal((await readObject(store, collectionKeys('search').config, 'collection-config'))?.value.state, 'removed');
     } finally {
       await fake.stop();
-      s3.destroy();
+      await archive.close();
     }
   });
 });
