@@ -3,6 +3,9 @@ import { CreateClusterCommand, RegisterTaskDefinitionCommand, type ECSClient } f
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { DEPLOYMENT_KEY } from '../../platform/archive/keys.js';
+import { writeObject, type ArchiveObjects } from '../../platform/archive/objects.js';
+import type { ArchiveStore } from '../../platform/archive/store.js';
 import { quietAwsSdk } from '../../platform/aws/quiet-sdk.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 
@@ -129,4 +132,30 @@ export async function motoHarvesterCluster(ecs: ECSClient, cluster: string, fami
     }),
   );
   return arn;
+}
+
+/**
+ * The deployment document Terraform writes into the bucket, for a cluster and base task definition
+ * made with motoHarvesterCluster, in moto's default network; `more` adds the optional fields.
+ */
+export async function putMotoDeployment(
+  store: ArchiveStore,
+  moto: Moto,
+  deployment: { readonly name: string; readonly cluster: string; readonly taskDefinition: string },
+  more: Partial<ArchiveObjects['deployment']> = {},
+): Promise<ArchiveObjects['deployment']> {
+  const network = await motoDefaultNetwork(moto.endpoint);
+  const document: ArchiveObjects['deployment'] = {
+    format: 'twarc-cloud/deployment@1',
+    deployment: deployment.name,
+    cluster: deployment.cluster,
+    subnets: network.subnets,
+    security_groups: network.securityGroups,
+    task_definition: deployment.taskDefinition,
+    container_name: 'harvester',
+    events_role_arn: `arn:aws:iam::123456789012:role/${deployment.name}-events`,
+    ...more,
+  };
+  await writeObject(store, DEPLOYMENT_KEY, 'deployment', document);
+  return document;
 }

@@ -6,13 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { DisableRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
-import { DEPLOYMENT_KEY, collectionKeys } from '../../../platform/archive/keys.js';
+import { collectionKeys } from '../../../platform/archive/keys.js';
 import { readObject, writeObject } from '../../../platform/archive/objects.js';
 import { createS3Client, S3ArchiveStore } from '../../../platform/archive/s3-store.js';
 import { EcsServices } from '../../../reconciler/targets/aws/ecs-services.js';
 import { EventBridgeSchedules } from '../../../reconciler/targets/aws/eventbridge-schedules.js';
 import { AwsFaultProxy } from '../../helpers/aws-fault-proxy.js';
-import { motoDefaultNetwork, motoHarvesterCluster, startMoto, type Moto } from '../../helpers/moto.js';
+import { motoHarvesterCluster, putMotoDeployment, startMoto, type Moto } from '../../helpers/moto.js';
 import { assertNoCrash, runCli, runCliAsync } from '../../helpers/run-cli.js';
 import { tempProject } from '../../helpers/temp-project.js';
 
@@ -59,21 +59,17 @@ async function awsProject(
   const s3 = createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const store = new S3ArchiveStore(s3, { bucket, prefix: '' });
-  if (withDeployment) {
-    const network = await motoDefaultNetwork(moto.endpoint);
-    await writeObject(store, DEPLOYMENT_KEY, 'deployment', {
-      format: 'twarc-cloud/deployment@1',
-      deployment,
-      cluster: clusterArn,
-      subnets: network.subnets,
-      security_groups: network.securityGroups,
-      task_definition: 'research-harvester',
-      container_name: 'harvester',
-      events_role_arn: 'arn:aws:iam::123456789012:role/research-events',
-      log_group: `/twarc-cloud/${deployment}`,
-      log_stream_prefix: 'harvest',
-    });
-  }
+  if (withDeployment)
+    await putMotoDeployment(
+      store,
+      moto,
+      { name: deployment, cluster: clusterArn, taskDefinition: 'research-harvester' },
+      {
+        events_role_arn: 'arn:aws:iam::123456789012:role/research-events',
+        log_group: `/twarc-cloud/${deployment}`,
+        log_stream_prefix: 'harvest',
+      },
+    );
   const root = tempProject({
     'twarc-cloud.yaml': `deployment: ${deployment}\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: us-east-1\n  stream_groups: false\n`,
     'collections/search.yaml': 'id: search\ntype: search\nquery: climate\nschedule: rate(1 hour)\n',

@@ -25,10 +25,8 @@ import {
   PutRuleCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-eventbridge';
-import { DEPLOYMENT_KEY } from '../../../platform/archive/keys.js';
-import { writeObject } from '../../../platform/archive/objects.js';
 import { createS3Client, S3ArchiveStore } from '../../../platform/archive/s3-store.js';
-import { motoDefaultNetwork, motoHarvesterCluster, startMoto, type Moto } from '../../helpers/moto.js';
+import { motoDefaultNetwork, motoHarvesterCluster, putMotoDeployment, startMoto, type Moto } from '../../helpers/moto.js';
 import { assertNoCrash, runCliAsync } from '../../helpers/run-cli.js';
 import { tempProject } from '../../helpers/temp-project.js';
 
@@ -86,20 +84,11 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
   it("leaves every resource that is not this deployment's as it was, in plan, in the pull-request plan and in apply, and refuses a collection that wants one", async () => {
     const deployment = 'owner';
     const cluster = await motoHarvesterCluster(ecs, deployment, `${deployment}-harvester`);
-    const network = await motoDefaultNetwork(moto.endpoint);
     const s3 = createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
     await s3.send(new CreateBucketCommand({ Bucket: 'owner-archive' }));
     const store = new S3ArchiveStore(s3, { bucket: 'owner-archive', prefix: '' });
-    await writeObject(store, DEPLOYMENT_KEY, 'deployment', {
-      format: 'twarc-cloud/deployment@1',
-      deployment,
-      cluster,
-      subnets: network.subnets,
-      security_groups: network.securityGroups,
-      task_definition: `${deployment}-harvester`,
-      container_name: 'harvester',
-      events_role_arn: 'arn:aws:iam::123456789012:role/owner-events',
-    });
+    await putMotoDeployment(store, moto, { name: deployment, cluster, taskDefinition: `${deployment}-harvester` });
+    const network = await motoDefaultNetwork(moto.endpoint);
     // What else lives in the cluster and on the bus.
     const web = await ecs.send(
       new RegisterTaskDefinitionCommand({

@@ -6,15 +6,13 @@ import { after, before } from 'node:test';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { DEPLOYMENT_KEY } from '../../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../../platform/archive/local-store.js';
-import { writeObject } from '../../../platform/archive/objects.js';
 import { createS3Client, S3ArchiveStore } from '../../../platform/archive/s3-store.js';
 import { AwsTarget } from '../../../reconciler/targets/aws/aws-target.js';
 import { EcsServices } from '../../../reconciler/targets/aws/ecs-services.js';
 import { EventBridgeSchedules } from '../../../reconciler/targets/aws/eventbridge-schedules.js';
 import { LocalTarget } from '../../../reconciler/targets/local/local-target.js';
-import { motoDefaultNetwork, motoHarvesterCluster, startMoto, type Moto } from '../../helpers/moto.js';
+import { motoHarvesterCluster, putMotoDeployment, startMoto, type Moto } from '../../helpers/moto.js';
 import { targetContract } from './target.contract.js';
 
 let moto: Moto;
@@ -43,18 +41,7 @@ async function awsFixture(streamGroups: boolean): Promise<{ target: AwsTarget; c
   const events = new EventBridgeClient(config);
   const ecs = new ECSClient(config);
   const cluster = await motoHarvesterCluster(ecs, deployment, `${deployment}-harvester`);
-  const network = await motoDefaultNetwork(moto.endpoint);
-  const document = {
-    format: 'twarc-cloud/deployment@1' as const,
-    deployment,
-    cluster,
-    subnets: network.subnets,
-    security_groups: network.securityGroups,
-    task_definition: `${deployment}-harvester`,
-    container_name: 'harvester',
-    events_role_arn: 'arn:aws:iam::123456789012:role/contract-events',
-  };
-  await writeObject(store, DEPLOYMENT_KEY, 'deployment', document);
+  const document = await putMotoDeployment(store, moto, { name: deployment, cluster, taskDefinition: `${deployment}-harvester` });
   const target = new AwsTarget(store, document, new EventBridgeSchedules(events), new EcsServices(ecs), {
     actor: 'contract',
     stopWaitMs: 10_000,
