@@ -70,15 +70,10 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
       'collections/search.yaml': 'id: search\ntype: search\nquery: climate\nschedule: rate(1 hour)\n',
     });
     const { settings } = loadSettings(root, root);
+    const planAll = (): ReturnType<typeof reconcile> =>
+      reconcile(settings, { targetName: 'aws', allowMassStop: false, refresh: true, env: {}, report: (l) => reports.push(l), target });
     const applyAll = async (): Promise<void> => {
-      const result = await reconcile(settings, {
-        targetName: 'aws',
-        allowMassStop: false,
-        refresh: true,
-        env: {},
-        report: (l) => reports.push(l),
-        target,
-      });
+      const result = await planAll();
       await applyPlan(result.plan, result.index, { target, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
     };
     const fake = await new FakeXApi({
@@ -148,14 +143,7 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
       // Put back at once: its old service is still draining, and ECS will not reuse the name before.
       services.slowDrain = true;
       writeFileSync(join(root, 'collections', 'stream.yaml'), 'id: stream\ntype: filter\nrules:\n  - value: climate\n');
-      const readd = await reconcile(settings, {
-        targetName: 'aws',
-        allowMassStop: false,
-        refresh: true,
-        env: {},
-        report: (l) => reports.push(l),
-        target,
-      });
+      const readd = await planAll();
       services.services.set('fakes_stream', {
         spec: {
           name: 'fakes_stream',
