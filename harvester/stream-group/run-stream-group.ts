@@ -196,22 +196,20 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
     }
   };
 
-  const finishing = new Map<MemberHarvest, Promise<void>>();
-  /** Finishes a member's harvest (once); a failure is logged, once, and never ends the group (another member's stream goes on). */
+  /** Finishes a member's harvest; a failure is logged by its first finisher only, and never ends the group. */
   const finishMember = (harvest: MemberHarvest): Promise<void> => {
-    const finished =
-      finishing.get(harvest) ??
-      harvest.finish().then(
-        () => undefined,
-        (error: unknown) => {
+    // MemberHarvest.finish runs once, whoever asks; later askers get the same outcome.
+    const first = !harvest.isFinalized;
+    return harvest.finish().then(
+      () => undefined,
+      (error: unknown) => {
+        if (first)
           log.error('finishing a member harvest failed', {
             collection: harvest.id,
             problem: error instanceof Error ? error.message : String(error),
           });
-        },
-      );
-    finishing.set(harvest, finished);
-    return finished;
+      },
+    );
   };
 
   /** Finishes a member's harvest once it ended (stop request, max_records, lost lock), and says whether it comes back. */
