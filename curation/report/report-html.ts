@@ -114,13 +114,13 @@ const RENDER = `
     data.harvests.forEach(function (h) { h.gaps.forEach(function (g) { fill(toSec(g.start), toSec(g.end), 'rgba(179,38,30,.35)'); }); });
     ctx.restore();
   };
-  var step = v.times.length > 1 ? v.times[1] - v.times[0] : 3600;
+  var step = v.unit === 'day' ? 86400 : 3600;
   var chart = new uPlot({
     width: Math.min(1060, el.clientWidth || 1060), height: 280,
     tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
     series: [{}, { label: 'tweets', stroke: '#3a78c2', fill: 'rgba(58,120,194,.55)', paths: uPlot.paths.bars({ size: [0.9, 40] }), points: { show: false } }],
-    // Bars are read from zero: by default uPlot starts the axis near the least count, and a short hour looked empty.
-    // and half a bucket either side, so the first and last bars are drawn whole.
+    // Bars are read from zero (uPlot starts the axis near the least count, and a short hour looked
+    // empty), and the time axis reaches half a bucket past each end, so the edge bars are drawn whole.
     scales: {
       x: { time: true, range: function (u, min, max) { return [min - step / 2, max + step / 2]; } },
       y: { range: function (u, min, max) { return [0, Math.max(1, max) * 1.1]; } }
