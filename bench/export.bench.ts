@@ -18,7 +18,7 @@ import { gunzipSync } from 'node:zlib';
 import { LocalArchiveStore } from '../platform/archive/local-store.js';
 import { PACKAGE_ROOT } from '../platform/paths.js';
 import { putCollection } from '../test/helpers/archive-fixtures.js';
-import { venvTool } from '../test/helpers/python-tools.js';
+import { twarcCsvArguments, venvTool } from '../test/helpers/python-tools.js';
 import { writeTweetArchive } from '../test/helpers/tweet-archive.js';
 import { formatSpread, spread } from './measure.js';
 
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       runs.csv.push(measured(process.execPath, [cli, 'export', 'bench', '--format', 'csv', '--out', 'out.csv'], { cwd: root }));
       runs.parquet.push(measured(process.execPath, [cli, 'export', 'bench', '--format', 'parquet', '--out', 'out.parquet'], { cwd: root }));
       runs.twarcCsv.push(
-        measured(twarc2, ['csv', 'all.jsonl', 'twarc.csv'], {
+        measured(twarc2, twarcCsvArguments('all.jsonl', 'twarc.csv'), {
           cwd: root,
           // twarc2 asks for credentials before any command, even offline ones.
           env: { PATH: process.env['PATH'] ?? '', HOME: root, BEARER_TOKEN: 'offline-use-only' },

@@ -3,7 +3,10 @@
  * columns (DataFrameConverter's DEFAULT_TWEET_COLUMNS, twarc-csv 0.7.2), in its order, and their meaning: hashtags
  * as "#tag", mentions as "@name", urls expanded (a media link as displayed), a retweet carrying
  * the text, entities, attachments, annotations and metrics of the tweet it retweets, and the
- * usernames of the accounts replied to, retweeted and quoted.
+ * usernames of the accounts replied to, retweeted and quoted. Where twarc-csv differs from what a
+ * researcher needs, the data wins: a post over 280 characters has its whole text (X's
+ * `note_tweet.text`) in `text`, and the hashtags, mentions, urls and cashtags of that whole text;
+ * twarc-csv keeps the first 280 characters. `long_post`, after twarc-csv's columns, says which.
  */
 
 type Json = Record<string, unknown>;
@@ -43,6 +46,16 @@ const at = (value: unknown, ...path: string[]): unknown => {
 const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
 /** A retweet shows what it retweets (twarc-csv's merge_retweets). */
 const merged = (row: TweetInPage, field: string): unknown => (row.rt ? row.rt[field] : row.t[field]);
+/** The post a row shows: the retweeted one for a retweet. */
+const shown = (row: TweetInPage): Json => row.rt ?? row.t;
+/** X keeps the whole text of a post over 280 characters, and its entities, only in `note_tweet`. */
+const note = (row: TweetInPage): Json | undefined => {
+  const value = shown(row)['note_tweet'];
+  return typeof value === 'object' && value !== null && typeof (value as Json)['text'] === 'string' ? (value as Json) : undefined;
+};
+const wholeText = (row: TweetInPage): unknown => note(row)?.['text'] ?? shown(row)['text'];
+/** Hashtags, mentions, urls and cashtags of the whole text; annotations stay with the post. */
+const wholeEntities = (row: TweetInPage): unknown => note(row)?.['entities'] ?? shown(row)['entities'];
 const tags = (entities: unknown, kind: string, prefix: string, field: string): string[] | undefined =>
   Array.isArray(at(entities, kind)) ? list(at(entities, kind)).map((e) => `${prefix}${String(e[field])}`) : undefined;
 const urls = (entities: unknown): string[] | undefined =>
@@ -80,7 +93,7 @@ export const TWEET_COLUMNS: readonly TweetColumn[] = [
   s('quoted_user_id', (r) => r.qt?.['author_id']),
   s('quoted_username', (r) => r.qtu?.['username']),
   s('created_at', (r) => r.t['created_at']),
-  s('text', (r) => merged(r, 'text')),
+  s('text', wholeText),
   s('lang', (r) => r.t['lang']),
   s('source', (r) => r.t['source']),
   ...['impression_count', 'reply_count', 'retweet_count', 'quote_count', 'like_count', 'bookmark_count'].map((m) =>
@@ -96,10 +109,10 @@ export const TWEET_COLUMNS: readonly TweetColumn[] = [
   b('withheld.copyright', (r) => at(r.t, 'withheld', 'copyright')),
   j('withheld.country_codes', (r) => at(r.t, 'withheld', 'country_codes')),
   j('entities.annotations', (r) => at(merged(r, 'entities'), 'annotations')),
-  j('entities.cashtags', (r) => tags(merged(r, 'entities'), 'cashtags', '$', 'tag')),
-  j('entities.hashtags', (r) => tags(merged(r, 'entities'), 'hashtags', '#', 'tag')),
-  j('entities.mentions', (r) => tags(merged(r, 'entities'), 'mentions', '@', 'username')),
-  j('entities.urls', (r) => urls(merged(r, 'entities'))),
+  j('entities.cashtags', (r) => tags(wholeEntities(r), 'cashtags', '$', 'tag')),
+  j('entities.hashtags', (r) => tags(wholeEntities(r), 'hashtags', '#', 'tag')),
+  j('entities.mentions', (r) => tags(wholeEntities(r), 'mentions', '@', 'username')),
+  j('entities.urls', (r) => urls(wholeEntities(r))),
   j('context_annotations', (r) => merged(r, 'context_annotations')),
   j('attachments.media', (r) => r.media),
   j('attachments.media_keys', (r) => at(merged(r, 'attachments'), 'media_keys')),
@@ -147,7 +160,12 @@ export const TWEET_COLUMNS: readonly TweetColumn[] = [
   s('__twarc.retrieved_at', (r) => r.twarc?.['retrieved_at']),
   s('__twarc.url', (r) => r.twarc?.['url']),
   s('__twarc.version', (r) => r.twarc?.['version']),
+  // Beyond twarc-csv's columns, after them so that its readers find theirs where they were.
+  b('long_post', (r) => note(r) !== undefined),
 ];
+
+/** The columns after twarc-csv's own, which it does not write. */
+export const COLUMNS_BEYOND_TWARC_CSV = ['long_post'] as const;
 
 /** The tweets of one twarc2 line (a page or a stream message), each with its expansions from the line's includes. */
 export function tweetsOfLine(line: Json): TweetInPage[] {

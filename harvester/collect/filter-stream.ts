@@ -1,4 +1,4 @@
-import { TWEET_EVERYTHING } from '../../platform/x-api/endpoints.js';
+import { TWEET_EVERYTHING } from '../../platform/x-api/fields.js';
 import { XAppAuthRequired } from '../../platform/x-api/errors.js';
 import { recordError, type HarvestContext } from '../harvest-context.js';
 import { twarcMetadata } from '../output/twarc-line.js';

@@ -1,4 +1,4 @@
-import { TWEET_EVERYTHING } from '../../platform/x-api/endpoints.js';
+import { TWEET_EVERYTHING } from '../../platform/x-api/fields.js';
 import type { HarvestContext } from '../harvest-context.js';
 import { collectNewestFirst } from './newest-first.js';
 import { planSearch, searchBounds } from './search-bounds.js';

@@ -1,5 +1,5 @@
 import { writeObject, type ArchiveObjects } from '../../platform/archive/objects.js';
-import { TWEET_EVERYTHING, USER_EVERYTHING } from '../../platform/x-api/endpoints.js';
+import { TWEET_EVERYTHING, USER_EVERYTHING } from '../../platform/x-api/fields.js';
 import { pageLine, twarcMetadata } from '../output/twarc-line.js';
 import type { HarvestContext } from '../harvest-context.js';
 import { collectNewestFirst } from './newest-first.js';

@@ -15,7 +15,7 @@ import { writeObject, type ArchiveObjects } from '../../platform/archive/objects
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import { secretValues, type XCredentials } from '../../platform/credentials/credentials.js';
 import { streamComplete } from '../../platform/archive/stream-completion.js';
-import { TWEET_EVERYTHING } from '../../platform/x-api/endpoints.js';
+import { TWEET_EVERYTHING } from '../../platform/x-api/fields.js';
 import { XAppAuthRequired } from '../../platform/x-api/errors.js';
 import { describeStreamEnd, readUntilStopped } from '../collect/stream-ends.js';
 import { readStreamLine, ruleTagsOf } from '../collect/stream-message.js';

@@ -134,7 +134,14 @@ for (const [where, makeArchive] of archives) {
         });
         const first = await harvest(archive, fake, 'climate-search');
         assert.equal(first.code, 0, first.stderr);
-        assert.equal((await storedTweets(archive.store, 'climate-search')).length, 730);
+        const stored = await storedTweets(archive.store, 'climate-search');
+        assert.equal(stored.length, 730);
+        const long = fake.corpus.searchable.filter((t) => t.json['note_tweet'] !== undefined);
+        assert.ok(long.length > 0, 'the corpus holds long posts');
+        for (const post of long) {
+          const kept = stored.find((t) => t.id === post.id)?.json;
+          assert.deepEqual(kept?.['note_tweet'], post.json['note_tweet'], `${post.id}: the whole text of a long post, with its entities`);
+        }
         const state = await readObject(archive.store, collectionKeys('climate-search').state, 'state');
         assert.equal(state?.value.search?.since_id, fake.corpus.searchable.at(-1)?.id);
         assert.equal(state?.value.search?.until_id, undefined);

@@ -13,7 +13,7 @@ import { collectionKeys } from '../../platform/archive/keys.js';
 import { listAll } from '../../platform/archive/store.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { startHarvest } from '../helpers/harvester-process.js';
-import { venvTool } from '../helpers/python-tools.js';
+import { twarcCsvArguments, venvTool } from '../helpers/python-tools.js';
 import { localArchive, putCollection, SECRET_BEARER, type ArchiveFixture } from '../helpers/archive-fixtures.js';
 
 let fake: FakeXApi;
@@ -89,7 +89,7 @@ for (const collectionId of ['timelines', 'search', 'stream']) {
         const first = JSON.parse(flattened[0] ?? '{}') as { author?: { username?: string }; __twarc?: { url?: string } };
         assert.ok(first.author?.username, 'expansions resolved: the author is inlined');
         assert.ok(first.__twarc?.url, '__twarc travels with each tweet');
-        const csv = await run(twarc2, ['csv', input, join(dir, `out-${index}.csv`)]);
+        const csv = await run(twarc2, twarcCsvArguments(input, join(dir, `out-${index}.csv`)));
         assert.equal(csv.code, 0, `twarc-csv refused ${file.key}:\n${csv.output}`);
         const rows = (await readFile(join(dir, `out-${index}.csv`), 'utf8')).trim().split('\n');
         assert.equal(rows.length - 1, file.tweets, `csv rows of ${file.key}`);

@@ -95,6 +95,8 @@ export interface StoredTweet {
   readonly id: string;
   readonly harvestId: string;
   readonly file: string;
+  /** The post as stored. */
+  readonly json: Readonly<Record<string, unknown>>;
 }
 
 /** Every tweet in every tweet file of a collection, in file and line order, from the gunzipped lines. */
@@ -106,11 +108,12 @@ export async function storedTweets(store: ArchiveStore, collectionId: string): P
     if (!body) continue;
     for (const line of gunzipSync(body.body).toString('utf8').split('\n')) {
       if (line === '') continue;
-      const page = JSON.parse(line) as { data?: Array<{ id: string }> | { id: string }; __twarc?: unknown };
+      type Post = { id: string } & Record<string, unknown>;
+      const page = JSON.parse(line) as { data?: Post[] | Post; __twarc?: unknown };
       if (!page.__twarc) throw new Error(`${object.key}: a line without __twarc`);
       const data = Array.isArray(page.data) ? page.data : page.data ? [page.data] : [];
       if (data.length === 0) throw new Error(`${object.key}: a line without data`);
-      for (const tweet of data) tweets.push({ id: tweet.id, harvestId: harvestIdOfKey(object.key) ?? '', file: object.key });
+      for (const tweet of data) tweets.push({ id: tweet.id, harvestId: harvestIdOfKey(object.key) ?? '', file: object.key, json: tweet });
     }
   }
   return tweets;

@@ -2,13 +2,24 @@
  * Generated users and tweets with the field shapes X API v2 returns for the fields and
  * expansions twarc2 requests by default, so that harvested files exercise real readers
  * (twarc2 flatten, twarc-csv), and text as people write it: emoji, line breaks, quotes and
- * right-to-left scripts. Deterministic for a seed and a start time; cheap enough to serve a
- * million tweets.
+ * right-to-left scripts; about one post in 90 is long (up to X's 25,000 characters), its whole
+ * text in `note_tweet` as X serves it. Deterministic for a seed and a start time; cheap enough to
+ * serve a million tweets.
  */
 
 import { seededRandom } from '../../generators/collection-files.js';
 import { Projection, everyField } from './fields.js';
-import { codePoints, randomToken, sampleText, wordsFrom, wordsOf } from './text.js';
+import {
+  codePoints,
+  firstCodePoints,
+  longContinuation,
+  longPostLength,
+  randomToken,
+  sampleText,
+  SHORT_POST_LENGTH,
+  wordsFrom,
+  wordsOf,
+} from './text.js';
 
 /** What twarc2 asks for: every expansion, every field of every object. */
 const EVERYTHING = new Projection(everyField());
@@ -288,9 +299,13 @@ export class Corpus {
     const referenced: Array<{ type: string; id: string }> = [];
     if (repliedTo) referenced.push({ type: 'replied_to', id: repliedTo.id });
     if (quoted) referenced.push({ type: 'quoted', id: quoted.id });
+    // A long post: X's `text` holds its first 280 characters, `note_tweet` the whole and its entities.
+    const longLength = longPostLength(n);
+    const whole = longLength === undefined ? text : longContinuation(id, text, longLength);
     const json: Record<string, unknown> = {
       id,
-      text,
+      text: longLength === undefined ? text : firstCodePoints(whole, SHORT_POST_LENGTH),
+      display_text_range: [0, Math.min(codePoints(whole), SHORT_POST_LENGTH)],
       author_id: authorId,
       conversation_id: repliedTo ? repliedTo.id : id,
       created_at: createdAt,
@@ -314,6 +329,7 @@ export class Corpus {
       entities,
       context_annotations: ANNOTATIONS.slice(n % ANNOTATIONS.length, (n % ANNOTATIONS.length) + 1 + (n % 3)),
     };
+    if (longLength !== undefined) json['note_tweet'] = { text: whole, entities };
     if (repliedTo) json['in_reply_to_user_id'] = repliedTo.authorId;
     if (referenced.length > 0) json['referenced_tweets'] = referenced;
     if (mediaKeys.length > 0) json['attachments'] = { media_keys: mediaKeys };

@@ -92,3 +92,37 @@ export function codePoints(text: string): number {
   }
   return count;
 }
+
+/** The most characters X keeps in a post's `text`; a longer post keeps the rest in `note_tweet` only. */
+export const SHORT_POST_LENGTH = 280;
+
+/**
+ * Whether post number n is long, and how long (code points): about one post in 90, from just over
+ * 280 characters to X's 25,000.
+ */
+export function longPostLength(n: number): number | undefined {
+  if (n % 97 !== 0) return undefined;
+  return SHORT_POST_LENGTH + 1 + ((n * 7919) % (25_000 - SHORT_POST_LENGTH));
+}
+
+/**
+ * More paragraphs of a long post after its opening `text`, to `length` code points in all:
+ * running words with emoji and line breaks, the same for the same seed.
+ */
+export function longContinuation(seed: string, text: string, length: number): string {
+  const random = seededRandom(Number(BigInt(seed) % 4294967291n));
+  let full = text;
+  let count = codePoints(text);
+  const marks = ['\n\n', ' 🌊 ', '\n', ' 🧪📈 ', ' — '];
+  while (count < length) {
+    const piece = `${marks[Math.floor(random() * marks.length)] ?? ' '}${wordsFrom(random, 6 + Math.floor(random() * 30))}`;
+    full += piece;
+    count += codePoints(piece);
+  }
+  return Array.from(full).slice(0, length).join('');
+}
+
+/** The first `count` code points of `text`. */
+export function firstCodePoints(text: string, count: number): string {
+  return Array.from(text).slice(0, count).join('');
+}
