@@ -56,7 +56,7 @@ const AJV_OPTIONS = { allErrors: true, strict: true, strictRequired: false, verb
 export function schemaCompiler(options: Options = {}): Ajv2020 {
   const { Ajv2020 } = lazyModules.loadAjv2020();
   const ajv = new Ajv2020({ ...AJV_OPTIONS, ...options });
-  lazyModules.loadAjvFormats()(ajv, ['date-time']);
+  lazyModules.loadAjvFormats()(ajv, ['date-time', 'date']);
   // A friendlier message for a failed pattern; editors (yaml-language-server) show it too.
   ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
   return ajv;
@@ -178,7 +178,12 @@ function translateOne(error: ErrorObject, root: JsonSchema, data: unknown, typeI
       return value('pattern', `${JSON.stringify(error.data)}: ${message}`);
     }
     case 'format':
-      return value('format', `${JSON.stringify(error.data)} is not a date-time; write UTC time as 2026-01-01T00:00:00Z`);
+      return value(
+        'format',
+        (error.params as { format?: string }).format === 'date'
+          ? `${JSON.stringify(error.data)} is not a date; write it as 2026-01-01`
+          : `${JSON.stringify(error.data)} is not a date-time; write UTC time as 2026-01-01T00:00:00Z`,
+      );
     case 'minimum':
     case 'maximum':
       return value(

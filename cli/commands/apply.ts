@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { applyLocked } from '../../reconciler/apply-locked.js';
 import { hasChanges, isRefused } from '../../reconciler/plan/model.js';
+import { estimateCost } from '../../reconciler/estimate/estimate-cost.js';
 import { prepare } from '../../reconciler/reconcile.js';
 import type { CommandSpec } from '../command.js';
 import { planText } from '../reporters/plan-report.js';
@@ -11,7 +12,7 @@ import { assertCurrent, readSavedPlan } from './saved-plan.js';
 import { PLAN_HELP, PLAN_OPTIONS, reconcileSettings, targetHelp } from './reconcile-options.js';
 
 export const applyCommand: CommandSpec = {
-  usage: 'twarc-cloud apply [plan.json] [--yes] [--target local|aws] [--no-initial-run]',
+  usage: 'twarc-cloud apply [plan.json] [--yes] [--target local|aws] [--no-initial-run] [--allow-over-budget]',
   help: [
     'Takes the apply lock, reads the live state again and applies. With a plan saved by `plan --out`,',
     'refuses when collections/ or the live system changed since. Asks for confirmation unless --yes or',
@@ -21,9 +22,10 @@ export const applyCommand: CommandSpec = {
     targetHelp(),
     PLAN_HELP,
     '  --yes                 apply without asking',
+    '  --allow-over-budget   apply a plan whose cost estimate passes x_api.monthly_budget_usd',
     '',
   ].join('\n'),
-  options: { ...PLAN_OPTIONS, yes: { type: 'boolean' } },
+  options: { ...PLAN_OPTIONS, yes: { type: 'boolean' }, 'allow-over-budget': { type: 'boolean' } },
   async run(args, io) {
     const [planFile, ...extra] = args.positionals;
     if (extra.length > 0) throw new UserError('expected at most one saved plan', `usage: ${this.usage}`);
@@ -51,14 +53,21 @@ export const applyCommand: CommandSpec = {
         signal: interrupt.signal,
         review: async (fresh) => {
           if (saved) assertCurrent(saved, fresh, targetName);
+          const cost = await estimateCost(fresh.desired, fresh.plan, settings, fresh.target.store, io.env);
           io.out(
             planText(
               fresh.plan,
               `target ${targetName} (archive ${fresh.target.store.location})`,
               io.stdoutIsTty && io.env['NO_COLOR'] === undefined,
+              cost,
             ),
           );
           if (isRefused(fresh.plan)) throw new UserError('apply refused', 'see the plan above');
+          if (cost?.overBudget === true && args.values['allow-over-budget'] !== true)
+            throw new UserError(
+              'apply refused: the cost estimate is over x_api.monthly_budget_usd',
+              'see the estimate above; narrow the collections, raise the budget in twarc-cloud.yaml, or pass --allow-over-budget to apply it anyway',
+            );
           if (!hasChanges(fresh.plan)) return false;
           if (args.values['yes'] === true || runsInCi(io.env)) return true;
           if (await confirmed(io.stdoutIsTty, interrupt.signal)) return true;

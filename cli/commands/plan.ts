@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { choiceOption, type CommandSpec } from '../command.js';
 import { hasChanges, isRefused } from '../../reconciler/plan/model.js';
 import { reconcile } from '../../reconciler/reconcile.js';
-import { estimateVolume } from '../../reconciler/estimate/estimate-volume.js';
+import { estimateCost } from '../../reconciler/estimate/estimate-cost.js';
 import { GITHUB_COMMENT_LIMIT, planMarkdown, planText } from '../reporters/plan-report.js';
 import { savedPlan } from './saved-plan.js';
 import { PLAN_HELP, PLAN_OPTIONS, reconcileSettings, targetHelp } from './reconcile-options.js';
@@ -22,8 +22,8 @@ export const planCommand: CommandSpec = {
     PLAN_HELP,
     "  --refresh             list the target's resources (AWS: rules and services) instead of trusting",
     '                        what apply recorded: shows drift and resources to adopt; apply always does',
-    "  --no-estimate         leave out the estimate of Posts a month (X's recent counts) that a plan",
-    '                        adding or changing a search or filter collection shows against the cap',
+    "  --no-estimate         leave out the cost estimate (dollars, from X's counts and the accounts'",
+    '                        post counts) that a plan adding or changing a collection shows',
     '  --out <file>          also save the plan, for `twarc-cloud apply <file>`',
     '  --format <f>          text (default), markdown (a pull-request comment) or json',
     '',
@@ -49,10 +49,13 @@ export const planCommand: CommandSpec = {
       },
     });
     const where = `target ${targetName} (archive ${result.target.store.location})`;
-    const volume = args.values['no-estimate'] === true ? undefined : await estimateVolume(result.desired, result.plan, settings, io.env);
-    if (format === 'json') io.out(`${JSON.stringify(volume ? { ...result.plan, volume } : result.plan, null, 2)}\n`);
-    else if (format === 'markdown') io.out(planMarkdown(result.plan, where, GITHUB_COMMENT_LIMIT, volume));
-    else io.out(planText(result.plan, where, io.stdoutIsTty && io.env['NO_COLOR'] === undefined, volume));
+    const cost =
+      args.values['no-estimate'] === true
+        ? undefined
+        : await estimateCost(result.desired, result.plan, settings, result.target.store, io.env);
+    if (format === 'json') io.out(`${JSON.stringify(cost ? { ...result.plan, cost } : result.plan, null, 2)}\n`);
+    else if (format === 'markdown') io.out(planMarkdown(result.plan, where, GITHUB_COMMENT_LIMIT, cost));
+    else io.out(planText(result.plan, where, io.stdoutIsTty && io.env['NO_COLOR'] === undefined, cost));
     const out = args.values['out'];
     if (typeof out === 'string')
       await writeFile(resolve(io.cwd, out), `${JSON.stringify(savedPlan(result, targetName, initialRun), null, 2)}\n`);

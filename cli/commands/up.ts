@@ -164,5 +164,5 @@ function watchProject(root: string, collectionsDir: string, changed: () => void)
 
 /** The stream groups' backfill on reconnecting: X's 5 minutes where the access level has it. */
 function backfill(settings: Settings): string[] {
-  return settings.accessLevel === 'enterprise' ? ['--backfill-minutes', '5'] : [];
+  return settings.limits.backfillMinutes > 0 ? ['--backfill-minutes', String(settings.limits.backfillMinutes)] : [];
 }

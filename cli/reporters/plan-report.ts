@@ -1,7 +1,7 @@
 import { actionSign, hasChanges, type Plan, type PlannedAction, type RuntimeStep } from '../../reconciler/plan/model.js';
 import type { FieldChange } from '../../reconciler/plan/field-changes.js';
-import type { VolumeEstimate } from '../../reconciler/estimate/estimate-volume.js';
-import { volumeMarkdown, volumeText, volumeWarning } from './volume-report.js';
+import type { CostEstimate } from '../../reconciler/estimate/cost.js';
+import { costMarkdown, costText, costWarnings } from './cost-report.js';
 
 /** How each action reads, in every format. */
 const VERB: Record<PlannedAction['kind'], string> = {
@@ -118,7 +118,7 @@ export function actionLines(action: PlannedAction): { heading: string; details: 
   return { heading, details: [...shown, ...steps] };
 }
 
-export function planText(plan: Plan, where: string, color: boolean, volume?: VolumeEstimate): string {
+export function planText(plan: Plan, where: string, color: boolean, cost?: CostEstimate): string {
   const paint = (code: number, text: string): string => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const colorOf = (line: string): number => (line.startsWith('+') ? 32 : line.startsWith('-') ? 31 : line.startsWith('~') ? 33 : 0);
   const lines = [`Plan for ${where}:`, ''];
@@ -132,9 +132,8 @@ export function planText(plan: Plan, where: string, color: boolean, volume?: Vol
   lines.push('', summaryLine(plan));
   for (const refusal of refusalLines(plan)) lines.push(paint(31, refusal));
   for (const warning of warningLines(plan)) lines.push(paint(33, warning));
-  lines.push(...volumeText(volume));
-  const overCap = volumeWarning(volume);
-  if (overCap !== undefined) lines.push(paint(33, overCap));
+  lines.push(...costText(cost));
+  for (const warning of costWarnings(cost)) lines.push(paint(warning.startsWith('Over budget') ? 31 : 33, warning));
   return `${lines.join('\n')}\n`;
 }
 
@@ -142,11 +141,10 @@ export function planText(plan: Plan, where: string, color: boolean, volume?: Vol
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
 /** A pull-request comment: removals called out first, each action folded, never over GitHub's limit. */
-export function planMarkdown(plan: Plan, where: string, limit = GITHUB_COMMENT_LIMIT, volume?: VolumeEstimate): string {
+export function planMarkdown(plan: Plan, where: string, limit = GITHUB_COMMENT_LIMIT, cost?: CostEstimate): string {
   const head: string[] = [`### twarc-cloud plan for ${where}`, '', `**${summaryLine(plan)}**`, ''];
   for (const refusal of refusalLines(plan)) head.push('> [!CAUTION]', `> ${refusal}`, '');
-  const overCap = volumeWarning(volume);
-  for (const warning of [...warningLines(plan), ...(overCap !== undefined ? [overCap] : [])]) head.push('> [!WARNING]', `> ${warning}`, '');
+  for (const warning of [...warningLines(plan), ...costWarnings(cost)]) head.push('> [!WARNING]', `> ${warning}`, '');
   const stopping = plan.actions.filter((a) => a.kind === 'remove' || a.kind === 'suspend');
   if (stopping.length > 0) {
     head.push(
@@ -158,7 +156,7 @@ export function planMarkdown(plan: Plan, where: string, limit = GITHUB_COMMENT_L
   if (!hasChanges(plan)) head.push('No changes. The live system matches `collections/`.');
   const groupLines = streamGroupLines(plan);
   if (groupLines.length > 0) head.push('```diff', ...groupLines, '```', '');
-  head.push(...volumeMarkdown(volume));
+  head.push(...costMarkdown(cost));
   const blocks = plan.actions.map((action) => {
     const { heading, details } = actionLines(action);
     return [`<details><summary><code>${escapeHtml(heading)}</code></summary>`, '', '```diff', ...details, '```', '', '</details>', ''].join(

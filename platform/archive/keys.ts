@@ -2,7 +2,7 @@
  * The archive's key layout (docs/architecture.md, "The archive contract"), kept compatible with Twarc-Cloud. The one place
  * that builds or parses keys: everything else asks here.
  *
- *   deployment.json | collections.json | locks/apply.json
+ *   deployment.json | collections.json | locks/apply.json | estimates/post-counts.json
  *   collections/<id>/collection.json | state.json | lock.json | last_harvest.json | stop_request.json
  *   collections/<id>/changesets/<sortable-unique-name>.json
  *   collections/<id>/harvests/YYYY/MM/DD/HH/MM/SS/<harvest files>
@@ -17,6 +17,8 @@ export const DEPLOYMENT_KEY = 'deployment.json';
 export const COLLECTIONS_INDEX_KEY = 'collections.json';
 /** Present while an apply runs. */
 export const APPLY_LOCK_KEY = 'locks/apply.json';
+/** X's recent counts the plan's cost estimate asked for, by query, each with its day (a cache). */
+export const POST_COUNTS_KEY = 'estimates/post-counts.json';
 export const COLLECTIONS_PREFIX = 'collections/';
 export const STREAM_GROUPS_PREFIX = 'stream-groups/';
 

@@ -198,6 +198,10 @@ export interface ArchiveObjects {
     replayed_duplicates?: number;
     backfill_minutes?: number;
   };
+  'post-counts': {
+    format: 'twarc-cloud/post-counts@1';
+    counts: Record<string, { day: string; posts_7_days: number }>;
+  };
   'stop-request': {
     format: 'twarc-cloud/stop-request@1';
     collection: string;

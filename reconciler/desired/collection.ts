@@ -12,6 +12,14 @@ export type UserCondition = 'protected' | 'suspended' | 'not_found';
 export interface TrackedUser {
   readonly screen_name: string;
   readonly note?: string;
+  /** What `users add` learned of the account, for pricing; never rendered into the harvest's config. */
+  readonly looked_up?: LookedUp;
+}
+
+export interface LookedUp {
+  readonly on: string;
+  readonly tweet_count: number;
+  readonly posts_per_day?: number;
 }
 
 interface CommonFields {

@@ -1,4 +1,4 @@
-import type { CollectionType } from '../desired/collection.js';
+import type { CollectionType, LookedUp } from '../desired/collection.js';
 import type { ConfigBody } from './render-config.js';
 import type { FieldChange } from './field-changes.js';
 
@@ -87,6 +87,8 @@ export interface DesiredCollection {
   readonly state: 'active' | 'suspended';
   readonly body: ConfigBody;
   readonly hash: string;
+  /** What `users add` learned of a timeline's accounts, by user id: the cost estimate's, never the plan's. */
+  readonly lookedUp?: Readonly<Record<string, LookedUp>>;
 }
 
 export type ActionKind = 'create' | 'update' | 'suspend' | 'resume' | 'remove' | 'adopt';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ArchiveObjects } from '../../platform/archive/objects.js';
-import type { Collection } from '../desired/collection.js';
+import type { Collection, LookedUp } from '../desired/collection.js';
 
 export type CollectionConfig = ArchiveObjects['collection-config'];
 
@@ -22,7 +22,8 @@ export function renderBody(collection: Collection): ConfigBody {
     case 'user_timeline':
       return {
         ...base,
-        users: Object.fromEntries(Object.entries(collection.users).map(([id, user]) => [id, { ...user }])),
+        // What users add learned of an account prices plans; it is no part of what a harvest runs with.
+        users: Object.fromEntries(Object.entries(collection.users).map(([id, { looked_up: _facts, ...user }]) => [id, { ...user }])),
         delete_users_for: [...collection.delete_users_for],
         ...(collection.schedule !== undefined ? { schedule: collection.schedule } : {}),
       };
@@ -70,9 +71,15 @@ export function canonicalJson(value: unknown): string {
 /** The desired side of a plan: each valid collection rendered and hashed. */
 export function desiredCollections(
   collections: readonly Collection[],
-): Array<{ id: string; state: Collection['state']; body: ConfigBody; hash: string }> {
+): Array<{ id: string; state: Collection['state']; body: ConfigBody; hash: string; lookedUp?: Readonly<Record<string, LookedUp>> }> {
   return collections.map((collection) => {
     const body = renderBody(collection);
-    return { id: collection.id, state: collection.state, body, hash: bodyHash(body) };
+    const lookedUp = collection.type === 'user_timeline' ? lookedUpOf(collection.users) : undefined;
+    return { id: collection.id, state: collection.state, body, hash: bodyHash(body), ...(lookedUp ? { lookedUp } : {}) };
   });
+}
+
+function lookedUpOf(users: Readonly<Record<string, { readonly looked_up?: LookedUp }>>): Readonly<Record<string, LookedUp>> | undefined {
+  const facts = Object.entries(users).flatMap(([id, user]) => (user.looked_up ? [[id, user.looked_up] as const] : []));
+  return facts.length > 0 ? Object.fromEntries(facts) : undefined;
 }

@@ -1,4 +1,4 @@
-import type { CronField, CronItem, CronSchedule, Schedule } from './schedule-expression.js';
+import { parseSchedule, type CronField, type CronItem, type CronSchedule, type Schedule } from './schedule-expression.js';
 
 const MINUTE = 60_000;
 const UNIT_MS = { minute: MINUTE, hour: 60 * MINUTE, day: 24 * 60 * MINUTE } as const;
@@ -29,6 +29,28 @@ export function nextCronTime(cron: CronSchedule, after: Date): Date | undefined 
     }
   }
   return undefined;
+}
+
+/** Days in an average month. */
+const MONTH_DAYS = 30.44;
+
+/**
+ * How often a schedule fires in an average month: a rate by its period, a cron by its fires over
+ * 28 days from a fixed Monday (four of every weekday) scaled to a month. 0 for none or one that
+ * never fires; for a cron that fires more than once a minute's worth, counting stops at 50,000.
+ */
+export function runsPerMonth(expression: string | undefined): number {
+  if (expression === undefined) return 0;
+  const parsed = parseSchedule(expression);
+  if (!parsed.ok) return 0;
+  const schedule = parsed.schedule;
+  if (schedule.kind === 'rate') return (MONTH_DAYS * UNIT_MS.day) / ratePeriodMs(schedule);
+  const start = new Date(Date.UTC(2027, 0, 4));
+  const end = start.getTime() + 28 * UNIT_MS.day;
+  let fires = 0;
+  for (let at = nextCronTime(schedule, new Date(start.getTime() - MINUTE)); at && at.getTime() < end && fires < 50_000; fires += 1)
+    at = nextCronTime(schedule, at);
+  return (fires * MONTH_DAYS) / 28;
 }
 
 function dayMatches(cron: CronSchedule, day: Date): boolean {

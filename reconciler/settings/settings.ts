@@ -4,7 +4,8 @@ import { relativeToCwd, START_OF_FILE, type Position, type Problem } from '../pr
 import { readSourceFile } from '../yaml/read-source-file.js';
 import { validateYamlFile } from '../yaml/validated-yaml.js';
 import type { YamlSource } from '../yaml/yaml-source.js';
-import { X_API_LIMITS, type AccessLevel, type XApiLimits } from '../../platform/x-api/access-levels.js';
+import { DEFAULT_PRICES, type Prices } from '../../platform/billing/prices.js';
+import { DEFAULT_ACCESS_LEVEL, X_API_LIMITS, type AccessLevel, type XApiLimits } from '../../platform/x-api/access-levels.js';
 
 /** Deployment settings from twarc-cloud.yaml, with defaults applied and paths made absolute. */
 export interface Settings {
@@ -16,6 +17,11 @@ export interface Settings {
   readonly aws?: { readonly bucket: string; readonly region: string; readonly stream_groups?: boolean };
   readonly accessLevel: AccessLevel;
   readonly limits: XApiLimits;
+  /** Post reads a billing month allows: `x_api.monthly_post_cap`, else the access level's. */
+  readonly monthlyPostCap: number;
+  /** What the collections may spend a month, where a budget is set. */
+  readonly monthlyBudgetUsd?: number;
+  readonly prices: Prices;
   readonly maxStops: number;
   readonly collectionsDir: string;
 }
@@ -28,7 +34,7 @@ interface SettingsDocument {
   target?: 'local' | 'aws';
   local?: { archive?: string };
   aws?: { bucket: string; region: string; stream_groups?: boolean };
-  x_api?: { access_level?: AccessLevel };
+  x_api?: { access_level?: AccessLevel; monthly_post_cap?: number; monthly_budget_usd?: number; prices?: Partial<Prices> };
   guard?: { max_stops?: number };
 }
 
@@ -68,7 +74,8 @@ export function loadSettings(root: string, cwd: string = process.cwd()): { setti
       if (validated.source) document = validated.source.data as SettingsDocument;
     }
   }
-  const accessLevel = document.x_api?.access_level ?? 'pro';
+  const accessLevel = document.x_api?.access_level ?? DEFAULT_ACCESS_LEVEL;
+  const budget = document.x_api?.monthly_budget_usd;
   const settings: Settings = {
     root,
     deployment: document.deployment ?? 'twarc-cloud',
@@ -77,6 +84,9 @@ export function loadSettings(root: string, cwd: string = process.cwd()): { setti
     ...(document.aws ? { aws: document.aws } : {}),
     accessLevel,
     limits: X_API_LIMITS[accessLevel],
+    monthlyPostCap: document.x_api?.monthly_post_cap ?? X_API_LIMITS[accessLevel].monthlyPostCap,
+    ...(budget !== undefined ? { monthlyBudgetUsd: budget } : {}),
+    prices: { ...DEFAULT_PRICES, ...document.x_api?.prices },
     maxStops: document.guard?.max_stops ?? 5,
     collectionsDir: join(root, COLLECTIONS_DIR),
   };

@@ -1,8 +1,20 @@
 import { isMap, isScalar, parseDocument } from 'yaml';
+import type { LookedUp } from '../desired/collection.js';
 
 export interface NewUser {
   readonly id: string;
   readonly screenName: string;
+  /** What the look-up said of the account, kept for the plan's cost estimate. */
+  readonly lookedUp?: LookedUp;
+}
+
+/** An account's lines under `users`, at `indent`, its id quoted with `quote`. */
+function entryLines(user: NewUser, indent: string, quote: string): string {
+  const facts = user.lookedUp;
+  const lookedUp = facts
+    ? `${indent}  looked_up: { on: ${facts.on}, tweet_count: ${facts.tweet_count}${facts.posts_per_day !== undefined ? `, posts_per_day: ${facts.posts_per_day}` : ''} }\n`
+    : '';
+  return `${indent}${quote}${user.id}${quote}:\n${indent}  screen_name: ${user.screenName}\n${lookedUp}`;
 }
 
 /**
@@ -15,7 +27,7 @@ export function addUsersToYaml(text: string, users: readonly NewUser[]): { text:
   const map = document.get('users', true);
   if (isMap(map) && map.flow === true && map.items.length === 0 && map.range) {
     // `users: {}` (a new collection's template): that one node becomes a block map.
-    const lines = users.map((u) => `\n  "${u.id}":\n    screen_name: ${u.screenName}`).join('');
+    const lines = users.map((u) => `\n${entryLines(u, '  ', '"').trimEnd()}`).join('');
     return { text: `${text.slice(0, map.range[0]).trimEnd()}${lines}${text.slice(map.range[1])}`, added: [...users] };
   }
   if (!isMap(map) || map.flow === true || map.items.length === 0 || !map.range) {
@@ -33,6 +45,6 @@ export function addUsersToYaml(text: string, users: readonly NewUser[]): { text:
   const end = map.range[1];
   const insertAt = text.indexOf('\n', end - 1) === -1 ? text.length : text.indexOf('\n', end - 1) + 1;
   const needsNewline = insertAt === text.length && !text.endsWith('\n');
-  const lines = added.map((u) => `${indent}${quote}${u.id}${quote}:\n${indent}  screen_name: ${u.screenName}\n`).join('');
+  const lines = added.map((u) => entryLines(u, indent, quote)).join('');
   return { text: `${text.slice(0, insertAt)}${needsNewline ? '\n' : ''}${lines}${text.slice(insertAt)}`, added };
 }

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { writeObject } from '../../platform/archive/objects.js';
+import { userObject } from '../fakes/x-api/corpus.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { assertNoCrash, fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
@@ -51,7 +52,22 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
     assert.match(result.stderr, /user_3: protected \(added/);
     const text = readFileSync(join(root, 'collections', 'scientists.yaml'), 'utf8');
     const inserted = text.split('\n').filter((line) => !COMMENTED.split('\n').includes(line));
-    assert.deepEqual(inserted, ['  "1007919":', '    screen_name: user_1', '  "1023757":', '    screen_name: user_3']);
+    // What the look-up said of each account is kept for the plan's cost estimate: no second look-up to price it.
+    const facts = (id: string): string => {
+      const user = fake.corpus.user(id);
+      assert.ok(user);
+      const count = (userObject(user)['public_metrics'] as { tweet_count: number }).tweet_count;
+      const perDay = Math.round((count / ((Date.now() - Date.parse(user.createdAt)) / 86_400_000)) * 100) / 100;
+      return `    looked_up: { on: ${new Date().toISOString().slice(0, 10)}, tweet_count: ${count}, posts_per_day: ${perDay} }`;
+    };
+    assert.deepEqual(inserted, [
+      '  "1007919":',
+      '    screen_name: user_1',
+      facts('1007919'),
+      '  "1023757":',
+      '    screen_name: user_3',
+      facts('1023757'),
+    ]);
     assert.equal(
       text
         .split('\n')

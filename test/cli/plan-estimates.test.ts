@@ -1,12 +1,17 @@
 /*
- * The plan's estimate of Posts a month, as a user sees it: X's recent counts (the fake's) for a new
- * search or filter collection, scaled to a month, next to the access level's cap and the other
- * collections' estimates; a warning over the cap; a note, never a failure, without credentials.
- * And `status` showing this month's use of the cap.
+ * The plan's cost estimate, as a user sees it: in dollars at X's pay-per-use prices, for each
+ * collection the plan adds or changes its first harvest and a month, with how each was made (X's
+ * recent counts for searches and streams, asked at most once a day; the accounts' post counts that
+ * `users add` kept for timelines); the month's total against the budget, which apply enforces; a
+ * note, never a failure or a zero, without credentials. And `status` showing this month's use of
+ * the cap.
  */
 
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { userObject } from '../fakes/x-api/corpus.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
 import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
@@ -14,13 +19,13 @@ import { tempProject } from '../helpers/temp-project.js';
 
 const FLOODS = 'id: floods\ntype: search\nquery: flood OR flooding\nschedule: rate(1 day)\n';
 const LIVE = 'id: climate-live\ntype: filter\nrules:\n  - value: "#climate lang:en"\n  - value: heatwave\n';
-const PEOPLE = "id: people\ntype: user_timeline\nusers:\n  '1000000':\n    screen_name: user_0\n";
+const PEOPLE = "id: people\ntype: user_timeline\nschedule: rate(1 day)\nusers:\n  '1000000':\n    screen_name: user_0\n";
 
 let fake: FakeXApi;
 before(async () => {
   fake = await new FakeXApi({
     bearerTokens: [SECRET_BEARER],
-    corpus: { users: 3 },
+    corpus: { users: 1000, tweetsPerUser: () => 0 },
     usage: { postsPerDay: (query) => (query.includes('flood') ? 3000 : 100), projectUsage: 43_435, projectCap: 1_000_000, capResetDay: 10 },
   }).start();
 });
@@ -35,37 +40,57 @@ function project(files: Record<string, string>, settings = 'target: local\n'): s
   });
 }
 
-describe('the volume estimate in a plan', { timeout: 60_000 }, () => {
-  it('shows a new search and a new filter collection, scaled from a week of counts to a month, against the cap', async () => {
+const countsRequests = (since: number): string[] =>
+  fake.requests
+    .slice(since)
+    .filter((r) => r.endpoint === 'tweets/counts/recent')
+    .map((r) => new URL(r.url, 'http://x').searchParams.get('query') ?? '')
+    .sort();
+
+describe('the cost estimate in a plan', { timeout: 120_000 }, () => {
+  it('prices a new search and a new stream from a week of counts: the first harvest, a month, and the total', async () => {
     const root = project({ 'floods.yaml': FLOODS, 'climate-live.yaml': LIVE });
     const before = fake.requests.length;
     const planned = await runCliAsync(['plan'], { cwd: root, env: fakeApiEnv(root, fake.baseUrl, SECRET_BEARER) });
     assert.equal(planned.status, 2, planned.stdout + planned.stderr);
-    // 3,000 a day for 7 days, scaled by 30.44 / 7; the filter's two rules OR-ed into one count.
-    assert.match(planned.stdout, /\* floods\s+~91,320 {2}\(new or changed\)/);
-    assert.match(planned.stdout, /\* climate-live\s+~3,044 {2}\(new or changed\)/);
-    assert.match(planned.stdout, /total\s+~94,364 {2}of 1,000,000 \(9\.4 %\)/);
-    assert.doesNotMatch(planned.stdout, /Warning/);
-    const counted = fake.requests.slice(before).filter((r) => r.endpoint === 'tweets/counts/recent');
-    const queries = counted.map((r) => new URL(r.url, 'http://x').searchParams.get('query')).sort();
-    assert.deepEqual(queries, ['(#climate lang:en) OR (heatwave)', 'flood OR flooding']);
+    // 3,000 a day for 7 days: the first harvest reads the week (21,000 x $0.005), a month is 21,000 x 30.44 / 7.
+    assert.match(planned.stdout, /\* floods\s+\$105\.00 \(21,000 posts\)\s+\$456\.60 \(91,320 posts\)\s+\(new or changed\)/);
+    // The filter's two rules OR-ed into one count: 700 a week; a stream has no first harvest.
+    assert.match(planned.stdout, /\* climate-live\s+\$0\.00 \(0 posts\)\s+\$15\.22 \(3,044 posts\)/);
+    assert.match(planned.stdout, /a stream has no first harvest: it starts now/);
+    // $105 + $456.60 + $15.22, and the two counts requests the estimate made ($0.005 each).
+    assert.match(
+      planned.stdout,
+      /this month ~\$576\.83 \(first harvests \$105\.00, a month of every active collection \$471\.82, this estimate's 2 counts requests \$0\.01\)/,
+    );
+    assert.match(planned.stdout, /posts this month ~115,364 of the 2,000,000 cap \(5\.8 %\)/);
+    assert.doesNotMatch(planned.stdout, /Warning|Over budget/);
+    assert.deepEqual(countsRequests(before), ['(#climate lang:en) OR (heatwave)', 'flood OR flooding']);
+
+    const again = fake.requests.length;
+    const json = await runCliAsync(['plan', '--format', 'json'], { cwd: root, env: fakeApiEnv(root, fake.baseUrl, SECRET_BEARER) });
+    assert.deepEqual(
+      countsRequests(again),
+      [],
+      'a query is counted (and paid for) at most once a UTC day: the count is kept in the archive',
+    );
+    const cost = (JSON.parse(json.stdout) as { cost: { thisMonthUsd: number; estimate: { countsRequests: number } } }).cost;
+    assert.equal(cost.estimate.countsRequests, 0);
+    assert.equal(cost.thisMonthUsd, 576.82, 'the same figures from the kept counts, without paying for them again');
   });
 
-  it('warns in the text and the pull-request comment when the total is over the access level cap', async () => {
+  it('warns in the text and the pull-request comment when the month passes the Post cap', async () => {
     const root = project({ 'floods.yaml': FLOODS }, 'x_api:\n  access_level: basic\n');
     const env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
     const text = await runCliAsync(['plan'], { cwd: root, env });
     assert.equal(text.status, 2, 'a warning, not a failure');
-    assert.match(
-      text.stdout,
-      /Warning: the search and filter collections would take about 91,320 Posts a month, over the basic cap of 10,000/,
-    );
+    assert.match(text.stdout, /Warning: the collections would read about 112,320 posts this month, over the basic cap of 10,000/);
     const markdown = await runCliAsync(['plan', '--format', 'markdown'], { cwd: root, env });
-    assert.match(markdown.stdout, /> \[!WARNING\]\n> Warning: the search and filter collections would take about 91,320/);
-    assert.match(markdown.stdout, /\| `floods` \| 91,320 \| \*\*new or changed\*\* \|/);
+    assert.match(markdown.stdout, /> \[!WARNING\]\n> Warning: the collections would read about 112,320 posts this month/);
+    assert.match(markdown.stdout, /\| `floods` \*\*new or changed\*\* \| \$105\.00 \(21,000 posts\) \| \$456\.60 \(91,320 posts\) \|/);
   });
 
-  it('is skipped with a note, never a failure, where there are no credentials (a pull request plan job)', async () => {
+  it('says "not estimated" with the reason, never a zero and never a failure, where there are no credentials', async () => {
     const root = project({ 'floods.yaml': FLOODS });
     const planned = await runCliAsync(['plan'], {
       cwd: root,
@@ -74,17 +99,71 @@ describe('the volume estimate in a plan', { timeout: 60_000 }, () => {
     assert.equal(planned.status, 2, planned.stdout + planned.stderr);
     assert.match(
       planned.stdout,
-      /Volume estimate skipped: no X API credentials to count with here \(no credentials for profile "default"\)/,
+      /\* floods\s+not estimated\s+not estimated\s+\(new or changed; not counted: no X API credentials for profile "default" here\)/,
     );
+    assert.match(planned.stdout, /this month: not estimated \(no collection could be; see why above\)/);
+    assert.doesNotMatch(planned.stdout, /~\$0\.00|\$0\.00 \(/, 'no zero standing in for what could not be counted');
   });
 
-  it('asks X nothing when the plan adds or changes no search or filter collection', async () => {
+  it('asks X nothing for a timeline: it is priced from the collection file', async () => {
     const root = project({ 'people.yaml': PEOPLE });
     const before = fake.requests.length;
     const planned = await runCliAsync(['plan'], { cwd: root, env: fakeApiEnv(root, fake.baseUrl, SECRET_BEARER) });
     assert.equal(planned.status, 2, planned.stdout + planned.stderr);
-    assert.doesNotMatch(planned.stdout, /Posts a month/);
-    assert.equal(fake.requests.slice(before).filter((r) => r.endpoint === 'tweets/counts/recent').length, 0);
+    // user_0 was written by hand, never looked up: priced at the 3,200 posts a timeline can give.
+    assert.match(planned.stdout, /\* people\s+\$16\.01 \(3,200 posts, 1 user\)\s+not estimated/);
+    assert.match(planned.stdout, /1 of 1 accounts never looked up by users add: no monthly figure/);
+    assert.equal(fake.requests.length, before, 'no request at all');
+  });
+
+  it('prices a 1,000-account timeline in the pull-request comment from what users add learned, and apply refuses it over the budget', async () => {
+    const root = project(
+      { 'scientists.yaml': 'id: scientists\ntype: user_timeline\nstate: suspended\nschedule: rate(1 hour)\nusers: {}\n' },
+      'target: local\nx_api:\n  access_level: pay_per_use\n  monthly_budget_usd: 50\n',
+    );
+    const env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
+    const valid = await runCliAsync(['validate'], { cwd: root, env });
+    assert.equal(valid.status, 0, `x_api: { access_level: pay_per_use, monthly_budget_usd: 50 } validates\n${valid.stdout}${valid.stderr}`);
+    writeFileSync(join(root, 'ids.txt'), fake.corpus.users.map((u) => u.id).join('\n'));
+    const added = await runCliAsync(['users', 'add', 'scientists', '--ids-file', 'ids.txt', '--activate'], { cwd: root, env });
+    assert.equal(added.status, 0, added.stdout + added.stderr);
+    assert.equal(readFileSync(join(root, 'collections', 'scientists.yaml'), 'utf8').match(/looked_up: \{ on: /g)?.length, 1000);
+
+    const expected = { posts: 0, perDay: 0 };
+    for (const user of fake.corpus.users) {
+      const count = (userObject(user)['public_metrics'] as { tweet_count: number }).tweet_count;
+      expected.posts += Math.min(count, 3200);
+    }
+    const firstUsd = (expected.posts * 0.005 + 1000 * 0.01).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+    const before = fake.requests.length;
+    const markdown = await runCliAsync(['plan', '--format', 'markdown'], {
+      cwd: root,
+      env: { ...env, TWARC_CLOUD_DEFAULT_BEARER_TOKEN: '' },
+    });
+    assert.equal(markdown.status, 2, markdown.stdout + markdown.stderr);
+    assert.equal(fake.requests.length, before, 'priced from the file: no look-up paid for again, no credentials needed');
+    const row = markdown.stdout.split('\n').find((line) => line.startsWith('| `scientists`'));
+    assert.ok(row, markdown.stdout);
+    assert.ok(row.includes(`$${firstUsd} (${expected.posts.toLocaleString('en')} posts)`), `first harvest from tweet_count: ${row}`);
+    assert.match(row, /\| \$[\d,]+\.\d\d \([\d,]+ posts\) \| first: each account's newest min\(tweet_count, 3,200\) posts/);
+    assert.match(row, /month: what the accounts post a day x 30\.44, and 30\.4 look-ups of each account \(730\.6 harvests a month\)/);
+    assert.match(markdown.stdout, /budget \$50\.00: OVER BUDGET/);
+    assert.match(
+      markdown.stdout,
+      /> \[!WARNING\]\n> Over budget: this month would cost about \$[\d,.]+, over x_api\.monthly_budget_usd of \$50\.00; apply refuses/,
+    );
+
+    const refused = await runCliAsync(['apply', '--yes', '--no-initial-run'], { cwd: root, env });
+    assert.equal(refused.status, 1, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /apply refused: the cost estimate is over x_api\.monthly_budget_usd/);
+    assert.match(refused.stderr, /pass --allow-over-budget to apply it anyway/);
+    const unchanged = await runCliAsync(['plan', '--no-estimate'], { cwd: root, env });
+    assert.equal(unchanged.status, 2, 'nothing was applied');
+
+    const allowed = await runCliAsync(['apply', '--yes', '--no-initial-run', '--allow-over-budget'], { cwd: root, env });
+    assert.equal(allowed.status, 0, allowed.stdout + allowed.stderr);
+    assert.equal((await runCliAsync(['plan', '--no-estimate'], { cwd: root, env })).status, 0);
   });
 
   it('status shows how much of the monthly cap is used', async () => {

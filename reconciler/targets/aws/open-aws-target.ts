@@ -45,8 +45,8 @@ export async function openAwsTarget(settings: Settings, actor: string, report: (
       stopWaitMs: 120_000,
       report,
       streamGroups: groupsStreams(settings),
-      // X gives backfill to Enterprise access only; asked for elsewhere, X would refuse the reconnect.
-      backfillMinutes: settings.accessLevel === 'enterprise' ? 5 : 0,
+      // X sells backfill with Enterprise access only; asked for elsewhere, X would refuse the reconnect.
+      backfillMinutes: settings.limits.backfillMinutes,
     },
   );
 }
