@@ -1,3 +1,5 @@
+import { costOf } from '../platform/billing/cost-model.js';
+import { DEFAULT_PRICES, PRICES_AS_OF } from '../platform/billing/prices.js';
 import type { HeldLock } from '../platform/archive/lock.js';
 import { readObject, writeObject, type Takeover } from '../platform/archive/objects.js';
 import { collectionKeys, harvestIdOfKey } from '../platform/archive/keys.js';
@@ -27,6 +29,8 @@ export function harvestRecord(context: HarvestContext, startedAt: Date, outcome:
     reconnects: stats.reconnects,
     errors: [...stats.errors],
     ...(took ? { took_over: took } : {}),
+    billable: stats.billing.total,
+    cost: { ...costOf(stats.billing.total, DEFAULT_PRICES), prices_as_of: PRICES_AS_OF },
   };
 }
 

@@ -3,6 +3,7 @@ import type { HarvestKeys } from '../platform/archive/keys.js';
 import type { ArchiveStore } from '../platform/archive/store.js';
 import type { XCredentials } from '../platform/credentials/credentials.js';
 import type { XApiClient, Page } from '../platform/x-api/client.js';
+import { BillingMeter } from './billing-meter.js';
 import type { JsonLog } from './log.js';
 import { pageLine, twarcMetadata } from './output/twarc-line.js';
 import type { Checkpoint, TweetFiles } from './output/tweet-files.js';
@@ -23,6 +24,13 @@ export interface HarvestStats {
   readonly errors: HarvestRecord['errors'];
   /** Stretches the collection asked for that X would no longer serve. */
   readonly gaps: NonNullable<HarvestRecord['gaps']>;
+  /** What X charges for: the resources read, by kind. */
+  readonly billing: BillingMeter;
+}
+
+/** Counters of a harvest that has made no request yet. */
+export function newHarvestStats(): HarvestStats {
+  return { requests: {}, rateLimitWaits: { count: 0, seconds: 0 }, reconnects: 0, errors: [], gaps: [], billing: new BillingMeter() };
 }
 
 /** Everything a collector needs, in one place: what to harvest, where from, where to. */

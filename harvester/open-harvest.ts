@@ -11,7 +11,14 @@ import type { ArchiveStore } from '../platform/archive/store.js';
 import { secretValues, type XCredentials } from '../platform/credentials/credentials.js';
 import { XApiClient } from '../platform/x-api/client.js';
 import { resolveApiBaseUrl } from '../platform/x-api/base-url.js';
-import { recordError, type CollectionConfig, type HarvestContext, type HarvestStats, type HarvestTuning } from './harvest-context.js';
+import {
+  newHarvestStats,
+  recordError,
+  type CollectionConfig,
+  type HarvestContext,
+  type HarvestStats,
+  type HarvestTuning,
+} from './harvest-context.js';
 import { JsonLog } from './log.js';
 import { spoolDirFor, sweepDeadSpools } from './output/spool.js';
 import { TweetFiles } from './output/tweet-files.js';
@@ -44,7 +51,7 @@ export async function openHarvest(options: OpenHarvestOptions): Promise<HarvestC
   const { store, config, credentials, harvestId, lease } = options;
   const log = new JsonLog(options.writeLog, { collection: config.id, harvest_id: harvestId });
   log.redact(secretValues(credentials));
-  const stats: HarvestStats = { requests: {}, rateLimitWaits: { count: 0, seconds: 0 }, reconnects: 0, errors: [], gaps: [] };
+  const stats: HarvestStats = newHarvestStats();
   const tuning: HarvestTuning = { ...DEFAULT_TUNING, ...options.tuning };
   const client = countingClient({
     credentials,
@@ -122,6 +129,9 @@ export function countingClient(options: {
     timeoutMs: tuning.requestTimeoutMs,
     events: {
       request: (endpoint) => (stats.requests[endpoint] = (stats.requests[endpoint] ?? 0) + 1),
+      answer: (endpoint, body) => {
+        stats.billing.answer(endpoint, body);
+      },
       rateLimitWait: (endpoint, ms) => {
         stats.rateLimitWaits.count += 1;
         stats.rateLimitWaits.seconds += Math.max(0, ms) / 1000;

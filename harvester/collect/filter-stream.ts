@@ -51,6 +51,8 @@ export async function harvestFilterStream(context: HarvestContext): Promise<void
       metadataSecond = second;
       metadataTail = Buffer.from(`,"__twarc":${twarcMetadata(url, new Date(second * 1000))}}`);
     }
+    // Delivered is charged, whether it matched the collection's rules or not.
+    context.stats.billing.streamPost();
     if (!message.ruleIds.some((id) => ownRules.has(id))) return keepUnmatched(line, message.ruleIds);
     stored += 1;
     const total = before + stored;

@@ -1,4 +1,6 @@
 import { writeObject, type ArchiveObjects } from '../../platform/archive/objects.js';
+import { lookupEveryMs } from '../../platform/lookup-every.js';
+import type { Page } from '../../platform/x-api/client.js';
 import { TWEET_EVERYTHING, USER_EVERYTHING } from '../../platform/x-api/fields.js';
 import { pageLine, twarcMetadata } from '../output/twarc-line.js';
 import type { HarvestContext } from '../harvest-context.js';
@@ -21,63 +23,137 @@ interface ApiProblem {
   readonly detail?: string;
 }
 
+interface Lookup {
+  readonly found: Map<string, ApiUser>;
+  readonly problems: Map<string, Condition>;
+}
+
 /**
- * A user_timeline harvest: look the users up (100 per request, pages kept in users.jsonl),
- * record who was renamed, protected, suspended, not found or reinstated, then fetch each
- * harvestable user's new tweets, several users at once within the rate limit.
+ * A user_timeline harvest: look the accounts up when a look-up is due (the last one is
+ * `lookup_every` old) or for accounts never looked up, 100 a request, pages kept in users.jsonl; a
+ * look-up is a paid user read each, so between them an account's condition and name come from
+ * state.json. Record who was renamed, protected, suspended, not found or reinstated; fetch each
+ * harvestable account's new posts, several at once within the rate limit; see renames in the
+ * authors X returns with the posts, and look an account up at once when its timeline is refused.
  */
 export async function harvestUserTimelines(context: HarvestContext): Promise<void> {
   const { config, state } = context;
-  const users = config.users ?? {};
-  const ids = Object.keys(users);
-  const lookup = await lookUpUsers(context, ids);
+  const ids = Object.keys(config.users ?? {});
+  const now = new Date();
+  const lastLookup = state.start.users_looked_up_at;
+  const due = lastLookup === undefined || now.getTime() - Date.parse(lastLookup) >= lookupEveryMs(config.lookup_every);
+  const toLookUp = due ? ids : ids.filter((id) => state.start.users?.[id]?.condition === undefined);
+  if (!due) context.log.info('accounts not looked up: the last look-up is recent', { last: lastLookup, new_accounts: toLookUp.length });
+  const lines: string[] = [];
+  const lookup = await lookUpUsers(context, toLookUp, lines);
+  await keepLookups(context, lines);
   if (context.stop.stopping) return;
+  if (due) context.files.checkpoint(() => (state.draft.users_looked_up_at = now.toISOString()));
 
-  const changes: UserChange[] = [];
+  const book = new UserChanges(context);
   const harvestable: string[] = [];
-  const skipFor = new Set(config.delete_users_for ?? []);
   for (const id of ids) {
-    const known = state.start.users?.[id];
-    const found = lookup.found.get(id);
-    const condition: Condition = found ? (found.protected === true ? 'protected' : 'ok') : (lookup.problems.get(id) ?? 'not_found');
-    const previousName = known?.screen_name ?? users[id]?.screen_name ?? '';
-    const canHarvest = condition === 'ok' || (condition === 'protected' && !context.client.hasAppAuth && !skipFor.has('protected'));
-    const action = canHarvest ? 'harvested' : 'skipped';
-    if (found && previousName !== '' && found.username.toLowerCase() !== previousName.toLowerCase()) {
-      changes.push({ user_id: id, kind: 'renamed', screen_name: found.username, previous_screen_name: previousName, action });
-    }
-    // An account X no longer returns is named by the last name it was known by, so that a reader can tell who it was.
-    const lastName = found?.username ?? (previousName !== '' ? previousName : undefined);
-    if (condition !== 'ok')
-      changes.push({ user_id: id, kind: condition, ...(lastName !== undefined ? { screen_name: lastName } : {}), action });
-    else if (known?.condition !== undefined && known.condition !== 'ok')
-      changes.push({ user_id: id, kind: 'reinstated', screen_name: found?.username ?? previousName, action });
-    const screenName = found?.username;
-    context.files.checkpoint(() => {
-      const entry = (state.users()[id] ??= {});
-      entry.condition = condition;
-      if (screenName !== undefined) entry.screen_name = screenName;
-    });
-    if (canHarvest) harvestable.push(id);
+    const condition = book.settle(id, toLookUp.includes(id) ? lookup : undefined);
+    if (book.canHarvest(condition)) harvestable.push(id);
     else context.log.info('user skipped', { user_id: id, condition });
   }
-  await writeObject(context.store, context.keys.userChanges, 'user-changes', {
-    format: 'twarc-cloud/user-changes@1',
-    collection: config.id,
-    harvest_id: context.harvestId,
-    changes,
-  });
+  await book.write();
 
-  await runWorkers(harvestable, context.tuning.concurrency, context.stop, (id) => harvestTimeline(context, id));
+  const refused: string[] = [];
+  await runWorkers(harvestable, context.tuning.concurrency, context.stop, async (id) => {
+    if ((await harvestTimeline(context, id, book)) === 'unavailable') refused.push(id);
+  });
+  await explainRefusals(
+    context,
+    refused.filter((id) => !toLookUp.includes(id)),
+    book,
+    lines,
+  );
+  await book.write();
 }
 
-async function lookUpUsers(
-  context: HarvestContext,
-  ids: readonly string[],
-): Promise<{ found: Map<string, ApiUser>; problems: Map<string, Condition> }> {
+/** Timelines X refused between look-ups: the accounts are looked up now, to record why. */
+async function explainRefusals(context: HarvestContext, ids: readonly string[], book: UserChanges, lines: string[]): Promise<void> {
+  if (ids.length === 0 || context.stop.stopping) return;
+  const late = await lookUpUsers(context, ids, lines);
+  for (const id of ids) book.settle(id, late);
+  await keepLookups(context, lines);
+}
+
+/** The look-up pages of this harvest, as users.jsonl. */
+async function keepLookups(context: HarvestContext, lines: readonly string[]): Promise<void> {
+  if (lines.length > 0) await context.store.put(context.keys.users, `${lines.join('\n')}\n`, { contentType: 'application/x-ndjson' });
+}
+
+/** The harvest's user_changes.json: what it learned of each account, from look-ups and from the authors of posts. */
+class UserChanges {
+  private readonly changes: UserChange[] = [];
+  /** How many changes the stored user_changes.json holds. */
+  private written = -1;
+  private readonly names = new Map<string, string>();
+  private readonly skipFor: ReadonlySet<string>;
+
+  constructor(private readonly context: HarvestContext) {
+    this.skipFor = new Set(context.config.delete_users_for ?? []);
+  }
+
+  /** The account's name as last known (state, else the collection file). */
+  knownName(id: string): string {
+    return this.names.get(id) ?? this.context.state.start.users?.[id]?.screen_name ?? this.context.config.users?.[id]?.screen_name ?? '';
+  }
+
+  canHarvest(condition: Condition): boolean {
+    return condition === 'ok' || (condition === 'protected' && !this.context.client.hasAppAuth && !this.skipFor.has('protected'));
+  }
+
+  /** Records what a look-up said of the account (or, without one, what state.json knew) and returns its condition. */
+  settle(id: string, lookup: Lookup | undefined): Condition {
+    const known = this.context.state.start.users?.[id];
+    if (lookup === undefined) return known?.condition ?? 'ok';
+    const found = lookup.found.get(id);
+    const condition: Condition = found ? (found.protected === true ? 'protected' : 'ok') : (lookup.problems.get(id) ?? 'not_found');
+    const action = this.canHarvest(condition) ? 'harvested' : 'skipped';
+    if (found) this.renamed(id, found.username, action);
+    // An account X no longer returns is named by the last name it was known by, so that a reader can tell who it was.
+    const previousName = this.knownName(id);
+    const lastName = found?.username ?? (previousName !== '' ? previousName : undefined);
+    if (condition !== 'ok')
+      this.changes.push({ user_id: id, kind: condition, ...(lastName !== undefined ? { screen_name: lastName } : {}), action });
+    else if (known?.condition !== undefined && known.condition !== 'ok')
+      this.changes.push({ user_id: id, kind: 'reinstated', screen_name: found?.username ?? previousName, action });
+    this.context.files.checkpoint(() => {
+      const entry = (this.context.state.users()[id] ??= {});
+      entry.condition = condition;
+      if (found) entry.screen_name = found.username;
+    });
+    return condition;
+  }
+
+  /** A name seen for the account (a look-up, or the author of its posts): recorded when it changed. */
+  renamed(id: string, username: string, action: UserChange['action'] = 'harvested'): void {
+    const previous = this.knownName(id);
+    this.names.set(id, username);
+    if (previous === '' || previous.toLowerCase() === username.toLowerCase()) return;
+    this.changes.push({ user_id: id, kind: 'renamed', screen_name: username, previous_screen_name: previous, action });
+    this.context.files.checkpoint(() => ((this.context.state.users()[id] ??= {}).screen_name = username));
+  }
+
+  /** Stores user_changes.json, unless it already holds every change. */
+  async write(): Promise<void> {
+    if (this.written === this.changes.length) return;
+    this.written = this.changes.length;
+    await writeObject(this.context.store, this.context.keys.userChanges, 'user-changes', {
+      format: 'twarc-cloud/user-changes@1',
+      collection: this.context.config.id,
+      harvest_id: this.context.harvestId,
+      changes: [...this.changes],
+    });
+  }
+}
+
+async function lookUpUsers(context: HarvestContext, ids: readonly string[], lines: string[]): Promise<Lookup> {
   const found = new Map<string, ApiUser>();
   const problems = new Map<string, Condition>();
-  const lines: string[] = [];
   for (let start = 0; start < ids.length && !context.stop.stopping; start += 100) {
     const batch = ids.slice(start, start + 100);
     const page = await context.client.get('users', { ids: batch.join(','), ...USER_EVERYTHING }, { signal: context.stop.signal });
@@ -88,21 +164,30 @@ async function lookUpUsers(
       if (id !== undefined) problems.set(id, /suspended/i.test(problem.detail ?? '') ? 'suspended' : 'not_found');
     }
   }
-  if (lines.length > 0) await context.store.put(context.keys.users, `${lines.join('\n')}\n`, { contentType: 'application/x-ndjson' });
   return { found, problems };
 }
 
 /** One user's new tweets since the last stored one (see newest-first.ts for the resume rules). */
-async function harvestTimeline(context: HarvestContext, userId: string): Promise<void> {
+async function harvestTimeline(context: HarvestContext, userId: string, book: UserChanges): Promise<string> {
   const end = await collectNewestFirst(context, context.state.start.users?.[userId] ?? {}, {
-    fetch: (range) => {
+    fetch: async (range) => {
       const query: Record<string, string> = { ...TWEET_EVERYTHING, max_results: '100' };
       if (range.sinceId !== undefined) query['since_id'] = range.sinceId;
       if (range.token !== undefined) query['pagination_token'] = range.token;
       if (range.untilId !== undefined) query['until_id'] = range.untilId;
-      return context.client.get('users/:id/tweets', query, { pathId: userId, signal: context.stop.signal });
+      const page = await context.client.get('users/:id/tweets', query, { pathId: userId, signal: context.stop.signal });
+      noticeAuthor(page, userId, book);
+      return page;
     },
     resumePoint: () => (context.state.users()[userId] ??= {}),
   });
   if (end === 'unavailable') context.log.warn('timeline not available', { user_id: userId });
+  return end;
+}
+
+/** The account's own name as X gives it with its posts: a rename seen without a look-up. */
+function noticeAuthor(page: Page, userId: string, book: UserChanges): void {
+  const includes = page.body['includes'] as { users?: ApiUser[] } | undefined;
+  const author = includes?.users?.find((u) => u.id === userId);
+  if (author !== undefined && author.username !== book.knownName(userId)) book.renamed(userId, author.username);
 }

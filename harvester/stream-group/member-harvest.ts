@@ -69,6 +69,7 @@ export class MemberHarvest {
     if (this.ending) return undefined;
     const { state, config, stop } = this.context;
     this.stored += 1;
+    this.context.stats.billing.streamPost();
     const total = (state.start.stream?.tweets ?? 0) + this.stored;
     const wait = this.context.files.append(
       [head, twarcTail],

@@ -20,7 +20,7 @@ import { XAppAuthRequired } from '../../platform/x-api/errors.js';
 import { describeStreamEnd, readUntilStopped } from '../collect/stream-ends.js';
 import { readStreamLine, ruleTagsOf } from '../collect/stream-message.js';
 import { memberControlPath, startGroupControlServer } from '../control-server.js';
-import type { HarvestStats, HarvestTuning } from '../harvest-context.js';
+import { newHarvestStats, type HarvestStats, type HarvestTuning } from '../harvest-context.js';
 import { JsonLog } from '../log.js';
 import { countingClient, DEFAULT_TUNING } from '../open-harvest.js';
 import { spoolDirFor } from '../output/spool.js';
@@ -87,7 +87,7 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
   const bearerToken = options.credentials.bearerToken;
   if (bearerToken === undefined) throw new XAppAuthRequired(profile, 'tweets/search/stream');
   const tuning: HarvestTuning = { ...DEFAULT_TUNING, ...options.tuning };
-  const stats: HarvestStats = { requests: {}, rateLimitWaits: { count: 0, seconds: 0 }, reconnects: 0, errors: [], gaps: [] };
+  const stats: HarvestStats = newHarvestStats();
   const client = countingClient({
     credentials: options.credentials,
     env: options.env,

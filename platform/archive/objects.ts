@@ -3,6 +3,7 @@
  * write: a reader never acts on an object it does not understand, and a writer never stores one.
  */
 
+import type { BillableReads } from '../billing/cost-model.js';
 import { UserError } from '../errors.js';
 import { schemaValidator } from '../schema-validation.js';
 import type { ArchiveStore, WriteConditions } from './store.js';
@@ -36,6 +37,7 @@ export interface ArchiveObjects {
     users?: Record<string, { screen_name: string; note?: string }>;
     delete_users_for?: Array<'protected' | 'suspended' | 'not_found'>;
     schedule?: string;
+    lookup_every?: string;
     compliance?: { schedule: string };
     query?: string;
     archive?: boolean;
@@ -55,6 +57,7 @@ export interface ArchiveObjects {
     harvest_id: string;
     updated_at: Timestamp;
     tweets_total?: number;
+    users_looked_up_at?: Timestamp;
     users?: Record<
       string,
       { since_id?: string; until_id?: string; pending_since_id?: string; screen_name?: string; condition?: 'ok' | 'protected' | 'suspended' | 'not_found' }
@@ -92,6 +95,8 @@ export interface ArchiveObjects {
     reconnects: number;
     errors: Array<{ at: Timestamp; message: string; endpoint?: string }>;
     took_over?: Takeover;
+    billable?: BillableReads;
+    cost?: { usd: number; possibly_usd: number; prices_as_of: string };
   };
   'last-harvest': {
     format: 'twarc-cloud/last-harvest@1';

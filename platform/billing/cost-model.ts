@@ -95,6 +95,9 @@ export function firstTimelinePosts(tweetCount: number): number {
 /** Days in an average month, for scaling rates. */
 export const DAYS_PER_MONTH = 30.44;
 
+/** A resource as returned (`data`), or as an expansion brought it (`includes`, possibly billed). */
+export type ReadKind = 'post' | 'user' | 'included-post' | 'included-user';
+
 /**
  * Resources already read today, so that a second read of one is not counted again (X charges it
  * once a UTC day). Bounded: past `most` remembered ids a day, reads are counted as new, which can
@@ -107,7 +110,7 @@ export class DailyReads {
   constructor(private readonly most = 200_000) {}
 
   /** True when `kind:id` was not read yet this UTC day (and remembers it). */
-  firstToday(kind: 'post' | 'user', id: string, at: Date): boolean {
+  firstToday(kind: ReadKind, id: string, at: Date): boolean {
     const day = billingDay(at);
     if (day !== this.day) {
       this.day = day;

@@ -34,6 +34,8 @@ export interface XApiEvents {
   request?(endpoint: Endpoint): void;
   rateLimitWait?(endpoint: Endpoint, ms: number): void;
   retry?(endpoint: Endpoint, problem: string, attempt: number, waitMs: number): void;
+  /** A successful answer, as X sent it: what X charges for (billing-meter.ts). */
+  answer?(endpoint: Endpoint, body: Record<string, unknown>): void;
 }
 
 export interface Page {
@@ -111,7 +113,9 @@ export class XApiClient {
       try {
         const response = await call();
         gate.settle(response.rateLimit);
-        return { body: (response.data ?? {}) as Record<string, unknown>, url };
+        const body = (response.data ?? {}) as Record<string, unknown>;
+        this.options.events?.answer?.(endpoint, body);
+        return { body, url };
       } catch (error) {
         if (!(error instanceof ApiResponseError)) {
           gate.settle(undefined);

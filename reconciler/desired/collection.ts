@@ -42,6 +42,8 @@ export interface UserTimelineCollection extends CommonFields {
   readonly users: Readonly<Record<string, TrackedUser>>;
   readonly delete_users_for: readonly UserCondition[];
   readonly schedule?: string;
+  /** How often a harvest looks the accounts up ("1 day"); absent: daily. */
+  readonly lookup_every?: string;
 }
 
 export interface SearchCollection extends CommonFields {
@@ -78,6 +80,7 @@ export interface CollectionDocument {
   users?: Record<string, TrackedUser>;
   delete_users_for?: UserCondition[];
   schedule?: string;
+  lookup_every?: string;
   query?: string;
   archive?: boolean;
   max_records?: number;
@@ -116,6 +119,7 @@ export function toCollection(doc: CollectionDocument, maxRuleLength: number): Co
         users: doc.users ?? {},
         delete_users_for: doc.delete_users_for ?? [],
         ...optional('schedule'),
+        ...optional('lookup_every'),
       };
     case 'search':
       return {

@@ -28,6 +28,7 @@ import {
   type BillableReads,
 } from '../../platform/billing/cost-model.js';
 import type { Prices } from '../../platform/billing/prices.js';
+import { lookupEveryMs } from '../../platform/lookup-every.js';
 import type { DesiredCollection, Plan } from '../plan/model.js';
 
 export interface Figure {
@@ -85,8 +86,6 @@ export interface CostInputs {
     readonly pricesAsOf: string;
     readonly postCap: number;
     readonly budgetUsd?: number;
-    /** Days between two look-ups of a timeline's accounts. */
-    readonly lookupEveryDays: number;
   };
 }
 
@@ -170,7 +169,8 @@ function timelineCost(d: DesiredCollection, inputs: CostInputs): Pick<Collection
   );
   const withRate = known.filter((id) => facts[id]?.posts_per_day !== undefined);
   const runs = inputs.runsPerMonth(d.body.schedule);
-  const lookups = Math.min(runs, DAYS_PER_MONTH / inputs.settings.lookupEveryDays);
+  const lookupEveryDays = lookupEveryMs(d.body.type === 'user_timeline' ? d.body.lookup_every : undefined) / 86_400_000;
+  const lookups = Math.min(runs, DAYS_PER_MONTH / lookupEveryDays);
   const monthlyPosts = Math.round(withRate.reduce((sum, id) => sum + (facts[id]?.posts_per_day ?? 0), 0) * DAYS_PER_MONTH);
   const monthly = figure(
     { posts: runs === 0 ? 0 : monthlyPosts, users: Math.round(users.length * lookups) },

@@ -24,8 +24,6 @@ import { volumeQueries } from './volume.js';
 /** Counting more queries than this in one plan would eat the counts endpoint's rate limit (300 per 15 minutes). */
 const MOST_COUNTED = 50;
 const ANSWER_WITHIN_MS = 20_000;
-/** Days between two look-ups of a timeline's accounts. */
-const LOOKUP_EVERY_DAYS = 1;
 
 type Counts = ArchiveObjects['post-counts']['counts'];
 
@@ -94,7 +92,6 @@ export async function estimateCost(
       pricesAsOf: PRICES_AS_OF,
       postCap: settings.monthlyPostCap,
       ...(settings.monthlyBudgetUsd !== undefined ? { budgetUsd: settings.monthlyBudgetUsd } : {}),
-      lookupEveryDays: LOOKUP_EVERY_DAYS,
     },
   });
 }

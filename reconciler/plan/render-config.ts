@@ -26,6 +26,7 @@ export function renderBody(collection: Collection): ConfigBody {
         users: Object.fromEntries(Object.entries(collection.users).map(([id, { looked_up: _facts, ...user }]) => [id, { ...user }])),
         delete_users_for: [...collection.delete_users_for],
         ...(collection.schedule !== undefined ? { schedule: collection.schedule } : {}),
+        ...(collection.lookup_every !== undefined ? { lookup_every: collection.lookup_every } : {}),
       };
     case 'search':
       return {

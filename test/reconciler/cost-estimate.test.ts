@@ -30,7 +30,6 @@ const settings: CostInputs['settings'] = {
   pricesAsOf: '2026-12',
   postCap: 2_000_000,
   budgetUsd: 50,
-  lookupEveryDays: 1,
 };
 
 function estimate(collections: DesiredCollection[], changed: string[], weekly: Array<[string, number | { reason: string }]> = []) {

@@ -72,6 +72,8 @@ export interface CorpusOptions {
   readonly startTime?: number;
   /** The most time between two consecutive tweets beyond the first second (default one minute). */
   readonly spacingMs?: number;
+  /** The longest post in characters (default X's 25,000; 280 or less: no long posts). */
+  readonly longestPost?: number;
 }
 
 const SITES = ['example.org', 'news.example.com', 'data.example.net', 'blog.example.edu', 'www.example.info'];
@@ -137,6 +139,7 @@ export class Corpus {
   private clock: bigint;
   private sequence = 0n;
   private readonly spacingMs: number;
+  private readonly longestPost: number | undefined;
   /** Tweets that live tweets reply to and quote. */
   private referencePool: FakeTweet[] | undefined;
 
@@ -144,6 +147,7 @@ export class Corpus {
     this.random = seededRandom(options.seed ?? 1);
     this.clock = BigInt(Math.floor(options.startTime ?? Date.now() - 6 * 24 * 3_600_000));
     this.spacingMs = options.spacingMs ?? 60_000;
+    this.longestPost = options.longestPost;
     const userCount = options.users ?? 10;
     for (let index = 0; index < userCount; index += 1) {
       const id = String(1_000_000 + index * 7919);
@@ -300,7 +304,7 @@ export class Corpus {
     if (repliedTo) referenced.push({ type: 'replied_to', id: repliedTo.id });
     if (quoted) referenced.push({ type: 'quoted', id: quoted.id });
     // A long post: X's `text` holds its first 280 characters, `note_tweet` the whole and its entities.
-    const longLength = longPostLength(n);
+    const longLength = longPostLength(n, this.longestPost);
     const whole = longLength === undefined ? text : longContinuation(id, text, longLength);
     const json: Record<string, unknown> = {
       id,

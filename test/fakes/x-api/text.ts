@@ -98,12 +98,15 @@ export const SHORT_POST_LENGTH = 280;
 
 /**
  * Whether post number n is long, and how long (code points): about one post in 90, from just over
- * 280 characters to X's 25,000.
+ * 280 characters to `longest` (X's 25,000).
  */
-export function longPostLength(n: number): number | undefined {
-  if (n % 97 !== 0) return undefined;
-  return SHORT_POST_LENGTH + 1 + ((n * 7919) % (25_000 - SHORT_POST_LENGTH));
+export function longPostLength(n: number, longest = LONGEST_POST): number | undefined {
+  if (n % 97 !== 0 || longest <= SHORT_POST_LENGTH) return undefined;
+  return SHORT_POST_LENGTH + 1 + ((n * 7919) % (longest - SHORT_POST_LENGTH));
 }
+
+/** The longest post X allows (a Premium account's). */
+export const LONGEST_POST = 25_000;
 
 /**
  * More paragraphs of a long post after its opening `text`, to `length` code points in all:
