@@ -24,6 +24,7 @@ const NOT_READS: ReadonlySet<Endpoint> = new Set([
 export class BillingMeter {
   private reads: BillableReads = NO_READS;
   private readonly daily = new DailyReads();
+  private readonly listeners: Array<(total: BillableReads) => void> = [];
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -31,10 +32,20 @@ export class BillingMeter {
     return this.reads;
   }
 
+  /** Calls `listener` after every read counted (the budget guard). */
+  listen(listener: (total: BillableReads) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private add(reads: Partial<BillableReads>): void {
+    this.reads = addReads(this.reads, reads);
+    for (const listener of this.listeners) listener(this.reads);
+  }
+
   /** One successful REST answer. */
   answer(endpoint: Endpoint, body: Json): void {
     if (endpoint === 'tweets/counts/recent') {
-      this.reads = addReads(this.reads, { counts_recent_requests: 1 });
+      this.add({ counts_recent_requests: 1 });
       return;
     }
     if (NOT_READS.has(endpoint)) return;
@@ -47,7 +58,7 @@ export class BillingMeter {
    * once a connection, and the replay guard drops a backfill's repeats.
    */
   streamPost(): void {
-    this.reads = addReads(this.reads, { posts: 1 });
+    this.add({ posts: 1 });
   }
 
   private count(body: Json, dataKind: 'post' | 'user'): void {
@@ -59,7 +70,7 @@ export class BillingMeter {
     const includes = (typeof body['includes'] === 'object' && body['includes'] !== null ? body['includes'] : {}) as Json;
     const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
     const direct = fresh(dataKind, items);
-    this.reads = addReads(this.reads, {
+    this.add({
       ...(dataKind === 'post' ? { posts: direct } : { users: direct }),
       possibly_posts: fresh('included-post', list(includes['tweets'])),
       possibly_users: fresh('included-user', list(includes['users'])),

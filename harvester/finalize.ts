@@ -61,7 +61,7 @@ export async function finalizeHarvest(
   const outcome: HarvestOutcome =
     failed || cause === 'failed' || cause === 'lock_lost'
       ? 'failed'
-      : cause === 'requested' || cause === 'signal'
+      : cause === 'requested' || cause === 'signal' || cause === 'budget'
         ? 'stopped'
         : 'completed';
   await store.put(keys.manifest, context.files.manifest() + context.unmatched.manifest(), { contentType: 'text/plain' });

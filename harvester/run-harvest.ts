@@ -14,6 +14,7 @@ import { openArchiveStore } from '../platform/archive/open-store.js';
 import type { ArchiveStore } from '../platform/archive/store.js';
 import { resolveCredentials } from '../platform/credentials/resolve.js';
 import { streamComplete } from '../platform/archive/stream-completion.js';
+import { holdBudget } from './budget-guard.js';
 import { harvestFilterStream } from './collect/filter-stream.js';
 import { harvestSearch } from './collect/search.js';
 import { harvestUserTimelines } from './collect/user-timeline.js';
@@ -119,7 +120,8 @@ async function runLocked(
     try {
       await recordHarvestStart({ context, lock }, startedAt, advertised);
       context.log.info('harvest started', { type: config.type, control: advertised });
-      await collect(context);
+      await holdBudget(context);
+      if (!stop.stopping) await collect(context);
     } catch (error) {
       if (!(error instanceof HarvestStopping)) {
         const message = error instanceof Error ? error.message : String(error);

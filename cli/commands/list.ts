@@ -1,5 +1,7 @@
 import { loadDesiredState } from '../../reconciler/desired/load-collections.js';
+import { formatUsd } from '../../platform/billing/cost-model.js';
 import { collectionRows } from '../../reconciler/inspect/collection-status.js';
+import { spendCell, spendThisMonth } from '../../reconciler/inspect/spend.js';
 import { desiredCollections } from '../../reconciler/plan/render-config.js';
 import { choiceOption, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
@@ -12,13 +14,26 @@ export const listCommand: CommandSpec = {
     const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');
     const { settings, targetName } = reconcileSettings(args, io);
     const desired = desiredCollections((await loadDesiredState(settings, [], settings.root)).collections);
-    const rows = await collectionRows(await targetStore(settings, targetName, { mustExist: true }), desired);
+    const store = await targetStore(settings, targetName, { mustExist: true });
+    const rows = await collectionRows(store, desired);
+    const spend = await spendThisMonth(
+      store,
+      rows.map((r) => r.id),
+      settings,
+    );
+    const spent = new Map(spend.collections.map((s) => [s.collection, s]));
     if (format === 'json') {
-      io.out(`${JSON.stringify(rows, null, 2)}\n`);
+      io.out(
+        `${JSON.stringify(
+          rows.map((r) => ({ ...r, spent_this_month: spent.get(r.id) })),
+          null,
+          2,
+        )}\n`,
+      );
       return 0;
     }
     const table = [
-      ['COLLECTION', 'TYPE', 'STATE', 'SCHEDULE', 'LAST HARVEST', 'NEW', 'TWEETS'],
+      ['COLLECTION', 'TYPE', 'STATE', 'SCHEDULE', 'LAST HARVEST', 'NEW', 'TWEETS', `SPENT ${spend.month}`],
       ...rows.map((r) => [
         r.id,
         r.type,
@@ -27,6 +42,7 @@ export const listCommand: CommandSpec = {
         r.lastHarvest ? `${r.lastHarvest.endedAt.slice(0, 16).replace('T', ' ')} ${r.lastHarvest.outcome}` : '-',
         r.lastHarvest ? `+${r.lastHarvest.tweets}` : '-',
         r.totalTweets !== undefined ? String(r.totalTweets) : '-',
+        spendCell(spent.get(r.id)),
       ]),
     ];
     const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length))) ?? [];
@@ -39,6 +55,9 @@ export const listCommand: CommandSpec = {
             .trimEnd(),
         )
         .join('\n'),
+    );
+    io.out(
+      `Spent on X reads in ${spend.month} (UTC): ${formatUsd(spend.usd)}${spend.budgetUsd !== undefined ? ` of the ${formatUsd(spend.budgetUsd)} budget` : ''}`,
     );
     return 0;
   },

@@ -35,7 +35,7 @@ export const reportCommand: CommandSpec = {
     const id = oneCollectionId(this, args);
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
-    const data = await reportData(store, id);
+    const data = await reportData(store, id, new Date(), settings.prices);
     const out = resolve(io.cwd, typeof args.values['out'] === 'string' ? args.values['out'] : `${id}-report.html`);
     const partial = `${out}.partial-${process.pid}`;
     await writeFile(partial, reportHtml(data));

@@ -3,19 +3,21 @@ import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/ke
 import { readObject } from '../../platform/archive/objects.js';
 import { postUsage, postUsageLine } from '../../reconciler/inspect/post-usage.js';
 import { runningHarvest, runningHarvestLine } from '../../reconciler/inspect/running-harvest.js';
+import { spendLines, spendThisMonth } from '../../reconciler/inspect/spend.js';
 import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
 export const statusCommand: CommandSpec = {
   usage: 'twarc-cloud status [id] [--target local|aws] [--credentials <profile>] [--format text|json]',
   help: [
-    "Also shows how much of the Project's monthly Post cap is used (X's usage endpoint), with the",
-    'app credentials of a profile (default: default).',
+    "Also shows this month's spend on X reads, per collection and in all (the harvests' records, priced",
+    "at x_api.prices), and how much of the Project's monthly Post cap is used (X's usage endpoint),",
+    'asked with the app credentials of a profile (default: default).',
     '',
     'Options:',
     targetHelp(),
     '  --credentials <p>     the credentials profile to ask X about usage with',
-    '  --format <f>          text (default) or json ({ running, usage })',
+    '  --format <f>          text (default) or json ({ running, usage, spend })',
     '',
   ].join('\n'),
   options: { ...TARGET_OPTION, format: { type: 'string' }, credentials: { type: 'string' } },
@@ -30,10 +32,12 @@ export const statusCommand: CommandSpec = {
     const running = (await Promise.all(ids.map((id) => runningHarvest(store, id)))).filter((r) => r !== undefined);
     const profile = args.values['credentials'];
     const usage = await postUsage(typeof profile === 'string' ? profile : 'default', io.env);
-    if (format === 'json') io.out(`${JSON.stringify({ running, usage }, null, 2)}\n`);
+    const spend = await spendThisMonth(store, ids, settings);
+    if (format === 'json') io.out(`${JSON.stringify({ running, usage, spend }, null, 2)}\n`);
     else {
       if (running.length === 0) io.out('No harvest is running.');
       for (const r of running) io.out(runningHarvestLine(r));
+      for (const line of spendLines(spend, usage)) io.out(line);
       io.out(postUsageLine(usage));
     }
     return 0;

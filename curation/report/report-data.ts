@@ -8,6 +8,8 @@
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject, type ArchiveObjects } from '../../platform/archive/objects.js';
 import { listAll, type ArchiveStore } from '../../platform/archive/store.js';
+import { costOf } from '../../platform/billing/cost-model.js';
+import { DEFAULT_PRICES, type Prices } from '../../platform/billing/prices.js';
 import { requireCollection } from '../collection.js';
 import { pagesOf, tweetFiles } from '../harvest-files.js';
 import { IdSet } from '../export/id-set.js';
@@ -23,6 +25,8 @@ export interface HarvestRow {
   readonly rate_limit_waits: number;
   readonly rate_limit_wait_seconds: number;
   readonly gaps: ReadonlyArray<{ start: string; end: string; cause: string }>;
+  /** What its reads cost at the deployment's prices; absent for harvests that did not record them. */
+  readonly cost_usd?: number;
 }
 
 export interface ReportData {
@@ -47,14 +51,19 @@ export interface ReportData {
 
 const TOP = 20;
 
-export async function reportData(store: ArchiveStore, collectionId: string, now = new Date()): Promise<ReportData> {
+export async function reportData(
+  store: ArchiveStore,
+  collectionId: string,
+  now = new Date(),
+  prices: Prices = DEFAULT_PRICES,
+): Promise<ReportData> {
   const keys = collectionKeys(collectionId);
   const config = await requireCollection(store, collectionId);
   const harvests: HarvestRow[] = [];
   for await (const object of listAll(store, keys.harvestsPrefix)) {
     if (!object.key.endsWith('/harvest.json')) continue;
     const record = (await readObject(store, object.key, 'harvest'))?.value;
-    if (record) harvests.push(harvestRow(record));
+    if (record) harvests.push(harvestRow(record, prices));
   }
   const counts = {
     hashtags: new Map<string, number>(),
@@ -123,7 +132,7 @@ export async function reportData(store: ArchiveStore, collectionId: string, now 
   };
 }
 
-function harvestRow(record: ArchiveObjects['harvest']): HarvestRow {
+function harvestRow(record: ArchiveObjects['harvest'], prices: Prices): HarvestRow {
   return {
     id: record.harvest_id,
     started_at: record.started_at,
@@ -134,6 +143,7 @@ function harvestRow(record: ArchiveObjects['harvest']): HarvestRow {
     rate_limit_waits: record.rate_limit_waits.count,
     rate_limit_wait_seconds: record.rate_limit_waits.seconds,
     gaps: record.gaps ?? [],
+    ...(record.billable ? { cost_usd: costOf(record.billable, prices).usd } : {}),
   };
 }
 

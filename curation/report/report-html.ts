@@ -7,6 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { formatUsd } from '../../platform/billing/cost-model.js';
 import type { HarvestRow, ReportData } from './report-data.js';
 
 const require = createRequire(import.meta.url);
@@ -43,6 +44,7 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 <dl class="summary">
   <div><dt>Tweets</dt><dd data-testid="tweets">${data.tweets.toLocaleString('en')}</dd></div>
   <div><dt>Harvests</dt><dd data-testid="harvests">${data.harvests.length}</dd></div>
+  <div><dt>Spent on X reads</dt><dd data-testid="cost">${escape(totalCost(data.harvests))}</dd></div>
   <div><dt>Gaps recorded</dt><dd data-testid="gaps">${data.harvests.reduce((n, h) => n + h.gaps.length, 0)}</dd></div>
   <div><dt>First tweet</dt><dd data-testid="first">${escape(data.first_tweet?.slice(0, 10) ?? '-')}</dd></div>
   <div><dt>Last tweet</dt><dd data-testid="last">${escape(data.last_tweet?.slice(0, 10) ?? '-')}</dd></div>
@@ -68,16 +70,25 @@ ${data.top.rules.length > 0 ? topTable('Matches per rule', 'rules', data.top.rul
 `;
 }
 
+/** The harvests' cost; harvests from before costs were recorded are said to be left out. */
+function totalCost(harvests: readonly HarvestRow[]): string {
+  const priced = harvests.filter((h) => h.cost_usd !== undefined);
+  if (priced.length === 0) return '-';
+  const total = formatUsd(priced.reduce((sum, h) => sum + (h.cost_usd ?? 0), 0));
+  return priced.length === harvests.length ? total : `${total} (${harvests.length - priced.length} harvests unpriced)`;
+}
+
 function harvestTable(harvests: readonly HarvestRow[]): string {
   const rows = harvests
     .map(
       (h) =>
         `<tr><td>${escape(h.started_at.replace('T', ' ').slice(0, 19))}</td><td>${escape(h.ended_at?.replace('T', ' ').slice(0, 19) ?? 'running')}</td>` +
         `<td class="outcome-${escape(h.outcome)}">${escape(h.outcome)}</td><td class="n">${h.tweets.toLocaleString('en')}</td><td class="n">${h.requests}</td>` +
-        `<td class="n">${h.rate_limit_waits}${h.rate_limit_waits > 0 ? ` (${Math.round(h.rate_limit_wait_seconds)} s)` : ''}</td><td class="n">${h.gaps.length}</td></tr>`,
+        `<td class="n">${h.rate_limit_waits}${h.rate_limit_waits > 0 ? ` (${Math.round(h.rate_limit_wait_seconds)} s)` : ''}</td><td class="n">${h.gaps.length}</td>` +
+        `<td class="n">${h.cost_usd !== undefined ? escape(formatUsd(h.cost_usd)) : '-'}</td></tr>`,
     )
     .join('\n');
-  return `<table id="harvests"><thead><tr><th>started (UTC)</th><th>ended</th><th>outcome</th><th class="n">tweets</th><th class="n">requests</th><th class="n">rate-limit waits</th><th class="n">gaps</th></tr></thead>
+  return `<table id="harvests"><thead><tr><th>started (UTC)</th><th>ended</th><th>outcome</th><th class="n">tweets</th><th class="n">requests</th><th class="n">rate-limit waits</th><th class="n">gaps</th><th class="n">cost</th></tr></thead>
 <tbody>${rows}</tbody></table>`;
 }
 

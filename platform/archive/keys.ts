@@ -40,6 +40,8 @@ export interface CollectionKeys {
   readonly harvestsPrefix: string;
   readonly compliancePrefix: string;
   changeset(name: string): string;
+  /** The harvests that started in a UTC month ("2026-12"). */
+  harvestsOfMonth(month: string): string;
   harvest(harvestId: string): HarvestKeys;
   compliance(runId: string): ComplianceKeys;
 }
@@ -81,6 +83,10 @@ export function collectionKeys(collectionId: string): CollectionKeys {
       return `${base}changesets/${name}.json`;
     },
     compliancePrefix: `${base}compliance/`,
+    harvestsOfMonth: (month) => {
+      if (!/^\d{4}-\d{2}$/.test(month)) throw new Error(`invalid month: ${JSON.stringify(month)}`);
+      return `${base}harvests/${month.replace('-', '/')}/`;
+    },
     harvest: (harvestId) => harvestKeys(`${base}harvests/${harvestPath(harvestId)}/`),
     compliance: (runId) => {
       if (!HARVEST_ID.test(runId)) throw new Error(`invalid compliance run id: ${JSON.stringify(runId)}`);

@@ -39,6 +39,7 @@ export interface ArchiveObjects {
     schedule?: string;
     lookup_every?: string;
     compliance?: { schedule: string };
+    budget?: { monthly_usd: number };
     query?: string;
     archive?: boolean;
     max_records?: number;

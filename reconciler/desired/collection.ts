@@ -31,6 +31,8 @@ interface CommonFields {
   readonly labels: Readonly<Record<string, string | number | boolean>>;
   /** When the stored ids are checked against X's batch compliance jobs; absent: only by hand. */
   readonly compliance?: ComplianceSettings;
+  /** What the collection may spend on X reads a month; absent: no limit of its own. */
+  readonly budget?: { readonly monthly_usd: number };
 }
 
 export interface ComplianceSettings {
@@ -77,6 +79,7 @@ export interface CollectionDocument {
   output?: { tweets_per_file?: number; rotate_minutes?: number };
   labels?: Record<string, string | number | boolean>;
   compliance?: { schedule: string };
+  budget?: { monthly_usd: number };
   users?: Record<string, TrackedUser>;
   delete_users_for?: UserCondition[];
   schedule?: string;
@@ -108,6 +111,7 @@ export function toCollection(doc: CollectionDocument, maxRuleLength: number): Co
     },
     labels: doc.labels ?? {},
     ...(doc.compliance === undefined ? {} : { compliance: { schedule: doc.compliance.schedule } }),
+    ...(doc.budget === undefined ? {} : { budget: { monthly_usd: doc.budget.monthly_usd } }),
   };
   const optional = <K extends keyof CollectionDocument>(key: K): Partial<Pick<CollectionDocument, K>> =>
     doc[key] === undefined ? {} : ({ [key]: doc[key] } as Partial<Pick<CollectionDocument, K>>);

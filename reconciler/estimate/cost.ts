@@ -22,6 +22,7 @@ import {
   costOf,
   DAYS_PER_MONTH,
   firstTimelinePosts,
+  formatUsd,
   NO_READS,
   roundUsd,
   TIMELINE_DEPTH,
@@ -108,7 +109,9 @@ export function costChanges(plan: Pick<Plan, 'actions'>): Set<string> {
 
 export function costEstimate(inputs: CostInputs): CostEstimate {
   const { settings } = inputs;
-  const collections = inputs.desired.filter((d) => d.state === 'active').map((d) => collectionCost(d, inputs.changed.has(d.id), inputs));
+  const collections = inputs.desired
+    .filter((d) => d.state === 'active')
+    .map((d) => withinBudget(collectionCost(d, inputs.changed.has(d.id), inputs), d.body.budget?.monthly_usd));
   const estimateUsd = costOf({ ...NO_READS, counts_recent_requests: inputs.countsRequests }, settings.prices).usd;
   const firstHarvestsUsd = roundUsd(collections.reduce((sum, c) => sum + (c.changed ? (c.first?.usd ?? 0) : 0), 0));
   const monthlyUsd = roundUsd(collections.reduce((sum, c) => sum + (c.monthly?.usd ?? 0), 0));
@@ -189,6 +192,16 @@ function timelineCost(d: DesiredCollection, inputs: CostInputs): Pick<Collection
         }
       : {}),
   };
+}
+
+/** A collection's own budget bounds what its harvests spend in a month: they stop before passing it. */
+function withinBudget(cost: CollectionCost, budget: number | undefined): CollectionCost {
+  if (budget === undefined) return cost;
+  const bound = (f: Figure | undefined): Figure | undefined =>
+    f === undefined || f.usd <= budget ? f : { ...f, usd: budget, how: `${f.how}; bounded by its budget of ${formatUsd(budget)} a month` };
+  const first = bound(cost.first);
+  const monthly = bound(cost.monthly);
+  return { ...cost, ...(first ? { first } : {}), ...(monthly ? { monthly } : {}) };
 }
 
 function figure(reads: { posts: number; users?: number }, prices: Prices, how: string): Figure {

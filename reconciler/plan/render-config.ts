@@ -17,6 +17,7 @@ export function renderBody(collection: Collection): ConfigBody {
     output: { ...collection.output },
     labels: { ...collection.labels },
     ...(collection.compliance !== undefined ? { compliance: { schedule: collection.compliance.schedule } } : {}),
+    ...(collection.budget !== undefined ? { budget: { monthly_usd: collection.budget.monthly_usd } } : {}),
   };
   switch (collection.type) {
     case 'user_timeline':

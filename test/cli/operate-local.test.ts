@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
-import { writeObject } from '../../platform/archive/objects.js';
+import { writeObject, type ArchiveObjects } from '../../platform/archive/objects.js';
 import { userObject } from '../fakes/x-api/corpus.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { assertNoCrash, fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
+
+type HarvestRecord = ArchiveObjects['harvest'];
 
 const COMMENTED = `# yaml-language-server: $schema=../schemas/collection.schema.json
 # Climate scientists we follow; reviewed every term.
@@ -102,13 +104,28 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
     const changes = await cli('changes', 'scientists');
     assert.match(changes.stdout, /create {2}by .*@/);
     assert.match(changes.stdout, / {4}users: - -> \{"1000000"/);
-    assert.match((await cli('status')).stdout, /No harvest is running/);
+    const status = (await cli('status')).stdout;
+    assert.match(status, /No harvest is running/);
+    // What the harvest bought, as its record has it, priced at the default prices: in status and in list.
+    const record = (JSON.parse((await cli('last', 'scientists', '--format', 'json')).stdout) as { harvest: HarvestRecord }).harvest;
+    assert.ok(record.billable);
+    assert.equal(record.billable.posts, 80);
+    const usd = (record.billable.posts * 0.005 + record.billable.users * 0.01).toFixed(2);
+    const month = new Date().toISOString().slice(0, 7);
+    assert.match(status, new RegExp(`Spent on X reads in ${month} \\(UTC\\): \\$${usd} for 80 posts`));
+    assert.match(status, new RegExp(`scientists\\s+\\$${usd}\\s+80 posts, ${record.billable.users} users in 1 harvest`));
+    assert.match(text.stdout, new RegExp(`SPENT ${month}`));
+    assert.match(text.stdout, new RegExp(`scientists\\s+user_timeline.*\\$${usd}$`, 'm'));
     // An incremental run that finds nothing new: the list tells the new from the total.
     const rerun = await cli('run', 'scientists');
     assert.equal(rerun.status, 0, rerun.stderr);
     const relisted = await cli('list');
-    assert.match(relisted.stdout, /^COLLECTION\s+TYPE\s+STATE\s+SCHEDULE\s+LAST HARVEST\s+NEW\s+TWEETS$/m);
-    assert.match(relisted.stdout, /^scientists\s+user_timeline\s+in sync\s+rate\(1 day\)\s+\S+ \S+ completed\s+\+0\s+80$/m);
+    assert.match(relisted.stdout, /^COLLECTION\s+TYPE\s+STATE\s+SCHEDULE\s+LAST HARVEST\s+NEW\s+TWEETS\s+SPENT \d{4}-\d{2}$/m);
+    // Nothing new and no look-up due: the month's spend is the first run's.
+    assert.match(
+      relisted.stdout,
+      new RegExp(`^scientists\\s+user_timeline\\s+in sync\\s+rate\\(1 day\\)\\s+\\S+ \\S+ completed\\s+\\+0\\s+80\\s+\\$${usd}$`, 'm'),
+    );
     writeFileSync(join(root, 'collections', 'scientists.yaml'), COMMENTED.replace('delete_users_for: [suspended]   # keep the rest\n', ''));
     rmFile(join(root, 'collections', 'scientists.yaml'));
     assert.equal((await cli('apply', '--yes')).status, 0);

@@ -135,6 +135,10 @@ describe('the report, opened in Chromium', { timeout: 120_000 }, () => {
       assert.equal(await text('[data-testid=tweets]'), expected.tweets.toLocaleString('en'));
       assert.equal(await text('[data-testid=harvests]'), '2');
       assert.equal(await page.locator('#harvests tbody tr').count(), 2);
+      // 420 and then 180 posts read at $0.005 each, as the harvests recorded them.
+      assert.equal(await text('#harvests tbody tr:first-child td:last-child'), '$2.10');
+      assert.equal(await text('#harvests tbody tr:nth-child(2) td:last-child'), '$0.90');
+      assert.equal(await text('[data-testid=cost]'), '$3.00');
       const [topTag, topCount] = [...expected.hashtags.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? ['', 0];
       assert.equal(await text('#top-hashtags tr:first-child td:first-child'), topTag);
       assert.equal(await text('#top-hashtags tr:first-child td:nth-child(2)'), topCount.toLocaleString('en'));

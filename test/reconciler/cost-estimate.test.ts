@@ -77,6 +77,16 @@ describe('the cost of each kind', () => {
     assert.deepEqual([b?.first?.posts, b?.monthly?.posts], [1000, 1000]);
   });
 
+  it("a collection's own budget bounds its month: its harvests stop before passing it", () => {
+    const [s] = estimate(
+      [desired('s', { type: 'search', query: 'flood', archive: false, budget: { monthly_usd: 25 } })],
+      ['s'],
+      [['s', 7000]],
+    ).collections;
+    assert.deepEqual([s?.first?.usd, s?.monthly?.usd], [25, 25]);
+    assert.match(s?.monthly?.how ?? '', /bounded by its budget of \$25\.00 a month$/);
+  });
+
   it('a stream: no first harvest, a month from its rules’ counts', () => {
     const [f] = estimate([desired('f', { type: 'filter', rules: [{ value: 'heat' }] })], ['f'], [['f', 700]]).collections;
     assert.deepEqual([f?.first?.usd, f?.monthly?.posts, f?.monthly?.usd], [0, 3044, 15.22]);
