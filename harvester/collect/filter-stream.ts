@@ -3,7 +3,7 @@ import { XAppAuthRequired } from '../../platform/x-api/errors.js';
 import { recordError, type HarvestContext } from '../harvest-context.js';
 import { twarcMetadata } from '../output/twarc-line.js';
 import { syncRules } from './stream-rules.js';
-import { readStreamLine } from './stream-message.js';
+import { readStreamLine, streamProblem } from './stream-message.js';
 import { describeStreamEnd, readUntilStopped } from './stream-ends.js';
 
 /** Unmatched messages are logged at most this often, with a sample of the rules they matched. */
@@ -35,14 +35,9 @@ export async function harvestFilterStream(context: HarvestContext): Promise<void
 
   const onLine = (line: Buffer): Promise<void> | undefined => {
     const message = readStreamLine(line);
-    if (message.kind === 'malformed') {
-      recordError(context.stats, `malformed stream message skipped (${line.length} bytes)`, 'tweets/search/stream');
-      context.log.warn('malformed stream message skipped', { length: line.length });
-      return undefined;
-    }
-    if (message.kind === 'error') {
-      recordError(context.stats, `stream: ${message.title ?? 'error'}: ${message.detail ?? ''}`, 'tweets/search/stream');
-      context.log.warn('stream error message', { title: message.title, disconnect_type: message.disconnectType });
+    if (message.kind === 'malformed' || message.kind === 'error') {
+      recordError(context.stats, streamProblem(message, line.length), 'tweets/search/stream');
+      context.log.warn(message.kind === 'error' ? 'stream error message' : 'malformed stream message skipped', { length: line.length });
       return undefined;
     }
     if (message.kind !== 'tweet' || stop.stopping) return undefined;

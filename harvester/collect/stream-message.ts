@@ -67,6 +67,13 @@ export function readStreamLine(line: Buffer): StreamLine {
   return { kind: 'other' };
 }
 
+/** What a harvest record says of a message X sent that carries no post: an error X reported, or a line cut short. */
+export function streamProblem(message: Extract<StreamLine, { kind: 'error' | 'malformed' }>, bytes: number): string {
+  return message.kind === 'malformed'
+    ? `malformed stream message skipped (${bytes} bytes)`
+    : `stream: ${message.title ?? 'error'}: ${message.detail ?? ''}`;
+}
+
 const RULES_KEY = '"matching_rules":[';
 const RULE_ID = /"id":\s*(?:"(\d+)"|(\d+))/g;
 

@@ -5,7 +5,7 @@
  */
 
 import type { HeldLock } from '../../platform/archive/lock.js';
-import type { HarvestContext, HarvestOutcome } from '../harvest-context.js';
+import { recordError, type HarvestContext, type HarvestOutcome } from '../harvest-context.js';
 import { finalizeHarvest } from '../finalize.js';
 import { openLockedHarvest, recordHarvestStart, type LockedHarvestOptions } from '../locked-harvest.js';
 
@@ -82,6 +82,11 @@ export class MemberHarvest {
     if (config.max_records !== undefined && total >= config.max_records)
       stop.stop('max_records', `max_records (${config.max_records}) reached`);
     return wait;
+  }
+
+  /** Records what X said on the group's connection (an error message, a line cut short), unless the harvest is ending. */
+  noteProblem(problem: string): void {
+    if (!this.ending) recordError(this.context.stats, problem, 'tweets/search/stream');
   }
 
   /** Counts a reconnect of the group's connection (not its first), and a stretch it could not collect, into this harvest's record. */

@@ -18,7 +18,7 @@ import { streamComplete } from '../../platform/archive/stream-completion.js';
 import { TWEET_EVERYTHING } from '../../platform/x-api/fields.js';
 import { XAppAuthRequired } from '../../platform/x-api/errors.js';
 import { describeStreamEnd, readUntilStopped } from '../collect/stream-ends.js';
-import { readStreamLine, ruleTagsOf } from '../collect/stream-message.js';
+import { readStreamLine, ruleTagsOf, streamProblem } from '../collect/stream-message.js';
 import { memberControlPath, startGroupControlServer } from '../control-server.js';
 import { newHarvestStats, type HarvestStats, type HarvestTuning } from '../harvest-context.js';
 import { JsonLog } from '../log.js';
@@ -301,6 +301,7 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
     const message = readStreamLine(line);
     if (message.kind === 'malformed' || message.kind === 'error') {
       log.warn(message.kind === 'error' ? 'stream error message' : 'malformed stream message skipped', { length: line.length });
+      for (const slot of slots.values()) slot.harvest?.noteProblem(streamProblem(message, line.length));
       return undefined;
     }
     if (message.kind !== 'tweet' || stop.stopping) return undefined;

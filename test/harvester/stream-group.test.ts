@@ -27,13 +27,14 @@ async function twoFilterCollections(baseUrl: string): Promise<{ root: string; en
 }
 
 describe('harvest-group, the stream group of one credentials profile', { timeout: 120_000 }, () => {
-  it('records a forced disconnect as a gap in the group and in each member harvest, shows it in status and last, and keeps a message no member matched', async () => {
+  it('records a forced disconnect as a gap in the group and in each member harvest, shows it in status and last, keeps a message no member matched, and records what X sent malformed in every member', async () => {
     const fake = await new FakeXApi({
       bearerTokens: [SECRET_BEARER],
       corpus: { users: 3, tweetsPerUser: () => 5 },
       stream: { tweets: 400, perSecond: 400, keepAliveMs: 100, recordServed: true, wire: { foreignRuleEvery: 50 } },
     }).start();
     const { root, env, store } = await twoFilterCollections(fake.baseUrl);
+    fake.injectStreamFault(100, { kind: 'malformed-line' });
     fake.injectStreamFault(200, { kind: 'reset', missed: 10 });
     const group = startHarvest(['default', '--archive', join(root, 'archive')], env, 'harvest-group');
     try {
@@ -71,6 +72,11 @@ describe('harvest-group, the stream group of one credentials profile', { timeout
       const harvest = await readObject(store, `${last?.value.prefix ?? ''}harvest.json`, 'harvest');
       assert.deepEqual(harvest?.value.gaps, record.gaps, `${id}'s harvest.json records the stretch its group lost`);
       assert.equal(harvest.value.reconnects, 1);
+      assert.deepEqual(
+        harvest.value.errors.filter((e) => e.endpoint === 'tweets/search/stream').map((e) => e.message),
+        ['malformed stream message skipped (35 bytes)'], // the fake's cut line, '{"data":{"id":"1","text":"truncated'
+        `${id}'s harvest.json records the line X cut short on the connection it shared`,
+      );
       const shown = await runCliAsync(['last', id], { cwd: root, env });
       assert.match(shown.stdout, /gap \S+ -> \S+: stream network error/, shown.stdout);
     }
