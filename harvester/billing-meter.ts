@@ -13,13 +13,7 @@ type Json = Record<string, unknown>;
 /** Endpoints whose `data` are users; every other endpoint the harvester reads returns posts as `data`. */
 const USER_ENDPOINTS: ReadonlySet<Endpoint> = new Set(['users', 'users/by']);
 /** Endpoints that return neither: charged per request, or not at all. */
-const NOT_READS: ReadonlySet<Endpoint> = new Set([
-  'tweets/search/stream/rules',
-  'usage/tweets',
-  'compliance/jobs',
-  'compliance/jobs/:id',
-  'tweets/counts/recent',
-]);
+const NOT_READS: ReadonlySet<Endpoint> = new Set(['tweets/search/stream/rules', 'usage/tweets', 'compliance/jobs', 'compliance/jobs/:id']);
 
 export class BillingMeter {
   private reads: BillableReads = NO_READS;
@@ -44,8 +38,8 @@ export class BillingMeter {
 
   /** One successful REST answer. */
   answer(endpoint: Endpoint, body: Json): void {
-    if (endpoint === 'tweets/counts/recent') {
-      this.add({ counts_recent_requests: 1 });
+    if (endpoint === 'tweets/counts/recent' || endpoint === 'tweets/counts/all') {
+      this.add(endpoint === 'tweets/counts/recent' ? { counts_recent_requests: 1 } : { counts_all_requests: 1 });
       return;
     }
     if (NOT_READS.has(endpoint)) return;

@@ -3,7 +3,6 @@
  * write: a reader never acts on an object it does not understand, and a writer never stores one.
  */
 
-import type { BillableReads } from '../billing/cost-model.js';
 import { UserError } from '../errors.js';
 import { schemaValidator } from '../schema-validation.js';
 import type { ArchiveStore, WriteConditions } from './store.js';
@@ -96,7 +95,14 @@ export interface ArchiveObjects {
     reconnects: number;
     errors: Array<{ at: Timestamp; message: string; endpoint?: string }>;
     took_over?: Takeover;
-    billable?: BillableReads;
+    billable?: {
+      posts: number;
+      users: number;
+      counts_recent_requests: number;
+      counts_all_requests: number;
+      possibly_posts: number;
+      possibly_users: number;
+    };
     cost?: { usd: number; possibly_usd: number; prices_as_of: string };
   };
   'last-harvest': {

@@ -14,6 +14,7 @@ export type Endpoint =
   | 'tweets/search/stream'
   | 'tweets/search/stream/rules'
   | 'tweets/counts/recent'
+  | 'tweets/counts/all'
   | 'usage/tweets'
   | 'compliance/jobs'
   | 'compliance/jobs/:id';

@@ -1,5 +1,6 @@
 /*
- * What collecting costs, asked of X: how many recent Posts a query matched (the counts endpoint),
+ * What collecting costs, asked of X: how many Posts a query matched (the recent and full-archive
+ * counts endpoints),
  * and how much of the Project's monthly Post cap is used (the usage endpoint).
  */
 
@@ -11,6 +12,40 @@ export async function recentPostCount(client: XApiClient, query: string, signal?
   const total = (page.body['meta'] as { total_tweet_count?: unknown } | undefined)?.total_tweet_count;
   if (typeof total !== 'number') throw new Error('X answered a count without meta.total_tweet_count');
   return total;
+}
+
+/**
+ * Posts matching `query` from `start` to `end` (now when absent), by X's full-archive counts, and
+ * the requests that took: X pages them 31 days a request, each charged.
+ */
+export async function archivePostCount(
+  client: XApiClient,
+  query: string,
+  span: { readonly start: string; readonly end?: string },
+  signal?: AbortSignal,
+): Promise<{ posts: number; requests: number }> {
+  let posts = 0;
+  let requests = 0;
+  let token: string | undefined;
+  do {
+    const page = await client.get(
+      'tweets/counts/all',
+      {
+        query,
+        granularity: 'day',
+        start_time: span.start,
+        ...(span.end !== undefined ? { end_time: span.end } : {}),
+        ...(token !== undefined ? { next_token: token } : {}),
+      },
+      signal ? { signal } : {},
+    );
+    requests += 1;
+    const meta = (page.body['meta'] ?? {}) as { total_tweet_count?: unknown; next_token?: unknown };
+    if (typeof meta.total_tweet_count !== 'number') throw new Error('X answered a count without meta.total_tweet_count');
+    posts += meta.total_tweet_count;
+    token = typeof meta.next_token === 'string' ? meta.next_token : undefined;
+  } while (token !== undefined);
+  return { posts, requests };
 }
 
 export interface ProjectUsage {

@@ -6,7 +6,8 @@
  * the budget and the Post cap. How every figure was made is said next to it.
  *
  * - search: X's recent counts of the last 7 days; a first harvest reads those 7 days (recent
- *   search's reach), a month is the week scaled by 30.44 / 7; max_records bounds both.
+ *   search's reach), or for a full-archive search with an older start_time what X's full-archive
+ *   counts give back to it; a month is the week scaled by 30.44 / 7; max_records bounds both.
  * - filter: the rules' counts, scaled the same way; a stream has no first harvest (it starts now,
  *   and backfill is not sold pay-per-use); max_records bounds it.
  * - user_timeline: a first harvest reads each account's newest min(tweet_count, 3,200) posts and
@@ -78,7 +79,10 @@ export interface CostInputs {
   readonly changed: ReadonlySet<string>;
   /** Posts a week by search or filter collection, from X's counts; a reason where there is none. */
   readonly weekly: ReadonlyMap<string, number | { readonly reason: string }>;
-  readonly countsRequests: number;
+  /** Posts a full-archive search's first harvest reads back to its start_time, from X's full-archive counts. */
+  readonly reachBack?: ReadonlyMap<string, number | { readonly reason: string }>;
+  /** The counts requests the estimate made, each charged. */
+  readonly countsRequests: { readonly recent: number; readonly all: number };
   /** Harvests a month of a schedule (undefined: none, harvested by hand). */
   readonly runsPerMonth: (schedule: string | undefined) => number;
   readonly settings: {
@@ -112,7 +116,10 @@ export function costEstimate(inputs: CostInputs): CostEstimate {
   const collections = inputs.desired
     .filter((d) => d.state === 'active')
     .map((d) => withinBudget(collectionCost(d, inputs.changed.has(d.id), inputs), d.body.budget?.monthly_usd));
-  const estimateUsd = costOf({ ...NO_READS, counts_recent_requests: inputs.countsRequests }, settings.prices).usd;
+  const estimateUsd = costOf(
+    { ...NO_READS, counts_recent_requests: inputs.countsRequests.recent, counts_all_requests: inputs.countsRequests.all },
+    settings.prices,
+  ).usd;
   const firstHarvestsUsd = roundUsd(collections.reduce((sum, c) => sum + (c.changed ? (c.first?.usd ?? 0) : 0), 0));
   const monthlyUsd = roundUsd(collections.reduce((sum, c) => sum + (c.monthly?.usd ?? 0), 0));
   const thisMonthUsd = roundUsd(firstHarvestsUsd + monthlyUsd + estimateUsd);
@@ -124,7 +131,7 @@ export function costEstimate(inputs: CostInputs): CostEstimate {
     postCap: settings.postCap,
     ...(settings.budgetUsd !== undefined ? { budgetUsd: settings.budgetUsd } : {}),
     collections,
-    estimate: { countsRequests: inputs.countsRequests, usd: estimateUsd },
+    estimate: { countsRequests: inputs.countsRequests.recent + inputs.countsRequests.all, usd: estimateUsd },
     firstHarvestsUsd,
     monthlyUsd,
     thisMonthUsd,
@@ -147,13 +154,11 @@ function collectionCost(d: DesiredCollection, changed: boolean, inputs: CostInpu
   const monthly = figure({ posts: monthlyPosts }, prices, `X's counts: ${counted.toLocaleString('en')} posts in 7 days, x 30.44 / 7`);
   if (d.body.type === 'filter')
     return { ...base, first: figure({ posts: 0 }, prices, 'a stream has no first harvest: it starts now'), monthly };
-  const reachesBack = d.body.start_time !== undefined && d.body.archive;
-  return {
-    ...base,
-    first: figure({ posts: bounded(counted) }, prices, "the last 7 days, recent search's reach"),
-    monthly,
-    ...(reachesBack ? { note: 'a first harvest back to its start_time reads more, not estimated' } : {}),
-  };
+  const back = inputs.reachBack?.get(d.id);
+  if (back === undefined)
+    return { ...base, first: figure({ posts: bounded(counted) }, prices, "the last 7 days, recent search's reach"), monthly };
+  if (typeof back !== 'number') return { ...base, monthly, note: `a first harvest back to its start_time: ${back.reason}` };
+  return { ...base, first: figure({ posts: bounded(back) }, prices, `X's full-archive counts back to its start_time`), monthly };
 }
 
 function timelineCost(d: DesiredCollection, inputs: CostInputs): Pick<CollectionCost, 'first' | 'monthly' | 'note'> {

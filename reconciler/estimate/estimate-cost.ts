@@ -1,10 +1,11 @@
 /*
- * The edge of the plan's cost estimate: X's recent counts of the search and filter collections'
- * queries, each asked at most once a UTC day (the answer is kept in the archive with its day, and a
- * count costs as much as a post), and the settings that price them. Estimating is advice, never a
- * reason for a plan to fail: a profile without credentials here (a pull request's plan job has
- * none, by design), or an X that does not answer in time, leaves a note in place of a figure, and
- * timelines are priced from the collection files alone.
+ * The edge of the plan's cost estimate: X's counts of the search and filter collections' queries
+ * (recent counts for a month's volume; full-archive counts for a search whose first harvest reaches
+ * back past the week), each asked at most once a UTC day: the answer is kept in the archive with
+ * its day, because a count costs money too. Estimating is advice, never a reason for a plan to
+ * fail: a profile without credentials here (a pull request's plan job has none, by design), or an X
+ * that does not answer in time, leaves a note in place of a figure, and timelines are priced from
+ * the collection files alone.
  */
 
 import { billingDay } from '../../platform/billing/cost-model.js';
@@ -14,18 +15,19 @@ import { readObject, writeObject, type ArchiveObjects } from '../../platform/arc
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import { XApiClient } from '../../platform/x-api/client.js';
 import { appClient } from '../../platform/x-api/app-client.js';
-import { recentPostCount } from '../../platform/x-api/usage.js';
+import { archivePostCount, recentPostCount } from '../../platform/x-api/usage.js';
 import type { DesiredCollection, Plan } from '../plan/model.js';
 import { runsPerMonth } from '../schedule/next-fire.js';
 import type { Settings } from '../settings/settings.js';
 import { costChanges, costEstimate, type CostEstimate } from './cost.js';
-import { volumeQueries } from './volume.js';
+import { volumeQueries, type VolumeQuery } from './volume.js';
 
-/** Counting more queries than this in one plan would eat the counts endpoint's rate limit (300 per 15 minutes). */
-const MOST_COUNTED = 50;
+/** Counting more than this in one plan would eat the counts endpoints' rate limit (300 per 15 minutes). */
+const MOST_REQUESTS = 50;
 const ANSWER_WITHIN_MS = 20_000;
 
 type Counts = ArchiveObjects['post-counts']['counts'];
+type Counted = number | { readonly reason: string };
 
 /** The plan's cost estimate, or undefined when the plan adds, resumes or changes nothing that costs. */
 export async function estimateCost(
@@ -38,53 +40,20 @@ export async function estimateCost(
 ): Promise<CostEstimate | undefined> {
   const changed = costChanges(plan);
   if (changed.size === 0) return undefined;
-  const today = billingDay(now);
-  const cached = await readCounts(store);
-  const fresh: Counts = {};
-  const clients = new Map<string, Promise<XApiClient | { reason: string }>>();
-  const weekly = new Map<string, number | { reason: string }>();
-  let requests = 0;
-  for (const query of volumeQueries(desired, settings.limits.recentSearchQueryLength)) {
-    if (query.uncountable !== undefined) {
-      weekly.set(query.id, { reason: query.uncountable });
-      continue;
-    }
-    let total = 0;
-    for (const text of query.queries) {
-      const known = cached[text] ?? fresh[text];
-      if (known?.day === today) {
-        total += known.posts_7_days;
-        continue;
-      }
-      if (requests >= MOST_COUNTED) {
-        total = Number.NaN;
-        weekly.set(query.id, { reason: `not counted: a plan counts at most ${MOST_COUNTED} queries a day` });
-        break;
-      }
-      const client = await (clients.get(query.profile) ?? clients.set(query.profile, clientFor(query.profile, env)).get(query.profile));
-      if (!(client instanceof XApiClient)) {
-        total = Number.NaN;
-        weekly.set(query.id, client ?? { reason: 'no client' });
-        break;
-      }
-      const counted = await countOnce(client, text);
-      requests += 1;
-      if (typeof counted !== 'number') {
-        total = Number.NaN;
-        weekly.set(query.id, counted);
-        break;
-      }
-      fresh[text] = { day: today, posts_7_days: counted };
-      total += counted;
-    }
-    if (!Number.isNaN(total)) weekly.set(query.id, total);
+  const counter = new Counter(await readCounts(store), billingDay(now), env);
+  const weekly = new Map<string, Counted>();
+  const reachBack = new Map<string, Counted>();
+  for (const query of volumeQueries(desired, settings.limits.recentSearchQueryLength, now.getTime())) {
+    weekly.set(query.id, await counter.recent(query));
+    if (query.reachesBack && changed.has(query.id)) reachBack.set(query.id, await counter.archive(query, query.reachesBack));
   }
-  if (Object.keys(fresh).length > 0) await keepCounts(store, { ...currentOnly(cached, today), ...fresh });
+  await counter.keep(store);
   return costEstimate({
     desired,
     changed,
     weekly,
-    countsRequests: requests,
+    reachBack,
+    countsRequests: counter.requests,
     runsPerMonth,
     settings: {
       accessLevel: settings.accessLevel,
@@ -96,6 +65,85 @@ export async function estimateCost(
   });
 }
 
+/** Asks X for counts, once a day a query: clients by profile, today's answers, the requests made. */
+class Counter {
+  readonly requests = { recent: 0, all: 0 };
+  private readonly fresh: Counts = {};
+  private readonly clients = new Map<string, Promise<XApiClient | { reason: string }>>();
+
+  constructor(
+    private readonly cached: Counts,
+    private readonly today: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  /** A week of posts matching the collection's queries, by recent counts. */
+  async recent(query: VolumeQuery): Promise<Counted> {
+    if (query.uncountable !== undefined) return { reason: query.uncountable };
+    let total = 0;
+    for (const text of query.queries) {
+      const counted = await this.once(text, query.profile, async (client) => {
+        this.requests.recent += 1;
+        return recentPostCount(client, text, AbortSignal.timeout(ANSWER_WITHIN_MS));
+      });
+      if (typeof counted !== 'number') return counted;
+      total += counted;
+    }
+    return total;
+  }
+
+  /** The posts a full-archive search's first harvest reads back to its start_time, by full-archive counts. */
+  async archive(query: VolumeQuery, span: { readonly start: string; readonly end?: string }): Promise<Counted> {
+    const text = query.queries[0] ?? '';
+    return this.once(`all ${span.start} ${span.end ?? 'now'} ${text}`, query.profile, async (client) => {
+      const counted = await archivePostCount(client, text, span, AbortSignal.timeout(ANSWER_WITHIN_MS * 4));
+      this.requests.all += counted.requests;
+      return counted.posts;
+    });
+  }
+
+  /** Today's answer to `key`, else X's (kept for the rest of the day), else why there is none. */
+  private async once(key: string, profile: string, ask: (client: XApiClient) => Promise<number>): Promise<Counted> {
+    const known = this.cached[key] ?? this.fresh[key];
+    if (known?.day === this.today) return known.posts_7_days;
+    if (this.requests.recent + this.requests.all >= MOST_REQUESTS)
+      return { reason: `not counted: a plan makes at most ${MOST_REQUESTS} counts requests` };
+    const client = await this.client(profile);
+    if (!(client instanceof XApiClient)) return client;
+    try {
+      const posts = await ask(client);
+      this.fresh[key] = { day: this.today, posts_7_days: posts };
+      return posts;
+    } catch (error) {
+      const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      return { reason: `not counted: ${detail ?? 'X did not answer'}` };
+    }
+  }
+
+  private client(profile: string): Promise<XApiClient | { reason: string }> {
+    let client = this.clients.get(profile);
+    if (client === undefined) {
+      client = clientFor(profile, this.env);
+      this.clients.set(profile, client);
+    }
+    return client;
+  }
+
+  /** Keeps today's counts; a store that refuses the write (a read-only plan role) costs a count tomorrow, nothing more. */
+  async keep(store: ArchiveStore): Promise<void> {
+    if (Object.keys(this.fresh).length === 0) return;
+    const current = Object.fromEntries(Object.entries(this.cached).filter(([, count]) => count.day === this.today));
+    try {
+      await writeObject(store, POST_COUNTS_KEY, 'post-counts', {
+        format: 'twarc-cloud/post-counts@1',
+        counts: { ...current, ...this.fresh },
+      });
+    } catch {
+      // left as it was
+    }
+  }
+}
+
 async function readCounts(store: ArchiveStore): Promise<Counts> {
   try {
     return (await readObject(store, POST_COUNTS_KEY, 'post-counts'))?.value.counts ?? {};
@@ -104,31 +152,9 @@ async function readCounts(store: ArchiveStore): Promise<Counts> {
   }
 }
 
-/** Keeps today's counts; a store that refuses the write (a read-only plan role) costs a count tomorrow, nothing more. */
-async function keepCounts(store: ArchiveStore, counts: Counts): Promise<void> {
-  try {
-    await writeObject(store, POST_COUNTS_KEY, 'post-counts', { format: 'twarc-cloud/post-counts@1', counts });
-  } catch {
-    // left as it was
-  }
-}
-
-function currentOnly(counts: Counts, today: string): Counts {
-  return Object.fromEntries(Object.entries(counts).filter(([, count]) => count.day === today));
-}
-
 async function clientFor(profile: string, env: NodeJS.ProcessEnv): Promise<XApiClient | { reason: string }> {
   const client = await appClient(profile, env);
   if (client === 'no-credentials') return { reason: `not counted: no X API credentials for profile "${profile}" here` };
   if (client === 'no-bearer-token') return { reason: `not counted: profile "${profile}" has no bearer token, which counts need` };
   return client;
-}
-
-async function countOnce(client: XApiClient, query: string): Promise<number | { reason: string }> {
-  try {
-    return await recentPostCount(client, query, AbortSignal.timeout(ANSWER_WITHIN_MS));
-  } catch (error) {
-    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { reason: `not counted: ${detail ?? 'X did not answer'}` };
-  }
 }

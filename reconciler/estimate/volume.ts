@@ -13,13 +13,23 @@ export interface VolumeQuery {
   readonly queries: readonly string[];
   /** Why it cannot be counted at all. */
   readonly uncountable?: string;
+  /** A full-archive search whose first harvest reaches back past the 7 days recent counts cover. */
+  readonly reachesBack?: { readonly start: string; readonly end?: string };
 }
 
 /** What to count: every active search and filter collection, so that a change's figure stands next to the others'. */
-export function volumeQueries(desired: readonly DesiredCollection[], queryLength: number): VolumeQuery[] {
+export function volumeQueries(desired: readonly DesiredCollection[], queryLength: number, now: number): VolumeQuery[] {
   return desired
     .filter((d) => d.state === 'active' && d.body.type !== 'user_timeline')
-    .map((d) => ({ ...queriesOf(d, queryLength), id: d.id, profile: d.body.credentials }));
+    .map((d) => ({ ...queriesOf(d, queryLength), ...reachBack(d, now), id: d.id, profile: d.body.credentials }));
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+function reachBack(d: DesiredCollection, now: number): Pick<VolumeQuery, 'reachesBack'> {
+  const { start_time: start, end_time: end } = d.body;
+  if (d.body.type !== 'search' || d.body.archive !== true || start === undefined || Date.parse(start) >= now - WEEK_MS) return {};
+  return { reachesBack: { start, ...(end !== undefined ? { end } : {}) } };
 }
 
 function queriesOf(d: DesiredCollection, queryLength: number): Pick<VolumeQuery, 'queries' | 'uncountable'> {

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { CostEstimate } from '../../reconciler/estimate/cost.js';
 import { userObject } from '../fakes/x-api/corpus.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
@@ -77,6 +78,26 @@ describe('the cost estimate in a plan', { timeout: 120_000 }, () => {
     const cost = (JSON.parse(json.stdout) as { cost: { thisMonthUsd: number; estimate: { countsRequests: number } } }).cost;
     assert.equal(cost.estimate.countsRequests, 0);
     assert.equal(cost.thisMonthUsd, 576.82, 'the same figures from the kept counts, without paying for them again');
+  });
+
+  it("prices a full-archive search's first harvest back to its start_time from X's full-archive counts, paying for each page", async () => {
+    const start = new Date(Date.now() - 100 * 86_400_000).toISOString().slice(0, 10);
+    const root = project({
+      'history.yaml': `id: history\ntype: search\nquery: flood history\narchive: true\nstart_time: ${start}T00:00:00Z\nschedule: rate(1 day)\n`,
+    });
+    const before = fake.requests.length;
+    const planned = await runCliAsync(['plan', '--format', 'json'], { cwd: root, env: fakeApiEnv(root, fake.baseUrl, SECRET_BEARER) });
+    assert.equal(planned.status, 2, planned.stderr);
+    const pages = fake.requests.slice(before).filter((r) => r.endpoint === 'tweets/counts/all').length;
+    assert.equal(pages, 4, '100 days and a part, 31 days a page');
+    const cost = (JSON.parse(planned.stdout) as { cost: CostEstimate }).cost;
+    const history = cost.collections[0];
+    // 3,000 posts a day since start_time (the fake's rate for a flood query), at $0.005 each.
+    const days = (Date.now() - Date.parse(`${start}T00:00:00Z`)) / 86_400_000;
+    assert.ok(Math.abs((history?.first?.posts ?? 0) - days * 3000) <= 3000, `${history?.first?.posts} posts for ${days.toFixed(1)} days`);
+    assert.match(history?.first?.how ?? '', /full-archive counts back to its start_time/);
+    // One recent count ($0.005) and four pages of full-archive counts ($0.010 each).
+    assert.deepEqual([cost.estimate.countsRequests, cost.estimate.usd], [5, 0.045]);
   });
 
   it('warns in the text and the pull-request comment when the month passes the Post cap', async () => {

@@ -24,6 +24,8 @@ function action(kind: PlannedAction['kind'], id: string, paths: string[] = []): 
   return { kind, id, type: 'search', changes: paths.map((path) => ({ path, old: 1, new: 2 })), steps: [], stops: false };
 }
 
+const NOW = Date.parse('2026-12-02T00:00:00Z');
+
 const settings: CostInputs['settings'] = {
   accessLevel: 'pay_per_use',
   prices: DEFAULT_PRICES,
@@ -37,7 +39,7 @@ function estimate(collections: DesiredCollection[], changed: string[], weekly: A
     desired: collections,
     changed: new Set(changed),
     weekly: new Map(weekly),
-    countsRequests: weekly.filter(([, w]) => typeof w === 'number').length,
+    countsRequests: { recent: weekly.filter(([, w]) => typeof w === 'number').length, all: 0 },
     runsPerMonth,
     settings,
   });
@@ -75,6 +77,34 @@ describe('the cost of each kind', () => {
     const [s, b] = result.collections;
     assert.deepEqual([s?.first?.posts, s?.first?.usd, s?.monthly?.posts, s?.monthly?.usd], [7000, 35, 30_440, 152.2]);
     assert.deepEqual([b?.first?.posts, b?.monthly?.posts], [1000, 1000]);
+  });
+
+  it('a full-archive search reaching back past the week: its first harvest from the full-archive counts, or why not', () => {
+    const archive = desired('a', { type: 'search', query: 'flood', archive: true, start_time: '2026-01-01T00:00:00Z' });
+    const priced = costEstimate({
+      desired: [archive],
+      changed: new Set(['a']),
+      weekly: new Map([['a', 700]]),
+      reachBack: new Map([['a', 80_000]]),
+      countsRequests: { recent: 1, all: 11 },
+      runsPerMonth,
+      settings,
+    });
+    assert.deepEqual([priced.collections[0]?.first?.posts, priced.collections[0]?.first?.usd], [80_000, 400]);
+    assert.match(priced.collections[0]?.first?.how ?? '', /full-archive counts back to its start_time/);
+    // One recent count at $0.005, eleven pages of full-archive counts at $0.010.
+    assert.equal(priced.estimate.usd, 0.115);
+    const unknown = costEstimate({
+      desired: [archive],
+      changed: new Set(['a']),
+      weekly: new Map([['a', 700]]),
+      reachBack: new Map([['a', { reason: 'not counted: timeout' }]]),
+      countsRequests: { recent: 1, all: 0 },
+      runsPerMonth,
+      settings,
+    }).collections[0];
+    assert.equal(unknown?.first, undefined);
+    assert.equal(unknown?.note, 'a first harvest back to its start_time: not counted: timeout');
   });
 
   it("a collection's own budget bounds its month: its harvests stop before passing it", () => {
@@ -184,6 +214,7 @@ describe('what the estimate counts', () => {
         desired('p', { type: 'search', query: 'x' }, { state: 'suspended' }),
       ],
       512,
+      NOW,
     );
     assert.deepEqual(
       queries.map((q) => [q.id, q.queries]),
@@ -194,7 +225,23 @@ describe('what the estimate counts', () => {
     );
   });
 
+  it('marks a full-archive search whose start_time lies before the week, and no other', () => {
+    const searches = [
+      desired('old', { type: 'search', query: 'x', archive: true, start_time: '2026-01-01T00:00:00Z', end_time: '2026-06-01T00:00:00Z' }),
+      desired('recent', { type: 'search', query: 'x', archive: false, start_time: '2026-01-01T00:00:00Z' }),
+      desired('week', { type: 'search', query: 'x', archive: true, start_time: '2026-11-30T00:00:00Z' }),
+    ];
+    assert.deepEqual(
+      volumeQueries(searches, 512, NOW).map((q) => [q.id, q.reachesBack]),
+      [
+        ['old', { start: '2026-01-01T00:00:00Z', end: '2026-06-01T00:00:00Z' }],
+        ['recent', undefined],
+        ['week', undefined],
+      ],
+    );
+  });
+
   it('names a rule too long for a count query instead of counting part of it', () => {
-    assert.match(volumeQueries([stream], 150)[0]?.uncountable ?? '', /longer than the 150 characters/);
+    assert.match(volumeQueries([stream], 150, NOW)[0]?.uncountable ?? '', /longer than the 150 characters/);
   });
 });

@@ -51,6 +51,7 @@ const ACCEPTED: Readonly<Record<string, readonly string[]>> = {
   'GET tweets/search/stream': ['backfill_minutes', 'partition', 'start_time', 'end_time', ...TWEET_PROJECTION],
   'GET tweets/search/stream/rules': ['ids', 'max_results', 'pagination_token'],
   'GET tweets/counts/recent': ['query', 'start_time', 'end_time', 'since_id', 'until_id', 'granularity', 'next_token', 'pagination_token'],
+  'GET tweets/counts/all': ['query', 'start_time', 'end_time', 'since_id', 'until_id', 'granularity', 'next_token', 'pagination_token'],
   'GET usage/tweets': ['days', 'usage.fields'],
   'POST tweets/search/stream/rules': ['dry_run', 'delete_all'],
   'GET compliance/jobs': ['type', 'status', 'compliance_job.fields'],

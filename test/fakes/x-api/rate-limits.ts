@@ -18,6 +18,7 @@ export const REAL_LIMITS: Readonly<Record<string, RateLimit>> = {
   'tweets/search/stream': { limit: 50, windowMs: 900_000 },
   'tweets/search/stream/rules': { limit: 450, windowMs: 900_000 },
   'tweets/counts/recent': { limit: 300, windowMs: 900_000 },
+  'tweets/counts/all': { limit: 300, windowMs: 900_000 },
   'usage/tweets': { limit: 50, windowMs: 900_000 },
   // Batch compliance: 150 requests per 15 minutes per app, for creating, listing and reading jobs.
   'compliance/jobs': { limit: 150, windowMs: 900_000 },

@@ -16,6 +16,7 @@ export type { Reply } from './parameters.js';
 
 /** Query length limits of the searches by access level (X's "Search Posts" documentation). */
 export const QUERY_LENGTH = {
+  pay_per_use: { recent: 512, all: 1024 },
   basic: { recent: 512, all: 1024 },
   pro: { recent: 512, all: 1024 },
   enterprise: { recent: 4096, all: 4096 },

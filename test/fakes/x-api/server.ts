@@ -5,7 +5,7 @@
  * was served and requested.
  */
 
-import { projectUsage, recentCounts, type UsageScenario } from './usage-endpoints.js';
+import { projectUsage, postCounts, type UsageScenario } from './usage-endpoints.js';
 import { ComplianceService, type ComplianceScenario } from './compliance-endpoints.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -96,7 +96,7 @@ export class FakeXApi {
   constructor(scenario: Scenario = {}) {
     this.corpus = new Corpus(scenario.corpus);
     this.rateLimits = new RateLimits(scenario.rateLimits ?? {});
-    this.accessLevel = scenario.accessLevel ?? 'pro';
+    this.accessLevel = scenario.accessLevel ?? 'pay_per_use';
     this.usage = scenario.usage ?? {};
     this.now = scenario.now ?? Date.now;
     this.stream = new StreamService(this.corpus, { tweets: 0, keepAliveMs: 20_000, ...scenario.stream }, this.accessLevel);
@@ -303,7 +303,13 @@ export class FakeXApi {
           emptyPages: this.searchEmptyPages,
         });
       case 'tweets/counts/recent':
-        return recentCounts(query, { now: this.now(), accessLevel: this.accessLevel, usage: this.usage });
+      case 'tweets/counts/all':
+        return postCounts(query, {
+          now: this.now(),
+          archive: route.endpoint === 'tweets/counts/all',
+          accessLevel: this.accessLevel,
+          usage: this.usage,
+        });
       case 'usage/tweets':
         return projectUsage(this.usage);
       case 'compliance/jobs':
@@ -335,6 +341,7 @@ function routeOf(method: string, path: string): Route | undefined {
     'GET /2/tweets/search/all': 'tweets/search/all',
     'GET /2/tweets/search/stream': 'tweets/search/stream',
     'GET /2/tweets/counts/recent': 'tweets/counts/recent',
+    'GET /2/tweets/counts/all': 'tweets/counts/all',
     'GET /2/usage/tweets': 'usage/tweets',
     'GET /2/tweets/search/stream/rules': 'tweets/search/stream/rules',
     'POST /2/tweets/search/stream/rules': 'tweets/search/stream/rules',

@@ -9,10 +9,11 @@ import { codePoints } from './text.js';
 
 /**
  * Rules an app may hold and the longest rule, by access level (X's filtered stream documentation:
- * Pro 1,000 rules of 1,024 characters, Enterprise 25,000 of 2,048). X offers no filtered stream on
+ * pay-per-use and Pro 1,000 rules of 1,024 characters, Enterprise 25,000 of 2,048). X offers no filtered stream on
  * Basic today; its figures here are the former Elevated level's, for deployments that still have it.
  */
 export const RULE_LIMITS: Readonly<Record<FakeAccessLevel, { readonly count: number; readonly length: number }>> = {
+  pay_per_use: { count: 1000, length: 1024 },
   basic: { count: 25, length: 512 },
   pro: { count: 1000, length: 1024 },
   enterprise: { count: 25_000, length: 2048 },

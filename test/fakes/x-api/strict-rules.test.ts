@@ -201,6 +201,8 @@ describe('the strict fake X API', { timeout: 60_000 }, () => {
     });
 
     const lengths: Array<[NonNullable<Scenario['accessLevel']>, string, number]> = [
+      ['pay_per_use', 'tweets/search/recent', 512],
+      ['pay_per_use', 'tweets/counts/all', 1024],
       ['basic', 'tweets/search/recent', 512],
       ['pro', 'tweets/search/all', 1024],
       ['enterprise', 'tweets/search/recent', 4096],
@@ -216,7 +218,7 @@ describe('the strict fake X API', { timeout: 60_000 }, () => {
       });
     }
 
-    it('holds rules up to the access level length and count (pro: 1,024 characters, 1,000 rules)', async () => {
+    it('holds rules up to the access level length and count (pay-per-use, the default: 1,024 characters, 1,000 rules)', async () => {
       await withFake({}, async (pro) => {
         const post = (add: Array<{ value: string }>): Promise<Answer> =>
           call(pro, 'tweets/search/stream/rules', {}, { method: 'POST', body: JSON.stringify({ add }) });
@@ -295,6 +297,51 @@ describe('the strict fake X API', { timeout: 60_000 }, () => {
       assert.equal((hourly.body['data'] as unknown[]).length, 7 * 24 + 1, 'hourly unless asked otherwise');
       assertInvalidRequest(await call(counting, 'tweets/counts/recent', { query: 'flood', granularity: 'week' }), /granularity/);
       assertInvalidRequest(await call(counting, 'tweets/counts/recent', { query: 'flood', max_results: '10' }), /max_results/);
+    });
+  });
+
+  it('counts full-archive Posts over 30 days by default, back to start_time in pages of 31 days, each page naming the next', async () => {
+    const now = Date.parse('2026-12-02T10:30:00Z');
+    await withFake({ now: () => now, usage: { postsPerDay: (q) => (q === 'flood' ? 240 : 0) } }, async (counting) => {
+      const recentDefault = await call(counting, 'tweets/counts/all', { query: 'flood', granularity: 'day' });
+      assert.equal(recentDefault.status, 200, JSON.stringify(recentDefault.body));
+      assert.deepEqual(recentDefault.body['meta'], { total_tweet_count: 30 * 240 }, 'the 30 days before end_time, on one page');
+      const start = '2026-01-01T00:00:00Z';
+      let total = 0;
+      let pages = 0;
+      let token: string | undefined;
+      do {
+        const page = await call(counting, 'tweets/counts/all', {
+          query: 'flood',
+          granularity: 'day',
+          start_time: start,
+          ...(token !== undefined ? { next_token: token } : {}),
+        });
+        assert.equal(page.status, 200, JSON.stringify(page.body));
+        const buckets = page.body['data'] as unknown[];
+        assert.ok(buckets.length <= 32, `a page holds 31 days (${buckets.length} buckets)`);
+        const meta = page.body['meta'] as { total_tweet_count: number; next_token?: string };
+        total += meta.total_tweet_count;
+        token = meta.next_token;
+        pages += 1;
+      } while (token !== undefined);
+      const days = (now - Date.parse(start)) / DAY;
+      assert.equal(pages, Math.ceil(days / 31));
+      assert.ok(Math.abs(total - days * 240) <= pages, `every day since start_time counted once (${total})`);
+    });
+  });
+
+  it('holds one stream connection an app (pay-per-use): a second is refused with TooManyConnections', async () => {
+    await withFake({ stream: { tweets: 1000, keepAliveMs: 100 } }, async (streaming) => {
+      const first = await fetch(`${streaming.baseUrl}tweets/search/stream`, { headers: { authorization: `Bearer ${BEARER}` } });
+      assert.equal(first.status, 200);
+      try {
+        const second = await call(streaming, 'tweets/search/stream', {});
+        assert.equal(second.status, 429);
+        assert.equal(second.body['connection_issue'], 'TooManyConnections');
+      } finally {
+        await first.body?.cancel();
+      }
     });
   });
 
