@@ -14,6 +14,7 @@ interface ApiUser {
   readonly id: string;
   readonly username: string;
   readonly protected?: boolean;
+  readonly public_metrics?: { readonly tweet_count?: number };
 }
 
 interface ApiProblem {
@@ -121,10 +122,13 @@ class UserChanges {
       this.changes.push({ user_id: id, kind: condition, ...(lastName !== undefined ? { screen_name: lastName } : {}), action });
     else if (known?.condition !== undefined && known.condition !== 'ok')
       this.changes.push({ user_id: id, kind: 'reinstated', screen_name: found?.username ?? previousName, action });
+    const counted = found?.public_metrics?.tweet_count;
+    const at = new Date().toISOString();
     this.context.files.checkpoint(() => {
       const entry = (this.context.state.users()[id] ??= {});
       entry.condition = condition;
       if (found) entry.screen_name = found.username;
+      if (counted !== undefined) Object.assign(entry, postingRate(known, counted, at));
     });
     return condition;
   }
@@ -149,6 +153,26 @@ class UserChanges {
       changes: [...this.changes],
     });
   }
+}
+
+/**
+ * The account's post count at this look-up, and its posts a day since the one before (what the
+ * plan prices its months with); a count that fell (deletions) reads as no posting.
+ */
+function postingRate(
+  known: { readonly tweet_count?: number; readonly tweet_count_at?: string; readonly posts_per_day?: number } | undefined,
+  tweetCount: number,
+  at: string,
+): { tweet_count: number; tweet_count_at: string; posts_per_day?: number } {
+  const days = known?.tweet_count_at !== undefined ? (Date.parse(at) - Date.parse(known.tweet_count_at)) / 86_400_000 : 0;
+  if (known?.tweet_count === undefined || days < 1 / 24)
+    return {
+      tweet_count: tweetCount,
+      tweet_count_at: at,
+      ...(known?.posts_per_day !== undefined ? { posts_per_day: known.posts_per_day } : {}),
+    };
+  const perDay = Math.max(0, tweetCount - known.tweet_count) / days;
+  return { tweet_count: tweetCount, tweet_count_at: at, posts_per_day: Math.round(perDay * 100) / 100 };
 }
 
 async function lookUpUsers(context: HarvestContext, ids: readonly string[], lines: string[]): Promise<Lookup> {

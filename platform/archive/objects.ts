@@ -60,7 +60,16 @@ export interface ArchiveObjects {
     users_looked_up_at?: Timestamp;
     users?: Record<
       string,
-      { since_id?: string; until_id?: string; pending_since_id?: string; screen_name?: string; condition?: 'ok' | 'protected' | 'suspended' | 'not_found' }
+      {
+        since_id?: string;
+        until_id?: string;
+        pending_since_id?: string;
+        screen_name?: string;
+        condition?: 'ok' | 'protected' | 'suspended' | 'not_found';
+        tweet_count?: number;
+        tweet_count_at?: Timestamp;
+        posts_per_day?: number;
+      }
     >;
     search?: { since_id?: string; until_id?: string; pending_since_id?: string };
     stream?: { tweets?: number; newest_id?: string };

@@ -10,10 +10,12 @@
  *   counts give back to it; a month is the week scaled by 30.44 / 7; max_records bounds both.
  * - filter: the rules' counts, scaled the same way; a stream has no first harvest (it starts now,
  *   and backfill is not sold pay-per-use); max_records bounds it.
- * - user_timeline: a first harvest reads each account's newest min(tweet_count, 3,200) posts and
- *   looks each account up once; a month reads what the accounts post (posts_per_day) and looks
- *   them up at most once a day (users.lookup_every). Both from what `users add` learned; accounts it
- *   did not look up are priced at the 3,200 posts a timeline can give, and their months not at all.
+ * - user_timeline: a first harvest reads each account's newest min(tweet_count, 3,200) posts (as
+ *   `users add` learned them) and looks each account up once; a month reads what the accounts post
+ *   a day and looks them up once `lookup_every` has passed (daily by default). The posting rate is
+ *   what the harvests observed between two look-ups (state.json), else the lifetime average `users
+ *   add` kept; an account never looked up is priced at the 3,200 posts a timeline can give first,
+ *   and its months not at all.
  *
  * Objects of `includes` (authors, referenced posts) are left out: X's pages do not say whether it
  * charges them, and harvests record them apart as possibly billed.
@@ -83,6 +85,8 @@ export interface CostInputs {
   readonly reachBack?: ReadonlyMap<string, number | { readonly reason: string }>;
   /** The counts requests the estimate made, each charged. */
   readonly countsRequests: { readonly recent: number; readonly all: number };
+  /** Posts a day of a timeline's accounts as its harvests observed them between look-ups, by collection and user id. */
+  readonly observedRates?: ReadonlyMap<string, Readonly<Record<string, number>>>;
   /** Harvests a month of a schedule (undefined: none, harvested by hand). */
   readonly runsPerMonth: (schedule: string | undefined) => number;
   readonly settings: {
@@ -175,17 +179,22 @@ function timelineCost(d: DesiredCollection, inputs: CostInputs): Pick<Collection
       ? `each account's newest min(tweet_count, 3,200) posts, and one look-up each`
       : `${known.length} accounts by their tweet_count, ${unknown} never looked up at 3,200 each; one look-up each`,
   );
-  const withRate = known.filter((id) => facts[id]?.posts_per_day !== undefined);
+  const observed = inputs.observedRates?.get(d.id) ?? {};
+  const rateOf = (id: string): number | undefined => observed[id] ?? facts[id]?.posts_per_day;
+  const withRate = users.filter((id) => rateOf(id) !== undefined);
+  const seen = users.filter((id) => observed[id] !== undefined).length;
   const runs = inputs.runsPerMonth(d.body.schedule);
   const lookupEveryDays = lookupEveryMs(d.body.type === 'user_timeline' ? d.body.lookup_every : undefined) / 86_400_000;
   const lookups = Math.min(runs, DAYS_PER_MONTH / lookupEveryDays);
-  const monthlyPosts = Math.round(withRate.reduce((sum, id) => sum + (facts[id]?.posts_per_day ?? 0), 0) * DAYS_PER_MONTH);
+  const monthlyPosts = Math.round(withRate.reduce((sum, id) => sum + (rateOf(id) ?? 0), 0) * DAYS_PER_MONTH);
+  const rates =
+    seen === 0 ? 'their lifetime average' : seen === withRate.length ? 'as harvests observed them' : `${seen} as harvests observed them`;
   const monthly = figure(
     { posts: runs === 0 ? 0 : monthlyPosts, users: Math.round(users.length * lookups) },
     prices,
     runs === 0
       ? 'no schedule: harvested by hand only'
-      : `what the accounts post a day x 30.44, and ${round1(lookups)} look-ups of each account (${round1(runs)} harvests a month)`,
+      : `what the accounts post a day (${rates}) x 30.44, and ${round1(lookups)} look-ups of each account (${round1(runs)} harvests a month)`,
   );
   const missing = runs === 0 ? 0 : users.length - withRate.length;
   return {
@@ -193,7 +202,7 @@ function timelineCost(d: DesiredCollection, inputs: CostInputs): Pick<Collection
     ...(missing === users.length && users.length > 0 ? {} : { monthly }),
     ...(missing > 0
       ? {
-          note: `${missing} of ${users.length} accounts never looked up by users add: ${missing === users.length ? 'no monthly figure' : 'their posts are not in the monthly figure'}`,
+          note: `${missing} of ${users.length} accounts with no posting rate yet (never looked up): ${missing === users.length ? 'no monthly figure' : 'their posts are not in the monthly figure'}`,
         }
       : {}),
   };

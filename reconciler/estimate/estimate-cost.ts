@@ -10,7 +10,7 @@
 
 import { billingDay } from '../../platform/billing/cost-model.js';
 import { PRICES_AS_OF } from '../../platform/billing/prices.js';
-import { POST_COUNTS_KEY } from '../../platform/archive/keys.js';
+import { collectionKeys, POST_COUNTS_KEY } from '../../platform/archive/keys.js';
 import { readObject, writeObject, type ArchiveObjects } from '../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import { XApiClient } from '../../platform/x-api/client.js';
@@ -53,6 +53,7 @@ export async function estimateCost(
     changed,
     weekly,
     reachBack,
+    observedRates: await observedRates(store, desired),
     countsRequests: counter.requests,
     runsPerMonth,
     settings: {
@@ -142,6 +143,19 @@ class Counter {
       // left as it was
     }
   }
+}
+
+/** Posts a day of each active timeline's accounts, as its harvests observed them between look-ups (its state.json). */
+async function observedRates(store: ArchiveStore, desired: readonly DesiredCollection[]): Promise<Map<string, Record<string, number>>> {
+  const rates = new Map<string, Record<string, number>>();
+  for (const d of desired.filter((c) => c.state === 'active' && c.body.type === 'user_timeline')) {
+    const state = await readObject(store, collectionKeys(d.id).state, 'state').catch(() => undefined);
+    const observed = Object.entries(state?.value.users ?? {}).flatMap(([id, user]) =>
+      user.posts_per_day !== undefined ? [[id, user.posts_per_day] as const] : [],
+    );
+    if (observed.length > 0) rates.set(d.id, Object.fromEntries(observed));
+  }
+  return rates;
 }
 
 async function readCounts(store: ArchiveStore): Promise<Counts> {

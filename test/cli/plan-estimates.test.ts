@@ -133,7 +133,7 @@ describe('the cost estimate in a plan', { timeout: 120_000 }, () => {
     assert.equal(planned.status, 2, planned.stdout + planned.stderr);
     // user_0 was written by hand, never looked up: priced at the 3,200 posts a timeline can give.
     assert.match(planned.stdout, /\* people\s+\$16\.01 \(3,200 posts, 1 user\)\s+not estimated/);
-    assert.match(planned.stdout, /1 of 1 accounts never looked up by users add: no monthly figure/);
+    assert.match(planned.stdout, /1 of 1 accounts with no posting rate yet \(never looked up\): no monthly figure/);
     assert.equal(fake.requests.length, before, 'no request at all');
   });
 
@@ -168,7 +168,10 @@ describe('the cost estimate in a plan', { timeout: 120_000 }, () => {
     assert.ok(row, markdown.stdout);
     assert.ok(row.includes(`$${firstUsd} (${expected.posts.toLocaleString('en')} posts)`), `first harvest from tweet_count: ${row}`);
     assert.match(row, /\| \$[\d,]+\.\d\d \([\d,]+ posts\) \| first: each account's newest min\(tweet_count, 3,200\) posts/);
-    assert.match(row, /month: what the accounts post a day x 30\.44, and 30\.4 look-ups of each account \(730\.6 harvests a month\)/);
+    assert.match(
+      row,
+      /month: what the accounts post a day \(their lifetime average\) x 30\.44, and 30\.4 look-ups of each account \(730\.6 harvests a month\)/,
+    );
     assert.match(markdown.stdout, /budget \$50\.00: OVER BUDGET/);
     assert.match(
       markdown.stdout,

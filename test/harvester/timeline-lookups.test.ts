@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
+import { userObject } from '../fakes/x-api/corpus.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { localArchive, putCollection, SECRET_BEARER } from '../helpers/archive-fixtures.js';
 import { startHarvest } from '../helpers/harvester-process.js';
@@ -127,9 +128,19 @@ describe('the look-ups of an hourly timeline harvest', { timeout: 120_000 }, () 
       const state = (await readObject(archive.store, stateKey, 'state'))?.value;
       assert.ok(state?.users_looked_up_at);
       const { writeObject } = await import('../../platform/archive/objects.js');
+      const eightDaysBefore = (at: string): string => new Date(Date.parse(at) - 8 * 86_400_000).toISOString();
+      const countOfA = (userObject(a)['public_metrics'] as { tweet_count: number }).tweet_count;
+      const stateOfA = state.users?.[a.id];
+      assert.equal(stateOfA?.tweet_count, countOfA, 'each look-up keeps the account’s post count');
+      assert.ok(stateOfA.tweet_count_at);
       await writeObject(archive.store, stateKey, 'state', {
         ...state,
-        users_looked_up_at: new Date(Date.parse(state.users_looked_up_at) - 8 * 86_400_000).toISOString(),
+        users_looked_up_at: eightDaysBefore(state.users_looked_up_at),
+        // As if a had posted 80 times since a look-up eight days ago.
+        users: {
+          ...state.users,
+          [a.id]: { ...stateOfA, tweet_count: countOfA - 80, tweet_count_at: eightDaysBefore(stateOfA.tweet_count_at) },
+        },
       });
       before = fake.requests.length;
       await harvest();
@@ -137,6 +148,12 @@ describe('the look-ups of an hourly timeline harvest', { timeout: 120_000 }, () 
         lookupRequests(fake, before).flat().sort(),
         [a.id, b.id, c.id].sort(),
         'every account, once the last look-up is 7 days old',
+      );
+      const after = (await readObject(archive.store, stateKey, 'state'))?.value;
+      assert.equal(
+        after?.users?.[a.id]?.posts_per_day,
+        10,
+        'its posts a day between the two look-ups, for the plan to price its months with',
       );
     } finally {
       await fake.stop();

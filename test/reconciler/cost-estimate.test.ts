@@ -140,6 +140,27 @@ describe('the cost of each kind', () => {
     assert.equal(t?.note, undefined);
   });
 
+  it('a timeline’s months from the posting rates its harvests observed between look-ups, over the lifetime averages', () => {
+    const timeline = desired(
+      't',
+      { type: 'user_timeline', schedule: 'rate(1 day)', users: { '1': { screen_name: 'a' }, '2': { screen_name: 'b' } } },
+      { lookedUp: { '1': { on: '2026-12-01', tweet_count: 100, posts_per_day: 2 } } },
+    );
+    const [t] = costEstimate({
+      desired: [timeline],
+      changed: new Set(['t']),
+      weekly: new Map(),
+      countsRequests: { recent: 0, all: 0 },
+      observedRates: new Map([['t', { '1': 20, '2': 5 }]]),
+      runsPerMonth,
+      settings,
+    }).collections;
+    // 25 posts a day x 30.44, not the lifetime 2 of account 1; account 2 has a rate though users add never saw it.
+    assert.ok(t?.monthly);
+    assert.equal(t.monthly.posts, 761);
+    assert.match(t.monthly.how, /\(as harvests observed them\)/);
+  });
+
   it('a timeline never looked up: priced at 3,200 posts an account first, and no monthly figure, saying so', () => {
     const [t] = estimate(
       [desired('t', { type: 'user_timeline', schedule: 'rate(1 day)', users: { '1': { screen_name: 'a' } } })],
@@ -148,7 +169,7 @@ describe('the cost of each kind', () => {
     assert.ok(t);
     assert.equal(t.first?.posts, 3200);
     assert.equal(t.monthly, undefined);
-    assert.match(t.note ?? '', /1 of 1 accounts never looked up by users add: no monthly figure/);
+    assert.match(t.note ?? '', /1 of 1 accounts with no posting rate yet \(never looked up\): no monthly figure/);
   });
 });
 
