@@ -3,7 +3,7 @@ import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/ke
 import { readObject } from '../../platform/archive/objects.js';
 import { postUsage, postUsageLine } from '../../reconciler/inspect/post-usage.js';
 import { runningHarvest, runningHarvestLine } from '../../reconciler/inspect/running-harvest.js';
-import { spendLines, spendThisMonth } from '../../reconciler/inspect/spend.js';
+import { boughtLine, spendLines, spendThisMonth } from '../../reconciler/inspect/spend.js';
 import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
 
@@ -80,6 +80,7 @@ export const lastCommand: CommandSpec = {
             .join(', ') || 'none'
         }; rate-limit waits ${record.rate_limit_waits.count}; reconnects ${record.reconnects}; errors ${record.errors.length}`,
       );
+      if (record.billable) io.out(`  ${boughtLine(record.billable, settings.prices)}`);
       if (record.unmatched)
         io.out(
           `  ${record.unmatched.messages} stream messages matched none of its rules; kept apart in ${record.unmatched.files.length} unmatched-*.jsonl.gz files`,

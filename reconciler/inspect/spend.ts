@@ -4,7 +4,7 @@
  * credentials allow, X's own count of the Project's posts (its usage endpoint).
  */
 
-import { billingMonth, formatUsd } from '../../platform/billing/cost-model.js';
+import { billingMonth, costOf, formatUsd, type BillableReads } from '../../platform/billing/cost-model.js';
 import { monthSpend, type MonthSpend } from '../../platform/billing/month-spend.js';
 import type { Prices } from '../../platform/billing/prices.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
@@ -60,4 +60,15 @@ export function spendLines(report: SpendReport, usage: ProjectUsage | { readonly
       `  X's own count of the Project's posts this billing cycle: ${usage.used.toLocaleString('en')} (it starts again on day ${usage.resetDay}; it counts every app of the Project)`,
     );
   return lines;
+}
+
+/** What one harvest bought, for `last`: "bought: 80 posts, 3 users, $0.43 at x_api.prices (...)". */
+export function boughtLine(reads: BillableReads, prices: Prices): string {
+  const counts = reads.counts_recent_requests + reads.counts_all_requests;
+  const parts = [`${reads.posts} posts`, `${reads.users} users`, ...(counts > 0 ? [`${counts} counts requests`] : [])];
+  const possibly =
+    reads.possibly_posts + reads.possibly_users > 0
+      ? ` (expansions brought ${reads.possibly_posts} posts and ${reads.possibly_users} users more, possibly billed)`
+      : '';
+  return `bought: ${parts.join(', ')}, ${formatUsd(costOf(reads, prices).usd)} at x_api.prices${possibly}`;
 }

@@ -100,6 +100,10 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
     const last = await cli('last', 'scientists');
     assert.match(last.stdout, /harvest \d{8}T\d{6}Z completed/);
     assert.match(last.stdout, /80 tweets/);
+    assert.match(
+      last.stdout,
+      /bought: 80 posts, \d+ users, \$\d+\.\d\d at x_api\.prices \(expansions brought \d+ posts and \d+ users more, possibly billed\)/,
+    );
     assert.match(last.stdout, /user 1023757: protected @user_3 \(skipped\)/);
     const changes = await cli('changes', 'scientists');
     assert.match(changes.stdout, /create {2}by .*@/);
