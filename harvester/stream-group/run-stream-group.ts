@@ -20,7 +20,9 @@ import { XAppAuthRequired } from '../../platform/x-api/errors.js';
 import { describeStreamEnd, readUntilStopped } from '../collect/stream-ends.js';
 import { readStreamLine, ruleTagsOf, streamProblem } from '../collect/stream-message.js';
 import { memberControlPath, startGroupControlServer } from '../control-server.js';
+import { holdBudget } from '../budget-guard.js';
 import { newHarvestStats, type HarvestStats, type HarvestTuning } from '../harvest-context.js';
+import { holdAfter, releaseHolds, wantsHarvest as wantsHarvestNow, type MemberHolds } from './member-holds.js';
 import { JsonLog } from '../log.js';
 import { countingClient, DEFAULT_TUNING } from '../open-harvest.js';
 import { spoolDirFor } from '../output/spool.js';
@@ -64,15 +66,11 @@ export interface StreamGroupOptions {
 
 type GroupRecord = ArchiveObjects['stream-group'];
 
-/** A member collection's place in the group: its harvest once open, and what arrives for it meanwhile. */
-interface Slot {
+/** A member collection's place in the group: its harvest once open, what arrives for it meanwhile, and what holds it. */
+interface Slot extends MemberHolds {
   member: GroupMember;
   harvest: MemberHarvest | undefined;
   readonly pending: PendingMessages;
-  /** Stopped on request with this index hash: not harvested again until the collection changes. */
-  heldAt?: string;
-  /** Reached its max_records: its stream ended for good. */
-  complete?: boolean;
   /** The group itself is ending the harvest (an edit, a leave, its own stop): not a stop to hold. */
   groupStop?: boolean;
   busy?: Promise<void>;
@@ -187,6 +185,9 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
         { once: true },
       );
       slot.groupStop = false;
+      // A member that spent its month's budget stops here, and is retired (held until the month turns).
+      await holdBudget(harvest.context);
+      if (harvest.context.stop.stopping) return;
       // What waited goes in first; the harvest takes messages directly only once nothing waits.
       await slot.pending.drainInto(harvest);
       slot.harvest = harvest;
@@ -212,17 +213,15 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
     );
   };
 
-  /** Finishes a member's harvest once it ended (stop request, max_records, lost lock), and says whether it comes back. */
+  /** Finishes a member's harvest once it ended (stop request, max_records, budget, lost lock), and says whether it comes back. */
   const retire = (slot: Slot, harvest: MemberHarvest): void => {
-    const cause = harvest.context.stop.reason?.cause;
-    if (cause === 'max_records') slot.complete = true;
-    else if (cause === 'requested' && slot.groupStop !== true && !stop.stopping) slot.heldAt = slot.member.hash;
+    holdAfter(slot, harvest.context.stop.reason?.cause, slot.member.hash, slot.groupStop === true || stop.stopping);
     if (slot.harvest === harvest) slot.harvest = undefined;
     slot.busy = finishMember(harvest);
     if (!stop.stopping) requestSync();
   };
 
-  const wantsHarvest = (slot: Slot): boolean => slot.complete !== true && slot.heldAt !== slot.member.hash;
+  const wantsHarvest = (slot: Slot): boolean => wantsHarvestNow(slot, slot.member.hash);
 
   let waitingLogged = false;
   /** Follows the index: opens joiners, rolls edited members, finishes leavers, then makes X's rules match. */
@@ -245,8 +244,7 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<'comp
       if (slot.member.hash !== member.hash) {
         slot.member = member;
         fresh = true;
-        delete slot.complete;
-        delete slot.heldAt;
+        releaseHolds(slot);
         if (slot.harvest) {
           // An edit ends the harvest that ran the old config; what arrives meanwhile waits for the next one.
           log.info('member collection changed; its harvest rolls over, the connection stays', { collection: id });

@@ -157,4 +157,58 @@ describe('harvest-group, the stream group of one credentials profile', { timeout
       `${record.replayed_duplicates} replayed duplicates of ${fake.stream.replayed}`,
     );
   });
+
+  it('stops a member at its monthly budget with a budget gap, takes its rules off the connection, and streams on for the others', async () => {
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      corpus: { users: 3, tweetsPerUser: () => 5 },
+      stream: { tweets: 3000, perSecond: 1000, keepAliveMs: 100, recordServed: true },
+    }).start();
+    const root = tempProject({
+      'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',
+      // $1.50 a month: once less than a page's $1.00 is left, after about 100 posts at $0.005.
+      'collections/one.yaml': 'id: one\ntype: filter\nbudget:\n  monthly_usd: 1.5\nrules:\n  - value: climate\n',
+      'collections/two.yaml': 'id: two\ntype: filter\nrules:\n  - value: weather\n',
+    });
+    execFileSync('git', ['-C', root, 'init', '-q']);
+    const env = { ...fakeApiEnv(root, fake.baseUrl, SECRET_BEARER), TWARC_CLOUD_BACKOFF_SCALE: '0.01', TWARC_CLOUD_GROUP_SYNC_MS: '300' };
+    assert.equal((await runCliAsync(['apply', '--yes'], { cwd: root, env })).status, 0);
+    const store = new LocalArchiveStore(join(root, 'archive'));
+    const group = startHarvest(['default', '--archive', store.location], env, 'harvest-group');
+    try {
+      await until(
+        () =>
+          `one's rules to leave the connection once its budget is spent (${fake.stream
+            .rulesOf(SECRET_BEARER)
+            .map((r) => r.tag)
+            .join(', ')})`,
+        async () =>
+          (await readObject(store, collectionKeys('one').lastHarvest, 'last-harvest')) !== undefined &&
+          fake.stream.rulesOf(SECRET_BEARER).every((r) => r.tag !== 'one'),
+      );
+      const twoBefore = fake.stream.servedMatches.filter((m) => m.rules.some((r) => r.tag === 'two')).length;
+      await until(
+        () => 'two to go on receiving posts',
+        () => Promise.resolve(fake.stream.servedMatches.filter((m) => m.rules.some((r) => r.tag === 'two')).length > twoBefore + 50),
+      );
+    } finally {
+      group.child.kill('SIGTERM');
+    }
+    const ended = await group.done;
+    await fake.stop();
+    assert.equal(ended.code, 0, ended.stderr);
+    const last = await readObject(store, collectionKeys('one').lastHarvest, 'last-harvest');
+    const record = (await readObject(store, `${last?.value.prefix ?? ''}harvest.json`, 'harvest'))?.value;
+    assert.equal(record?.outcome, 'stopped');
+    assert.match(record.stop_reason ?? '', /^budget: /);
+    assert.deepEqual(
+      record.gaps?.map((g) => g.cause),
+      ['budget'],
+    );
+    const stored = await storedTweets(store, 'one');
+    assert.equal(record.billable?.posts, stored.length, 'it bought what it stored');
+    assert.ok(stored.length >= 100 && stored.length <= 101, `stopped at the budget (${stored.length} posts)`);
+    assert.ok((record.cost?.usd ?? Infinity) <= 1.5);
+    assert.ok((await storedTweets(store, 'two')).length > stored.length, 'the other member streamed on');
+  });
 });
