@@ -88,12 +88,24 @@ async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
   if (document?.type !== 'user_timeline')
     throw new UserError(`${collectionId} is a ${String(document?.type)} collection; accounts are added to user_timeline collections`);
   const byIds = args.values['ids'] === true || typeof args.values['ids-file'] === 'string';
-  const listed = [...given, ...(await listFile(io, args.values['file'])), ...(await listFile(io, args.values['ids-file']))]
-    .map((v) => v.trim().replace(/^@/, ''))
-    .filter(Boolean);
-  if (listed.length === 0) throw new UserError('no accounts given', 'name them as arguments, or with --file / --ids-file');
-  const invalid = listed.filter((v) => (byIds ? !/^[1-9]\d{0,19}$/.test(v) : !/^\w{1,15}$/.test(v)));
-  if (invalid.length > 0) throw new UserError(`not ${byIds ? 'user ids' : 'screen names'}: ${invalid.slice(0, 5).join(', ')}`);
+  const entries = [
+    ...given.map((value) => ({ value, shown: value })),
+    ...(await listFile(io, args.values['file'])),
+    ...(await listFile(io, args.values['ids-file'])),
+  ]
+    .map((entry) => ({ ...entry, value: entry.value.trim().replace(/^@/, '') }))
+    .filter((entry) => entry.value !== '');
+  if (entries.length === 0) throw new UserError('no accounts given', 'name them as arguments, or with --file / --ids-file');
+  const invalid = entries.filter(({ value }) => (byIds ? !/^[1-9]\d{0,19}$/.test(value) : !/^\w{1,15}$/.test(value)));
+  if (invalid.length > 0)
+    throw new UserError(
+      `not ${byIds ? 'user ids' : 'screen names'}: ${invalid
+        .slice(0, 5)
+        .map((entry) => entry.shown)
+        .join(', ')}${invalid.length > 5 ? ` and ${invalid.length - 5} more` : ''}`,
+      'lines of a file are named by their number, never shown: a file given by mistake may hold secrets',
+    );
+  const listed = entries.map((entry) => entry.value);
   const credentials = await resolveCredentials(document.credentials ?? 'default', { env: io.env });
   const client = new XApiClient({ baseUrl: apiBaseUrl(args, io), credentials });
   const { found, problems } = await lookUpUsers(client, [...new Set(listed)], byIds ? 'ids' : 'usernames');
@@ -104,6 +116,14 @@ async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
     throw new UserError(
       `cannot add accounts to ${relativeToCwd(path, io.cwd)}: ${(error as Error).message}`,
       'write users as a block map (one account per entry), as twarc-cloud new does',
+    );
+  }
+  const empty = document.users === undefined || Object.keys(document.users).length === 0;
+  if (result.added.length === 0 && empty) {
+    for (const problem of problems) io.err(`  ${problem.value}: ${problem.reason} (not added)`);
+    throw new UserError(
+      `no account could be added to ${relativeToCwd(path, io.cwd)}; the file is unchanged${args.values['activate'] === true ? ' and not activated' : ''}`,
+      'check the names (X found none of them), then add them again',
     );
   }
   const activated =
@@ -121,13 +141,14 @@ async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
-async function listFile(io: CliIo, file: string | boolean | undefined): Promise<string[]> {
+/** The accounts a file lists, one a line (# comments allowed), each shown in messages by its place only. */
+async function listFile(io: CliIo, file: string | boolean | undefined): Promise<Array<{ value: string; shown: string }>> {
   if (typeof file !== 'string') return [];
   const text = await readFile(resolve(io.cwd, file), 'utf8').catch((error: unknown) => {
     throw new UserError(`cannot read ${file}: ${(error as Error).message}`);
   });
   return text
     .split(/\r?\n/)
-    .map((line) => line.replace(/#.*$/, '').trim())
-    .filter(Boolean);
+    .map((line, index) => ({ value: line.replace(/#.*$/, '').trim(), shown: `line ${index + 1} of ${file}` }))
+    .filter((entry) => entry.value !== '');
 }

@@ -23,6 +23,8 @@ function entryLines(user: NewUser, indent: string, quote: string): string {
  * byte what it was (re-serialising the document would reformat it). Ids already present are skipped.
  */
 export function addUsersToYaml(text: string, users: readonly NewUser[]): { text: string; added: NewUser[] } {
+  // Nothing to add leaves the file as it is: `users: {}` emptied of its braces would read as null.
+  if (users.length === 0) return { text, added: [] };
   const document = parseDocument(text);
   const map = document.get('users', true);
   if (isMap(map) && map.flow === true && map.items.length === 0 && map.range) {
