@@ -86,7 +86,8 @@ function pollInterval(args: ParsedArgs, io: CliIo): number {
   const pollText = args.values['poll-seconds'];
   if (pollText === undefined) return envNumber(io, 'TWARC_CLOUD_COMPLIANCE_POLL_MS') ?? 30_000;
   const pollSeconds = Number(pollText);
-  if (typeof pollText !== 'string' || !Number.isFinite(pollSeconds) || pollSeconds < 0 || pollSeconds > 3600)
-    throw new UserError(`--poll-seconds must be a number of seconds from 0 to 3600, not "${String(pollText)}"`);
+  // At least a second: X's jobs take minutes, and asking faster only spends the rate limit.
+  if (typeof pollText !== 'string' || !Number.isFinite(pollSeconds) || pollSeconds < 1 || pollSeconds > 3600)
+    throw new UserError(`--poll-seconds must be a number of seconds from 1 to 3600, not "${String(pollText)}"`);
   return pollSeconds * 1000;
 }

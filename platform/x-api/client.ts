@@ -11,6 +11,7 @@ import {
   XApiUnavailable,
   XAppAuthRequired,
   XCredentialsRejected,
+  XEndpointNotFound,
   XUsageCapReached,
   problemSummary,
 } from './errors.js';
@@ -132,6 +133,7 @@ export class XApiClient {
             // quota left), else with capped exponential backoff below.
             if (error.rateLimit && gate.spentUntil(error.rateLimit.reset)) continue;
           }
+          if (error.code === 404) throw new XEndpointNotFound(endpoint, this.options.baseUrl, problemSummary(error.data));
           if (error.code !== 429 && error.code < 500) throw new XApiRequestRefused(endpoint, error.code, problemSummary(error.data));
           kind = error.code === 429 ? 'rate-limit' : 'http';
           problem = `${error.code} ${problemSummary(error.data)}`;

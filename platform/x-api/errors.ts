@@ -50,7 +50,21 @@ export class XApiUnavailable extends UserError {
   }
 }
 
-/** The API refused a request as invalid (400/404/other 4xx): a bug in how we asked, or a config X rejects. */
+/**
+ * X answered 404 for an endpoint: nothing is there at this base URL. X answers a missing post or
+ * account inside a 200 (`errors`), so a 404 means the base URL is wrong, or X does not offer the
+ * endpoint (to this access level, or any more): the user's to fix, never a bug.
+ */
+export class XEndpointNotFound extends UserError {
+  constructor(endpoint: string, baseUrl: string, detail: string) {
+    super(
+      `X API answered 404 Not Found for ${endpoint} at ${baseUrl} (${detail})`,
+      "check the API base URL (--api-base-url or TWARC_CLOUD_API_BASE_URL; X's is https://api.x.com/2/), and that your X API access includes this endpoint",
+    );
+  }
+}
+
+/** The API refused a request as invalid (400/other 4xx): a bug in how we asked, or a config X rejects. */
 export class XApiRequestRefused extends Error {
   override readonly name = 'XApiRequestRefused';
   constructor(

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
@@ -54,7 +56,8 @@ before(async () => {
   }).start();
   root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n', 'collections/scientists.yaml': COLLECTION });
   execFileSync('git', ['-C', root, 'init', '-q']);
-  env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
+  // Poll the fake's jobs every 50 ms (the test knob; --poll-seconds takes 1 to 3,600).
+  env = { ...fakeApiEnv(root, fake.baseUrl, SECRET_BEARER), TWARC_CLOUD_COMPLIANCE_POLL_MS: '50' };
   assert.equal((await cli('apply', '--yes')).status, 0);
   const run = await cli('run', 'scientists');
   assert.equal(run.status, 0, run.stderr);
@@ -80,7 +83,7 @@ describe('compliance with deletions, end to end against the fake X API', { timeo
   it('submits every stored id, and writes what X marked into compliance/ without touching a harvest', async () => {
     assert.equal(harvested.length, 75, 'three users, 25 tweets each');
     const before = await harvestObjects();
-    const result = await cli('compliance', 'scientists', '--poll-seconds', '0.05');
+    const result = await cli('compliance', 'scientists');
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /tweets: \d+ checked \(job \d+\), 3 with events: deleted 3/);
     assert.match(result.stdout, /users: \d+ checked \(job \d+\), 1 with events: suspended 1/);
@@ -149,7 +152,7 @@ describe('compliance with deletions, end to end against the fake X API', { timeo
   it('exports a Parquet file with its columns and no row when every tweet is left out', async () => {
     fake.compliance.mark('users', '1000000', 'deactivated');
     fake.compliance.mark('users', '1007919', 'protected');
-    assert.equal((await cli('compliance', 'scientists', '--poll-seconds', '0.05')).status, 0);
+    assert.equal((await cli('compliance', 'scientists')).status, 0);
     const result = await cli('export', 'scientists', '--format', 'parquet', '--comply', '--out', 'none.parquet');
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /scientists: 0 tweets/);
@@ -170,7 +173,7 @@ describe('compliance with deletions, end to end against the fake X API', { timeo
       'collections/scientists.yaml': COLLECTION,
     });
     execFileSync('git', ['-C', other, 'init', '-q']);
-    const otherEnv = fakeApiEnv(other, fake.baseUrl, SECRET_BEARER);
+    const otherEnv = { ...fakeApiEnv(other, fake.baseUrl, SECRET_BEARER), TWARC_CLOUD_COMPLIANCE_POLL_MS: '50' };
     assert.equal((await runCliAsync(['apply', '--yes'], { cwd: other, env: otherEnv })).status, 0);
     assert.equal((await runCliAsync(['run', 'scientists'], { cwd: other, env: otherEnv })).status, 0);
     const early = await runCliAsync(['download', 'scientists', '--comply'], { cwd: other, env: otherEnv });
@@ -179,7 +182,7 @@ describe('compliance with deletions, end to end against the fake X API', { timeo
     assert.match(early.stderr, /has no compliance run yet.*\n.*twarc-cloud compliance scientists/);
 
     assert.equal(fake.compliance.create(SECRET_BEARER, { type: 'tweets' }).status, 200, 'a job another tool left unfinished');
-    const busy = await runCliAsync(['compliance', 'scientists', '--poll-seconds', '0.05'], { cwd: other, env: otherEnv });
+    const busy = await runCliAsync(['compliance', 'scientists'], { cwd: other, env: otherEnv });
     assertNoCrash(busy);
     assert.equal(busy.status, 1);
     assert.match(busy.stderr, /already has an unfinished tweets compliance job \(\d+, created/);
@@ -211,6 +214,36 @@ describe('compliance with deletions, end to end against the fake X API', { timeo
     assert.equal(scheduled.status, 0, scheduled.stderr);
     assert.match(scheduled.stdout, /scientists: no harvested tweets yet; nothing to check \(--skip-if-empty\)/);
     assert.equal((await listed(fresh)).length, 0);
+  });
+
+  it('is told, not a bug, when the API has no compliance endpoints (a 404), and takes --poll-seconds from 1 to 3,600 only', async () => {
+    const missing = createServer((_request, response) => {
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ title: 'Not Found Error', detail: 'Sorry, that page does not exist.', status: 404 }));
+    });
+    await new Promise<void>((resolve) => missing.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = missing.address() as AddressInfo;
+      const result = await runCliAsync(['compliance', 'scientists'], {
+        cwd: root,
+        env: { ...env, TWARC_CLOUD_API_BASE_URL: `http://127.0.0.1:${port}/2/` },
+      });
+      assertNoCrash(result);
+      assert.equal(result.status, 1);
+      assert.match(
+        result.stderr,
+        /X API answered 404 Not Found for compliance\/jobs at http:\/\/127\.0\.0\.1:\d+\/2\/ \(Not Found Error: Sorry, that page does not exist\.\)/,
+      );
+      assert.match(result.stderr, /check the API base URL/);
+    } finally {
+      await new Promise((resolve) => missing.close(resolve));
+    }
+    for (const seconds of ['0', '0.05', '3601']) {
+      const refused = await cli('compliance', 'scientists', '--poll-seconds', seconds);
+      assertNoCrash(refused);
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, /--poll-seconds must be a number of seconds from 1 to 3600/);
+    }
   });
 });
 
