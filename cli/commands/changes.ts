@@ -41,6 +41,10 @@ export const changesCommand: CommandSpec = {
       io.out(`${JSON.stringify(shown, null, 2)}\n`);
       return 0;
     }
+    if (shown.length === 0)
+      io.out(
+        `No removals recorded for ${id}: none of its ${changesets.length} changeset${changesets.length === 1 ? '' : 's'} removes the collection, a field or an account.`,
+      );
     for (const c of shown) {
       io.out(
         `${c.created_at}  ${c.action}  by ${c.actor}${c.git?.commit !== undefined ? `  commit ${c.git.commit.slice(0, 12)}` : ''}${c.git?.author !== undefined ? `  (${c.git.author})` : ''}`,

@@ -87,6 +87,8 @@ export interface CostInputs {
   readonly countsRequests: { readonly recent: number; readonly all: number };
   /** Posts a day of a timeline's accounts as its harvests observed them between look-ups, by collection and user id. */
   readonly observedRates?: ReadonlyMap<string, Readonly<Record<string, number>>>;
+  /** A timeline's accounts that harvests already reached (a resume point in state.json): no first harvest for them. */
+  readonly harvestedAccounts?: ReadonlyMap<string, ReadonlySet<string>>;
   /** Harvests a month of a schedule (undefined: none, harvested by hand). */
   readonly runsPerMonth: (schedule: string | undefined) => number;
   readonly settings: {
@@ -168,16 +170,21 @@ function collectionCost(d: DesiredCollection, changed: boolean, inputs: CostInpu
 function timelineCost(d: DesiredCollection, inputs: CostInputs): Pick<CollectionCost, 'first' | 'monthly' | 'note'> {
   const users = d.body.type === 'user_timeline' ? Object.keys(d.body.users ?? {}) : [];
   const facts = d.lookedUp ?? {};
-  const known = users.filter((id) => facts[id] !== undefined);
-  const unknown = users.length - known.length;
+  const harvested = inputs.harvestedAccounts?.get(d.id) ?? new Set<string>();
+  const fresh = users.filter((id) => !harvested.has(id));
+  const known = fresh.filter((id) => facts[id] !== undefined);
+  const unknown = fresh.length - known.length;
   const prices = inputs.settings.prices;
   const firstPosts = known.reduce((sum, id) => sum + firstTimelinePosts(facts[id]?.tweet_count ?? 0), 0) + unknown * TIMELINE_DEPTH;
+  const already = fresh.length < users.length ? ` (${users.length - fresh.length} harvested before: none of theirs)` : '';
   const first = figure(
-    { posts: firstPosts, users: users.length },
+    { posts: firstPosts, users: fresh.length },
     prices,
-    unknown === 0
-      ? `each account's newest min(tweet_count, 3,200) posts, and one look-up each`
-      : `${known.length} accounts by their tweet_count, ${unknown} never looked up at 3,200 each; one look-up each`,
+    fresh.length === 0
+      ? 'every account was harvested before: no first harvest'
+      : unknown === 0
+        ? `each new account's newest min(tweet_count, 3,200) posts, and one look-up each${already}`
+        : `${known.length} accounts by their tweet_count, ${unknown} never looked up at 3,200 each; one look-up each${already}`,
   );
   const observed = inputs.observedRates?.get(d.id) ?? {};
   const rateOf = (id: string): number | undefined => observed[id] ?? facts[id]?.posts_per_day;

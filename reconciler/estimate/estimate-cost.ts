@@ -53,7 +53,7 @@ export async function estimateCost(
     changed,
     weekly,
     reachBack,
-    observedRates: await observedRates(store, desired),
+    ...(await timelineStates(store, desired)),
     countsRequests: counter.requests,
     runsPerMonth,
     settings: {
@@ -145,17 +145,23 @@ class Counter {
   }
 }
 
-/** Posts a day of each active timeline's accounts, as its harvests observed them between look-ups (its state.json). */
-async function observedRates(store: ArchiveStore, desired: readonly DesiredCollection[]): Promise<Map<string, Record<string, number>>> {
-  const rates = new Map<string, Record<string, number>>();
+/**
+ * What each active timeline's state.json says of its accounts: their posts a day as harvests observed
+ * them between look-ups, and which accounts harvests already reached (a first harvest is only the new ones').
+ */
+async function timelineStates(
+  store: ArchiveStore,
+  desired: readonly DesiredCollection[],
+): Promise<{ observedRates: Map<string, Record<string, number>>; harvestedAccounts: Map<string, Set<string>> }> {
+  const observedRates = new Map<string, Record<string, number>>();
+  const harvestedAccounts = new Map<string, Set<string>>();
   for (const d of desired.filter((c) => c.state === 'active' && c.body.type === 'user_timeline')) {
-    const state = await readObject(store, collectionKeys(d.id).state, 'state').catch(() => undefined);
-    const observed = Object.entries(state?.value.users ?? {}).flatMap(([id, user]) =>
-      user.posts_per_day !== undefined ? [[id, user.posts_per_day] as const] : [],
-    );
-    if (observed.length > 0) rates.set(d.id, Object.fromEntries(observed));
+    const users = Object.entries((await readObject(store, collectionKeys(d.id).state, 'state').catch(() => undefined))?.value.users ?? {});
+    const observed = users.flatMap(([id, user]) => (user.posts_per_day !== undefined ? [[id, user.posts_per_day] as const] : []));
+    if (observed.length > 0) observedRates.set(d.id, Object.fromEntries(observed));
+    harvestedAccounts.set(d.id, new Set(users.filter(([, user]) => user.since_id !== undefined).map(([id]) => id)));
   }
-  return rates;
+  return { observedRates, harvestedAccounts };
 }
 
 async function readCounts(store: ArchiveStore): Promise<Counts> {

@@ -108,6 +108,11 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
     const changes = await cli('changes', 'scientists');
     assert.match(changes.stdout, /create {2}by .*@/);
     assert.match(changes.stdout, / {4}users: - -> \{"1000000"/);
+    assert.match(
+      (await cli('changes', 'scientists', '--deletes-only')).stdout,
+      /^No removals recorded for scientists: none of its \d+ changesets? removes the collection, a field or an account\.$/m,
+      'an empty answer says so, instead of printing nothing',
+    );
     const status = (await cli('status')).stdout;
     assert.match(status, /No harvest is running/);
     // What the harvest bought, as its record has it, priced at the default prices: in status and in list.

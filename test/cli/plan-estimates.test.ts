@@ -167,7 +167,7 @@ describe('the cost estimate in a plan', { timeout: 120_000 }, () => {
     const row = markdown.stdout.split('\n').find((line) => line.startsWith('| `scientists`'));
     assert.ok(row, markdown.stdout);
     assert.ok(row.includes(`$${firstUsd} (${expected.posts.toLocaleString('en')} posts)`), `first harvest from tweet_count: ${row}`);
-    assert.match(row, /\| \$[\d,]+\.\d\d \([\d,]+ posts\) \| first: each account's newest min\(tweet_count, 3,200\) posts/);
+    assert.match(row, /\| \$[\d,]+\.\d\d \([\d,]+ posts\) \| first: each new account's newest min\(tweet_count, 3,200\) posts/);
     assert.match(
       row,
       /month: what the accounts post a day \(their lifetime average\) x 30\.44, and 30\.4 look-ups of each account \(730\.6 harvests a month\)/,

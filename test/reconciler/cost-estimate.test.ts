@@ -161,6 +161,26 @@ describe('the cost of each kind', () => {
     assert.match(t.monthly.how, /\(as harvests observed them\)/);
   });
 
+  it('a timeline that gains accounts: a first harvest of the new ones only', () => {
+    const timeline = desired(
+      't',
+      { type: 'user_timeline', schedule: 'rate(1 day)', users: { '1': { screen_name: 'a' }, '2': { screen_name: 'b' } } },
+      { lookedUp: { '2': { on: '2026-12-01', tweet_count: 500, posts_per_day: 2 } } },
+    );
+    const [t] = costEstimate({
+      desired: [timeline],
+      changed: new Set(['t']),
+      weekly: new Map(),
+      countsRequests: { recent: 0, all: 0 },
+      harvestedAccounts: new Map([['t', new Set(['1'])]]),
+      runsPerMonth,
+      settings,
+    }).collections;
+    assert.ok(t?.first);
+    assert.deepEqual([t.first.posts, t.first.users, t.first.usd], [500, 1, 2.51]);
+    assert.match(t.first.how, /\(1 harvested before: none of theirs\)$/);
+  });
+
   it('a timeline never looked up: priced at 3,200 posts an account first, and no monthly figure, saying so', () => {
     const [t] = estimate(
       [desired('t', { type: 'user_timeline', schedule: 'rate(1 day)', users: { '1': { screen_name: 'a' } } })],
