@@ -44,6 +44,7 @@ export async function harvestUserTimelines(context: HarvestContext): Promise<voi
   const lastLookup = state.start.users_looked_up_at;
   const due = lastLookup === undefined || now.getTime() - Date.parse(lastLookup) >= lookupEveryMs(config.lookup_every);
   const toLookUp = due ? ids : ids.filter((id) => state.start.users?.[id]?.condition === undefined);
+  const lookedUpNow = new Set(toLookUp);
   if (!due) context.log.info('accounts not looked up: the last look-up is recent', { last: lastLookup, new_accounts: toLookUp.length });
   const lines: string[] = [];
   const lookup = await lookUpUsers(context, toLookUp, lines);
@@ -54,7 +55,7 @@ export async function harvestUserTimelines(context: HarvestContext): Promise<voi
   const book = new UserChanges(context);
   const harvestable: string[] = [];
   for (const id of ids) {
-    const condition = book.settle(id, toLookUp.includes(id) ? lookup : undefined);
+    const condition = book.settle(id, lookedUpNow.has(id) ? lookup : undefined);
     if (book.canHarvest(condition)) harvestable.push(id);
     else context.log.info('user skipped', { user_id: id, condition });
   }
@@ -66,7 +67,7 @@ export async function harvestUserTimelines(context: HarvestContext): Promise<voi
   });
   await explainRefusals(
     context,
-    refused.filter((id) => !toLookUp.includes(id)),
+    refused.filter((id) => !lookedUpNow.has(id)),
     book,
     lines,
   );
