@@ -1,7 +1,6 @@
 import { loadDesiredState } from '../../reconciler/desired/load-collections.js';
-import { formatUsd } from '../../platform/billing/cost-model.js';
 import { collectionRows } from '../../reconciler/inspect/collection-status.js';
-import { spendCell, spendThisMonth } from '../../reconciler/inspect/spend.js';
+import { spendCell, spendSummary, spendThisMonth } from '../../reconciler/inspect/spend.js';
 import { desiredCollections } from '../../reconciler/plan/render-config.js';
 import { choiceOption, type CommandSpec } from '../command.js';
 import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
@@ -56,9 +55,7 @@ export const listCommand: CommandSpec = {
         )
         .join('\n'),
     );
-    io.out(
-      `Spent on X reads in ${spend.month} (UTC): ${formatUsd(spend.usd)}${spend.budgetUsd !== undefined ? ` of the ${formatUsd(spend.budgetUsd)} budget` : ''}`,
-    );
+    io.out(spendSummary(spend));
     return 0;
   },
 };

@@ -4,7 +4,7 @@
  * credentials allow, X's own count of the Project's posts (its usage endpoint).
  */
 
-import { billingMonth, costOf, formatUsd, type BillableReads } from '../../platform/billing/cost-model.js';
+import { billingMonth, costOf, formatUsd, roundUsd, type BillableReads } from '../../platform/billing/cost-model.js';
 import { monthSpend, type MonthSpend } from '../../platform/billing/month-spend.js';
 import type { Prices } from '../../platform/billing/prices.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
@@ -27,13 +27,12 @@ export async function spendThisMonth(
 ): Promise<SpendReport> {
   const month = billingMonth(now);
   const collections = await Promise.all(ids.map((id) => monthSpend(store, id, month, settings.prices)));
-  const sum = (pick: (s: MonthSpend) => number): number =>
-    Math.round(collections.reduce((total, s) => total + pick(s), 0) * 10_000) / 10_000;
+  const sum = (pick: (s: MonthSpend) => number): number => collections.reduce((total, s) => total + pick(s), 0);
   return {
     month,
     collections,
-    usd: sum((s) => s.usd),
-    possibly_usd: sum((s) => s.possibly_usd),
+    usd: roundUsd(sum((s) => s.usd)),
+    possibly_usd: roundUsd(sum((s) => s.possibly_usd)),
     posts: sum((s) => s.reads.posts),
     ...(settings.monthlyBudgetUsd !== undefined ? { budgetUsd: settings.monthlyBudgetUsd } : {}),
   };
@@ -44,12 +43,15 @@ export function spendCell(spend: MonthSpend | undefined): string {
   return spend === undefined || spend.harvests === 0 ? '-' : formatUsd(spend.usd);
 }
 
-export function spendLines(report: SpendReport, usage: ProjectUsage | { readonly unavailable: string }): string[] {
+/** "Spent on X reads in 2026-12 (UTC): $2.50 of the $50.00 budget": the line `list` ends with and `status` starts with. */
+export function spendSummary(report: SpendReport): string {
   const budget = report.budgetUsd !== undefined ? ` of the ${formatUsd(report.budgetUsd)} budget` : '';
+  return `Spent on X reads in ${report.month} (UTC): ${formatUsd(report.usd)}${budget}`;
+}
+
+export function spendLines(report: SpendReport, usage: ProjectUsage | { readonly unavailable: string }): string[] {
   const possibly = report.possibly_usd > 0 ? `, and up to ${formatUsd(report.possibly_usd)} more if X charges the includes` : '';
-  const lines = [
-    `Spent on X reads in ${report.month} (UTC): ${formatUsd(report.usd)}${budget} for ${report.posts.toLocaleString('en')} posts${possibly}`,
-  ];
+  const lines = [`${spendSummary(report)} for ${report.posts.toLocaleString('en')} posts${possibly}`];
   const width = Math.max(0, ...report.collections.map((s) => s.collection.length));
   for (const s of report.collections.filter((c) => c.harvests > 0))
     lines.push(
