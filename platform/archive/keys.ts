@@ -17,7 +17,7 @@ export const DEPLOYMENT_KEY = 'deployment.json';
 export const COLLECTIONS_INDEX_KEY = 'collections.json';
 /** Present while an apply runs. */
 export const APPLY_LOCK_KEY = 'locks/apply.json';
-/** X's recent counts the plan's cost estimate asked for, by query, each with its day (a cache). */
+/** X's counts the plan's cost estimate asked for, by query, each with its day (a cache). */
 export const POST_COUNTS_KEY = 'estimates/post-counts.json';
 export const COLLECTIONS_PREFIX = 'collections/';
 export const STREAM_GROUPS_PREFIX = 'stream-groups/';

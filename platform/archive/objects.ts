@@ -221,7 +221,7 @@ export interface ArchiveObjects {
   };
   'post-counts': {
     format: 'twarc-cloud/post-counts@1';
-    counts: Record<string, { day: string; posts_7_days: number }>;
+    counts: Record<string, { day: string; posts: number }>;
   };
   'stop-request': {
     format: 'twarc-cloud/stop-request@1';

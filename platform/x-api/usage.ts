@@ -14,6 +14,15 @@ export async function recentPostCount(client: XApiClient, query: string, signal?
   return total;
 }
 
+/** Days of full-archive counts X answers in one request (its `next_token` pages the rest). */
+const ARCHIVE_COUNT_DAYS_PER_REQUEST = 31;
+
+/** The requests (each charged) full-archive counts from `start` to `end` (now when absent) take. */
+export function archiveCountRequests(span: { readonly start: string; readonly end?: string }, now: Date): number {
+  const end = span.end !== undefined ? Date.parse(span.end) : now.getTime();
+  return Math.max(1, Math.ceil((end - Date.parse(span.start)) / (ARCHIVE_COUNT_DAYS_PER_REQUEST * 86_400_000)));
+}
+
 /**
  * Posts matching `query` from `start` to `end` (now when absent), by X's full-archive counts, and
  * the requests that took: X pages them 31 days a request, each charged.

@@ -15,7 +15,7 @@ import { readObject, writeObject, type ArchiveObjects } from '../../platform/arc
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import { XApiClient } from '../../platform/x-api/client.js';
 import { appClient } from '../../platform/x-api/app-client.js';
-import { archivePostCount, recentPostCount } from '../../platform/x-api/usage.js';
+import { archiveCountRequests, archivePostCount, recentPostCount } from '../../platform/x-api/usage.js';
 import type { DesiredCollection, Plan } from '../plan/model.js';
 import { runsPerMonth } from '../schedule/next-fire.js';
 import type { Settings } from '../settings/settings.js';
@@ -40,7 +40,7 @@ export async function estimateCost(
 ): Promise<CostEstimate | undefined> {
   const changed = costChanges(plan);
   if (changed.size === 0) return undefined;
-  const counter = new Counter(await readCounts(store), billingDay(now), env);
+  const counter = new Counter(await readCounts(store), now, env);
   const weekly = new Map<string, Counted>();
   const reachBack = new Map<string, Counted>();
   for (const query of volumeQueries(desired, settings.limits.recentSearchQueryLength, now.getTime())) {
@@ -71,19 +71,22 @@ class Counter {
   readonly requests = { recent: 0, all: 0 };
   private readonly fresh: Counts = {};
   private readonly clients = new Map<string, Promise<XApiClient | { reason: string }>>();
+  private readonly today: string;
 
   constructor(
     private readonly cached: Counts,
-    private readonly today: string,
+    private readonly now: Date,
     private readonly env: NodeJS.ProcessEnv,
-  ) {}
+  ) {
+    this.today = billingDay(now);
+  }
 
   /** A week of posts matching the collection's queries, by recent counts. */
   async recent(query: VolumeQuery): Promise<Counted> {
     if (query.uncountable !== undefined) return { reason: query.uncountable };
     let total = 0;
     for (const text of query.queries) {
-      const counted = await this.once(text, query.profile, async (client) => {
+      const counted = await this.once(text, query.profile, 1, async (client) => {
         this.requests.recent += 1;
         return recentPostCount(client, text, AbortSignal.timeout(ANSWER_WITHIN_MS));
       });
@@ -96,24 +99,29 @@ class Counter {
   /** The posts a full-archive search's first harvest reads back to its start_time, by full-archive counts. */
   async archive(query: VolumeQuery, span: { readonly start: string; readonly end?: string }): Promise<Counted> {
     const text = query.queries[0] ?? '';
-    return this.once(`all ${span.start} ${span.end ?? 'now'} ${text}`, query.profile, async (client) => {
-      const counted = await archivePostCount(client, text, span, AbortSignal.timeout(ANSWER_WITHIN_MS * 4));
-      this.requests.all += counted.requests;
-      return counted.posts;
-    });
+    return this.once(
+      `all ${span.start} ${span.end ?? 'now'} ${text}`,
+      query.profile,
+      archiveCountRequests(span, this.now),
+      async (client) => {
+        const counted = await archivePostCount(client, text, span, AbortSignal.timeout(ANSWER_WITHIN_MS * 4));
+        this.requests.all += counted.requests;
+        return counted.posts;
+      },
+    );
   }
 
-  /** Today's answer to `key`, else X's (kept for the rest of the day), else why there is none. */
-  private async once(key: string, profile: string, ask: (client: XApiClient) => Promise<number>): Promise<Counted> {
+  /** Today's answer to `key`, else X's (kept for the rest of the day) when its `cost` in requests fits, else why there is none. */
+  private async once(key: string, profile: string, cost: number, ask: (client: XApiClient) => Promise<number>): Promise<Counted> {
     const known = this.cached[key] ?? this.fresh[key];
-    if (known?.day === this.today) return known.posts_7_days;
-    if (this.requests.recent + this.requests.all >= MOST_REQUESTS)
-      return { reason: `not counted: a plan makes at most ${MOST_REQUESTS} counts requests` };
+    if (known?.day === this.today) return known.posts;
+    if (this.requests.recent + this.requests.all + cost > MOST_REQUESTS)
+      return { reason: `not counted: it takes ${cost} counts request${cost === 1 ? '' : 's'}, and a plan makes at most ${MOST_REQUESTS}` };
     const client = await this.client(profile);
     if (!(client instanceof XApiClient)) return client;
     try {
       const posts = await ask(client);
-      this.fresh[key] = { day: this.today, posts_7_days: posts };
+      this.fresh[key] = { day: this.today, posts };
       return posts;
     } catch (error) {
       const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);

@@ -100,6 +100,22 @@ describe('the cost estimate in a plan', { timeout: 120_000 }, () => {
     assert.deepEqual([cost.estimate.countsRequests, cost.estimate.usd], [5, 0.045]);
   });
 
+  it('buys no full-archive count that would take more requests than a plan makes, and says so', async () => {
+    const root = project({
+      'since-2010.yaml':
+        'id: since-2010\ntype: search\nquery: flood\narchive: true\nstart_time: 2010-01-01T00:00:00Z\nschedule: rate(1 day)\n',
+    });
+    const before = fake.requests.length;
+    const planned = await runCliAsync(['plan'], { cwd: root, env: fakeApiEnv(root, fake.baseUrl, SECRET_BEARER) });
+    assert.equal(planned.status, 2, planned.stderr);
+    assert.equal(fake.requests.slice(before).filter((r) => r.endpoint === 'tweets/counts/all').length, 0, 'not one page bought');
+    // About 17 years at 31 days a request.
+    assert.match(
+      planned.stdout,
+      /a first harvest back to its start_time: not counted: it takes \d{3} counts requests, and a plan makes at most 50/,
+    );
+  });
+
   it('warns in the text and the pull-request comment when the month passes the Post cap', async () => {
     const root = project({ 'floods.yaml': FLOODS }, 'x_api:\n  access_level: basic\n');
     const env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
