@@ -6,6 +6,7 @@
  */
 
 import { formatUsd } from '../../platform/billing/cost-model.js';
+import { accessLevelName } from '../../platform/x-api/access-levels.js';
 import type { CollectionCost, CostEstimate, Figure } from '../../reconciler/estimate/cost.js';
 
 const n = (value: number): string => Math.round(value).toLocaleString('en');
@@ -13,7 +14,7 @@ const n = (value: number): string => Math.round(value).toLocaleString('en');
 function heading(estimate: CostEstimate): string {
   const prices = estimate.prices;
   return (
-    `Cost estimate at X's ${estimate.accessLevel} prices (${formatUsd(prices.post_read)} a post, ${formatUsd(prices.user_read)} a user, ` +
+    `Cost estimate at X's ${accessLevelName(estimate.accessLevel)} prices (${formatUsd(prices.post_read)} a post, ${formatUsd(prices.user_read)} a user, ` +
     `as of ${estimate.pricesAsOf}; authors and referenced posts that expansions bring are not counted)`
   );
 }
@@ -55,20 +56,30 @@ function notEstimatedLine(estimate: CostEstimate): string | undefined {
 
 const notes = (c: CollectionCost): string => [c.changed ? 'new or changed' : '', c.note ?? ''].filter((s) => s !== '').join('; ');
 
+export interface CostWarning {
+  /** Over the budget: apply refuses the plan. */
+  readonly refuses: boolean;
+  readonly text: string;
+}
+
 /** The warnings a plan carries for its cost: over the budget (apply refuses), over the cap. */
-export function costWarnings(estimate: CostEstimate | undefined): string[] {
+export function costWarnings(estimate: CostEstimate | undefined): CostWarning[] {
   if (estimate === undefined) return [];
-  const warnings: string[] = [];
+  const warnings: CostWarning[] = [];
   if (estimate.overBudget && estimate.budgetUsd !== undefined)
-    warnings.push(
-      `Over budget: this month would cost about ${formatUsd(estimate.thisMonthUsd)}, over x_api.monthly_budget_usd of ${formatUsd(estimate.budgetUsd)}; ` +
+    warnings.push({
+      refuses: true,
+      text:
+        `Over budget: this month would cost about ${formatUsd(estimate.thisMonthUsd)}, over x_api.monthly_budget_usd of ${formatUsd(estimate.budgetUsd)}; ` +
         'apply refuses this plan unless --allow-over-budget is given. Narrow the queries or rules, set max_records, harvest fewer accounts or less often, or raise the budget.',
-    );
+    });
   if (estimate.overCap)
-    warnings.push(
-      `Warning: the collections would read about ${n(estimate.thisMonthPosts)} posts this month, over the ${estimate.accessLevel} cap of ${n(estimate.postCap)}; ` +
+    warnings.push({
+      refuses: false,
+      text:
+        `Warning: the collections would read about ${n(estimate.thisMonthPosts)} posts this month, over the ${accessLevelName(estimate.accessLevel)} cap of ${n(estimate.postCap)}; ` +
         "once it is reached X refuses every request until the month's reset. Narrow the queries or rules, set max_records, or suspend collections.",
-    );
+    });
   return warnings;
 }
 

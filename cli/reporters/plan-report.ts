@@ -133,7 +133,7 @@ export function planText(plan: Plan, where: string, color: boolean, cost?: CostE
   for (const refusal of refusalLines(plan)) lines.push(paint(31, refusal));
   for (const warning of warningLines(plan)) lines.push(paint(33, warning));
   lines.push(...costText(cost));
-  for (const warning of costWarnings(cost)) lines.push(paint(warning.startsWith('Over budget') ? 31 : 33, warning));
+  for (const warning of costWarnings(cost)) lines.push(paint(warning.refuses ? 31 : 33, warning.text));
   return `${lines.join('\n')}\n`;
 }
 
@@ -144,7 +144,7 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 export function planMarkdown(plan: Plan, where: string, limit = GITHUB_COMMENT_LIMIT, cost?: CostEstimate): string {
   const head: string[] = [`### twarc-cloud plan for ${where}`, '', `**${summaryLine(plan)}**`, ''];
   for (const refusal of refusalLines(plan)) head.push('> [!CAUTION]', `> ${refusal}`, '');
-  for (const warning of [...warningLines(plan), ...costWarnings(cost)]) head.push('> [!WARNING]', `> ${warning}`, '');
+  for (const warning of [...warningLines(plan), ...costWarnings(cost).map((w) => w.text)]) head.push('> [!WARNING]', `> ${warning}`, '');
   const stopping = plan.actions.filter((a) => a.kind === 'remove' || a.kind === 'suspend');
   if (stopping.length > 0) {
     head.push(

@@ -21,6 +21,11 @@ export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 
 export const DEFAULT_ACCESS_LEVEL: AccessLevel = 'pay_per_use';
 
+/** An access level as messages name it: "pay-per-use", "pro". */
+export function accessLevelName(level: string): string {
+  return level.replaceAll('_', '-');
+}
+
 export interface XApiLimits {
   readonly recentSearchQueryLength: number;
   readonly fullArchiveSearchQueryLength: number;

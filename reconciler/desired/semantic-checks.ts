@@ -2,7 +2,7 @@ import { derivedNameProblems } from '../targets/aws/naming/aws-names.js';
 import type { Problem } from '../problems.js';
 import { parseSchedule } from '../schedule/schedule-expression.js';
 import type { YamlSource } from '../yaml/yaml-source.js';
-import { EARLIEST_SEARCH_TIME, type XApiLimits } from '../../platform/x-api/access-levels.js';
+import { accessLevelName, EARLIEST_SEARCH_TIME, type XApiLimits } from '../../platform/x-api/access-levels.js';
 import { DEFAULT_STATE, type CollectionDocument } from './collection.js';
 import { compileFilterRules } from './compile-filter-rules.js';
 
@@ -88,7 +88,7 @@ function checkSearch(doc: CollectionDocument, context: CheckContext, report: Rep
     report(
       '/query',
       'search/query-length',
-      `query is ${query.length} characters; ${kind} search on ${accessName(context.accessLevel)} access allows ${limit}`,
+      `query is ${query.length} characters; ${kind} search on ${accessLevelName(context.accessLevel)} access allows ${limit}`,
     );
   }
   if (doc.start_time !== undefined && Date.parse(doc.start_time) < Date.parse(EARLIEST_SEARCH_TIME)) {
@@ -114,7 +114,7 @@ function checkFilter(source: YamlSource, doc: CollectionDocument, context: Check
       report(
         `/rules/${index}/value`,
         'filter/rule-length',
-        `rule is ${rule.value.length} characters; ${accessName(context.accessLevel)} access allows ${streamRuleLength}`,
+        `rule is ${rule.value.length} characters; ${accessLevelName(context.accessLevel)} access allows ${streamRuleLength}`,
       );
     }
     const first = seen.get(rule.value);
@@ -132,7 +132,7 @@ function checkFilter(source: YamlSource, doc: CollectionDocument, context: Check
     report(
       `/${field}/${index}`,
       'filter/rule-length',
-      `compiles to a rule of ${clause.length} characters; ${accessName(context.accessLevel)} access allows ${streamRuleLength}`,
+      `compiles to a rule of ${clause.length} characters; ${accessLevelName(context.accessLevel)} access allows ${streamRuleLength}`,
     );
   }
   if (compiled.rules.length > streamRuleCount) {
@@ -140,13 +140,8 @@ function checkFilter(source: YamlSource, doc: CollectionDocument, context: Check
     report(
       where,
       'filter/rule-count',
-      `the collection compiles to ${compiled.rules.length} stream rules; ${accessName(context.accessLevel)} access allows ${streamRuleCount} per app`,
+      `the collection compiles to ${compiled.rules.length} stream rules; ${accessLevelName(context.accessLevel)} access allows ${streamRuleCount} per app`,
       'key',
     );
   }
-}
-
-/** An access level as a message names it: "pay-per-use access", "pro access". */
-function accessName(level: string): string {
-  return level.replaceAll('_', '-');
 }
