@@ -9,6 +9,7 @@
 
 import { seededRandom } from '../../generators/collection-files.js';
 import { Projection, everyField } from './fields.js';
+import { ANNOTATIONS, PLACES, SITES } from './sample-data.js';
 import {
   codePoints,
   firstCodePoints,
@@ -75,57 +76,6 @@ export interface CorpusOptions {
   /** The longest post in characters (default X's 25,000; 280 or less: no long posts). */
   readonly longestPost?: number;
 }
-
-const SITES = ['example.org', 'news.example.com', 'data.example.net', 'blog.example.edu', 'www.example.info'];
-const PLACES = [
-  'Maryland, USA',
-  'Berlin',
-  'São Paulo, Brasil',
-  'Lagos, Nigeria',
-  'Tokyo',
-  'القاهرة',
-  '',
-  'Melbourne, Victoria',
-  'Montréal',
-];
-const ANNOTATIONS = [
-  {
-    domain: { id: '131', name: 'Unified Twitter Taxonomy', description: 'A taxonomy of user interests.' },
-    entity: { id: '847888632711061504', name: 'Climate change' },
-  },
-  {
-    domain: {
-      id: '66',
-      name: 'Interests and Hobbies Category',
-      description: 'A grouping of interests and hobbies entities, like Novelty Food or Destinations',
-    },
-    entity: { id: '847528391163092993', name: 'Science' },
-  },
-  {
-    domain: {
-      id: '30',
-      name: 'Entities [Entity Service]',
-      description: 'Entity Service top level domain, every item that is in Entity Service should be in this domain',
-    },
-    entity: { id: '781974596148793345', name: 'Business & finance' },
-  },
-  {
-    domain: { id: '46', name: 'Business Taxonomy', description: 'Categories within Brand Verticals that narrow down the scope of Brands' },
-    entity: { id: '1557696848252391426', name: 'Financial Services Business' },
-  },
-  {
-    domain: {
-      id: '65',
-      name: 'Interests and Hobbies Vertical',
-      description: 'Top level interests and hobbies groupings, like Food or Travel',
-    },
-    entity: { id: '848920371311001600', name: 'Technology' },
-  },
-  {
-    domain: { id: '35', name: 'Politician', description: 'Politicians in the world, like Joe Biden' },
-    entity: { id: '1121888589498355712', name: 'A member of parliament' },
-  },
-];
 
 export class Corpus {
   readonly users: FakeUser[] = [];
