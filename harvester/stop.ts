@@ -1,7 +1,8 @@
 /*
  * Why a harvest ends early, from whichever source asks first: the control API, a stop-request
- * object in the archive, a signal, max_records, the collection's monthly budget, or a failure. The first reason wins; the signal
- * aborts waits (rate limits, backoffs, a quiet stream) so that stopping is prompt.
+ * object in the archive, a signal, max_records, the collection's monthly budget, or a failure. The
+ * first reason wins; the signal aborts waits (rate limits, backoffs, a quiet stream) so that
+ * stopping is prompt.
  */
 
 export type StopCause = 'requested' | 'signal' | 'max_records' | 'budget' | 'failed' | 'lock_lost';

@@ -34,7 +34,13 @@ const settings: CostInputs['settings'] = {
   budgetUsd: 50,
 };
 
-function estimate(collections: DesiredCollection[], changed: string[], weekly: Array<[string, number | { reason: string }]> = []) {
+/** The estimate of `collections` with `changed` changed and `weekly` counts; `more` sets the other inputs. */
+function estimate(
+  collections: DesiredCollection[],
+  changed: string[],
+  weekly: Array<[string, number | { reason: string }]> = [],
+  more: Partial<CostInputs> = {},
+) {
   return costEstimate({
     desired: collections,
     changed: new Set(changed),
@@ -42,6 +48,7 @@ function estimate(collections: DesiredCollection[], changed: string[], weekly: A
     countsRequests: { recent: weekly.filter(([, w]) => typeof w === 'number').length, all: 0 },
     runsPerMonth,
     settings,
+    ...more,
   });
 }
 
@@ -81,28 +88,16 @@ describe('the cost of each kind', () => {
 
   it('a full-archive search reaching back past the week: its first harvest from the full-archive counts, or why not', () => {
     const archive = desired('a', { type: 'search', query: 'flood', archive: true, start_time: '2026-01-01T00:00:00Z' });
-    const priced = costEstimate({
-      desired: [archive],
-      changed: new Set(['a']),
-      weekly: new Map([['a', 700]]),
+    const priced = estimate([archive], ['a'], [['a', 700]], {
       reachBack: new Map([['a', 80_000]]),
       countsRequests: { recent: 1, all: 11 },
-      runsPerMonth,
-      settings,
     });
     assert.deepEqual([priced.collections[0]?.first?.posts, priced.collections[0]?.first?.usd], [80_000, 400]);
     assert.match(priced.collections[0]?.first?.how ?? '', /full-archive counts back to its start_time/);
     // One recent count at $0.005, eleven pages of full-archive counts at $0.010.
     assert.equal(priced.estimate.usd, 0.115);
-    const unknown = costEstimate({
-      desired: [archive],
-      changed: new Set(['a']),
-      weekly: new Map([['a', 700]]),
-      reachBack: new Map([['a', { reason: 'not counted: timeout' }]]),
-      countsRequests: { recent: 1, all: 0 },
-      runsPerMonth,
-      settings,
-    }).collections[0];
+    const unknown = estimate([archive], ['a'], [['a', 700]], { reachBack: new Map([['a', { reason: 'not counted: timeout' }]]) })
+      .collections[0];
     assert.equal(unknown?.first, undefined);
     assert.equal(unknown?.note, 'a first harvest back to its start_time: not counted: timeout');
   });
@@ -146,15 +141,7 @@ describe('the cost of each kind', () => {
       { type: 'user_timeline', schedule: 'rate(1 day)', users: { '1': { screen_name: 'a' }, '2': { screen_name: 'b' } } },
       { lookedUp: { '1': { on: '2026-12-01', tweet_count: 100, posts_per_day: 2 } } },
     );
-    const [t] = costEstimate({
-      desired: [timeline],
-      changed: new Set(['t']),
-      weekly: new Map(),
-      countsRequests: { recent: 0, all: 0 },
-      observedRates: new Map([['t', { '1': 20, '2': 5 }]]),
-      runsPerMonth,
-      settings,
-    }).collections;
+    const [t] = estimate([timeline], ['t'], [], { observedRates: new Map([['t', { '1': 20, '2': 5 }]]) }).collections;
     // 25 posts a day x 30.44, not the lifetime 2 of account 1; account 2 has a rate though users add never saw it.
     assert.ok(t?.monthly);
     assert.equal(t.monthly.posts, 761);
@@ -167,15 +154,7 @@ describe('the cost of each kind', () => {
       { type: 'user_timeline', schedule: 'rate(1 day)', users: { '1': { screen_name: 'a' }, '2': { screen_name: 'b' } } },
       { lookedUp: { '2': { on: '2026-12-01', tweet_count: 500, posts_per_day: 2 } } },
     );
-    const [t] = costEstimate({
-      desired: [timeline],
-      changed: new Set(['t']),
-      weekly: new Map(),
-      countsRequests: { recent: 0, all: 0 },
-      harvestedAccounts: new Map([['t', new Set(['1'])]]),
-      runsPerMonth,
-      settings,
-    }).collections;
+    const [t] = estimate([timeline], ['t'], [], { harvestedAccounts: new Map([['t', new Set(['1'])]]) }).collections;
     assert.ok(t?.first);
     assert.deepEqual([t.first.posts, t.first.users, t.first.usd], [500, 1, 2.51]);
     assert.match(t.first.how, /\(1 harvested before: none of theirs\)$/);
