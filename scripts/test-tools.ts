@@ -8,13 +8,26 @@
  * (a stamp holds the file's hash). What is missing is said with how to install it.
  */
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../platform/paths.js';
 import { ACTIONLINT_VERSION, findProviderMirror, TERRAFORM_PROVIDER } from './tool-locations.js';
 
 class Missing extends Error {}
+
+/** The same, without blocking: the installs are mostly waiting on downloads, so they run side by side. */
+function runAsync(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ ok: boolean; output: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd: PACKAGE_ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ ok: error === null, output: `${stdout}${stderr}${error ? error.message : ''}` });
+    });
+  });
+}
 
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): { ok: boolean; output: string } {
   const result = spawnSync(command, args, { cwd: PACKAGE_ROOT, env, encoding: 'utf8' });
@@ -25,7 +38,7 @@ function need(command: string, install: string): void {
   if (!run('sh', ['-c', `command -v ${command}`]).ok) throw new Missing(`${command} is missing, and the tests need it: ${install}`);
 }
 
-function pythonEnvironment(folder: string, requirements: string): void {
+async function pythonEnvironment(folder: string, requirements: string): Promise<void> {
   const wanted = createHash('sha256')
     .update(readFileSync(join(PACKAGE_ROOT, requirements)))
     .digest('hex');
@@ -33,19 +46,19 @@ function pythonEnvironment(folder: string, requirements: string): void {
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return;
   need('python3', 'install Python 3.9 or newer with venv (Debian: apt-get install python3 python3-venv)');
   process.stdout.write(`test tools: installing ${requirements} into ${folder} (once)\n`);
-  const made = run('python3', ['-m', 'venv', folder]);
+  const made = await runAsync('python3', ['-m', 'venv', folder]);
   if (!made.ok) throw new Missing(`python3 -m venv ${folder} failed (Debian: apt-get install python3-venv):\n${made.output}`);
-  const installed = run(join(folder, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements]);
+  const installed = await runAsync(join(folder, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements]);
   if (!installed.ok) throw new Missing(`pip install -r ${requirements} failed:\n${installed.output}`);
   writeFileSync(stamp, wanted);
 }
 
-function actionlint(): void {
+async function actionlint(): Promise<void> {
   const binary = join(PACKAGE_ROOT, '.tools', 'actionlint');
   if (existsSync(binary) && run(binary, ['-version']).output.startsWith(`v${ACTIONLINT_VERSION}`)) return;
   need('go', 'install Go 1.22 or newer (the workflow tests build actionlint with go install)');
   process.stdout.write(`test tools: installing actionlint ${ACTIONLINT_VERSION} into .tools (once)\n`);
-  const installed = run('go', ['install', `github.com/rhysd/actionlint/cmd/actionlint@v${ACTIONLINT_VERSION}`], {
+  const installed = await runAsync('go', ['install', `github.com/rhysd/actionlint/cmd/actionlint@v${ACTIONLINT_VERSION}`], {
     ...process.env,
     GOBIN: join(PACKAGE_ROOT, '.tools'),
   });
@@ -64,10 +77,12 @@ function terraform(): void {
 }
 
 try {
-  pythonEnvironment('.venv', 'test/requirements.txt');
-  pythonEnvironment('.venv-checkov', 'test/requirements-checkov.txt');
-  actionlint();
   terraform();
+  await Promise.all([
+    pythonEnvironment('.venv', 'test/requirements.txt'),
+    pythonEnvironment('.venv-checkov', 'test/requirements-checkov.txt'),
+    actionlint(),
+  ]);
 } catch (error) {
   if (!(error instanceof Missing)) throw error;
   process.stderr.write(`test tools: ${error.message}\n`);

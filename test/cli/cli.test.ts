@@ -1,69 +1,69 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { COMMANDS as ALL_COMMANDS } from '../../cli/command-table.js';
-import { runCli as runInProcess } from '../../cli/main.js';
+import { runCli as runCliEntry } from '../../cli/main.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
-import { assertNoCrash, runCli } from '../helpers/run-cli.js';
+import { assertNoCrash, runInProcess } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 
 const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const COMMANDS = ['validate', 'new'];
 
 describe('twarc-cloud CLI', () => {
-  it('validates the shipped examples', () => {
-    const result = runCli(['validate']);
+  it('validates the shipped examples', async () => {
+    const result = await runInProcess(['validate']);
     assert.equal(result.status, 0, result.stdout + result.stderr);
     assert.equal(result.stdout.trim(), '3 collection files valid.');
   });
 
-  it('shows the commands without arguments and exits 1', () => {
-    const result = runCli([]);
+  it('shows the commands without arguments and exits 1', async () => {
+    const result = await runInProcess([]);
     assert.equal(result.status, 1);
     for (const command of COMMANDS) assert.match(result.stdout, new RegExp(`^  ${command} `, 'm'));
   });
 
   for (const command of [undefined, ...COMMANDS]) {
     const args = command === undefined ? [] : [command];
-    it(`answers --help and --version ${command ? `for ${command}` : 'at the top level'}`, () => {
-      const help = runCli([...args, '--help']);
+    it(`answers --help and --version ${command ? `for ${command}` : 'at the top level'}`, async () => {
+      const help = await runInProcess([...args, '--help']);
       assert.equal(help.status, 0);
       assert.match(help.stdout, /Usage: twarc-cloud/);
-      const shown = runCli([...args, '--version']);
+      const shown = await runInProcess([...args, '--version']);
       assert.equal(shown.status, 0);
       assert.equal(shown.stdout.trim(), `twarc-cloud ${version}`);
     });
   }
 
-  it('refuses an unknown command with a hint', () => {
-    const result = runCli(['plant']);
+  it('refuses an unknown command with a hint', async () => {
+    const result = await runInProcess(['plant']);
     assert.equal(result.status, 1);
     assert.equal(result.stderr, 'twarc-cloud: error: unknown command "plant"\n  hint: run twarc-cloud --help for the list of commands\n');
   });
 
-  it('refuses an unknown option with a hint', () => {
-    const result = runCli(['validate', '--strict']);
+  it('refuses an unknown option with a hint', async () => {
+    const result = await runInProcess(['validate', '--strict']);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^twarc-cloud: error: Unknown option '--strict'\n {2}hint: see: twarc-cloud validate --help\n$/);
   });
 
-  it('refuses an unknown output format', () => {
-    const result = runCli(['validate', '--format', 'xml']);
+  it('refuses an unknown output format', async () => {
+    const result = await runInProcess(['validate', '--format', 'xml']);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /--format must be one of text, json, github, not "xml"/);
   });
 
-  it('says so when a path does not exist', () => {
-    const result = runCli(['validate', 'collections/nope.yaml']);
+  it('says so when a path does not exist', async () => {
+    const result = await runInProcess(['validate', 'collections/nope.yaml']);
     assert.equal(result.status, 1);
     assertNoCrash(result);
     assert.match(result.stderr, /collections\/nope\.yaml does not exist/);
   });
 
-  it('prints problems as file:line:column: message and exits 1', () => {
+  it('prints problems as file:line:column: message and exits 1', async () => {
     const root = tempProject({ 'collections/a.yaml': 'id: a\ntype: search\nquery: x\nschedule: rate(2 day)\n' });
-    const result = runCli(['validate'], { cwd: root });
+    const result = await runInProcess(['validate'], { cwd: root });
     assert.equal(result.status, 1);
     assert.equal(
       result.stdout,
@@ -71,9 +71,9 @@ describe('twarc-cloud CLI', () => {
     );
   });
 
-  it('gives machine-readable problems with --format json', () => {
+  it('gives machine-readable problems with --format json', async () => {
     const root = tempProject({ 'collections/a.yaml': 'id: a\ntype: search\nquery: x\nschedule: rate(2 day)\n' });
-    const result = runCli(['validate', '--format', 'json'], { cwd: root });
+    const result = await runInProcess(['validate', '--format', 'json'], { cwd: root });
     assert.equal(result.status, 1);
     const report = JSON.parse(result.stdout) as { valid: boolean; errors: number; problems: unknown[] };
     assert.equal(report.valid, false);
@@ -90,43 +90,11 @@ describe('twarc-cloud CLI', () => {
     ]);
   });
 
-  it('annotates at most 10 errors for GitHub and lists all in the step summary', () => {
-    const files: Record<string, string> = {};
-    for (let i = 0; i < 12; i++) files[`collections/c${i}.yaml`] = `id: c${i}\ntype: search\nquery: x\nschedule: every day\n`;
-    const root = tempProject(files);
-    const summary = join(root, 'summary.md');
-    writeFileSync(summary, ''); // the runner creates it before the step starts
-    const result = runCli(['validate', '--format', 'github'], { cwd: root, env: { GITHUB_STEP_SUMMARY: summary } });
-    assert.equal(result.status, 1);
-    assert.equal(result.stderr, '');
-    const annotations = result.stdout.split('\n').filter((line) => line.startsWith('::error '));
-    assert.equal(annotations.length, 10);
-    assert.match(
-      annotations[0] ?? '',
-      /^::error title=schema\/pattern,file=collections\/c0\.yaml,line=4,col=11::"every day": must be rate\(\.\.\.\) or cron/,
-    );
-    assert.match(result.stdout, /2 more errors are not annotated/);
-    const table = readFileSync(summary, 'utf8');
-    for (let i = 0; i < 12; i++) assert.ok(table.includes(`collections/c${i}.yaml`), `c${i} missing from the summary`);
-  });
-
-  it('warns, and still reports, when the step summary cannot be written', () => {
-    const root = tempProject({ 'collections/a.yaml': 'id: a\ntype: search\n' });
-    const result = runCli(['validate', '--format', 'github'], {
-      cwd: root,
-      env: { GITHUB_STEP_SUMMARY: join(root, 'missing', 'summary.md') },
-    });
-    assert.equal(result.status, 1);
-    assertNoCrash(result);
-    assert.match(result.stdout, /^::error title=schema\/required,file=collections\/a\.yaml,line=1,col=1::missing required field `query`$/m);
-    assert.match(result.stderr, /^twarc-cloud: warning: could not write the job summary/);
-  });
-
-  it('writes a commented template that validates and refuses to overwrite it', () => {
+  it('writes a commented template that validates and refuses to overwrite it', async () => {
     const root = tempProject({ 'twarc-cloud.yaml': 'target: local\n' });
     for (const type of ['user_timeline', 'search', 'filter']) {
       const id = `my-${type.replace('_', '-')}`;
-      const created = runCli(['new', type, id], { cwd: root });
+      const created = await runInProcess(['new', type, id], { cwd: root });
       assert.equal(created.status, 0, created.stderr);
       const text = readFileSync(join(root, 'collections', `${id}.yaml`), 'utf8');
       assert.ok(text.startsWith('# yaml-language-server: $schema='), 'starts with the schema modeline');
@@ -134,27 +102,27 @@ describe('twarc-cloud CLI', () => {
       assert.ok(readFileSync(join(root, 'collections', schemaPath), 'utf8').includes('"$schema"'), 'the modeline points at the schema');
       assert.match(text, /^state: suspended$/m);
     }
-    const validated = runCli(['validate'], { cwd: root });
+    const validated = await runInProcess(['validate'], { cwd: root });
     assert.equal(validated.status, 0, validated.stdout);
     assert.equal(validated.stdout.trim(), '3 collection files valid.');
-    const again = runCli(['new', 'search', 'my-search'], { cwd: root });
+    const again = await runInProcess(['new', 'search', 'my-search'], { cwd: root });
     assert.equal(again.status, 1);
     assert.match(again.stderr, /collections\/my-search\.yaml already exists/);
   });
 
-  it('refuses a bad id or type for new, using the same rules as validate', () => {
+  it('refuses a bad id or type for new, using the same rules as validate', async () => {
     const root = tempProject();
-    const badId = runCli(['new', 'search', 'My_Search'], { cwd: root });
+    const badId = await runInProcess(['new', 'search', 'My_Search'], { cwd: root });
     assert.equal(badId.status, 1);
     assert.match(badId.stderr, /cannot create collection "My_Search": .*lower-case letters, digits and hyphens/);
-    const badType = runCli(['new', 'stream', 'x'], { cwd: root });
+    const badType = await runInProcess(['new', 'stream', 'x'], { cwd: root });
     assert.equal(badType.status, 1);
     assert.match(badType.stderr, /unknown collection type "stream"\n {2}hint: choose one of user_timeline, search, filter/);
   });
 
   it("reports an unexpected failure as a bug, not as the user's mistake", async () => {
     const errors: string[] = [];
-    const code = await runInProcess(['--version'], ALL_COMMANDS, {
+    const code = await runCliEntry(['--version'], ALL_COMMANDS, {
       cwd: PACKAGE_ROOT,
       env: {},
       stdoutIsTty: false,

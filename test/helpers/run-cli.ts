@@ -62,3 +62,23 @@ function cliEnv(extra: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
   if (!extra?.['GITHUB_STEP_SUMMARY']) delete env['GITHUB_STEP_SUMMARY'];
   return env;
 }
+
+/**
+ * Runs a command line in this process through the CLI's own entry (`runCli` of cli/main.ts), with
+ * its output captured: the unit tier's way to test commands. Only what the process itself does
+ * (signals, exit codes of the bin, the launcher) needs runCli's child process.
+ */
+export async function runInProcess(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  const [{ runCli: run }, { COMMANDS }] = await Promise.all([import('../../cli/main.js'), import('../../cli/command-table.js')]);
+  let stdout = '';
+  let stderr = '';
+  const line = (text: string): string => (text.endsWith('\n') ? text : `${text}\n`);
+  const status = await run([...args], COMMANDS, {
+    cwd: options.cwd ?? PACKAGE_ROOT,
+    env: cliEnv(options.env),
+    stdoutIsTty: false,
+    out: (text) => (stdout += line(text)),
+    err: (text) => (stderr += line(text)),
+  });
+  return { status, stdout, stderr };
+}
