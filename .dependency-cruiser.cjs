@@ -7,7 +7,23 @@ module.exports = {
       comment: 'platform/ holds what reconciler and harvester share; it imports neither of them, nor the CLI that composes them.',
       severity: 'error',
       from: { path: '^platform/' },
-      to: { path: '^(reconciler|harvester|curation|cli)/' },
+      to: { path: '^(reconciler|targets|harvester|curation|cli)/' },
+    },
+    {
+      name: 'reconciler-names-no-target',
+      comment:
+        'The reconciler plans and applies against the Target port (reconciler/target.ts) and never names an adapter: the CLI opens one from targets/ and passes it down.',
+      severity: 'error',
+      from: { path: '^reconciler/' },
+      to: { path: '^targets/' },
+    },
+    {
+      name: 'targets-are-adapters',
+      comment:
+        'targets/ holds the adapters of the Target port: they implement what reconciler/ declares, on platform/; they import neither the harvester, curation nor the CLI.',
+      severity: 'error',
+      from: { path: '^targets/' },
+      to: { path: '^(harvester|curation|cli)/' },
     },
     {
       name: 'reconciler-and-harvester-apart',
@@ -15,7 +31,7 @@ module.exports = {
         'The reconciler, the harvester and curation (what is done with an archive afterwards) never import each other (nor the CLI above them): what they share lives in platform/.',
       severity: 'error',
       from: { path: '^(reconciler|harvester|curation)/' },
-      to: { path: '^(reconciler|harvester|curation|cli)/', pathNot: '^$1/' },
+      to: { path: '^(reconciler|harvester|curation|cli|targets)/', pathNot: '^$1/' },
     },
     {
       name: 'plan-is-pure',
@@ -52,7 +68,7 @@ module.exports = {
       name: 'product-not-tests',
       comment: 'Shipped code never reaches into tests or benchmarks.',
       severity: 'error',
-      from: { path: '^(cli|platform|reconciler|harvester|curation)/' },
+      from: { path: '^(cli|platform|reconciler|targets|harvester|curation)/' },
       to: { path: '^(test|bench|scripts)/' },
     },
   ],

@@ -10,14 +10,15 @@ import { COLLECTIONS_INDEX_KEY, DEPLOYMENT_KEY, collectionKeys } from '../platfo
 import { writeObject } from '../platform/archive/objects.js';
 import { createS3Client, S3ArchiveStore } from '../platform/archive/s3-store.js';
 import { PACKAGE_ROOT } from '../platform/paths.js';
-import { ownershipTags, scheduleRuleName } from '../reconciler/targets/aws/naming/aws-names.js';
+import { ownershipTags, scheduleRuleName } from '../targets/aws/naming/aws-names.js';
 import { loadDesiredState } from '../reconciler/desired/load-collections.js';
 import { desiredCollections } from '../reconciler/plan/render-config.js';
 import { loadSettings } from '../reconciler/settings/settings.js';
-import { EventBridgeSchedules } from '../reconciler/targets/aws/eventbridge-schedules.js';
+import { EventBridgeSchedules } from '../targets/aws/eventbridge-schedules.js';
 import { seededRandom, userTimelineYaml } from '../test/generators/collection-files.js';
 import { motoDefaultNetwork, startMoto } from '../test/helpers/moto.js';
 import { tempProject } from '../test/helpers/temp-project.js';
+import { EVERY_TARGETS_NAME_RULES } from '../targets/targets.js';
 
 // npm run bench:plan: `twarc-cloud plan --target aws` for 2,000 unchanged collections against
 // moto_server, counting the HTTP requests on the wire (a proxy in front of moto), next to a naive
@@ -68,7 +69,7 @@ for (let i = 0; i < COLLECTIONS; i += 1) {
   writeFileSync(join(root, 'collections', `${id}.yaml`), userTimelineYaml(id, 20, random, i));
 }
 const { settings } = loadSettings(root, root);
-const desired = desiredCollections((await loadDesiredState(settings, [], root)).collections);
+const desired = desiredCollections((await loadDesiredState(settings, EVERY_TARGETS_NAME_RULES, [], root)).collections);
 const now = new Date().toISOString();
 const entries: Record<string, { type: 'user_timeline'; state: 'active'; hash: string; schedule: string }> = {};
 const schedules = new EventBridgeSchedules(new EventBridgeClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials }));

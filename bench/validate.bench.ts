@@ -9,6 +9,7 @@ import { loadSettings } from '../reconciler/settings/settings.js';
 import { writeUserTimelineCollections } from '../test/generators/collection-files.js';
 import { tempProject } from '../test/helpers/temp-project.js';
 import { formatSpread, interleaved, spread } from './measure.js';
+import { EVERY_TARGETS_NAME_RULES } from '../targets/targets.js';
 
 // npm run bench:validate: validating 2,000 collection files of 100 users each (target: under 3 s),
 // next to baselines measured in the same run on the same files, interleaved with it: reading them,
@@ -32,9 +33,9 @@ const times = await interleaved(RUNS, {
   'baseline: read the files': () => paths.map((path) => readFileSync(path)),
   'baseline: yaml.parse only (one thread)': () => paths.map((path): unknown => parse(readFileSync(path, 'utf8'))),
   'baseline: js-yaml load only (one thread)': () => paths.map((path): unknown => jsYaml.load(readFileSync(path, 'utf8'))),
-  'validateDesiredState (parse, schema, all checks)': () => validateDesiredState(settings, [], root),
+  'validateDesiredState (parse, schema, all checks)': () => validateDesiredState(settings, EVERY_TARGETS_NAME_RULES, [], root),
   'loadDesiredState (the same, and the collections)': async () => {
-    problems = (await loadDesiredState(settings, [], root)).problems.length;
+    problems = (await loadDesiredState(settings, EVERY_TARGETS_NAME_RULES, [], root)).problems.length;
   },
   '`twarc-cloud validate` (new process, end to end)': cliValidate,
 });

@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../platform/errors.js';
-import { LocalArchiveStore } from '../platform/archive/local-store.js';
 import { provenance, type Provenance } from './apply/provenance.js';
 import { loadDesiredState } from './desired/load-collections.js';
+import type { NameRules } from './desired/name-rules.js';
 import { readLive, type CollectionsIndex } from './live/read-live.js';
 import type { DesiredCollection, LiveState, Plan } from './plan/model.js';
 import { plan } from './plan/plan.js';
 import { canonicalJson, desiredCollections } from './plan/render-config.js';
 import type { Settings } from './settings/settings.js';
-import { LocalTarget } from './targets/local/local-target.js';
-import { openAwsTarget } from './targets/aws/open-aws-target.js';
-import type { Target } from './targets/target.js';
+import type { Target } from './target.js';
 
 export interface Reconciliation {
   readonly target: Target;
@@ -28,14 +26,15 @@ export interface Reconciliation {
 export class DesiredStateInvalid extends UserError {}
 
 export interface ReconcileOptions {
-  readonly targetName: 'local' | 'aws';
+  /** The target to plan against, or how to open it once the actor is known (the CLI chooses which). */
+  readonly target: Target | ((actor: string) => Promise<Target>);
+  /** The naming rules of the targets, which validation applies. */
+  readonly nameRules: NameRules;
   readonly allowMassStop: boolean;
   readonly refresh?: boolean;
   /** False: a new schedule waits for its first time instead of harvesting at once (`--no-initial-run`). */
   readonly initialRun?: boolean;
   readonly env: NodeJS.ProcessEnv;
-  readonly report: (line: string) => void;
-  readonly target?: Target;
 }
 
 /** The desired side, validated, and the target it is planned against: what a plan needs before it reads the live state. */
@@ -53,7 +52,7 @@ export async function reconcile(settings: Settings, options: ReconcileOptions): 
 
 /** Loads and validates collections/, and opens the target; reads nothing of the live state yet. */
 export async function prepare(settings: Settings, options: ReconcileOptions): Promise<Prepared> {
-  const state = await loadDesiredState(settings, [], settings.root);
+  const state = await loadDesiredState(settings, options.nameRules, [], settings.root);
   const errors = state.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0)
     throw new DesiredStateInvalid(
@@ -61,7 +60,7 @@ export async function prepare(settings: Settings, options: ReconcileOptions): Pr
       'run twarc-cloud validate to see them',
     );
   const who = await provenance(settings.root, options.env);
-  const target = options.target ?? (await openTarget(settings, who.actor, options));
+  const target = typeof options.target === 'function' ? await options.target(who.actor) : options.target;
   return { settings, target, desired: desiredCollections(state.collections), provenance: who };
 }
 
@@ -93,16 +92,6 @@ export async function planAgainst(
     provenance: prepared.provenance,
     fingerprint,
   };
-}
-
-async function openTarget(
-  settings: Settings,
-  actor: string,
-  options: { targetName: 'local' | 'aws'; report: (line: string) => void },
-): Promise<Target> {
-  if (options.targetName === 'local')
-    return new LocalTarget(new LocalArchiveStore(settings.local.archive), { actor, stopWaitMs: 120_000, report: options.report });
-  return openAwsTarget(settings, actor, options.report);
 }
 
 function sha256(text: string): string {

@@ -1,5 +1,5 @@
 /*
- * The test suite in two tiers (docs/testing.md):
+ * The test suite in two tiers (docs/architecture.md, "Two tiers"):
  *   unit  files named *.test.ts: no child process, no server; pure functions, ports against
  *         in-memory fakes, the CLI in-process. A guard loaded into each file refuses the rest.
  *   e2e   files named *.e2e.test.ts: real processes, moto_server, the fake X API over HTTP,
@@ -43,7 +43,7 @@ const SLOWEST_FIRST = [
   'delivery/aws-deployment',
   'reconciler/apply-concurrency',
   'harvester/sigkill',
-  'reconciler/targets/apply-aws',
+  'targets/apply-aws',
   'reconciler/up-local',
   'harvester/faults',
   'cli/operate-s3',

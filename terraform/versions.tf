@@ -26,7 +26,7 @@ locals {
     "twarc-cloud:deployment" = var.deployment
     "managed-by"             = "terraform"
   })
-  # Collection resources are named <deployment>_<collection id> (reconciler/targets/aws/naming/aws-names.ts).
+  # Collection resources are named <deployment>_<collection id> (targets/aws/naming/aws-names.ts).
   # The module's own names use "-" or "." after the deployment name, so a collection can never
   # derive one of them, and the IAM patterns for collections ("<deployment>_*") never cover them,
   # nor another deployment's resources (deployment names hold no "_").

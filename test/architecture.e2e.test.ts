@@ -87,6 +87,33 @@ describe("the architecture's boundaries, as the build checks them", () => {
     );
   });
 
+  it('refuse the reconciler naming a target adapter: the CLI opens one and passes it down', () => {
+    refuses(
+      {
+        'targets/local/local-target.ts': 'export const local = 1;\n',
+        'reconciler/planted.ts': "import { local } from '../targets/local/local-target.js';\nexport const x = local;\n",
+      },
+      'reconciler-names-no-target',
+    );
+  });
+
+  it('refuse a target adapter importing the harvester or the CLI', () => {
+    refuses(
+      {
+        'harvester/h.ts': 'export const h = 1;\n',
+        'targets/planted.ts': "import { h } from '../harvester/h.js';\nexport const x = h;\n",
+      },
+      'targets-are-adapters',
+    );
+    refuses(
+      {
+        'cli/c.ts': 'export const c = 1;\n',
+        'targets/planted.ts': "import { c } from '../cli/c.js';\nexport const x = c;\n",
+      },
+      'targets-are-adapters',
+    );
+  });
+
   it('refuse an I/O import in reconciler/plan/', () => {
     refuses({ 'reconciler/plan/planted.ts': "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n" }, 'plan-is-pure');
   });

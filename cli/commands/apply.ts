@@ -9,10 +9,10 @@ import { prepare } from '../../reconciler/reconcile.js';
 import type { CommandSpec } from '../command.js';
 import { planText } from '../reporters/plan-report.js';
 import { assertCurrent, readSavedPlan } from './saved-plan.js';
-import { PLAN_HELP, PLAN_OPTIONS, reconcileSettings, targetHelp } from './reconcile-options.js';
+import { NAME_RULES, openTarget, PLAN_HELP, PLAN_OPTIONS, reconcileSettings, TARGET_USAGE, targetHelp } from './reconcile-options.js';
 
 export const applyCommand: CommandSpec = {
-  usage: 'twarc-cloud apply [plan.json] [--yes] [--target local|aws] [--no-initial-run] [--allow-over-budget]',
+  usage: `twarc-cloud apply [plan.json] [--yes] ${TARGET_USAGE} [--no-initial-run] [--allow-over-budget]`,
   help: [
     'Takes the apply lock, reads the live state again and applies. With a plan saved by `plan --out`,',
     'refuses when collections/ or the live system changed since. Asks for confirmation unless --yes or',
@@ -34,7 +34,12 @@ export const applyCommand: CommandSpec = {
     const report = (line: string): void => {
       io.out(line);
     };
-    const prepared = await prepare(settings, { targetName, allowMassStop, env: io.env, report });
+    const prepared = await prepare(settings, {
+      target: openTarget(settings, targetName, report),
+      nameRules: NAME_RULES,
+      allowMassStop,
+      env: io.env,
+    });
     const interrupt = new AbortController();
     const onSignal = (signal: NodeJS.Signals): void => {
       io.err(`${signal}: stopping after the collection in progress; the apply lock is released`);

@@ -3,10 +3,10 @@ import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject, type ArchiveObjects } from '../../platform/archive/objects.js';
 import { listAll } from '../../platform/archive/store.js';
 import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
-import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
 export const changesCommand: CommandSpec = {
-  usage: 'twarc-cloud changes <id> [--deletes-only] [--target local|aws] [--format text|json]',
+  usage: `twarc-cloud changes <id> [--deletes-only] ${TARGET_USAGE} [--format text|json]`,
   help: [
     'Options:',
     '  --deletes-only        only removals: of the collection, and of fields or accounts',

@@ -4,10 +4,10 @@ import { downloadCollection } from '../../curation/download/download.js';
 import { complyOption, leftOutSummary } from './comply-option.js';
 import { SINCE_HELP, sinceOption } from './since-option.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
-import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
 export const downloadCommand: CommandSpec = {
-  usage: 'twarc-cloud download <id> [--dest dir] [--since 2026-01-01] [--clean] [--comply] [--target local|aws]',
+  usage: `twarc-cloud download <id> [--dest dir] [--since 2026-01-01] [--clean] [--comply] ${TARGET_USAGE}`,
   help: [
     'Exit 1 when a tweet file does not match its manifest, or a key could not be written safely (both',
     'are listed). --dest must be new, empty, or an earlier download of the same collection: a folder',

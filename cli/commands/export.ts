@@ -6,10 +6,10 @@ import { exportTweets } from '../../curation/export/export-tweets.js';
 import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
 import { complyOption, leftOutSummary } from './comply-option.js';
 import { SINCE_HELP, sinceOption } from './since-option.js';
-import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
 export const exportCommand: CommandSpec = {
-  usage: 'twarc-cloud export <id> --format csv|parquet|jsonl [--out file] [--since 2026-01-01] [--comply] [--target local|aws]',
+  usage: `twarc-cloud export <id> --format csv|parquet|jsonl [--out file] [--since 2026-01-01] [--comply] ${TARGET_USAGE}`,
   help: [
     'One row per tweet with its expansions resolved (author, referenced tweets, media, places, polls),',
     "in twarc-csv's column names; a tweet harvested more than once is exported once, as last retrieved.",

@@ -9,10 +9,10 @@ import { listAll } from '../../platform/archive/store.js';
 import { convertV1, type V1Collection } from '../../reconciler/import/v1-collection.js';
 import { relativeToCwd } from '../../reconciler/problems.js';
 import type { CommandSpec } from '../command.js';
-import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
 export const importCommand: CommandSpec = {
-  usage: 'twarc-cloud import --bucket <name> [--credentials <profile>] [--target local|aws]',
+  usage: `twarc-cloud import --bucket <name> [--credentials <profile>] ${TARGET_USAGE}`,
   help: [
     'Reads collections/*/collection.json of the old bucket. Writes collections/<id>.yaml (state: suspended,',
     "to be reviewed) and each collection's resume points into the target's state.json. API keys found in",

@@ -3,16 +3,16 @@ import { collectionRows } from '../../reconciler/inspect/collection-status.js';
 import { spendCell, spendSummary, spendThisMonth } from '../../reconciler/inspect/spend.js';
 import { desiredCollections } from '../../reconciler/plan/render-config.js';
 import { choiceOption, type CommandSpec } from '../command.js';
-import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+import { NAME_RULES, reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
 export const listCommand: CommandSpec = {
-  usage: 'twarc-cloud list [--target local|aws] [--format text|json]',
+  usage: `twarc-cloud list ${TARGET_USAGE} [--format text|json]`,
   help: ['Options:', targetHelp(), '  --format <f>          text (default) or json', ''].join('\n'),
   options: { ...TARGET_OPTION, format: { type: 'string' } },
   async run(args, io) {
     const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');
     const { settings, targetName } = reconcileSettings(args, io);
-    const desired = desiredCollections((await loadDesiredState(settings, [], settings.root)).collections);
+    const desired = desiredCollections((await loadDesiredState(settings, NAME_RULES, [], settings.root)).collections);
     const store = await targetStore(settings, targetName, { mustExist: true });
     const rows = await collectionRows(store, desired);
     const spend = await spendThisMonth(

@@ -9,6 +9,7 @@ import { SCHEMAS_DIR } from '../../platform/paths.js';
 import { relativeToCwd } from '../../reconciler/problems.js';
 import { findProjectRoot, loadSettings } from '../../reconciler/settings/settings.js';
 import type { CommandSpec } from '../command.js';
+import { NAME_RULES } from './reconcile-options.js';
 
 const TYPES: readonly CollectionType[] = ['user_timeline', 'search', 'filter'];
 
@@ -42,12 +43,11 @@ export const newCommand: CommandSpec = {
     const text = args.values['active'] === true ? template.replace(/^state: suspended$/m, 'state: active') : template;
     // The template goes through the same validation as any file, so the id rules live in one place.
     const { problems } = validateCollectionBytes(shown, new TextEncoder().encode(text), id, {
-      deployment: settings.deployment,
       limits: settings.limits,
       accessLevel: settings.accessLevel,
       keepDocument: false,
     });
-    const idProblem = problems[0];
+    const idProblem = problems[0] ?? NAME_RULES(settings.deployment, { id, compliance: false })[0];
     if (idProblem) throw new UserError(`cannot create collection "${id}": ${idProblem.message}`);
 
     await mkdir(dir, { recursive: true });

@@ -6,14 +6,13 @@ import { reconcile } from '../../reconciler/reconcile.js';
 import { estimateCost } from '../../reconciler/estimate/estimate-cost.js';
 import { GITHUB_COMMENT_LIMIT, planMarkdown, planText } from '../reporters/plan-report.js';
 import { savedPlan } from './saved-plan.js';
-import { PLAN_HELP, PLAN_OPTIONS, reconcileSettings, targetHelp } from './reconcile-options.js';
+import { NAME_RULES, openTarget, PLAN_HELP, PLAN_OPTIONS, reconcileSettings, TARGET_USAGE, targetHelp } from './reconcile-options.js';
 
 /** Exit code of a plan with changes, as `terraform plan -detailed-exitcode` has it. */
 export const EXIT_CHANGES = 2;
 
 export const planCommand: CommandSpec = {
-  usage:
-    'twarc-cloud plan [--target local|aws] [--refresh] [--no-initial-run] [--no-estimate] [--out plan.json] [--format text|markdown|json]',
+  usage: `twarc-cloud plan ${TARGET_USAGE} [--refresh] [--no-initial-run] [--no-estimate] [--out plan.json] [--format text|markdown|json]`,
   help: [
     'Exit 0 when nothing would change, 2 when something would, 1 on an error.',
     '',
@@ -39,14 +38,14 @@ export const planCommand: CommandSpec = {
     const format = choiceOption(args, 'format', ['text', 'markdown', 'json'] as const, 'text');
     const { settings, targetName, allowMassStop, initialRun } = reconcileSettings(args, io);
     const result = await reconcile(settings, {
-      targetName,
+      target: openTarget(settings, targetName, (line) => {
+        io.err(line);
+      }),
+      nameRules: NAME_RULES,
       allowMassStop,
       initialRun,
       refresh: args.values['refresh'] === true,
       env: io.env,
-      report: (line) => {
-        io.err(line);
-      },
     });
     const where = `target ${targetName} (archive ${result.target.store.location})`;
     const cost =

@@ -1,8 +1,9 @@
 import { findProjectRoot, loadSettings, type Settings } from '../../reconciler/settings/settings.js';
-import { existsSync } from 'node:fs';
-import { UserError } from '../../platform/errors.js';
 import { openArchiveStore } from '../../platform/archive/open-store.js';
+import { UserError } from '../../platform/errors.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
+import type { ReconcileOptions } from '../../reconciler/reconcile.js';
+import { EVERY_TARGETS_NAME_RULES, TARGET_NAMES, targetNamed } from '../../targets/targets.js';
 import { choiceOption, type ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
 import { givenArchive, type ArchiveChoice } from './archive-option.js';
@@ -22,49 +23,50 @@ export const PLAN_HELP = [
   '  --no-initial-run      a new schedule waits for its first time (AWS; default: its first harvest starts at once)',
 ].join('\n');
 
+/** `--target` in a command's usage line, naming every target. */
+export const TARGET_USAGE = `[--target ${TARGET_NAMES.join('|')}]`;
+
 export function targetHelp(): string {
-  return '  --target <local|aws>  where collections run (default: target in twarc-cloud.yaml)';
+  return `  --target <${TARGET_NAMES.join('|')}>  where collections run (default: target in twarc-cloud.yaml)`;
+}
+
+/** The naming rules validation applies: every target's. */
+export const NAME_RULES = EVERY_TARGETS_NAME_RULES;
+
+/** The target a reconcile plans against, opened once the actor is known. */
+export function openTarget(settings: Settings, targetName: string, report: (line: string) => void): ReconcileOptions['target'] {
+  return (actor) => targetNamed(targetName).open(settings, { actor, report });
 }
 
 export function reconcileSettings(
   args: ParsedArgs,
   io: CliIo,
-): { settings: Settings; targetName: 'local' | 'aws'; allowMassStop: boolean; initialRun: boolean } {
+): { settings: Settings; targetName: string; allowMassStop: boolean; initialRun: boolean } {
   const { settings, problems } = loadSettings(findProjectRoot(io.cwd), io.cwd);
   const error = problems.find((p) => p.severity === 'error');
   if (error) throw new UserError(`twarc-cloud.yaml is invalid: ${error.message}`, 'run twarc-cloud validate for details');
   return {
     settings,
-    targetName: choiceOption(args, 'target', ['local', 'aws'] as const, settings.target),
+    targetName: choiceOption(args, 'target', TARGET_NAMES, settings.target),
     allowMassStop: args.values['allow-mass-stop'] === true,
     initialRun: args.values['no-initial-run'] !== true,
   };
 }
 
 /** The archive of a target: the local directory, or the deployment's bucket. */
-export async function targetStore(
-  settings: Settings,
-  targetName: 'local' | 'aws',
-  options: { readonly mustExist?: boolean } = {},
-): Promise<ArchiveStore> {
-  if (targetName === 'local') {
-    if (options.mustExist === true && !existsSync(settings.local.archive)) {
-      throw new UserError(
-        `there is no archive at ${settings.local.archive} yet`,
-        'it appears with the first `twarc-cloud apply` (or `up`); for an AWS deployment, pass --target aws',
-      );
-    }
-    return openArchiveStore(settings.local.archive);
-  }
-  if (!settings.aws)
-    throw new UserError('target aws needs aws.bucket and aws.region in twarc-cloud.yaml', 'add them, or use --target local');
-  return openArchiveStore(`s3://${settings.aws.bucket}`, { region: settings.aws.region });
+export function targetStore(settings: Settings, targetName: string, options: { readonly mustExist?: boolean } = {}): Promise<ArchiveStore> {
+  return targetNamed(targetName).archive(settings, options);
 }
 
 /** The archive of the project's configured target, for commands run without one named. */
 export function projectArchive(io: CliIo): string {
   const { settings } = loadSettings(findProjectRoot(io.cwd), io.cwd);
-  return settings.target === 'aws' && settings.aws ? `s3://${settings.aws.bucket}` : settings.local.archive;
+  try {
+    return targetNamed(settings.target).archiveLocation(settings);
+  } catch (error) {
+    if (error instanceof UserError) return settings.local.archive;
+    throw error;
+  }
 }
 
 /**

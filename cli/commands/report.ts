@@ -5,10 +5,10 @@ import { reportData } from '../../curation/report/report-data.js';
 import { reportHtml } from '../../curation/report/report-html.js';
 import { recentVolumes, volumeSummaryMarkdown } from '../../curation/report/volume-summary.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
-import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
 export const reportCommand: CommandSpec = {
-  usage: 'twarc-cloud report <id> [--out report.html] [--target local|aws] | report --volume-summary [--days 7]',
+  usage: `twarc-cloud report <id> [--out report.html] ${TARGET_USAGE} | report --volume-summary [--days 7]`,
   help: [
     'One self-contained HTML file (it opens without a network): tweets per hour or day with harvest',
     'runs and recorded gaps marked, the harvest history (outcome, tweets, requests, rate-limit waits),',

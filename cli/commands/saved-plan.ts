@@ -7,7 +7,7 @@ import type { Reconciliation } from '../../reconciler/reconcile.js';
 export interface SavedPlan {
   readonly format: 'twarc-cloud/plan@1';
   readonly created_at: string;
-  readonly target: 'local' | 'aws';
+  readonly target: string;
   readonly archive: string;
   readonly fingerprint: { readonly desired: string; readonly live: string };
   /** False when made with --no-initial-run: applying it starts no first harvests either. */
@@ -15,7 +15,7 @@ export interface SavedPlan {
   readonly plan: Plan;
 }
 
-export function savedPlan(result: Reconciliation, target: 'local' | 'aws', initialRun: boolean): SavedPlan {
+export function savedPlan(result: Reconciliation, target: string, initialRun: boolean): SavedPlan {
   return {
     format: 'twarc-cloud/plan@1',
     created_at: new Date().toISOString(),
@@ -40,7 +40,7 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
 }
 
 /** Refuses a saved plan whose collections or live state changed since it was made. */
-export function assertCurrent(saved: SavedPlan, now: Reconciliation, target: 'local' | 'aws'): void {
+export function assertCurrent(saved: SavedPlan, now: Reconciliation, target: string): void {
   const what =
     saved.target !== target || saved.archive !== now.target.store.location
       ? `it was made for target ${saved.target} (${saved.archive})`

@@ -5,10 +5,10 @@ import { postUsage, postUsageLine } from '../../reconciler/inspect/post-usage.js
 import { runningHarvest, runningHarvestLine } from '../../reconciler/inspect/running-harvest.js';
 import { boughtLine, spendLines, spendThisMonth } from '../../reconciler/inspect/spend.js';
 import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
-import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
 export const statusCommand: CommandSpec = {
-  usage: 'twarc-cloud status [id] [--target local|aws] [--credentials <profile>] [--format text|json]',
+  usage: `twarc-cloud status [id] ${TARGET_USAGE} [--credentials <profile>] [--format text|json]`,
   help: [
     "Also shows this month's spend on X reads, per collection and in all (the harvests' records, priced",
     "at x_api.prices), and how much of the Project's monthly Post cap is used (X's usage endpoint),",
@@ -45,7 +45,7 @@ export const statusCommand: CommandSpec = {
 };
 
 export const lastCommand: CommandSpec = {
-  usage: 'twarc-cloud last <id> [--target local|aws] [--format text|json]',
+  usage: `twarc-cloud last <id> ${TARGET_USAGE} [--format text|json]`,
   help: ['Options:', targetHelp(), '  --format <f>          text (default) or json', ''].join('\n'),
   options: { ...TARGET_OPTION, format: { type: 'string' } },
   async run(args, io) {

@@ -5,12 +5,12 @@ import { readObject } from '../../platform/archive/objects.js';
 import { processRuns } from '../../platform/local-process.js';
 import { lockReleased, stopRunningHarvest } from '../../reconciler/stop/stop-harvest.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
-import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
 const DEFAULT_WAIT_S = 120;
 
 export const stopCommand: CommandSpec = {
-  usage: 'twarc-cloud stop <id> [--wait <s>] [--target local|aws]',
+  usage: `twarc-cloud stop <id> [--wait <s>] ${TARGET_USAGE}`,
   help: [
     "Stops a collection's running harvest gracefully, wherever it runs: through its control API, else a",
     'stop request in the archive; it stores what it has collected, its record and its state, then ends.',

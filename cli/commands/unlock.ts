@@ -5,13 +5,13 @@ import type { ArchiveStore } from '../../platform/archive/store.js';
 import { isDeadLocalProcess } from '../../platform/local-process.js';
 import { oneCollectionId, type CommandSpec, type ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
-import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
 /** A lock whose heartbeat is older than this is stale (the harvester's default --stale-after). */
 const STALE_AFTER_MS = 300_000;
 
 export const unlockCommand: CommandSpec = {
-  usage: 'twarc-cloud unlock <id> [--force] [--target local|aws] | unlock --apply [--force]',
+  usage: `twarc-cloud unlock <id> [--force] ${TARGET_USAGE} | unlock --apply [--force]`,
   help: [
     "Releases a collection's harvest lock, or with --apply the deployment's apply lock, when its holder",
     'is gone: a process on this machine that no longer runs, or a heartbeat (apply: expiry) that has passed.',

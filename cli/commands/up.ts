@@ -12,7 +12,7 @@ import { LocalRunner } from '../../reconciler/up/local-runner.js';
 import type { CommandSpec } from '../command.js';
 import type { CliIo } from '../io.js';
 import { planText } from '../reporters/plan-report.js';
-import { reconcileSettings } from './reconcile-options.js';
+import { NAME_RULES, openTarget, reconcileSettings } from './reconcile-options.js';
 
 export const upCommand: CommandSpec = {
   usage: 'twarc-cloud up',
@@ -38,29 +38,8 @@ export const upCommand: CommandSpec = {
     const say = (line: string): void => {
       io.out(`${new Date().toISOString().slice(11, 19)} ${line}`);
     };
-    const store = new LocalArchiveStore(settings.local.archive);
     const syncMs = Number(io.env['TWARC_CLOUD_UP_SYNC_MS'] ?? 5000);
-    const runner = new LocalRunner({
-      store,
-      startHarvest: (id) =>
-        spawn(process.execPath, harvestProcessArgs(id, settings.local.archive), {
-          env: io.env,
-          stdio: ['ignore', 'ignore', 'inherit'],
-        }),
-      startGroup: (profile) =>
-        // Backfill is X's to give to Enterprise access only; asked for elsewhere, X would refuse the reconnect.
-        spawn(process.execPath, harvestGroupProcessArgs(profile, settings.local.archive, backfill(settings)), {
-          env: io.env,
-          stdio: ['ignore', 'ignore', 'inherit'],
-        }),
-      startCompliance: (id) =>
-        spawn(process.execPath, complianceProcessArgs(id, settings.local.archive), {
-          env: io.env,
-          stdio: ['ignore', 'ignore', 'inherit'],
-        }),
-      log: say,
-      restartBaseMs: 1000 * Number(io.env['TWARC_CLOUD_BACKOFF_SCALE'] ?? 1),
-    });
+    const runner = localRunner(settings, io, say);
     // Whatever goes wrong that is not the user's to fix ends `up`, after every harvest has stopped gracefully.
     let crashed: (error: unknown) => void = () => undefined;
     const failure = new Promise<unknown>((resolve) => {
@@ -113,6 +92,31 @@ export const upCommand: CommandSpec = {
   },
 };
 
+/** The local runtime: harvests, stream groups and compliance checks as child processes of `up`. */
+function localRunner(settings: Settings, io: CliIo, say: (line: string) => void): LocalRunner {
+  return new LocalRunner({
+    store: new LocalArchiveStore(settings.local.archive),
+    startHarvest: (id) =>
+      spawn(process.execPath, harvestProcessArgs(id, settings.local.archive), {
+        env: io.env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      }),
+    startGroup: (profile) =>
+      // Backfill is X's to give to Enterprise access only; asked for elsewhere, X would refuse the reconnect.
+      spawn(process.execPath, harvestGroupProcessArgs(profile, settings.local.archive, backfill(settings)), {
+        env: io.env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      }),
+    startCompliance: (id) =>
+      spawn(process.execPath, complianceProcessArgs(id, settings.local.archive), {
+        env: io.env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      }),
+    log: say,
+    restartBaseMs: 1000 * Number(io.env['TWARC_CLOUD_BACKOFF_SCALE'] ?? 1),
+  });
+}
+
 /**
  * One apply of collections/ with the settings twarc-cloud.yaml has now. A change of the archive or
  * the target needs a new `up` (the running harvests belong to the old archive); a user's mistake
@@ -127,7 +131,12 @@ async function applyOnce(started: Settings, allowMassStop: boolean, io: CliIo, s
       );
       return;
     }
-    const prepared = await prepare(settings, { targetName: 'local', allowMassStop, env: io.env, report: say });
+    const prepared = await prepare(settings, {
+      target: openTarget(settings, settings.target, say),
+      nameRules: NAME_RULES,
+      allowMassStop,
+      env: io.env,
+    });
     await applyLocked(prepared, {
       allowMassStop,
       holder: `${prepared.provenance.actor} (up, pid ${process.pid} on ${hostname()})`,

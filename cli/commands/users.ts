@@ -11,11 +11,11 @@ import { lookUpUsers } from '../../reconciler/users/look-up-users.js';
 import { syncUserChanges } from '../../reconciler/users/sync-user-changes.js';
 import { collectionIdArgument, type CommandSpec, type ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
-import { reconcileSettings, targetStore, TARGET_OPTION, targetHelp } from './reconcile-options.js';
+import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 import { API_BASE_URL_HELP, API_BASE_URL_OPTION, apiBaseUrl } from './x-api-options.js';
 
 export const usersCommand: CommandSpec = {
-  usage: 'twarc-cloud users add <collection> [@name ...] [--file names.txt] [--ids] [--ids-file ids.txt] | users sync [--target local|aws]',
+  usage: `twarc-cloud users add <collection> [@name ...] [--file names.txt] [--ids] [--ids-file ids.txt] | users sync ${TARGET_USAGE}`,
   help: [
     '  add    look the accounts up (100 a request) and add them to collections/<collection>.yaml,',
     '         leaving every existing line as it is; names not found, suspended or protected are reported.',
@@ -69,7 +69,6 @@ async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
     throw new UserError(`no collection file ${relativeToCwd(path, io.cwd)}`, 'twarc-cloud new user_timeline <id> creates one');
   // The file is checked as validate checks it, so that its problems are reported at their line and column.
   const checked = validateCollectionFile([path, relativeToCwd(path, io.cwd), settings.collectionsDir], {
-    deployment: settings.deployment,
     limits: settings.limits,
     accessLevel: settings.accessLevel,
     keepDocument: true,

@@ -1,3 +1,4 @@
+import { NAME_RULES } from './reconcile-options.js';
 import { validateDesiredState } from '../../reconciler/desired/load-collections.js';
 import { countErrors } from '../../reconciler/problems.js';
 import { findProjectRoot, loadSettings } from '../../reconciler/settings/settings.js';
@@ -19,7 +20,7 @@ export const validateCommand: CommandSpec = {
   async run(args, io) {
     const format = choiceOption(args, 'format', REPORT_FORMATS, 'text');
     const { settings, problems: settingsProblems } = loadSettings(findProjectRoot(io.cwd), io.cwd);
-    const desired = await validateDesiredState(settings, args.positionals, io.cwd);
+    const desired = await validateDesiredState(settings, NAME_RULES, args.positionals, io.cwd);
     const problems = [...settingsProblems, ...desired.problems];
     await writeValidationReport({ files: desired.files, problems }, format, io);
     const errors = countErrors(problems);

@@ -65,25 +65,7 @@ export async function harvestFilterStream(context: HarvestContext): Promise<void
     return wait;
   };
 
-  // A message none of the collection's rules matched (the app holds rules for something else, or a
-  // rule was changed behind its back) is never dropped: it is kept apart, counted and reported.
-  let unmatchedReported = 0;
-  let unmatchedSince = 0;
-  const keepUnmatched = (line: Buffer, ruleIds: readonly string[]): Promise<void> | undefined => {
-    unmatchedSince += 1;
-    const now = Date.now();
-    if (now - unmatchedReported >= UNMATCHED_REPORT_MS) {
-      context.log.warn("stream messages matched none of this collection's rules; kept in unmatched files of the harvest", {
-        messages: unmatchedSince,
-        total: context.unmatched.tweets + 1,
-        rule_ids: ruleIds.slice(0, 5),
-        own_rule_ids: [...ownRules].slice(0, 5),
-      });
-      unmatchedReported = now;
-      unmatchedSince = 0;
-    }
-    return context.unmatched.append([line.subarray(0, line.lastIndexOf(0x7d)), metadataTail], 1);
-  };
+  const keepUnmatched = unmatchedKeeper(context, ownRules, () => metadataTail);
 
   await readUntilStopped({
     url,
@@ -106,4 +88,32 @@ export async function harvestFilterStream(context: HarvestContext): Promise<void
       context.log.warn('stream disconnected; reconnecting', { reason: describeStreamEnd(end), wait_ms: waitMs });
     },
   });
+}
+
+/**
+ * A message none of the collection's rules matched (the app holds rules for something else, or a
+ * rule was changed behind its back) is never dropped: it is kept apart, counted and reported.
+ */
+function unmatchedKeeper(
+  context: HarvestContext,
+  ownRules: ReadonlySet<string>,
+  metadataTail: () => Buffer,
+): (line: Buffer, ruleIds: readonly string[]) => Promise<void> | undefined {
+  let unmatchedReported = 0;
+  let unmatchedSince = 0;
+  return (line, ruleIds) => {
+    unmatchedSince += 1;
+    const now = Date.now();
+    if (now - unmatchedReported >= UNMATCHED_REPORT_MS) {
+      context.log.warn("stream messages matched none of this collection's rules; kept in unmatched files of the harvest", {
+        messages: unmatchedSince,
+        total: context.unmatched.tweets + 1,
+        rule_ids: ruleIds.slice(0, 5),
+        own_rule_ids: [...ownRules].slice(0, 5),
+      });
+      unmatchedReported = now;
+      unmatchedSince = 0;
+    }
+    return context.unmatched.append([line.subarray(0, line.lastIndexOf(0x7d)), metadataTail()], 1);
+  };
 }

@@ -68,61 +68,69 @@ export function readStream(options: StreamConnectionOptions, onLine: LineHandler
     request.on('response', (response: IncomingMessage) => {
       lastActivity = Date.now();
       if (response.statusCode !== 200) {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => {
-          const reset = Number(response.headers['x-rate-limit-reset']);
-          finish({
-            kind: 'refused',
-            status: response.statusCode ?? 0,
-            body: body.slice(0, 2000),
-            ...(Number.isFinite(reset) ? { rateLimitReset: reset } : {}),
-          });
-        });
+        readRefusal(response, finish);
         return;
       }
       onConnected();
-      let pending: Buffer | undefined;
-      response.on('data', (chunk: Buffer) => {
-        lastActivity = Date.now();
-        const data = pending ? Buffer.concat([pending, chunk]) : chunk;
-        let start = 0;
-        for (;;) {
-          const end = data.indexOf(CRLF, start);
-          if (end < 0) break;
-          const line = data.subarray(start, end);
-          start = end + 2;
-          if (line.length === 0) continue; // keep-alive
-          let wait: Promise<void> | undefined;
-          try {
-            wait = onLine(line);
-          } catch (error) {
-            finish({ kind: 'failed', problem: error instanceof Error ? error.message : String(error) });
-            return;
-          }
-          if (wait) {
-            response.pause();
-            wait.then(
-              () => response.resume(),
-              (error: unknown) => {
-                finish({ kind: 'failed', problem: error instanceof Error ? error.message : String(error) });
-              },
-            );
-          }
-        }
-        pending = start >= data.length ? undefined : data.subarray(start);
-      });
-      response.on('end', () => {
-        finish({ kind: 'ended' });
-      });
-      response.on('error', (error: NodeJS.ErrnoException) => {
-        finish({ kind: 'network', problem: error.code ?? error.message });
-      });
-      response.on('close', () => {
-        finish({ kind: 'network', problem: 'connection closed' });
-      });
+      readLines(response, onLine, finish, () => (lastActivity = Date.now()));
     });
     request.end();
+  });
+}
+
+/** A refused connection: its status, the start of its body, and when its rate limit resets. */
+function readRefusal(response: IncomingMessage, finish: (end: StreamEnd) => void): void {
+  let body = '';
+  response.setEncoding('utf8');
+  response.on('data', (chunk: string) => (body += chunk));
+  response.on('end', () => {
+    const reset = Number(response.headers['x-rate-limit-reset']);
+    finish({
+      kind: 'refused',
+      status: response.statusCode ?? 0,
+      body: body.slice(0, 2000),
+      ...(Number.isFinite(reset) ? { rateLimitReset: reset } : {}),
+    });
+  });
+}
+
+/** The stream's lines, each handed to `onLine` as sent; reading pauses while one is being taken. */
+function readLines(response: IncomingMessage, onLine: LineHandler, finish: (end: StreamEnd) => void, touch: () => void): void {
+  const failed = (error: unknown): void => {
+    finish({ kind: 'failed', problem: error instanceof Error ? error.message : String(error) });
+  };
+  let pending: Buffer | undefined;
+  response.on('data', (chunk: Buffer) => {
+    touch();
+    const data = pending ? Buffer.concat([pending, chunk]) : chunk;
+    let start = 0;
+    for (;;) {
+      const end = data.indexOf(CRLF, start);
+      if (end < 0) break;
+      const line = data.subarray(start, end);
+      start = end + 2;
+      if (line.length === 0) continue; // keep-alive
+      let wait: Promise<void> | undefined;
+      try {
+        wait = onLine(line);
+      } catch (error) {
+        failed(error);
+        return;
+      }
+      if (wait) {
+        response.pause();
+        wait.then(() => response.resume(), failed);
+      }
+    }
+    pending = start >= data.length ? undefined : data.subarray(start);
+  });
+  response.on('end', () => {
+    finish({ kind: 'ended' });
+  });
+  response.on('error', (error: NodeJS.ErrnoException) => {
+    finish({ kind: 'network', problem: error.code ?? error.message });
+  });
+  response.on('close', () => {
+    finish({ kind: 'network', problem: 'connection closed' });
   });
 }

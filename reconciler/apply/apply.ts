@@ -7,7 +7,7 @@ import { PreconditionFailed } from '../../platform/archive/store.js';
 import type { CollectionsIndex } from '../live/read-live.js';
 import { actionSign, type Plan, type PlannedAction, type RuntimeStep, type StreamGroupAction } from '../plan/model.js';
 import type { CollectionConfig } from '../plan/render-config.js';
-import type { Target } from '../targets/target.js';
+import type { Target } from '../target.js';
 import { IndexBook } from './index-book.js';
 import type { Provenance } from './provenance.js';
 

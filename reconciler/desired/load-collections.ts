@@ -5,6 +5,7 @@ import { relativeToCwd, type Problem } from '../problems.js';
 import { groupsStreams, type Settings } from '../settings/settings.js';
 import { toCollection, type Collection } from './collection.js';
 import { crossFileProblems, type CheckedCollection } from './cross-file-checks.js';
+import type { NameRules } from './name-rules.js';
 import { collectionPositions, type FileEntry } from './validate-file.js';
 import { validateFiles } from './validate-files.js';
 
@@ -26,10 +27,11 @@ export interface DesiredState extends ValidationResult {
  */
 export async function loadDesiredState(
   settings: Settings,
+  nameRules: NameRules,
   paths: readonly string[] = [],
   cwd: string = process.cwd(),
 ): Promise<DesiredState> {
-  const { problems, files, documents } = await check(settings, paths, cwd, true);
+  const { problems, files, documents } = await check(settings, nameRules, paths, cwd, true);
   const collections = documents.map((document) => toCollection(document, settings.limits.streamRuleLength));
   return { collections, problems, files };
 }
@@ -37,14 +39,15 @@ export async function loadDesiredState(
 /** The same checks as loadDesiredState, without building the collections (for `validate`). */
 export async function validateDesiredState(
   settings: Settings,
+  nameRules: NameRules,
   paths: readonly string[] = [],
   cwd: string = process.cwd(),
 ): Promise<ValidationResult> {
-  const { problems, files } = await check(settings, paths, cwd, false);
+  const { problems, files } = await check(settings, nameRules, paths, cwd, false);
   return { problems, files };
 }
 
-async function check(settings: Settings, paths: readonly string[], cwd: string, keepDocument: boolean) {
+async function check(settings: Settings, nameRules: NameRules, paths: readonly string[], cwd: string, keepDocument: boolean) {
   const displayPath = (path: string): string => relativeToCwd(path, cwd);
   const found = await collectionFiles(
     paths.length > 0 ? paths.map((p) => resolve(cwd, p)) : [settings.collectionsDir],
@@ -53,7 +56,6 @@ async function check(settings: Settings, paths: readonly string[], cwd: string, 
   );
   const entries = found.map(({ path, within }): FileEntry => [path, displayPath(path), within]);
   const results = await validateFiles(entries, {
-    deployment: settings.deployment,
     limits: settings.limits,
     accessLevel: settings.accessLevel,
     keepDocument,
@@ -66,6 +68,15 @@ async function check(settings: Settings, paths: readonly string[], cwd: string, 
   });
   const problems: Problem[] = [
     ...results.flatMap((result) => result.problems),
+    ...checked.flatMap((entry) =>
+      nameRules(settings.deployment, entry.collection).map(({ rule, message }): Problem => ({
+        file: entry.file,
+        ...entry.positions().idAt,
+        rule,
+        message,
+        severity: 'error',
+      })),
+    ),
     ...crossFileProblems(checked, { streamGroups: groupsStreams(settings), ruleCount: settings.limits.streamRuleCount }),
   ];
   const documents = results.flatMap(({ valid }) => (valid?.document ? [valid.document] : []));

@@ -1,4 +1,3 @@
-import { derivedNameProblems } from '../targets/aws/naming/aws-names.js';
 import type { Problem } from '../problems.js';
 import { parseSchedule } from '../schedule/schedule-expression.js';
 import type { YamlSource } from '../yaml/yaml-source.js';
@@ -9,7 +8,6 @@ import { compileFilterRules } from './compile-filter-rules.js';
 export interface CheckContext {
   /** The file name without its extension, which the id must equal. */
   readonly expectedId: string;
-  readonly deployment: string;
   readonly limits: XApiLimits;
   readonly accessLevel: string;
 }
@@ -30,8 +28,6 @@ export function semanticProblems(source: YamlSource, doc: CollectionDocument, co
       `id "${doc.id}" must equal the file name "${context.expectedId}"; rename the file to ${doc.id}.yaml or change the id`,
     );
   }
-  const names = { compliance: doc.compliance !== undefined };
-  for (const message of derivedNameProblems(context.deployment, doc.id, names)) report('/id', 'id/aws-name', message);
   for (const [pointer, schedule] of [
     ['/schedule', doc.schedule],
     ['/compliance/schedule', doc.compliance?.schedule],

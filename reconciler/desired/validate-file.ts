@@ -64,6 +64,8 @@ export interface CollectionSummary {
   readonly credentials: string;
   /** A filter collection's stream rules as X gets them: those written, then those compiled from track and follow. */
   readonly rules: readonly string[];
+  /** It has a compliance schedule, which some targets make a resource of its own for. */
+  readonly compliance: boolean;
 }
 
 export function validateCollectionFile([path, file, within]: FileEntry, context: FileContext): FileResult {
@@ -100,6 +102,7 @@ export function validateCollectionBytes(
                 context.limits.streamRuleLength,
               ).rules.map((rule) => rule.value)
             : [],
+        compliance: document.compliance !== undefined,
       },
       ...(context.keepDocument ? { document } : {}),
       ...(source.exact ? { positions: positionsOf(source) } : {}),

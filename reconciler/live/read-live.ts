@@ -3,7 +3,7 @@ import { readObject, type ArchiveObjects } from '../../platform/archive/objects.
 import { streamComplete } from '../../platform/archive/stream-completion.js';
 import type { DesiredCollection, LiveCollection, LiveState } from '../plan/model.js';
 import { bodyOf } from '../plan/render-config.js';
-import type { Target } from '../targets/target.js';
+import type { Target } from '../target.js';
 
 export type CollectionsIndex = ArchiveObjects['collections-index'];
 

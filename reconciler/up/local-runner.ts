@@ -6,7 +6,7 @@ import { readObject } from '../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import { nextCronTime, ratePeriodMs } from '../schedule/next-fire.js';
 import { parseSchedule } from '../schedule/schedule-expression.js';
-import type { IndexEntry } from '../targets/target.js';
+import type { IndexEntry } from '../target.js';
 
 export interface RunnerOptions {
   readonly store: ArchiveStore;

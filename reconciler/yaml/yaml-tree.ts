@@ -21,98 +21,126 @@ const STRING_TAG = 'tag:yaml.org,2002:str';
  * as much as a third of the parse. For the YAML that passes, `data` equals yaml's toJS().
  */
 export function readYamlTree(contents: Node, text: string): { data: unknown; findings: Finding[] } {
-  const { isAlias, isMap, isScalar, isSeq } = lazyYaml.loadYaml();
-  const findings: Finding[] = [];
-  const aliased = new Set<string>();
-  const anchors: Array<{ readonly name: string; readonly offset: number }> = [];
-  const add = (rule: string, message: string, node: Node): void => {
-    findings.push({ rule, message, offset: node.range?.[0] ?? 0 });
-  };
+  const reader = new TreeReader(text);
+  const data = reader.read(contents);
+  return { data, findings: reader.findingsWithAnchors() };
+}
 
-  const checkDecorations = (node: Node): void => {
+type YamlNodeTests = ReturnType<typeof lazyYaml.loadYaml>;
+
+/** One pass over one tree: the data read so far, and what was found on the way. */
+class TreeReader {
+  private readonly is: Pick<YamlNodeTests, 'isAlias' | 'isMap' | 'isScalar' | 'isSeq'> = lazyYaml.loadYaml();
+  private readonly findings: Finding[] = [];
+  private readonly aliased = new Set<string>();
+  private readonly anchors: Array<{ readonly name: string; readonly offset: number }> = [];
+
+  constructor(private readonly text: string) {}
+
+  read(node: unknown): unknown {
+    const { isAlias, isMap, isScalar, isSeq } = this.is;
+    if (isScalar(node)) {
+      this.checkScalar(node);
+      return node.value;
+    }
+    if (isMap(node)) {
+      this.checkDecorations(node);
+      return this.readMap(node.items);
+    }
+    if (isSeq(node)) {
+      this.checkDecorations(node);
+      return node.items.map((item) => this.read(item));
+    }
+    if (isAlias(node)) {
+      this.aliased.add(node.source);
+      this.add('yaml/alias', `aliases (*${node.source}) are not allowed; write the value out so reviewers see it`, node);
+    }
+    return null;
+  }
+
+  /** What was found, with each anchor no alias used: an alias is reported once, at the alias, since its anchor is part of the same mistake. */
+  findingsWithAnchors(): Finding[] {
+    const unused = this.anchors.filter(({ name }) => !this.aliased.has(name));
+    return [
+      ...this.findings,
+      ...unused.map(({ name, offset }) => ({
+        rule: 'yaml/anchor',
+        message: `anchors (&${name}) are not allowed; write values out so reviewers see them`,
+        offset,
+      })),
+    ];
+  }
+
+  private readMap(pairs: ReadonlyArray<{ readonly key: unknown; readonly value: unknown }>): Record<string, unknown> {
+    const object: Record<string, unknown> = {};
+    for (const pair of pairs) {
+      const key = this.keyOf(pair.key);
+      const value = this.read(pair.value);
+      if (key === undefined) continue;
+      if (Object.hasOwn(object, key)) {
+        this.add('yaml/duplicate-key', `duplicate key "${key}": each key may appear only once`, pair.key as Node);
+      } else if (key === '__proto__') {
+        // As in toJS: a "__proto__" key is data, never the object's prototype.
+        Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+      } else {
+        object[key] = value;
+      }
+    }
+    return object;
+  }
+
+  private add(rule: string, message: string, node: Node): void {
+    this.findings.push({ rule, message, offset: node.range?.[0] ?? 0 });
+  }
+
+  private checkDecorations(node: Node): void {
+    const { text } = this;
     const start = node.range?.[0] ?? 0;
-    if (node.anchor) anchors.push({ name: node.anchor, offset: text.lastIndexOf(`&${node.anchor}`, start) });
+    if (node.anchor) this.anchors.push({ name: node.anchor, offset: text.lastIndexOf(`&${node.anchor}`, start) });
     // Unknown tags are reported by the parser already (TAG_RESOLVE_FAILED).
     if (node.tag && node.tag !== STRING_TAG && node.tag.startsWith('tag:yaml.org,2002:')) {
       let offset = text.lastIndexOf('!', start);
       while (text[offset - 1] === '!') offset--;
       const written = /^!\S*/.exec(text.slice(offset))?.[0] ?? node.tag;
-      findings.push({ rule: 'yaml/tag', message: `YAML tags (${written}) are not allowed; quote the value to make it a string`, offset });
+      this.findings.push({
+        rule: 'yaml/tag',
+        message: `YAML tags (${written}) are not allowed; quote the value to make it a string`,
+        offset,
+      });
     }
-  };
+  }
 
-  const checkScalar = (node: Scalar): void => {
-    checkDecorations(node);
+  private checkScalar(node: Scalar): void {
+    this.checkDecorations(node);
     if (typeof node.value === 'number' && !Number.isSafeInteger(node.value) && Number.isInteger(node.value)) {
-      const digits = sourceText(node, text);
+      const digits = sourceText(node, this.text);
       if (INTEGER_TEXT.test(digits)) {
-        add(
+        this.add(
           'yaml/unsafe-integer',
           `the number ${digits} is too large to be read exactly (over 2^53) and would silently change; quote it: "${digits}"`,
           node,
         );
       }
     }
-  };
+  }
 
-  const keyOf = (key: unknown): string | undefined => {
+  private keyOf(key: unknown): string | undefined {
+    const { isAlias, isScalar } = this.is;
     if (!isScalar(key)) {
-      if (key !== null && !isAlias(key)) add('yaml/complex-key', 'keys must be plain strings or numbers', key as Node);
+      if (key !== null && !isAlias(key)) this.add('yaml/complex-key', 'keys must be plain strings or numbers', key as Node);
       return undefined;
     }
-    checkScalar(key);
+    this.checkScalar(key);
     if (key.value === '<<' && key.type === 'PLAIN') {
-      add('yaml/merge-key', 'merge keys (<<) are not allowed; write the fields out so reviewers see them', key);
+      this.add('yaml/merge-key', 'merge keys (<<) are not allowed; write the fields out so reviewers see them', key);
     } else if (key.value === null) {
-      add('yaml/empty-key', 'empty key: every field needs a name', key);
-    } else if (typeof key.value === 'number' && !DIGITS.test(sourceText(key, text))) {
-      const written = sourceText(key, text);
-      add('yaml/numeric-key', `key ${written} is read as the number ${key.value}; quote it if you mean "${written}"`, key);
+      this.add('yaml/empty-key', 'empty key: every field needs a name', key);
+    } else if (typeof key.value === 'number' && !DIGITS.test(sourceText(key, this.text))) {
+      const written = sourceText(key, this.text);
+      this.add('yaml/numeric-key', `key ${written} is read as the number ${key.value}; quote it if you mean "${written}"`, key);
     }
     return scalarText(key.value);
-  };
-
-  const read = (node: unknown): unknown => {
-    if (isScalar(node)) {
-      checkScalar(node);
-      return node.value;
-    }
-    if (isMap(node)) {
-      checkDecorations(node);
-      const object: Record<string, unknown> = {};
-      for (const pair of node.items) {
-        const key = keyOf(pair.key);
-        const value = read(pair.value);
-        if (key === undefined) continue;
-        if (Object.hasOwn(object, key)) {
-          add('yaml/duplicate-key', `duplicate key "${key}": each key may appear only once`, pair.key as Node);
-        } else if (key === '__proto__') {
-          // As in toJS: a "__proto__" key is data, never the object's prototype.
-          Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-        } else {
-          object[key] = value;
-        }
-      }
-      return object;
-    }
-    if (isSeq(node)) {
-      checkDecorations(node);
-      return node.items.map(read);
-    }
-    if (isAlias(node)) {
-      aliased.add(node.source);
-      add('yaml/alias', `aliases (*${node.source}) are not allowed; write the value out so reviewers see it`, node);
-    }
-    return null;
-  };
-
-  const data = read(contents);
-  // An alias is reported once, at the alias: its anchor is part of the same mistake.
-  for (const { name, offset } of anchors) {
-    if (!aliased.has(name))
-      findings.push({ rule: 'yaml/anchor', message: `anchors (&${name}) are not allowed; write values out so reviewers see them`, offset });
   }
-  return { data, findings };
 }
 
 export function scalarText(value: unknown): string | undefined {

@@ -11,8 +11,9 @@ import type { ArchiveStore } from '../../platform/archive/store.js';
 import { applyPlan } from '../../reconciler/apply/apply.js';
 import { reconcile, type Reconciliation } from '../../reconciler/reconcile.js';
 import { loadSettings } from '../../reconciler/settings/settings.js';
-import { LocalTarget } from '../../reconciler/targets/local/local-target.js';
+import { LocalTarget } from '../../targets/local/local-target.js';
 import { tempProject } from './temp-project.js';
+import { EVERY_TARGETS_NAME_RULES } from '../../targets/targets.js';
 
 /** A git repository with `count` scheduled search collections (s0, s1, ...) and the given twarc-cloud.yaml. */
 export function searchCollectionsProject(count: number, settings = 'deployment: test\nlocal:\n  archive: ./archive\n'): string {
@@ -54,7 +55,7 @@ export function countingStore(inner: ArchiveStore): CountingStore {
 export async function planLocally(root: string, store: ArchiveStore): Promise<Reconciliation> {
   const { settings } = loadSettings(root, root);
   const target = new LocalTarget(store, { actor: 'test', stopWaitMs: 1000, report: () => undefined });
-  return reconcile(settings, { targetName: 'local', allowMassStop: false, env: { HOME: root }, report: () => undefined, target });
+  return reconcile(settings, { target, nameRules: EVERY_TARGETS_NAME_RULES, allowMassStop: false, env: { HOME: root } });
 }
 
 /** Carries out what planLocally planned. */

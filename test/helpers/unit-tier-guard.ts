@@ -7,7 +7,7 @@ import childProcess from 'node:child_process';
 import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 
-const MOVE = 'belongs in the e2e tier: name its file *.e2e.test.ts (docs/testing.md)';
+const MOVE = 'belongs in the e2e tier: name its file *.e2e.test.ts (docs/architecture.md, "Two tiers")';
 
 function refuse(what: string): never {
   throw new Error(`a unit-tier test ${what}; that ${MOVE}`);

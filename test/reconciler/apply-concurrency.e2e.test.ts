@@ -16,6 +16,7 @@ import { reconcile } from '../../reconciler/reconcile.js';
 import { loadSettings } from '../../reconciler/settings/settings.js';
 import { runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
+import { EVERY_TARGETS_NAME_RULES, targetNamed } from '../../targets/targets.js';
 
 // Each round is one race; 30 keep it in the e2e tier's budget. Raise it to hunt for a rarer interleaving.
 const ROUNDS = Number(process.env['TWARC_CLOUD_RACE_ROUNDS'] ?? 30);
@@ -70,7 +71,12 @@ describe('two applies racing on one archive', { timeout: 600_000 }, () => {
       const winner = checkouts[values.indexOf(config.value.query ?? '')];
       assert.ok(winner !== undefined, `round ${round}: the archive holds ${String(config.value.query)}, the value of one checkout`);
       const { settings } = loadSettings(winner, winner);
-      const plan = await reconcile(settings, { targetName: 'local', allowMassStop: false, env: {}, report: () => undefined });
+      const plan = await reconcile(settings, {
+        target: (actor) => targetNamed('local').open(settings, { actor, report: () => undefined }),
+        nameRules: EVERY_TARGETS_NAME_RULES,
+        allowMassStop: false,
+        env: {},
+      });
       assert.deepEqual(plan.plan.actions, [], `round ${round}: plan from the checkout whose value is live finds nothing to do`);
     }
     process.stdout.write(

@@ -7,6 +7,7 @@ import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { formatProblem } from '../../reconciler/problems.js';
 import { loadSettings } from '../../reconciler/settings/settings.js';
 import { tempProject } from '../helpers/temp-project.js';
+import { EVERY_TARGETS_NAME_RULES } from '../../targets/targets.js';
 
 // Each file in the corpus has exactly one defect; its first line says where it must be reported:
 //   # expect: LINE:COLUMN RULE MESSAGE-FRAGMENT
@@ -30,7 +31,7 @@ describe('invalid collection corpus', () => {
     it(`${name} reports ${expected?.[3] ?? '?'} at ${expected?.[1] ?? '?'}:${expected?.[2] ?? '?'}`, async () => {
       if (!expected) assert.fail(`${name}: first line must be "# expect: LINE:COLUMN RULE MESSAGE"`);
       const [, line, column, rule, fragment = ''] = expected;
-      const { problems, collections } = await loadDesiredState(settings, [path], CORPUS);
+      const { problems, collections } = await loadDesiredState(settings, EVERY_TARGETS_NAME_RULES, [path], CORPUS);
       const shown = problems.map(formatProblem).join('\n');
       assert.equal(problems.length, 1, `expected exactly one problem, got:\n${shown}`);
       assert.equal(collections.length, 0, 'an invalid file must not produce a collection');

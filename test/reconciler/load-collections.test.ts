@@ -6,12 +6,13 @@ import { loadDesiredState } from '../../reconciler/desired/load-collections.js';
 import { formatProblem } from '../../reconciler/problems.js';
 import { loadSettings } from '../../reconciler/settings/settings.js';
 import { tempProject } from '../helpers/temp-project.js';
+import { EVERY_TARGETS_NAME_RULES } from '../../targets/targets.js';
 
 async function load(files: Record<string, string>, settingsYaml?: string) {
   const root = tempProject(settingsYaml === undefined ? files : { ...files, 'twarc-cloud.yaml': settingsYaml });
   const { settings, problems: settingsProblems } = loadSettings(root, root);
   assert.deepEqual(settingsProblems, []);
-  return loadDesiredState(settings, [], root);
+  return loadDesiredState(settings, EVERY_TARGETS_NAME_RULES, [], root);
 }
 
 const AWS_SETTINGS = 'target: aws\naws:\n  bucket: research-archive\n  region: us-east-1\n';

@@ -1,11 +1,4 @@
-import type {
-  HarvesterTask,
-  ListedService,
-  ServiceInfo,
-  ServiceSpec,
-  ServicesPort,
-  TaskRun,
-} from '../../../reconciler/targets/aws/services-port.js';
+import type { HarvesterTask, ListedService, ServiceInfo, ServiceSpec, ServicesPort, TaskRun } from '../../../targets/aws/services-port.js';
 
 export class EcsRefusal extends Error {
   constructor(

@@ -1,5 +1,5 @@
 import { parseSchedule } from '../../../reconciler/schedule/schedule-expression.js';
-import { TARGET_ID, type RunTaskTarget, type ScheduleRule, type SchedulesPort } from '../../../reconciler/targets/aws/schedules-port.js';
+import { TARGET_ID, type RunTaskTarget, type ScheduleRule, type SchedulesPort } from '../../../targets/aws/schedules-port.js';
 
 /** What EventBridge answers with when it refuses a request. */
 export class EventBridgeRefusal extends Error {

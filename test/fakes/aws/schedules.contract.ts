@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import type { RunTaskTarget, SchedulesPort } from '../../../reconciler/targets/aws/schedules-port.js';
+import type { RunTaskTarget, SchedulesPort } from '../../../targets/aws/schedules-port.js';
 
 export const SAMPLE_TARGET: RunTaskTarget = {
   clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/twarc-cloud',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { EventBridgeSchedules } from '../../../reconciler/targets/aws/eventbridge-schedules.js';
+import { EventBridgeSchedules } from '../../../targets/aws/eventbridge-schedules.js';
 import { startMoto, type Moto } from '../../helpers/moto.js';
 import { FakeSchedules } from './eventbridge-fake.js';
 import { SAMPLE_TARGET, schedulesContract } from './schedules.contract.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import type { ServicesPort } from '../../../reconciler/targets/aws/services-port.js';
+import type { ServicesPort } from '../../../targets/aws/services-port.js';
 
 export interface ServicesFixture {
   readonly port: ServicesPort;

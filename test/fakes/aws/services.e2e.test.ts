@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { EcsServices } from '../../../reconciler/targets/aws/ecs-services.js';
+import { EcsServices } from '../../../targets/aws/ecs-services.js';
 import { motoDefaultNetwork, motoHarvesterCluster, startMoto, type Moto } from '../../helpers/moto.js';
 import { FakeServices } from './ecs-fake.js';
 import { servicesContract } from './services.contract.js';

@@ -165,7 +165,6 @@ describe('the fast YAML path', () => {
   it('gives validation the same answers, problem for problem, over the invalid corpus and the examples', () => {
     const { settings } = loadSettings(tempProject());
     const context: FileContext = {
-      deployment: settings.deployment,
       limits: settings.limits,
       accessLevel: settings.accessLevel,
       keepDocument: true,

@@ -11,21 +11,22 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { collectionKeys } from '../../../platform/archive/keys.js';
-import { readObject } from '../../../platform/archive/objects.js';
-import { tagOwner } from '../../../harvester/stream-group/group-rules.js';
-import { applyPlan } from '../../../reconciler/apply/apply.js';
-import { reconcile } from '../../../reconciler/reconcile.js';
-import { groupsStreams, loadSettings } from '../../../reconciler/settings/settings.js';
-import { AwsTarget } from '../../../reconciler/targets/aws/aws-target.js';
-import { FakeXApi } from '../../fakes/x-api/server.js';
-import { FakeServices } from '../../fakes/aws/ecs-fake.js';
-import { FakeSchedules } from '../../fakes/aws/eventbridge-fake.js';
-import { s3Archive, SECRET_BEARER, storedTweets } from '../../helpers/archive-fixtures.js';
-import { startHarvest, type HarvestRun } from '../../helpers/harvester-process.js';
-import { startMoto, type Moto } from '../../helpers/moto.js';
-import { tempProject } from '../../helpers/temp-project.js';
-import { until } from '../../helpers/until.js';
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { readObject } from '../../platform/archive/objects.js';
+import { tagOwner } from '../../harvester/stream-group/group-rules.js';
+import { applyPlan } from '../../reconciler/apply/apply.js';
+import { reconcile } from '../../reconciler/reconcile.js';
+import { groupsStreams, loadSettings } from '../../reconciler/settings/settings.js';
+import { AwsTarget } from '../../targets/aws/aws-target.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeServices } from '../fakes/aws/ecs-fake.js';
+import { FakeSchedules } from '../fakes/aws/eventbridge-fake.js';
+import { s3Archive, SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
+import { startHarvest, type HarvestRun } from '../helpers/harvester-process.js';
+import { startMoto, type Moto } from '../helpers/moto.js';
+import { tempProject } from '../helpers/temp-project.js';
+import { until } from '../helpers/until.js';
+import { EVERY_TARGETS_NAME_RULES } from '../../targets/targets.js';
 
 let moto: Moto;
 before(async () => {
@@ -71,12 +72,11 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
     const root = tempProject({ 'twarc-cloud.yaml': settingsFile('before groups'), 'collections/alpha.yaml': filter('alpha', 'climate') });
     const plan = async () =>
       reconcile(loadSettings(root, root).settings, {
-        targetName: 'aws',
+        target: target(),
+        nameRules: EVERY_TARGETS_NAME_RULES,
         allowMassStop: false,
         refresh: true,
         env: {},
-        report: (l) => reports.push(l),
-        target: target(),
       });
     const fake = await new FakeXApi({
       bearerTokens: [SECRET_BEARER],

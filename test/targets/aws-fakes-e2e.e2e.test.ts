@@ -8,19 +8,20 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { collectionKeys } from '../../../platform/archive/keys.js';
-import { readObject } from '../../../platform/archive/objects.js';
-import { applyPlan } from '../../../reconciler/apply/apply.js';
-import { reconcile } from '../../../reconciler/reconcile.js';
-import { loadSettings } from '../../../reconciler/settings/settings.js';
-import { AwsTarget } from '../../../reconciler/targets/aws/aws-target.js';
-import { FakeXApi } from '../../fakes/x-api/server.js';
-import { FakeServices } from '../../fakes/aws/ecs-fake.js';
-import { FakeSchedules } from '../../fakes/aws/eventbridge-fake.js';
-import { startHarvest } from '../../helpers/harvester-process.js';
-import { startMoto, type Moto } from '../../helpers/moto.js';
-import { tempProject } from '../../helpers/temp-project.js';
-import { s3Archive, SECRET_BEARER } from '../../helpers/archive-fixtures.js';
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { readObject } from '../../platform/archive/objects.js';
+import { applyPlan } from '../../reconciler/apply/apply.js';
+import { reconcile } from '../../reconciler/reconcile.js';
+import { loadSettings } from '../../reconciler/settings/settings.js';
+import { AwsTarget } from '../../targets/aws/aws-target.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeServices } from '../fakes/aws/ecs-fake.js';
+import { FakeSchedules } from '../fakes/aws/eventbridge-fake.js';
+import { startHarvest } from '../helpers/harvester-process.js';
+import { startMoto, type Moto } from '../helpers/moto.js';
+import { tempProject } from '../helpers/temp-project.js';
+import { s3Archive, SECRET_BEARER } from '../helpers/archive-fixtures.js';
+import { EVERY_TARGETS_NAME_RULES } from '../../targets/targets.js';
 
 let moto: Moto;
 before(async () => {
@@ -71,7 +72,7 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
     });
     const { settings } = loadSettings(root, root);
     const planAll = (): ReturnType<typeof reconcile> =>
-      reconcile(settings, { targetName: 'aws', allowMassStop: false, refresh: true, env: {}, report: (l) => reports.push(l), target });
+      reconcile(settings, { target, nameRules: EVERY_TARGETS_NAME_RULES, allowMassStop: false, refresh: true, env: {} });
     const applyAll = async (): Promise<void> => {
       const result = await planAll();
       await applyPlan(result.plan, result.index, { target, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
@@ -107,13 +108,7 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
       const beforeRelease = services.services.get('fakes_stream')?.taskDefinitionArn;
       services.bases.add('twarc-cloud-harvester-v2');
       const upgraded = awsTarget('twarc-cloud-harvester-v2');
-      const release = await reconcile(settings, {
-        targetName: 'aws',
-        allowMassStop: false,
-        env: {},
-        report: (l) => reports.push(l),
-        target: upgraded,
-      });
+      const release = await reconcile(settings, { target: upgraded, nameRules: EVERY_TARGETS_NAME_RULES, allowMassStop: false, env: {} });
       // The schedule's target is put again, naming the new revision: the old one may be deregistered.
       assert.deepEqual(
         release.plan.actions.map((a) => [a.id, a.steps.map((st) => st.kind)]),

@@ -1,7 +1,8 @@
-import { pollUntil } from '../../../platform/async.js';
-import { UserError } from '../../../platform/errors.js';
-import type { ArchiveObjects } from '../../../platform/archive/objects.js';
-import type { ArchiveStore } from '../../../platform/archive/store.js';
+import { pollUntil } from '../../platform/async.js';
+import { UserError } from '../../platform/errors.js';
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { readObject, type ArchiveObjects } from '../../platform/archive/objects.js';
+import type { ArchiveStore } from '../../platform/archive/store.js';
 import {
   collectionIdOfComplianceRule,
   collectionIdOfName,
@@ -15,13 +16,13 @@ import {
   serviceName,
   taskDefinitionFamily,
 } from './naming/aws-names.js';
-import { stopAndReport } from '../../stop/stop-harvest.js';
-import type { LiveStreamGroup, PlannedAction, Runtime, RuntimeStep, StreamGroupAction } from '../../plan/model.js';
-import { recordedRuntime, type IndexEntry, type Target } from '../target.js';
+import { stopAndReport } from '../../reconciler/stop/stop-harvest.js';
+import type { LiveStreamGroup, PlannedAction, Runtime, RuntimeStep, StreamGroupAction } from '../../reconciler/plan/model.js';
+import { recordedRuntime, type HarvestNowOptions, type IndexEntry, type Target } from '../../reconciler/target.js';
 import type { RunTaskTarget, ScheduleRule, SchedulesPort } from './schedules-port.js';
 import type { ServiceInfo, ServicesPort } from './services-port.js';
 import { StreamGroupServices } from './stream-group-services.js';
-import { scheduledComplianceCommand } from '../../../platform/harvester-launch.js';
+import { scheduledComplianceCommand } from '../../platform/harvester-launch.js';
 
 export type DeploymentDocument = ArchiveObjects['deployment'];
 
@@ -261,6 +262,33 @@ export class AwsTarget implements Target {
    * Starts one harvest of the collection now, as its schedule would: the base task definition with
    * the collection's command, in the deployment's network. Returns the task's ARN.
    */
+  /** Starts the harvest as an ECS task, as its schedule would, and says how to follow it. */
+  async harvestNow(id: string, options: HarvestNowOptions): Promise<number> {
+    const config = await readObject(this.store, collectionKeys(id).config, 'collection-config');
+    if (!config)
+      throw new UserError(
+        `collection ${id} is not in the deployment's archive ${this.store.location}`,
+        'apply it first: twarc-cloud apply --target aws',
+      );
+    if (config.value.state !== 'active')
+      throw new UserError(
+        `collection ${id} is ${config.value.state}; only active collections are harvested`,
+        'set `state: active` in its YAML file and apply',
+      );
+    const running = await readObject(this.store, collectionKeys(id).lock, 'lock');
+    if (running)
+      throw new UserError(
+        `collection ${id} is being harvested already (harvest ${running.value.harvest_id}, last heartbeat ${running.value.heartbeat_at})`,
+        `twarc-cloud status ${id} --target aws shows its progress`,
+      );
+    const task = await this.runHarvestTask(id);
+    options.say(`Started harvest of ${id} as ECS task ${task}`);
+    const log = this.logOf(task);
+    if (log) options.say(`Follow its log:  aws logs tail ${log.group} --log-stream-names ${log.stream} --follow`);
+    options.say(`Its progress:    twarc-cloud status ${id} --target aws`);
+    return 0;
+  }
+
   async runHarvestTask(id: string): Promise<string> {
     return this.services.runTask({
       cluster: this.deployment.cluster,

@@ -25,10 +25,10 @@ import {
   PutRuleCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-eventbridge';
-import { createS3Client, S3ArchiveStore } from '../../../platform/archive/s3-store.js';
-import { motoDefaultNetwork, motoHarvesterCluster, putMotoDeployment, startMoto, type Moto } from '../../helpers/moto.js';
-import { assertNoCrash, runCliAsync } from '../../helpers/run-cli.js';
-import { tempProject } from '../../helpers/temp-project.js';
+import { createS3Client, S3ArchiveStore } from '../../platform/archive/s3-store.js';
+import { motoDefaultNetwork, motoHarvesterCluster, putMotoDeployment, startMoto, type Moto } from '../helpers/moto.js';
+import { assertNoCrash, runCliAsync } from '../helpers/run-cli.js';
+import { tempProject } from '../helpers/temp-project.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const ELSEWHERE = { 'twarc-cloud:deployment': 'elsewhere', 'twarc-cloud:collection': 'x' };

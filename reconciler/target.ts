@@ -1,17 +1,30 @@
-import type { ArchiveObjects } from '../../platform/archive/objects.js';
-import type { ArchiveStore } from '../../platform/archive/store.js';
-import type { LiveStreamGroup, PlannedAction, Runtime, RuntimeStep, StreamGroupAction } from '../plan/model.js';
-import { runtimeFor } from '../plan/plan.js';
+import type { ArchiveObjects } from '../platform/archive/objects.js';
+import type { ArchiveStore } from '../platform/archive/store.js';
+import type { LiveStreamGroup, PlannedAction, Runtime, RuntimeStep, StreamGroupAction } from './plan/model.js';
+import { runtimeFor } from './plan/plan.js';
 
 export type IndexEntry = ArchiveObjects['collections-index']['collections'][string];
 
+/** What `twarc-cloud run` asks of a target: harvest one collection now, outside its schedule. */
+export interface HarvestNowOptions {
+  /** The environment the harvest runs with (credentials are read from it locally). */
+  readonly env: NodeJS.ProcessEnv;
+  /** The X API to talk to, where the harvest runs here (a test's fake X API). */
+  readonly apiBaseUrl: string;
+  /** Aborted with a signal name as its reason: the harvest is to stop gracefully (Ctrl-C, SIGTERM). */
+  readonly stop: AbortSignal;
+  readonly say: (line: string) => void;
+}
+
 /**
- * Where collections run: the port the reconciler plans and applies against. Both targets share
- * the archive (configs, changesets, index: written by apply itself); a target owns only the
- * runtime resources that run harvests: schedules and long-running filter harvests.
+ * Where collections run: the port the reconciler plans and applies against. Its adapters live in
+ * targets/, and the CLI opens one and passes it down; nothing in reconciler/ names one. Every
+ * target has an archive (configs, changesets, index: written by apply itself); a target owns only
+ * the runtime resources that run harvests: schedules and long-running filter harvests.
  */
 export interface Target {
-  readonly name: 'local' | 'aws';
+  /** The name the CLI knows it by (`--target`). */
+  readonly name: string;
   readonly store: ArchiveStore;
   /** The harvester release that new streams get (AWS: the base task definition); none locally. */
   readonly release?: string;
@@ -30,6 +43,12 @@ export interface Target {
    * `refresh`, as the target lists them (drift, and resources to adopt).
    */
   readRuntime(index: Readonly<Record<string, IndexEntry>>, options?: { readonly refresh?: boolean }): Promise<Map<string, Runtime>>;
+  /**
+   * Harvests one collection now. Where the harvest runs here, this resolves with its exit code once
+   * it has stored what it has; where it runs elsewhere, once it has started, with 0, having said
+   * how to follow it.
+   */
+  harvestNow(id: string, options: HarvestNowOptions): Promise<number>;
   /** Carries out one runtime step of an action; `signal` cuts its waits short (the apply was interrupted). */
   runStep(step: RuntimeStep, action: PlannedAction, signal?: AbortSignal): Promise<void>;
   /**

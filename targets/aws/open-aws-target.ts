@@ -1,9 +1,10 @@
-import { quietAwsSdk } from '../../../platform/aws/quiet-sdk.js';
-import { UserError } from '../../../platform/errors.js';
-import { DEPLOYMENT_KEY } from '../../../platform/archive/keys.js';
-import { readObject } from '../../../platform/archive/objects.js';
-import { openArchiveStore } from '../../../platform/archive/open-store.js';
-import { groupsStreams, type Settings } from '../../settings/settings.js';
+import { quietAwsSdk } from '../../platform/aws/quiet-sdk.js';
+import { UserError } from '../../platform/errors.js';
+import { DEPLOYMENT_KEY } from '../../platform/archive/keys.js';
+import { readObject } from '../../platform/archive/objects.js';
+import { openArchiveStore } from '../../platform/archive/open-store.js';
+import { groupsStreams, type Settings } from '../../reconciler/settings/settings.js';
+import { awsSettings } from './aws-settings.js';
 import { AwsTarget } from './aws-target.js';
 
 /** Retries of a throttled or failed AWS request, with the SDK's standard backoff. */
@@ -11,9 +12,7 @@ const AWS_MAX_ATTEMPTS = 8;
 
 /** The AWS target of a deployment: its bucket, the resources terraform recorded in deployment.json, and SDK clients. */
 export async function openAwsTarget(settings: Settings, actor: string, report: (line: string) => void): Promise<AwsTarget> {
-  if (!settings.aws)
-    throw new UserError('target aws needs aws.bucket and aws.region in twarc-cloud.yaml', 'add them, or use --target local');
-  const { bucket, region } = settings.aws;
+  const { bucket, region } = awsSettings(settings);
   const store = await openArchiveStore(`s3://${bucket}`, { region });
   const deployment = await readObject(store, DEPLOYMENT_KEY, 'deployment');
   if (!deployment)

@@ -8,15 +8,15 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { collectionKeys } from '../../../platform/archive/keys.js';
-import { readObject, writeObject } from '../../../platform/archive/objects.js';
-import { applyPlan } from '../../../reconciler/apply/apply.js';
-import { toCollection, type CollectionDocument } from '../../../reconciler/desired/collection.js';
-import { readLive } from '../../../reconciler/live/read-live.js';
-import type { Plan } from '../../../reconciler/plan/model.js';
-import { plan } from '../../../reconciler/plan/plan.js';
-import { desiredCollections } from '../../../reconciler/plan/render-config.js';
-import type { Target } from '../../../reconciler/targets/target.js';
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { readObject, writeObject } from '../../platform/archive/objects.js';
+import { applyPlan } from '../../reconciler/apply/apply.js';
+import { toCollection, type CollectionDocument } from '../../reconciler/desired/collection.js';
+import { readLive } from '../../reconciler/live/read-live.js';
+import type { Plan } from '../../reconciler/plan/model.js';
+import { plan } from '../../reconciler/plan/plan.js';
+import { desiredCollections } from '../../reconciler/plan/render-config.js';
+import type { Target } from '../../reconciler/target.js';
 
 export interface TargetFixture {
   readonly target: Target;

@@ -13,8 +13,8 @@ import {
   scheduleRuleName,
   serviceName,
   taskDefinitionFamily,
-} from '../../../reconciler/targets/aws/naming/aws-names.js';
-import { PACKAGE_ROOT } from '../../../platform/paths.js';
+} from '../../targets/aws/naming/aws-names.js';
+import { PACKAGE_ROOT } from '../../platform/paths.js';
 
 interface StringSchema {
   maxLength: number;

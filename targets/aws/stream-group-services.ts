@@ -4,10 +4,10 @@
  * terraform's IAM patterns for collection services cover it unchanged.
  */
 
-import { UserError } from '../../../platform/errors.js';
-import type { ArchiveObjects } from '../../../platform/archive/objects.js';
-import type { LiveStreamGroup, StreamGroupAction } from '../../plan/model.js';
-import type { IndexEntry } from '../target.js';
+import { UserError } from '../../platform/errors.js';
+import type { ArchiveObjects } from '../../platform/archive/objects.js';
+import type { LiveStreamGroup, StreamGroupAction } from '../../reconciler/plan/model.js';
+import type { IndexEntry } from '../../reconciler/target.js';
 import {
   describeOwner,
   isStreamGroupName,

@@ -11,7 +11,7 @@ import {
   TagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { UserError } from '../../../platform/errors.js';
+import { UserError } from '../../platform/errors.js';
 import type { HarvesterTask, ListedService, ServiceInfo, ServiceSpec, ServicesPort, TaskRun } from './services-port.js';
 
 const tagList = (tags: Readonly<Record<string, string>>): Array<{ key: string; value: string }> =>

@@ -1,0 +1,94 @@
+/*
+ * The one list of targets: where collections can run. The CLI (the composition root) chooses one
+ * by name and opens it; its help strings name the targets from here, and validation applies every
+ * target's naming rules. A new target is a folder beside local/ and aws/ and one entry below.
+ * Adapters load when opened: a command that only validates or reads the archive never loads them.
+ */
+import { existsSync } from 'node:fs';
+import { UserError } from '../platform/errors.js';
+import { openArchiveStore } from '../platform/archive/open-store.js';
+import type { ArchiveStore } from '../platform/archive/store.js';
+import type { NameProblem, NameRules } from '../reconciler/desired/name-rules.js';
+import type { Settings } from '../reconciler/settings/settings.js';
+import type { Target } from '../reconciler/target.js';
+import { awsSettings } from './aws/aws-settings.js';
+import { derivedNameProblems } from './aws/naming/aws-names.js';
+
+export interface OpenContext {
+  /** Who acts: recorded in stop requests and changesets. */
+  readonly actor: string;
+  readonly report: (line: string) => void;
+}
+
+export interface TargetKind {
+  readonly name: string;
+  /** What it is, for help and messages. */
+  readonly summary: string;
+  open(settings: Settings, context: OpenContext): Promise<Target>;
+  /** Its archive alone, for commands that only read or write the archive; `mustExist` refuses one not made yet. */
+  archive(settings: Settings, options?: { readonly mustExist?: boolean }): Promise<ArchiveStore>;
+  /** Where its archive is, as a location `--archive` takes. */
+  archiveLocation(settings: Settings): string;
+  /** Problems with the names this target would derive from a collection id. */
+  readonly nameRules: NameRules;
+}
+
+/** How long apply waits for a stopped harvest to finish storing what it has. */
+const STOP_WAIT_MS = 120_000;
+
+const LOCAL: TargetKind = {
+  name: 'local',
+  summary: 'a directory and processes on this machine',
+  async open(settings, context) {
+    const [{ LocalTarget }, { LocalArchiveStore }] = await Promise.all([
+      import('./local/local-target.js'),
+      import('../platform/archive/local-store.js'),
+    ]);
+    return new LocalTarget(new LocalArchiveStore(settings.local.archive), { ...context, stopWaitMs: STOP_WAIT_MS });
+  },
+  archive(settings, options = {}) {
+    if (options.mustExist === true && !existsSync(settings.local.archive)) {
+      throw new UserError(
+        `there is no archive at ${settings.local.archive} yet`,
+        'it appears with the first `twarc-cloud apply` (or `up`); for an AWS deployment, pass --target aws',
+      );
+    }
+    return openArchiveStore(settings.local.archive);
+  },
+  archiveLocation: (settings) => settings.local.archive,
+  // Ids are already safe folder names (the collection schema's pattern).
+  nameRules: () => [],
+};
+
+const AWS: TargetKind = {
+  name: 'aws',
+  summary: 'S3, ECS Fargate and EventBridge',
+  async open(settings, context) {
+    const { openAwsTarget } = await import('./aws/open-aws-target.js');
+    return openAwsTarget(settings, context.actor, context.report);
+  },
+  archive(settings) {
+    const aws = awsSettings(settings);
+    return openArchiveStore(`s3://${aws.bucket}`, { region: aws.region });
+  },
+  archiveLocation: (settings) => `s3://${awsSettings(settings).bucket}`,
+  nameRules: (deployment, collection) =>
+    derivedNameProblems(deployment, collection.id, { compliance: collection.compliance }).map((message): NameProblem => ({
+      rule: 'id/aws-name',
+      message,
+    })),
+};
+
+export const TARGETS: readonly TargetKind[] = [LOCAL, AWS];
+
+export const TARGET_NAMES: readonly string[] = TARGETS.map((target) => target.name);
+
+/** Every target's naming rules: a repository valid for one target is valid for all. */
+export const EVERY_TARGETS_NAME_RULES: NameRules = (deployment, collection) =>
+  TARGETS.flatMap((target) => target.nameRules(deployment, collection));
+
+export function targetNamed(name: string): TargetKind {
+  const found = TARGETS.find((target) => target.name === name);
+  if (!found) throw new UserError(`unknown target "${name}"`, `choose one of ${TARGET_NAMES.join(', ')}`);
+  return found;
+}
