@@ -25,7 +25,7 @@ export default tseslint.config(
     files: ['{cli,platform,reconciler,targets,harvester,curation}/**/*.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
-  { files: ['**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   // The .cts modules exist to load dependencies lazily and synchronously, which only require() does.
   { files: ['**/*.cts'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } } },

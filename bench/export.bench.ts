@@ -20,13 +20,15 @@ import { PACKAGE_ROOT } from '../platform/paths.js';
 import { putCollection } from '../test/helpers/archive-fixtures.js';
 import { twarcCsvArguments, venvTool } from '../test/helpers/python-tools.js';
 import { writeTweetArchive } from '../test/helpers/tweet-archive.js';
-import { formatSpread, spread } from './measure.js';
+import { CASE_LIMIT_MS, formatSpread, spread } from './measure.js';
 
 const TWEETS = Number(process.env['EXPORT_BENCH_TWEETS'] ?? 1_000_000);
 const RUNS = Number(process.env['EXPORT_BENCH_RUNS'] ?? 3);
 
 interface Usage {
   readonly seconds: number;
+  /** User and system CPU of the process and its threads: export's worker threads make wall time flatter it on 2 cores. */
+  readonly cpuSeconds: number;
   readonly maxRssMb: number;
 }
 
@@ -35,9 +37,10 @@ function measured(command: string, args: readonly string[], options: { cwd: stri
   const wrapper = [
     'import json, resource, subprocess, sys, time',
     'start = time.monotonic()',
-    'code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode',
+    `code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, timeout=${CASE_LIMIT_MS / 1000}).returncode`,
     'usage = resource.getrusage(resource.RUSAGE_CHILDREN)',
-    'print(json.dumps({"code": code, "seconds": time.monotonic() - start, "maxRssMb": usage.ru_maxrss / 1024}))',
+    'cpu = usage.ru_utime + usage.ru_stime',
+    'print(json.dumps({"code": code, "seconds": time.monotonic() - start, "cpuSeconds": cpu, "maxRssMb": usage.ru_maxrss / 1024}))',
   ].join('\n');
   const result = spawnSync('python3', ['-c', wrapper, command, ...args], {
     cwd: options.cwd,
@@ -84,16 +87,20 @@ async function main(): Promise<void> {
       twarcCsv: statSync(join(root, 'twarc.csv')).size,
     };
     const baseline = spread(runs.twarcCsv.map((u) => u.seconds)).median;
+    const cpuBaseline = spread(runs.twarcCsv.map((u) => u.cpuSeconds)).median;
     for (const [name, label] of [
       ['csv', 'twarc-cloud export --format csv    '],
       ['parquet', 'twarc-cloud export --format parquet'],
       ['twarcCsv', 'twarc2 csv (twarc-csv 0.7.2)       '],
     ] as const) {
       const time = spread(runs[name].map((u) => u.seconds));
+      const cpu = spread(runs[name].map((u) => u.cpuSeconds));
       const rss = spread(runs[name].map((u) => u.maxRssMb));
       console.log(
-        `  ${label} ${formatSpread(time)}  peak RSS ${formatSpread(rss, 0, ' MB')}  ${(sizes[name] / 1e6).toFixed(0)} MB` +
-          (name === 'twarcCsv' ? '' : `  ${(baseline / time.median).toFixed(1)}x faster than twarc-csv`),
+        `  ${label} wall ${formatSpread(time)}  CPU ${formatSpread(cpu)}  peak RSS ${formatSpread(rss, 0, ' MB')}  ${(sizes[name] / 1e6).toFixed(0)} MB` +
+          (name === 'twarcCsv'
+            ? ''
+            : `  ${(baseline / time.median).toFixed(1)}x faster than twarc-csv by wall time, ${(cpuBaseline / cpu.median).toFixed(1)}x by CPU`),
       );
     }
     const worst = Math.max(...runs.csv.map((u) => u.maxRssMb), ...runs.parquet.map((u) => u.maxRssMb));

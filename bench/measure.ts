@@ -38,3 +38,9 @@ export async function interleaved<Name extends string>(
   }
   return times;
 }
+
+/**
+ * How long one case of a bench may take (BENCH_CASE_LIMIT_S, default 15 minutes): a case past it
+ * is ended and reported as a failure, never left hanging.
+ */
+export const CASE_LIMIT_MS = 1000 * Number(process.env['BENCH_CASE_LIMIT_S'] ?? 900);

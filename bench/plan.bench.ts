@@ -7,7 +7,7 @@ import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { COLLECTIONS_INDEX_KEY, DEPLOYMENT_KEY, collectionKeys } from '../platform/archive/keys.js';
-import { writeObject } from '../platform/archive/objects.js';
+import { asCollectionConfig, writeObject } from '../platform/archive/objects.js';
 import { createS3Client, S3ArchiveStore } from '../platform/archive/s3-store.js';
 import { PACKAGE_ROOT } from '../platform/paths.js';
 import { ownershipTags, scheduleRuleName } from '../targets/aws/naming/aws-names.js';
@@ -76,13 +76,14 @@ const schedules = new EventBridgeSchedules(new EventBridgeClient({ endpoint: mot
 for (let start = 0; start < desired.length; start += 50) {
   await Promise.all(
     desired.slice(start, start + 50).map(async (d) => {
-      await writeObject(store, collectionKeys(d.id).config, 'collection-config', {
+      const config = asCollectionConfig({
         format: 'twarc-cloud/collection-config@1',
         ...d.body,
         state: 'active',
         rendered_at: now,
         changeset: 'bench',
       });
+      await writeObject(store, collectionKeys(d.id).config, 'collection-config', config);
       await schedules.putRule(
         { name: scheduleRuleName('bench', d.id), expression: d.body.schedule ?? 'rate(1 day)', enabled: true, description: 'bench' },
         ownershipTags('bench', d.id),

@@ -11,6 +11,15 @@ import type { StateBook } from './state-book.js';
 import type { StopController } from './stop.js';
 
 export type CollectionConfig = ArchiveObjects['collection-config'];
+
+/** The config of a collection of one type, with the fields that type requires; a collector given another type is a bug. */
+export function configOfType<T extends CollectionConfig['type']>(
+  config: CollectionConfig,
+  type: T,
+): Extract<CollectionConfig, { type: T }> {
+  if (config.type !== type) throw new Error(`a ${type} collector was given collection ${config.id}, of type ${config.type}`);
+  return config as Extract<CollectionConfig, { type: T }>;
+}
 export type HarvestRecord = ArchiveObjects['harvest'];
 
 /** How a harvest ended: completed (max_records counts as completed), stopped on request or by a signal, or failed. */

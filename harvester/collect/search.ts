@@ -1,5 +1,5 @@
 import { TWEET_EVERYTHING } from '../../platform/x-api/fields.js';
-import type { HarvestContext } from '../harvest-context.js';
+import { configOfType, type HarvestContext } from '../harvest-context.js';
 import { collectNewestFirst } from './newest-first.js';
 import { planSearch, searchBounds } from './search-bounds.js';
 
@@ -15,10 +15,11 @@ const PAGE_SIZE = 100;
  * ends one harvest; the next one continues below what was stored, so no tweet in range is skipped.
  */
 export async function harvestSearch(context: HarvestContext): Promise<void> {
-  const { config, state } = context;
-  const endpoint = config.archive === true ? 'tweets/search/all' : 'tweets/search/recent';
+  const { state } = context;
+  const config = configOfType(context.config, 'search');
+  const endpoint = config.archive ? 'tweets/search/all' : 'tweets/search/recent';
   const plan = planSearch({
-    recent: config.archive !== true,
+    recent: !config.archive,
     now: Date.now(),
     startTime: config.start_time,
     endTime: config.end_time,
@@ -36,7 +37,7 @@ export async function harvestSearch(context: HarvestContext): Promise<void> {
       if (range.token === undefined) passBounds = searchBounds(range, plan);
       const query: Record<string, string> = {
         ...TWEET_EVERYTHING,
-        query: config.query ?? '',
+        query: config.query,
         max_results: String(PAGE_SIZE),
         ...passBounds,
       };

@@ -3,7 +3,7 @@
  * that a harvester adds and deletes only its own rules and never touches others on the same app.
  */
 
-import type { HarvestContext } from '../harvest-context.js';
+import { configOfType, type HarvestContext } from '../harvest-context.js';
 import { recordError } from '../harvest-context.js';
 
 interface ApiRule {
@@ -22,10 +22,11 @@ export function ownsTag(collectionId: string, tag: string | undefined): boolean 
 
 /** Makes the app's rules carrying this collection's tags equal its configured rules; returns their ids. */
 export async function syncRules(context: HarvestContext): Promise<Set<string>> {
-  const { config, client, stop } = context;
+  const { client, stop } = context;
+  const config = configOfType(context.config, 'filter');
   const listed = await client.get('tweets/search/stream/rules', {}, { signal: stop.signal });
   const current = ((listed.body['data'] ?? []) as ApiRule[]).filter((r) => ownsTag(config.id, r.tag));
-  const wanted = (config.rules ?? []).map((r) => ({ value: r.value, tag: ruleTag(config.id, r.tag) }));
+  const wanted = config.rules.map((r) => ({ value: r.value, tag: ruleTag(config.id, r.tag) }));
   const same = (a: { value: string; tag?: string }, b: { value: string; tag?: string }): boolean => a.value === b.value && a.tag === b.tag;
   const stale = current.filter((r) => !wanted.some((w) => same(w, r)));
   const missing = wanted.filter((w) => !current.some((r) => same(w, r)));

@@ -2,8 +2,8 @@ import { writeObject, type ArchiveObjects } from '../../platform/archive/objects
 import { lookupEveryMs } from '../../platform/lookup-every.js';
 import type { Page } from '../../platform/x-api/client.js';
 import { TWEET_EVERYTHING, USER_EVERYTHING } from '../../platform/x-api/fields.js';
+import { configOfType, type HarvestContext } from '../harvest-context.js';
 import { pageLine, twarcMetadata } from '../output/twarc-line.js';
-import type { HarvestContext } from '../harvest-context.js';
 import { collectNewestFirst } from './newest-first.js';
 import { runWorkers } from './workers.js';
 
@@ -38,8 +38,9 @@ interface Lookup {
  * authors X returns with the posts, and look an account up at once when its timeline is refused.
  */
 export async function harvestUserTimelines(context: HarvestContext): Promise<void> {
-  const { config, state } = context;
-  const ids = Object.keys(config.users ?? {});
+  const { state } = context;
+  const config = configOfType(context.config, 'user_timeline');
+  const ids = Object.keys(config.users);
   const now = new Date();
   const lastLookup = state.start.users_looked_up_at;
   const due = lastLookup === undefined || now.getTime() - Date.parse(lastLookup) >= lookupEveryMs(config.lookup_every);
@@ -96,7 +97,7 @@ class UserChanges {
   private readonly skipFor: ReadonlySet<string>;
 
   constructor(private readonly context: HarvestContext) {
-    this.skipFor = new Set(context.config.delete_users_for ?? []);
+    this.skipFor = new Set(configOfType(context.config, 'user_timeline').delete_users_for);
   }
 
   /** The account's name as last known (state, else the collection file). */

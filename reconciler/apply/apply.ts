@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { UserError } from '../../platform/errors.js';
 import { forEachConcurrently } from '../../platform/async.js';
 import { changesetName, collectionKeys } from '../../platform/archive/keys.js';
-import { readObject, writeObject } from '../../platform/archive/objects.js';
+import { asCollectionConfig, readObject, writeObject } from '../../platform/archive/objects.js';
 import { PreconditionFailed } from '../../platform/archive/store.js';
 import type { CollectionsIndex } from '../live/read-live.js';
 import { actionSign, type Plan, type PlannedAction, type RuntimeStep, type StreamGroupAction } from '../plan/model.js';
@@ -189,13 +189,13 @@ async function writeConfig(target: Target, action: PlannedAction, at: Date, chan
 }
 
 function rendered(desired: NonNullable<PlannedAction['desired']>, at: Date, changeset: string): CollectionConfig {
-  return {
+  return asCollectionConfig({
     format: 'twarc-cloud/collection-config@1',
     ...desired.body,
     state: desired.state,
     rendered_at: at.toISOString(),
     changeset,
-  };
+  });
 }
 
 /** Whether the collection's runtime names the harvester release: a running stream, or a schedule (enabled or not, compliance's too). */

@@ -92,7 +92,7 @@ describe('the harvester under API faults', () => {
 
   it('never spends a request into a 429 when the window runs out', async () => {
     await withFake(
-      { corpus: { users: 12, tweetsPerUser: () => 90 }, rateLimits: { 'users/:id/tweets': { limit: 5, windowMs: 1000 } } },
+      { corpus: { users: 12, tweetsPerUser: () => 90 }, rateLimits: { 'users/:id/tweets': { limit: 5, windowMs: 2000 } } },
       async (fake, archive) => {
         const expected = await timelineCollection(fake, archive);
         const run = await harvest(archive, fake, 'faulty');
@@ -100,6 +100,7 @@ describe('the harvester under API faults', () => {
         assertComplete(await storedTweets(archive.store, 'faulty'), expected);
         assert.equal(fake.count('users/:id/tweets', 429), 0, 'no request met a 429');
         assert.equal(fake.count('users/:id/tweets'), 12, 'one page per user, nothing wasted');
+        // A window of 2 s: five requests fill it long before it ends, even on a busy machine, so the gate must wait twice.
         assert.ok((await record(archive, 'faulty')).rate_limit_waits.count >= 2);
       },
     );

@@ -7,7 +7,8 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { CollectionConfig } from '../../harvester/harvest-context.js';
 import { collectionKeys, harvestIdOfKey } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
-import { readObject, writeObject } from '../../platform/archive/objects.js';
+import { asCollectionConfig, readObject, writeObject } from '../../platform/archive/objects.js';
+import type { CollectionConfigFields } from '../../platform/archive/archive-types.js';
 import { createS3Client, S3ArchiveStore } from '../../platform/archive/s3-store.js';
 import { listAll, type ArchiveStore } from '../../platform/archive/store.js';
 import { startMoto, type Moto } from './moto.js';
@@ -75,9 +76,9 @@ export { startMoto };
 
 export async function putCollection(
   store: ArchiveStore,
-  config: Partial<CollectionConfig> & Pick<CollectionConfig, 'id' | 'type'>,
+  config: Partial<CollectionConfigFields> & Pick<CollectionConfigFields, 'id' | 'type'>,
 ): Promise<CollectionConfig> {
-  const full: CollectionConfig = {
+  const full = asCollectionConfig({
     format: 'twarc-cloud/collection-config@1',
     state: 'active',
     credentials: 'default',
@@ -86,7 +87,7 @@ export async function putCollection(
     rendered_at: new Date().toISOString(),
     changeset: 'test',
     ...config,
-  };
+  });
   await writeObject(store, collectionKeys(full.id).config, 'collection-config', full);
   return full;
 }
