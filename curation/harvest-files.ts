@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { collectionKeys, harvestId, harvestIdOfKey, isTweetsFileKey } from '../platform/archive/keys.js';
 import { listAll, type ArchiveStore, type ObjectInfo } from '../platform/archive/store.js';
+import { UserError } from '../platform/errors.js';
 
 export interface HarvestFile extends ObjectInfo {
   readonly harvestId: string;
@@ -25,28 +26,76 @@ export async function tweetFiles(store: ArchiveStore, collectionId: string, sinc
   return files;
 }
 
-/** The pages of one tweet file, parsed; a line that is not JSON is reported to `onBadLine` and passed over. */
+/** What is wrong with each tweet file that could not be read to its end, by key. */
+export type DamagedFiles = Map<string, string>;
+
+/**
+ * The pages of one tweet file, parsed; a line that is not JSON is reported to `onBadLine` and
+ * passed over. A file whose gzip stream is damaged (cut short, or not gzip) yields the pages before
+ * the damage; what is wrong goes into `damaged`, or, without it, is thrown as the user's to fix.
+ */
 export async function* pagesOf(
   store: ArchiveStore,
   key: string,
   onBadLine?: (line: number) => void,
+  damaged?: DamagedFiles,
 ): AsyncGenerator<Record<string, unknown>> {
   const body = await store.download(key);
-  if (body) yield* linesOf(body, onBadLine);
+  if (!body) return;
+  try {
+    yield* linesOf(body, onBadLine);
+  } catch (error) {
+    if (!(error instanceof GzipDamaged)) throw error;
+    if (!damaged) throw new DamagedTweetFile(key, error.message);
+    damaged.set(key, error.message);
+  }
 }
 
-/** The parsed lines of a gzipped twarc2 file, from a stream of its bytes. */
+/** A gzip stream that cannot be read to its end. */
+export class GzipDamaged extends Error {}
+
+/** A damaged tweet file, for a command told to stop at one (--strict). */
+export class DamagedTweetFile extends UserError {
+  constructor(key: string, problem: string) {
+    super(
+      `${key} is damaged: ${problem}`,
+      "restore it from a backup or the bucket's version history; without --strict, the rest of the collection is read and the file is named",
+    );
+  }
+}
+
+/** Refuses to go on when a command was told to stop at a damaged file. */
+export function refuseDamaged(damaged: DamagedFiles): void {
+  const [first] = damaged;
+  if (first) throw new DamagedTweetFile(first[0], `${first[1]}${damaged.size > 1 ? ` (and ${damaged.size - 1} more damaged files)` : ''}`);
+}
+
+/** A line for the user about the damaged files passed over, or undefined when there were none. */
+export function damagedWarning(damaged: DamagedFiles): string | undefined {
+  if (damaged.size === 0) return undefined;
+  const files = [...damaged].map(([key, problem]) => `${key} (${problem})`);
+  return `warning: ${damaged.size} damaged tweet file${damaged.size === 1 ? '' : 's'} read only up to the damage (the archive is unchanged): ${files.join(', ')}; --strict fails instead`;
+}
+
+/** The parsed lines of a gzipped twarc2 file, from a stream of its bytes; a damaged stream ends in GzipDamaged. */
 export async function* linesOf(gzipped: Readable, onBadLine?: (line: number) => void): AsyncGenerator<Record<string, unknown>> {
   let number = 0;
-  for await (const bytes of lineBuffers(gzipped.pipe(createGunzip({ chunkSize: 256 * 1024 })))) {
-    number += 1;
-    if (bytes.length === 0) continue;
-    try {
-      const page = JSON.parse(bytes.toString('utf8')) as unknown;
-      if (typeof page === 'object' && page !== null) yield page as Record<string, unknown>;
-    } catch {
-      onBadLine?.(number);
+  try {
+    for await (const bytes of lineBuffers(gzipped.pipe(createGunzip({ chunkSize: 256 * 1024 })))) {
+      number += 1;
+      if (bytes.length === 0) continue;
+      try {
+        const page = JSON.parse(bytes.toString('utf8')) as unknown;
+        if (typeof page === 'object' && page !== null) yield page as Record<string, unknown>;
+      } catch {
+        onBadLine?.(number);
+      }
     }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!code.startsWith('Z_')) throw error;
+    const message = (error as Error).message;
+    throw new GzipDamaged(message === 'unexpected end of file' ? 'cut short (unexpected end of file)' : `not readable gzip (${message})`);
   }
 }
 

@@ -15,6 +15,21 @@ import { PACKAGE_ROOT } from './paths.js';
  */
 export const HARVESTER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--optimize-for-size'];
 
+/**
+ * Set in the environment of a harvest that `run` or `up` starts on this machine, whose standard
+ * input is then a pipe from that parent: the kernel closes it however the parent ends (SIGKILL,
+ * a closed terminal), and the harvest stops gracefully instead of running on orphaned.
+ */
+export const ENDS_WITH_PARENT = 'TWARC_CLOUD_ENDS_WITH_PARENT';
+
+/** How a parent on this machine starts a harvest that must not outlive it: its environment and stdio. */
+export function childHarvestSpawn(
+  env: NodeJS.ProcessEnv,
+  output: 'inherit' | 'ignore',
+): { env: NodeJS.ProcessEnv; stdio: ['pipe', 'inherit' | 'ignore', 'inherit'] } {
+  return { env: { ...env, [ENDS_WITH_PARENT]: '1' }, stdio: ['pipe', output, 'inherit'] };
+}
+
 /** The arguments after the Node executable that start `twarc-cloud harvest <id>` on this machine. */
 export function harvestProcessArgs(id: string, archive: string, extra: readonly string[] = []): string[] {
   return [...HARVESTER_NODE_FLAGS, join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'harvest', id, '--archive', archive, ...extra];

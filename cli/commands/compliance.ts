@@ -1,3 +1,4 @@
+import { damagedWarning, type DamagedFiles } from '../../curation/harvest-files.js';
 import { UserError } from '../../platform/errors.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { appClient } from '../../platform/x-api/app-client.js';
@@ -11,7 +12,7 @@ import { envNumber } from './harvester-options.js';
 
 export function complianceCommand(archive: ArchiveChoice): CommandSpec {
   return {
-    usage: 'twarc-cloud compliance <id> [--credentials <profile>] [--poll-seconds 30] [--skip-if-empty] [--archive <location>]',
+    usage: 'twarc-cloud compliance <id> [--credentials <profile>] [--poll-seconds 30] [--skip-if-empty] [--strict] [--archive <location>]',
     help: [
       "Submits every tweet id and user id the collection's harvests stored to X's batch compliance jobs,",
       'waits for them, and writes what X answered into the archive (collections/<id>/compliance/<run>/).',
@@ -23,6 +24,7 @@ export function complianceCommand(archive: ArchiveChoice): CommandSpec {
       "  --credentials <p>     the profile whose app runs the jobs (default: the collection's own)",
       "  --poll-seconds <n>    between checks of a job's status (default 30; jobs take minutes to hours)",
       '  --skip-if-empty       a collection with no harvested tweet yet is a note and exit 0 (what schedules pass)',
+      '  --strict              fail at a damaged tweet file, before any job is made, instead of submitting what can be read',
       ...archive.help,
       '',
     ].join('\n'),
@@ -31,6 +33,7 @@ export function complianceCommand(archive: ArchiveChoice): CommandSpec {
       credentials: { type: 'string' },
       'poll-seconds': { type: 'string' },
       'skip-if-empty': { type: 'boolean' },
+      strict: { type: 'boolean' },
     },
     async run(args, io) {
       const id = oneCollectionId(this, args);
@@ -54,8 +57,12 @@ export function complianceCommand(archive: ArchiveChoice): CommandSpec {
         return client;
       };
       try {
+        const storageIdleMs = envNumber(io, 'TWARC_CLOUD_STORAGE_IDLE_MS');
+        const damaged: DamagedFiles = new Map();
         const record = await runCompliance(store, openClient, config, {
           pollMs,
+          ...(args.values['strict'] === true ? {} : { damaged }),
+          ...(storageIdleMs !== undefined ? { storageIdleMs } : {}),
           onIds: (tweets, users, files) => {
             io.err(`${id}: ${tweets} tweet ids and ${users} user ids from ${files} tweet files`);
           },
@@ -64,6 +71,8 @@ export function complianceCommand(archive: ArchiveChoice): CommandSpec {
           },
         });
         io.out(`${id}: compliance run ${record.run_id} over ${record.harvests.count} harvests`);
+        const damagedNote = damagedWarning(damaged);
+        if (damagedNote !== undefined) io.err(damagedNote);
         for (const job of record.jobs) {
           const reasons = Object.entries(job.reasons)
             .map(([reason, count]) => `${reason} ${count}`)

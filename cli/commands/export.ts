@@ -1,15 +1,17 @@
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { requireCollection } from '../../curation/collection.js';
 import { exportTweets } from '../../curation/export/export-tweets.js';
+import { exportWorkDir } from '../../curation/export/work-dir.js';
+import { damagedWarning } from '../../curation/harvest-files.js';
+import { openOutput } from '../../platform/output-file.js';
 import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
 import { complyOption, leftOutSummary } from './comply-option.js';
 import { SINCE_HELP, sinceOption } from './since-option.js';
 import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
 export const exportCommand: CommandSpec = {
-  usage: `twarc-cloud export <id> --format csv|parquet|jsonl [--out file] [--since 2026-01-01] [--comply] ${TARGET_USAGE}`,
+  usage: `twarc-cloud export <id> --format csv|parquet|jsonl [--out file] [--force] [--strict] [--since 2026-01-01] [--comply] ${TARGET_USAGE}`,
   help: [
     'One row per tweet with its expansions resolved (author, referenced tweets, media, places, polls),',
     "in twarc-csv's column names; a tweet harvested more than once is exported once, as last retrieved.",
@@ -17,7 +19,9 @@ export const exportCommand: CommandSpec = {
     '',
     'Options:',
     '  --format <f>          csv, parquet or jsonl (required)',
-    '  --out <file>          where to write it (default: ./<id>.<format>); replaced only when complete',
+    '  --out <file>          where to write it (default: ./<id>.<format>), whole or not at all',
+    '  --force               replace a file already there (never a link, a folder or a device)',
+    '  --strict              fail at a damaged tweet file instead of exporting what can be read of it',
     SINCE_HELP,
     '  --comply              leave out what the newest compliance run marks as deleted, suspended,',
     '                        protected or deactivated (twarc-cloud compliance), and say how many',
@@ -28,6 +32,8 @@ export const exportCommand: CommandSpec = {
     ...TARGET_OPTION,
     format: { type: 'string' },
     out: { type: 'string' },
+    force: { type: 'boolean' },
+    strict: { type: 'boolean' },
     since: { type: 'string' },
     comply: { type: 'boolean' },
   },
@@ -41,11 +47,13 @@ export const exportCommand: CommandSpec = {
     await requireCollection(store, id);
     const comply = await complyOption(args, store, id);
     const out = resolve(io.cwd, typeof args.values['out'] === 'string' ? args.values['out'] : `${id}.${format}`);
+    const output = await openOutput(out, { replace: args.values['force'] === true });
     const tty = io.stdoutIsTty && io.env['NO_COLOR'] === undefined;
     const report = await exportTweets(store, id, {
       format,
-      out,
-      workDir: join(tmpdir(), `twarc-cloud-export-${process.pid}-${Date.now()}`),
+      out: output,
+      strict: args.values['strict'] === true,
+      workDir: await exportWorkDir(),
       ...(since ? { since } : {}),
       ...(comply ? { comply } : {}),
       ...(tty
@@ -61,6 +69,8 @@ export const exportCommand: CommandSpec = {
       `${id}: ${report.rows} tweets from ${report.files} files${report.duplicates > 0 ? ` (${report.duplicates} duplicates exported once)` : ''} -> ${out}`,
     );
     if (comply) io.out(leftOutSummary(comply, report.leftOut));
+    const damagedNote = damagedWarning(report.damagedFiles);
+    if (damagedNote !== undefined) io.err(damagedNote);
     if (report.badLines > 0)
       io.err(
         `warning: ${report.badLines} ${report.badLines === 1 ? 'line that is' : 'lines that are'} not JSON passed over (the archive is unchanged): ${report.damaged

@@ -60,7 +60,7 @@ export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): Comm
       if (profile === undefined || args.positionals.length !== 1 || !PROFILE.test(profile))
         throw new UserError('harvest-group takes one credentials profile name', `usage: ${this.usage}`);
       const endOwnService = ownServiceEnd(args);
-      return stoppedBySignals(async (stop) => {
+      return stoppedBySignals(io, async (stop) => {
         const store = await openArchiveStore(archiveLocation(args, io, defaultArchive));
         const credentials = await resolveCredentials(profile, { env: io.env });
         const outcome = await runStreamGroup({

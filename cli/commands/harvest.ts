@@ -53,7 +53,7 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
     async run(args, io) {
       const collectionId = oneCollectionId(this, args);
       const endOwnService = ownServiceEnd(args);
-      return stoppedBySignals(async (stop) => {
+      return stoppedBySignals(io, async (stop) => {
         try {
           const outcome = await runHarvest({
             collectionId,

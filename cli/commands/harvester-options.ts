@@ -4,6 +4,7 @@
  * that SIGTERM and SIGINT begin.
  */
 
+import { ENDS_WITH_PARENT } from '../../platform/harvester-launch.js';
 import { UserError } from '../../platform/errors.js';
 import type { HarvestTuning } from '../../harvester/harvest-context.js';
 import { StopController } from '../../harvester/stop.js';
@@ -47,19 +48,36 @@ export function envTuning(io: CliIo): Partial<HarvestTuning> {
   };
 }
 
-/** Runs a harvest whose stop SIGTERM and SIGINT begin (a second signal cuts short what is left to wait for). */
-export async function stoppedBySignals<T>(run: (stop: StopController) => Promise<T>): Promise<T> {
+/**
+ * Runs a harvest whose stop SIGTERM and SIGINT begin (a second signal cuts short what is left to
+ * wait for); started by `run` or `up` (ENDS_WITH_PARENT), the end of its parent's pipe on standard
+ * input begins it too, so that it never outlives that parent.
+ */
+export async function stoppedBySignals<T>(io: CliIo, run: (stop: StopController) => Promise<T>): Promise<T> {
   const stop = new StopController();
   const onSignal = (signal: NodeJS.Signals): void => {
     stop.interrupt(`${signal} received`);
   };
+  const onParentGone = (): void => {
+    stop.interrupt('the process that started it (run or up) ended');
+  };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  const watchParent = io.env[ENDS_WITH_PARENT] === '1';
+  if (watchParent) {
+    process.stdin.on('end', onParentGone);
+    process.stdin.on('error', onParentGone);
+    process.stdin.resume();
+  }
   try {
     return await run(stop);
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    if (watchParent) {
+      process.stdin.off('end', onParentGone);
+      process.stdin.destroy();
+    }
   }
 }
 

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
+import { writeOutputFile } from '../../platform/output-file.js';
 import { join } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { collectionKeys, harvestId } from '../../platform/archive/keys.js';
@@ -56,11 +56,17 @@ export const importCommand: CommandSpec = {
         continue;
       }
       const path = join(settings.collectionsDir, `${converted.id}.yaml`);
-      if (existsSync(path)) {
+      // Anything there, a dangling link included, is the user's: not overwritten, never written through.
+      if (
+        await lstat(path).then(
+          () => true,
+          () => false,
+        )
+      ) {
         io.err(`  ${converted.id}: ${relativeToCwd(path, io.cwd)} exists already; not overwritten`);
         continue;
       }
-      await writeFile(path, converted.yaml);
+      await writeOutputFile(path, converted.yaml, { replace: false });
       await carryOverState(target, converted.id, converted.userSinceIds, converted.searchSinceId);
       imported += 1;
       if (converted.hadKeys) withKeys += 1;

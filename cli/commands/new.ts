@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeOutputFile } from '../../platform/output-file.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { CollectionType } from '../../reconciler/desired/collection.js';
 import { collectionTemplate } from '../../reconciler/desired/templates.js';
@@ -51,7 +52,7 @@ export const newCommand: CommandSpec = {
     if (idProblem) throw new UserError(`cannot create collection "${id}": ${idProblem.message}`);
 
     await mkdir(dir, { recursive: true });
-    await writeFile(path, text, { flag: 'wx' });
+    await writeOutputFile(path, text, { replace: false, forceHint: 'edit it, or choose another id' });
     io.out(`Created ${shown} (state: ${args.values['active'] === true ? 'active' : 'suspended'}). Edit it, then run: twarc-cloud validate`);
     return 0;
   },

@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { openOutput, writeOutputFile } from '../../platform/output-file.js';
 import { choiceOption, type CommandSpec } from '../command.js';
 import { hasChanges, isRefused } from '../../reconciler/plan/model.js';
 import { reconcile } from '../../reconciler/reconcile.js';
@@ -12,7 +12,7 @@ import { NAME_RULES, openTarget, PLAN_HELP, PLAN_OPTIONS, reconcileSettings, TAR
 export const EXIT_CHANGES = 2;
 
 export const planCommand: CommandSpec = {
-  usage: `twarc-cloud plan ${TARGET_USAGE} [--refresh] [--no-initial-run] [--no-estimate] [--out plan.json] [--format text|markdown|json]`,
+  usage: `twarc-cloud plan ${TARGET_USAGE} [--refresh] [--no-initial-run] [--no-estimate] [--out plan.json [--force]] [--format text|markdown|json]`,
   help: [
     'Exit 0 when nothing would change, 2 when something would, 1 on an error.',
     '',
@@ -24,18 +24,25 @@ export const planCommand: CommandSpec = {
     "  --no-estimate         leave out the cost estimate (dollars, from X's counts and the accounts'",
     '                        post counts) that a plan adding or changing a collection shows',
     '  --out <file>          also save the plan, for `twarc-cloud apply <file>`',
+    '  --force               with --out: replace a file already there',
     '  --format <f>          text (default), markdown (a pull-request comment) or json',
     '',
   ].join('\n'),
   options: {
     ...PLAN_OPTIONS,
     out: { type: 'string' },
+    force: { type: 'boolean' },
     format: { type: 'string' },
     refresh: { type: 'boolean' },
     'no-estimate': { type: 'boolean' },
   },
   async run(args, io) {
     const format = choiceOption(args, 'format', ['text', 'markdown', 'json'] as const, 'text');
+    const out = args.values['out'];
+    const output = typeof out === 'string' ? resolve(io.cwd, out) : undefined;
+    const replace = { replace: args.values['force'] === true };
+    // Checked before anything is read, so that a bad path costs nothing.
+    if (output) await openOutput(output, replace);
     const { settings, targetName, allowMassStop, initialRun } = reconcileSettings(args, io);
     const result = await reconcile(settings, {
       target: openTarget(settings, targetName, (line) => {
@@ -55,9 +62,7 @@ export const planCommand: CommandSpec = {
     if (format === 'json') io.out(`${JSON.stringify(cost ? { ...result.plan, cost } : result.plan, null, 2)}\n`);
     else if (format === 'markdown') io.out(planMarkdown(result.plan, where, GITHUB_COMMENT_LIMIT, cost));
     else io.out(planText(result.plan, where, io.stdoutIsTty && io.env['NO_COLOR'] === undefined, cost));
-    const out = args.values['out'];
-    if (typeof out === 'string')
-      await writeFile(resolve(io.cwd, out), `${JSON.stringify(savedPlan(result, targetName, initialRun), null, 2)}\n`);
+    if (output) await writeOutputFile(output, `${JSON.stringify(savedPlan(result, targetName, initialRun), null, 2)}\n`, replace);
     if (isRefused(result.plan)) return 1;
     return hasChanges(result.plan) ? EXIT_CHANGES : 0;
   },

@@ -1,4 +1,5 @@
-import { writeFile, rename } from 'node:fs/promises';
+import { openOutput, writeOutputFile } from '../../platform/output-file.js';
+import { damagedWarning, type DamagedFiles } from '../../curation/harvest-files.js';
 import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { reportData } from '../../curation/report/report-data.js';
@@ -8,7 +9,7 @@ import { oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
 export const reportCommand: CommandSpec = {
-  usage: `twarc-cloud report <id> [--out report.html] ${TARGET_USAGE} | report --volume-summary [--days 7]`,
+  usage: `twarc-cloud report <id> [--out report.html] [--force] [--strict] ${TARGET_USAGE} | report --volume-summary [--days 7]`,
   help: [
     'One self-contained HTML file (it opens without a network): tweets per hour or day with harvest',
     'runs and recorded gaps marked, the harvest history (outcome, tweets, requests, rate-limit waits),',
@@ -16,12 +17,21 @@ export const reportCommand: CommandSpec = {
     '',
     'Options:',
     '  --out <file>          where to write it (default: ./<id>-report.html)',
+    '  --force               replace a file already there (never a link, a folder or a device)',
+    '  --strict              fail at a damaged tweet file instead of reporting what can be read of it',
     "  --volume-summary      instead, every collection's tweets of the last --days (default 7) as",
     '                        Markdown with a Mermaid chart, for a job summary (>> $GITHUB_STEP_SUMMARY)',
     targetHelp(),
     '',
   ].join('\n'),
-  options: { ...TARGET_OPTION, out: { type: 'string' }, 'volume-summary': { type: 'boolean' }, days: { type: 'string' } },
+  options: {
+    ...TARGET_OPTION,
+    out: { type: 'string' },
+    force: { type: 'boolean' },
+    strict: { type: 'boolean' },
+    'volume-summary': { type: 'boolean' },
+    days: { type: 'string' },
+  },
   async run(args, io) {
     if (args.values['volume-summary'] === true) {
       const days = Number(args.values['days'] ?? 7);
@@ -35,11 +45,14 @@ export const reportCommand: CommandSpec = {
     const id = oneCollectionId(this, args);
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
-    const data = await reportData(store, id, new Date(), settings.prices);
     const out = resolve(io.cwd, typeof args.values['out'] === 'string' ? args.values['out'] : `${id}-report.html`);
-    const partial = `${out}.partial-${process.pid}`;
-    await writeFile(partial, reportHtml(data));
-    await rename(partial, out);
+    const replace = { replace: args.values['force'] === true };
+    await openOutput(out, replace);
+    const damaged: DamagedFiles = new Map();
+    const data = await reportData(store, id, new Date(), settings.prices, args.values['strict'] === true ? undefined : damaged);
+    const damagedNote = damagedWarning(damaged);
+    if (damagedNote !== undefined) io.err(damagedNote);
+    await writeOutputFile(out, reportHtml(data), replace);
     io.out(`${id}: ${data.tweets} tweets, ${data.harvests.length} harvests -> ${out}`);
     return 0;
   },

@@ -3,7 +3,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { hostname } from 'node:os';
 import { UserError } from '../../platform/errors.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
-import { complianceProcessArgs, harvestGroupProcessArgs, harvestProcessArgs } from '../../platform/harvester-launch.js';
+import { childHarvestSpawn, complianceProcessArgs, harvestGroupProcessArgs, harvestProcessArgs } from '../../platform/harvester-launch.js';
 import { applyLocked } from '../../reconciler/apply-locked.js';
 import { hasChanges, isRefused } from '../../reconciler/plan/model.js';
 import { prepare } from '../../reconciler/reconcile.js';
@@ -96,17 +96,14 @@ export const upCommand: CommandSpec = {
 function localRunner(settings: Settings, io: CliIo, say: (line: string) => void): LocalRunner {
   return new LocalRunner({
     store: new LocalArchiveStore(settings.local.archive),
-    startHarvest: (id) =>
-      spawn(process.execPath, harvestProcessArgs(id, settings.local.archive), {
-        env: io.env,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      }),
+    startHarvest: (id) => spawn(process.execPath, harvestProcessArgs(id, settings.local.archive), childHarvestSpawn(io.env, 'ignore')),
     startGroup: (profile) =>
       // Backfill is X's to give to Enterprise access only; asked for elsewhere, X would refuse the reconnect.
-      spawn(process.execPath, harvestGroupProcessArgs(profile, settings.local.archive, backfill(settings)), {
-        env: io.env,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      }),
+      spawn(
+        process.execPath,
+        harvestGroupProcessArgs(profile, settings.local.archive, backfill(settings)),
+        childHarvestSpawn(io.env, 'ignore'),
+      ),
     startCompliance: (id) =>
       spawn(process.execPath, complianceProcessArgs(id, settings.local.archive), {
         env: io.env,

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeOutputFile } from '../../platform/output-file.js';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { resolveCredentials } from '../../platform/credentials/resolve.js';
@@ -127,7 +128,8 @@ async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
   }
   const activated =
     args.values['activate'] === true ? result.text.replace(/^state: suspended([ \t]*(#.*)?)$/m, 'state: active$1') : result.text;
-  if (activated !== text) await writeFile(path, activated);
+  // The file it read, replaced whole; never through a link it did not make.
+  if (activated !== text) await writeOutputFile(path, activated, { replace: true });
   if (activated !== result.text) io.out(`state: active`);
   for (const user of result.added) io.out(`+ ${user.id} @${user.screenName}`);
   for (const problem of problems)

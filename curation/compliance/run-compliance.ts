@@ -17,7 +17,7 @@ import {
   type ComplianceJob,
   type ComplianceJobType,
 } from '../../platform/x-api/compliance-jobs.js';
-import { idsOfPage, pagesOf, tweetFiles } from '../harvest-files.js';
+import { idsOfPage, pagesOf, tweetFiles, type DamagedFiles } from '../harvest-files.js';
 
 export type ComplianceRecord = ArchiveObjects['compliance'];
 
@@ -31,6 +31,10 @@ export class NothingHarvested extends UserError {
 export interface ComplianceRunOptions {
   /** Between job status checks. */
   readonly pollMs: number;
+  /** Collects the damaged tweet files, whose ids up to the damage are submitted; without it, the first one is refused before any job is made. */
+  readonly damaged?: DamagedFiles;
+  /** How long X's storage may send nothing before a transfer is given up. */
+  readonly storageIdleMs?: number;
   readonly now?: () => Date;
   readonly signal?: AbortSignal;
   readonly onStatus?: (job: ComplianceJob) => void;
@@ -52,7 +56,8 @@ export async function runCompliance(
   const keys = collectionKeys(collectionId);
   const files = await tweetFiles(store, collectionId);
   const ids = { tweets: new Set<string>(), users: new Set<string>() };
-  for (const file of files) for await (const page of pagesOf(store, file.key)) idsOfPage(page, ids.tweets, ids.users);
+  for (const file of files)
+    for await (const page of pagesOf(store, file.key, undefined, options.damaged)) idsOfPage(page, ids.tweets, ids.users);
   if (ids.tweets.size === 0) throw new NothingHarvested(collectionId);
   options.onIds?.(ids.tweets.size, ids.users.size, files.length);
   const client = await openClient();
@@ -65,6 +70,7 @@ export async function runCompliance(
     const { job, results } = await runComplianceJob(client, type, submitted, {
       name: `twarc-cloud ${collectionId} ${runId}`.slice(0, 64),
       pollMs: options.pollMs,
+      ...(options.storageIdleMs !== undefined ? { storageIdleMs: options.storageIdleMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onStatus ? { onStatus: options.onStatus } : {}),
     });

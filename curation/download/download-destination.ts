@@ -70,6 +70,11 @@ export class DownloadDestination {
     return new DownloadDestination(root, new Set(record?.files ?? []));
   }
 
+  /** True when an earlier download recorded writing `relative` here. */
+  wrote(relative: string): boolean {
+    return this.previous.has(relative);
+  }
+
   /** The local path of a relative path, or undefined when the path could leave the folder. */
   pathOf(relative: string): string | undefined {
     const segments = relative.split('/');

@@ -7,13 +7,14 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
 import { collectionKeys, harvestId, harvestIdOfKey, isTweetsFileKey } from '../../platform/archive/keys.js';
 import { listAll, type ArchiveStore, type ObjectInfo } from '../../platform/archive/store.js';
-import { DownloadDestination } from './download-destination.js';
+import { DestinationRefused, DownloadDestination } from './download-destination.js';
 import { compliantLines, type LeftOutCounts } from '../compliance/filter-pages.js';
 import type { ComplianceMarks } from '../compliance/latest-compliance.js';
 
@@ -78,7 +79,13 @@ export async function downloadCollection(
       !MUTABLE.test(object.relative) &&
       (expected !== undefined ? (await sha1OfFile(present.path)) === expected : present.size === object.size);
     if (keep) report.skipped += 1;
-    else {
+    else if (present !== undefined && !destination.wrote(object.relative) && !(await sameBytes(store, object.key, present.path))) {
+      // A file of the same name that no download recorded writing is the user's own: never replaced.
+      throw new DestinationRefused(
+        `${present.path} is not a file download wrote, and differs from ${object.key} in the archive; it is not replaced`,
+        'move it away, or download into a new folder',
+      );
+    } else {
       const sha1 = await fetchTo(store, object.key, destination, object.relative, filter);
       report.downloaded += 1;
       report.bytes += object.size;
@@ -91,6 +98,13 @@ export async function downloadCollection(
   if (options.clean === true) report.removed = await destination.clean(new Set(objects.map((o) => o.relative)));
   await destination.record(collectionId, store.location, written);
   return report;
+}
+
+/** True when a local file holds exactly the archive object's bytes (a download killed before it recorded it wrote it). */
+async function sameBytes(store: ArchiveStore, key: string, path: string): Promise<boolean> {
+  const local = await readFile(path);
+  const stored = await store.get(key);
+  return stored !== undefined && stored.body.equals(local);
 }
 
 async function readManifests(store: ArchiveStore, objects: readonly ObjectInfo[]): Promise<Map<string, string>> {

@@ -11,17 +11,18 @@
 
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
+import type { OutputFile } from '../../platform/output-file.js';
 import { UserError } from '../../platform/errors.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import { leftOutBecause, type ComplianceMarks } from '../compliance/latest-compliance.js';
 import type { LeftOutCounts } from '../compliance/filter-pages.js';
-import { tweetFiles, type HarvestFile } from '../harvest-files.js';
+import { refuseDamaged, tweetFiles, type DamagedFiles, type HarvestFile } from '../harvest-files.js';
 import type { FileRequest, FileRows } from './export-worker.js';
 import { IdSet, idFromHalves } from './id-set.js';
 import { header, type RowFormat } from './row-format.js';
@@ -31,13 +32,16 @@ export type ExportFormat = 'csv' | 'parquet' | 'jsonl';
 
 export interface ExportOptions {
   readonly format: ExportFormat;
-  readonly out: string;
+  /** Where the rows go: opened by the command, by the rule for every file written outside the archive (platform/output-file.ts). */
+  readonly out: OutputFile;
   /** A folder for work files (rows of each file, Parquet's input, DuckDB's spill), removed afterwards. */
   readonly workDir: string;
   readonly since?: Date;
   readonly comply?: ComplianceMarks;
   /** Worker threads (default: the machine's cores, at most 4). */
   readonly workers?: number;
+  /** Fail at a damaged tweet file, writing nothing, instead of exporting what can be read of it. */
+  readonly strict?: boolean;
   readonly progress?: (filesDone: number, files: number, rows: number) => void;
 }
 
@@ -49,6 +53,8 @@ export interface ExportReport {
   readonly badLines: number;
   /** The tweet files holding lines that are not JSON (damaged in storage, or cut short), which were passed over. */
   readonly damaged: ReadonlyArray<{ readonly key: string; readonly lines: number }>;
+  /** The tweet files whose gzip stream could not be read to its end: their rows up to the damage are exported. */
+  readonly damagedFiles: DamagedFiles;
   readonly leftOut: LeftOutCounts;
 }
 
@@ -60,15 +66,16 @@ export async function exportTweets(store: ArchiveStore, collectionId: string, op
       'twarc-cloud list shows the collections and their last harvests',
     );
   await mkdir(options.workDir, { recursive: true });
-  const partial = `${options.out}.partial-${process.pid}`;
+  const partial = options.out.partial;
   try {
     // Parquet is made by DuckDB straight from the workers' parts (kept in order, filtered where rows are left out).
     const { parts, ...report } = await writeRows(store, [...files].reverse(), options.format === 'parquet' ? undefined : partial, options);
+    if (options.strict === true) refuseDamaged(report.damagedFiles);
     if (options.format === 'parquet') await parquetFrom(parts, partial, options.workDir);
-    await rename(partial, options.out);
+    await options.out.commit();
     return report;
   } finally {
-    await rm(partial, { force: true });
+    await options.out.discard();
     await rm(options.workDir, { recursive: true, force: true });
   }
 }
@@ -92,6 +99,7 @@ async function writeRows(
   let duplicates = 0;
   let badLines = 0;
   const damaged: Array<{ key: string; lines: number }> = [];
+  const damagedFiles: DamagedFiles = new Map();
   try {
     const paths = await localPaths(store, newestFirst, options.workDir);
     const partOf = (index: number): string => join(options.workDir, `part-${index}`);
@@ -109,6 +117,7 @@ async function writeRows(
       const part = partOf(index);
       badLines += file.badLines;
       if (file.badLines > 0) damaged.push({ key: newestFirst[index]?.key ?? '', lines: file.badLines });
+      if (file.damage !== undefined) damagedFiles.set(newestFirst[index]?.key ?? '', file.damage);
       const keep: boolean[] = [];
       for (let row = 0; row < file.lengths.length; row += 1) {
         const [high, low] = [file.ids[2 * row] ?? 0, file.ids[2 * row + 1] ?? 0];
@@ -147,7 +156,7 @@ async function writeRows(
     await pool.close();
     if (out) await new Promise<void>((resolve) => out.end(resolve));
   }
-  return { rows, files: newestFirst.length, duplicates, badLines, damaged, leftOut, parts: kept };
+  return { rows, files: newestFirst.length, duplicates, badLines, damaged, damagedFiles, leftOut, parts: kept };
 }
 
 /** Copies the kept rows of a part file; a part with every row kept is copied whole. */

@@ -4,10 +4,10 @@
  * export can leave duplicates and compliance-marked tweets out while it joins the parts.
  */
 
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parentPort } from 'node:worker_threads';
-import { linesOf } from '../harvest-files.js';
+import { GzipDamaged, linesOf } from '../harvest-files.js';
 import { idHalves } from './id-set.js';
 import { formatRow, type RowFormat } from './row-format.js';
 import { tweetsOfLine } from './tweet-columns.js';
@@ -24,13 +24,41 @@ export interface FileRows {
   readonly authors: Uint32Array<ArrayBuffer>;
   readonly lengths: Uint32Array<ArrayBuffer>;
   readonly badLines: number;
+  /** What is wrong with a file whose gzip stream could not be read to its end; its rows up to the damage are kept. */
+  readonly damage?: string;
 }
 
 async function rowsOf(request: FileRequest): Promise<FileRows> {
   const out = createWriteStream(request.part);
   const rows = { ids: [] as number[], authors: [] as number[], lengths: [] as number[] };
   let bad = 0;
-  for await (const line of linesOf(createReadStream(request.path), () => (bad += 1))) {
+  let damage: string | undefined;
+  try {
+    await readRows(request, rows, out, () => (bad += 1));
+  } catch (error) {
+    if (!(error instanceof GzipDamaged)) throw error;
+    damage = error.message;
+  }
+  await new Promise<void>((resolve, reject) => {
+    out.on('error', reject);
+    out.end(resolve);
+  });
+  return {
+    ids: Uint32Array.from(rows.ids),
+    authors: Uint32Array.from(rows.authors),
+    lengths: Uint32Array.from(rows.lengths),
+    badLines: bad,
+    ...(damage !== undefined ? { damage } : {}),
+  };
+}
+
+async function readRows(
+  request: FileRequest,
+  rows: { ids: number[]; authors: number[]; lengths: number[] },
+  out: WriteStream,
+  onBadLine: () => void,
+): Promise<void> {
+  for await (const line of linesOf(createReadStream(request.path), onBadLine)) {
     const texts: string[] = [];
     let chars = 0;
     for (const tweet of tweetsOfLine(line)) {
@@ -54,16 +82,6 @@ async function rowsOf(request: FileRequest): Promise<FileRows> {
     }
     if (!out.write(bytes.subarray(0, end))) await once(out, 'drain');
   }
-  await new Promise<void>((resolve, reject) => {
-    out.on('error', reject);
-    out.end(resolve);
-  });
-  return {
-    ids: Uint32Array.from(rows.ids),
-    authors: Uint32Array.from(rows.authors),
-    lengths: Uint32Array.from(rows.lengths),
-    badLines: bad,
-  };
 }
 
 parentPort?.on('message', (request: FileRequest) => {

@@ -11,7 +11,7 @@ import { listAll, type ArchiveStore } from '../../platform/archive/store.js';
 import { costOf } from '../../platform/billing/cost-model.js';
 import { DEFAULT_PRICES, type Prices } from '../../platform/billing/prices.js';
 import { requireCollection } from '../collection.js';
-import { pagesOf, tweetFiles } from '../harvest-files.js';
+import { pagesOf, tweetFiles, type DamagedFiles } from '../harvest-files.js';
 import { IdSet } from '../export/id-set.js';
 import { tweetsOfLine } from '../export/tweet-columns.js';
 
@@ -51,20 +51,28 @@ export interface ReportData {
 
 const TOP = 20;
 
+/** A row per harvest.json under the collection's harvests. */
+async function harvestRows(store: ArchiveStore, prefix: string, prices: Prices): Promise<HarvestRow[]> {
+  const harvests: HarvestRow[] = [];
+  for await (const object of listAll(store, prefix)) {
+    if (!object.key.endsWith('/harvest.json')) continue;
+    const record = (await readObject(store, object.key, 'harvest'))?.value;
+    if (record) harvests.push(harvestRow(record, prices));
+  }
+  return harvests;
+}
+
 export async function reportData(
   store: ArchiveStore,
   collectionId: string,
   now = new Date(),
   prices: Prices = DEFAULT_PRICES,
+  /** Collects the damaged tweet files, read up to their damage; without it, the first one is refused (--strict). */
+  damaged?: DamagedFiles,
 ): Promise<ReportData> {
   const keys = collectionKeys(collectionId);
   const config = await requireCollection(store, collectionId);
-  const harvests: HarvestRow[] = [];
-  for await (const object of listAll(store, keys.harvestsPrefix)) {
-    if (!object.key.endsWith('/harvest.json')) continue;
-    const record = (await readObject(store, object.key, 'harvest'))?.value;
-    if (record) harvests.push(harvestRow(record, prices));
-  }
+  const harvests = await harvestRows(store, keys.harvestsPrefix, prices);
   const counts = {
     hashtags: new Map<string, number>(),
     mentions: new Map<string, number>(),
@@ -79,7 +87,7 @@ export async function reportData(
   let first: string | undefined;
   let last: string | undefined;
   for (const file of await tweetFiles(store, collectionId)) {
-    for await (const line of pagesOf(store, file.key)) {
+    for await (const line of pagesOf(store, file.key, undefined, damaged)) {
       for (const tweet of tweetsOfLine(line)) {
         const id = tweet.t['id'];
         if (typeof id !== 'string') continue;

@@ -54,7 +54,12 @@ export interface ComplianceJobOptions {
   readonly pollMs: number;
   readonly signal?: AbortSignal;
   readonly onStatus?: (job: ComplianceJob) => void;
+  /** How long storage may send nothing (before its headers, or between two chunks) before the transfer is given up. */
+  readonly storageIdleMs?: number;
 }
+
+/** Storage that sends nothing for this long has stalled: a minute is far past any healthy pause. */
+const STORAGE_IDLE_MS = 60_000;
 
 /** Runs one job to the end and returns its results file as X wrote it, with the job. */
 export async function runComplianceJob(
@@ -71,7 +76,8 @@ export async function runComplianceJob(
   const created = await client.post('compliance/jobs', { type, ...(options.name !== undefined ? { name: options.name } : {}) });
   let job = jobOf(created.body, 'creating a job');
   options.onStatus?.(job);
-  await storage(job.upload_url, 'PUT', `uploading ${ids.length} ${type} ids`, ids.map((id) => `${id}\n`).join(''), options.signal);
+  const idleMs = options.storageIdleMs ?? STORAGE_IDLE_MS;
+  await storage(job.upload_url, 'PUT', `uploading ${ids.length} ${type} ids`, ids.map((id) => `${id}\n`).join(''), options.signal, idleMs);
   while (job.status !== 'complete') {
     await sleep(options.pollMs, options.signal);
     const page = await client.get('compliance/jobs/:id', {}, { pathId: job.id, ...(options.signal ? { signal: options.signal } : {}) });
@@ -80,7 +86,7 @@ export async function runComplianceJob(
     if (job.status === 'failed' || job.status === 'expired')
       throw new ComplianceJobFailed(`X's ${type} compliance job ${job.id} ended ${job.status}`);
   }
-  const results = await storage(job.download_url, 'GET', `downloading the results of job ${job.id}`, undefined, options.signal);
+  const results = await storage(job.download_url, 'GET', `downloading the results of job ${job.id}`, undefined, options.signal, idleMs);
   return { job, results };
 }
 
@@ -109,24 +115,57 @@ async function storage(
   what: string,
   body: string | undefined,
   signal: AbortSignal | undefined,
+  idleMs: number,
 ): Promise<Buffer> {
+  // One timer for the whole transfer, restarted by every chunk: a stall before the headers or in the
+  // body ends it with a message, instead of waiting out the HTTP client's own five minutes.
+  const stalled = new AbortController();
+  let timer = setTimeout(() => {
+    stalled.abort();
+  }, idleMs);
+  const alive = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled.abort();
+    }, idleMs);
+  };
+  const failed = (error: unknown): ComplianceJobFailed =>
+    new ComplianceJobFailed(
+      stalled.signal.aborted
+        ? `${what} failed: storage sent nothing for ${Math.round(idleMs / 1000)} s`
+        : `${what} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   let response: Response;
+  let bytes: Buffer;
   try {
     // A signed URL carries its own authority: no Authorization header, ever.
     response = await fetch(url, {
       method,
       ...(body !== undefined ? { body, headers: { 'content-type': 'text/plain' } } : {}),
-      ...(signal ? { signal } : {}),
+      signal: signal ? AbortSignal.any([signal, stalled.signal]) : stalled.signal,
     });
+    bytes = await readBody(response, alive);
   } catch (error) {
-    throw new ComplianceJobFailed(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (signal?.aborted === true) throw error;
+    throw failed(error);
+  } finally {
+    clearTimeout(timer);
   }
-  const bytes = Buffer.from(await response.arrayBuffer());
   if (!response.ok) {
     const code = /<Code>([^<]+)<\/Code>/.exec(bytes.toString('utf8'))?.[1];
     throw new ComplianceJobFailed(`${what}: storage answered ${response.status}${code !== undefined ? ` ${code}` : ''}`);
   }
   return bytes;
+}
+
+async function readBody(response: Response, alive: () => void): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  if (!response.body) return Buffer.alloc(0);
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    alive();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 function jobsOf(body: Record<string, unknown>): ComplianceJob[] {

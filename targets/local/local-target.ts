@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { UserError } from '../../platform/errors.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
-import { harvestProcessArgs } from '../../platform/harvester-launch.js';
+import { childHarvestSpawn, harvestProcessArgs } from '../../platform/harvester-launch.js';
 import { readObject } from '../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import { stopAndReport } from '../../reconciler/stop/stop-harvest.js';
@@ -52,8 +52,7 @@ export class LocalTarget implements Target {
         'it appears with the first `twarc-cloud apply` (or `up`); for an AWS deployment, pass --target aws',
       );
     const child = spawn(process.execPath, harvestProcessArgs(id, this.store.location, ['--api-base-url', options.apiBaseUrl]), {
-      env: options.env,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      ...childHarvestSpawn(options.env, 'inherit'),
       detached: true,
     });
     const forward = (): void => {

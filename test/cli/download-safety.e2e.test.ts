@@ -111,6 +111,19 @@ describe('download --clean removes only what download wrote', () => {
     for (const name of names.slice(0, 2)) assert.ok(existsSync(join(data, ...name.split('/'))), name);
   });
 
+  it("never replaces a user's file of the same name that no download wrote, and says so", async () => {
+    const p = localProject();
+    await harvested(p.store, 2);
+    const dest = join(p.root, 'u');
+    mkdirSync(dest);
+    writeFileSync(join(dest, 'collection.json'), 'my own notes');
+    const result = await p.cli('download', 'tl', '--dest', 'u', '--clean');
+    assert.equal(result.status, 1, result.stdout + result.stderr);
+    assertNoCrash(result);
+    assert.match(result.stderr, /collection\.json is not a file download wrote, and differs from .* it is not replaced/);
+    assert.equal(readFileSync(join(dest, 'collection.json'), 'utf8'), 'my own notes');
+  });
+
   it('refuses to mix two collections in one folder', async () => {
     const p = localProject();
     await harvested(p.store, 1);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -126,6 +126,18 @@ describe('import of an original Twarc-Cloud bucket', { timeout: 60_000 }, () => 
       assert.match(again.stderr, /exists already; not overwritten/);
     });
   }
+
+  it('writes nothing through a dangling link in collections/, and imports the rest', async () => {
+    const root = tempProject({ 'twarc-cloud.yaml': 'deployment: imp\nlocal:\n  archive: ./archive\n' });
+    const outside = join(tempProject(), 'planted.yaml');
+    mkdirSync(join(root, 'collections'));
+    symlinkSync(outside, join(root, 'collections', 'climate-search.yaml'));
+    const result = await runCliAsync(['import', '--bucket', 'old-twarc-cloud'], { cwd: root, env });
+    assertNoCrash(result);
+    assert.match(result.stderr, /climate-search: .*climate-search\.yaml exists already; not overwritten/);
+    assert.ok(!existsSync(outside), 'nothing was written outside the repository');
+    assert.ok(existsSync(join(root, 'collections', 'climate-stream.yaml')), 'the other collections are imported');
+  });
 
   it('says so when the bucket holds no v1 collection', async () => {
     const root = tempProject({ 'twarc-cloud.yaml': 'deployment: imp\nlocal:\n  archive: ./archive\n' });

@@ -18,6 +18,7 @@ import { putCollection, SECRET_BEARER, storedTweets } from '../helpers/archive-f
 import { startHarvest } from '../helpers/harvester-process.js';
 import { assertNoCrash, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
+import { until } from '../helpers/until.js';
 
 let fake: FakeXApi;
 let root: string;
@@ -124,4 +125,30 @@ describe('run and signals', { timeout: 120_000 }, () => {
       assert.equal(await outcomeOf(id), 'stopped');
     });
   }
+
+  it('ends its harvest gracefully when run itself is killed (SIGKILL): the harvest never runs on orphaned', async () => {
+    const id = 'orphan';
+    await stream(id);
+    const run = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js'), 'run', id], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise((resolve) => run.on('close', resolve));
+    await until(
+      () => `the harvest to connect:\n${stderr}`,
+      () => Promise.resolve(/stream connected/.test(stderr)),
+    );
+    const lock = await lockOf(id);
+    assert.ok(lock && run.pid !== undefined);
+    const running = () => [run.pid ?? 0, lock.pid].filter((pid) => processRuns(pid)).length;
+    assert.equal(running(), 2, 'run and its harvest');
+    run.kill('SIGKILL');
+    await exited;
+    await until('the orphaned harvest to end and release its lock', async () => !processRuns(lock.pid) && (await lockOf(id)) === undefined);
+    assert.equal(running(), 0, 'neither run nor its harvest is left');
+    assert.equal(await outcomeOf(id), 'stopped', 'the harvest stored what it had and recorded a graceful stop');
+  });
 });

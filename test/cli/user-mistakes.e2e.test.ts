@@ -57,9 +57,13 @@ describe('conditions a user can fix', () => {
     );
   });
 
-  it('a full disk for plan --out', () => {
-    const root = tempProject({ ...PROJECT, 'collections/a.yaml': 'id: a\ntype: search\nquery: x\n' });
-    refusedClearly(runCli(['plan', '--out', '/dev/full'], { cwd: root }), /the disk is full \(ENOSPC\)/);
+  it('a full disk for plan --out, and a device refused before anything is written to it', () => {
+    const collections = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [`collections/c${i}.yaml`, `id: c${i}\ntype: search\nquery: climate and weather ${i}\n`]),
+    );
+    const root = tempProject({ ...PROJECT, ...collections });
+    refusedClearly(withMount(root, join(root, 'plans'), 'size=4k', ['plan', '--out', 'plans/plan.json']), /the disk is full \(ENOSPC\)/);
+    refusedClearly(runCli(['plan', '--out', '/dev/full'], { cwd: root }), /cannot write \/dev\/full: it is a device, not a file/);
   });
 
   it('a read-only archive', () => {
@@ -74,9 +78,12 @@ describe('conditions a user can fix', () => {
     const root = tempProject({ ...PROJECT, 'collections/a.yaml': 'id: a\ntype: search\nquery: x\n', 'plans/.keep': '' });
     refusedClearly(
       runCli(['plan', '--out', 'missing/plan.json'], { cwd: root }),
-      /cannot write .*missing\/plan\.json: no such file or folder \(ENOENT\)/,
+      /cannot write .*missing\/plan\.json: the folder .*missing does not exist/,
     );
-    refusedClearly(runCli(['plan', '--out', 'plans'], { cwd: root }), /cannot write .*plans: it is a folder, not a file \(EISDIR\)/);
+    refusedClearly(runCli(['plan', '--out', 'plans'], { cwd: root }), /cannot write .*plans: it is a folder, not a file/);
+    writeFileSync(join(root, 'plan.json'), 'an earlier plan');
+    refusedClearly(runCli(['plan', '--out', 'plan.json'], { cwd: root }), /plan\.json exists already; it is not replaced/);
+    assert.equal(runCli(['plan', '--out', 'plan.json', '--force'], { cwd: root }).status, 2, 'replaced with --force (2: changes)');
   });
 
   it('a collection id that is not one, given to every command that takes one', () => {

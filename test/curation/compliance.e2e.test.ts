@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -186,6 +186,7 @@ describe('compliance with deletions, end to end against the fake X API', { timeo
     assertNoCrash(busy);
     assert.equal(busy.status, 1);
     assert.match(busy.stderr, /already has an unfinished tweets compliance job \(\d+, created/);
+    fake.compliance.expireUnused();
     assert.equal((await listed(other)).length, 0, 'nothing written for a run that did not happen');
 
     const unknown = await cli('compliance', 'nobody');
@@ -243,6 +244,43 @@ describe('compliance with deletions, end to end against the fake X API', { timeo
       assertNoCrash(refused);
       assert.equal(refused.status, 1);
       assert.match(refused.stderr, /--poll-seconds must be a number of seconds from 1 to 3600/);
+    }
+  });
+
+  it('names a damaged tweet file and submits the rest; with --strict, refuses before any (paid) job is made', async () => {
+    const [file] = await tweetFiles(store, 'scientists');
+    assert.ok(file);
+    const path = store.fileOf(file.key);
+    const original = readFileSync(path);
+    // Cut inside its last gzip member's trailer: the harvester appends a member a page, and a cut
+    // exactly between two members leaves a shorter file that is whole as gzip.
+    writeFileSync(path, original.subarray(0, original.length - 5));
+    try {
+      const uploads = fake.compliance.uploads.length;
+      const strict = await cli('compliance', 'scientists', '--strict');
+      assertNoCrash(strict);
+      assert.equal(strict.status, 1, strict.stdout);
+      assert.ok(strict.stderr.includes(`${file.key} is damaged: cut short`), strict.stderr);
+      assert.equal(fake.compliance.uploads.length, uploads, 'no job was made, so nothing was paid for');
+      const lenient = await cli('compliance', 'scientists');
+      assert.equal(lenient.status, 0, lenient.stderr);
+      assert.match(lenient.stderr, /warning: 1 damaged tweet file read only up to the damage/);
+      assert.ok(lenient.stderr.includes(file.key));
+    } finally {
+      writeFileSync(path, original);
+    }
+  });
+
+  it('gives up a results download that stalls after its headers, with a message, not a bug', async () => {
+    fake.compliance.stallResults(10_000);
+    try {
+      const result = await runCliAsync(['compliance', 'scientists'], { cwd: root, env: { ...env, TWARC_CLOUD_STORAGE_IDLE_MS: '500' } });
+      assertNoCrash(result);
+      assert.equal(result.status, 1, result.stdout + result.stderr);
+      // Only the idle limit says this: the stall itself would end in 10 s, and the HTTP client's own limit in 300 s.
+      assert.match(result.stderr, /downloading the results of job \d+ failed: storage sent nothing for 1 s/);
+    } finally {
+      fake.compliance.stallResults(undefined);
     }
   });
 });

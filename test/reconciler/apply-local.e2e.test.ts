@@ -138,7 +138,7 @@ describe('plan and apply on the local target', () => {
     const stale = p.cli('apply', 'plan.json', '--yes');
     assert.equal(stale.status, 1);
     assert.match(stale.stderr, /the saved plan is stale: collections\/ changed since it was made/);
-    assert.equal(p.cli('plan', '--out', 'plan.json').status, 2);
+    assert.equal(p.cli('plan', '--out', 'plan.json', '--force').status, 2);
     const fresh = p.cli('apply', 'plan.json', '--yes');
     assert.equal(fresh.status, 0, fresh.stderr);
     assert.equal(p.cli('plan', '--out', 'plan2.json').status, 0);

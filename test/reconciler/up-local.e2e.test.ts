@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
+import { processRuns } from '../../platform/local-process.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { startUp } from '../helpers/up-process.js';
 import { tempProject } from '../helpers/temp-project.js';
@@ -72,6 +73,40 @@ describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
       const lock = await store.get(collectionKeys('live').lock);
       assert.equal(lock?.body.toString(), undefined, `Ctrl-C left no harvest running; up said:\n${up.output()}`);
       assert.equal((await readObject(store, collectionKeys('live').lastHarvest, 'last-harvest'))?.value.outcome, 'stopped');
+    } finally {
+      await up.end();
+      await fake.stop();
+    }
+  });
+
+  it('takes its stream group down with it when it is killed (SIGKILL), so the next up is not refused by X', async () => {
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      stream: { tweets: 1_000_000, perSecond: 100, keepAliveMs: 100 },
+    }).start();
+    const root = tempProject({
+      'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',
+      'collections/live.yaml': 'id: live\ntype: filter\nstate: active\nrules:\n  - value: climate\noutput:\n  tweets_per_file: 50\n',
+    });
+    execFileSync('git', ['-C', root, 'init', '-q']);
+    const store = new LocalArchiveStore(join(root, 'archive'));
+    const up = startUp(root, { TWARC_CLOUD_API_BASE_URL: fake.baseUrl });
+    try {
+      const group = await until('the stream group to hold its member lock', async () => {
+        const lock = await readObject(store, collectionKeys('live').lock, 'lock');
+        return lock && (await storedTweets(store, 'live')).length > 0 ? lock.value.holder.pid : undefined;
+      });
+      assert.ok(processRuns(group), 'the group runs as a process of its own');
+      up.kill('SIGKILL');
+      await up.exited;
+      await until(
+        'the group to end and release its member',
+        async () => !processRuns(group) && !(await store.get(collectionKeys('live').lock)),
+      );
+      const last = await readObject(store, collectionKeys('live').lastHarvest, 'last-harvest');
+      assert.equal(last?.value.outcome, 'stopped', 'its member harvest was finished gracefully');
+      // The app's one connection is free for the next up.
+      await until('the stream connection to close', () => Promise.resolve(!fake.stream.isConnected(SECRET_BEARER)));
     } finally {
       await up.end();
       await fake.stop();

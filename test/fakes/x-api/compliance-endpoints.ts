@@ -53,6 +53,7 @@ export class ComplianceService {
   private nextId = 1460000000000000000n;
   /** Every upload received, with its headers: tests check no credential went to storage. */
   readonly uploads: Array<{ jobId: string; contentType: string | undefined; authorization: boolean; ids: number }> = [];
+  private stallResultsMs: number | undefined;
 
   constructor(
     private readonly scenario: ComplianceScenario,
@@ -137,6 +138,16 @@ export class ComplianceService {
     };
   }
 
+  /** Lets every job that was never uploaded to expire now, as X does 15 minutes after it was made. */
+  expireUnused(): void {
+    for (const job of this.jobs.values()) if (job.status === 'created') job.status = 'expired';
+  }
+
+  /** From now on, results downloads send their headers, then nothing for `ms` (a stalled transfer); undefined ends it. */
+  stallResults(ms: number | undefined): void {
+    this.stallResultsMs = ms;
+  }
+
   /** Storage: the signed upload and download URLs. True when the request was storage's to answer. */
   async storage(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
     const match = /^\/storage\/compliance\/(\d+)\/(submission|results)$/.exec(url.pathname);
@@ -190,7 +201,12 @@ export class ComplianceService {
       return [JSON.stringify(line)];
     });
     const text = lines.map((line) => `${line}\n`).join('');
-    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': Buffer.byteLength(text) }).end(text);
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': Buffer.byteLength(text) });
+    const stall = this.stallResultsMs;
+    if (stall !== undefined) {
+      response.flushHeaders();
+      setTimeout(() => response.end(text), stall).unref();
+    } else response.end(text);
     return true;
   }
 
