@@ -8,9 +8,12 @@ import { UserError } from './errors.js';
 const REMEDY: Readonly<Record<string, { readonly what: string; readonly hint: string }>> = {
   ENOSPC: {
     what: 'the disk is full',
-    hint: 'free some space there (or point the archive elsewhere) and run again; nothing stored so far is lost',
+    hint: 'free some space there, or write elsewhere, and run again (a file twarc-cloud writes is written whole or not at all)',
   },
-  EDQUOT: { what: 'the disk quota is used up', hint: 'free some of your space there and run again; nothing stored so far is lost' },
+  EDQUOT: {
+    what: 'the disk quota is used up',
+    hint: 'free some of your space there, or write elsewhere, and run again (a file twarc-cloud writes is written whole or not at all)',
+  },
   EROFS: { what: 'the file system is read-only', hint: 'point twarc-cloud at a writable folder, or remount it writable' },
   EACCES: { what: 'permission is denied', hint: 'check who owns that path and its permissions' },
   EPERM: { what: 'the operation is not permitted', hint: 'check who owns that path and its permissions' },

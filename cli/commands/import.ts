@@ -41,13 +41,20 @@ export const importCommand: CommandSpec = {
     for await (const object of listAll(old, 'collections/')) {
       if (!/^collections\/[^/]+\/collection\.json$/.test(object.key)) continue;
       const stored = await old.get(object.key);
-      let config: V1Collection;
+      let parsed: unknown;
       try {
-        config = JSON.parse(stored?.body.toString('utf8') ?? '') as V1Collection;
+        parsed = JSON.parse(stored?.body.toString('utf8') ?? '');
       } catch {
         io.err(`  ${object.key}: not JSON, skipped`);
         continue;
       }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        io.err(
+          `  ${object.key}: not a v1 collection (${parsed === null ? 'null' : Array.isArray(parsed) ? 'a list' : typeof parsed}), skipped`,
+        );
+        continue;
+      }
+      const config = parsed as V1Collection;
       let converted;
       try {
         converted = convertV1(config, `${source}/${object.key}`, profile);
@@ -66,8 +73,9 @@ export const importCommand: CommandSpec = {
         io.err(`  ${converted.id}: ${relativeToCwd(path, io.cwd)} exists already; not overwritten`);
         continue;
       }
-      await writeOutputFile(path, converted.yaml, { replace: false });
+      // The resume points first: a file written is a collection imported, which a re-run skips.
       await carryOverState(target, converted.id, converted.userSinceIds, converted.searchSinceId);
+      await writeOutputFile(path, converted.yaml, { replace: false });
       imported += 1;
       if (converted.hadKeys) withKeys += 1;
       io.out(

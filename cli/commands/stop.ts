@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { UserError } from '../../platform/errors.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { processRuns } from '../../platform/local-process.js';
+import { isDeadLocalProcess, processRuns } from '../../platform/local-process.js';
 import { lockReleased, stopRunningHarvest } from '../../reconciler/stop/stop-harvest.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
@@ -35,6 +35,13 @@ export const stopCommand: CommandSpec = {
       return 0;
     }
     const harvest = lock.value.harvest_id;
+    if (isDeadLocalProcess(lock.value.holder)) {
+      io.out(
+        `Harvest ${harvest} of ${id} is not running: its process (pid ${lock.value.holder.pid}) on this machine is gone. ` +
+          `Its lock is left over; twarc-cloud unlock ${id} releases it (the next harvest would take it over too).`,
+      );
+      return 0;
+    }
     const outcome = await stopRunningHarvest(store, id, io.env['USER'] ?? 'operator', waitMs);
     const via = outcome.via === 'control-api' ? 'through its control API' : 'with a stop request in the archive';
     if (outcome.stopped) {

@@ -1,6 +1,6 @@
 import { UserError } from '../../platform/errors.js';
 import { APPLY_LOCK_KEY, collectionKeys } from '../../platform/archive/keys.js';
-import { readObject } from '../../platform/archive/objects.js';
+import { readObject, writeObject } from '../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import { isDeadLocalProcess } from '../../platform/local-process.js';
 import { oneCollectionId, type CommandSpec, type ParsedArgs } from '../command.js';
@@ -46,9 +46,28 @@ export const unlockCommand: CommandSpec = {
     }
     await store.delete(collectionKeys(id).lock, { ifMatch: lock.etag });
     io.out(`Released the lock of ${id} held by ${holder}.`);
+    if (await closeInterrupted(store, id, lock.value.harvest_id))
+      io.out(`Its harvest.json now says failed: interrupted (it never finished; what it stored before is kept).`);
     return 0;
   },
 };
+
+/**
+ * A harvest whose lock is released by hand never finished: its harvest.json, left at "running",
+ * is closed as failed and interrupted, so that status and report stop showing it running.
+ */
+async function closeInterrupted(store: ArchiveStore, id: string, harvestId: string): Promise<boolean> {
+  const key = collectionKeys(id).harvest(harvestId).summary;
+  const record = await readObject(store, key, 'harvest');
+  if (record?.value.outcome !== 'running') return false;
+  const value = {
+    ...record.value,
+    outcome: 'failed' as const,
+    stop_reason: 'interrupted: released by twarc-cloud unlock; the harvest never finished',
+  };
+  await writeObject(store, key, 'harvest', { ...value, ended_at: value.ended_at ?? new Date().toISOString() }, { ifMatch: record.etag });
+  return true;
+}
 
 async function unlockApply(args: ParsedArgs, io: CliIo): Promise<number> {
   const { settings, targetName } = reconcileSettings(args, io);

@@ -60,6 +60,15 @@ export const usersCommand: CommandSpec = {
   },
 };
 
+function activate(text: string): string {
+  return text.replace(/^state: suspended([ \t]*(#.*)?)\r?$/m, (line) => line.replace('suspended', 'active'));
+}
+
+/** A file written with CRLF line endings keeps them in the lines added. */
+function sameLineEndings(original: string, edited: string): string {
+  return original.includes('\r\n') ? edited.replace(/\r?\n/g, '\r\n') : edited;
+}
+
 async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
   const [, collectionId, ...given] = args.positionals;
   if (collectionId === undefined) throw new UserError('expected a collection id', 'usage: twarc-cloud users add <collection> @name ...');
@@ -126,11 +135,11 @@ async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
       'check the names (X found none of them), then add them again',
     );
   }
-  const activated =
-    args.values['activate'] === true ? result.text.replace(/^state: suspended([ \t]*(#.*)?)$/m, 'state: active$1') : result.text;
+  const edited = args.values['activate'] === true ? activate(result.text) : result.text;
   // The file it read, replaced whole; never through a link it did not make.
-  if (activated !== text) await writeOutputFile(path, activated, { replace: true });
-  if (activated !== result.text) io.out(`state: active`);
+  const written = sameLineEndings(text, edited);
+  if (written !== text) await writeOutputFile(path, written, { replace: true });
+  if (edited !== result.text) io.out(`state: active`);
   for (const user of result.added) io.out(`+ ${user.id} @${user.screenName}`);
   for (const problem of problems)
     io.err(

@@ -5,6 +5,7 @@
 
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileSystemUserError } from '../../platform/fs-errors.js';
 import { PARQUET_INPUT_DIALECT } from './row-format.js';
 import { TWEET_COLUMNS, type CellKind } from './tweet-columns.js';
 
@@ -45,9 +46,25 @@ export async function parquetFrom(
       return;
     } catch (error) {
       await rm(out, { force: true });
-      if (attempt === budgets.length - 1 || !(error instanceof Error) || !/Out of Memory/i.test(error.message)) throw error;
+      if (attempt === budgets.length - 1 || !(error instanceof Error) || !/Out of Memory/i.test(error.message))
+        throw fileSystemProblemOf(error, out) ?? error;
     }
   }
+}
+
+/** DuckDB's I/O errors are messages, not errno codes: a full disk or a forbidden folder read as the file system's own. */
+const DUCKDB_IO: ReadonlyArray<readonly [RegExp, string]> = [
+  [/No space left on device/i, 'ENOSPC'],
+  [/Disk quota exceeded/i, 'EDQUOT'],
+  [/Read-only file system/i, 'EROFS'],
+  [/Permission denied/i, 'EACCES'],
+];
+
+function fileSystemProblemOf(error: unknown, out: string): Error | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = DUCKDB_IO.find(([pattern]) => pattern.test(error.message))?.[1];
+  if (code === undefined) return undefined;
+  return fileSystemUserError(Object.assign(new Error(error.message), { code, path: out, syscall: 'write' }));
 }
 
 async function writeParquet(sources: readonly string[], out: string, folder: string, budget: DuckDbBudget): Promise<void> {

@@ -42,6 +42,13 @@ const CONDITIONS = new Set(['protected', 'suspended', 'not_found']);
  * (API secrets) are never copied: the file names a credentials profile instead. Imported
  * collections start suspended, to be reviewed before they harvest.
  */
+/** A post id as v1 stored it (digits, as a string or a number that JSON read exactly), or undefined. */
+function postId(value: unknown): string | undefined {
+  if (typeof value === 'string' && /^\d{1,19}$/.test(value)) return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return String(value);
+  return undefined;
+}
+
 export function convertV1(config: V1Collection, source: string, profile: string): Converted {
   const notes: string[] = [];
   const originalId = typeof config.id === 'string' ? config.id : '';
@@ -75,7 +82,10 @@ export function convertV1(config: V1Collection, source: string, profile: string)
       }
       users[userId] = { screen_name: typeof user?.screen_name === 'string' ? user.screen_name : `id${userId}` };
       if (typeof user?.screen_name !== 'string') notes.push(`user ${userId} had no screen_name; the first harvest records it`);
-      if (typeof user?.since_id === 'string' && /^\d+$/.test(user.since_id)) userSinceIds[userId] = user.since_id;
+      const sinceId = postId(user?.since_id);
+      if (sinceId !== undefined) userSinceIds[userId] = sinceId;
+      else if (user?.since_id !== undefined && user.since_id !== null)
+        notes.push(`user ${userId}'s since_id ${JSON.stringify(user.since_id)} is not a post id; not carried over`);
     }
     doc['users'] = users;
     doc['delete_users_for'] = Array.isArray(config.delete_users_for)
@@ -85,8 +95,9 @@ export function convertV1(config: V1Collection, source: string, profile: string)
     doc['query'] = typeof config.search?.query === 'string' ? config.search.query : '';
     const max = Number(config.search?.max_records);
     if (Number.isInteger(max) && max > 0) doc['max_records'] = max;
-    if (typeof config.search?.since_id === 'string' || typeof config.search?.since_id === 'number')
-      searchSinceId = String(config.search.since_id);
+    searchSinceId = postId(config.search?.since_id);
+    if (searchSinceId === undefined && config.search?.since_id !== undefined && config.search.since_id !== null)
+      notes.push(`the search's since_id ${JSON.stringify(config.search.since_id)} is not a post id; not carried over`);
     notes.push('v1 searches used the standard search API; check the query against X API v2 operators');
   } else {
     const list = (value: unknown): string[] =>

@@ -7,6 +7,7 @@
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
+import { isDeadLocalProcess } from '../../platform/local-process.js';
 
 export interface RunningHarvest {
   readonly collection: string;
@@ -18,6 +19,8 @@ export interface RunningHarvest {
   readonly heartbeat_at: string;
   /** From the control API, when it answered. */
   readonly live?: Record<string, unknown>;
+  /** Its process, on this machine, is gone: the lock is left over (twarc-cloud unlock releases it). */
+  readonly dead?: true;
   /** From the lock, as of its last heartbeat; the rate is tweets per minute since the harvest started. */
   readonly progress?: { tweets: number; files: number; bytes: number; at: string; tweets_per_minute: number };
 }
@@ -26,8 +29,9 @@ export async function runningHarvest(store: ArchiveStore, id: string): Promise<R
   const lock = await readObject(store, collectionKeys(id).lock, 'lock');
   if (!lock) return undefined;
   const { control, progress } = lock.value;
+  const dead = isDeadLocalProcess(lock.value.holder);
   const live =
-    control?.url !== undefined && !/^https?:\/\/0\.0\.0\.0[:/]/.test(control.url)
+    !dead && control?.url !== undefined && !/^https?:\/\/0\.0\.0\.0[:/]/.test(control.url)
       ? await fetch(control.url, { headers: { authorization: `Bearer ${control.token}` }, signal: AbortSignal.timeout(2000) }).then(
           async (r) => (r.ok ? ((await r.json()) as Record<string, unknown>) : undefined),
           () => undefined,
@@ -42,6 +46,7 @@ export async function runningHarvest(store: ArchiveStore, id: string): Promise<R
     started_at: lock.value.acquired_at,
     heartbeat_at: lock.value.heartbeat_at,
     ...(live ? { live } : {}),
+    ...(dead ? { dead: true as const } : {}),
     ...(progress
       ? { progress: { ...progress, tweets_per_minute: minutes > 0 ? Math.round((progress.tweets / minutes) * 10) / 10 : 0 } }
       : {}),
@@ -51,11 +56,13 @@ export async function runningHarvest(store: ArchiveStore, id: string): Promise<R
 /** One line per running harvest, for people. */
 export function runningHarvestLine(running: RunningHarvest): string {
   const { live, progress } = running;
-  const detail = live
-    ? `${String(live['tweets'])} tweets, ${String(live['files'])} files${streamDetail(live)}${live['stopping'] === true ? ', stopping' : ''}`
-    : progress
-      ? `${progress.tweets} tweets, ${progress.files} files, ${humanBytes(progress.bytes)} stored; ${progress.tweets_per_minute} tweets/min (as of ${progress.at})`
-      : `last heartbeat ${running.heartbeat_at}; no progress reported yet`;
+  const detail = running.dead
+    ? `not running: its process is gone, and its lock is left over (twarc-cloud unlock ${running.collection} releases it)`
+    : live
+      ? `${String(live['tweets'])} tweets, ${String(live['files'])} files${streamDetail(live)}${live['stopping'] === true ? ', stopping' : ''}`
+      : progress
+        ? `${progress.tweets} tweets, ${progress.files} files, ${humanBytes(progress.bytes)} stored; ${progress.tweets_per_minute} tweets/min (as of ${progress.at})`
+        : `last heartbeat ${running.heartbeat_at}; no progress reported yet`;
   return `${running.collection}  harvest ${running.harvest_id} on ${running.holder}  ${detail}`;
 }
 

@@ -139,6 +139,33 @@ describe('import of an original Twarc-Cloud bucket', { timeout: 60_000 }, () => 
     assert.ok(existsSync(join(root, 'collections', 'climate-stream.yaml')), 'the other collections are imported');
   });
 
+  it('passes over since_ids that are not post ids and a collection.json that is null, with notes, and imports the rest', async () => {
+    const root = tempProject({ 'twarc-cloud.yaml': 'deployment: imp\nlocal:\n  archive: ./archive\n' });
+    const s3 = createS3Client({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: 'odd-v1' }));
+    const odd = new S3ArchiveStore(s3, { bucket: 'odd-v1', prefix: '' });
+    const search = (id: string, sinceId: string) =>
+      `{"id": "${id}", "type": "search", "search": {"query": "climate", "since_id": ${sinceId}}}`;
+    await odd.put('collections/path/collection.json', search('path', '"../../etc"'));
+    await odd.put('collections/huge/collection.json', search('huge', '1.23e29'));
+    await odd.put('collections/endless/collection.json', search('endless', '1e400'));
+    await odd.put('collections/nothing/collection.json', 'null');
+    const result = await runCliAsync(['import', '--bucket', 'odd-v1'], { cwd: root, env });
+    assertNoCrash(result);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    for (const id of ['path', 'huge', 'endless']) {
+      assert.ok(existsSync(join(root, 'collections', `${id}.yaml`)), `${id} is imported`);
+      assert.match(result.stdout, new RegExp(`\\+ collections/${id}\\.yaml\\n`), `${id}: no since_id carried over`);
+    }
+    assert.equal((result.stdout.match(/the search's since_id .* is not a post id; not carried over/g) ?? []).length, 3);
+    assert.match(result.stderr, /collections\/nothing\/collection\.json: not a v1 collection \(null\), skipped/);
+  });
+
   it('says so when the bucket holds no v1 collection', async () => {
     const root = tempProject({ 'twarc-cloud.yaml': 'deployment: imp\nlocal:\n  archive: ./archive\n' });
     await createS3Client({

@@ -91,6 +91,28 @@ describe('stopping a harvest', { timeout: 120_000 }, () => {
     assert.equal(await outcomeOf('deaf'), 'stopped');
   });
 
+  it('sees a harvest killed with SIGKILL as dead: status says so, stop has nothing to stop, unlock closes its record', async () => {
+    await stream('killed');
+    const harvest = startHarvest(['killed', '--archive', join(root, 'archive')], env);
+    await harvest.waitForLog(/stream connected/);
+    const lock = await lockOf('killed');
+    assert.ok(lock);
+    process.kill(lock.pid, 'SIGKILL');
+    await harvest.done;
+    const status = await runCliAsync(['status', 'killed'], { cwd: root, env });
+    assert.match(status.stdout, /not running: its process is gone, and its lock is left over \(twarc-cloud unlock killed releases it\)/);
+    const stopped = await runCliAsync(['stop', 'killed', '--wait', '3'], { cwd: root, env });
+    assert.equal(stopped.status, 0, stopped.stderr);
+    assert.match(stopped.stdout, /is not running: its process \(pid \d+\) on this machine is gone/);
+    const unlocked = await runCliAsync(['unlock', 'killed'], { cwd: root, env });
+    assert.equal(unlocked.status, 0, unlocked.stderr);
+    assert.match(unlocked.stdout, /harvest\.json now says failed: interrupted/);
+    const record = await readObject(store, collectionKeys('killed').harvest(lock.harvest).summary, 'harvest');
+    assert.equal(record?.value.outcome, 'failed');
+    assert.match(record.value.stop_reason ?? '', /^interrupted/);
+    assert.equal(await lockOf('killed'), undefined);
+  });
+
   it('refuses a --wait that is not a number of seconds', async () => {
     const refused = await runCliAsync(['stop', 'first', '--wait', 'soon'], { cwd: root, env });
     assert.equal(refused.status, 1);

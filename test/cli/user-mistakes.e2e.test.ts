@@ -13,6 +13,9 @@ import { describe, it } from 'node:test';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { assertNoCrash, runCli, type CliResult } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
+import { writeTweetArchive } from '../helpers/tweet-archive.js';
+import { putCollection } from '../helpers/archive-fixtures.js';
+import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 
 const PROJECT = { 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n' };
 
@@ -64,6 +67,18 @@ describe('conditions a user can fix', () => {
     const root = tempProject({ ...PROJECT, ...collections });
     refusedClearly(withMount(root, join(root, 'plans'), 'size=4k', ['plan', '--out', 'plans/plan.json']), /the disk is full \(ENOSPC\)/);
     refusedClearly(runCli(['plan', '--out', '/dev/full'], { cwd: root }), /cannot write \/dev\/full: it is a device, not a file/);
+  });
+
+  it('a full disk under an export, CSV or Parquet: a message that speaks of the export, not of the archive', async () => {
+    const root = tempProject(PROJECT);
+    const store = new LocalArchiveStore(join(root, 'archive'));
+    await putCollection(store, { id: 's1', type: 'search', query: 'climate', archive: false });
+    await writeTweetArchive(store, 's1', { tweets: 1000, harvests: 2 });
+    for (const format of ['csv', 'parquet']) {
+      const result = withMount(root, join(root, 'out'), 'size=64k', ['export', 's1', '--format', format, '--out', `out/s1.${format}`]);
+      refusedClearly(result, /cannot write.*: the disk is full \(ENOSPC\)\n {2}hint: free some space there, or write elsewhere/);
+      assert.doesNotMatch(result.stderr, /archive/, 'the hint is about the export, not the archive');
+    }
   });
 
   it('a read-only archive', () => {

@@ -50,4 +50,16 @@ describe('users add, safely', () => {
       assert.ok(!`${result.stdout}${result.stderr}`.includes(planted), `${planted} is not echoed`);
     assert.equal(readFileSync(join(root, 'collections', 'my-first.yaml'), 'utf8'), NEW_FILE);
   });
+
+  it('keeps the line endings of a file written on Windows (CRLF) in the lines it adds', async () => {
+    const crlf = NEW_FILE.replace(/\n/g, '\r\n');
+    const root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\n', 'collections/my-first.yaml': crlf });
+    const env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
+    const result = await runCliAsync(['users', 'add', 'my-first', 'user_0', 'user_1', '--activate'], { cwd: root, env });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    const text = readFileSync(join(root, 'collections', 'my-first.yaml'), 'utf8');
+    assert.match(text, /user_1/);
+    assert.equal(text.split('\r\n').length, text.split('\n').length, `every line ends in CRLF:\n${JSON.stringify(text)}`);
+    assert.equal((await runCliAsync(['validate'], { cwd: root, env })).status, 0);
+  });
 });
