@@ -3,6 +3,7 @@ import { UserError } from '../../platform/errors.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { appClient } from '../../platform/x-api/app-client.js';
 import type { XApiClient } from '../../platform/x-api/client.js';
+import type { LeftOutLines } from '../../platform/x-api/compliance-jobs.js';
 import { NothingHarvested, runCompliance } from '../../curation/compliance/run-compliance.js';
 import { requireCollection } from '../../curation/collection.js';
 import { oneCollectionId, type CommandSpec, type ParsedArgs } from '../command.js';
@@ -42,20 +43,7 @@ export function complianceCommand(archive: ArchiveChoice): CommandSpec {
       const config = await requireCollection(store, id);
       const flag = args.values['credentials'];
       const profile = typeof flag === 'string' ? flag : config.credentials;
-      const openClient = async (): Promise<XApiClient> => {
-        const client = await appClient(profile, io.env, 10);
-        if (client === 'no-credentials')
-          throw new UserError(
-            `no X API credentials for profile "${profile}"`,
-            'twarc-cloud credentials shows where credentials are looked for',
-          );
-        if (client === 'no-bearer-token')
-          throw new UserError(
-            `profile "${profile}" has no bearer token, and X's compliance jobs take only app authentication`,
-            'add bearer_token to the profile: it is on the app\'s "Keys and tokens" page in the X developer portal',
-          );
-        return client;
-      };
+      const openClient = (): Promise<XApiClient> => complianceClient(profile, io);
       try {
         const storageIdleMs = envNumber(io, 'TWARC_CLOUD_STORAGE_IDLE_MS');
         const damaged: DamagedFiles = new Map();
@@ -68,6 +56,10 @@ export function complianceCommand(archive: ArchiveChoice): CommandSpec {
           },
           onStatus: (job) => {
             io.err(`  ${job.type} job ${job.id}: ${job.status}`);
+          },
+          onLeftOut: (type, leftOut) => {
+            const note = leftOutNote(type, leftOut);
+            if (note !== undefined) io.err(note);
           },
         });
         io.out(`${id}: compliance run ${record.run_id} over ${record.harvests.count} harvests`);
@@ -88,6 +80,25 @@ export function complianceCommand(archive: ArchiveChoice): CommandSpec {
       }
     },
   };
+}
+
+/** An app-authenticated client of the profile, or the user's mistake that keeps it from being one. */
+async function complianceClient(profile: string, io: CliIo): Promise<XApiClient> {
+  const client = await appClient(profile, io.env, 10);
+  if (client === 'no-credentials')
+    throw new UserError(`no X API credentials for profile "${profile}"`, 'twarc-cloud credentials shows where credentials are looked for');
+  if (client === 'no-bearer-token')
+    throw new UserError(
+      `profile "${profile}" has no bearer token, and X's compliance jobs take only app authentication`,
+      'add bearer_token to the profile: it is on the app\'s "Keys and tokens" page in the X developer portal',
+    );
+  return client;
+}
+
+function leftOutNote(type: string, { notSubmitted, malformed, repeated }: LeftOutLines): string | undefined {
+  const total = notSubmitted + malformed + repeated;
+  if (total === 0) return undefined;
+  return `warning: ${total} line${total === 1 ? '' : 's'} of X's ${type} results left out, not kept: ${notSubmitted} about ids never submitted, ${malformed} with a reason or action that is not one, ${repeated} repeated`;
 }
 
 /** --poll-seconds, or the test knob TWARC_CLOUD_COMPLIANCE_POLL_MS that a scheduled run's environment may carry. */

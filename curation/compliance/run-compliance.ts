@@ -12,10 +12,12 @@ import type { CollectionConfig } from '../collection.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import type { XApiClient } from '../../platform/x-api/client.js';
 import {
+  checkedEvents,
   parseComplianceResults,
   runComplianceJob,
   type ComplianceJob,
   type ComplianceJobType,
+  type LeftOutLines,
 } from '../../platform/x-api/compliance-jobs.js';
 import { idsOfPage, pagesOf, tweetFiles, type DamagedFiles } from '../harvest-files.js';
 
@@ -31,6 +33,8 @@ export class NothingHarvested extends UserError {
 export interface ComplianceRunOptions {
   /** Between job status checks. */
   readonly pollMs: number;
+  /** Told what of a results file was left out, for each job. */
+  readonly onLeftOut?: (type: ComplianceJobType, leftOut: LeftOutLines) => void;
   /** Collects the damaged tweet files, whose ids up to the damage are submitted; without it, the first one is refused before any job is made. */
   readonly damaged?: DamagedFiles;
   /** How long X's storage may send nothing before a transfer is given up. */
@@ -74,8 +78,12 @@ export async function runCompliance(
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onStatus ? { onStatus: options.onStatus } : {}),
     });
-    const events = parseComplianceResults(results.toString('utf8'), `the results of ${type} job ${job.id}`);
-    await store.put(run.results(type), results, { contentType: 'application/x-ndjson', ifNoneMatch: '*' });
+    const parsed = parseComplianceResults(results.toString('utf8'), `the results of ${type} job ${job.id}`);
+    // Only what answers for the ids submitted is kept: never a path, a novel, or an id of someone else's.
+    const { kept: events, leftOut } = checkedEvents(parsed, new Set(submitted));
+    options.onLeftOut?.(type, leftOut);
+    const lines = events.map((event) => `${JSON.stringify(event)}\n`).join('');
+    await store.put(run.results(type), lines, { contentType: 'application/x-ndjson', ifNoneMatch: '*' });
     const reasons: Record<string, number> = {};
     for (const event of events) reasons[event.reason] = (reasons[event.reason] ?? 0) + 1;
     jobs.push({

@@ -58,6 +58,10 @@ export interface ComplianceJobOptions {
   readonly storageIdleMs?: number;
 }
 
+/** The most a results file may hold: a base, and a kilobyte for each id submitted. */
+const RESULTS_BASE_BYTES = 1024 * 1024;
+const RESULTS_BYTES_PER_ID = 1024;
+
 /** Storage that sends nothing for this long has stalled: a minute is far past any healthy pause. */
 const STORAGE_IDLE_MS = 60_000;
 
@@ -86,7 +90,17 @@ export async function runComplianceJob(
     if (job.status === 'failed' || job.status === 'expired')
       throw new ComplianceJobFailed(`X's ${type} compliance job ${job.id} ended ${job.status}`);
   }
-  const results = await storage(job.download_url, 'GET', `downloading the results of job ${job.id}`, undefined, options.signal, idleMs);
+  // One line an id at most, each a few hundred bytes: far more is not an answer about these ids.
+  const maxBytes = RESULTS_BASE_BYTES + ids.length * RESULTS_BYTES_PER_ID;
+  const results = await storage(
+    job.download_url,
+    'GET',
+    `downloading the results of job ${job.id}`,
+    undefined,
+    options.signal,
+    idleMs,
+    maxBytes,
+  );
   return { job, results };
 }
 
@@ -116,6 +130,7 @@ async function storage(
   body: string | undefined,
   signal: AbortSignal | undefined,
   idleMs: number,
+  maxBytes = Number.POSITIVE_INFINITY,
 ): Promise<Buffer> {
   // One timer for the whole transfer, restarted by every chunk: a stall before the headers or in the
   // body ends it with a message, instead of waiting out the HTTP client's own five minutes.
@@ -144,9 +159,9 @@ async function storage(
       ...(body !== undefined ? { body, headers: { 'content-type': 'text/plain' } } : {}),
       signal: signal ? AbortSignal.any([signal, stalled.signal]) : stalled.signal,
     });
-    bytes = await readBody(response, alive);
+    bytes = await readBody(response, alive, maxBytes, what);
   } catch (error) {
-    if (signal?.aborted === true) throw error;
+    if (signal?.aborted === true || error instanceof ComplianceJobFailed) throw error;
     throw failed(error);
   } finally {
     clearTimeout(timer);
@@ -158,14 +173,50 @@ async function storage(
   return bytes;
 }
 
-async function readBody(response: Response, alive: () => void): Promise<Buffer> {
+async function readBody(response: Response, alive: () => void, maxBytes: number, what: string): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
+  let size = 0;
   if (!response.body) return Buffer.alloc(0);
   for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
     alive();
+    size += chunk.length;
+    if (size > maxBytes)
+      throw new ComplianceJobFailed(
+        `${what}: storage sent more than ${maxBytes} bytes, far more than an answer about these ids; nothing is kept`,
+      );
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/** What was left out of a results file: lines about ids never submitted, with a reason or action that is not one, or repeated. */
+export interface LeftOutLines {
+  readonly notSubmitted: number;
+  readonly malformed: number;
+  readonly repeated: number;
+}
+
+/** X's reasons and actions are short words ("deleted", "scrub_geo"); anything else is not kept. */
+const WORD = /^[a-z][a-z_]{0,39}$/;
+
+/** The events of a results file that are about the ids submitted, once each, with a reason and action that are words. */
+export function checkedEvents(
+  events: readonly ComplianceEvent[],
+  submitted: ReadonlySet<string>,
+): { kept: ComplianceEvent[]; leftOut: LeftOutLines } {
+  const kept: ComplianceEvent[] = [];
+  const seen = new Set<string>();
+  const leftOut = { notSubmitted: 0, malformed: 0, repeated: 0 };
+  for (const event of events) {
+    if (!submitted.has(event.id)) leftOut.notSubmitted += 1;
+    else if (!WORD.test(event.reason) || !WORD.test(event.action)) leftOut.malformed += 1;
+    else if (seen.has(event.id)) leftOut.repeated += 1;
+    else {
+      seen.add(event.id);
+      kept.push(event);
+    }
+  }
+  return { kept, leftOut };
 }
 
 function jobsOf(body: Record<string, unknown>): ComplianceJob[] {

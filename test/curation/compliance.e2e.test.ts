@@ -247,6 +247,41 @@ describe('compliance with deletions, end to end against the fake X API', { timeo
     }
   });
 
+  it('keeps only what answers for the ids submitted, once each, and refuses a results file far too large for them', async () => {
+    const marked = deleted[0] ?? '';
+    fake.compliance.appendToResults([
+      JSON.stringify({ id: '../../etc/passwd', action: 'delete', reason: 'deleted' }),
+      JSON.stringify({ id: marked, action: 'delete', reason: 'x'.repeat(5000) }),
+      JSON.stringify({ id: marked, action: 'delete', reason: 'deleted' }),
+    ]);
+    try {
+      const result = await cli('compliance', 'scientists');
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(
+        result.stderr,
+        /warning: 3 lines of X's tweets results left out, not kept: 1 about ids never submitted, 1 with a reason or action that is not one, 1 repeated/,
+      );
+      const newest =
+        (await listed(root))
+          .filter((key) => key.endsWith('/tweets.jsonl'))
+          .sort()
+          .at(-1) ?? '';
+      const kept = (await store.get(newest))?.body.toString('utf8') ?? '';
+      assert.doesNotMatch(kept, /etc\/passwd|xxxx/);
+      assert.equal(kept.trim().split('\n').length, deleted.length, 'one line for each id X marked');
+      const lines = Array.from({ length: 20_000 }, (_, i) =>
+        JSON.stringify({ id: String(i), action: 'delete', reason: 'deleted', pad: 'y'.repeat(80) }),
+      );
+      fake.compliance.appendToResults(lines);
+      const huge = await cli('compliance', 'scientists');
+      assertNoCrash(huge);
+      assert.equal(huge.status, 1, huge.stdout);
+      assert.match(huge.stderr, /storage sent more than \d+ bytes, far more than an answer about these ids; nothing is kept/);
+    } finally {
+      fake.compliance.appendToResults([]);
+    }
+  });
+
   it('names a damaged tweet file and submits the rest; with --strict, refuses before any (paid) job is made', async () => {
     const [file] = await tweetFiles(store, 'scientists');
     assert.ok(file);

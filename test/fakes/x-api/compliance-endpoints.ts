@@ -54,6 +54,7 @@ export class ComplianceService {
   /** Every upload received, with its headers: tests check no credential went to storage. */
   readonly uploads: Array<{ jobId: string; contentType: string | undefined; authorization: boolean; ids: number }> = [];
   private stallResultsMs: number | undefined;
+  private extraResultLines: readonly string[] = [];
 
   constructor(
     private readonly scenario: ComplianceScenario,
@@ -138,6 +139,11 @@ export class ComplianceService {
     };
   }
 
+  /** From now on, results files end with these lines too (what a broken or hostile storage might send); [] ends it. */
+  appendToResults(lines: readonly string[]): void {
+    this.extraResultLines = lines;
+  }
+
   /** Lets every job that was never uploaded to expire now, as X does 15 minutes after it was made. */
   expireUnused(): void {
     for (const job of this.jobs.values()) if (job.status === 'created') job.status = 'expired';
@@ -200,7 +206,7 @@ export class ComplianceService {
       line['reason'] = reason;
       return [JSON.stringify(line)];
     });
-    const text = lines.map((line) => `${line}\n`).join('');
+    const text = [...lines, ...this.extraResultLines].map((line) => `${line}\n`).join('');
     response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': Buffer.byteLength(text) });
     const stall = this.stallResultsMs;
     if (stall !== undefined) {
