@@ -37,8 +37,10 @@ export class StreamGroupServices {
     const groups = new Map<string, LiveStreamGroup>();
     for (const service of await this.services.listServices(this.deployment.cluster)) {
       const profile = service.tags[STREAM_GROUP_TAG];
-      if (!isStreamGroupName(name, service.name) || profile === undefined) continue;
-      if (streamGroupOwnership(service.tags, name, profile) !== 'ours') continue;
+      if (!isStreamGroupName(name, service.name)) continue;
+      // One named as a group of this deployment that is not ours blocks that group: plan says so, as apply would.
+      refuseForeignGroup(service.name, service.tags, name, profile ?? '');
+      if (profile === undefined || streamGroupOwnership(service.tags, name, profile) !== 'ours') continue;
       // Which release a group runs is what apply recorded for its members; listing does not tell it.
       const release = Object.values(index).find((e) => e.stream_group === profile && e.release !== undefined)?.release;
       const ended = (await this.services.describeService(this.deployment.cluster, service.name))?.desiredCount === 0;
@@ -53,10 +55,7 @@ export class StreamGroupServices {
     const cluster = this.deployment.cluster;
     const service = streamGroupServiceName(name, action.group);
     const current = await this.services.describeService(cluster, service);
-    if (current && streamGroupOwnership(current.tags, name, action.group) === 'foreign')
-      throw new UserError(
-        `refusing to change the ECS service ${service}: it is ${describeOwner(current.tags)}, not this deployment's stream group`,
-      );
+    if (current) refuseForeignGroup(service, current.tags, name, action.group);
     if (action.kind === 'stop-stream-group') {
       if (current?.status !== 'ACTIVE') return;
       await this.services.updateService(cluster, service, { desiredCount: 0 });
@@ -117,4 +116,13 @@ export class StreamGroupServices {
       tags: streamGroupTags(name, profile),
     });
   }
+}
+
+/** A service with a stream group's name that another deployment (or nobody) tagged is never changed, nor planned around. */
+function refuseForeignGroup(service: string, tags: Readonly<Record<string, string>>, deployment: string, profile: string): void {
+  if (streamGroupOwnership(tags, deployment, profile) !== 'foreign') return;
+  throw new UserError(
+    `refusing to plan or change the ECS service ${service}: it is ${describeOwner(tags)}, not this deployment's stream group`,
+    'rename or remove that service, or give this deployment another name',
+  );
 }

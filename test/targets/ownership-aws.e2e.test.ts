@@ -215,4 +215,51 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
     assert.deepEqual(await others(), untouched, 'no revision was added to a family that is not ours');
     s3.destroy();
   });
+
+  it("refuses in plan --refresh, as apply does, a stream group's service that another deployment tagged", async () => {
+    const deployment = 'grouped';
+    const cluster = await motoHarvesterCluster(ecs, deployment, `${deployment}-harvester`);
+    const s3 = createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
+    await s3.send(new CreateBucketCommand({ Bucket: 'grouped-archive' }));
+    const store = new S3ArchiveStore(s3, { bucket: 'grouped-archive', prefix: '' });
+    await putMotoDeployment(store, moto, { name: deployment, cluster, taskDefinition: `${deployment}-harvester` });
+    const network = await motoDefaultNetwork(moto.endpoint);
+    const foreign = { 'twarc-cloud:deployment': 'elsewhere', 'twarc-cloud:stream-group': 'default' };
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: `${deployment}_stream_default`,
+        taskDefinition: `${deployment}-harvester`,
+        desiredCount: 0,
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: network.subnets, securityGroups: network.securityGroups } },
+        tags: tagList(foreign),
+      }),
+    );
+    const root = tempProject({
+      'twarc-cloud.yaml': `deployment: ${deployment}\ntarget: aws\naws:\n  bucket: grouped-archive\n  region: us-east-1\n`,
+      'collections/stream.yaml': 'id: stream\ntype: filter\nrules:\n  - value: climate\n',
+    });
+    execFileSync('git', ['-C', root, 'init', '-q']);
+    const env = {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: 'us-east-1',
+      CI: '',
+      GITHUB_ACTOR: '',
+      HOME: root,
+    };
+    const refusal =
+      /refusing to plan or change the ECS service grouped_stream_default: it is .*elsewhere.*, not this deployment's stream group/;
+    const planned = await runCliAsync(['plan', '--refresh'], { cwd: root, env });
+    assertNoCrash(planned);
+    assert.equal(planned.status, 1, planned.stdout);
+    assert.match(planned.stderr, refusal);
+    const applied = await runCliAsync(['apply', '--yes'], { cwd: root, env });
+    assertNoCrash(applied);
+    assert.equal(applied.status, 1, applied.stdout);
+    assert.match(applied.stderr, refusal);
+    assert.deepEqual((await serviceState(cluster, `${deployment}_stream_default`)).tags, foreign, 'left as it was');
+  });
 });
