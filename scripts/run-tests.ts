@@ -42,6 +42,7 @@ function testFiles(dir: string): string[] {
 const SLOWEST_FIRST = [
   'delivery/aws-deployment',
   'reconciler/apply-concurrency',
+  'reconciler/apply-sigkill',
   'harvester/sigkill',
   'targets/apply-aws',
   'reconciler/up-local',

@@ -6,7 +6,7 @@ import { asCollectionConfig, readObject, writeObject } from '../../platform/arch
 import { PreconditionFailed } from '../../platform/archive/store.js';
 import type { CollectionsIndex } from '../live/read-live.js';
 import { actionSign, type Plan, type PlannedAction, type RuntimeStep, type StreamGroupAction } from '../plan/model.js';
-import type { CollectionConfig } from '../plan/render-config.js';
+import { bodyHash, bodyOf, type CollectionConfig } from '../plan/render-config.js';
 import type { Target } from '../target.js';
 import { IndexBook } from './index-book.js';
 import type { Provenance } from './provenance.js';
@@ -121,23 +121,24 @@ async function record(action: PlannedAction, book: IndexBook, listed: boolean, a
     at,
     provenance.git?.commit?.slice(0, 7).concat(randomBytes(2).toString('hex')) ?? randomBytes(6).toString('hex'),
   );
-  const config = await writeConfig(target, action, at, name, listed);
-  await writeObject(
-    target.store,
-    collectionKeys(action.id).changeset(name),
-    'changeset',
-    {
-      format: 'twarc-cloud/changeset@1',
-      collection: action.id,
-      name,
-      created_at: at.toISOString(),
-      action: action.kind,
-      actor: provenance.actor,
-      ...(provenance.git ? { git: provenance.git } : {}),
-      changes: action.changes.map((c) => ({ ...c })),
-    },
-    { ifNoneMatch: '*' },
-  );
+  const { config, recorded } = await writeConfig(target, action, at, name, listed);
+  if (!recorded)
+    await writeObject(
+      target.store,
+      collectionKeys(action.id).changeset(name),
+      'changeset',
+      {
+        format: 'twarc-cloud/changeset@1',
+        collection: action.id,
+        name,
+        created_at: at.toISOString(),
+        action: action.kind,
+        actor: provenance.actor,
+        ...(provenance.git ? { git: provenance.git } : {}),
+        changes: action.changes.map((c) => ({ ...c })),
+      },
+      { ifNoneMatch: '*' },
+    );
   book.set(
     action.id,
     {
@@ -159,19 +160,28 @@ async function record(action: PlannedAction, book: IndexBook, listed: boolean, a
  * absent but for one an apply wrote after its last index checkpoint, before it stopped: that one is
  * replaced, on the version read; the apply lock keeps other applies out).
  */
-async function writeConfig(target: Target, action: PlannedAction, at: Date, changeset: string, listed: boolean): Promise<CollectionConfig> {
+async function writeConfig(
+  target: Target,
+  action: PlannedAction,
+  at: Date,
+  changeset: string,
+  listed: boolean,
+): Promise<{ config: CollectionConfig; recorded: boolean }> {
   const key = collectionKeys(action.id).config;
   if (action.desired && !listed) {
     const config = rendered(action.desired, at, changeset);
     try {
       await writeObject(target.store, key, 'collection-config', config, { ifNoneMatch: '*' });
-      return config;
+      return { config, recorded: false };
     } catch (error) {
       if (!(error instanceof PreconditionFailed)) throw error;
     }
     const leftover = await readObject(target.store, key, 'collection-config');
+    // An apply killed after this collection's config and changeset, before its index: the change is
+    // made and recorded already, and is taken over as it is (a second changeset would say it twice).
+    if (leftover && (await appliedAlready(target, action, leftover.value))) return { config: leftover.value, recorded: true };
     await writeObject(target.store, key, 'collection-config', config, leftover ? { ifMatch: leftover.etag } : { ifNoneMatch: '*' });
-    return config;
+    return { config, recorded: false };
   }
   const current = await readObject(target.store, key, 'collection-config');
   let config: CollectionConfig;
@@ -185,7 +195,14 @@ async function writeConfig(target: Target, action: PlannedAction, at: Date, chan
     config = { ...current.value, state: 'removed', removed_at: at.toISOString(), rendered_at: at.toISOString(), changeset };
   }
   await writeObject(target.store, key, 'collection-config', config, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
-  return config;
+  return { config, recorded: false };
+}
+
+/** True when a config holds exactly the desired collection and the changeset that wrote it is stored. */
+async function appliedAlready(target: Target, action: PlannedAction, config: CollectionConfig): Promise<boolean> {
+  const desired = action.desired;
+  if (!desired || config.state !== desired.state || bodyHash(bodyOf(config)) !== desired.hash) return false;
+  return (await target.store.get(collectionKeys(action.id).changeset(config.changeset))) !== undefined;
 }
 
 function rendered(desired: NonNullable<PlannedAction['desired']>, at: Date, changeset: string): CollectionConfig {
