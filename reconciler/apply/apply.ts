@@ -36,7 +36,7 @@ export class ApplyRaced extends UserError {
 export class ApplyInterrupted extends UserError {
   constructor(done: number, total: number) {
     super(
-      `apply interrupted after ${done} of ${total} collections`,
+      `apply interrupted after ${done} of ${total} collections were recorded`,
       'everything finished so far is recorded; run twarc-cloud apply again to continue',
     );
   }
@@ -64,25 +64,26 @@ export async function applyPlan(plan: Plan, start: { index: CollectionsIndex; et
   const now = context.now ?? (() => new Date());
   const book = new IndexBook(target.store, structuredClone(start.index), start.etag);
   const total = plan.actions.length;
-  let done = 0;
+  // Recorded (config, changeset, index entry) is what the next apply finds done; several collections are in flight at once.
+  let recorded = 0;
   // Callers refresh the apply lock before each collection; concurrent callers share one refresh.
   let refreshing: Promise<void> | undefined;
   const refreshLock = (): Promise<void> =>
     (refreshing ??= (context.beforeEach?.() ?? Promise.resolve()).finally(() => (refreshing = undefined)));
   const applyOne = async (action: PlannedAction): Promise<void> => {
     try {
-      if (context.signal?.aborted === true) throw new ApplyInterrupted(done, total);
+      if (context.signal?.aborted === true) throw new ApplyInterrupted(recorded, total);
       await refreshLock();
       for (const step of action.steps.filter((s) => STOPPING.has(s.kind))) await target.runStep(step, action, context.signal);
       await record(action, book, start.index.collections[action.id] !== undefined, now(), context);
+      recorded += 1;
       for (const step of action.steps.filter((s) => !STOPPING.has(s.kind))) await target.runStep(step, action, context.signal);
     } catch (error) {
       if (error instanceof PreconditionFailed) throw new ApplyRaced(error.key);
       // A wait cut short by the interruption: the collection in progress is left for the next apply.
-      if (context.signal?.aborted === true && !(error instanceof UserError)) throw new ApplyInterrupted(done, total);
+      if (context.signal?.aborted === true && !(error instanceof UserError)) throw new ApplyInterrupted(recorded, total);
       throw error;
     }
-    done += 1;
     context.report(`  ${actionSign(action)} ${action.id}: ${action.kind} done`);
     await book.checkpoint();
   };
@@ -92,7 +93,7 @@ export async function applyPlan(plan: Plan, start: { index: CollectionsIndex; et
   let failed = false;
   const groupStep = async (action: StreamGroupAction): Promise<void> => {
     if (!target.runStreamGroupStep) return;
-    if (context.signal?.aborted === true) throw new ApplyInterrupted(done, total);
+    if (context.signal?.aborted === true) throw new ApplyInterrupted(recorded, total);
     await target.runStreamGroupStep(action, context.signal);
     context.report(`  stream group ${action.group}: ${action.kind.replace('-stream-group', '')} done`);
   };
@@ -105,7 +106,8 @@ export async function applyPlan(plan: Plan, start: { index: CollectionsIndex; et
     for (const action of groups.filter((g) => g.kind === 'stop-stream-group')) await groupStep(action);
   } catch (error) {
     failed = true;
-    throw error;
+    // Counted once every collection in flight has settled: those recorded after the first stopped count too.
+    throw error instanceof ApplyInterrupted ? new ApplyInterrupted(recorded, total) : error;
   } finally {
     await book.checkpoint(true).catch((error: unknown) => {
       // A failure already on its way out says more than the index write it left behind.

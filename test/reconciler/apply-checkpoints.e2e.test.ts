@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { applyPlan, ApplyInterrupted } from '../../reconciler/apply/apply.js';
 import { INDEX_CHECKPOINT } from '../../reconciler/apply/index-book.js';
 import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
@@ -50,5 +51,36 @@ describe('applying many new collections', { timeout: 120_000 }, () => {
     assert.equal((await applyOnce(root, store)).planned, 0, 'converged');
     const config = (await readObject(store, collectionKeys('s7').config, 'collection-config'))?.value;
     assert.equal(config?.query, 'climate 7');
+  });
+
+  it('that is interrupted says how many collections it recorded, counting those in flight when it stopped', async () => {
+    const root = searchCollectionsProject(COLLECTIONS);
+    const inner = new LocalArchiveStore(join(root, 'archive'));
+    const interrupt = new AbortController();
+    let changesets = 0;
+    const store = new Proxy(inner, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (property !== 'put' || typeof value !== 'function') return value;
+        return async (key: string, ...rest: unknown[]) => {
+          const written: unknown = await (value as (...args: unknown[]) => Promise<unknown>).call(target, key, ...rest);
+          if (key.includes('/changesets/') && ++changesets === 10) interrupt.abort();
+          return written;
+        };
+      },
+    });
+    const result = await planLocally(root, store);
+    const error = await applyPlan(result.plan, result.index, {
+      target: result.target,
+      provenance: { actor: 'test' },
+      report: () => undefined,
+      signal: interrupt.signal,
+    }).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    assert.ok(error instanceof ApplyInterrupted, String(error));
+    assert.match(error.message, new RegExp(`apply interrupted after ${changesets} of ${COLLECTIONS} collections were recorded`));
+    assert.ok(changesets >= 10);
   });
 });
