@@ -15,15 +15,20 @@ const SECRET = 'v1-planted-consumer-secret-XYZ987';
 let moto: Moto;
 let env: NodeJS.ProcessEnv;
 
-before(async () => {
-  moto = await startMoto();
-  env = { AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
-  const s3 = createS3Client({
+/** An S3 client of moto's, for the buckets a test sets up as v1 left them. */
+function s3Client(): ReturnType<typeof createS3Client> {
+  return createS3Client({
     endpoint: moto.endpoint,
     region: 'us-east-1',
     forcePathStyle: true,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
+}
+
+before(async () => {
+  moto = await startMoto();
+  env = { AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
+  const s3 = s3Client();
   await s3.send(new CreateBucketCommand({ Bucket: 'old-twarc-cloud' }));
   const old = new S3ArchiveStore(s3, { bucket: 'old-twarc-cloud', prefix: '' });
   const keys = { consumer_key: 'ck-1234567', consumer_secret: SECRET, access_token: 'at-1234567', access_token_secret: 'ats-1234567' };
@@ -141,12 +146,7 @@ describe('import of an original Twarc-Cloud bucket', { timeout: 60_000 }, () => 
 
   it('passes over since_ids that are not post ids and a collection.json that is null, with notes, and imports the rest', async () => {
     const root = tempProject({ 'twarc-cloud.yaml': 'deployment: imp\nlocal:\n  archive: ./archive\n' });
-    const s3 = createS3Client({
-      endpoint: moto.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
+    const s3 = s3Client();
     await s3.send(new CreateBucketCommand({ Bucket: 'odd-v1' }));
     const odd = new S3ArchiveStore(s3, { bucket: 'odd-v1', prefix: '' });
     const search = (id: string, sinceId: string) =>
@@ -168,12 +168,7 @@ describe('import of an original Twarc-Cloud bucket', { timeout: 60_000 }, () => 
 
   it('says so when the bucket holds no v1 collection', async () => {
     const root = tempProject({ 'twarc-cloud.yaml': 'deployment: imp\nlocal:\n  archive: ./archive\n' });
-    await createS3Client({
-      endpoint: moto.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    }).send(new CreateBucketCommand({ Bucket: 'empty-old' }));
+    await s3Client().send(new CreateBucketCommand({ Bucket: 'empty-old' }));
     const result = await runCliAsync(['import', '--bucket', 'empty-old'], { cwd: root, env });
     assert.equal(result.status, 1);
     assertNoCrash(result);

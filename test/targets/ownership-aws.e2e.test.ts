@@ -79,15 +79,38 @@ async function serviceState(
   };
 }
 
+/** A deployment as Terraform leaves it on moto: its cluster, its bucket with deployment.json. */
+async function deploymentOnMoto(deployment: string, bucket: string): Promise<{ cluster: string }> {
+  const cluster = await motoHarvesterCluster(ecs, deployment, `${deployment}-harvester`);
+  const s3 = createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const store = new S3ArchiveStore(s3, { bucket, prefix: '' });
+    await putMotoDeployment(store, moto, { name: deployment, cluster, taskDefinition: `${deployment}-harvester` });
+    return { cluster };
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** The CLI's environment for a project at `root` on moto. */
+function awsEnv(root: string): NodeJS.ProcessEnv {
+  return {
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-east-1',
+    CI: '',
+    GITHUB_ACTOR: '',
+    HOME: root,
+  };
+}
+
 // A service per filter collection: the deprecated `aws.stream_groups: false` (stream groups are in stream-groups-aws.test.ts).
 describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () => {
   it("leaves every resource that is not this deployment's as it was, in plan, in the pull-request plan and in apply, and refuses a collection that wants one", async () => {
     const deployment = 'owner';
-    const cluster = await motoHarvesterCluster(ecs, deployment, `${deployment}-harvester`);
-    const s3 = createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
-    await s3.send(new CreateBucketCommand({ Bucket: 'owner-archive' }));
-    const store = new S3ArchiveStore(s3, { bucket: 'owner-archive', prefix: '' });
-    await putMotoDeployment(store, moto, { name: deployment, cluster, taskDefinition: `${deployment}-harvester` });
+    const { cluster } = await deploymentOnMoto(deployment, 'owner-archive');
     const network = await motoDefaultNetwork(moto.endpoint);
     // What else lives in the cluster and on the bus.
     const web = await ecs.send(
@@ -152,15 +175,7 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
       'collections/stream.yaml': 'id: stream\ntype: filter\nrules:\n  - value: climate\n',
     });
     execFileSync('git', ['-C', root, 'init', '-q']);
-    const env = {
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'us-east-1',
-      CI: '',
-      GITHUB_ACTOR: '',
-      HOME: root,
-    };
+    const env = awsEnv(root);
     const cli = (...args: string[]) => runCliAsync(args, { cwd: root, env });
     const NAMES = /web-frontend|owner_other|theirs|loose|alerts|legacy/;
 
@@ -213,16 +228,11 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
       /refusing to add a revision to the task definition family owner_legacy: it is tagged for collection legacy of deployment elsewhere/,
     );
     assert.deepEqual(await others(), untouched, 'no revision was added to a family that is not ours');
-    s3.destroy();
   });
 
   it("refuses in plan --refresh, as apply does, a stream group's service that another deployment tagged", async () => {
     const deployment = 'grouped';
-    const cluster = await motoHarvesterCluster(ecs, deployment, `${deployment}-harvester`);
-    const s3 = createS3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
-    await s3.send(new CreateBucketCommand({ Bucket: 'grouped-archive' }));
-    const store = new S3ArchiveStore(s3, { bucket: 'grouped-archive', prefix: '' });
-    await putMotoDeployment(store, moto, { name: deployment, cluster, taskDefinition: `${deployment}-harvester` });
+    const { cluster } = await deploymentOnMoto(deployment, 'grouped-archive');
     const network = await motoDefaultNetwork(moto.endpoint);
     const foreign = { 'twarc-cloud:deployment': 'elsewhere', 'twarc-cloud:stream-group': 'default' };
     await ecs.send(
@@ -241,15 +251,7 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
       'collections/stream.yaml': 'id: stream\ntype: filter\nrules:\n  - value: climate\n',
     });
     execFileSync('git', ['-C', root, 'init', '-q']);
-    const env = {
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'us-east-1',
-      CI: '',
-      GITHUB_ACTOR: '',
-      HOME: root,
-    };
+    const env = awsEnv(root);
     const refusal =
       /refusing to plan or change the ECS service grouped_stream_default: it is .*elsewhere.*, not this deployment's stream group/;
     const planned = await runCliAsync(['plan', '--refresh'], { cwd: root, env });
