@@ -8,10 +8,10 @@
  * What a killed run left beside the target (its partial file) is removed by the next run.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from './errors.js';
-import { processRuns } from './local-process.js';
+import { removeLeftoversOfDeadProcesses } from './local-process.js';
 
 export interface OutputOptions {
   /** Replace a regular file already at the path (`--force`, or a file the command edits). */
@@ -34,7 +34,7 @@ const PARTIAL_INFIX = '.partial-';
 export async function openOutput(path: string, options: OutputOptions): Promise<OutputFile> {
   await checkTarget(path, options);
   const folder = dirname(path);
-  await removeDeadPartials(folder, basename(path));
+  await removeLeftoversOfDeadProcesses(folder, `.${basename(path)}${PARTIAL_INFIX}`);
   const partial = join(folder, `.${basename(path)}${PARTIAL_INFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
   return {
     path,
@@ -90,15 +90,4 @@ async function checkTarget(path: string, options: OutputOptions): Promise<void> 
       `${path} exists already; it is not replaced`,
       options.forceHint ?? 'give another path, or pass --force to replace it',
     );
-}
-
-/** Partial files of this target that a killed run left: their process is gone. */
-async function removeDeadPartials(folder: string, name: string): Promise<void> {
-  const prefix = `.${name}${PARTIAL_INFIX}`;
-  const entries = await readdir(folder).catch(() => [] as string[]);
-  for (const entry of entries) {
-    if (!entry.startsWith(prefix)) continue;
-    const pid = Number(entry.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && !processRuns(pid)) await rm(join(folder, entry), { force: true });
-  }
 }

@@ -4,7 +4,6 @@
  * target's naming rules. A new target is a folder beside local/ and aws/ and one entry below.
  * Adapters load when opened: a command that only validates or reads the archive never loads them.
  */
-import { existsSync } from 'node:fs';
 import { UserError } from '../platform/errors.js';
 import { openArchiveStore } from '../platform/archive/open-store.js';
 import type { ArchiveStore } from '../platform/archive/store.js';
@@ -13,6 +12,7 @@ import type { Settings } from '../reconciler/settings/settings.js';
 import type { Target } from '../reconciler/target.js';
 import { awsSettings } from './aws/aws-settings.js';
 import { derivedNameProblems } from './aws/naming/aws-names.js';
+import { requireLocalArchive } from './local/local-archive.js';
 
 export interface OpenContext {
   /** Who acts: recorded in stop requests and changesets. */
@@ -22,8 +22,6 @@ export interface OpenContext {
 
 export interface TargetKind {
   readonly name: string;
-  /** What it is, for help and messages. */
-  readonly summary: string;
   open(settings: Settings, context: OpenContext): Promise<Target>;
   /** Its archive alone, for commands that only read or write the archive; `mustExist` refuses one not made yet. */
   archive(settings: Settings, options?: { readonly mustExist?: boolean }): Promise<ArchiveStore>;
@@ -38,7 +36,6 @@ const STOP_WAIT_MS = 120_000;
 
 const LOCAL: TargetKind = {
   name: 'local',
-  summary: 'a directory and processes on this machine',
   async open(settings, context) {
     const [{ LocalTarget }, { LocalArchiveStore }] = await Promise.all([
       import('./local/local-target.js'),
@@ -47,12 +44,7 @@ const LOCAL: TargetKind = {
     return new LocalTarget(new LocalArchiveStore(settings.local.archive), { ...context, stopWaitMs: STOP_WAIT_MS });
   },
   archive(settings, options = {}) {
-    if (options.mustExist === true && !existsSync(settings.local.archive)) {
-      throw new UserError(
-        `there is no archive at ${settings.local.archive} yet`,
-        'it appears with the first `twarc-cloud apply` (or `up`); for an AWS deployment, pass --target aws',
-      );
-    }
+    if (options.mustExist === true) requireLocalArchive(settings.local.archive);
     return openArchiveStore(settings.local.archive);
   },
   archiveLocation: (settings) => settings.local.archive,
@@ -62,7 +54,6 @@ const LOCAL: TargetKind = {
 
 const AWS: TargetKind = {
   name: 'aws',
-  summary: 'S3, ECS Fargate and EventBridge',
   async open(settings, context) {
     const { openAwsTarget } = await import('./aws/open-aws-target.js');
     return openAwsTarget(settings, context.actor, context.report);

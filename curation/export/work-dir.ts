@@ -1,7 +1,6 @@
-import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processRuns } from '../../platform/local-process.js';
+import { removeLeftoversOfDeadProcesses } from '../../platform/local-process.js';
 
 const PREFIX = 'twarc-cloud-export-';
 
@@ -10,12 +9,6 @@ const PREFIX = 'twarc-cloud-export-';
  * exports that were killed (their process is gone) are removed first, so none stays for ever.
  */
 export async function exportWorkDir(): Promise<string> {
-  const temp = tmpdir();
-  for (const entry of await readdir(temp).catch(() => [] as string[])) {
-    if (!entry.startsWith(PREFIX)) continue;
-    const pid = Number(entry.slice(PREFIX.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processRuns(pid))
-      await rm(join(temp, entry), { recursive: true, force: true });
-  }
-  return join(temp, `${PREFIX}${process.pid}-${Date.now()}`);
+  await removeLeftoversOfDeadProcesses(tmpdir(), PREFIX);
+  return join(tmpdir(), `${PREFIX}${process.pid}-${Date.now()}`);
 }

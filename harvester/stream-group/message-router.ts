@@ -12,8 +12,7 @@ import type { TweetFiles } from '../output/tweet-files.js';
 import { twarcMetadata } from '../output/twarc-line.js';
 import type { StopController } from '../stop.js';
 import { tagOwner } from './group-rules.js';
-import type { RecentIds } from './replay-guard.js';
-import { tweetIdOf } from './replay-guard.js';
+import { tweetIdOf, type RecentIds } from './replay-guard.js';
 import type { Slot } from './slot.js';
 
 /** What the router needs of the group's members. */

@@ -1,7 +1,6 @@
 import { pollUntil } from '../../platform/async.js';
 import { UserError } from '../../platform/errors.js';
-import { collectionKeys } from '../../platform/archive/keys.js';
-import { readObject, type ArchiveObjects } from '../../platform/archive/objects.js';
+import type { ArchiveObjects } from '../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import {
   collectionIdOfComplianceRule,
@@ -22,6 +21,7 @@ import { recordedRuntime, type HarvestNowOptions, type IndexEntry, type Target }
 import type { RunTaskTarget, ScheduleRule, SchedulesPort } from './schedules-port.js';
 import type { ServiceInfo, ServicesPort } from './services-port.js';
 import { StreamGroupServices } from './stream-group-services.js';
+import { assertHarvestableNow, taskLog } from './harvest-task.js';
 import { scheduledComplianceCommand } from '../../platform/harvester-launch.js';
 
 export type DeploymentDocument = ArchiveObjects['deployment'];
@@ -264,32 +264,16 @@ export class AwsTarget implements Target {
    */
   /** Starts the harvest as an ECS task, as its schedule would, and says how to follow it. */
   async harvestNow(id: string, options: HarvestNowOptions): Promise<number> {
-    const config = await readObject(this.store, collectionKeys(id).config, 'collection-config');
-    if (!config)
-      throw new UserError(
-        `collection ${id} is not in the deployment's archive ${this.store.location}`,
-        'apply it first: twarc-cloud apply --target aws',
-      );
-    if (config.value.state !== 'active')
-      throw new UserError(
-        `collection ${id} is ${config.value.state}; only active collections are harvested`,
-        'set `state: active` in its YAML file and apply',
-      );
-    const running = await readObject(this.store, collectionKeys(id).lock, 'lock');
-    if (running)
-      throw new UserError(
-        `collection ${id} is being harvested already (harvest ${running.value.harvest_id}, last heartbeat ${running.value.heartbeat_at})`,
-        `twarc-cloud status ${id} --target aws shows its progress`,
-      );
+    await assertHarvestableNow(this.store, id);
     const task = await this.runHarvestTask(id);
     options.say(`Started harvest of ${id} as ECS task ${task}`);
-    const log = this.logOf(task);
+    const log = taskLog(this.deployment, task);
     if (log) options.say(`Follow its log:  aws logs tail ${log.group} --log-stream-names ${log.stream} --follow`);
     options.say(`Its progress:    twarc-cloud status ${id} --target aws`);
     return 0;
   }
 
-  async runHarvestTask(id: string): Promise<string> {
+  private async runHarvestTask(id: string): Promise<string> {
     return this.services.runTask({
       cluster: this.deployment.cluster,
       taskDefinitionArn: this.deployment.task_definition,
@@ -299,13 +283,6 @@ export class AwsTarget implements Target {
       containerName: this.deployment.container_name,
       command: harvestCommand(id),
     });
-  }
-
-  /** Where a harvest task's log is: CloudWatch Logs group and stream (awslogs names streams prefix/container/task-id). */
-  logOf(taskArn: string): { group: string; stream: string } | undefined {
-    const { log_group: group, log_stream_prefix: prefix, container_name: container } = this.deployment;
-    if (group === undefined || prefix === undefined) return undefined;
-    return { group, stream: `${prefix}/${container}/${taskArn.slice(taskArn.lastIndexOf('/') + 1)}` };
   }
 
   /** True when the service is active; waits out one that is still draining (ECS will not reuse its name before). */

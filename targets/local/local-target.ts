@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { UserError } from '../../platform/errors.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { childHarvestSpawn, harvestProcessArgs } from '../../platform/harvester-launch.js';
 import { readObject } from '../../platform/archive/objects.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import { stopAndReport } from '../../reconciler/stop/stop-harvest.js';
 import type { PlannedAction, Runtime, RuntimeStep } from '../../reconciler/plan/model.js';
+import { requireLocalArchive } from './local-archive.js';
 import { recordedRuntime, type HarvestNowOptions, type IndexEntry, type Target } from '../../reconciler/target.js';
 
 /**
@@ -46,11 +45,7 @@ export class LocalTarget implements Target {
    * it to finish storing.
    */
   harvestNow(id: string, options: HarvestNowOptions): Promise<number> {
-    if (!existsSync(this.store.location))
-      throw new UserError(
-        `there is no archive at ${this.store.location} yet`,
-        'it appears with the first `twarc-cloud apply` (or `up`); for an AWS deployment, pass --target aws',
-      );
+    requireLocalArchive(this.store.location);
     const child = spawn(process.execPath, harvestProcessArgs(id, this.store.location, ['--api-base-url', options.apiBaseUrl]), {
       ...childHarvestSpawn(options.env, 'inherit'),
       detached: true,
