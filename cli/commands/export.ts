@@ -7,6 +7,7 @@ import { damagedWarning } from '../../curation/harvest-files.js';
 import { openOutput } from '../../platform/output-file.js';
 import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
 import { complyOption, leftOutSummary } from './comply-option.js';
+import { FORCE_HELP, FORCE_OPTION, outputOptions } from './output-option.js';
 import { SINCE_HELP, sinceOption } from './since-option.js';
 import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
@@ -20,7 +21,7 @@ export const exportCommand: CommandSpec = {
     'Options:',
     '  --format <f>          csv, parquet or jsonl (required)',
     '  --out <file>          where to write it (default: ./<id>.<format>), whole or not at all',
-    '  --force               replace a file already there (never a link, a folder or a device)',
+    FORCE_HELP,
     '  --strict              fail at a damaged tweet file instead of exporting what can be read of it',
     SINCE_HELP,
     '  --comply              leave out what the newest compliance run marks as deleted, suspended,',
@@ -32,7 +33,7 @@ export const exportCommand: CommandSpec = {
     ...TARGET_OPTION,
     format: { type: 'string' },
     out: { type: 'string' },
-    force: { type: 'boolean' },
+    ...FORCE_OPTION,
     strict: { type: 'boolean' },
     since: { type: 'string' },
     comply: { type: 'boolean' },
@@ -47,7 +48,7 @@ export const exportCommand: CommandSpec = {
     await requireCollection(store, id);
     const comply = await complyOption(args, store, id);
     const out = resolve(io.cwd, typeof args.values['out'] === 'string' ? args.values['out'] : `${id}.${format}`);
-    const output = await openOutput(out, { replace: args.values['force'] === true });
+    const output = await openOutput(out, outputOptions(args));
     const tty = io.stdoutIsTty && io.env['NO_COLOR'] === undefined;
     const report = await exportTweets(store, id, {
       format,

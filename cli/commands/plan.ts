@@ -6,6 +6,7 @@ import { reconcile } from '../../reconciler/reconcile.js';
 import { estimateCost } from '../../reconciler/estimate/estimate-cost.js';
 import { GITHUB_COMMENT_LIMIT, planMarkdown, planText } from '../reporters/plan-report.js';
 import { savedPlan } from './saved-plan.js';
+import { FORCE_OPTION, outputOptions } from './output-option.js';
 import { NAME_RULES, openTarget, PLAN_HELP, PLAN_OPTIONS, reconcileSettings, TARGET_USAGE, targetHelp } from './reconcile-options.js';
 
 /** Exit code of a plan with changes, as `terraform plan -detailed-exitcode` has it. */
@@ -31,7 +32,7 @@ export const planCommand: CommandSpec = {
   options: {
     ...PLAN_OPTIONS,
     out: { type: 'string' },
-    force: { type: 'boolean' },
+    ...FORCE_OPTION,
     format: { type: 'string' },
     refresh: { type: 'boolean' },
     'no-estimate': { type: 'boolean' },
@@ -40,7 +41,7 @@ export const planCommand: CommandSpec = {
     const format = choiceOption(args, 'format', ['text', 'markdown', 'json'] as const, 'text');
     const out = args.values['out'];
     const output = typeof out === 'string' ? resolve(io.cwd, out) : undefined;
-    const replace = { replace: args.values['force'] === true };
+    const replace = outputOptions(args);
     // Checked before anything is read, so that a bad path costs nothing.
     if (output) await openOutput(output, replace);
     const { settings, targetName, allowMassStop, initialRun } = reconcileSettings(args, io);

@@ -6,6 +6,7 @@ import { reportData } from '../../curation/report/report-data.js';
 import { reportHtml } from '../../curation/report/report-html.js';
 import { recentVolumes, volumeSummaryMarkdown } from '../../curation/report/volume-summary.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
+import { FORCE_HELP, FORCE_OPTION, outputOptions } from './output-option.js';
 import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
 export const reportCommand: CommandSpec = {
@@ -17,7 +18,7 @@ export const reportCommand: CommandSpec = {
     '',
     'Options:',
     '  --out <file>          where to write it (default: ./<id>-report.html)',
-    '  --force               replace a file already there (never a link, a folder or a device)',
+    FORCE_HELP,
     '  --strict              fail at a damaged tweet file instead of reporting what can be read of it',
     "  --volume-summary      instead, every collection's tweets of the last --days (default 7) as",
     '                        Markdown with a Mermaid chart, for a job summary (>> $GITHUB_STEP_SUMMARY)',
@@ -27,7 +28,7 @@ export const reportCommand: CommandSpec = {
   options: {
     ...TARGET_OPTION,
     out: { type: 'string' },
-    force: { type: 'boolean' },
+    ...FORCE_OPTION,
     strict: { type: 'boolean' },
     'volume-summary': { type: 'boolean' },
     days: { type: 'string' },
@@ -46,7 +47,7 @@ export const reportCommand: CommandSpec = {
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
     const out = resolve(io.cwd, typeof args.values['out'] === 'string' ? args.values['out'] : `${id}-report.html`);
-    const replace = { replace: args.values['force'] === true };
+    const replace = outputOptions(args);
     await openOutput(out, replace);
     const damaged: DamagedFiles = new Map();
     const data = await reportData(store, id, new Date(), settings.prices, args.values['strict'] === true ? undefined : damaged);
