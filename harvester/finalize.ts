@@ -22,7 +22,6 @@ export function harvestRecord(context: HarvestContext, startedAt: Date, outcome:
     tweets: stored.reduce((sum, f) => sum + f.tweets, 0),
     bytes: stored.reduce((sum, f) => sum + f.bytes, 0),
     files: [...stored],
-    ...(context.unmatched.tweets > 0 ? { unmatched: { messages: context.unmatched.tweets, files: [...context.unmatched.stored] } } : {}),
     ...(stats.gaps.length > 0 ? { gaps: [...stats.gaps] } : {}),
     requests: { ...stats.requests },
     rate_limit_waits: { count: stats.rateLimitWaits.count, seconds: Math.round(stats.rateLimitWaits.seconds * 1000) / 1000 },
@@ -45,17 +44,13 @@ export async function finalizeHarvest(
 ): Promise<HarvestOutcome> {
   const { store, keys, log, stop, config } = context;
   let failed = false;
-  // The unmatched files first: their spool folder lies inside the tweet files' one, which close()
-  // removes. Each is closed whatever became of the other: the tweets never wait on the unmatched.
-  for (const files of [context.unmatched, context.files]) {
-    try {
-      await files.close();
-    } catch (error) {
-      failed = true;
-      const message = log.scrub(error instanceof Error ? error.message : String(error));
-      recordError(context.stats, `storing tweet files failed: ${message}`);
-      stop.stop('failed', `storing tweet files failed: ${message}`);
-    }
+  try {
+    await context.files.close();
+  } catch (error) {
+    failed = true;
+    const message = log.scrub(error instanceof Error ? error.message : String(error));
+    recordError(context.stats, `storing tweet files failed: ${message}`);
+    stop.stop('failed', `storing tweet files failed: ${message}`);
   }
   const cause = stop.reason?.cause;
   const outcome: HarvestOutcome =
@@ -64,7 +59,7 @@ export async function finalizeHarvest(
       : cause === 'requested' || cause === 'signal' || cause === 'budget'
         ? 'stopped'
         : 'completed';
-  await store.put(keys.manifest, context.files.manifest() + context.unmatched.manifest(), { contentType: 'text/plain' });
+  await store.put(keys.manifest, context.files.manifest(), { contentType: 'text/plain' });
   const record = harvestRecord(context, run.startedAt, outcome, run.took);
   await writeObject(store, keys.summary, 'harvest', record);
   if (!run.lostLock()) {

@@ -51,8 +51,6 @@ export interface HarvestContext {
   readonly client: XApiClient;
   readonly credentials: XCredentials;
   readonly files: TweetFiles;
-  /** Stream messages that matched none of the collection's rules, kept apart from its tweets. */
-  readonly unmatched: TweetFiles;
   readonly state: StateBook;
   readonly stats: HarvestStats;
   readonly log: JsonLog;

@@ -5,7 +5,6 @@
  */
 
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { collectionKeys } from '../platform/archive/keys.js';
 import type { ArchiveStore } from '../platform/archive/store.js';
 import { secretValues, type XCredentials } from '../platform/credentials/credentials.js';
@@ -82,18 +81,6 @@ export async function openHarvest(options: OpenHarvestOptions): Promise<HarvestC
       if (!lease.lost) await state.save();
     },
   });
-  // Inside the harvest's spool folder, so that a killed harvest's leftovers are swept with it.
-  const unmatched = new TweetFiles({
-    store,
-    fileKey: keys.unmatched,
-    tweetsPerFile: config.output.tweets_per_file,
-    rotateMs: config.output.rotate_minutes * 60_000,
-    spoolDir: join(spoolDir, 'unmatched'),
-    onStored: (file) => {
-      if (file) log.info('unmatched stream messages stored', { file: file.name, messages: file.tweets, bytes: file.bytes });
-      return Promise.resolve();
-    },
-  });
   return {
     config,
     harvestId,
@@ -102,7 +89,6 @@ export async function openHarvest(options: OpenHarvestOptions): Promise<HarvestC
     client,
     credentials,
     files,
-    unmatched,
     state,
     stats,
     log,

@@ -5,26 +5,25 @@
  * failed leaves its lock for the next harvest, which takes it over and closes the folder.
  */
 
-import { sleep } from '../platform/async.js';
 import { UserError } from '../platform/errors.js';
 import { collectionKeys } from '../platform/archive/keys.js';
 import type { HeldLock } from '../platform/archive/lock.js';
 import { readObject } from '../platform/archive/objects.js';
 import { openArchiveStore } from '../platform/archive/open-store.js';
 import type { ArchiveStore } from '../platform/archive/store.js';
+import type { XCredentials } from '../platform/credentials/credentials.js';
 import { resolveCredentials } from '../platform/credentials/resolve.js';
 import { streamComplete } from '../platform/archive/stream-completion.js';
 import { holdBudget } from './budget-guard.js';
-import { harvestFilterStream } from './collect/filter-stream.js';
 import { harvestSearch } from './collect/search.js';
 import { harvestUserTimelines } from './collect/user-timeline.js';
 import { startControlServer } from './control-server.js';
 import { recordError, type CollectionConfig, type HarvestContext, type HarvestOutcome, type HarvestTuning } from './harvest-context.js';
 import { finalizeHarvest } from './finalize.js';
-import { endOwnService } from './own-ecs-service.js';
 import { openLockedHarvest, recordHarvestStart } from './locked-harvest.js';
 import { JsonLog } from './log.js';
 import { HarvestStopping, StopController } from './stop.js';
+import { runStreamGroup } from './stream-group/run-stream-group.js';
 
 export interface HarvestOptions {
   readonly collectionId: string;
@@ -40,16 +39,11 @@ export interface HarvestOptions {
   readonly advertiseHost?: string;
   readonly staleAfterMs?: number;
   readonly stopPollMs?: number;
-  /** After a requested stop, keep answering is_stopped for this long, or until interrupted (an ECS service is being scaled down). */
-  readonly lingerMs?: number;
+  /** How often a filter collection's group of one reads its config again for edits and stops. */
+  readonly syncMs?: number;
   readonly tuning?: Partial<HarvestTuning>;
   readonly stop?: StopController;
   readonly ssmPath?: string;
-  /**
-   * Called once a filter collection has stored its max_records (and when a harvest starts on one
-   * that has): on ECS, scales the harvest's own service to zero so that it is not started again.
-   */
-  readonly onStreamComplete?: () => Promise<void>;
 }
 
 export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcome> {
@@ -61,13 +55,13 @@ export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcom
     log.info('max_records was reached by earlier harvests; the collection is complete and nothing is harvested', {
       max_records: config.max_records,
     });
-    await endOwnService(options.onStreamComplete, log);
     return 'completed';
   }
   const credentials = await resolveCredentials(config.credentials, {
     env: options.env,
     ...(options.ssmPath !== undefined ? { ssmPath: options.ssmPath } : {}),
   });
+  if (config.type === 'filter') return streamAlone(store, config, credentials, options);
   const { context, lock, lease, endWatch } = await openLockedHarvest({
     store,
     config,
@@ -135,11 +129,6 @@ async function runLocked(
       outcome = await finalizeHarvest(context, { startedAt, lock, lostLock: () => run.lease.lost, took: lock.value.took_over });
       finalized = true;
     }
-    if (outcome === 'completed' && stop.reason?.cause === 'max_records' && config.type === 'filter')
-      await endOwnService(options.onStreamComplete, context.log);
-    if (stop.reason?.cause === 'requested' && options.lingerMs !== undefined && options.lingerMs > 0) {
-      await sleep(options.lingerMs, stop.interrupted).catch(() => undefined);
-    }
   } finally {
     await control.close();
   }
@@ -154,8 +143,38 @@ async function collect(context: HarvestContext): Promise<void> {
     case 'search':
       return harvestSearch(context);
     case 'filter':
-      return harvestFilterStream(context);
+      throw new Error('a filter collection streams in a group of one (streamAlone), never through collect');
   }
+}
+
+/**
+ * A filter collection harvested by itself is a stream group of one: the profile's connection, this
+ * collection's rules, its messages into its harvest and those no rule of its matched into the
+ * group's unmatched files; the group ends with the harvest.
+ */
+async function streamAlone(
+  store: ArchiveStore,
+  config: CollectionConfig,
+  credentials: XCredentials,
+  options: HarvestOptions,
+): Promise<HarvestOutcome> {
+  return runStreamGroup({
+    profile: config.credentials,
+    only: config.id,
+    store,
+    credentials,
+    env: options.env,
+    writeLog: options.writeLog,
+    stop: options.stop ?? new StopController(),
+    ...(options.apiBaseUrl !== undefined ? { apiBaseUrl: options.apiBaseUrl } : {}),
+    ...(options.tuning !== undefined ? { tuning: options.tuning } : {}),
+    syncMs: options.syncMs ?? 15_000,
+    staleAfterMs: options.staleAfterMs ?? 300_000,
+    stopPollMs: options.stopPollMs ?? 10_000,
+    controlHost: options.controlHost ?? '127.0.0.1',
+    controlPort: options.controlPort ?? 0,
+    ...(options.advertiseHost !== undefined ? { advertiseHost: options.advertiseHost } : {}),
+  });
 }
 
 async function readConfig(store: ArchiveStore, collectionId: string): Promise<CollectionConfig> {

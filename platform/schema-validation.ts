@@ -194,6 +194,9 @@ function translateOne(error: ErrorObject, root: JsonSchema, data: unknown, typeI
       return value('min-length', params['limit'] === 1 ? 'must not be empty' : `must be at least ${String(params['limit'])} characters`);
     case 'maxLength':
       return value('max-length', `is ${String((error.data as string).length)} characters; at most ${String(params['limit'])} are allowed`);
+    case 'not':
+      // A removed field (`not: {}`): its errorMessage says what took its place.
+      return value('removed', parent.errorMessage ?? 'is not allowed here');
     case 'uniqueItems':
       return {
         pointer: `${pointer}/${String(params['i'])}`,

@@ -76,7 +76,6 @@ export async function planAgainst(
     allowMassStop: options.allowMassStop,
     ...(target.release !== undefined ? { release: target.release } : {}),
     initialRun: target.startsFirstHarvest && options.initialRun !== false,
-    streamGroups: target.groupsStreams,
   });
   const fingerprint = {
     desired: sha256(canonicalJson(desired.map((d) => [d.id, d.state, d.hash]))),

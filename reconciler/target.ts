@@ -34,11 +34,6 @@ export interface Target {
    */
   readonly startsFirstHarvest: boolean;
   /**
-   * True where each credentials profile's filter collections share one stream group (local: one
-   * `harvest-group` child of `up`); AWS still runs a stream service per filter collection.
-   */
-  readonly groupsStreams: boolean;
-  /**
    * The runtime resources of the collections, by id: as the index records them, or, with
    * `refresh`, as the target lists them (drift, and resources to adopt).
    */

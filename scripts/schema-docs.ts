@@ -20,6 +20,8 @@ interface Schema {
   additionalProperties?: Schema | boolean;
   items?: Schema;
   $defs?: Record<string, Schema>;
+  /** `not: {}`: a field that was removed, kept so that validation says how to move on. */
+  not?: Schema;
   allOf?: Array<{ if?: { properties?: { type?: { const?: string } } }; then?: Schema }>;
 }
 
@@ -71,6 +73,7 @@ function rows(root: Schema, schema: Schema, prefix: string): string[] {
 }
 
 function typeName(root: Schema, schema: Schema): string {
+  if (schema.not !== undefined) return 'removed';
   if (schema.enum) return schema.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
   if (schema.type === 'array' && schema.items) return `list of ${typeName(root, resolve(root, schema.items))}`;
   if (schema.type === 'object' && schema.additionalProperties) return 'map';

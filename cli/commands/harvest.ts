@@ -11,8 +11,6 @@ import {
   numberOption,
   optional,
   secondsOption,
-  OWN_SERVICE_OPTIONS,
-  ownServiceEnd,
   stoppedBySignals,
   stringOption,
 } from './harvester-options.js';
@@ -38,21 +36,18 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
       '  --control-port <port>  its port (default: any free port; the URL is written to lock.json)',
       '  --advertise-host <h>   host name written to lock.json for reaching the control API',
       '  --stale-after <s>      seconds without heartbeat before a lock counts as abandoned (default 300)',
-      '  --linger <s>           after a requested stop, keep answering is_stopped for this long (default 0)',
       '  --concurrency <n>      timelines fetched at once, within the rate limit (default 8)',
-      '  --ecs-cluster <arn>    with --ecs-service: the ECS service this stream runs as, scaled to 0 once',
-      '  --ecs-service <name>   max_records is stored (set by the reconciler in stream task definitions)',
+      '',
+      "A filter collection streams as a stream group of one: its own rules on its profile's connection, until",
+      'it is stopped, reaches its max_records, or is suspended or removed (harvest-group streams a whole profile).',
       '',
     ].join('\n'),
     options: {
       ...HARVESTER_OPTIONS,
-      ...OWN_SERVICE_OPTIONS,
-      linger: { type: 'string' },
       concurrency: { type: 'string' },
     },
     async run(args, io) {
       const collectionId = oneCollectionId(this, args);
-      const endOwnService = ownServiceEnd(args);
       return stoppedBySignals(io, async (stop) => {
         try {
           const outcome = await runHarvest({
@@ -63,14 +58,13 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
               io.err(line);
             },
             stop,
-            ...(endOwnService !== undefined ? { onStreamComplete: endOwnService } : {}),
             apiBaseUrl: apiBaseUrl(args, io),
             ...optional('controlHost', stringOption(args, 'control-host')),
             ...optional('controlPort', numberOption(args, 'control-port', 0, 65535)),
             ...optional('advertiseHost', stringOption(args, 'advertise-host')),
             ...optional('staleAfterMs', secondsOption(args, 'stale-after')),
-            ...optional('lingerMs', secondsOption(args, 'linger')),
             ...optional('stopPollMs', envNumber(io, 'TWARC_CLOUD_STOP_POLL_MS')),
+            ...optional('syncMs', envNumber(io, 'TWARC_CLOUD_GROUP_SYNC_MS')),
             tuning: { ...optional('concurrency', numberOption(args, 'concurrency', 1, 64)), ...envTuning(io) },
           });
           return outcome === 'failed' ? HARVEST_EXIT.failed : HARVEST_EXIT.ok;

@@ -65,12 +65,6 @@ function stepLine(step: RuntimeStep): string {
       return `compliance checks ${step.expression} (twarc-cloud compliance; nothing harvested is deleted)`;
     case 'delete-compliance-schedule':
       return 'delete the compliance schedule (its results stay in the archive)';
-    case 'start-service':
-      return 'start the stream';
-    case 'restart-service':
-      return 'restart the stream with the new settings (gracefully)';
-    case 'stop-service':
-      return 'stop the stream';
     case 'stop-harvests':
       return 'stop running harvests gracefully';
     case 'start-harvest':

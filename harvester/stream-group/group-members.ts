@@ -14,7 +14,14 @@ export interface GroupMember {
   readonly hash: string;
 }
 
-export class GroupMembers {
+/** Where a group learns who its members are, read again at every sync. */
+export interface MemberSource {
+  /** The members as they are now, by id; `known` is every collection whose rules the group may delete when unwanted. */
+  read(): Promise<{ readonly members: ReadonlyMap<string, GroupMember>; readonly known: ReadonlySet<string> }>;
+}
+
+/** A profile's whole group follows the collections index. */
+export class GroupMembers implements MemberSource {
   private readonly configs = new Map<string, GroupMember>();
 
   constructor(
@@ -45,5 +52,27 @@ export class GroupMembers {
     }
     for (const id of this.configs.keys()) if (!members.has(id)) this.configs.delete(id);
     return { members, known: new Set(entries.map(([id]) => id)) };
+  }
+}
+
+/**
+ * A group of one (`harvest <filter-id>`): its member is what the collection's own collection.json
+ * says, whether or not the index lists it, and the only rules it may delete are that collection's.
+ * The config's etag stands for its hash: a new one means the collection was edited.
+ */
+export class OneCollection implements MemberSource {
+  constructor(
+    private readonly store: ArchiveStore,
+    private readonly profile: string,
+    private readonly collectionId: string,
+  ) {}
+
+  async read(): Promise<{ readonly members: ReadonlyMap<string, GroupMember>; readonly known: ReadonlySet<string> }> {
+    const found = await readObject(this.store, collectionKeys(this.collectionId).config, 'collection-config');
+    const members = new Map<string, GroupMember>();
+    const config = found?.value;
+    if (config?.type === 'filter' && config.state === 'active' && config.credentials === this.profile)
+      members.set(this.collectionId, { config, hash: found?.etag ?? '' });
+    return { members, known: new Set([this.collectionId]) };
   }
 }

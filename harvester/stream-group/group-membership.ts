@@ -16,7 +16,7 @@ import { endOwnService } from '../own-ecs-service.js';
 import type { TweetFiles } from '../output/tweet-files.js';
 import { HarvestStopping, type StopController } from '../stop.js';
 import { LockHeld } from '../take-lock.js';
-import { GroupMembers, type GroupMember } from './group-members.js';
+import type { GroupMember, MemberSource } from './group-members.js';
 import { syncGroupRules } from './group-rules.js';
 import { MemberHarvest, type MemberOptions } from './member-harvest.js';
 import { holdAfter, releaseHolds, wantsHarvest } from './member-holds.js';
@@ -32,6 +32,14 @@ export interface MembershipContext {
   readonly log: JsonLog;
   readonly stats: HarvestStats;
   readonly unmatched: TweetFiles;
+  /** Who the members are: the collections index, or one collection's config for a group of one. */
+  readonly source: MemberSource;
+  /**
+   * A group of one (`harvest <filter-id>`): it ends when its member's harvest ends for a reason of
+   * its own (a stop request, max_records, the budget, a failure), and a lock another harvest holds
+   * ends it at once (LockHeld), where a group would wait for the lock.
+   */
+  readonly alone?: boolean;
   /** What every member harvest opens with, but its own config and control URL. */
   readonly memberOptions: Omit<MemberOptions, 'config' | 'hash' | 'controlUrl'>;
   readonly endOwnService?: () => Promise<void>;
@@ -41,17 +49,16 @@ export class GroupMembership implements RoutingMembers {
   private readonly members = new Map<string, Slot>();
   /** Every harvest the group opened, in order: the group's record lists them. */
   readonly fed: Array<{ collection: string; harvest: MemberHarvest }> = [];
-  private readonly index: GroupMembers;
   private router: MessageRouter | undefined;
   private syncing: Promise<void> = Promise.resolve();
   private syncAgain = false;
   private waitingLogged = false;
+  /** Why a group of one could not open its member's harvest: the group ends, and this is thrown. */
+  refusal: Error | undefined;
   /** Where the group's control API is reached, once it listens; each member's is under its collection's path. */
   controlBase = '';
 
-  constructor(private readonly context: MembershipContext) {
-    this.index = new GroupMembers(context.store, context.profile);
-  }
+  constructor(private readonly context: MembershipContext) {}
 
   /** The router whose routes each rule sync updates. */
   routeWith(router: MessageRouter): void {
@@ -91,6 +98,11 @@ export class GroupMembership implements RoutingMembers {
       this.syncAgain = false;
       await this.sync().catch((error: unknown) => {
         if (error instanceof HarvestStopping || this.context.stop.stopping) return;
+        if (this.context.alone === true) {
+          this.refusal = error instanceof Error ? error : new Error(String(error));
+          this.context.stop.stop('failed', error instanceof Error ? error.message : String(error));
+          return;
+        }
         this.context.log.warn('following the collections index failed; will retry', {
           problem: error instanceof Error ? error.message : String(error),
         });
@@ -115,8 +127,14 @@ export class GroupMembership implements RoutingMembers {
     await Promise.all(this.fed.map(({ harvest }) => this.finishMember(harvest)));
   }
 
+  /** Once the group has finished its members: whether one's harvest failed (a group of one's outcome is its member's). */
+  async memberFailed(): Promise<boolean> {
+    const outcomes = await Promise.all(this.fed.map(({ harvest }) => harvest.finish().catch(() => 'failed' as const)));
+    return outcomes.includes('failed');
+  }
+
   private async sync(): Promise<void> {
-    const { members, known } = await this.index.read();
+    const { members, known } = await this.context.source.read();
     await this.leave(members);
     for (const [id, member] of members) await this.follow(id, member);
     await this.syncRules(known);
@@ -130,7 +148,10 @@ export class GroupMembership implements RoutingMembers {
       this.members.delete(id);
       if (slot.harvest) {
         slot.groupStop = true;
-        slot.harvest.context.stop.stop('requested', 'the collection left its stream group (removed, suspended or moved)');
+        slot.harvest.context.stop.stop(
+          'requested',
+          'the collection is no longer an active filter collection of this profile (suspended, removed or moved)',
+        );
         await slot.busy;
       }
       await slot.pending.spill(this.context.unmatched);
@@ -183,7 +204,8 @@ export class GroupMembership implements RoutingMembers {
         log.info('every member collection is complete; the group ended its own service');
       stop.stop('max_records', 'every member collection reached its max_records');
     } else if (this.members.size === 0) {
-      if (!this.context.endOwnService) stop.stop('max_records', 'the group has no member collections');
+      if (this.context.alone === true) stop.stop('requested', 'the collection is no longer an active filter collection of this profile');
+      else if (!this.context.endOwnService) stop.stop('max_records', 'the group has no member collections');
       else if (!this.waitingLogged) log.info('no member collections yet; the group waits for them');
       this.waitingLogged = true;
     } else this.waitingLogged = false;
@@ -214,7 +236,7 @@ export class GroupMembership implements RoutingMembers {
       await slot.pending.drainInto(harvest);
       slot.harvest = harvest;
     } catch (error) {
-      if (!(error instanceof LockHeld)) throw error;
+      if (!(error instanceof LockHeld) || this.context.alone === true) throw error;
       this.context.log.info('member collection is harvested elsewhere still; joining once its lock is free', {
         collection: slot.member.config.id,
       });
@@ -224,9 +246,13 @@ export class GroupMembership implements RoutingMembers {
   /** Finishes a member's harvest once it ended (stop request, max_records, budget, lost lock), and says whether it comes back. */
   private retire(slot: Slot, harvest: MemberHarvest): void {
     const { stop } = this.context;
-    holdAfter(slot, harvest.context.stop.reason?.cause, slot.member.hash, slot.groupStop === true || stop.stopping);
+    const reason = harvest.context.stop.reason;
+    const byGroup = slot.groupStop === true || stop.stopping;
+    holdAfter(slot, reason?.cause, slot.member.hash, byGroup);
     if (slot.harvest === harvest) slot.harvest = undefined;
     slot.busy = this.finishMember(harvest);
+    // A group of one ends with its member's harvest, for the same reason; a lost lock is its failure.
+    if (this.context.alone === true && !byGroup && reason) stop.stop(reason.cause === 'lock_lost' ? 'failed' : reason.cause, reason.detail);
     if (!stop.stopping) this.requestSync();
   }
 

@@ -1,13 +1,13 @@
 /*
  * The rules of a stream group on X: one set per app, changed while the connection stays open.
- * Each rule is tagged with the collection that added it (stream-rules.ts); X refuses a second rule
+ * Each rule is tagged with the collection that added it (`<id>` or `<id>:<rule tag>`), so that a
+ * group deletes only rules of its deployment's collections and never others on the app; X refuses a second rule
  * with the same value, so collections wanting one value share its rule, and messages are routed
  * by the value each rule id stands for. New rules are added before stale ones are deleted, so an
  * edit never leaves a moment without either; a rule is deleted only when no member wants its value.
  */
 
 import type { XApiClient } from '../../platform/x-api/client.js';
-import { ruleTag } from '../collect/stream-rules.js';
 
 interface ApiRule {
   readonly id: string;
@@ -27,6 +27,11 @@ export interface RuleSync {
   readonly deleted: readonly string[];
   /** Rules X would not add, said as a person reads them. */
   readonly problems: readonly string[];
+}
+
+/** The tag a collection's rule carries on X: its id, then the rule's own tag if it has one. */
+export function ruleTag(collectionId: string, tag: string | undefined): string {
+  return tag === undefined || tag === '' ? collectionId : `${collectionId}:${tag}`;
 }
 
 /** The collection a rule's tag names (`<id>` or `<id>:<tag>`). */

@@ -69,7 +69,6 @@ export class MemberHarvest {
     if (this.ending) return undefined;
     const { state, config, stop } = this.context;
     this.stored += 1;
-    this.context.stats.billing.streamPost();
     const total = (state.start.stream?.tweets ?? 0) + this.stored;
     const wait = this.context.files.append(
       [head, twarcTail],
@@ -79,6 +78,8 @@ export class MemberHarvest {
       },
       { replacesPrevious: true },
     );
+    // Charged once stored: the charge may spend the budget, and that stop finishes the harvest at once.
+    this.context.stats.billing.streamPost();
     if (config.max_records !== undefined && total >= config.max_records)
       stop.stop('max_records', `max_records (${config.max_records}) reached`);
     return wait;

@@ -23,11 +23,16 @@ export interface RoutingMembers {
   wantsHarvest(slot: Slot): boolean;
 }
 
+/** Messages no member's rules matched are reported at most this often, with a sample of the rules they matched. */
+const UNMATCHED_REPORT_MS = 60_000;
+
 export class MessageRouter {
   private routes = new Map<string, readonly string[]>();
   private metadataSecond = 0;
   private metadataTail = Buffer.alloc(0);
   replayedDuplicates = 0;
+  private unmatchedReported = 0;
+  private unmatchedSince = 0;
 
   constructor(
     private readonly url: string,
@@ -74,11 +79,27 @@ export class MessageRouter {
     // A rule X matched before its add was answered (or added by an earlier run): its tag names its collection.
     if (unknownRule) for (const owner of ruleTagsOf(line).map(tagOwner)) if (owner !== undefined) deliver(owner);
     if (delivered.size === 0) {
+      this.reportUnmatched(message.ruleIds);
       const wait = this.unmatched.append([head, tail], 1);
       if (wait) waits.push(wait);
     }
     return waits.length > 0 ? Promise.all(waits).then(() => undefined) : undefined;
   };
+
+  /** The app holds rules for something else, or a rule was changed behind the group's back: said, never dropped. */
+  private reportUnmatched(ruleIds: readonly string[]): void {
+    this.unmatchedSince += 1;
+    const now = Date.now();
+    if (now - this.unmatchedReported < UNMATCHED_REPORT_MS) return;
+    this.log.warn("stream messages matched none of the rules of the group's collections; kept in the group's unmatched files", {
+      messages: this.unmatchedSince,
+      total: this.unmatched.tweets + 1,
+      rule_ids: ruleIds.slice(0, 5),
+      routed_rule_ids: [...this.routes.keys()].slice(0, 5),
+    });
+    this.unmatchedReported = now;
+    this.unmatchedSince = 0;
+  }
 
   private replayed(line: Buffer): boolean {
     if (!this.recent) return false;

@@ -25,12 +25,18 @@ import { spoolDirFor } from '../output/spool.js';
 import { TweetFiles } from '../output/tweet-files.js';
 import type { StopController } from '../stop.js';
 import { ConnectionGaps } from './connection-gaps.js';
+import { GroupMembers, OneCollection } from './group-members.js';
 import { GroupMembership } from './group-membership.js';
 import { MessageRouter } from './message-router.js';
 import { RecentIds } from './replay-guard.js';
 
 export interface StreamGroupOptions {
   readonly profile: string;
+  /**
+   * A group of one: only this collection of the profile, read from its own config, and the group
+   * ends with its harvest (`harvest <filter-id>`). A held lock is thrown (LockHeld), not waited out.
+   */
+  readonly only?: string;
   readonly store: ArchiveStore;
   readonly credentials: XCredentials;
   readonly env: NodeJS.ProcessEnv;
@@ -90,11 +96,15 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<Group
   run.membership.controlBase = controlBase;
   const keys = streamGroupRunKeys(options.profile, run.runId);
   let outcome: GroupOutcome = 'stopped';
+  // A group of one that could not take its collection's lock leaves no record: it never ran.
+  let recorded = false;
   const syncTimer = setInterval(run.membership.requestSync, options.syncMs);
   try {
-    await writeObject(options.store, keys.record, 'stream-group', groupRecord(run, 'running'));
     run.membership.requestSync();
     await run.membership.settled();
+    if (run.membership.refusal !== undefined) throw run.membership.refusal;
+    await writeObject(options.store, keys.record, 'stream-group', groupRecord(run, 'running'));
+    recorded = true;
     run.log.info('stream group started', { members: run.membership.ids(), control: controlBase });
     await connect(run);
   } catch (error) {
@@ -106,14 +116,20 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<Group
     clearInterval(syncTimer);
     await run.membership.finishAll(options.stop.reason?.detail ?? '');
     await run.unmatched.close();
-    if (outcome !== 'failed')
-      outcome = options.stop.reason?.cause === 'signal' || options.stop.reason?.cause === 'requested' ? 'stopped' : 'completed';
-    await writeObject(options.store, keys.record, 'stream-group', groupRecord(run, outcome)).catch(() => undefined);
+    if (outcome !== 'failed') outcome = await outcomeOf(run);
+    if (recorded) await writeObject(options.store, keys.record, 'stream-group', groupRecord(run, outcome)).catch(() => undefined);
     await control.close();
     const { connections, reconnects } = run.tally;
     run.log.info('stream group ended', { outcome, connections, reconnects, unmatched: run.unmatched.tweets });
   }
   return outcome;
+}
+
+/** Stopped on request or by a signal; failed where a group of one's harvest failed; otherwise completed. */
+async function outcomeOf(run: GroupRun): Promise<GroupOutcome> {
+  const cause = run.options.stop.reason?.cause;
+  if (cause === 'failed' || (run.options.only !== undefined && (await run.membership.memberFailed()))) return 'failed';
+  return cause === 'signal' || cause === 'requested' ? 'stopped' : 'completed';
 }
 
 /** Everything a run needs before it connects: its log, client, unmatched files, members and router. */
@@ -137,6 +153,8 @@ function openGroupRun(options: StreamGroupOptions): GroupRun {
     log,
     stats,
     unmatched,
+    source: options.only !== undefined ? new OneCollection(store, profile, options.only) : new GroupMembers(store, profile),
+    alone: options.only !== undefined,
     memberOptions: {
       store,
       credentials: options.credentials,

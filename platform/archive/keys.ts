@@ -62,8 +62,6 @@ export interface HarvestKeys {
   readonly summary: string;
   /** A tweets file, named by when it was opened and its place in the harvest, so names never collide. */
   readonly tweets: (openedAt: Date, sequence: number) => string;
-  /** A file of stream messages that matched none of the collection's rules: kept, never mixed with its tweets. */
-  readonly unmatched: (openedAt: Date, sequence: number) => string;
 }
 
 export function collectionKeys(collectionId: string): CollectionKeys {
@@ -105,7 +103,6 @@ function harvestKeys(prefix: string): HarvestKeys {
     config: `${prefix}collection.json`,
     summary: `${prefix}harvest.json`,
     tweets: (openedAt, sequence) => `${prefix}${tweetsFileName(openedAt, sequence)}`,
-    unmatched: (openedAt, sequence) => `${prefix}${tweetsFileName(openedAt, sequence, 'unmatched')}`,
   };
 }
 

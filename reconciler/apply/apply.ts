@@ -43,7 +43,7 @@ export class ApplyInterrupted extends UserError {
 }
 
 /** Steps that take something down go before the config changes; the rest after it. */
-const STOPPING: ReadonlySet<RuntimeStep['kind']> = new Set(['stop-harvests', 'stop-service', 'delete-schedule']);
+const STOPPING: ReadonlySet<RuntimeStep['kind']> = new Set(['stop-harvests', 'delete-schedule']);
 
 /**
  * Collections applied at once. Their archive writes and AWS calls are independent; AWS's
@@ -151,7 +151,7 @@ async function record(action: PlannedAction, book: IndexBook, listed: boolean, a
       ...(config.compliance !== undefined && config.state !== 'removed' ? { compliance_schedule: config.compliance.schedule } : {}),
       ...(target.release !== undefined && runsRelease(config, action) ? { release: target.release } : {}),
       ...(action.complete === true ? { complete: true as const } : {}),
-      ...(config.type === 'filter' && target.groupsStreams ? { stream_group: config.credentials } : {}),
+      ...(config.type === 'filter' ? { stream_group: config.credentials } : {}),
     },
     at,
   );

@@ -9,8 +9,6 @@ export interface CheckedCollection {
 }
 
 export interface CrossFileOptions {
-  /** The target runs a profile's filter collections as one stream group (local); otherwise one stream each (AWS, until it groups too). */
-  readonly streamGroups: boolean;
   /** Rules an app may hold at the deployment's access level. */
   readonly ruleCount: number;
 }
@@ -41,11 +39,7 @@ export function crossFileProblems(checked: readonly CheckedCollection[], options
     if (entry.collection.type !== 'filter' || entry.collection.state !== 'active') continue;
     byProfile.set(entry.collection.credentials, [...(byProfile.get(entry.collection.credentials) ?? []), entry]);
   }
-  for (const [profile, entries] of byProfile) {
-    problems.push(
-      ...(options.streamGroups ? groupRuleProblems(profile, entries, options.ruleCount) : sharedProfileProblems(profile, entries)),
-    );
-  }
+  for (const [profile, entries] of byProfile) problems.push(...groupRuleProblems(profile, entries, options.ruleCount));
   return problems;
 }
 
@@ -73,21 +67,4 @@ function groupRuleProblems(profile: string, entries: readonly CheckedCollection[
     }
   }
   return [];
-}
-
-/** Where streams are not grouped (per-collection services), two on one profile would knock each other off X's one connection. */
-function sharedProfileProblems(profile: string, entries: readonly CheckedCollection[]): Problem[] {
-  if (entries.length < 2) return [];
-  return entries.map((entry) => ({
-    file: entry.file,
-    ...entry.positions().credentialsAt,
-    rule: 'filter/shared-credentials',
-    severity: 'error' as const,
-    message: `active filter collections ${entry.file} and ${entries
-      .filter((e) => e !== entry)
-      .map((e) => e.file)
-      .join(
-        ', ',
-      )} both use credentials "${profile}"; X allows one stream connection per app, and \`aws.stream_groups: false\` gives each its own: remove that setting from twarc-cloud.yaml so they share one stream group, or give each its own profile`,
-  }));
 }

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { relativeToCwd, type Problem } from '../problems.js';
-import { groupsStreams, type Settings } from '../settings/settings.js';
+import type { Settings } from '../settings/settings.js';
 import { toCollection, type Collection } from './collection.js';
 import { crossFileProblems, type CheckedCollection } from './cross-file-checks.js';
 import type { NameRules } from './name-rules.js';
@@ -77,7 +77,7 @@ async function check(settings: Settings, nameRules: NameRules, paths: readonly s
         severity: 'error',
       })),
     ),
-    ...crossFileProblems(checked, { streamGroups: groupsStreams(settings), ruleCount: settings.limits.streamRuleCount }),
+    ...crossFileProblems(checked, { ruleCount: settings.limits.streamRuleCount }),
   ];
   const documents = results.flatMap(({ valid }) => (valid?.document ? [valid.document] : []));
   return { problems, files: found.map(({ path }) => displayPath(path)), documents };

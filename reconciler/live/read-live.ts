@@ -49,10 +49,11 @@ export async function readLive(
     }),
   );
   // Runtime resources the index does not know (made by hand, by another tool, or before the
-  // index): plan adopts untagged ones a collection file wants, and never touches the others.
+  // index): plan adopts untagged ones a collection file wants, and never touches the others. They
+  // are schedules, whose listing does not say what they harvest.
   for (const [id, resources] of runtime) {
     if (collections.has(id)) continue;
-    collections.set(id, { id, type: resources.service ? 'filter' : 'search', state: 'active', hash: '', runtime: resources });
+    collections.set(id, { id, type: 'search', state: 'active', hash: '', runtime: resources });
   }
   return { live: { collections, ...(streamGroups ? { streamGroups } : {}) }, index, ...(found ? { indexEtag: found.etag } : {}) };
 }

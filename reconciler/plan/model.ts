@@ -25,8 +25,7 @@ export interface Runtime {
   };
   /**
    * Membership of a stream group: the one connection of a credentials profile that the target runs
-   * for its filter collections (docs/architecture.md, "Stream groups"); a filter collection has it
-   * instead of a service of its own where the target groups streams.
+   * for its filter collections (docs/architecture.md, "Stream groups").
    */
   readonly streamGroup?: {
     readonly group: string;
@@ -41,11 +40,6 @@ export interface Runtime {
     readonly expression: string;
     /** Found disabled (by hand, with refresh): it is put again, enabled. */ readonly disabled?: true;
     /** The harvester release its target runs (AWS: the base task definition). */ readonly release?: string;
-  };
-  /** A long-running filter harvest of its own: an ECS service on AWS (before stream groups). */
-  readonly service?: {
-    readonly running: boolean;
-    /** The harvester release it runs (AWS: the base task definition). */ readonly release?: string;
   };
   /**
    * Whose the resources are when not this deployment's: untagged ones may be adopted by a collection
@@ -99,9 +93,6 @@ export type RuntimeStep =
   | { readonly kind: 'delete-schedule' }
   | { readonly kind: 'put-compliance-schedule'; readonly expression: string }
   | { readonly kind: 'delete-compliance-schedule' }
-  | { readonly kind: 'start-service' }
-  | { readonly kind: 'restart-service' }
-  | { readonly kind: 'stop-service' }
   | { readonly kind: 'stop-harvests' }
   /** Start one harvest now: a new schedule's first, as the original did, where the target starts harvests itself. */
   | { readonly kind: 'start-harvest' }

@@ -24,8 +24,6 @@ export interface PlanOptions {
   readonly release?: string;
   /** Start a new schedule's first harvest now (targets that start harvests themselves; not with --no-initial-run). */
   readonly initialRun?: boolean;
-  /** The target runs each credentials profile's filter collections as one stream group (stream-group-steps.ts). */
-  readonly streamGroups?: boolean;
 }
 
 /**
@@ -64,7 +62,7 @@ export function plan(desired: readonly DesiredCollection[], live: LiveState, opt
   const refused = stops > options.maxStops && !options.allowMassStop ? { stops, limit: options.maxStops } : undefined;
   const created = new Set(actions.filter((a) => a.kind === 'create').map((a) => a.id));
   const collisions = scheduleCollisions(desired, created);
-  const groups = options.streamGroups === true ? streamGroupActions(desired, live, options) : [];
+  const groups = streamGroupActions(desired, live, options);
   return {
     actions,
     ...(groups.length > 0 ? { streamGroups: groups } : {}),
@@ -77,7 +75,7 @@ export function plan(desired: readonly DesiredCollection[], live: LiveState, opt
 
 function planOne(desired: DesiredCollection, live: LiveCollection | undefined, options: PlanOptions): PlannedAction | undefined {
   const complete = live?.complete === true;
-  const runtime = desiredRuntime(desired, complete, options.streamGroups === true);
+  const runtime = desiredRuntime(desired, complete);
   const type = desired.body.type;
   if (!live) {
     const changes = fieldChanges({}, { ...desired.body, state: desired.state });
@@ -97,43 +95,34 @@ function planOne(desired: DesiredCollection, live: LiveCollection | undefined, o
   const harvestChanges = bodyChanges.filter((change) => !isComplianceField(change.path));
   const stateChange: FieldChange[] = live.state === desired.state ? [] : [{ path: 'state', old: live.state, new: desired.state }];
   const liveRelease =
-    (type === 'filter' ? (live.runtime.streamGroup?.release ?? live.runtime.service?.release) : live.runtime.schedule?.release) ??
-    live.runtime.compliance?.release;
+    (type === 'filter' ? live.runtime.streamGroup?.release : live.runtime.schedule?.release) ?? live.runtime.compliance?.release;
   // Only a runtime that exists and stays runs a release that can move; one being made gets the new one anyway.
   const exists =
-    (type === 'filter'
-      ? live.runtime.service?.running === true || live.runtime.streamGroup !== undefined
-      : live.runtime.schedule !== undefined) || live.runtime.compliance !== undefined;
-  const moves =
-    exists &&
-    (runtime.service?.running === true ||
-      runtime.streamGroup !== undefined ||
-      runtime.schedule !== undefined ||
-      runtime.compliance !== undefined);
+    (type === 'filter' ? live.runtime.streamGroup !== undefined : live.runtime.schedule !== undefined) ||
+    live.runtime.compliance !== undefined;
+  const moves = exists && (runtime.streamGroup !== undefined || runtime.schedule !== undefined || runtime.compliance !== undefined);
   // A runtime whose release is not recorded (made before releases were) may name a revision that is gone: moved too.
   const releaseChange: FieldChange[] =
     moves && options.release !== undefined && liveRelease !== options.release
       ? [{ path: '(harvester release)', old: liveRelease ?? '(not recorded)', new: options.release }]
       : [];
-  const ending = complete && (live.runtime.service?.running === true || live.runtime.streamGroup !== undefined);
+  const ending = complete && live.runtime.streamGroup !== undefined;
   const completion: FieldChange[] = ending ? [{ path: '(max_records reached)', old: false, new: true }] : [];
   const changes = [...stateChange, ...bodyChanges, ...releaseChange, ...completion];
-  const restart =
-    type === 'filter' && desired.state === 'active' && live.state === 'active' && (harvestChanges.length > 0 || releaseChange.length > 0);
-  // In a stream group an edit changes the group's rules on its open connection instead.
+  // An edit of a member's rules changes them on its group's open connection; the group's harvest of it rolls over.
   const sameGroup = runtime.streamGroup !== undefined && live.runtime.streamGroup?.group === runtime.streamGroup.group;
   const rulesEdit: RuntimeStep[] =
-    sameGroup && restart && harvestChanges.length > 0 ? [rulesChange(runtime.streamGroup.group, live.body, desired.body)] : [];
+    sameGroup && desired.state === 'active' && live.state === 'active' && harvestChanges.length > 0
+      ? [rulesChange(runtime.streamGroup.group, live.body, desired.body)]
+      : [];
   // A schedule on an older release is put again: its target then names the new base task definition.
   const repoint = releaseChange.length > 0;
-  const steps = [...runtimeSteps(live.runtime, runtime, false, restart, repoint), ...rulesEdit];
+  const steps = [...runtimeSteps(live.runtime, runtime, false, repoint), ...rulesEdit];
   if (live.runtime.owner === 'untagged') {
-    // Taking ownership re-puts the schedule with this deployment's tags, or rolls the service onto its task definition.
+    // Taking ownership re-puts the schedule with this deployment's tags.
     const ownSteps: RuntimeStep[] = runtime.schedule
       ? [{ kind: 'put-schedule', expression: runtime.schedule.expression, enabled: runtime.schedule.enabled }]
-      : live.runtime.service?.running === true && runtime.service?.running === true
-        ? [{ kind: 'restart-service' }]
-        : steps.filter((step) => step.kind !== 'put-compliance-schedule');
+      : steps.filter((step) => step.kind !== 'put-compliance-schedule');
     const adoptSteps: RuntimeStep[] = runtime.compliance
       ? [...ownSteps, { kind: 'put-compliance-schedule', expression: runtime.compliance.expression }]
       : ownSteps;
@@ -150,16 +139,16 @@ function planOne(desired: DesiredCollection, live: LiveCollection | undefined, o
 }
 
 /**
- * The runtime a desired collection should have; a complete filter collection's stream stays ended.
- * Where the target groups streams, an active filter collection is a member of its profile's group.
+ * The runtime a desired collection should have: an active filter collection is a member of its
+ * credentials profile's stream group, until it is complete, when its stream stays ended.
  */
-export function desiredRuntime(desired: DesiredCollection, complete = false, streamGroups = false): Runtime {
+export function desiredRuntime(desired: DesiredCollection, complete = false): Runtime {
   return runtimeFor({
     type: desired.body.type,
     state: desired.state,
     ...(desired.body.schedule !== undefined ? { schedule: desired.body.schedule } : {}),
     ...(complete ? { complete: true } : {}),
-    ...(streamGroups && desired.body.type === 'filter' ? { stream_group: desired.body.credentials } : {}),
+    ...(desired.body.type === 'filter' ? { stream_group: desired.body.credentials } : {}),
     ...(desired.body.compliance !== undefined ? { compliance_schedule: desired.body.compliance.schedule } : {}),
   });
 }
@@ -175,7 +164,7 @@ export function runtimeFor(config: {
   readonly schedule?: string;
   readonly release?: string;
   readonly complete?: boolean;
-  /** A filter collection in a stream group (the index records it); one without runs a stream service of its own. */
+  /** The stream group of a filter collection (the index records it); without it, none is known to run it. */
   readonly stream_group?: string;
   /** The schedule of its compliance checks, which run whether it is active or suspended. */
   readonly compliance_schedule?: string;
@@ -191,33 +180,19 @@ export function runtimeFor(config: {
 function harvestRuntime(config: Parameters<typeof runtimeFor>[0], release: { readonly release?: string }): Runtime {
   const active = config.state === 'active';
   if (config.type === 'filter') {
-    if (!active || config.complete === true) return {};
-    return config.stream_group !== undefined
-      ? { streamGroup: { group: config.stream_group, ...release } }
-      : { service: { running: true, ...release } };
+    if (!active || config.complete === true || config.stream_group === undefined) return {};
+    return { streamGroup: { group: config.stream_group, ...release } };
   }
   return config.schedule !== undefined ? { schedule: { expression: config.schedule, enabled: active, ...release } } : {};
 }
 
-/**
- * The steps from one runtime to another; `removing` also stops harvests that are running now,
- * `restartService` rolls a running stream, `repointSchedules` puts unchanged schedules again.
- */
-function runtimeSteps(from: Runtime, to: Runtime, removing: boolean, restartService = false, repointSchedules = false): RuntimeStep[] {
+/** The steps from one runtime to another; `removing` also stops harvests that are running now, `repointSchedules` puts unchanged schedules again. */
+function runtimeSteps(from: Runtime, to: Runtime, removing: boolean, repointSchedules = false): RuntimeStep[] {
   const steps: RuntimeStep[] = [];
   const joins = to.streamGroup !== undefined && from.streamGroup?.group !== to.streamGroup.group;
   const leaves = from.streamGroup !== undefined && from.streamGroup.group !== to.streamGroup?.group;
-  const stopping =
-    removing ||
-    leaves ||
-    (from.schedule?.enabled === true && to.schedule?.enabled !== true) ||
-    (from.service?.running === true && to.service?.running !== true);
-  // A stream service of its own moving into a group: the group takes the collection first, then the
-  // old stream stops, so that both run for a while (the group's harvest waits for the lock meanwhile).
-  const overlap = joins && from.service?.running === true;
-  if (overlap) steps.push({ kind: 'join-stream-group', group: to.streamGroup.group });
+  const stopping = removing || leaves || (from.schedule?.enabled === true && to.schedule?.enabled !== true);
   if (stopping) steps.push({ kind: 'stop-harvests' });
-  if (from.service?.running === true && to.service?.running !== true) steps.push({ kind: 'stop-service' });
   if (leaves) steps.push({ kind: 'leave-stream-group', group: from.streamGroup.group });
   if (
     to.schedule &&
@@ -229,9 +204,7 @@ function runtimeSteps(from: Runtime, to: Runtime, removing: boolean, restartServ
   if (to.compliance && (repointSchedules || from.compliance?.expression !== to.compliance.expression || from.compliance.disabled === true))
     steps.push({ kind: 'put-compliance-schedule', expression: to.compliance.expression });
   if (from.compliance && !to.compliance) steps.push({ kind: 'delete-compliance-schedule' });
-  if (joins && !overlap) steps.push({ kind: 'join-stream-group', group: to.streamGroup.group });
-  if (to.service?.running === true && from.service?.running !== true) steps.push({ kind: 'start-service' });
-  else if (to.service?.running === true && restartService) steps.push({ kind: 'restart-service' });
+  if (joins) steps.push({ kind: 'join-stream-group', group: to.streamGroup.group });
   return steps;
 }
 

@@ -14,7 +14,7 @@ export interface Settings {
   readonly deployment: string;
   readonly target: 'local' | 'aws';
   readonly local: { readonly archive: string };
-  readonly aws?: { readonly bucket: string; readonly region: string; readonly stream_groups?: boolean };
+  readonly aws?: { readonly bucket: string; readonly region: string };
   readonly accessLevel: AccessLevel;
   readonly limits: XApiLimits;
   /** Post reads a billing month allows: `x_api.monthly_post_cap`, else the access level's. */
@@ -33,7 +33,7 @@ interface SettingsDocument {
   deployment?: string;
   target?: 'local' | 'aws';
   local?: { archive?: string };
-  aws?: { bucket: string; region: string; stream_groups?: boolean };
+  aws?: { bucket: string; region: string };
   x_api?: { access_level?: AccessLevel; monthly_post_cap?: number; monthly_budget_usd?: number; prices?: Partial<Prices> };
   guard?: { max_stops?: number };
 }
@@ -105,9 +105,4 @@ function archiveProblems(file: string, archive: string, at: Position): Problem[]
       message: `local.archive ${archive} is a file, not a folder; name a folder (it is created if missing)`,
     },
   ];
-}
-
-/** True where a credentials profile's filter collections share one stream group: always locally, on AWS unless `aws.stream_groups: false`. */
-export function groupsStreams(settings: Pick<Settings, 'target' | 'aws'>): boolean {
-  return settings.target === 'local' || settings.aws?.stream_groups !== false;
 }

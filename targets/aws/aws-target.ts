@@ -12,8 +12,6 @@ import {
   ownershipTags,
   type Ownership,
   scheduleRuleName,
-  serviceName,
-  taskDefinitionFamily,
 } from './naming/aws-names.js';
 import { stopAndReport } from '../../reconciler/stop/stop-harvest.js';
 import type { LiveStreamGroup, PlannedAction, Runtime, RuntimeStep, StreamGroupAction } from '../../reconciler/plan/model.js';
@@ -36,8 +34,6 @@ export interface AwsTargetOptions {
   readonly report: (line: string) => void;
   /** How often to look at a service being scaled down. */
   readonly pollMs?: number;
-  /** False: a service per filter collection (`aws.stream_groups: false`, deprecated); otherwise one stream group service per profile. */
-  readonly streamGroups?: boolean;
   /** Minutes of backfill a group asks for on reconnecting (Enterprise access: 5), 0 for none. */
   readonly backfillMinutes?: number;
 }
@@ -47,19 +43,14 @@ const FARGATE_STOP_TIMEOUT_S = 120;
 
 /**
  * The AWS target: scheduled collections are EventBridge rules that run the harvester on Fargate;
- * filter collections stream in their profile's stream group, an ECS service of one task (with the
- * deprecated `aws.stream_groups: false`, each in a service of its own). Resource names and
- * ownership tags come from aws-names.ts; a resource without this deployment's tag is never
- * changed or deleted.
+ * filter collections stream in their profile's stream group, an ECS service of one task. Resource
+ * names and ownership tags come from aws-names.ts; a resource without this deployment's tag is
+ * never changed or deleted.
  */
 export class AwsTarget implements Target {
   readonly name = 'aws';
   /** Apply starts a new schedule's first harvest as a task at once. */
   readonly startsFirstHarvest = true;
-
-  get groupsStreams(): boolean {
-    return this.options.streamGroups !== false;
-  }
 
   get release(): string {
     return this.deployment.task_definition;
@@ -86,6 +77,13 @@ export class AwsTarget implements Target {
    * resource's owner follows the one rule of naming/aws-names.ts.
    */
   async readRuntime(index: Readonly<Record<string, IndexEntry>>, options: { refresh?: boolean } = {}): Promise<Map<string, Runtime>> {
+    refuseOwnStreamServices(
+      Object.entries(index)
+        .filter(
+          ([, entry]) => entry.type === 'filter' && entry.state === 'active' && entry.complete !== true && entry.stream_group === undefined,
+        )
+        .map(([id]) => id),
+    );
     if (options.refresh !== true) return recordedRuntime(index);
     const name = this.deployment.deployment;
     const found = new Map<string, { runtime: Runtime; owners: Array<{ ownership: Ownership; what: string }> }>();
@@ -114,18 +112,13 @@ export class AwsTarget implements Target {
           : { ...it.runtime, schedule: { expression: rule.expression, enabled: rule.enabled, ...release } };
       it.owners.push({ ownership: ownershipOf(tags, name, id), what: `the EventBridge rule ${rule.name} is ${describeOwner(tags)}` });
     }
-    for (const service of services) {
-      const id = collectionIdOfName(name, service.name);
-      if (id === undefined) continue;
-      // Which release a service runs is what apply recorded; listing does not tell it.
-      const release = index[id]?.release;
-      const it = entry(id);
-      it.runtime = { ...it.runtime, service: { running: true, ...(release !== undefined ? { release } : {}) } };
-      it.owners.push({
-        ownership: ownershipOf(service.tags, name, id),
-        what: `the ECS service ${service.name} is ${describeOwner(service.tags)}`,
-      });
-    }
+    // A collection's own stream service of this deployment is left from before stream groups; anyone else's is not ours to touch.
+    refuseOwnStreamServices(
+      services.flatMap((service) => {
+        const id = collectionIdOfName(name, service.name);
+        return id !== undefined && ownershipOf(service.tags, name, id) === 'ours' ? [id] : [];
+      }),
+    );
     // Membership of a stream group is the index's to say; the group's own service is listed by readStreamGroups.
     for (const [id, recorded] of recordedRuntime(index))
       if (recorded.streamGroup) entry(id).runtime = { ...entry(id).runtime, streamGroup: recorded.streamGroup };
@@ -185,36 +178,6 @@ export class AwsTarget implements Target {
           await this.schedules.tagsOf(scheduleRuleName(name, id)),
         );
         return this.schedules.deleteRule(scheduleRuleName(name, id));
-      case 'start-service':
-        if (await this.serviceExists(id)) {
-          // Made before the index knew it (a lost index, or an adopted service): roll it instead, and make it ours.
-          await this.services.updateService(this.deployment.cluster, serviceName(name, id), {
-            taskDefinitionArn: await this.registerStreamTask(id),
-            desiredCount: 1,
-          });
-          await this.services.tagService(this.deployment.cluster, serviceName(name, id), ownershipTags(name, id));
-          return;
-        }
-        await this.services.createService({
-          name: serviceName(name, id),
-          cluster: this.deployment.cluster,
-          taskDefinitionArn: await this.registerStreamTask(id),
-          subnets: this.deployment.subnets,
-          securityGroups: this.deployment.security_groups,
-          assignPublicIp: this.deployment.assign_public_ip ?? true,
-          tags: ownershipTags(name, id),
-        });
-        return;
-      case 'restart-service':
-        // ECS stops the old task (SIGTERM: the harvest finalizes) before it starts the new one.
-        await this.services.updateService(this.deployment.cluster, serviceName(name, id), {
-          taskDefinitionArn: await this.registerStreamTask(id),
-          forceNewDeployment: true,
-        });
-        await this.services.tagService(this.deployment.cluster, serviceName(name, id), ownershipTags(name, id));
-        return;
-      case 'stop-service':
-        return this.removeService(id, signal);
       case 'join-stream-group':
       case 'leave-stream-group':
       case 'change-stream-rules':
@@ -227,7 +190,7 @@ export class AwsTarget implements Target {
     index: Readonly<Record<string, IndexEntry>>,
     options: { readonly refresh?: boolean } = {},
   ): Promise<ReadonlyMap<string, LiveStreamGroup> | undefined> {
-    return options.refresh === true && this.groupsStreams ? this.groups.list(index) : Promise.resolve(undefined);
+    return options.refresh === true ? this.groups.list(index) : Promise.resolve(undefined);
   }
 
   runStreamGroupStep(action: StreamGroupAction, signal?: AbortSignal): Promise<void> {
@@ -285,15 +248,6 @@ export class AwsTarget implements Target {
     });
   }
 
-  /** True when the service is active; waits out one that is still draining (ECS will not reuse its name before). */
-  private async serviceExists(id: string): Promise<boolean> {
-    const service = serviceName(this.deployment.deployment, id);
-    const settled = await this.waitForService(service, (found) => found?.status !== 'DRAINING');
-    if (!settled)
-      throw new UserError(`the ECS service ${service} is still draining from its removal`, 'apply again once its task has stopped');
-    return settled.found?.status === 'ACTIVE';
-  }
-
   /** Describes the service until `done` holds for what it finds; undefined when a task's stop time has passed first. */
   private waitForService(
     service: string,
@@ -325,37 +279,6 @@ export class AwsTarget implements Target {
     );
   }
 
-  private async registerStreamTask(id: string): Promise<string> {
-    const name = this.deployment.deployment;
-    const port = String(this.deployment.control_port ?? 8080);
-    const family = taskDefinitionFamily(name, id);
-    const existing = await this.services.taskDefinitionTags(family);
-    if (existing) this.refuseForeign('add a revision to', `the task definition family ${family}`, id, existing);
-    return this.services.registerTaskDefinition({
-      family,
-      base: this.deployment.task_definition,
-      containerName: this.deployment.container_name,
-      // After a requested stop, keep answering is_stopped until the service is scaled down (SIGTERM ends the wait);
-      // after max_records, scale its own service to zero.
-      command: [
-        'harvest',
-        id,
-        '--control-host',
-        '0.0.0.0',
-        '--control-port',
-        port,
-        '--linger',
-        '600',
-        '--ecs-cluster',
-        this.deployment.cluster,
-        '--ecs-service',
-        serviceName(name, id),
-      ],
-      stopTimeout: FARGATE_STOP_TIMEOUT_S,
-      tags: ownershipTags(name, id),
-    });
-  }
-
   private async stopHarvest(id: string, signal: AbortSignal | undefined): Promise<void> {
     await stopAndReport(this.store, id, {
       actor: this.options.actor,
@@ -365,17 +288,18 @@ export class AwsTarget implements Target {
       signal,
     });
   }
+}
 
-  /** Scale to zero, wait for the task to stop (SIGTERM, then the harvester finalizes), delete. */
-  private async removeService(id: string, signal: AbortSignal | undefined): Promise<void> {
-    const cluster = this.deployment.cluster;
-    const service = serviceName(this.deployment.deployment, id);
-    const current = await this.services.describeService(cluster, service);
-    if (current?.status !== 'ACTIVE') return;
-    this.refuseForeign('stop', `the ECS service ${service}`, id, current.tags);
-    await this.services.updateService(cluster, service, { desiredCount: 0 });
-    const stopped = await this.waitForService(service, (found) => !found || found.runningCount === 0, signal);
-    if (!stopped) this.options.report(`  ${id}: its task had not stopped after ${FARGATE_STOP_TIMEOUT_S} s; deleting the service anyway`);
-    await this.services.deleteService(cluster, service);
-  }
+/**
+ * Filter collections that stream on an ECS service of their own: made before stream groups, or
+ * with `aws.stream_groups: false`, which this release no longer runs. The release before it moves
+ * them into their groups (docs/decisions.md, "One stream harvester").
+ */
+function refuseOwnStreamServices(ids: readonly string[]): void {
+  if (ids.length === 0) return;
+  const which = [...new Set(ids)].sort().join(', ');
+  throw new UserError(
+    `filter collection(s) ${which} still stream on an ECS service of their own, which this release neither runs nor moves into a stream group`,
+    'apply once with the release before this one (twarc-cloud 0.1.0), which starts each credentials profile\'s stream group and then stops the old services; then apply with this one (docs/decisions.md, "One stream harvester")',
+  );
 }

@@ -3,7 +3,7 @@ import { UserError } from '../../platform/errors.js';
 import { DEPLOYMENT_KEY } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { openArchiveStore } from '../../platform/archive/open-store.js';
-import { groupsStreams, type Settings } from '../../reconciler/settings/settings.js';
+import type { Settings } from '../../reconciler/settings/settings.js';
 import { awsSettings } from './aws-settings.js';
 import { AwsTarget } from './aws-target.js';
 
@@ -43,7 +43,6 @@ export async function openAwsTarget(settings: Settings, actor: string, report: (
       actor,
       stopWaitMs: 120_000,
       report,
-      streamGroups: groupsStreams(settings),
       // X sells backfill with Enterprise access only; asked for elsewhere, X would refuse the reconnect.
       backfillMinutes: settings.limits.backfillMinutes,
     },

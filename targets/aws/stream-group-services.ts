@@ -63,7 +63,21 @@ export class StreamGroupServices {
       await this.services.deleteService(cluster, service);
       return;
     }
-    await this.startOrRoll(action, current, await this.registerGroupTask(action.group));
+    await this.startOrRoll(action, await this.drained(service, current, waitForService), await this.registerGroupTask(action.group));
+  }
+
+  /** A service removed moments ago drains until its task stops, and ECS will not reuse its name before: wait it out. */
+  private async drained(
+    service: string,
+    current: ServiceInfo | undefined,
+    waitForService: WaitForService,
+  ): Promise<ServiceInfo | undefined> {
+    if (current?.status !== 'DRAINING') return current;
+    await waitForService(service, (found) => found?.status !== 'DRAINING');
+    const now = await this.services.describeService(this.deployment.cluster, service);
+    if (now?.status === 'DRAINING')
+      throw new UserError(`the ECS service ${service} is still draining from its removal`, 'apply again once its task has stopped');
+    return now;
   }
 
   private async startOrRoll(action: StreamGroupAction, current: ServiceInfo | undefined, taskDefinitionArn: string): Promise<void> {
@@ -94,8 +108,15 @@ export class StreamGroupServices {
   private async registerGroupTask(profile: string): Promise<string> {
     const name = this.deployment.deployment;
     const backfill = this.options.backfillMinutes;
+    const family = streamGroupServiceName(name, profile);
+    const existing = await this.services.taskDefinitionTags(family);
+    if (existing && streamGroupOwnership(existing, name, profile) === 'foreign')
+      throw new UserError(
+        `refusing to add a revision to the task definition family ${family}: it is ${describeOwner(existing)}, not this deployment's stream group`,
+        'rename or deregister that family, or give this deployment another name',
+      );
     return this.services.registerTaskDefinition({
-      family: streamGroupServiceName(name, profile),
+      family,
       base: this.deployment.task_definition,
       containerName: this.deployment.container_name,
       command: [

@@ -18,7 +18,6 @@ export class LocalTarget implements Target {
   readonly name = 'local';
   /** `up` starts a never-harvested scheduled collection at once; apply does not. */
   readonly startsFirstHarvest = false;
-  readonly groupsStreams = true;
 
   constructor(
     readonly store: ArchiveStore,

@@ -248,28 +248,24 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     assert.equal(await e2e.store.get('collections/live/lock.json'), undefined, 'the stream let go of its lock');
   });
 
-  it('with the deprecated `stream_groups: false`, a filter collection streams on a service of its own, which goes with it', async () => {
-    writeFileSync(
-      join(e2e.project, 'twarc-cloud.yaml'),
-      `deployment: ${deployment}\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: ${region}\n  stream_groups: false\n`,
-    );
-    writeFileSync(
-      join(e2e.project, 'collections', 'solo.yaml'),
-      'id: solo\ntype: filter\nrules:\n  - value: weather\noutput:\n  tweets_per_file: 100\n',
-    );
-    const applied = await e2e.cli('apply', 'apply', '--yes');
-    assert.equal(applied.status, 0, applied.stdout + applied.stderr);
-    const own = await e2e.waitFor(
-      () => Promise.resolve(e2e.runner.running().find((task) => task.service === `${deployment}_solo`)),
-      "the collection's own service's task",
-    );
-    assert.deepEqual(own.command.slice(0, 2), ['harvest', 'solo']);
-    await e2e.waitFor(async () => (await storedTweets(e2e.store, 'solo')).length > 0 || undefined, 'solo tweets in the bucket', own);
-    unlinkSync(join(e2e.project, 'collections', 'solo.yaml'));
-    const removed = await e2e.cli('apply', 'apply', '--yes');
-    assert.equal(removed.status, 0, removed.stdout + removed.stderr);
-    assert.equal((await own.exit).code, 0, own.output());
-    assert.equal(await e2e.store.get('collections/solo/lock.json'), undefined, 'the stream let go of its lock');
+  it('refuses a twarc-cloud.yaml that still says `aws.stream_groups`, with the way to move, and changes nothing', async () => {
+    const settings = join(e2e.project, 'twarc-cloud.yaml');
+    const before = readFileSync(settings, 'utf8');
+    const tasks = e2e.runner.running().map((task) => task.service);
+    writeFileSync(settings, `${before.trimEnd()}\n  stream_groups: false\n`);
+    try {
+      const refused = await e2e.cli('apply', 'apply', '--yes');
+      assert.equal(refused.status, 1, refused.stdout + refused.stderr);
+      assert.doesNotMatch(refused.stderr, /internal error|\n\s+at /);
+      assert.match(refused.stdout + refused.stderr, /stream_groups[\s\S]*was removed in 0\.2\.0[\s\S]*twarc-cloud 0\.1\.0/);
+      assert.deepEqual(
+        e2e.runner.running().map((task) => task.service),
+        tasks,
+        'nothing started or stopped',
+      );
+    } finally {
+      writeFileSync(settings, before);
+    }
   });
 
   it('every AWS call the roles made is allowed by the policies Terraform rendered for them', async () => {

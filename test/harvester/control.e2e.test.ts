@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { describe, it } from 'node:test';
-import { collectionKeys, harvestId } from '../../platform/archive/keys.js';
+import { collectionKeys, harvestId, STREAM_GROUPS_PREFIX } from '../../platform/archive/keys.js';
+import { listAll } from '../../platform/archive/store.js';
 import { readObject, writeObject } from '../../platform/archive/objects.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { startHarvest, type HarvestRun } from '../helpers/harvester-process.js';
@@ -16,7 +17,10 @@ import {
 
 const TIMEOUT = { timeout: 60_000 };
 
-async function streamingHarvest(extraArgs: readonly string[] = []): Promise<{ fake: FakeXApi; archive: ArchiveFixture; run: HarvestRun }> {
+async function streamingHarvest(
+  extraArgs: readonly string[] = [],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ fake: FakeXApi; archive: ArchiveFixture; run: HarvestRun }> {
   const fake = await new FakeXApi({
     bearerTokens: [SECRET_BEARER],
     corpus: { users: 3, tweetsPerUser: () => 0 },
@@ -29,7 +33,10 @@ async function streamingHarvest(extraArgs: readonly string[] = []): Promise<{ fa
     rules: [{ value: 'climate' }],
     output: { tweets_per_file: 100, rotate_minutes: 30 },
   });
-  const run = startHarvest(['live', '--archive', archive.location, '--api-base-url', fake.baseUrl, ...extraArgs], archive.env);
+  const run = startHarvest(['live', '--archive', archive.location, '--api-base-url', fake.baseUrl, ...extraArgs], {
+    ...archive.env,
+    ...extraEnv,
+  });
   await run.waitForLog(/tweet file stored/);
   return { fake, archive, run };
 }
@@ -113,6 +120,29 @@ describe('stopping a harvest', TIMEOUT, () => {
       await fake.stop();
     }
   });
+  it('a filter collection is a stream group of one: suspending it (its config rewritten) ends the harvest, and the group record lists it', async () => {
+    const { fake, archive, run } = await streamingHarvest([], { TWARC_CLOUD_GROUP_SYNC_MS: '100' });
+    try {
+      const config = await readObject(archive.store, collectionKeys('live').config, 'collection-config');
+      assert.ok(config);
+      await writeObject(archive.store, collectionKeys('live').config, 'collection-config', { ...config.value, state: 'suspended' });
+      const result = await run.done;
+      assert.equal(result.code, 0, result.stderr);
+      await assertCompletelyStopped(archive, /no longer an active filter collection/);
+      const groupRecords: string[] = [];
+      for await (const object of listAll(archive.store, STREAM_GROUPS_PREFIX))
+        if (object.key.endsWith('/stream-group.json')) groupRecords.push(object.key);
+      assert.equal(groupRecords.length, 1, 'one run of the group');
+      const group = await readObject(archive.store, groupRecords[0] ?? '', 'stream-group');
+      assert.equal(group?.value.outcome, 'stopped');
+      assert.deepEqual(
+        group.value.members.map((member) => member.collection),
+        ['live'],
+      );
+    } finally {
+      await fake.stop();
+    }
+  });
 });
 
 describe('while a harvest runs on ECS (no inbound connections)', TIMEOUT, () => {
@@ -132,31 +162,6 @@ describe('while a harvest runs on ECS (no inbound connections)', TIMEOUT, () => 
       assert.equal(result.code, 0, result.stderr);
       const last = await readObject(archive.store, collectionKeys('live').lastHarvest, 'last-harvest');
       assert.ok((last?.value.tweets ?? 0) >= progress.tweets, 'the harvest stored at least what the lock last said');
-    } finally {
-      await fake.stop();
-    }
-  });
-
-  it('a graceful stop that lingers for the service to scale down still exits 0 at once on SIGTERM', async () => {
-    const { fake, archive, run } = await streamingHarvest(['--linger', '600']);
-    try {
-      const lock = await readObject(archive.store, collectionKeys('live').lock, 'lock');
-      const url = lock?.value.control?.url;
-      const auth = { authorization: `Bearer ${lock?.value.control?.token ?? ''}` };
-      assert.ok(url !== undefined);
-      assert.equal((await fetch(`${url}stop`, { method: 'POST', headers: auth })).status, 202);
-      // Finalized, lingering: it answers is_stopped for the reconciler until ECS sends SIGTERM.
-      for (;;) {
-        const answer = (await (await fetch(`${url}is_stopped`, { headers: auth })).json()) as { stopped: boolean };
-        if (answer.stopped) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      run.child.kill('SIGTERM');
-      const result = await run.done;
-      // Within ECS's stop timeout, not after the 600 s linger: no SIGKILL, no exit 137, no alert.
-      assert.equal(result.code, 0, result.stderr);
-      assert.equal(result.signal, null);
-      await assertCompletelyStopped(archive, /control API/);
     } finally {
       await fake.stop();
     }

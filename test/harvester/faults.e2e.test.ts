@@ -171,8 +171,8 @@ describe('the harvester under API faults', () => {
           'the malformed line is recorded',
         );
         assert.ok(
-          summary.errors.some((e) => e.message.includes('silent')),
-          'the stall is noticed as silence',
+          (summary.gaps ?? []).some((gap) => gap.cause.includes('silent')),
+          `the stall is noticed as silence, a gap of the harvest: ${JSON.stringify(summary.gaps)}`,
         );
         assert.ok(fake.stream.connections >= 4);
       },

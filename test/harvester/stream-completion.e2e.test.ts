@@ -46,58 +46,12 @@ const desiredCount = async (cluster: string, service: string): Promise<number | 
   (await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }))).services?.[0]?.desiredCount;
 
 /*
- * On AWS a stream is the one task of an ECS service, which starts a new task whenever one exits.
- * A stream that has stored its max_records must end its service, and a task started again on a
- * complete collection must write nothing: no empty harvest, no last_harvest.json saying 0 tweets.
+ * A filter collection harvested by itself (a stream group of one) stops at its max_records, and a
+ * harvest started again on a complete collection writes nothing: no empty harvest, no lock, no
+ * last_harvest.json saying 0 tweets.
  */
-describe('a filter collection with max_records, run as an ECS service', { timeout: 90_000 }, () => {
-  it('scales its own service to zero once complete, and a relaunch writes nothing and scales it down again', async () => {
-    const archive = await s3Archive(moto);
-    const cluster = await serviceOfOneTask('streams', 'demo-harvester', 'demo_live');
-    const fake = await new FakeXApi({
-      bearerTokens: [SECRET_BEARER],
-      corpus: { users: 2, tweetsPerUser: () => 0 },
-      stream: { tweets: 10_000, keepAliveMs: 200 },
-    }).start();
-    const env = { ...archive.env, AWS_ENDPOINT_URL_ECS: moto.endpoint };
-    const args = [
-      'live',
-      '--archive',
-      archive.location,
-      '--api-base-url',
-      fake.baseUrl,
-      '--ecs-cluster',
-      cluster,
-      '--ecs-service',
-      'demo_live',
-    ];
-    try {
-      await putCollection(archive.store, { id: 'live', type: 'filter', rules: [{ value: 'climate' }], max_records: 300 });
-      const first = await startHarvest(args, env).done;
-      assert.equal(first.code, 0, first.stderr);
-      assert.equal((await storedTweets(archive.store, 'live')).length, 300);
-      assert.equal(await desiredCount(cluster, 'demo_live'), 0, 'the complete stream ended its own service');
-      const last = await readObject(archive.store, collectionKeys('live').lastHarvest, 'last-harvest');
-      assert.equal(last?.value.tweets, 300);
-
-      // ECS started it again before the scale-down took (or someone set the count back): nothing is written.
-      await ecs.send(new UpdateServiceCommand({ cluster, service: 'demo_live', desiredCount: 1 }));
-      const before = await archive.store.list(collectionKeys('live').harvestsPrefix);
-      const relaunch = await startHarvest(args, env).done;
-      assert.equal(relaunch.code, 0, relaunch.stderr);
-      assert.match(relaunch.stderr, /the collection is complete and nothing is harvested/);
-      assert.deepEqual(await archive.store.list(collectionKeys('live').harvestsPrefix), before, 'no new harvest folder');
-      assert.deepEqual((await readObject(archive.store, collectionKeys('live').lastHarvest, 'last-harvest'))?.value, last.value);
-      assert.equal(await archive.store.get(collectionKeys('live').lock), undefined, 'no lock was taken');
-      assert.equal(await desiredCount(cluster, 'demo_live'), 0, 'the relaunch scaled the service down again');
-      await validateArchive(archive.store, 'live');
-    } finally {
-      await fake.stop();
-      await archive.close();
-    }
-  });
-
-  it('a complete collection started by hand (no service) exits 0 without writing', async () => {
+describe('a filter collection with max_records, harvested by itself', { timeout: 90_000 }, () => {
+  it('stores exactly max_records, and a harvest started again on the complete collection exits 0 without writing', async () => {
     const archive = await s3Archive(moto);
     const fake = await new FakeXApi({
       bearerTokens: [SECRET_BEARER],
@@ -107,11 +61,17 @@ describe('a filter collection with max_records, run as an ECS service', { timeou
     try {
       await putCollection(archive.store, { id: 'live', type: 'filter', rules: [{ value: 'climate' }], max_records: 100 });
       const args = ['live', '--archive', archive.location, '--api-base-url', fake.baseUrl];
-      assert.equal((await startHarvest(args, archive.env).done).code, 0);
+      const first = await startHarvest(args, archive.env).done;
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal((await storedTweets(archive.store, 'live')).length, 100);
+      const last = await readObject(archive.store, collectionKeys('live').lastHarvest, 'last-harvest');
+      assert.deepEqual([last?.value.outcome, last?.value.tweets], ['completed', 100]);
       const objects = await archive.store.list(collectionKeys('live').prefix);
       const again = await startHarvest(args, archive.env).done;
       assert.equal(again.code, 0, again.stderr);
-      assert.deepEqual(await archive.store.list(collectionKeys('live').prefix), objects);
+      assert.match(again.stderr, /the collection is complete and nothing is harvested/);
+      assert.deepEqual(await archive.store.list(collectionKeys('live').prefix), objects, 'no harvest, no lock, no new last_harvest.json');
+      await validateArchive(archive.store, 'live');
     } finally {
       await fake.stop();
       await archive.close();

@@ -9,7 +9,8 @@
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
-import { collectionKeys } from '../../platform/archive/keys.js';
+import { STREAM_GROUPS_PREFIX, streamGroupRunKeys } from '../../platform/archive/keys.js';
+import { listAll } from '../../platform/archive/store.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { localArchive, putCollection, SECRET_BEARER, storedTweets, validateArchive } from '../helpers/archive-fixtures.js';
@@ -55,16 +56,20 @@ describe('the filtered stream as it arrives on the wire', { timeout: 120_000 }, 
       assert.equal(stored.length, matched);
       assert.deepEqual(stored, expected.slice(0, matched), 'every matched tweet, once, in order');
 
-      const summary = (await readObject(archive.store, collectionKeys('live').lastHarvest, 'last-harvest'))?.value;
-      assert.ok(summary);
-      const record = (await readObject(archive.store, `${summary.prefix}harvest.json`, 'harvest'))?.value;
+      // A collection harvested by itself is a stream group of one: what matched none of its rules is the group's.
+      const runs: string[] = [];
+      for await (const object of listAll(archive.store, STREAM_GROUPS_PREFIX))
+        if (object.key.endsWith('/stream-group.json')) runs.push(object.key);
+      assert.equal(runs.length, 1, 'one run of the group');
+      const record = (await readObject(archive.store, runs[0] ?? '', 'stream-group'))?.value;
+      assert.ok(record, 'the group records its run');
+      assert.deepEqual([record.outcome, record.members.map((member) => member.collection)], ['completed', ['live']]);
       const unmatchedServed = served.slice(0, served.indexOf(expected[matched - 1] ?? '')).filter((id) => foreign.has(id));
-      assert.ok(record?.unmatched, 'harvest.json records the unmatched messages');
       assert.equal(record.unmatched.messages, unmatchedServed.length, 'every unmatched message is counted');
       const kept: string[] = [];
-      for (const file of record.unmatched.files) {
-        const body = await archive.store.get(`${summary.prefix}${file.name}`);
-        assert.ok(body, file.name);
+      for (const name of record.unmatched.files) {
+        const body = await archive.store.get(`${streamGroupRunKeys(record.group, record.run_id).prefix}${name}`);
+        assert.ok(body, name);
         for (const line of gunzipSync(body.body)
           .toString('utf8')
           .split('\n')
@@ -72,7 +77,7 @@ describe('the filtered stream as it arrives on the wire', { timeout: 120_000 }, 
           kept.push((JSON.parse(line) as { data: { id: string } }).data.id);
       }
       assert.deepEqual(kept, unmatchedServed, 'and kept, apart from the tweets');
-      assert.match(done.stderr, /matched none of this collection's rules/);
+      assert.match(done.stderr, /matched none of the rules of the group's collections/);
       await validateArchive(archive.store, 'live');
     } finally {
       await fake.stop();

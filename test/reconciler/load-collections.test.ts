@@ -16,7 +16,6 @@ async function load(files: Record<string, string>, settingsYaml?: string) {
 }
 
 const AWS_SETTINGS = 'target: aws\naws:\n  bucket: research-archive\n  region: us-east-1\n';
-const AWS_WITHOUT_GROUPS = `${AWS_SETTINGS}  stream_groups: false\n`;
 
 const filter = (id: string, extra = ''): string => `id: ${id}\ntype: filter\nrules: [{value: ${id}}]\n${extra}`;
 
@@ -88,28 +87,18 @@ describe('loading collections', () => {
     assert.deepEqual(problems, []);
   });
 
-  it('on AWS with the deprecated `stream_groups: false` (a service per filter collection), refuses two active ones on one credentials profile, naming both files and the setting', async () => {
-    const { problems } = await load(
-      {
-        'collections/one.yaml': filter('one', 'credentials: app\n'),
-        'collections/two.yaml': filter('two', 'credentials: app\n'),
-      },
-      AWS_WITHOUT_GROUPS,
-    );
+  it('refuses the removed `aws.stream_groups` at its line, saying how a deployment with a stream service per collection moves', () => {
+    const root = tempProject({ 'twarc-cloud.yaml': `${AWS_SETTINGS}  stream_groups: false\n` });
+    const { problems } = loadSettings(root, root);
     assert.deepEqual(
       problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.rule}`),
-      ['collections/one.yaml:4:14 filter/shared-credentials', 'collections/two.yaml:4:14 filter/shared-credentials'],
+      ['twarc-cloud.yaml:5:18 schema/removed'],
     );
-    assert.match(problems[0]?.message ?? '', /collections\/one\.yaml and collections\/two\.yaml both use credentials "app"/);
-    assert.match(problems[0]?.message ?? '', /remove that setting from twarc-cloud\.yaml/);
-  });
-
-  it('on AWS without stream groups, counts the implicit default profile as shared too, pointing at the type', async () => {
-    const { problems } = await load({ 'collections/one.yaml': filter('one'), 'collections/two.yaml': filter('two') }, AWS_WITHOUT_GROUPS);
-    assert.deepEqual(
-      problems.map((p) => `${p.file}:${p.line}:${p.column}`),
-      ['collections/one.yaml:2:7', 'collections/two.yaml:2:7'],
+    assert.match(
+      problems[0]?.message ?? '',
+      /was removed in 0\.2\.0: every filter collection now streams in its credentials profile's stream group/,
     );
+    assert.match(problems[0]?.message ?? '', /apply once with twarc-cloud 0\.1\.0 first/);
   });
 
   it('lets filter collections share a profile where they share its stream (local stream groups)', async () => {

@@ -71,7 +71,7 @@ async function awsProject(
       },
     );
   const root = tempProject({
-    'twarc-cloud.yaml': `deployment: ${deployment}\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: us-east-1\n  stream_groups: false\n`,
+    'twarc-cloud.yaml': `deployment: ${deployment}\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: us-east-1\n`,
     'collections/search.yaml': 'id: search\ntype: search\nquery: climate\nschedule: rate(1 hour)\n',
     'collections/stream.yaml': 'id: stream\ntype: filter\nrules:\n  - value: climate\n',
   });
@@ -87,16 +87,17 @@ async function awsProject(
   return { root, store, cli: (...args) => runCli(args, { cwd: root, env }), cliAsync: (...args) => runCliAsync(args, { cwd: root, env }) };
 }
 
-// A service per filter collection: the deprecated `aws.stream_groups: false` (stream groups are in stream-groups-aws.test.ts).
+// The stream groups' harvesters at work are in stream-groups-aws.e2e.test.ts.
 describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 }, () => {
-  it('creates a schedule and a stream service, converges, updates in place, suspends and removes', async () => {
+  it("creates a schedule and a profile's stream group service, converges, updates in place, suspends and removes", async () => {
     const p = await awsProject('research');
     const schedules = new EventBridgeSchedules(events);
     const services = new EcsServices(ecs);
     const planned = p.cli('plan');
     assert.equal(planned.status, 2, planned.stderr);
     assert.match(planned.stdout, /\+ create search \(search\)[\s\S]*runtime: schedule rate\(1 hour\), enabled/);
-    assert.match(planned.stdout, /\+ create stream \(filter\)[\s\S]*runtime: start the stream/);
+    assert.match(planned.stdout, /\+ create stream \(filter\)[\s\S]*runtime: join stream group "default"/);
+    assert.match(planned.stdout, /\+ start stream group "default": one connection for its 1 filter collection: stream/);
     assert.match(planned.stdout, /\+ create search \(search\)\n(?: {4}.*\n)* {4}runtime: start its first harvest now/);
     const tasksBefore = await startedTasks();
     const applied = p.cli('apply', '--yes');
@@ -112,7 +113,7 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
       'twarc-cloud:deployment': 'research',
       'twarc-cloud:collection': 'search',
     });
-    assert.ok((await services.listServices(clusterArn)).some((listed) => listed.name === 'research_stream'));
+    assert.ok((await services.listServices(clusterArn)).some((listed) => listed.name === 'research_stream_default'));
     assert.equal((await readObject(p.store, collectionKeys('stream').config, 'collection-config'))?.value.state, 'active');
 
     const again = p.cli('plan', '--refresh');
@@ -133,7 +134,7 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     rmSync(join(p.root, 'collections', 'stream.yaml'));
     const removed = p.cli('apply', '--yes');
     assert.equal(removed.status, 0, removed.stderr);
-    assert.equal((await services.describeService(clusterArn, 'research_stream'))?.status ?? 'gone', 'gone');
+    assert.equal((await services.describeService(clusterArn, 'research_stream_default'))?.status ?? 'gone', 'gone');
     assert.equal((await readObject(p.store, collectionKeys('stream').config, 'collection-config'))?.value.state, 'removed');
     assert.equal(p.cli('plan').status, 0);
   });
@@ -169,14 +170,14 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     assert.match(unknown.stderr, /collection nosuch is not in the deployment's archive/);
   });
 
-  it('plans a stream that has stored its max_records as complete: its service goes, and raising max_records starts it again', async () => {
+  it("plans a stream that has stored its max_records as complete: its group's service goes with its last member, and raising max_records starts it again", async () => {
     const p = await awsProject('finishing');
     const limited = 'id: stream\ntype: filter\nrules:\n  - value: climate\nmax_records: 500\n';
     writeFileSync(join(p.root, 'collections', 'stream.yaml'), limited);
     assert.equal(p.cli('apply', '--yes', '--no-initial-run').status, 0);
     const services = new EcsServices(ecs);
-    assert.equal((await services.describeService(clusterArn, 'finishing_stream'))?.status, 'ACTIVE');
-    // What the harvester leaves when it has stored 500 tweets (it has also scaled its service to zero).
+    assert.equal((await services.describeService(clusterArn, 'finishing_stream_default'))?.status, 'ACTIVE');
+    // What the harvester leaves when it has stored 500 tweets (its group has also scaled its service to zero).
     await writeObject(p.store, collectionKeys('stream').state, 'state', {
       format: 'twarc-cloud/state@1',
       collection: 'stream',
@@ -188,10 +189,10 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     assert.equal(planned.status, 2);
     assert.match(
       planned.stdout,
-      /~ update stream \(filter\)\n\s+~ \(max_records reached\): false -> true\n\s+runtime: stop running harvests gracefully\n\s+runtime: stop the stream/,
+      /~ update stream \(filter\)\n\s+~ \(max_records reached\): false -> true\n\s+runtime: stop running harvests gracefully\n\s+runtime: leave stream group "default"/,
     );
     assert.equal(p.cli('apply', '--yes').status, 0);
-    assert.equal((await services.describeService(clusterArn, 'finishing_stream'))?.status ?? 'gone', 'gone');
+    assert.equal((await services.describeService(clusterArn, 'finishing_stream_default'))?.status ?? 'gone', 'gone');
     const index = await readObject(p.store, 'collections.json', 'collections-index');
     assert.equal(index?.value.collections['stream']?.complete, true);
     assert.equal(p.cli('plan', '--refresh').status, 0, 'a complete collection stays ended');
@@ -199,8 +200,8 @@ describe('plan and apply on the AWS target (moto_server)', { timeout: 120_000 },
     writeFileSync(join(p.root, 'collections', 'stream.yaml'), limited.replace('500', '2000'));
     const raised = p.cli('apply', '--yes');
     assert.equal(raised.status, 0, raised.stderr);
-    assert.match(raised.stdout, /runtime: start the stream/);
-    assert.equal((await services.describeService(clusterArn, 'finishing_stream'))?.status, 'ACTIVE');
+    assert.match(raised.stdout, /runtime: join stream group "default"/);
+    assert.equal((await services.describeService(clusterArn, 'finishing_stream_default'))?.status, 'ACTIVE');
     assert.equal((await readObject(p.store, 'collections.json', 'collections-index'))?.value.collections['stream']?.complete, undefined);
   });
 

@@ -1,7 +1,7 @@
 /*
  * The AWS target against the in-memory EventBridge and ECS fakes, which keep the rules moto does
  * not (targets removed before a rule is deleted, a service deleted only at zero, draining hidden),
- * with the archive on moto and a real harvester process standing in for the stream's task.
+ * with the archive on moto and a real `harvest-group` process standing in for the stream group's task.
  */
 
 import assert from 'node:assert/strict';
@@ -31,9 +31,8 @@ after(async () => {
   await moto.stop();
 });
 
-// A service per filter collection: the deprecated `aws.stream_groups: false` (stream groups are in stream-groups-aws.test.ts).
 describe('the AWS target against the strict fakes, with a real harvester', { timeout: 90_000 }, () => {
-  it('creates, restarts, and removes a stream gracefully; deletes a schedule; every AWS rule respected', async () => {
+  it("starts a profile's stream group, rolls it onto a new release, stops it gracefully with its last member, and starts it again once it has drained; deletes a schedule; every AWS rule respected", async () => {
     const archive = await s3Archive(moto);
     const { store } = archive;
     const bucket = archive.location.slice('s3://'.length);
@@ -62,11 +61,11 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
         },
         schedules,
         services,
-        { actor: 'test', stopWaitMs: 20_000, report: (line) => reports.push(line), pollMs: 50, streamGroups: false },
+        { actor: 'test', stopWaitMs: 20_000, report: (line) => reports.push(line), pollMs: 50 },
       );
     const target = awsTarget(deployment.task_definition);
     const root = tempProject({
-      'twarc-cloud.yaml': `deployment: fakes\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: us-east-1\n  stream_groups: false\n`,
+      'twarc-cloud.yaml': `deployment: fakes\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: us-east-1\n`,
       'collections/stream.yaml': 'id: stream\ntype: filter\nrules:\n  - value: climate\noutput:\n  tweets_per_file: 50\n',
       'collections/search.yaml': 'id: search\ntype: search\nquery: climate\nschedule: rate(1 hour)\n',
     });
@@ -82,30 +81,37 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
       corpus: { users: 3, tweetsPerUser: () => 0 },
       stream: { tweets: 1_000_000, perSecond: 300, keepAliveMs: 100 },
     }).start();
+    const service = 'fakes_stream_default';
     try {
       await applyAll();
       assert.deepEqual([...schedules.rules.keys()], ['fakes_search']);
-      const created = services.services.get('fakes_stream');
-      assert.ok(created, 'the stream service exists');
+      const created = services.services.get(service);
+      assert.ok(created, "the profile's stream group service exists");
       const firstArn = created.taskDefinitionArn;
       const firstTask = services.taskDefinitions.get(firstArn);
-      assert.deepEqual(firstTask?.command.slice(0, 2), ['harvest', 'stream']);
+      assert.deepEqual(firstTask?.command.slice(0, 2), ['harvest-group', 'default']);
       assert.equal(firstTask.stopTimeout, 120);
 
-      // The stream's task: a real harvester on loopback, reaching the archive on moto.
-      const harvest = startHarvest(['stream', '--archive', archive.location, '--api-base-url', fake.baseUrl], archive.env);
-      await harvest.waitForLog(/tweet file stored/);
+      // The group's task: a real harvester on loopback, reaching the archive on moto.
+      const group = startHarvest(
+        ['default', '--archive', archive.location, '--api-base-url', fake.baseUrl],
+        {
+          ...archive.env,
+          TWARC_CLOUD_GROUP_SYNC_MS: '200',
+        },
+        'harvest-group',
+      );
+      await group.waitForLog(/tweet file stored/);
 
       writeFileSync(join(root, 'collections', 'stream.yaml'), 'id: stream\ntype: filter\nrules:\n  - value: weather\n');
       await applyAll();
-      assert.notEqual(
-        services.services.get('fakes_stream')?.taskDefinitionArn,
+      assert.equal(
+        services.services.get(service)?.taskDefinitionArn,
         firstArn,
-        'a changed stream rolls onto a new task definition revision',
+        "a rules edit is the group's to follow: no new revision, no restart",
       );
 
-      // A new harvester release (terraform changed the base task definition) rolls the stream too.
-      const beforeRelease = services.services.get('fakes_stream')?.taskDefinitionArn;
+      // A new harvester release (terraform changed the base task definition) rolls the group.
       services.bases.add('twarc-cloud-harvester-v2');
       const upgraded = awsTarget('twarc-cloud-harvester-v2');
       const release = await reconcile(settings, { target: upgraded, nameRules: EVERY_TARGETS_NAME_RULES, allowMassStop: false, env: {} });
@@ -114,52 +120,38 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
         release.plan.actions.map((a) => [a.id, a.steps.map((st) => st.kind)]),
         [
           ['search', ['put-schedule']],
-          ['stream', ['restart-service']],
+          ['stream', []],
         ],
       );
+      assert.deepEqual(release.plan.streamGroups, [{ kind: 'roll-stream-group', group: 'default', members: ['stream'] }]);
       await applyPlan(release.plan, release.index, { target: upgraded, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
       assert.equal([...(schedules.rules.get('fakes_search')?.targets.values() ?? [])][0]?.taskDefinitionArn, 'twarc-cloud-harvester-v2');
-      const rolledTask = services.taskDefinitions.get(services.services.get('fakes_stream')?.taskDefinitionArn ?? '');
-      assert.notEqual(services.services.get('fakes_stream')?.taskDefinitionArn, beforeRelease);
+      const rolledTask = services.taskDefinitions.get(services.services.get(service)?.taskDefinitionArn ?? '');
       assert.equal(rolledTask?.base, 'twarc-cloud-harvester-v2');
 
       rmSync(join(root, 'collections', 'stream.yaml'));
       rmSync(join(root, 'collections', 'search.yaml'));
+      // The group's task keeps running until ECS stops it: here, until the scale-down's wait sees it gone.
+      services.slowDrain = true;
       await applyAll();
-      const ended = await harvest.done;
+      const ended = await group.done;
       assert.equal(ended.code, 0, ended.stderr);
       assert.ok(
         reports.some((r) => /stream: running harvest stopped \(control-api\)/.test(r)),
         reports.join('\n'),
       );
-      assert.equal(services.services.size, 0, 'scaled to zero, then deleted');
+      assert.equal(services.services.get(service)?.status, 'DRAINING', 'scaled to zero, then deleted: draining');
       assert.equal(schedules.rules.size, 0, 'targets removed, then the rule');
       assert.ok(schedules.calls.indexOf('RemoveTargets') < schedules.calls.lastIndexOf('DeleteRule'));
-      // Put back at once: its old service is still draining, and ECS will not reuse the name before.
-      services.slowDrain = true;
+
+      // Put back at once: the old group service is still draining, and ECS will not reuse its name before.
       writeFileSync(join(root, 'collections', 'stream.yaml'), 'id: stream\ntype: filter\nrules:\n  - value: climate\n');
       const readd = await planAll();
-      services.services.set('fakes_stream', {
-        spec: {
-          name: 'fakes_stream',
-          cluster: deployment.cluster,
-          taskDefinitionArn: firstArn,
-          subnets: [],
-          securityGroups: [],
-          assignPublicIp: true,
-          tags: {},
-        },
-        status: 'DRAINING',
-        desiredCount: 0,
-        runningCount: 1,
-        taskDefinitionArn: firstArn,
-        deployments: 1,
-      });
       setTimeout(() => {
         services.finishDraining();
       }, 300);
       await applyPlan(readd.plan, readd.index, { target, provenance: { actor: 'test' }, report: (l) => reports.push(l) });
-      assert.equal(services.services.get('fakes_stream')?.status, 'ACTIVE', 'created once the old one had drained');
+      assert.equal(services.services.get(service)?.status, 'ACTIVE', 'created once the old one had drained');
 
       const last = await readObject(store, collectionKeys('stream').lastHarvest, 'last-harvest');
       assert.equal(last?.value.outcome, 'stopped');

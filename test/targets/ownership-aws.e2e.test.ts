@@ -106,7 +106,6 @@ function awsEnv(root: string): NodeJS.ProcessEnv {
   };
 }
 
-// A service per filter collection: the deprecated `aws.stream_groups: false` (stream groups are in stream-groups-aws.test.ts).
 describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () => {
   it("leaves every resource that is not this deployment's as it was, in plan, in the pull-request plan and in apply, and refuses a collection that wants one", async () => {
     const deployment = 'owner';
@@ -148,13 +147,13 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
     );
     await ecs.send(
       new RegisterTaskDefinitionCommand({
-        family: 'owner_legacy',
+        family: 'owner_stream_legacy',
         requiresCompatibilities: ['FARGATE'],
         networkMode: 'awsvpc',
         cpu: '256',
         memory: '512',
         containerDefinitions: [{ name: 'harvester', image: 'elsewhere' }],
-        tags: tagList({ ...ELSEWHERE, 'twarc-cloud:collection': 'legacy' }),
+        tags: tagList({ 'twarc-cloud:deployment': 'elsewhere', 'twarc-cloud:stream-group': 'legacy' }),
       }),
     );
     await rule('owner_theirs', { ...ELSEWHERE, 'twarc-cloud:collection': 'theirs' });
@@ -163,14 +162,14 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
     const others = async () => ({
       services: { web: await serviceState(cluster, 'owner_web-frontend'), other: await serviceState(cluster, 'owner_other') },
       rules: { theirs: await ruleState('owner_theirs'), loose: await ruleState('owner_loose'), alerts: await ruleState('owner_alerts') },
-      legacyRevisions: (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'owner_legacy' }))).taskDefinitionArns ?? [],
+      legacyRevisions: (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'owner_stream_legacy' }))).taskDefinitionArns ?? [],
     });
     const untouched = await others();
     assert.equal(untouched.services.web.status, 'ACTIVE');
     assert.equal(untouched.legacyRevisions.length, 1);
 
     const root = tempProject({
-      'twarc-cloud.yaml': `deployment: ${deployment}\ntarget: aws\naws:\n  bucket: owner-archive\n  region: us-east-1\n  stream_groups: false\n`,
+      'twarc-cloud.yaml': `deployment: ${deployment}\ntarget: aws\naws:\n  bucket: owner-archive\n  region: us-east-1\n`,
       'collections/search.yaml': 'id: search\ntype: search\nquery: climate\nschedule: rate(1 hour)\n',
       'collections/stream.yaml': 'id: stream\ntype: filter\nrules:\n  - value: climate\n',
     });
@@ -188,7 +187,7 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
     const applied = await cli('apply', '--yes');
     assert.equal(applied.status, 0, applied.stdout + applied.stderr);
     assert.deepEqual(await others(), untouched, 'apply changed none of them');
-    assert.equal((await serviceState(cluster, 'owner_stream')).tags['twarc-cloud:deployment'], deployment);
+    assert.equal((await serviceState(cluster, 'owner_stream_default')).tags['twarc-cloud:deployment'], deployment);
 
     rmSync(join(root, 'collections', 'search.yaml'));
     rmSync(join(root, 'collections', 'stream.yaml'));
@@ -219,13 +218,14 @@ describe('ownership on the AWS target (moto_server)', { timeout: 180_000 }, () =
 
     rmSync(join(root, 'collections', 'theirs.yaml'));
     rmSync(join(root, 'collections', 'alerts.yaml'));
-    writeFileSync(join(root, 'collections', 'legacy.yaml'), 'id: legacy\ntype: filter\nrules:\n  - value: x\n');
+    // A profile whose stream group's task definition family another deployment registered.
+    writeFileSync(join(root, 'collections', 'legacy.yaml'), 'id: legacy\ntype: filter\ncredentials: legacy\nrules:\n  - value: x\n');
     const family = await cli('apply', '--yes');
     assert.equal(family.status, 1);
     assertNoCrash(family);
     assert.match(
       family.stderr,
-      /refusing to add a revision to the task definition family owner_legacy: it is tagged for collection legacy of deployment elsewhere/,
+      /refusing to add a revision to the task definition family owner_stream_legacy: it is tagged for deployment elsewhere/,
     );
     assert.deepEqual(await others(), untouched, 'no revision was added to a family that is not ours');
   });

@@ -1,27 +1,29 @@
 /*
  * Stream groups on the AWS target, against the strict ECS and EventBridge fakes with the archive on
  * moto and real harvester processes standing in for the services' tasks (started with the command
- * of the task definition apply registered): a deployment running a stream service of its own moves
- * into its profile's stream group by an ordinary plan and apply, losing no tweet, and the group
- * then runs three collections on one connection: a tweet matching two is stored in both, a rule
- * edit and a removal need no reconnect, and max_records ends only its own collection.
+ * of the task definition apply registered): the group runs three collections on one connection, a
+ * tweet matching two is stored in both, a rule edit and a removal need no reconnect, and
+ * max_records ends only its own collection. A deployment still running a stream service of its own
+ * (from before stream groups) is refused with the way to move it.
  */
 
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { collectionKeys } from '../../platform/archive/keys.js';
-import { readObject } from '../../platform/archive/objects.js';
+import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
+import { readObject, writeObject } from '../../platform/archive/objects.js';
+import { UserError } from '../../platform/errors.js';
+import { ownershipTags } from '../../targets/aws/naming/aws-names.js';
 import { tagOwner } from '../../harvester/stream-group/group-rules.js';
 import { applyPlan } from '../../reconciler/apply/apply.js';
 import { reconcile } from '../../reconciler/reconcile.js';
-import { groupsStreams, loadSettings } from '../../reconciler/settings/settings.js';
+import { loadSettings } from '../../reconciler/settings/settings.js';
 import { AwsTarget } from '../../targets/aws/aws-target.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { FakeServices } from '../fakes/aws/ecs-fake.js';
 import { FakeSchedules } from '../fakes/aws/eventbridge-fake.js';
-import { s3Archive, SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
+import { putCollection, s3Archive, SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
 import { startHarvest, type HarvestRun } from '../helpers/harvester-process.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { tempProject } from '../helpers/temp-project.js';
@@ -40,7 +42,7 @@ const filter = (id: string, rule: string): string =>
   `id: ${id}\ntype: filter\nrules:\n  - value: ${rule}\noutput:\n  tweets_per_file: 40\n`;
 
 describe('stream groups on the AWS target, with real harvesters', { timeout: 150_000 }, () => {
-  it('moves a stream service of its own into its stream group by plan and apply without losing a tweet, then streams three collections on one connection', async () => {
+  it('streams three collections of one profile on one connection: a shared tweet in both, rule edits and removals without a reconnect, nothing lost', async () => {
     const archive = await s3Archive(moto);
     const { store } = archive;
     const bucket = archive.location.slice('s3://'.length);
@@ -57,19 +59,20 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
       events_role_arn: 'arn:aws:iam::123456789012:role/events',
     };
     const reports: string[] = [];
-    // As openAwsTarget does: the settings say whether streams are grouped (by default they are).
     const target = (): AwsTarget =>
       new AwsTarget(store, { ...deployment }, schedules, services, {
         actor: 'test',
         stopWaitMs: 20_000,
         report: (line) => reports.push(line),
         pollMs: 50,
-        streamGroups: groupsStreams(loadSettings(root, root).settings),
         backfillMinutes: 5,
       });
-    const settingsFile = (release: 'before groups' | 'default'): string =>
-      `deployment: groups\ntarget: aws\nx_api:\n  access_level: enterprise\naws:\n  bucket: ${bucket}\n  region: us-east-1\n${release === 'before groups' ? '  stream_groups: false\n' : ''}`;
-    const root = tempProject({ 'twarc-cloud.yaml': settingsFile('before groups'), 'collections/alpha.yaml': filter('alpha', 'climate') });
+    const root = tempProject({
+      'twarc-cloud.yaml': `deployment: groups\ntarget: aws\nx_api:\n  access_level: enterprise\naws:\n  bucket: ${bucket}\n  region: us-east-1\n`,
+      'collections/alpha.yaml': filter('alpha', 'climate'),
+      'collections/beta.yaml': filter('beta', 'weather'),
+      'collections/gamma.yaml': `${filter('gamma', 'storm')}max_records: 60\n`,
+    });
     const plan = async () =>
       reconcile(loadSettings(root, root).settings, {
         target: target(),
@@ -114,29 +117,17 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
     };
     const tasks: HarvestRun[] = [];
     try {
-      // Before: alpha streams on a service of its own, as before stream groups (now `stream_groups: false`).
-      const before = await plan();
-      await applyPlan(before.plan, before.index, { target: target(), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
-      assert.deepEqual([...services.services.keys()], ['groups_alpha']);
-      const old = runTask('groups_alpha');
-      tasks.push(old);
-      await old.waitForLog(/tweet file stored/);
-
-      // The move: the setting goes (groups are the default), and two more collections join the same profile.
-      writeFileSync(join(root, 'twarc-cloud.yaml'), settingsFile('default'));
-      writeFileSync(join(root, 'collections', 'beta.yaml'), filter('beta', 'weather'));
-      writeFileSync(join(root, 'collections', 'gamma.yaml'), `${filter('gamma', 'storm')}max_records: 60\n`);
-      const move = await plan();
-      assert.deepEqual(move.plan.streamGroups, [{ kind: 'start-stream-group', group: 'default', members: ['alpha', 'beta', 'gamma'] }]);
+      const start = await plan();
+      assert.deepEqual(start.plan.streamGroups, [{ kind: 'start-stream-group', group: 'default', members: ['alpha', 'beta', 'gamma'] }]);
       assert.deepEqual(
-        move.plan.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]),
+        start.plan.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]),
         [
-          ['alpha', 'update', ['join-stream-group', 'stop-harvests', 'stop-service']],
+          ['alpha', 'create', ['join-stream-group']],
           ['beta', 'create', ['join-stream-group']],
           ['gamma', 'create', ['join-stream-group']],
         ],
       );
-      // ECS starts the group's task as soon as its service exists: while the old stream still runs.
+      // ECS starts the group's task as soon as its service exists.
       let group: HarvestRun | undefined;
       const watch = setInterval(() => {
         if (!group && services.services.has('groups_stream_default')) {
@@ -144,10 +135,10 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
           tasks.push(group);
         }
       }, 20);
-      await applyPlan(move.plan, move.index, { target: target(), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
+      await applyPlan(start.plan, start.index, { target: target(), provenance: { actor: 'test' }, report: (l) => reports.push(l) });
       clearInterval(watch);
       assert.ok(group, 'the group service was created');
-      assert.deepEqual([...services.services.keys()], ['groups_stream_default'], 'the old stream service is gone');
+      assert.deepEqual([...services.services.keys()], ['groups_stream_default'], 'one service for the profile');
       assert.deepEqual(services.taskDefinitions.get(services.services.get('groups_stream_default')?.taskDefinitionArn ?? '')?.command, [
         'harvest-group',
         'default',
@@ -162,7 +153,6 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
         '--ecs-service',
         'groups_stream_default',
       ]);
-      assert.equal((await old.done).code, 0, 'the old stream finished its harvest gracefully');
       for (const id of ['alpha', 'beta']) {
         await until(
           () => `${id} to store tweets in its group`,
@@ -177,8 +167,8 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
       );
       const gammaLast = await readObject(store, collectionKeys('gamma').lastHarvest, 'last-harvest');
       assert.equal(gammaLast?.value.outcome, 'completed', 'max_records ended gamma alone');
-      const connectionsAfterMove = fake.stream.connections;
-      assert.equal(connectionsAfterMove, 2, 'the old stream and then the group: one connection for three collections');
+      const connectionsAtStart = fake.stream.connections;
+      assert.equal(connectionsAtStart, 1, 'one connection for three collections');
 
       writeFileSync(join(root, 'collections', 'beta.yaml'), filter('beta', 'rain'));
       const edit = await plan();
@@ -203,7 +193,7 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
         // gamma, complete, has had its rule deleted.
         () => Promise.resolve(rules() === 'climate,rain'),
       );
-      assert.equal(fake.stream.connections, connectionsAfterMove, 'the rule changed without a reconnect');
+      assert.equal(fake.stream.connections, connectionsAtStart, 'the rule changed without a reconnect');
       const shared = fake.stream.servedMatches.find((m) => {
         const owners = new Set(m.rules.map((r) => tagOwner(r.tag)));
         return owners.size === 2 && owners.has('alpha') && owners.has('beta');
@@ -231,9 +221,9 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
         () => 'alpha to keep streaming after beta left',
         async () => (await storedTweets(store, 'alpha')).length >= alphaNow + 40,
       );
-      assert.equal(fake.stream.connections, connectionsAfterMove, 'a removal changes nothing of the connection');
+      assert.equal(fake.stream.connections, connectionsAtStart, 'a removal changes nothing of the connection');
 
-      // Nothing lost across the move: every tweet X matched for alpha is in alpha, in its old harvest or its group's.
+      // Nothing lost: every tweet X matched for alpha is in alpha.
       fake.stream.plan = { ...fake.stream.plan, tweets: fake.stream.delivered };
       const sentForAlpha = new Set(
         fake.stream.servedMatches.filter((m) => m.rules.some((r) => tagOwner(r.tag) === 'alpha')).map((m) => m.id),
@@ -258,12 +248,91 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
       assert.deepEqual(
         [...sentForAlpha].filter((id) => !stored.has(id)),
         [],
-        'no tweet of alpha was lost in the move',
+        'no tweet of alpha was lost',
       );
-      assert.ok(fake.stream.missedWhileAway > 0, 'X matched tweets while neither stream was connected, and the backfill brought them');
     } finally {
       for (const task of tasks) if (task.child.exitCode === null) task.child.kill('SIGKILL');
       await fake.stop();
+      await archive.close();
+    }
+  });
+
+  it('refuses a deployment that still runs a filter collection on a stream service of its own, and says how to move it', async () => {
+    const archive = await s3Archive(moto);
+    const { store } = archive;
+    const bucket = archive.location.slice('s3://'.length);
+    const services = new FakeServices();
+    const deployment = {
+      format: 'twarc-cloud/deployment@1' as const,
+      deployment: 'legacy',
+      cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/legacy',
+      subnets: ['subnet-1'],
+      security_groups: ['sg-1'],
+      task_definition: 'twarc-cloud-harvester',
+      container_name: 'harvester',
+      events_role_arn: 'arn:aws:iam::123456789012:role/events',
+    };
+    const root = tempProject({
+      'twarc-cloud.yaml': `deployment: legacy\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: us-east-1\n`,
+      'collections/alpha.yaml': filter('alpha', 'climate'),
+    });
+    const plan = (refresh: boolean): ReturnType<typeof reconcile> =>
+      reconcile(loadSettings(root, root).settings, {
+        target: new AwsTarget(store, deployment, new FakeSchedules(), services, {
+          actor: 'test',
+          stopWaitMs: 1000,
+          report: () => undefined,
+        }),
+        nameRules: EVERY_TARGETS_NAME_RULES,
+        allowMassStop: false,
+        refresh,
+        env: {},
+      });
+    const movingHint = /still stream on an ECS service of their own[\s\S]*twarc-cloud 0\.1\.0/;
+    try {
+      // What an apply of 0.1.0 with `aws.stream_groups: false` recorded: alpha in no stream group.
+      await writeObject(store, COLLECTIONS_INDEX_KEY, 'collections-index', {
+        format: 'twarc-cloud/collections-index@1',
+        updated_at: new Date().toISOString(),
+        collections: { alpha: { type: 'filter', state: 'active', hash: '0'.repeat(64) } },
+      });
+      await assert.rejects(
+        plan(false),
+        (error: Error) => error instanceof UserError && movingHint.test(`${error.message} ${error.hint ?? ''}`),
+      );
+
+      // An index that says alpha is in its group, while its own service still runs: --refresh finds it.
+      await writeObject(store, COLLECTIONS_INDEX_KEY, 'collections-index', {
+        format: 'twarc-cloud/collections-index@1',
+        updated_at: new Date().toISOString(),
+        collections: { alpha: { type: 'filter', state: 'active', hash: '0'.repeat(64), stream_group: 'default' } },
+      });
+      await putCollection(store, { id: 'alpha', type: 'filter', rules: [{ value: 'climate' }] });
+      await assert.doesNotReject(plan(false), 'the index alone says nothing is left over');
+      const task = await services.registerTaskDefinition({
+        family: 'legacy_alpha',
+        base: deployment.task_definition,
+        containerName: 'harvester',
+        command: ['harvest', 'alpha'],
+        stopTimeout: 120,
+        tags: ownershipTags('legacy', 'alpha'),
+      });
+      await services.createService({
+        name: 'legacy_alpha',
+        cluster: deployment.cluster,
+        taskDefinitionArn: task,
+        subnets: [],
+        securityGroups: [],
+        assignPublicIp: true,
+        tags: ownershipTags('legacy', 'alpha'),
+      });
+      await assert.rejects(
+        plan(true),
+        (error: Error) =>
+          error instanceof UserError && /alpha/.test(error.message) && movingHint.test(`${error.message} ${error.hint ?? ''}`),
+      );
+      assert.equal(services.services.get('legacy_alpha')?.status, 'ACTIVE', 'and it is left running, for the release that moves it');
+    } finally {
       await archive.close();
     }
   });

@@ -48,7 +48,6 @@ async function planFor(
       maxStops: 10,
       allowMassStop: false,
       ...(target.release !== undefined ? { release: target.release } : {}),
-      streamGroups: target.groupsStreams,
     }),
     index: live,
   };
@@ -132,15 +131,13 @@ export function targetContract(name: string, make: () => Promise<TargetFixture>)
         const release = fixture.target.release !== undefined ? { release: fixture.target.release } : {};
         assert.deepEqual(await runtimeOf(fixture.target, [SEARCH, STREAM, TIMELINES]), {
           search: { state: 'active', schedule: { expression: 'rate(1 hour)', enabled: true, ...release } },
-          // A target that groups streams runs the filter collection in its profile's group; one that does not, as a service of its own.
-          stream: fixture.target.groupsStreams
-            ? { state: 'active', streamGroup: { group: 'default', ...release } }
-            : { state: 'active', service: { running: true, ...release } },
+          // Every target runs the filter collection in its credentials profile's stream group.
+          stream: { state: 'active', streamGroup: { group: 'default', ...release } },
           timelines: { state: 'suspended', schedule: { expression: 'cron(0 6 * * ? *)', enabled: false, ...release } },
         });
         const again = (await planFor(fixture.target, [SEARCH, STREAM, TIMELINES])).plan;
         assert.deepEqual([again.actions, again.streamGroups], [[], undefined]);
-        if (fixture.target.groupsStreams && fixture.target.readStreamGroups) {
+        if (fixture.target.readStreamGroups) {
           // The group's own resource runs while it has a member, and goes with the last.
           const index = (await readLive(fixture.target, [], {})).index.collections;
           assert.deepEqual(

@@ -31,7 +31,7 @@ targetContract('LocalTarget on a directory', async () => {
   };
 });
 
-async function awsFixture(streamGroups: boolean): Promise<{ target: AwsTarget; close: () => Promise<void> }> {
+async function awsFixture(): Promise<{ target: AwsTarget; close: () => Promise<void> }> {
   const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
   const config = { endpoint: moto.endpoint, region: 'us-east-1', credentials };
   const deployment = `contract${randomUUID().slice(0, 6)}`;
@@ -47,7 +47,6 @@ async function awsFixture(streamGroups: boolean): Promise<{ target: AwsTarget; c
     stopWaitMs: 10_000,
     report: () => undefined,
     pollMs: 50,
-    streamGroups,
   });
   return {
     target,
@@ -60,6 +59,4 @@ async function awsFixture(streamGroups: boolean): Promise<{ target: AwsTarget; c
   };
 }
 
-targetContract('AwsTarget on moto_server (S3, EventBridge, ECS)', () => awsFixture(false));
-
-targetContract('AwsTarget on moto_server with stream groups (one ECS service per credentials profile)', () => awsFixture(true));
+targetContract('AwsTarget on moto_server (S3, EventBridge, ECS; one stream group service per credentials profile)', awsFixture);

@@ -75,16 +75,13 @@ describe('plan() with compliance schedules', () => {
   it('a filter collection: adding compliance does not restart its stream or touch its group rules; a rules edit still does', () => {
     const stream = filterBody('f');
     const checked = filterBody('f', WEEKLY);
-    const own = plan([desired(checked)], liveState(live(stream, 'active', applied(stream, 'active'))), OPTIONS);
-    assert.deepEqual(stepsOf(own), [['f', 'update', ['put-compliance-schedule rate(7 days)']]]);
-    const grouped = { ...OPTIONS, streamGroups: true };
     const member = applied(stream, 'active', { stream_group: 'default' });
-    const inGroup = plan([desired(checked)], liveState(live(stream, 'active', member)), grouped);
+    const inGroup = plan([desired(checked)], liveState(live(stream, 'active', member)), OPTIONS);
     assert.deepEqual(stepsOf(inGroup), [['f', 'update', ['put-compliance-schedule rate(7 days)']]]);
     const edited = plan(
       [desired(filterBody('f', { ...WEEKLY, rules: [{ value: 'weather' }] }))],
       liveState(live(stream, 'active', member)),
-      grouped,
+      OPTIONS,
     );
     assert.deepEqual(stepsOf(edited), [['f', 'update', ['put-compliance-schedule rate(7 days)', 'change-stream-rules']]]);
   });

@@ -63,7 +63,7 @@ describe('plan reports', () => {
         { path: 'labels', old: undefined, new: {} },
         { path: 'state', old: undefined, new: 'active' },
       ],
-      steps: [{ kind: 'start-service' }],
+      steps: [{ kind: 'join-stream-group', group: 'default' }],
       stops: false,
     };
     const text = planText(planOf([create]), 'x', false);

@@ -16,7 +16,8 @@ function liveState(...collections: LiveCollection[]): LiveState {
 }
 
 const scheduled = (expression = 'rate(1 hour)', enabled = true): Runtime => ({ schedule: { expression, enabled } });
-const serving: Runtime = { service: { running: true } };
+/** A filter collection streaming in its profile's stream group (profile `default`). */
+const serving: Runtime = { streamGroup: { group: 'default' } };
 
 describe('plan()', () => {
   it('creates a new scheduled collection: config, then an enabled schedule', () => {
@@ -29,15 +30,16 @@ describe('plan()', () => {
     assert.equal(result.counts.create, 1);
   });
 
-  it('creates a filter collection with a running service, and a suspended one with nothing running', () => {
+  it("creates a filter collection as a member of its profile's stream group, which starts; a suspended one joins nothing", () => {
     const result = plan([desired(filterBody('f')), desired(filterBody('g'), 'suspended')], liveState(), OPTIONS);
     assert.deepEqual(
-      result.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]),
+      result.actions.map((a) => [a.id, a.kind, a.steps]),
       [
-        ['f', 'create', ['start-service']],
+        ['f', 'create', [{ kind: 'join-stream-group', group: 'default' }]],
         ['g', 'create', []],
       ],
     );
+    assert.deepEqual(result.streamGroups, [{ kind: 'start-stream-group', group: 'default', members: ['f'] }]);
   });
 
   it('plans nothing when git and the live system agree', () => {
@@ -87,14 +89,16 @@ describe('plan()', () => {
     );
   });
 
-  it('restarts a running stream when its rules change', () => {
+  it("changes a streaming collection's rules on its group's open connection", () => {
     const result = plan(
       [desired(filterBody('f', { rules: [{ value: 'weather' }] }))],
       liveState(live(filterBody('f'), 'active', serving)),
       OPTIONS,
     );
     assert.equal(result.actions[0]?.kind, 'update');
-    assert.deepEqual(result.actions[0].steps, [{ kind: 'restart-service' }]);
+    assert.deepEqual(result.actions[0].steps, [
+      { kind: 'change-stream-rules', group: 'default', added: ['weather'], removed: ['climate'] },
+    ]);
     assert.deepEqual(result.actions[0].changes, [{ path: 'rules[0].value', old: 'climate', new: 'weather' }]);
   });
 
@@ -109,13 +113,14 @@ describe('plan()', () => {
     assert.equal(result.actions[0].stops, true);
   });
 
-  it('suspends a stream by stopping its service', () => {
+  it('suspends a stream: its harvest stops and it leaves its group, whose connection stops with its last member', () => {
     const body = filterBody('f');
     const result = plan([desired(body, 'suspended')], liveState(live(body, 'active', serving)), OPTIONS);
     assert.deepEqual(
       result.actions[0]?.steps.map((s) => s.kind),
-      ['stop-harvests', 'stop-service'],
+      ['stop-harvests', 'leave-stream-group'],
     );
+    assert.deepEqual(result.streamGroups, [{ kind: 'stop-stream-group', group: 'default', members: [] }]);
   });
 
   it('resumes a suspended collection, and a removed one whose file came back', () => {
@@ -129,7 +134,7 @@ describe('plan()', () => {
       result.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]),
       [
         ['a', 'resume', ['put-schedule']],
-        ['f', 'resume', ['start-service']],
+        ['f', 'resume', ['join-stream-group']],
       ],
     );
   });
@@ -140,7 +145,7 @@ describe('plan()', () => {
       result.actions.map((a) => [a.id, a.kind, a.steps.map((s) => s.kind)]),
       [
         ['a', 'remove', ['stop-harvests', 'delete-schedule']],
-        ['f', 'remove', ['stop-harvests', 'stop-service']],
+        ['f', 'remove', ['stop-harvests', 'leave-stream-group']],
       ],
     );
     assert.ok(result.actions.every((a) => a.desired === undefined));
@@ -235,15 +240,17 @@ describe('plan() and resources it does not own', () => {
 });
 
 describe('plan() and harvester releases', () => {
-  it('rolls a running stream onto a new harvester release, and leaves an unchanged one alone', () => {
+  it("rolls a stream group onto a new harvester release (its members' records say so), and leaves an unchanged one alone", () => {
     const body = filterBody('f');
-    const running = live(body, 'active', { service: { running: true, release: 'harvester:1' } }, false);
+    const running = live(body, 'active', { streamGroup: { group: 'default', release: 'harvester:1' } }, false);
     const rolled = plan([desired(body)], liveState(running), { ...OPTIONS, release: 'harvester:2' });
     assert.deepEqual(
       rolled.actions.map((a) => [a.kind, a.steps, a.changes]),
-      [['update', [{ kind: 'restart-service' }], [{ path: '(harvester release)', old: 'harvester:1', new: 'harvester:2' }]]],
+      [['update', [], [{ path: '(harvester release)', old: 'harvester:1', new: 'harvester:2' }]]],
     );
-    assert.deepEqual(plan([desired(body)], liveState(running), { ...OPTIONS, release: 'harvester:1' }).actions, []);
+    assert.deepEqual(rolled.streamGroups, [{ kind: 'roll-stream-group', group: 'default', members: ['f'] }]);
+    const unchanged = plan([desired(body)], liveState(running), { ...OPTIONS, release: 'harvester:1' });
+    assert.deepEqual([unchanged.actions, unchanged.streamGroups], [[], undefined]);
   });
 
   it('re-points every schedule, enabled or not, onto a new harvester release, so that none names a revision that is gone', () => {
@@ -299,7 +306,7 @@ describe('plan() and harvester releases', () => {
       [
         ['a', ['put-schedule', 'start-harvest']],
         ['b', ['put-schedule']],
-        ['f', ['start-service']],
+        ['f', ['join-stream-group']],
       ],
     );
     const changed = plan(
@@ -322,21 +329,21 @@ describe('plan() and harvester releases', () => {
 
   it('ends the stream of a filter collection that has stored its max_records, and starts it again when max_records is raised', () => {
     const body = filterBody('f', { max_records: 1000 });
-    const done = { ...live(body, 'active', { service: { running: true, release: 'harvester:1' } }, false), complete: true };
+    const done = { ...live(body, 'active', { streamGroup: { group: 'default', release: 'harvester:1' } }, false), complete: true };
     const ended = plan([desired(body)], liveState(done), { ...OPTIONS, release: 'harvester:1' });
     assert.deepEqual(
       ended.actions.map((a) => [a.kind, a.complete, a.stops, a.steps.map((s) => s.kind), a.changes]),
-      [['update', true, false, ['stop-harvests', 'stop-service'], [{ path: '(max_records reached)', old: false, new: true }]]],
+      [['update', true, false, ['stop-harvests', 'leave-stream-group'], [{ path: '(max_records reached)', old: false, new: true }]]],
     );
     assert.equal(ended.counts.suspend, 0);
-    // Once ended (the index records it complete, so no service), nothing more: not even on a new release.
+    // Once ended (the index records it complete, so in no group), nothing more: not even on a new release.
     const ended2 = { ...live(body, 'active', {}, false), complete: true };
     assert.deepEqual(plan([desired(body)], liveState(ended2), { ...OPTIONS, release: 'harvester:2' }).actions, []);
     const raised = filterBody('f', { max_records: 5000 });
     const resumed = plan([desired(raised)], liveState({ ...live(body, 'active', {}, true) }), { ...OPTIONS, release: 'harvester:2' });
     assert.deepEqual(
       resumed.actions.map((a) => [a.kind, a.steps.map((s) => s.kind), a.complete]),
-      [['update', ['start-service'], undefined]],
+      [['update', ['join-stream-group'], undefined]],
     );
   });
 });

@@ -6,22 +6,22 @@ import { bodyHash, type ConfigBody } from '../../../reconciler/plan/render-confi
 import { actionLines } from '../../../cli/reporters/plan-report.js';
 import { desired, filterBody } from './config-bodies.js';
 
-const GROUPED: PlanOptions = { maxStops: 5, allowMassStop: false, streamGroups: true };
+const GROUPED: PlanOptions = { maxStops: 5, allowMassStop: false };
 
-/** A filter collection live as a member of its profile's stream group, or (`ownService`) with a stream service of its own. */
-function streaming(body: ConfigBody, withBody = true, ownService = false): LiveState {
+/** A filter collection live as a member of its profile's stream group. */
+function streaming(body: ConfigBody, withBody = true): LiveState {
   const live: LiveCollection = {
     id: body.id,
     type: body.type,
     state: 'active',
     hash: bodyHash(body),
     ...(withBody ? { body } : {}),
-    runtime: ownService ? { service: { running: true } } : { streamGroup: { group: body.type === 'filter' ? body.credentials : '' } },
+    runtime: { streamGroup: { group: body.type === 'filter' ? body.credentials : '' } },
   };
   return { collections: new Map([[live.id, live]]) };
 }
 
-describe('plan() where the target runs stream groups', () => {
+describe('plan() of stream groups', () => {
   it("has a new filter collection join its profile's group instead of starting a stream", () => {
     const result = plan([desired(filterBody('f', { credentials: 'research-app' }))], { collections: new Map() }, GROUPED);
     assert.deepEqual(result.actions[0]?.steps, [{ kind: 'join-stream-group', group: 'research-app' }]);
@@ -36,28 +36,12 @@ describe('plan() where the target runs stream groups', () => {
       actionLines(result.actions[0]).details.at(-1) ?? '',
       /rules changed on stream group "default"'s open connection \(kept, no reconnect\): \+ "storm", - "weather"/,
     );
-    assert.deepEqual(
-      plan([desired(after)], streaming(before, true, true), { ...GROUPED, streamGroups: false }).actions[0]?.steps,
-      [{ kind: 'restart-service' }],
-      'a target with a stream per collection restarts it',
-    );
   });
 
   it("stops a removed collection's harvest through the stop protocol and has it leave the group", () => {
     const result = plan([], streaming(filterBody('f'), false), GROUPED);
     assert.equal(result.actions[0]?.kind, 'remove');
     assert.deepEqual(result.actions[0].steps, [{ kind: 'stop-harvests' }, { kind: 'leave-stream-group', group: 'default' }]);
-  });
-
-  it('moves a collection with a stream service of its own into its group with overlap: the group takes it first, then the old stream stops', () => {
-    const body = filterBody('f');
-    const result = plan([desired(body)], streaming(body, true, true), GROUPED);
-    assert.equal(result.actions[0]?.kind, 'update');
-    assert.deepEqual(result.actions[0].steps, [
-      { kind: 'join-stream-group', group: 'default' },
-      { kind: 'stop-harvests' },
-      { kind: 'stop-service' },
-    ]);
   });
 
   it('leaves a member of a group alone when nothing changed, and ends a complete one in its group', () => {
@@ -92,7 +76,7 @@ describe('plan() where the target runs stream groups', () => {
     ]);
   });
 
-  it('rolls a group onto a new harvester release, and starts the group a collection with a stream of its own moves into', () => {
+  it('rolls a group onto a new harvester release, and starts one the target lists as gone', () => {
     const body = filterBody('f');
     const onOld: LiveState = {
       collections: new Map([
@@ -104,9 +88,6 @@ describe('plan() where the target runs stream groups', () => {
     };
     assert.deepEqual(plan([desired(body)], onOld, { ...GROUPED, release: 'h:2' }).streamGroups, [
       { kind: 'roll-stream-group', group: 'default', members: ['f'] },
-    ]);
-    assert.deepEqual(plan([desired(body)], streaming(body, true, true), GROUPED).streamGroups, [
-      { kind: 'start-stream-group', group: 'default', members: ['f'] },
     ]);
     const listed: LiveState = { ...streaming(body), streamGroups: new Map() };
     assert.deepEqual(
