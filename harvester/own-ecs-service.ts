@@ -1,8 +1,8 @@
 /*
- * A stream harvest runs as the one task of an ECS service, which starts a new task whenever one
- * exits. A stream that has stored its max_records ends its own service (desired count 0) before
- * it exits: otherwise ECS would relaunch it for ever. The task role allows UpdateService on the
- * deployment's own services, and nothing else of ECS.
+ * A stream group runs as the one task of an ECS service, which starts a new task whenever one
+ * exits. A group whose members have all stored their max_records ends its own service (desired
+ * count 0) before it exits: otherwise ECS would relaunch it for ever. The task role allows
+ * UpdateService on the deployment's own services, and nothing else of ECS.
  */
 
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';

@@ -15,7 +15,7 @@ export function twarcMetadata(url: string, retrievedAt: Date): string {
 
 /**
  * A REST page as one line: the body with the `__twarc` member appended after its last member.
- * (Stream messages get the same member spliced into their raw bytes: collect/filter-stream.ts.)
+ * (Stream messages get the same member spliced into their raw bytes: stream-group/message-router.ts.)
  */
 export function pageLine(body: Record<string, unknown>, metadata: string): string {
   const text = JSON.stringify(body);

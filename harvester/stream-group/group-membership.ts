@@ -196,13 +196,25 @@ export class GroupMembership implements RoutingMembers {
     }
   }
 
-  /** Nothing left to stream (no member, or every one at its max_records): the group ends, and nothing idles. */
+  /**
+   * Nothing left to stream (no member, or every one at its max_records): the group ends, and nothing
+   * idles. Where no service restarts it (`up`, which starts it again once a member changes), it ends
+   * too when each member was stopped on request or is complete: `stop` of its last member ends it.
+   */
   private async endWhenNothingToStream(): Promise<void> {
     const { stop, log } = this.context;
-    if (this.members.size > 0 && [...this.members.values()].every((slot) => slot.complete === true)) {
+    const slots = [...this.members.values()];
+    if (slots.length > 0 && slots.every((slot) => slot.complete === true)) {
       if (await endOwnService(this.context.endOwnService, log))
         log.info('every member collection is complete; the group ended its own service');
       stop.stop('max_records', 'every member collection reached its max_records');
+    } else if (
+      !this.context.endOwnService &&
+      slots.length > 0 &&
+      slots.every((slot) => slot.complete === true || (slot.heldAt === slot.member.hash && !slot.harvest))
+    ) {
+      log.info('every member collection was stopped on request (or is complete); the group ends until one is edited');
+      stop.stop('requested', 'every member collection was stopped on request');
     } else if (this.members.size === 0) {
       if (this.context.alone === true) stop.stop('requested', 'the collection is no longer an active filter collection of this profile');
       else if (!this.context.endOwnService) stop.stop('max_records', 'the group has no member collections');

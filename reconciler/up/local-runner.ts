@@ -37,7 +37,7 @@ function runKey(job: ScheduledJob, id: string): string {
 
 interface Stream {
   child: ChildProcess | undefined;
-  /** The group's members when it last started or changed: a change brings a finished group back. */
+  /** The group's members when it last started or changed, with their config hashes: a change (an edit too) brings a finished group back. */
   members: string;
   failures: number;
   restartAt: number;
@@ -140,7 +140,7 @@ export class LocalRunner {
     ]);
   }
 
-  /** Active filter collections by stream group (credentials profile), as a sorted list of ids each. */
+  /** Active filter collections by stream group (credentials profile), as a sorted list of `<id>@<hash>` each. */
   private async streamGroups(): Promise<Map<string, string>> {
     const groups = new Map<string, string[]>();
     for (const [id, entry] of Object.entries(this.entries)) {
@@ -148,14 +148,15 @@ export class LocalRunner {
       // An index written before stream groups names none: the applied config says whose it is.
       const profile =
         entry.stream_group ?? (await readObject(this.options.store, collectionKeys(id).config, 'collection-config'))?.value.credentials;
-      if (profile !== undefined) groups.set(profile, [...(groups.get(profile) ?? []), id]);
+      if (profile !== undefined) groups.set(profile, [...(groups.get(profile) ?? []), `${id}@${entry.hash.slice(0, 8)}`]);
     }
     return new Map([...groups].map(([profile, ids]) => [profile, ids.sort().join(',')]));
   }
 
   private startStream(profile: string, stream: Stream): void {
     const id = `stream group ${profile}`;
-    this.options.log(`${id}: starting its stream (${stream.members})${stream.failures > 0 ? ` (restart ${stream.failures})` : ''}`);
+    const members = stream.members.replace(/@[0-9a-f]+/g, '');
+    this.options.log(`${id}: starting its stream (${members})${stream.failures > 0 ? ` (restart ${stream.failures})` : ''}`);
     const child = this.options.startGroup(profile);
     stream.child = child;
     child.once('exit', (code) => {

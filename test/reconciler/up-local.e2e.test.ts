@@ -9,6 +9,7 @@ import { readObject } from '../../platform/archive/objects.js';
 import { processRuns } from '../../platform/local-process.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { startUp } from '../helpers/up-process.js';
+import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { until } from '../helpers/until.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
@@ -107,6 +108,53 @@ describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
       assert.equal(last?.value.outcome, 'stopped', 'its member harvest was finished gracefully');
       // The app's one connection is free for the next up.
       await until('the stream connection to close', () => Promise.resolve(!fake.stream.isConnected(SECRET_BEARER)));
+    } finally {
+      await up.end();
+      await fake.stop();
+    }
+  });
+
+  it('ends its stream group once `stop` has stopped every member, and starts it again when a member is edited', async () => {
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      stream: { tweets: 1_000_000, perSecond: 100, keepAliveMs: 100 },
+    }).start();
+    const member = (id: string, rule: string): string =>
+      `id: ${id}\ntype: filter\nstate: active\nrules:\n  - value: ${rule}\noutput:\n  tweets_per_file: 50\n`;
+    const root = tempProject({
+      'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',
+      'collections/fa.yaml': member('fa', 'climate'),
+      'collections/fb.yaml': member('fb', 'weather'),
+    });
+    execFileSync('git', ['-C', root, 'init', '-q']);
+    const store = new LocalArchiveStore(join(root, 'archive'));
+    const env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
+    const up = startUp(root, { TWARC_CLOUD_API_BASE_URL: fake.baseUrl, TWARC_CLOUD_GROUP_SYNC_MS: '200' });
+    const groupPid = (): Promise<number | undefined> =>
+      until('the stream group to hold both member locks', async () => {
+        const locks = await Promise.all(['fa', 'fb'].map((id) => readObject(store, collectionKeys(id).lock, 'lock')));
+        const pids = new Set(locks.map((lock) => lock?.value.holder.pid));
+        return locks.every(Boolean) && pids.size === 1 ? [...pids][0] : undefined;
+      });
+    try {
+      const group = await groupPid();
+      assert.ok(group !== undefined && processRuns(group));
+      for (const id of ['fa', 'fb']) {
+        const stopped = await runCliAsync(['stop', id], { cwd: root, env });
+        assert.equal(stopped.status, 0, stopped.stdout + stopped.stderr);
+      }
+      await until('the group process to end once its last member was stopped', () => Promise.resolve(!processRuns(group)));
+      await until('the stream connection to close', () => Promise.resolve(!fake.stream.isConnected(SECRET_BEARER)));
+      assert.match(up.output(), /stream group default: stream harvest ended/);
+      for (const id of ['fa', 'fb'])
+        assert.equal((await readObject(store, collectionKeys(id).lastHarvest, 'last-harvest'))?.value.outcome, 'stopped', id);
+
+      writeFileSync(join(root, 'collections', 'fa.yaml'), member('fa', 'storm'));
+      await until('the group to start again for the edited member', async () => {
+        const lock = await readObject(store, collectionKeys('fa').lock, 'lock');
+        return lock !== undefined && lock.value.holder.pid !== group;
+      });
+      assert.equal((up.output().match(/stream group default: starting its stream \(fa,fb\)/g) ?? []).length, 2, up.output());
     } finally {
       await up.end();
       await fake.stop();
