@@ -9,7 +9,7 @@ import { UserError } from '../../platform/errors.js';
 import { collectionKeys, complianceRunId } from '../../platform/archive/keys.js';
 import { writeObject, type ArchiveObjects } from '../../platform/archive/objects.js';
 import type { CollectionConfig } from '../collection.js';
-import type { ArchiveStore } from '../../platform/archive/store.js';
+import { assertWritable, type ArchiveStore } from '../../platform/archive/store.js';
 import type { XApiClient } from '../../platform/x-api/client.js';
 import {
   checkedEvents,
@@ -64,9 +64,11 @@ export async function runCompliance(
     for await (const page of pagesOf(store, file.key, undefined, options.damaged)) idsOfPage(page, ids.tweets, ids.users);
   if (ids.tweets.size === 0) throw new NothingHarvested(collectionId);
   options.onIds?.(ids.tweets.size, ids.users.size, files.length);
-  const client = await openClient();
   const runId = complianceRunId(started);
   const run = keys.compliance(runId);
+  // X's jobs are paid for: an archive that cannot take their results is found out before any is made.
+  await assertWritable(store, run.prefix);
+  const client = await openClient();
   const jobs: ComplianceRecord['jobs'] = [];
   for (const type of ['tweets', 'users'] as const satisfies readonly ComplianceJobType[]) {
     const submitted = [...ids[type]];

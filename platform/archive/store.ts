@@ -74,6 +74,16 @@ export async function* listAll(store: ArchiveStore, prefix: string): AsyncGenera
   } while (token !== undefined);
 }
 
+/**
+ * Writes and deletes a small object under `prefix`: a command about to buy something it must then
+ * store (X's compliance jobs) finds out first that it cannot, from the store's own error.
+ */
+export async function assertWritable(store: ArchiveStore, prefix: string): Promise<void> {
+  const probe = `${prefix}.write-probe-${process.pid}-${Date.now()}`;
+  await store.put(probe, '', { ifNoneMatch: '*' });
+  await store.delete(probe);
+}
+
 /** Keys are relative, `/`-separated, without empty, `.` or `..` segments: safe as paths and as S3 keys. */
 export function assertValidKey(key: string): void {
   const segments = key.split('/');
