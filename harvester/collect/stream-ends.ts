@@ -4,6 +4,7 @@
  * how to say it in a log line; and the reconnect loop built on that.
  */
 
+import { UserError } from '../../platform/errors.js';
 import { sleep } from '../../platform/async.js';
 import { backoffMs, type FailureKind } from '../../platform/x-api/backoff.js';
 import { XApiRequestRefused, XAppAuthRequired, XCredentialsRejected, XUsageCapReached } from '../../platform/x-api/errors.js';
@@ -80,7 +81,7 @@ export async function readUntilStopped(options: StreamLoopOptions): Promise<void
         options.onConnected();
       },
     );
-    if (end.kind === 'failed') throw new Error(`storing stream messages failed: ${end.problem}`);
+    if (end.kind === 'failed') throw storingFailed(end.problem, end.error);
     if (end.kind === 'aborted' || stop.signal.aborted) return;
     const kind = streamFailureKind(end, options.profile);
     failures = connection.up || kind !== lastKind ? 1 : failures + 1;
@@ -94,4 +95,10 @@ export async function readUntilStopped(options: StreamLoopOptions): Promise<void
       throw error;
     }
   }
+}
+
+/** A message that could not be stored ends the stream; what a person can mend (S3 failing after retries, a full disk) stays told as such. */
+function storingFailed(problem: string, error: unknown): Error {
+  const message = `storing stream messages failed: ${problem}`;
+  return error instanceof UserError ? new UserError(message, error.hint) : new Error(message);
 }

@@ -21,7 +21,7 @@ export type StreamEnd =
   | { readonly kind: 'silent' }
   | { readonly kind: 'network'; readonly problem: string }
   /** Our side failed to take a message (storing it failed): not a reason to reconnect. */
-  | { readonly kind: 'failed'; readonly problem: string }
+  | { readonly kind: 'failed'; readonly problem: string; readonly error: unknown }
   | { readonly kind: 'refused'; readonly status: number; readonly body: string; readonly rateLimitReset?: number };
 
 /** Called with each message line; a returned promise pauses reading until it settles (backpressure). */
@@ -97,7 +97,7 @@ function readRefusal(response: IncomingMessage, finish: (end: StreamEnd) => void
 /** The stream's lines, each handed to `onLine` as sent; reading pauses while one is being taken. */
 function readLines(response: IncomingMessage, onLine: LineHandler, finish: (end: StreamEnd) => void, touch: () => void): void {
   const failed = (error: unknown): void => {
-    finish({ kind: 'failed', problem: error instanceof Error ? error.message : String(error) });
+    finish({ kind: 'failed', problem: error instanceof Error ? error.message : String(error), error });
   };
   let pending: Buffer | undefined;
   response.on('data', (chunk: Buffer) => {

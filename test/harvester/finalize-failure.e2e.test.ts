@@ -84,4 +84,42 @@ describe('a harvest whose finalize fails', { timeout: 120_000 }, () => {
       await fake.stop();
     }
   });
+
+  it('a stream whose archive keeps failing mid-harvest (S3 SlowDown beyond its retries) ends naming S3, not as a bug', async () => {
+    const fake = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      corpus: { users: 3, tweetsPerUser: () => 0 },
+      stream: { tweets: 1_000_000, perSecond: 2000, keepAliveMs: 100 },
+    }).start();
+    const proxy = new AwsFaultProxy(moto.endpoint);
+    const endpoint = await proxy.start();
+    const archive = await s3Archive(moto);
+    try {
+      await putCollection(archive.store, {
+        id: 'slowdown',
+        type: 'filter',
+        rules: [{ value: 'climate' }],
+        output: { tweets_per_file: 20, rotate_minutes: 30 },
+      });
+      const env = { ...archive.env, AWS_ENDPOINT_URL_S3: endpoint, AWS_MAX_ATTEMPTS: '2' };
+      const harvest = startHarvest(['slowdown', '--archive', archive.location, '--api-base-url', fake.baseUrl], env);
+      await harvest.waitForLog(/tweet file stored/);
+      proxy.faults.push({ service: 's3', status: 503, code: 'SlowDown', message: 'Please reduce your request rate.', times: Infinity });
+      const ended = await harvest.done;
+      assert.equal(ended.code, 1, ended.stderr);
+      assert.doesNotMatch(ended.stderr, /internal error|This is a bug/);
+      assert.match(ended.stderr, /twarc-cloud: error: storing stream messages failed: S3 failed .*\(SlowDown\)/);
+      assert.match(ended.stderr, /\n {2}hint: /);
+      // Until the command's closing error, its standard error is the JSON-lines log, whatever S3 said.
+      const log = ended.stderr.slice(0, ended.stderr.indexOf('twarc-cloud: error:'));
+      assert.deepEqual(
+        log.split('\n').filter((line) => line !== '' && !line.startsWith('{')),
+        [],
+      );
+    } finally {
+      await archive.close();
+      await proxy.stop();
+      await fake.stop();
+    }
+  });
 });
