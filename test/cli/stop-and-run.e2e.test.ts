@@ -166,11 +166,13 @@ describe('run and signals', { timeout: 120_000 }, () => {
     const lock = await lockOf(id);
     assert.ok(lock && run.pid !== undefined);
     const running = () => [run.pid ?? 0, lock.pid].filter((pid) => processRuns(pid)).length;
-    assert.equal(running(), 2, 'run and its harvest');
+    const before = running();
+    assert.equal(before, 2, 'run and its harvest');
     run.kill('SIGKILL');
     await exited;
     await until('the orphaned harvest to end and release its lock', async () => !processRuns(lock.pid) && (await lockOf(id)) === undefined);
     assert.equal(running(), 0, 'neither run nor its harvest is left');
+    console.log(`# orphan figures (run): ${before} processes before SIGKILL of run (run, its harvest), ${running()} after`);
     assert.equal(await outcomeOf(id), 'stopped', 'the harvest stored what it had and recorded a graceful stop');
   });
 });

@@ -8,6 +8,8 @@ export interface UpProcess {
   /** Everything it wrote to standard output and error so far. */
   output(): string;
   readonly exited: Promise<number | null>;
+  /** Its process id. */
+  readonly pid: number;
   /** Sends a signal while it runs. */
   kill(signal: NodeJS.Signals): void;
   /** Ends it gracefully (SIGINT, then SIGKILL after 30 s), for a test's finally. */
@@ -38,6 +40,7 @@ export function startUp(root: string, env: NodeJS.ProcessEnv = {}): UpProcess {
   const exited = new Promise<number | null>((resolve) => up.on('close', resolve));
   return {
     output: () => output,
+    pid: up.pid ?? 0,
     exited,
     kill: (signal) => {
       if (up.exitCode === null) up.kill(signal);

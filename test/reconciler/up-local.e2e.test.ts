@@ -98,12 +98,17 @@ describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
         return lock && (await storedTweets(store, 'live')).length > 0 ? lock.value.holder.pid : undefined;
       });
       assert.ok(processRuns(group), 'the group runs as a process of its own');
+      const upPid = up.pid;
+      const before = [upPid, group].filter((pid) => processRuns(pid)).length;
       up.kill('SIGKILL');
       await up.exited;
       await until(
         'the group to end and release its member',
         async () => !processRuns(group) && !(await store.get(collectionKeys('live').lock)),
       );
+      const after = [upPid, group].filter((pid) => processRuns(pid)).length;
+      console.log(`# orphan figures (up): ${before} processes before SIGKILL of up (up, its stream group), ${after} after`);
+      assert.equal(after, 0);
       const last = await readObject(store, collectionKeys('live').lastHarvest, 'last-harvest');
       assert.equal(last?.value.outcome, 'stopped', 'its member harvest was finished gracefully');
       // The app's one connection is free for the next up.
@@ -139,11 +144,14 @@ describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
     try {
       const group = await groupPid();
       assert.ok(group !== undefined && processRuns(group));
+      const groupsBefore = [group].filter((pid) => processRuns(pid)).length;
       for (const id of ['fa', 'fb']) {
         const stopped = await runCliAsync(['stop', id], { cwd: root, env });
         assert.equal(stopped.status, 0, stopped.stdout + stopped.stderr);
       }
       await until('the group process to end once its last member was stopped', () => Promise.resolve(!processRuns(group)));
+      const groupsAfter = [group].filter((pid) => processRuns(pid)).length;
+      console.log(`# orphan figures (stop): ${groupsBefore} stream group process before stop of its two members, ${groupsAfter} after`);
       await until('the stream connection to close', () => Promise.resolve(!fake.stream.isConnected(SECRET_BEARER)));
       assert.match(up.output(), /stream group default: stream harvest ended/);
       for (const id of ['fa', 'fb'])
