@@ -48,6 +48,30 @@ export async function openOutput(path: string, options: OutputOptions): Promise<
   };
 }
 
+/**
+ * Opens a file to write later by the rule, and writes its (empty) partial now: a command about to
+ * buy what it will write (users add's look-ups on X) finds out first that the folder cannot take it.
+ */
+export async function reserveOutputFile(
+  path: string,
+  options: OutputOptions,
+): Promise<{ write(content: string | Uint8Array): Promise<void>; discard(): Promise<void> }> {
+  const output = await openOutput(path, options);
+  await writeFile(output.partial, '', { flag: 'wx', mode: 0o644 });
+  return {
+    async write(content) {
+      try {
+        await writeFile(output.partial, content);
+        await output.commit();
+      } catch (error) {
+        await output.discard();
+        throw error;
+      }
+    },
+    discard: () => output.discard(),
+  };
+}
+
 /** Writes a whole file by the rule: partial beside it, renamed into place. */
 export async function writeOutputFile(path: string, content: string | Uint8Array, options: OutputOptions): Promise<void> {
   const output = await openOutput(path, options);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { writeOutputFile } from '../../platform/output-file.js';
+import { reserveOutputFile } from '../../platform/output-file.js';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { resolveCredentials } from '../../platform/credentials/resolve.js';
@@ -117,6 +117,29 @@ async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
   const listed = entries.map((entry) => entry.value);
   const credentials = await resolveCredentials(document.credentials ?? 'default', { env: io.env });
   const client = new XApiClient({ baseUrl: apiBaseUrl(args, io), credentials });
+  // X's look-ups are paid for: a file that cannot be written is found out before them. Never through a link it did not make.
+  const output = await reserveOutputFile(path, { replace: true });
+  try {
+    return await addLookedUp(client, { io, args, path, text, users: document.users, listed, byIds }, output);
+  } finally {
+    await output.discard();
+  }
+}
+
+/** What users add edits: the file as read, and the accounts asked for. */
+interface UsersEdit {
+  readonly io: CliIo;
+  readonly args: ParsedArgs;
+  readonly path: string;
+  readonly text: string;
+  readonly users: Readonly<Record<string, unknown>> | undefined;
+  readonly listed: readonly string[];
+  readonly byIds: boolean;
+}
+
+/** Looks the accounts up on X and writes those found into the file, through the partial reserved before. */
+async function addLookedUp(client: XApiClient, edit: UsersEdit, output: { write(content: string): Promise<void> }): Promise<number> {
+  const { io, args, path, text, listed, byIds } = edit;
   const { found, problems } = await lookUpUsers(client, [...new Set(listed)], byIds ? 'ids' : 'usernames');
   let result;
   try {
@@ -127,7 +150,7 @@ async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
       'write users as a block map (one account per entry), as twarc-cloud new does',
     );
   }
-  const empty = document.users === undefined || Object.keys(document.users).length === 0;
+  const empty = edit.users === undefined || Object.keys(edit.users).length === 0;
   if (result.added.length === 0 && empty) {
     for (const problem of problems) io.err(`  ${problem.value}: ${problem.reason} (not added)`);
     throw new UserError(
@@ -136,9 +159,9 @@ async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
     );
   }
   const edited = args.values['activate'] === true ? activate(result.text) : result.text;
-  // The file it read, replaced whole; never through a link it did not make.
+  // The file it read, replaced whole.
   const written = sameLineEndings(text, edited);
-  if (written !== text) await writeOutputFile(path, written, { replace: true });
+  if (written !== text) await output.write(written);
   if (edited !== result.text) io.out(`state: active`);
   for (const user of result.added) io.out(`+ ${user.id} @${user.screenName}`);
   for (const problem of problems)

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
 import { assertNoCrash, fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
+import { runCliOnReadOnly } from '../helpers/read-only-mount.js';
 import { tempProject } from '../helpers/temp-project.js';
 
 const NEW_FILE = 'id: my-first\ntype: user_timeline\nstate: suspended\nusers: {}\n';
@@ -61,5 +62,17 @@ describe('users add, safely', () => {
     assert.match(text, /user_1/);
     assert.equal(text.split('\r\n').length, text.split('\n').length, `every line ends in CRLF:\n${JSON.stringify(text)}`);
     assert.equal((await runCliAsync(['validate'], { cwd: root, env })).status, 0);
+  });
+
+  it('looks nobody up on X (a paid read) when the collection file cannot be written (a read-only folder)', async () => {
+    const root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\n', 'collections/my-first.yaml': NEW_FILE });
+    const env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
+    const lookupsBefore = fake.requests.filter((r) => r.endpoint.startsWith('users')).length;
+    const result = await runCliOnReadOnly(join(root, 'collections'), ['users', 'add', 'my-first', '@user_0'], { cwd: root, env });
+    assertNoCrash(result);
+    assert.equal(result.status, 1, result.stdout + result.stderr);
+    assert.match(result.stderr, /the file system is read-only \(EROFS\)/);
+    assert.equal(fake.requests.filter((r) => r.endpoint.startsWith('users')).length, lookupsBefore, 'no look-up was made');
+    assert.equal(readFileSync(join(root, 'collections', 'my-first.yaml'), 'utf8'), NEW_FILE);
   });
 });

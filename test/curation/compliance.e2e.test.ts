@@ -4,7 +4,7 @@
  * harvests (nothing harvested changes), and --comply leaves out exactly what they mark.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,12 +14,12 @@ import { after, before, describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { COLUMNS_BEYOND_TWARC_CSV } from '../../curation/export/tweet-columns.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
-import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { listAll } from '../../platform/archive/store.js';
 import { pagesOf, tweetFiles } from '../../curation/harvest-files.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { assertNoCrash, fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
+import { runCliOnReadOnly } from '../helpers/read-only-mount.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
 
@@ -40,30 +40,6 @@ let root: string;
 let env: NodeJS.ProcessEnv;
 let store: LocalArchiveStore;
 const cli = (...args: string[]) => runCliAsync(args, { cwd: root, env });
-
-/** The CLI with the archive bind-mounted read-only over itself, in a mount namespace of its own (no privilege needed). */
-function onReadOnlyArchive(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"';
-  const bin = join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js');
-  const child = spawn('unshare', ['-rm', 'sh', '-c', script, 'sh', join(root, 'archive'), process.execPath, bin, ...args], {
-    cwd: root,
-    env: { PATH: process.env['PATH'], ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', (error) => {
-      reject(new Error(`this test needs unshare (util-linux): apt-get install util-linux (${error.message})`));
-    });
-    child.on('close', (status) => {
-      if (/unshare: |mount: /.test(stderr)) reject(new Error(`this machine does not allow a mount namespace for the test: ${stderr}`));
-      else resolve({ status, stdout, stderr });
-    });
-  });
-}
 
 interface Row {
   readonly id: string;
@@ -245,7 +221,7 @@ describe('compliance with deletions, end to end against the fake X API', { timeo
   it('makes no paid job when the archive cannot take its results (read-only): the write fails first, clearly', async () => {
     const jobsBefore = fake.requests.filter((r) => r.endpoint === 'compliance/jobs').length;
     const runsBefore = readdirSync(join(root, 'archive', 'collections', 'scientists', 'compliance'));
-    const result = await onReadOnlyArchive(['compliance', 'scientists']);
+    const result = await runCliOnReadOnly(join(root, 'archive'), ['compliance', 'scientists'], { cwd: root, env });
     assertNoCrash(result);
     assert.equal(result.status, 1, result.stdout + result.stderr);
     assert.match(result.stderr, /the file system is read-only \(EROFS\)/);
