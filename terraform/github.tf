@@ -27,7 +27,13 @@ data "aws_iam_policy_document" "github_plan_assume" {
     condition {
       test     = "StringEquals"
       variable = "token.actions.githubusercontent.com:sub"
-      values   = ["repo:${var.github_repository}:pull_request", "repo:${var.github_repository}:ref:refs/heads/main"]
+      # Pull requests, scheduled jobs on main, and the weekly user-changes job, which runs in an
+      # environment of its own so that its pull-request token is no secret of every workflow.
+      values = [
+        "repo:${var.github_repository}:pull_request",
+        "repo:${var.github_repository}:ref:refs/heads/main",
+        "repo:${var.github_repository}:environment:${var.github_user_changes_environment}",
+      ]
     }
   }
 }

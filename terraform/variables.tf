@@ -29,6 +29,12 @@ variable "github_apply_environment" {
   default     = "production"
 }
 
+variable "github_user_changes_environment" {
+  description = "GitHub environment of the weekly user-changes job (its TWARC_CLOUD_PR_TOKEN secret lives there); its jobs may assume the read-only plan role."
+  type        = string
+  default     = "user-changes"
+}
+
 variable "create_github_oidc_provider" {
   description = "Create the account's GitHub OIDC provider; false when the account has one already."
   type        = bool

@@ -70,7 +70,12 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
       [document?.Statement ?? []].flat().map((s) => s.Condition?.['StringEquals']?.['token.actions.githubusercontent.com:sub']);
     assert.deepEqual(subjects(roles.get(ROLE_NAMES.apply)?.trust), ['repo:lab/collections:environment:production']);
     assert.deepEqual(subjects(roles.get(ROLE_NAMES.plan)?.trust), [
-      ['repo:lab/collections:pull_request', 'repo:lab/collections:ref:refs/heads/main'],
+      [
+        'repo:lab/collections:pull_request',
+        'repo:lab/collections:ref:refs/heads/main',
+        // The weekly user-changes job, whose pull-request token is a secret of its own environment.
+        'repo:lab/collections:environment:user-changes',
+      ],
     ]);
     const s3 = createS3Client({ endpoint: e2e.moto.endpoint, region, forcePathStyle: true, credentials: admin });
     const lifecycle = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));

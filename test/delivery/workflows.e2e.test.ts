@@ -12,6 +12,7 @@ const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith('.yml'));
 
 interface Workflow {
   permissions?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
   jobs: Record<
     string,
     {
@@ -35,6 +36,32 @@ describe('the GitHub Actions workflows', () => {
     assert.equal(result.status, 0, result.stdout + result.stderr);
   });
 
+  it('pass zizmor, offline, as an auditor reads them (an accepted finding goes in .github/zizmor.yml with its reason)', () => {
+    const zizmor = join(PACKAGE_ROOT, '.venv', 'bin', 'zizmor');
+    if (!existsSync(zizmor))
+      throw new Error(
+        'zizmor is not installed, and this test needs it: npm test installs test/requirements.txt into .venv (pip install zizmor)',
+      );
+    const result = spawnSync(zizmor, ['--offline', '--persona', 'auditor', '--format', 'plain', '--no-progress', '.github/workflows'], {
+      cwd: PACKAGE_ROOT,
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout + result.stderr, /No findings to report/);
+  });
+
+  it('keep applies apart from drift checks: an apply waits behind an apply, and no drift run takes its pending place', () => {
+    const concurrency = (file: string): Workflow['concurrency'] =>
+      (parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as Workflow).concurrency;
+    assert.deepEqual(concurrency('apply.yml'), { group: 'twarc-cloud-apply', 'cancel-in-progress': false });
+    for (const file of files.filter((f) => f !== 'apply.yml')) assert.notEqual(concurrency(file)?.group, 'twarc-cloud-apply', file);
+  });
+
+  it('apply from main alone, whatever dispatched the run', () => {
+    const { jobs } = parse(readFileSync(join(WORKFLOWS, 'apply.yml'), 'utf8')) as Workflow;
+    for (const [name, job] of Object.entries(jobs)) assert.equal(job.if, "github.ref == 'refs/heads/main'", name);
+  });
+
   for (const file of files) {
     describe(file, () => {
       const workflow = parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as Workflow;
@@ -42,6 +69,12 @@ describe('the GitHub Actions workflows', () => {
       it('pins every action to a full commit SHA', () => {
         for (const step of Object.values(workflow.jobs).flatMap((j) => j.steps)) {
           if (step.uses !== undefined) assert.match(step.uses, /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/, step.uses);
+        }
+      });
+
+      it('leaves no token in the checkout (nothing pushes with git)', () => {
+        for (const step of Object.values(workflow.jobs).flatMap((j) => j.steps)) {
+          if (step.uses?.startsWith('actions/checkout@') === true) assert.equal(String(step.with?.['persist-credentials']), 'false');
         }
       });
 
