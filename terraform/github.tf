@@ -116,7 +116,7 @@ resource "aws_iam_role_policy" "github_apply_read" {
 # What apply writes and changes, on top of what it reads.
 data "aws_iam_policy_document" "apply" {
   statement {
-    # PutObjectTagging: the apply lock and stop requests carry the tag that expires their old versions.
+    # PutObjectTagging: the apply lock, stop requests and the records it rewrites carry the tags that expire their old versions.
     actions   = ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject"]
     resources = ["${aws_s3_bucket.archive.arn}/*"]
   }
@@ -125,23 +125,21 @@ data "aws_iam_policy_document" "apply" {
     resources = [local.collection_rules]
   }
   statement {
-    # RegisterTaskDefinition takes no resource-level permission.
+    # Stream groups' task definitions only: the reference authorizes RegisterTaskDefinition against
+    # the revision it registers, so the apply role cannot register the harvester family or any other.
     actions   = ["ecs:RegisterTaskDefinition"]
-    resources = ["*"]
+    resources = [local.stream_group_tds]
   }
   statement {
     # Tags given at creation (RegisterTaskDefinition, CreateService) need TagResource on what is created.
     actions   = ["ecs:TagResource"]
-    resources = [local.collection_tds, local.collection_svcs]
+    resources = [local.stream_group_tds, local.stream_group_svcs]
   }
   statement {
+    # The stream groups' services, the only ones apply makes. Their ARNs name the cluster; the
+    # reference lists no ecs:cluster key for these actions, and a condition on it would deny them.
     actions   = ["ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService"]
-    resources = [local.collection_svcs]
-    condition {
-      test     = "ArnEquals"
-      variable = "ecs:cluster"
-      values   = [aws_ecs_cluster.harvests.arn]
-    }
+    resources = [local.stream_group_svcs]
   }
   statement {
     # A schedule's first harvest, and `twarc-cloud run --target aws`, start the harvester as a task.

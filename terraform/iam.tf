@@ -25,7 +25,7 @@ data "aws_iam_policy_document" "task" {
     resources = [aws_s3_bucket.archive.arn]
   }
   statement {
-    # PutObjectTagging: locks and stop requests are written with the tag the lifecycle rule expires old versions by.
+    # PutObjectTagging: locks, stop requests and the records rewritten in place carry the tags the lifecycle rules expire old versions by.
     actions   = ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:AbortMultipartUpload"]
     resources = ["${aws_s3_bucket.archive.arn}/*"]
   }
@@ -34,13 +34,10 @@ data "aws_iam_policy_document" "task" {
     resources = [local.ssm_prefix, "${local.ssm_prefix}/*"]
   }
   statement {
+    # A stream group whose members are all complete scales its own service to zero. The service's
+    # ARN names the cluster; the reference lists no ecs:cluster key for UpdateService.
     actions   = ["ecs:UpdateService"]
-    resources = [local.collection_svcs]
-    condition {
-      test     = "ArnEquals"
-      variable = "ecs:cluster"
-      values   = [aws_ecs_cluster.harvests.arn]
-    }
+    resources = [local.stream_group_svcs]
   }
 }
 

@@ -23,7 +23,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "archive" {
   }
 }
 
-# Versions keep every overwritten collection.json, state.json and index for recovery; harvested files are never overwritten.
+# Versions keep every overwritten collection.json, state.json and index for recovery, and every
+# version of a harvest's files for ever: no lifecycle rule touches an object twarc-cloud did not tag.
 resource "aws_s3_bucket_versioning" "archive" {
   bucket = aws_s3_bucket.archive.id
   versioning_configuration {
@@ -43,17 +44,31 @@ resource "aws_s3_bucket_lifecycle_configuration" "archive" {
       days_after_initiation = var.incomplete_upload_days
     }
   }
+  # Records rewritten in place (configs, the index, state, last_harvest.json, counts, a stream
+  # group's record) carry this tag, and their old versions go after noncurrent_version_days. A
+  # harvest's files and records, changesets and compliance results carry none: their versions stay.
   rule {
-    id     = "expire-old-versions"
+    id     = "expire-replaced-versions"
     status = "Enabled"
     filter {
-      prefix = ""
+      tag {
+        key   = "twarc-cloud:replaced"
+        value = "true"
+      }
     }
     noncurrent_version_expiration {
       noncurrent_days = var.noncurrent_version_days
     }
-    # A released lock leaves a delete marker; once its old versions are gone it marks nothing. (S3 refuses
-    # this action in a rule filtered by tag, so it lives here.)
+  }
+  # A released lock leaves a delete marker; once its old versions are gone it marks nothing. Only a
+  # marker with no version left behind it is removed, so this never touches a deleted file's data.
+  # (S3 refuses this action in a rule filtered by tag, so it has a rule of its own.)
+  rule {
+    id     = "remove-expired-delete-markers"
+    status = "Enabled"
+    filter {
+      prefix = ""
+    }
     expiration {
       expired_object_delete_marker = true
     }

@@ -37,7 +37,10 @@ locals {
   partition         = data.aws_partition.current.partition
   collection_rules  = "arn:${local.partition}:events:${var.region}:${local.account}:rule/${local.collection_prefix}*"
   collection_svcs   = "arn:${local.partition}:ecs:${var.region}:${local.account}:service/${var.deployment}/${local.collection_prefix}*"
-  collection_tds    = "arn:${local.partition}:ecs:${var.region}:${local.account}:task-definition/${local.collection_prefix}*:*"
+  # A credentials profile's stream group runs as <deployment>_stream_<profile> (service and task
+  # definition family; STREAM_GROUP_INFIX in aws-names.ts): the only services twarc-cloud changes.
+  stream_group_svcs = "arn:${local.partition}:ecs:${var.region}:${local.account}:service/${var.deployment}/${local.collection_prefix}stream_*"
+  stream_group_tds  = "arn:${local.partition}:ecs:${var.region}:${local.account}:task-definition/${local.collection_prefix}stream_*:*"
   harvester_tds     = "arn:${local.partition}:ecs:${var.region}:${local.account}:task-definition/${local.harvester_family}:*"
   ssm_prefix        = "arn:${local.partition}:ssm:${var.region}:${local.account}:parameter/${var.deployment}/credentials"
 }

@@ -65,6 +65,12 @@ export async function readObject<K extends ObjectKind>(store: ArchiveStore, key:
 const HOLDS_SECRETS: ReadonlySet<ObjectKind> = new Set(['lock']);
 /** Objects rewritten at every heartbeat or removed within the hour: their old versions are not worth keeping. */
 const EPHEMERAL: ReadonlySet<ObjectKind> = new Set(['lock', 'apply-lock', 'stop-request']);
+/**
+ * Records rewritten in place outside the harvests: their old versions are kept for the bucket's
+ * noncurrent-version days. Everything else (a harvest's files and record, changesets, compliance
+ * results) keeps every version for ever.
+ */
+const REPLACED: ReadonlySet<ObjectKind> = new Set(['collections-index', 'collection-config', 'state', 'last-harvest', 'post-counts', 'stream-group']);
 
 /** Writes an object after checking it; an object its own schema refuses is a bug, never stored. */
 export async function writeObject<K extends ObjectKind>(
@@ -79,7 +85,7 @@ export async function writeObject<K extends ObjectKind>(
   return store.put(key, `${JSON.stringify(value, null, 2)}\n`, {
     contentType: 'application/json',
     ...(HOLDS_SECRETS.has(kind) ? { private: true } : {}),
-    ...(EPHEMERAL.has(kind) ? { ephemeral: true } : {}),
+    ...(EPHEMERAL.has(kind) ? { ephemeral: true } : REPLACED.has(kind) ? { replaced: true } : {}),
     ...conditions,
   });
 }

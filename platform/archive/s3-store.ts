@@ -14,9 +14,11 @@ import { UserError } from '../errors.js';
 import { uploadFile } from './s3-file-upload.js';
 import { assertValidKey, PreconditionFailed, type ArchiveStore, type ListPage, type StoredObject, type WriteConditions } from './store.js';
 
-/** The tag the archive bucket's lifecycle rule (terraform/storage.tf) expires old versions by: keep both in step. */
+/** The tags the archive bucket's lifecycle rules (terraform/storage.tf) expire old versions by: keep both in step. */
 export const EPHEMERAL_TAG = { key: 'twarc-cloud:ephemeral', value: 'true' } as const;
+export const REPLACED_TAG = { key: 'twarc-cloud:replaced', value: 'true' } as const;
 const EPHEMERAL_TAGGING = new URLSearchParams({ [EPHEMERAL_TAG.key]: EPHEMERAL_TAG.value }).toString();
+const REPLACED_TAGGING = new URLSearchParams({ [REPLACED_TAG.key]: REPLACED_TAG.value }).toString();
 /**
  * Multipart uploads in parts of S3's smallest size, two at a time: a harvest uploads a finished
  * file while it goes on writing the next, so upload speed matters less than the memory each part
@@ -80,7 +82,7 @@ export class S3ArchiveStore implements ArchiveStore {
           ...(conditions.ifNoneMatch !== undefined ? { IfNoneMatch: conditions.ifNoneMatch } : {}),
           ...(conditions.ifMatch !== undefined ? { IfMatch: conditions.ifMatch } : {}),
           ContentType: conditions.contentType ?? (key.endsWith('.json') ? 'application/json' : 'application/octet-stream'),
-          ...(conditions.ephemeral === true ? { Tagging: EPHEMERAL_TAGGING } : {}),
+          ...(conditions.ephemeral === true ? { Tagging: EPHEMERAL_TAGGING } : conditions.replaced === true ? { Tagging: REPLACED_TAGGING } : {}),
         }),
       );
       return { etag: result.ETag ?? '' };

@@ -42,6 +42,12 @@ export interface WriteConditions {
    * rule expires its old versions after a day instead of keeping every one.
    */
   readonly ephemeral?: boolean;
+  /**
+   * A record rewritten in place outside the harvests (a config, the index, state): tagged so that the
+   * bucket's lifecycle rule expires its old versions after a while. An object with neither tag keeps
+   * every version for ever: no lifecycle rule touches a harvest's files.
+   */
+  readonly replaced?: boolean;
 }
 
 export interface ObjectInfo {

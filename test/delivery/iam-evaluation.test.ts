@@ -114,7 +114,8 @@ describe('what a recorded call asks IAM for', () => {
     assert.deepEqual(
       calls.map((c) => [c.action, c.resource, c.context['iam:PassedToService'] ?? '']),
       [
-        ['ecs:RegisterTaskDefinition', '*', ''],
+        // Authorized against the revision it registers (the reference lists a task-definition resource).
+        ['ecs:RegisterTaskDefinition', 'arn:aws:ecs:us-east-1:123456789012:task-definition/lab_live:7', ''],
         ['ecs:TagResource', 'arn:aws:ecs:us-east-1:123456789012:task-definition/lab_live:7', ''],
         ['iam:PassRole', 'arn:aws:iam::123456789012:role/lab-harvester-task', 'ecs-tasks.amazonaws.com'],
       ],

