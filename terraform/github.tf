@@ -75,8 +75,26 @@ data "aws_iam_policy_document" "plan" {
     resources = [aws_s3_bucket.archive.arn]
   }
   statement {
-    actions   = ["s3:GetObject"]
-    resources = ["${aws_s3_bucket.archive.arn}/*"]
+    # The records plan, drift, the volume summary and users sync read (and apply, which reads with
+    # this document too): never a tweet file, a users.jsonl or compliance results. A pull request's
+    # own code runs with this role, so it must not be able to read the harvested data.
+    actions = ["s3:GetObject"]
+    resources = [for key in [
+      "deployment.json",
+      "collections.json",
+      "locks/apply.json",
+      "estimates/post-counts.json",
+      "collections/*/collection.json",
+      "collections/*/state.json",
+      "collections/*/lock.json",
+      "collections/*/last_harvest.json",
+      "collections/*/stop_request.json",
+      "collections/*/changesets/*",
+      "collections/*/harvest.json",
+      "collections/*/user_changes.json",
+      "collections/*/compliance.json",
+      "stream-groups/*/stream-group.json",
+    ] : "${aws_s3_bucket.archive.arn}/${key}"]
   }
   statement {
     # ListRules and DescribeTaskDefinition take no resource-level permission.
@@ -116,9 +134,23 @@ resource "aws_iam_role_policy" "github_apply_read" {
 # What apply writes and changes, on top of what it reads.
 data "aws_iam_policy_document" "apply" {
   statement {
-    # PutObjectTagging: the apply lock, stop requests and the records it rewrites carry the tags that expire their old versions.
-    actions   = ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject"]
-    resources = ["${aws_s3_bucket.archive.arn}/*"]
+    # The index, configs, changesets, stop requests, the apply lock and the post counts
+    # (terraform/README.md, "What each role writes"). PutObjectTagging: the apply lock, stop
+    # requests and the records it rewrites carry the tags that expire their old versions.
+    actions = ["s3:PutObject", "s3:PutObjectTagging"]
+    resources = [for key in [
+      "collections.json",
+      "locks/apply.json",
+      "estimates/post-counts.json",
+      "collections/*/collection.json",
+      "collections/*/changesets/*",
+      "collections/*/stop_request.json",
+    ] : "${aws_s3_bucket.archive.arn}/${key}"]
+  }
+  statement {
+    # Its own lock, released.
+    actions   = ["s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.archive.arn}/locks/apply.json"]
   }
   statement {
     actions   = ["events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:DeleteRule", "events:TagResource"]

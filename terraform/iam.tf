@@ -25,9 +25,32 @@ data "aws_iam_policy_document" "task" {
     resources = [aws_s3_bucket.archive.arn]
   }
   statement {
-    # PutObjectTagging: locks, stop requests and the records rewritten in place carry the tags the lifecycle rules expire old versions by.
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    # A harvest and a compliance run read what was harvested.
+    actions   = ["s3:GetObject"]
     resources = ["${aws_s3_bucket.archive.arn}/*"]
+  }
+  statement {
+    # What harvests, stream groups and compliance runs write (terraform/README.md, "What each role
+    # writes"). PutObjectTagging: locks and the records rewritten in place carry the tags the
+    # lifecycle rules expire old versions by.
+    actions = ["s3:PutObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload"]
+    resources = [for key in [
+      "collections/*/harvests/*",
+      "collections/*/compliance/*",
+      "collections/*/state.json",
+      "collections/*/lock.json",
+      "collections/*/last_harvest.json",
+      "stream-groups/*",
+    ] : "${aws_s3_bucket.archive.arn}/${key}"]
+  }
+  statement {
+    # A released lock, a stop request honoured, a compliance run's write probe: nothing harvested.
+    actions = ["s3:DeleteObject"]
+    resources = [for key in [
+      "collections/*/lock.json",
+      "collections/*/stop_request.json",
+      "collections/*/compliance/*/.write-probe-*",
+    ] : "${aws_s3_bucket.archive.arn}/${key}"]
   }
   statement {
     actions   = ["ssm:GetParametersByPath", "ssm:GetParameter"]

@@ -109,6 +109,16 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
         );
       }
     }
+    // The plan role runs a pull request's own code: it reads the records plan reads, never the posts.
+    const plan = roles.get(ROLE_NAMES.plan);
+    assert.ok(plan);
+    const reads = (key: string): boolean =>
+      evaluate(plan.policies, { action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/${key}`, context: {} }).allowed;
+    assert.equal(reads(harvestFile.slice(`arn:aws:s3:::${bucket}/`.length)), false, 'no tweet file');
+    assert.equal(reads('collections/climate/harvests/2026/12/07/06/00/00/users.jsonl'), false, 'no users file');
+    assert.equal(reads('collections/climate/compliance/20261207T060000Z/tweets.jsonl'), false, 'no compliance results');
+    assert.equal(reads('collections.json'), true);
+    assert.equal(reads('collections/climate/harvests/2026/12/07/06/00/00/harvest.json'), true, 'a harvest record, for the volume summary');
     // What the code deletes outside the harvests stays allowed: a released lock.
     const task = roles.get(ROLE_NAMES.task);
     assert.ok(task);
