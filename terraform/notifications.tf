@@ -4,7 +4,51 @@
 # invocation fails and lands in the dead-letter queue that every schedule's target names).
 resource "aws_sns_topic" "alerts" {
   name              = "${var.deployment}-harvest-alerts"
-  kms_master_key_id = "alias/aws/sns"
+  kms_master_key_id = aws_kms_key.alerts.arn
+}
+
+# EventBridge and CloudWatch cannot publish to a topic encrypted with the AWS managed key
+# alias/aws/sns (its key policy cannot be changed to let them use it), so every alert would be
+# dropped. A customer managed key whose policy lets them encrypt for the topic and the queue:
+# "Authorizing EventBridge to use a customer managed key" (EventBridge User Guide) and "Why isn't
+# my Amazon SNS topic receiving EventBridge notifications?" (AWS re:Post).
+resource "aws_kms_key" "alerts" {
+  description             = "${var.deployment}: the harvest alerts topic and the failed-invocations queue"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = data.aws_iam_policy_document.alerts_key.json
+}
+
+resource "aws_kms_alias" "alerts" {
+  name          = "alias/${var.deployment}-alerts"
+  target_key_id = aws_kms_key.alerts.key_id
+}
+
+data "aws_iam_policy_document" "alerts_key" {
+  statement {
+    # AWS's default key policy statement: the account's IAM policies decide who manages the key.
+    sid       = "AccountManagesTheKey"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account}:root"]
+    }
+  }
+  statement {
+    sid       = "EventBridgeAndCloudWatchPublishAlerts"
+    actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com", "cloudwatch.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account]
+    }
+  }
 }
 
 resource "aws_sns_topic_subscription" "email" {
@@ -91,7 +135,7 @@ resource "aws_sns_topic_policy" "alerts" {
 resource "aws_sqs_queue" "failed_invocations" {
   name                      = "${var.deployment}-failed-invocations"
   message_retention_seconds = 1209600
-  sqs_managed_sse_enabled   = true
+  kms_master_key_id         = aws_kms_key.alerts.arn
 }
 
 data "aws_iam_policy_document" "failed_invocations" {

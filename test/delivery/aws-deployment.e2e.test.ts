@@ -232,6 +232,32 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     assert.ok(send(rule(`${deployment}_climate`)));
     assert.ok(send(rule(`${deployment}_compliance_climate`)), 'a compliance schedule too');
     assert.ok(!send(rule('tc-e2e2_climate')), "another deployment's schedules cannot fill this queue");
+
+    // Both are encrypted with the module's own key (rotated), whose policy, read back, lets EventBridge
+    // and CloudWatch encrypt for them: with the AWS managed key alias/aws/sns no alert would arrive.
+    const [key] = await e2e.tf.valuesOf('aws_kms_key');
+    assert.ok(key);
+    assert.equal(key['enable_key_rotation'], true);
+    assert.equal((await e2e.tf.valuesOf('aws_sns_topic'))[0]?.['kms_master_key_id'], key['arn']);
+    assert.equal((await e2e.tf.valuesOf('aws_sqs_queue'))[0]?.['kms_master_key_id'], key['arn']);
+    const keyPolicy = JSON.parse(String(key['policy'])) as PolicyDocument;
+    const grantedTo = (service: string): Map<string, PolicyDocument> =>
+      new Map([
+        [
+          'key',
+          {
+            Statement: [keyPolicy.Statement]
+              .flat()
+              .filter((statement) => JSON.stringify(statement.Principal ?? {}).includes(`"${service}"`)),
+          },
+        ],
+      ]);
+    const useKey = (service: string, action: string, sourceAccount: string): boolean =>
+      evaluate(grantedTo(service), { action, resource: String(key['arn']), context: { 'aws:SourceAccount': sourceAccount } }).allowed;
+    for (const service of ['events.amazonaws.com', 'cloudwatch.amazonaws.com'])
+      for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) assert.ok(useKey(service, action, account), `${service} ${action}`);
+    assert.ok(!useKey('events.amazonaws.com', 'kms:GenerateDataKey', '999999999999'), "another account's rules cannot use it");
+    assert.ok(!useKey('sns.amazonaws.com', 'kms:Decrypt', account), 'no other service is named');
   });
 
   it('reads as the workflows do: plan --refresh, the drift report, the volume summary, users sync', async () => {

@@ -95,7 +95,7 @@ export function terraformCopy(override?: string): TerraformDir {
 
 /** The override that points the module at moto_server: a local backend, moto's endpoints, and moto's quirks worked around. */
 export function motoOverride(endpoint: string): string {
-  const services = ['s3', 'ec2', 'ecs', 'ecr', 'iam', 'sts', 'sns', 'sqs', 'logs', 'events', 'cloudwatch', 'ssm'];
+  const services = ['s3', 'ec2', 'ecs', 'ecr', 'iam', 'sts', 'sns', 'sqs', 'kms', 'logs', 'events', 'cloudwatch', 'ssm'];
   return [
     'terraform {',
     '  backend "local" {}',
