@@ -1,12 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { HARVESTER_NODE_FLAGS } from '../platform/harvester-launch.js';
-import { PACKAGE_ROOT } from '../platform/paths.js';
 import { FakeXApi } from '../test/fakes/x-api/server.js';
 import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../platform/archive/keys.js';
 import { writeObject } from '../platform/archive/objects.js';
@@ -14,6 +12,7 @@ import { listAll } from '../platform/archive/store.js';
 import { localArchive, putCollection, s3Archive, SECRET_BEARER, startMoto } from '../test/helpers/archive-fixtures.js';
 import type { Moto } from '../test/helpers/moto.js';
 import { AwsFaultProxy } from '../test/helpers/aws-fault-proxy.js';
+import { harvestWithUsage, PRODUCTION } from './harvester-usage.js';
 import { CASE_LIMIT_MS, formatSpread, spread } from './measure.js';
 
 // npm run bench:harvest: measurements of the harvester with production settings, each next to its
@@ -30,48 +29,6 @@ const STREAM_TWEETS = Number(process.env['BENCH_STREAM_TWEETS'] ?? 1_000_000);
 const USERS = Number(process.env['BENCH_USERS'] ?? 2000);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 // BENCH_HARVEST_PARTS picks the measurements: local, group, s3, s3-requests, timelines (all by default).
-
-interface Usage {
-  readonly cpuSeconds: number;
-  readonly maxRssMb: number;
-}
-
-/** Runs the harvester (`harvest`, or `harvest-group` with command) in a child process that reports its own resource usage when done. */
-function harvestWithUsage(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  command: 'harvest' | 'harvest-group' = 'harvest',
-): Promise<{ code: number | null; usage: Usage; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [...HARVESTER_NODE_FLAGS, join(PACKAGE_ROOT, 'dist', 'bench', 'harvest-child.js'), command, ...args],
-      {
-        // BENCH_NODE_OPTIONS tries V8 settings on the harvester alone (e.g. --max-semi-space-size=4).
-        env: {
-          PATH: process.env['PATH'],
-          ...env,
-          ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    // A case that hangs (a stream that never reaches max_records) ends here, as a failure, not a stuck bench.
-    const limit = setTimeout(() => {
-      stderr += `\nbench: the harvester ran past the case's time limit (${CASE_LIMIT_MS / 1000} s, BENCH_CASE_LIMIT_S) and was killed`;
-      child.kill('SIGKILL');
-    }, CASE_LIMIT_MS);
-    child.on('close', (code) => {
-      clearTimeout(limit);
-      const usage = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Usage;
-      resolve({ code, usage, stderr });
-    });
-  });
-}
 
 /** CPU seconds of `gzip -6` over a file, measured by the shell's `times`. */
 function gzipCpuSeconds(path: string): number {
@@ -105,9 +62,6 @@ function zlibCpuSeconds(path: string): number {
   if (result.status !== 0 || !Number.isFinite(seconds)) throw new Error(`node zlib over ${path} failed:\n${result.stderr}`);
   return seconds;
 }
-
-/** Production's settings: the tests poll for stop requests every 200 ms, the harvester every 10 s. */
-const PRODUCTION = { TWARC_CLOUD_STOP_POLL_MS: '10000' };
 
 interface StreamRun {
   readonly harvesterCpu: number;

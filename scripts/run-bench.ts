@@ -4,7 +4,7 @@
  * archives of a million tweets, and none may be left behind. The whole run has a time limit too
  * (BENCH_TIME_LIMIT_S, default 2 hours), on top of each case's (BENCH_CASE_LIMIT_S).
  *
- *   node dist/scripts/run-bench.js validate|plan|apply|startup|export|harvest
+ *   node dist/scripts/run-bench.js validate|plan|apply|startup|export|harvest|group-task
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
