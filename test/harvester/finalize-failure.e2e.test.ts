@@ -22,26 +22,45 @@ after(async () => {
   await moto.stop();
 });
 
+/** A stream into an archive on moto reached through a proxy that can make S3 fail, and a filter collection to harvest. */
+async function streamOnFaultyS3(
+  id: string,
+  perSecond: number,
+  tweetsPerFile: number,
+): Promise<{
+  fake: FakeXApi;
+  proxy: AwsFaultProxy;
+  archive: Awaited<ReturnType<typeof s3Archive>>;
+  env: NodeJS.ProcessEnv;
+  close: () => Promise<void>;
+}> {
+  const fake = await new FakeXApi({
+    bearerTokens: [SECRET_BEARER],
+    corpus: { users: 3, tweetsPerUser: () => 0 },
+    stream: { tweets: 1_000_000, perSecond, keepAliveMs: 100 },
+  }).start();
+  const proxy = new AwsFaultProxy(moto.endpoint);
+  const endpoint = await proxy.start();
+  const archive = await s3Archive(moto);
+  await putCollection(archive.store, {
+    id,
+    type: 'filter',
+    rules: [{ value: 'climate' }],
+    output: { tweets_per_file: tweetsPerFile, rotate_minutes: 30 },
+  });
+  const env = { ...archive.env, AWS_ENDPOINT_URL_S3: endpoint, AWS_MAX_ATTEMPTS: '2' };
+  const close = async (): Promise<void> => {
+    await archive.close();
+    await proxy.stop();
+    await fake.stop();
+  };
+  return { fake, proxy, archive, env, close };
+}
+
 describe('a harvest whose finalize fails', { timeout: 120_000 }, () => {
   it('exits within seconds with a message, and the next harvest closes its folder and carries on', async () => {
-    const fake = await new FakeXApi({
-      bearerTokens: [SECRET_BEARER],
-      corpus: { users: 3, tweetsPerUser: () => 0 },
-      stream: { tweets: 1_000_000, perSecond: 300, keepAliveMs: 100 },
-    }).start();
-    const proxy = new AwsFaultProxy(moto.endpoint);
-    const endpoint = await proxy.start();
-    const archive = await s3Archive(moto);
+    const { fake, proxy, archive, env, close } = await streamOnFaultyS3('outage', 300, 50);
     try {
-      await putCollection(archive.store, {
-        id: 'outage',
-        type: 'filter',
-        rules: [{ value: 'climate' }],
-        track: [],
-        follow: [],
-        output: { tweets_per_file: 50, rotate_minutes: 30 },
-      });
-      const env = { ...archive.env, AWS_ENDPOINT_URL_S3: endpoint, AWS_MAX_ATTEMPTS: '2' };
       const first = startHarvest(['outage', '--archive', archive.location, '--api-base-url', fake.baseUrl], env);
       await first.waitForLog(/tweet file stored/);
       // S3 fails from now on, and the harvest is asked to stop: its finalize cannot store anything.
@@ -79,29 +98,13 @@ describe('a harvest whose finalize fails', { timeout: 120_000 }, () => {
       assert.equal(await archive.store.get(collectionKeys('outage').lock), undefined);
       assert.ok((await storedTweets(archive.store, 'outage')).length > 0);
     } finally {
-      await archive.close();
-      await proxy.stop();
-      await fake.stop();
+      await close();
     }
   });
 
   it('a stream whose archive keeps failing mid-harvest (S3 SlowDown beyond its retries) ends naming S3, not as a bug', async () => {
-    const fake = await new FakeXApi({
-      bearerTokens: [SECRET_BEARER],
-      corpus: { users: 3, tweetsPerUser: () => 0 },
-      stream: { tweets: 1_000_000, perSecond: 2000, keepAliveMs: 100 },
-    }).start();
-    const proxy = new AwsFaultProxy(moto.endpoint);
-    const endpoint = await proxy.start();
-    const archive = await s3Archive(moto);
+    const { fake, proxy, archive, env, close } = await streamOnFaultyS3('slowdown', 2000, 20);
     try {
-      await putCollection(archive.store, {
-        id: 'slowdown',
-        type: 'filter',
-        rules: [{ value: 'climate' }],
-        output: { tweets_per_file: 20, rotate_minutes: 30 },
-      });
-      const env = { ...archive.env, AWS_ENDPOINT_URL_S3: endpoint, AWS_MAX_ATTEMPTS: '2' };
       const harvest = startHarvest(['slowdown', '--archive', archive.location, '--api-base-url', fake.baseUrl], env);
       await harvest.waitForLog(/tweet file stored/);
       proxy.faults.push({ service: 's3', status: 503, code: 'SlowDown', message: 'Please reduce your request rate.', times: Infinity });
@@ -117,9 +120,7 @@ describe('a harvest whose finalize fails', { timeout: 120_000 }, () => {
         [],
       );
     } finally {
-      await archive.close();
-      await proxy.stop();
-      await fake.stop();
+      await close();
     }
   });
 });

@@ -12,7 +12,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
-import { readObject, writeObject } from '../../platform/archive/objects.js';
+import { readObject, writeObject, type ArchiveObjects } from '../../platform/archive/objects.js';
 import { UserError } from '../../platform/errors.js';
 import { ownershipTags } from '../../targets/aws/naming/aws-names.js';
 import { tagOwner } from '../../harvester/stream-group/group-rules.js';
@@ -41,6 +41,20 @@ after(async () => {
 const filter = (id: string, rule: string): string =>
   `id: ${id}\ntype: filter\nrules:\n  - value: ${rule}\noutput:\n  tweets_per_file: 40\n`;
 
+/** The deployment.json terraform would write for `name`, on the fakes. */
+function deploymentOf(name: string): ArchiveObjects['deployment'] {
+  return {
+    format: 'twarc-cloud/deployment@1',
+    deployment: name,
+    cluster: `arn:aws:ecs:us-east-1:123456789012:cluster/${name}`,
+    subnets: ['subnet-1'],
+    security_groups: ['sg-1'],
+    task_definition: 'twarc-cloud-harvester',
+    container_name: 'harvester',
+    events_role_arn: 'arn:aws:iam::123456789012:role/events',
+  };
+}
+
 describe('stream groups on the AWS target, with real harvesters', { timeout: 150_000 }, () => {
   it('streams three collections of one profile on one connection: a shared tweet in both, rule edits and removals without a reconnect, nothing lost', async () => {
     const archive = await s3Archive(moto);
@@ -48,16 +62,7 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
     const bucket = archive.location.slice('s3://'.length);
     const schedules = new FakeSchedules();
     const services = new FakeServices();
-    const deployment = {
-      format: 'twarc-cloud/deployment@1' as const,
-      deployment: 'groups',
-      cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/groups',
-      subnets: ['subnet-1'],
-      security_groups: ['sg-1'],
-      task_definition: 'twarc-cloud-harvester',
-      container_name: 'harvester',
-      events_role_arn: 'arn:aws:iam::123456789012:role/events',
-    };
+    const deployment = deploymentOf('groups');
     const reports: string[] = [];
     const target = (): AwsTarget =>
       new AwsTarget(store, { ...deployment }, schedules, services, {
@@ -262,16 +267,7 @@ describe('stream groups on the AWS target, with real harvesters', { timeout: 150
     const { store } = archive;
     const bucket = archive.location.slice('s3://'.length);
     const services = new FakeServices();
-    const deployment = {
-      format: 'twarc-cloud/deployment@1' as const,
-      deployment: 'legacy',
-      cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/legacy',
-      subnets: ['subnet-1'],
-      security_groups: ['sg-1'],
-      task_definition: 'twarc-cloud-harvester',
-      container_name: 'harvester',
-      events_role_arn: 'arn:aws:iam::123456789012:role/events',
-    };
+    const deployment = deploymentOf('legacy');
     const root = tempProject({
       'twarc-cloud.yaml': `deployment: legacy\ntarget: aws\naws:\n  bucket: ${bucket}\n  region: us-east-1\n`,
       'collections/alpha.yaml': filter('alpha', 'climate'),
