@@ -10,6 +10,20 @@ resource "aws_ecr_repository" "harvester" {
   }
 }
 
+# Old images are expired, the newest 20 kept: schedules and groups run the release the last apply
+# named, and a rollback goes back a few releases at most. Each release is one tag (immutable).
+resource "aws_ecr_lifecycle_policy" "harvester" {
+  repository = aws_ecr_repository.harvester.name
+  policy = jsonencode({
+    rules = [{
+      rulePriority = 1
+      description  = "Keep the newest 20 images"
+      selection    = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = 20 }
+      action       = { type = "expire" }
+    }]
+  })
+}
+
 resource "aws_ecs_cluster" "harvests" {
   name = var.deployment
   setting {

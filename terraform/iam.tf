@@ -53,7 +53,8 @@ data "aws_iam_policy_document" "task" {
     ] : "${aws_s3_bucket.archive.arn}/${key}"]
   }
   statement {
-    actions   = ["ssm:GetParametersByPath", "ssm:GetParameter"]
+    # The credentials are read by path (platform/credentials/resolve.ts); nothing calls GetParameter.
+    actions   = ["ssm:GetParametersByPath"]
     resources = [local.ssm_prefix, "${local.ssm_prefix}/*"]
   }
   statement {

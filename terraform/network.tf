@@ -1,8 +1,8 @@
 # Public subnets without a NAT gateway (which would cost more than the harvests): tasks get a
 # public address for egress to the X API and AWS, and the security group allows no inbound traffic.
-data "aws_availability_zones" "available" {
-  state = "available"
-}
+# Every zone of the region, in AWS's order, unfiltered: filtered by state, a zone that became
+# unavailable would drop out of the list and move the subnets on the next apply.
+data "aws_availability_zones" "available" {}
 
 resource "aws_vpc" "tasks" {
   cidr_block           = var.vpc_cidr

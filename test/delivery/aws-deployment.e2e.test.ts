@@ -119,6 +119,18 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     assert.equal(reads('collections/climate/compliance/20261207T060000Z/tweets.jsonl'), false, 'no compliance results');
     assert.equal(reads('collections.json'), true);
     assert.equal(reads('collections/climate/harvests/2026/12/07/06/00/00/harvest.json'), true, 'a harvest record, for the volume summary');
+    // The task role reads the credentials by path, as the harvester does, and nothing else of SSM.
+    const credentials = `arn:aws:ssm:${region}:${account}:parameter/${deployment}/credentials/default`;
+    const taskRole = roles.get(ROLE_NAMES.task);
+    assert.ok(taskRole);
+    assert.equal(evaluate(taskRole.policies, { action: 'ssm:GetParametersByPath', resource: credentials, context: {} }).allowed, true);
+    assert.equal(
+      evaluate(taskRole.policies, { action: 'ssm:GetParameter', resource: `${credentials}/bearer_token`, context: {} }).allowed,
+      false,
+    );
+    // Old harvester images expire, the newest 20 kept.
+    const [ecrLifecycle] = await e2e.tf.valuesOf('aws_ecr_lifecycle_policy');
+    assert.match(String(ecrLifecycle?.['policy']), /"countNumber":20/);
     // What the code deletes outside the harvests stays allowed: a released lock.
     const task = roles.get(ROLE_NAMES.task);
     assert.ok(task);
