@@ -20,6 +20,17 @@ export function configOfType<T extends CollectionConfig['type']>(
   if (config.type !== type) throw new Error(`a ${type} collector was given collection ${config.id}, of type ${config.type}`);
   return config as Extract<CollectionConfig, { type: T }>;
 }
+
+/** What a harvest and a stream group do where their command says nothing else (ECS, schedules). */
+export const HARVEST_DEFAULTS = {
+  /** A lock whose heartbeat is older than this counts as abandoned (`--stale-after`). */
+  staleAfterMs: 300_000,
+  /** How often a running harvest looks for a stop request in the archive. */
+  stopPollMs: 10_000,
+  /** How often a stream group reads its members again for joins, edits and leaves (`--sync`). */
+  groupSyncMs: 15_000,
+} as const;
+
 export type HarvestRecord = ArchiveObjects['harvest'];
 
 /** How a harvest ended: completed (max_records counts as completed), stopped on request or by a signal, or failed. */

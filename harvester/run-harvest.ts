@@ -18,7 +18,14 @@ import { holdBudget } from './budget-guard.js';
 import { harvestSearch } from './collect/search.js';
 import { harvestUserTimelines } from './collect/user-timeline.js';
 import { startControlServer } from './control-server.js';
-import { recordError, type CollectionConfig, type HarvestContext, type HarvestOutcome, type HarvestTuning } from './harvest-context.js';
+import {
+  HARVEST_DEFAULTS,
+  recordError,
+  type CollectionConfig,
+  type HarvestContext,
+  type HarvestOutcome,
+  type HarvestTuning,
+} from './harvest-context.js';
 import { finalizeHarvest } from './finalize.js';
 import { openLockedHarvest, recordHarvestStart } from './locked-harvest.js';
 import { JsonLog } from './log.js';
@@ -71,8 +78,8 @@ export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcom
     ...(options.apiBaseUrl !== undefined ? { apiBaseUrl: options.apiBaseUrl } : {}),
     ...(options.tuning !== undefined ? { tuning: options.tuning } : {}),
     ...(options.stop !== undefined ? { stop: options.stop } : {}),
-    staleAfterMs: options.staleAfterMs ?? 300_000,
-    stopPollMs: options.stopPollMs ?? 10_000,
+    staleAfterMs: options.staleAfterMs ?? HARVEST_DEFAULTS.staleAfterMs,
+    stopPollMs: options.stopPollMs ?? HARVEST_DEFAULTS.stopPollMs,
   });
   return runLocked(context, lock, options, { lease, endWatch });
 }
@@ -168,9 +175,9 @@ async function streamAlone(
     stop: options.stop ?? new StopController(),
     ...(options.apiBaseUrl !== undefined ? { apiBaseUrl: options.apiBaseUrl } : {}),
     ...(options.tuning !== undefined ? { tuning: options.tuning } : {}),
-    syncMs: options.syncMs ?? 15_000,
-    staleAfterMs: options.staleAfterMs ?? 300_000,
-    stopPollMs: options.stopPollMs ?? 10_000,
+    syncMs: options.syncMs ?? HARVEST_DEFAULTS.groupSyncMs,
+    staleAfterMs: options.staleAfterMs ?? HARVEST_DEFAULTS.staleAfterMs,
+    stopPollMs: options.stopPollMs ?? HARVEST_DEFAULTS.stopPollMs,
     controlHost: options.controlHost ?? '127.0.0.1',
     controlPort: options.controlPort ?? 0,
     ...(options.advertiseHost !== undefined ? { advertiseHost: options.advertiseHost } : {}),

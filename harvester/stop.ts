@@ -9,7 +9,6 @@ export type StopCause = 'requested' | 'signal' | 'max_records' | 'budget' | 'fai
 
 export class StopController {
   private readonly controller = new AbortController();
-  private readonly interruption = new AbortController();
   private stopReason: { cause: StopCause; detail: string } | undefined;
 
   get signal(): AbortSignal {
@@ -22,17 +21,6 @@ export class StopController {
 
   get reason(): { readonly cause: StopCause; readonly detail: string } | undefined {
     return this.stopReason;
-  }
-
-  /** Aborts once a signal comes after the stop began: what is left to wait for (lingering) is cut short. */
-  get interrupted(): AbortSignal {
-    return this.interruption.signal;
-  }
-
-  /** A signal: stop, and if the stop began already, cut short what is left to wait for. */
-  interrupt(detail: string): void {
-    if (this.stopReason) this.interruption.abort(new HarvestStopping(detail));
-    this.stop('signal', detail);
   }
 
   stop(cause: StopCause, detail: string): void {

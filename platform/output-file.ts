@@ -57,7 +57,10 @@ export async function reserveOutputFile(
   options: OutputOptions,
 ): Promise<{ write(content: string | Uint8Array): Promise<void>; discard(): Promise<void> }> {
   const output = await openOutput(path, options);
-  await writeFile(output.partial, '', { flag: 'wx', mode: 0o644 });
+  await writeFile(output.partial, '', { flag: 'wx', mode: 0o644 }).catch(async (error: unknown) => {
+    await output.discard();
+    throw error;
+  });
   return {
     async write(content) {
       try {
@@ -74,14 +77,7 @@ export async function reserveOutputFile(
 
 /** Writes a whole file by the rule: partial beside it, renamed into place. */
 export async function writeOutputFile(path: string, content: string | Uint8Array, options: OutputOptions): Promise<void> {
-  const output = await openOutput(path, options);
-  try {
-    await writeFile(output.partial, content, { flag: 'wx', mode: 0o644 });
-    await output.commit();
-  } catch (error) {
-    await output.discard();
-    throw error;
-  }
+  await (await reserveOutputFile(path, options)).write(content);
 }
 
 async function checkTarget(path: string, options: OutputOptions): Promise<void> {

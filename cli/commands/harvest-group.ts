@@ -3,6 +3,7 @@ import { schemaPattern } from '../../platform/schema-validation.js';
 import { HARVEST_EXIT } from '../../platform/harvest-exit.js';
 import { openArchiveStore } from '../../platform/archive/open-store.js';
 import { resolveCredentials } from '../../platform/credentials/resolve.js';
+import { HARVEST_DEFAULTS } from '../../harvester/harvest-context.js';
 import { runStreamGroup } from '../../harvester/stream-group/run-stream-group.js';
 import type { CommandSpec } from '../command.js';
 import type { CliIo } from '../io.js';
@@ -73,9 +74,9 @@ export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): Comm
           },
           stop,
           apiBaseUrl: apiBaseUrl(args, io),
-          syncMs: secondsOption(args, 'sync') ?? envNumber(io, 'TWARC_CLOUD_GROUP_SYNC_MS') ?? 15_000,
-          staleAfterMs: secondsOption(args, 'stale-after') ?? 300_000,
-          stopPollMs: envNumber(io, 'TWARC_CLOUD_STOP_POLL_MS') ?? 10_000,
+          syncMs: secondsOption(args, 'sync') ?? envNumber(io, 'TWARC_CLOUD_GROUP_SYNC_MS') ?? HARVEST_DEFAULTS.groupSyncMs,
+          staleAfterMs: secondsOption(args, 'stale-after') ?? HARVEST_DEFAULTS.staleAfterMs,
+          stopPollMs: envNumber(io, 'TWARC_CLOUD_STOP_POLL_MS') ?? HARVEST_DEFAULTS.stopPollMs,
           controlHost: stringOption(args, 'control-host') ?? '127.0.0.1',
           controlPort: numberOption(args, 'control-port', 0, 65535) ?? 0,
           ...optional('advertiseHost', stringOption(args, 'advertise-host')),

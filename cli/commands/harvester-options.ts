@@ -49,17 +49,16 @@ export function envTuning(io: CliIo): Partial<HarvestTuning> {
 }
 
 /**
- * Runs a harvest whose stop SIGTERM and SIGINT begin (a second signal cuts short what is left to
- * wait for); started by `run` or `up` (ENDS_WITH_PARENT), the end of its parent's pipe on standard
- * input begins it too, so that it never outlives that parent.
+ * Runs a harvest whose stop SIGTERM and SIGINT begin; started by `run` or `up` (ENDS_WITH_PARENT),
+ * the end of its parent's pipe on standard input begins it too, so that it never outlives that parent.
  */
 export async function stoppedBySignals<T>(io: CliIo, run: (stop: StopController) => Promise<T>): Promise<T> {
   const stop = new StopController();
   const onSignal = (signal: NodeJS.Signals): void => {
-    stop.interrupt(`${signal} received`);
+    stop.stop('signal', `${signal} received`);
   };
   const onParentGone = (): void => {
-    stop.interrupt('the process that started it (run or up) ended');
+    stop.stop('signal', 'the process that started it (run or up) ended');
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

@@ -5,10 +5,8 @@ import type { ArchiveStore } from '../../platform/archive/store.js';
 import { isDeadLocalProcess } from '../../platform/local-process.js';
 import { oneCollectionId, type CommandSpec, type ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
+import { HARVEST_DEFAULTS } from '../../harvester/harvest-context.js';
 import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
-
-/** A lock whose heartbeat is older than this is stale (the harvester's default --stale-after). */
-const STALE_AFTER_MS = 300_000;
 
 export const unlockCommand: CommandSpec = {
   usage: `twarc-cloud unlock <id> [--force] ${TARGET_USAGE} | unlock --apply [--force]`,
@@ -38,7 +36,7 @@ export const unlockCommand: CommandSpec = {
     }
     const holder = `harvest ${lock.value.harvest_id} on ${lock.value.holder.host} (pid ${lock.value.holder.pid}${lock.value.holder.task !== undefined ? `, task ${lock.value.holder.task}` : ''})`;
     const age = Date.now() - Date.parse(lock.value.heartbeat_at);
-    if (age < STALE_AFTER_MS && !isDeadLocalProcess(lock.value.holder) && args.values['force'] !== true) {
+    if (age < HARVEST_DEFAULTS.staleAfterMs && !isDeadLocalProcess(lock.value.holder) && args.values['force'] !== true) {
       throw new UserError(
         `${id} is locked by ${holder}, whose last heartbeat was ${Math.round(age / 1000)} s ago: it looks alive`,
         'stop it (twarc-cloud status shows it), or pass --force if you know it is dead',

@@ -100,7 +100,7 @@ export class GroupMembership implements RoutingMembers {
         if (error instanceof HarvestStopping || this.context.stop.stopping) return;
         if (this.context.alone === true) {
           this.refusal = error instanceof Error ? error : new Error(String(error));
-          this.context.stop.stop('failed', error instanceof Error ? error.message : String(error));
+          this.context.stop.stop('failed', this.refusal.message);
           return;
         }
         this.context.log.warn('following the collections index failed; will retry', {
@@ -215,7 +215,7 @@ export class GroupMembership implements RoutingMembers {
     ) {
       log.info('every member collection was stopped on request (or is complete); the group ends until one is edited');
       stop.stop('requested', 'every member collection was stopped on request');
-    } else if (this.members.size === 0) {
+    } else if (slots.length === 0) {
       if (this.context.alone === true) stop.stop('requested', 'the collection is no longer an active filter collection of this profile');
       else if (!this.context.endOwnService) stop.stop('max_records', 'the group has no member collections');
       else if (!this.waitingLogged) log.info('no member collections yet; the group waits for them');

@@ -19,7 +19,10 @@ import {
 import type { ServiceInfo, ServicesPort } from './services-port.js';
 
 /** Waits until `done` holds for the service as described (the AWS target's wait, bounded by its stop time). */
-export type WaitForService = (service: string, done: (found: ServiceInfo | undefined) => boolean) => Promise<unknown>;
+export type WaitForService = (
+  service: string,
+  done: (found: ServiceInfo | undefined) => boolean,
+) => Promise<{ readonly found: ServiceInfo | undefined } | undefined>;
 
 export class StreamGroupServices {
   constructor(
@@ -39,7 +42,13 @@ export class StreamGroupServices {
       const profile = service.tags[STREAM_GROUP_TAG];
       if (!isStreamGroupName(name, service.name)) continue;
       // One named as a group of this deployment that is not ours blocks that group: plan says so, as apply would.
-      refuseForeignGroup(service.name, service.tags, name, profile ?? '');
+      refuseForeignGroup(
+        `plan or change the ECS service ${service.name}`,
+        'rename or remove that service',
+        service.tags,
+        name,
+        profile ?? '',
+      );
       if (profile === undefined || streamGroupOwnership(service.tags, name, profile) !== 'ours') continue;
       // Which release a group runs is what apply recorded for its members; listing does not tell it.
       const release = Object.values(index).find((e) => e.stream_group === profile && e.release !== undefined)?.release;
@@ -55,7 +64,8 @@ export class StreamGroupServices {
     const cluster = this.deployment.cluster;
     const service = streamGroupServiceName(name, action.group);
     const current = await this.services.describeService(cluster, service);
-    if (current) refuseForeignGroup(service, current.tags, name, action.group);
+    if (current)
+      refuseForeignGroup(`plan or change the ECS service ${service}`, 'rename or remove that service', current.tags, name, action.group);
     if (action.kind === 'stop-stream-group') {
       if (current?.status !== 'ACTIVE') return;
       await this.services.updateService(cluster, service, { desiredCount: 0 });
@@ -73,11 +83,10 @@ export class StreamGroupServices {
     waitForService: WaitForService,
   ): Promise<ServiceInfo | undefined> {
     if (current?.status !== 'DRAINING') return current;
-    await waitForService(service, (found) => found?.status !== 'DRAINING');
-    const now = await this.services.describeService(this.deployment.cluster, service);
-    if (now?.status === 'DRAINING')
+    const settled = await waitForService(service, (found) => found?.status !== 'DRAINING');
+    if (!settled)
       throw new UserError(`the ECS service ${service} is still draining from its removal`, 'apply again once its task has stopped');
-    return now;
+    return settled.found;
   }
 
   private async startOrRoll(action: StreamGroupAction, current: ServiceInfo | undefined, taskDefinitionArn: string): Promise<void> {
@@ -110,10 +119,13 @@ export class StreamGroupServices {
     const backfill = this.options.backfillMinutes;
     const family = streamGroupServiceName(name, profile);
     const existing = await this.services.taskDefinitionTags(family);
-    if (existing && streamGroupOwnership(existing, name, profile) === 'foreign')
-      throw new UserError(
-        `refusing to add a revision to the task definition family ${family}: it is ${describeOwner(existing)}, not this deployment's stream group`,
-        'rename or deregister that family, or give this deployment another name',
+    if (existing)
+      refuseForeignGroup(
+        `add a revision to the task definition family ${family}`,
+        'rename or deregister that family',
+        existing,
+        name,
+        profile,
       );
     return this.services.registerTaskDefinition({
       family,
@@ -139,11 +151,17 @@ export class StreamGroupServices {
   }
 }
 
-/** A service with a stream group's name that another deployment (or nobody) tagged is never changed, nor planned around. */
-function refuseForeignGroup(service: string, tags: Readonly<Record<string, string>>, deployment: string, profile: string): void {
+/** A resource with a stream group's name that another deployment (or nobody) tagged is never changed, nor planned around. */
+function refuseForeignGroup(
+  action: string,
+  fix: string,
+  tags: Readonly<Record<string, string>>,
+  deployment: string,
+  profile: string,
+): void {
   if (streamGroupOwnership(tags, deployment, profile) !== 'foreign') return;
   throw new UserError(
-    `refusing to plan or change the ECS service ${service}: it is ${describeOwner(tags)}, not this deployment's stream group`,
-    'rename or remove that service, or give this deployment another name',
+    `refusing to ${action}: it is ${describeOwner(tags)}, not this deployment's stream group`,
+    `${fix}, or give this deployment another name`,
   );
 }

@@ -39,6 +39,9 @@ after(async () => {
   await e2e.stop();
 });
 
+/** A tweet file as a harvest stores it, for the policies' checks. */
+const TWEET_FILE = 'collections/climate/harvests/2026/12/07/06/00/00/tweets-20261207060000-0001.jsonl.gz';
+
 describe('the AWS deployment, made by the Terraform CLI on moto_server and run by the reconciler', { timeout: 900_000 }, () => {
   it('applies; a second plan changes nothing; the README lists every variable and output Terraform reads', async () => {
     const second = await e2e.tf.planExitCode();
@@ -78,6 +81,10 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
         'repo:lab/collections:environment:user-changes',
       ],
     ]);
+  });
+
+  it("keeps what was harvested: no lifecycle rule expires a harvest's versions, and no role may delete one", async () => {
+    const roles = await e2e.tf.roles();
     const s3 = createS3Client({ endpoint: e2e.moto.endpoint, region, forcePathStyle: true, credentials: admin });
     const lifecycle = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
     // Only objects the store tags lose old versions: a harvest's files, untagged, keep every version.
@@ -92,7 +99,7 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     );
     s3.destroy();
     // No role the module creates may delete a harvest's files or their versions, or replace the lifecycle rules.
-    const harvestFile = `arn:aws:s3:::${bucket}/collections/climate/harvests/2026/12/07/06/00/00/tweets-20261207060000-0001.jsonl.gz`;
+    const harvestFile = `arn:aws:s3:::${bucket}/${TWEET_FILE}`;
     for (const role of roles.values()) {
       for (const [action, resource] of [
         ['s3:DeleteObject', harvestFile],
@@ -109,28 +116,6 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
         );
       }
     }
-    // The plan role runs a pull request's own code: it reads the records plan reads, never the posts.
-    const plan = roles.get(ROLE_NAMES.plan);
-    assert.ok(plan);
-    const reads = (key: string): boolean =>
-      evaluate(plan.policies, { action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/${key}`, context: {} }).allowed;
-    assert.equal(reads(harvestFile.slice(`arn:aws:s3:::${bucket}/`.length)), false, 'no tweet file');
-    assert.equal(reads('collections/climate/harvests/2026/12/07/06/00/00/users.jsonl'), false, 'no users file');
-    assert.equal(reads('collections/climate/compliance/20261207T060000Z/tweets.jsonl'), false, 'no compliance results');
-    assert.equal(reads('collections.json'), true);
-    assert.equal(reads('collections/climate/harvests/2026/12/07/06/00/00/harvest.json'), true, 'a harvest record, for the volume summary');
-    // The task role reads the credentials by path, as the harvester does, and nothing else of SSM.
-    const credentials = `arn:aws:ssm:${region}:${account}:parameter/${deployment}/credentials/default`;
-    const taskRole = roles.get(ROLE_NAMES.task);
-    assert.ok(taskRole);
-    assert.equal(evaluate(taskRole.policies, { action: 'ssm:GetParametersByPath', resource: credentials, context: {} }).allowed, true);
-    assert.equal(
-      evaluate(taskRole.policies, { action: 'ssm:GetParameter', resource: `${credentials}/bearer_token`, context: {} }).allowed,
-      false,
-    );
-    // Old harvester images expire, the newest 20 kept.
-    const [ecrLifecycle] = await e2e.tf.valuesOf('aws_ecr_lifecycle_policy');
-    assert.match(String(ecrLifecycle?.['policy']), /"countNumber":20/);
     // What the code deletes outside the harvests stays allowed: a released lock.
     const task = roles.get(ROLE_NAMES.task);
     assert.ok(task);
@@ -139,6 +124,32 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
         .allowed,
       true,
     );
+  });
+
+  it('gives each role the least it needs: the plan role reads records, never posts; the task role reads its credentials by path', async () => {
+    const roles = await e2e.tf.roles();
+    // The plan role runs a pull request's own code: it reads the records plan reads, never the posts.
+    const plan = roles.get(ROLE_NAMES.plan);
+    assert.ok(plan);
+    const reads = (key: string): boolean =>
+      evaluate(plan.policies, { action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/${key}`, context: {} }).allowed;
+    assert.equal(reads(TWEET_FILE), false, 'no tweet file');
+    assert.equal(reads('collections/climate/harvests/2026/12/07/06/00/00/users.jsonl'), false, 'no users file');
+    assert.equal(reads('collections/climate/compliance/20261207T060000Z/tweets.jsonl'), false, 'no compliance results');
+    assert.equal(reads('collections.json'), true);
+    assert.equal(reads('collections/climate/harvests/2026/12/07/06/00/00/harvest.json'), true, 'a harvest record, for the volume summary');
+    // The task role reads the credentials by path, as the harvester does, and nothing else of SSM.
+    const credentials = `arn:aws:ssm:${region}:${account}:parameter/${deployment}/credentials/default`;
+    const task = roles.get(ROLE_NAMES.task);
+    assert.ok(task);
+    assert.equal(evaluate(task.policies, { action: 'ssm:GetParametersByPath', resource: credentials, context: {} }).allowed, true);
+    assert.equal(
+      evaluate(task.policies, { action: 'ssm:GetParameter', resource: `${credentials}/bearer_token`, context: {} }).allowed,
+      false,
+    );
+    // Old harvester images expire, the newest 20 kept.
+    const [ecrLifecycle] = await e2e.tf.valuesOf('aws_ecr_lifecycle_policy');
+    assert.match(String(ecrLifecycle?.['policy']), /"countNumber":20/);
   });
 
   it("applies a schedule, a stream and a suspended collection to that deployment; the fired schedule and the stream, in its profile's stream group, harvest", async () => {

@@ -14,6 +14,17 @@ import { tempProject } from '../helpers/temp-project.js';
 import { until } from '../helpers/until.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
 
+/** A fake X API streaming without end, and a git project of filter collections in the local archive. */
+async function streamingProject(collections: Record<string, string>): Promise<{ fake: FakeXApi; root: string; store: LocalArchiveStore }> {
+  const fake = await new FakeXApi({
+    bearerTokens: [SECRET_BEARER],
+    stream: { tweets: 1_000_000, perSecond: 100, keepAliveMs: 100 },
+  }).start();
+  const root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n', ...collections });
+  execFileSync('git', ['-C', root, 'init', '-q']);
+  return { fake, root, store: new LocalArchiveStore(join(root, 'archive')) };
+}
+
 describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
   it("follows collection files: starts, reconfigures and stops streams, runs a new schedule's first harvest at once, and stops cleanly on Ctrl-C", async () => {
     const fake = await new FakeXApi({
@@ -81,16 +92,9 @@ describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
   });
 
   it('takes its stream group down with it when it is killed (SIGKILL), so the next up is not refused by X', async () => {
-    const fake = await new FakeXApi({
-      bearerTokens: [SECRET_BEARER],
-      stream: { tweets: 1_000_000, perSecond: 100, keepAliveMs: 100 },
-    }).start();
-    const root = tempProject({
-      'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',
+    const { fake, root, store } = await streamingProject({
       'collections/live.yaml': 'id: live\ntype: filter\nstate: active\nrules:\n  - value: climate\noutput:\n  tweets_per_file: 50\n',
     });
-    execFileSync('git', ['-C', root, 'init', '-q']);
-    const store = new LocalArchiveStore(join(root, 'archive'));
     const up = startUp(root, { TWARC_CLOUD_API_BASE_URL: fake.baseUrl });
     try {
       const group = await until('the stream group to hold its member lock', async () => {
@@ -120,19 +124,12 @@ describe('twarc-cloud up, the embedded default', { timeout: 120_000 }, () => {
   });
 
   it('ends its stream group once `stop` has stopped every member, and starts it again when a member is edited', async () => {
-    const fake = await new FakeXApi({
-      bearerTokens: [SECRET_BEARER],
-      stream: { tweets: 1_000_000, perSecond: 100, keepAliveMs: 100 },
-    }).start();
     const member = (id: string, rule: string): string =>
       `id: ${id}\ntype: filter\nstate: active\nrules:\n  - value: ${rule}\noutput:\n  tweets_per_file: 50\n`;
-    const root = tempProject({
-      'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n',
+    const { fake, root, store } = await streamingProject({
       'collections/fa.yaml': member('fa', 'climate'),
       'collections/fb.yaml': member('fb', 'weather'),
     });
-    execFileSync('git', ['-C', root, 'init', '-q']);
-    const store = new LocalArchiveStore(join(root, 'archive'));
     const env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
     const up = startUp(root, { TWARC_CLOUD_API_BASE_URL: fake.baseUrl, TWARC_CLOUD_GROUP_SYNC_MS: '200' });
     const groupPid = (): Promise<number | undefined> =>
