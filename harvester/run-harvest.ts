@@ -15,8 +15,7 @@ import type { XCredentials } from '../platform/credentials/credentials.js';
 import { resolveCredentials } from '../platform/credentials/resolve.js';
 import { streamComplete } from '../platform/archive/stream-completion.js';
 import { holdBudget } from './budget-guard.js';
-import { harvestSearch } from './collect/search.js';
-import { harvestUserTimelines } from './collect/user-timeline.js';
+import { collectorOf, IN_STREAM_GROUP, type Collector } from './collect/collectors.js';
 import { startControlServer } from './control-server.js';
 import {
   HARVEST_DEFAULTS,
@@ -68,7 +67,8 @@ export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcom
     env: options.env,
     ...(options.ssmPath !== undefined ? { ssmPath: options.ssmPath } : {}),
   });
-  if (config.type === 'filter') return streamAlone(store, config, credentials, options);
+  const collector = collectorOf(config.type);
+  if (collector === IN_STREAM_GROUP) return streamAlone(store, config, credentials, options);
   const { context, lock, lease, endWatch } = await openLockedHarvest({
     store,
     config,
@@ -81,7 +81,7 @@ export async function runHarvest(options: HarvestOptions): Promise<HarvestOutcom
     staleAfterMs: options.staleAfterMs ?? HARVEST_DEFAULTS.staleAfterMs,
     stopPollMs: options.stopPollMs ?? HARVEST_DEFAULTS.stopPollMs,
   });
-  return runLocked(context, lock, options, { lease, endWatch });
+  return runLocked(context, lock, options, { lease, endWatch, collector });
 }
 
 /** The harvest proper, holding the lock: serve the control API, collect, finalize, always close. */
@@ -89,7 +89,7 @@ async function runLocked(
   context: HarvestContext,
   lock: HeldLock,
   options: HarvestOptions,
-  run: { lease: { lost: boolean }; endWatch: () => void },
+  run: { lease: { lost: boolean }; endWatch: () => void; collector: Collector },
 ): Promise<HarvestOutcome> {
   const { config, harvestId, stop } = context;
   const startedAt = new Date();
@@ -122,7 +122,7 @@ async function runLocked(
       await recordHarvestStart({ context, lock }, startedAt, advertised);
       context.log.info('harvest started', { type: config.type, control: advertised });
       await holdBudget(context);
-      if (!stop.stopping) await collect(context);
+      if (!stop.stopping) await run.collector(context);
     } catch (error) {
       if (!(error instanceof HarvestStopping)) {
         const message = error instanceof Error ? error.message : String(error);
@@ -141,17 +141,6 @@ async function runLocked(
   }
   if (userError) throw userError;
   return outcome;
-}
-
-async function collect(context: HarvestContext): Promise<void> {
-  switch (context.config.type) {
-    case 'user_timeline':
-      return harvestUserTimelines(context);
-    case 'search':
-      return harvestSearch(context);
-    case 'filter':
-      throw new Error('a filter collection streams in a group of one (streamAlone), never through collect');
-  }
 }
 
 /**

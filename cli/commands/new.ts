@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { writeOutputFile } from '../../platform/output-file.js';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { CollectionType } from '../../reconciler/desired/collection.js';
+import { COLLECTION_TYPES, isCollectionType } from '../../reconciler/desired/kinds.js';
 import { collectionTemplate } from '../../reconciler/desired/templates.js';
 import { validateCollectionBytes } from '../../reconciler/desired/validate-file.js';
 import { UserError } from '../../platform/errors.js';
@@ -12,10 +12,8 @@ import { findProjectRoot, loadSettings } from '../../reconciler/settings/setting
 import type { CommandSpec } from '../command.js';
 import { NAME_RULES } from './reconcile-options.js';
 
-const TYPES: readonly CollectionType[] = ['user_timeline', 'search', 'filter'];
-
 export const newCommand: CommandSpec = {
-  usage: 'twarc-cloud new <user_timeline|search|filter> <id> [--dir <directory>]',
+  usage: `twarc-cloud new <${COLLECTION_TYPES.join('|')}> <id> [--dir <directory>]`,
   help: [
     'The new collection starts with state: suspended; set it to active when it is ready.',
     '',
@@ -30,8 +28,8 @@ export const newCommand: CommandSpec = {
     if (type === undefined || id === undefined || extra.length > 0) {
       throw new UserError('expected a type and an id', `usage: ${this.usage}`);
     }
-    if (!(TYPES as readonly string[]).includes(type)) {
-      throw new UserError(`unknown collection type "${type}"`, `choose one of ${TYPES.join(', ')}`);
+    if (!isCollectionType(type)) {
+      throw new UserError(`unknown collection type "${type}"`, `choose one of ${COLLECTION_TYPES.join(', ')}`);
     }
     const { settings } = loadSettings(findProjectRoot(io.cwd), io.cwd);
     const dir = typeof args.values['dir'] === 'string' ? resolve(io.cwd, args.values['dir']) : settings.collectionsDir;
@@ -40,7 +38,7 @@ export const newCommand: CommandSpec = {
     if (existsSync(path)) throw new UserError(`${shown} already exists`, 'edit it, or choose another id');
 
     const schemaPath = relative(dirname(path), join(SCHEMAS_DIR, 'collection.schema.json')).split('\\').join('/');
-    const template = collectionTemplate(type as CollectionType, id, schemaPath);
+    const template = collectionTemplate(type, id, schemaPath);
     const text = args.values['active'] === true ? template.replace(/^state: suspended$/m, 'state: active') : template;
     // The template goes through the same validation as any file, so the id rules live in one place.
     const { problems } = validateCollectionBytes(shown, new TextEncoder().encode(text), id, {

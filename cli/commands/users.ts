@@ -7,6 +7,7 @@ import { resolveCredentials } from '../../platform/credentials/resolve.js';
 import { XApiClient } from '../../platform/x-api/client.js';
 import { validateCollectionFile } from '../../reconciler/desired/validate-file.js';
 import { formatProblem, relativeToCwd } from '../../reconciler/problems.js';
+import { ACCOUNT_KINDS, desiredKind } from '../../reconciler/desired/kinds.js';
 import { addUsersToYaml } from '../../reconciler/users/add-users.js';
 import { lookUpUsers } from '../../reconciler/users/look-up-users.js';
 import { syncUserChanges } from '../../reconciler/users/sync-user-changes.js';
@@ -94,8 +95,11 @@ async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
   }
   const text = await readFile(path, 'utf8');
   const document = checked.valid?.document;
-  if (document?.type !== 'user_timeline')
-    throw new UserError(`${collectionId} is a ${String(document?.type)} collection; accounts are added to user_timeline collections`);
+  const accountsOf = document === undefined ? undefined : desiredKind(document.type).accounts;
+  if (document === undefined || accountsOf === undefined)
+    throw new UserError(
+      `${collectionId} is a ${String(document?.type)} collection; accounts are added to ${ACCOUNT_KINDS.join(' and ')} collections`,
+    );
   const byIds = args.values['ids'] === true || typeof args.values['ids-file'] === 'string';
   const entries = [
     ...given.map((value) => ({ value, shown: value })),
@@ -120,7 +124,7 @@ async function addUsers(args: ParsedArgs, io: CliIo): Promise<number> {
   // X's look-ups are paid for: a file that cannot be written is found out before them. Never through a link it did not make.
   const output = await reserveOutputFile(path, { replace: true });
   try {
-    return await addLookedUp(client, { io, args, path, text, users: document.users, listed, byIds }, output);
+    return await addLookedUp(client, { io, args, path, text, users: accountsOf(document), listed, byIds }, output);
   } finally {
     await output.discard();
   }

@@ -4,7 +4,7 @@ import { readSourceFile } from '../yaml/read-source-file.js';
 import { validateYamlFile, type ParsePath } from '../yaml/validated-yaml.js';
 import { decodeSource, parseYamlSource, type YamlSource } from '../yaml/yaml-source.js';
 import { DEFAULT_CREDENTIALS, DEFAULT_STATE, type CollectionDocument } from './collection.js';
-import { compileFilterRules } from './compile-filter-rules.js';
+import { desiredKind } from './kinds.js';
 import { semanticProblems, type CheckContext } from './semantic-checks.js';
 
 /**
@@ -95,13 +95,7 @@ export function validateCollectionBytes(
         type: document.type,
         state: document.state ?? DEFAULT_STATE,
         credentials: document.credentials ?? DEFAULT_CREDENTIALS,
-        rules:
-          document.type === 'filter'
-            ? compileFilterRules(
-                { rules: document.rules ?? [], track: document.track ?? [], follow: (document.follow ?? []).map(String) },
-                context.limits.streamRuleLength,
-              ).rules.map((rule) => rule.value)
-            : [],
+        rules: desiredKind(document.type).streamRules?.(document, context.limits.streamRuleLength) ?? [],
         compliance: document.compliance !== undefined,
       },
       ...(context.keepDocument ? { document } : {}),

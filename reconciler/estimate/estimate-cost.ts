@@ -163,7 +163,7 @@ async function timelineStates(
 ): Promise<{ observedRates: Map<string, Record<string, number>>; harvestedAccounts: Map<string, Set<string>> }> {
   const observedRates = new Map<string, Record<string, number>>();
   const harvestedAccounts = new Map<string, Set<string>>();
-  for (const d of desired.filter((c) => c.state === 'active' && c.body.type === 'user_timeline')) {
+  for (const d of desired.filter((c) => c.state === 'active' && c.body.users !== undefined)) {
     const users = Object.entries((await readObject(store, collectionKeys(d.id).state, 'state').catch(() => undefined))?.value.users ?? {});
     const observed = users.flatMap(([id, user]) => (user.posts_per_day !== undefined ? [[id, user.posts_per_day] as const] : []));
     if (observed.length > 0) observedRates.set(d.id, Object.fromEntries(observed));

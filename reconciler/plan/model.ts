@@ -131,7 +131,8 @@ export interface Conflict {
 /** Collections of one credentials profile that start together and need more than one rate-limit window between them. */
 export interface ScheduleCollision {
   readonly profile: string;
-  readonly endpoint: 'users/:id/tweets' | 'tweets/search/recent' | 'tweets/search/all';
+  /** As X's rate-limit table names it. */
+  readonly endpoint: string;
   /** When they start together: a UTC minute of a week, or "together" for rate schedules created in one apply. */
   readonly when: string;
   readonly ids: readonly string[];

@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { ArchiveObjects } from '../../platform/archive/objects.js';
 import type { Collection, LookedUp } from '../desired/collection.js';
+import type { CollectionConfig, ConfigBody } from './config-body.js';
+import { planKind } from './kinds.js';
 
-export type CollectionConfig = ArchiveObjects['collection-config'];
-
-/** The part of collection.json that git decides: everything but the format, the state and the apply's stamps. */
-export type ConfigBody = Omit<CollectionConfig, 'format' | 'state' | 'rendered_at' | 'changeset' | 'removed_at'>;
+export type { CollectionConfig, ConfigBody } from './config-body.js';
 
 /** What a collection file renders to in the archive (docs/architecture.md, "The archive contract"): no secrets, only a profile name. */
 export function renderBody(collection: Collection): ConfigBody {
@@ -19,35 +17,9 @@ export function renderBody(collection: Collection): ConfigBody {
     ...(collection.compliance !== undefined ? { compliance: { schedule: collection.compliance.schedule } } : {}),
     ...(collection.budget !== undefined ? { budget: { monthly_usd: collection.budget.monthly_usd } } : {}),
   };
-  switch (collection.type) {
-    case 'user_timeline':
-      return {
-        ...base,
-        // What users add learned of an account prices plans; it is no part of what a harvest runs with.
-        users: Object.fromEntries(Object.entries(collection.users).map(([id, { looked_up: _facts, ...user }]) => [id, { ...user }])),
-        delete_users_for: [...collection.delete_users_for],
-        ...(collection.schedule !== undefined ? { schedule: collection.schedule } : {}),
-        ...(collection.lookup_every !== undefined ? { lookup_every: collection.lookup_every } : {}),
-      };
-    case 'search':
-      return {
-        ...base,
-        query: collection.query,
-        archive: collection.archive,
-        ...(collection.max_records !== undefined ? { max_records: collection.max_records } : {}),
-        ...(collection.start_time !== undefined ? { start_time: collection.start_time } : {}),
-        ...(collection.end_time !== undefined ? { end_time: collection.end_time } : {}),
-        ...(collection.schedule !== undefined ? { schedule: collection.schedule } : {}),
-      };
-    case 'filter':
-      return {
-        ...base,
-        rules: collection.rules.map((rule) => ({ ...rule })),
-        track: [...collection.track],
-        follow: [...collection.follow],
-        ...(collection.max_records !== undefined ? { max_records: collection.max_records } : {}),
-      };
-  }
+  const kind = planKind(collection.type);
+  if (kind === undefined) throw new Error(`no plan kind for collection type ${collection.type}`);
+  return { ...base, ...kind.render(collection) };
 }
 
 export function bodyOf(config: CollectionConfig): ConfigBody {
@@ -76,7 +48,7 @@ export function desiredCollections(
 ): Array<{ id: string; state: Collection['state']; body: ConfigBody; hash: string; lookedUp?: Readonly<Record<string, LookedUp>> }> {
   return collections.map((collection) => {
     const body = renderBody(collection);
-    const lookedUp = collection.type === 'user_timeline' ? lookedUpOf(collection.users) : undefined;
+    const lookedUp = 'users' in collection ? lookedUpOf(collection.users) : undefined;
     return { id: collection.id, state: collection.state, body, hash: bodyHash(body), ...(lookedUp ? { lookedUp } : {}) };
   });
 }

@@ -1,16 +1,7 @@
 import { nextCronTime } from '../schedule/next-fire.js';
 import { parseSchedule } from '../schedule/schedule-expression.js';
+import { planKind } from './kinds.js';
 import type { DesiredCollection, ScheduleCollision } from './model.js';
-
-/**
- * Requests one app may make per 15 minutes, by the endpoint a scheduled harvest spends most on
- * (X's rate-limit table, docs.x.com/x-api/fundamentals/rate-limits, per app).
- */
-export const APP_REQUESTS_PER_WINDOW = {
-  'users/:id/tweets': 10_000,
-  'tweets/search/recent': 450,
-  'tweets/search/all': 300,
-} as const;
 
 type Endpoint = ScheduleCollision['endpoint'];
 
@@ -31,12 +22,15 @@ export function scheduleCollisions(desired: readonly DesiredCollection[], create
   // collide; the rest are passed over without working out a single schedule.
   const scheduled: Array<{ id: string; profile: string; endpoint: Endpoint; schedule: string; requests: number }> = [];
   const totals = new Map<string, number>();
+  // Requests one app may make per 15 minutes on each endpoint (X's rate-limit table, per app), as each kind knows its own.
+  const limits = new Map<Endpoint, number>();
   for (const collection of desired) {
     const { body } = collection;
     if (collection.state !== 'active' || body.schedule === undefined) continue;
-    const endpoint = endpointOf(body);
-    if (endpoint === undefined) continue;
-    const requests = body.type === 'user_timeline' ? Object.keys(body.users ?? {}).length : 1;
+    const window = planKind(body.type)?.rateWindow?.(body);
+    if (window === undefined) continue;
+    const { endpoint, requests } = window;
+    limits.set(endpoint, window.perWindow);
     scheduled.push({ id: collection.id, profile: body.credentials, endpoint, schedule: body.schedule, requests });
     const total = `${body.credentials}\0${endpoint}`;
     totals.set(total, (totals.get(total) ?? 0) + requests);
@@ -45,7 +39,7 @@ export function scheduleCollisions(desired: readonly DesiredCollection[], create
   // Collections that collide mostly share one expression: each is worked out once.
   const fireTimes = new Map<string, string[]>();
   for (const entry of scheduled) {
-    if ((totals.get(`${entry.profile}\0${entry.endpoint}`) ?? 0) <= APP_REQUESTS_PER_WINDOW[entry.endpoint]) continue;
+    if ((totals.get(`${entry.profile}\0${entry.endpoint}`) ?? 0) <= (limits.get(entry.endpoint) ?? 0)) continue;
     const created = createdNow.has(entry.id);
     const cacheKey = `${entry.schedule}\0${String(created)}`;
     const times = fireTimes.get(cacheKey) ?? startTimes(entry.schedule, created);
@@ -60,19 +54,13 @@ export function scheduleCollisions(desired: readonly DesiredCollection[], create
   }
   const collisions = new Map<string, ScheduleCollision>();
   for (const group of groups.values()) {
-    const limit = APP_REQUESTS_PER_WINDOW[group.endpoint];
+    const limit = limits.get(group.endpoint) ?? 0;
     if (group.ids.length < 2 || group.requests <= limit) continue;
     // One report per set of collections, at the first minute they meet.
     const key = `${group.profile}\0${group.endpoint}\0${group.ids.join(',')}`;
     if (!collisions.has(key)) collisions.set(key, { ...group, ids: [...group.ids].sort(), limit });
   }
   return [...collisions.values()];
-}
-
-function endpointOf(body: DesiredCollection['body']): Endpoint | undefined {
-  if (body.type === 'user_timeline') return 'users/:id/tweets';
-  if (body.type === 'search') return body.archive === true ? 'tweets/search/all' : 'tweets/search/recent';
-  return undefined;
 }
 
 function startTimes(expression: string, created: boolean): string[] {

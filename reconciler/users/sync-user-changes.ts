@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { collectionKeys, harvestIdOfKey } from '../../platform/archive/keys.js';
 import { readObject, type ArchiveObjects } from '../../platform/archive/objects.js';
 import { listAll, type ArchiveStore } from '../../platform/archive/store.js';
+import { ACCOUNT_KINDS, type CollectionType } from '../desired/kinds.js';
 import { applyUserChanges, type UserChangeEdit } from './user-change-edits.js';
 
 export interface FileEdits {
@@ -25,7 +26,7 @@ export async function syncUserChanges(store: ArchiveStore, collectionsDir: strin
     const path = join(collectionsDir, name);
     const text = await readFile(path, 'utf8');
     const document = parse(text) as { type?: unknown; delete_users_for?: unknown } | null;
-    if (document?.type !== 'user_timeline') continue;
+    if (typeof document?.type !== 'string' || !ACCOUNT_KINDS.includes(document.type as CollectionType)) continue;
     const id = basename(name, extname(name));
     const changes = await newestChangePerAccount(store, id);
     if (changes.length === 0) continue;

@@ -1,0 +1,95 @@
+/*
+ * The estimate's seam for a kind of collection: what X's counts are asked to price it by, and its
+ * cost from what the edge fetched (pure, as cost.ts is). One module per kind (kind-*.ts), one entry
+ * each in kinds.ts; the figures and inputs every kind shares are here.
+ */
+
+import { costOf, DAYS_PER_MONTH, NO_READS, type BillableReads } from '../../platform/billing/cost-model.js';
+import type { Prices } from '../../platform/billing/prices.js';
+import type { DesiredCollection } from '../plan/model.js';
+
+export interface Figure {
+  readonly posts: number;
+  readonly users: number;
+  readonly usd: number;
+  /** How it was estimated. */
+  readonly how: string;
+}
+
+export interface CollectionCost {
+  readonly id: string;
+  readonly type: string;
+  readonly profile: string;
+  /** Added, resumed or changed by this plan. */
+  readonly changed: boolean;
+  readonly first?: Figure;
+  readonly monthly?: Figure;
+  /** Why a figure is missing or partial. */
+  readonly note?: string;
+}
+
+export interface CostInputs {
+  readonly desired: readonly DesiredCollection[];
+  readonly changed: ReadonlySet<string>;
+  /** Posts a week by search or filter collection, from X's counts; a reason where there is none. */
+  readonly weekly: ReadonlyMap<string, number | { readonly reason: string }>;
+  /** Posts a full-archive search's first harvest reads back to its start_time, from X's full-archive counts. */
+  readonly reachBack?: ReadonlyMap<string, number | { readonly reason: string }>;
+  /** The counts requests the estimate made, each charged. */
+  readonly countsRequests: { readonly recent: number; readonly all: number };
+  /** Posts a day of a timeline's accounts as its harvests observed them between look-ups, by collection and user id. */
+  readonly observedRates?: ReadonlyMap<string, Readonly<Record<string, number>>>;
+  /** A timeline's accounts that harvests already reached (a resume point in state.json): no first harvest for them. */
+  readonly harvestedAccounts?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Harvests a month of a schedule (undefined: none, harvested by hand). */
+  readonly runsPerMonth: (schedule: string | undefined) => number;
+  readonly settings: {
+    readonly accessLevel: string;
+    readonly prices: Prices;
+    readonly pricesAsOf: string;
+    readonly postCap: number;
+    readonly budgetUsd?: number;
+  };
+}
+
+export interface VolumeQuery {
+  readonly id: string;
+  readonly profile: string;
+  /** The queries whose counts add up to the collection's volume. */
+  readonly queries: readonly string[];
+  /** Why it cannot be counted at all. */
+  readonly uncountable?: string;
+  /** A full-archive search whose first harvest reaches back past the 7 days recent counts cover. */
+  readonly reachesBack?: { readonly start: string; readonly end?: string };
+}
+
+export type KindCost = Pick<CollectionCost, 'first' | 'monthly' | 'note'>;
+
+export interface EstimateKind {
+  /** The fields whose change moves the cost (schedule's is every kind's). */
+  readonly costFields: readonly string[];
+  /** What X's recent counts are asked, for a kind priced by them; absent for a kind priced otherwise. */
+  countQueries?(d: DesiredCollection, queryLength: number, now: number): Pick<VolumeQuery, 'queries' | 'uncountable' | 'reachesBack'>;
+  cost(d: DesiredCollection, inputs: CostInputs): KindCost;
+}
+
+export function figure(reads: { posts: number; users?: number }, prices: Prices, how: string): Figure {
+  const billable: BillableReads = { ...NO_READS, posts: reads.posts, users: reads.users ?? 0 };
+  return { posts: reads.posts, users: reads.users ?? 0, usd: costOf(billable, prices).usd, how };
+}
+
+/** A month of a collection priced by X's counts: the week counted, scaled by 30.44 / 7, bounded by max_records. */
+export function countedMonth(
+  d: DesiredCollection,
+  counted: number,
+  prices: Prices,
+): { monthly: Figure; bounded: (posts: number) => number } {
+  const bound = d.body.max_records;
+  const bounded = (posts: number): number => Math.round(bound === undefined ? posts : Math.min(posts, bound));
+  const monthly = figure(
+    { posts: bounded((counted * DAYS_PER_MONTH) / 7) },
+    prices,
+    `X's counts: ${counted.toLocaleString('en')} posts in 7 days, x 30.44 / 7`,
+  );
+  return { monthly, bounded };
+}

@@ -1,0 +1,19 @@
+/* The kinds of collection the estimate knows, one entry each; the kind's own module holds the rest. */
+
+import type { CollectionType } from '../desired/collection.js';
+import type { EstimateKind } from './estimate-kind.js';
+import { filterEstimate } from './kind-filter.js';
+import { searchEstimate } from './kind-search.js';
+import { userTimelineEstimate } from './kind-user-timeline.js';
+
+const BY_TYPE: { readonly [T in CollectionType]: EstimateKind } = {
+  user_timeline: userTimelineEstimate,
+  search: searchEstimate,
+  filter: filterEstimate,
+};
+
+export const ESTIMATE_KINDS: readonly EstimateKind[] = Object.values(BY_TYPE);
+
+export function estimateKind(type: string): EstimateKind | undefined {
+  return Object.hasOwn(BY_TYPE, type) ? BY_TYPE[type as CollectionType] : undefined;
+}

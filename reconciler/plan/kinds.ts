@@ -1,0 +1,17 @@
+/* The kinds of collection the plan layer knows, one entry each; the kind's own module holds the rest. */
+
+import type { Collection, CollectionType } from '../desired/collection.js';
+import { filterPlan } from './kind-filter.js';
+import { searchPlan } from './kind-search.js';
+import { userTimelinePlan } from './kind-user-timeline.js';
+import type { PlanKind } from './plan-kind.js';
+
+const PLAN_KINDS: { readonly [T in CollectionType]: PlanKind<Extract<Collection, { type: T }>> } = {
+  user_timeline: userTimelinePlan,
+  search: searchPlan,
+  filter: filterPlan,
+};
+
+export function planKind(type: string): PlanKind<Collection> | undefined {
+  return Object.hasOwn(PLAN_KINDS, type) ? PLAN_KINDS[type as CollectionType] : undefined;
+}
