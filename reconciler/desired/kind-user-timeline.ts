@@ -1,6 +1,7 @@
 /* The user_timeline kind, as the desired layer sees it: listed accounts' timelines, on a schedule. */
 
-import { DEFAULT_STATE, present, type CommonFields, type TrackedUser, type UserCondition } from './collection-fields.js';
+import { checkAccounts } from './account-checks.js';
+import { present, type CommonFields, type TrackedUser, type UserCondition } from './collection-fields.js';
 import type { DesiredKind } from './desired-kind.js';
 
 export interface UserTimelineCollection extends CommonFields {
@@ -42,27 +43,7 @@ delete_users_for: [suspended, not_found]`,
     };
   },
   accounts: (doc) => (doc as UserTimelineDocument).users ?? {},
-  check(doc, { source, report }) {
-    const users = (doc as UserTimelineDocument).users ?? {};
-    // File order, not object order (which sorts numeric keys), so "listed twice" names the later line.
-    const ids = source.keysAt('/users');
-    if (ids.length === 0 && (doc.state ?? DEFAULT_STATE) === 'active') {
-      report('/users', 'users/empty', 'an active user_timeline collection needs at least one user; add users or set state: suspended');
-    }
-    const byName = new Map<string, string>();
-    for (const id of ids) {
-      const name = users[id]?.screen_name.toLowerCase();
-      if (name === undefined) continue;
-      const other = byName.get(name);
-      if (other === undefined) {
-        byName.set(name, id);
-      } else {
-        report(
-          `/users/${id}/screen_name`,
-          'users/duplicate',
-          `screen name "${users[id]?.screen_name}" is listed twice: for user ${other} and for user ${id}`,
-        );
-      }
-    }
+  check: (doc, check) => {
+    checkAccounts(doc, (doc as UserTimelineDocument).users ?? {}, check);
   },
 };
