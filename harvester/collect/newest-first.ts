@@ -19,6 +19,15 @@ export interface NewestFirstSource {
 
 export type PagingEnd = 'done' | 'stopped' | 'enough' | 'unavailable';
 
+/** A range as the query parameters of an endpoint paged by `pagination_token` (the timelines). */
+export function timelineRange(range: { sinceId?: string; untilId?: string; token?: string }): Record<string, string> {
+  return {
+    ...(range.sinceId !== undefined ? { since_id: range.sinceId } : {}),
+    ...(range.token !== undefined ? { pagination_token: range.token } : {}),
+    ...(range.untilId !== undefined ? { until_id: range.untilId } : {}),
+  };
+}
+
 /**
  * Pages an endpoint that returns tweets newest first (timelines, searches) from the last stored
  * tweet to now, without gaps across crashes: with each stored page, the oldest tweet stored

@@ -4,7 +4,7 @@ import type { Page } from '../../platform/x-api/client.js';
 import { TWEET_EVERYTHING, USER_EVERYTHING } from '../../platform/x-api/fields.js';
 import { configOfType, type HarvestContext } from '../harvest-context.js';
 import { pageLine, twarcMetadata } from '../output/twarc-line.js';
-import { collectNewestFirst } from './newest-first.js';
+import { collectNewestFirst, timelineRange } from './newest-first.js';
 import { runWorkers } from './workers.js';
 
 type Condition = 'ok' | 'protected' | 'suspended' | 'not_found';
@@ -197,10 +197,7 @@ async function lookUpUsers(context: HarvestContext, ids: readonly string[], line
 async function harvestTimeline(context: HarvestContext, userId: string, book: UserChanges): Promise<string> {
   const end = await collectNewestFirst(context, context.state.start.users?.[userId] ?? {}, {
     fetch: async (range) => {
-      const query: Record<string, string> = { ...TWEET_EVERYTHING, max_results: '100' };
-      if (range.sinceId !== undefined) query['since_id'] = range.sinceId;
-      if (range.token !== undefined) query['pagination_token'] = range.token;
-      if (range.untilId !== undefined) query['until_id'] = range.untilId;
+      const query = { ...TWEET_EVERYTHING, max_results: '100', ...timelineRange(range) };
       const page = await context.client.get('users/:id/tweets', query, { pathId: userId, signal: context.stop.signal });
       noticeAuthor(page, userId, book);
       return page;

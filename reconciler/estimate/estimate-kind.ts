@@ -78,18 +78,34 @@ export function figure(reads: { posts: number; users?: number }, prices: Prices,
   return { posts: reads.posts, users: reads.users ?? 0, usd: costOf(billable, prices).usd, how };
 }
 
-/** A month of a collection priced by X's counts: the week counted, scaled by 30.44 / 7, bounded by max_records. */
+/**
+ * A month of a collection priced by X's counts: the week counted, scaled by 30.44 / 7, bounded by
+ * max_records; or why there is no count.
+ */
 export function countedMonth(
   d: DesiredCollection,
-  counted: number,
-  prices: Prices,
-): { monthly: Figure; bounded: (posts: number) => number } {
+  inputs: CostInputs,
+): { readonly note: string } | { readonly counted: number; readonly monthly: Figure; readonly bounded: (posts: number) => number } {
+  const counted = inputs.weekly.get(d.id);
+  if (typeof counted !== 'number') return { note: counted?.reason ?? 'not counted' };
   const bound = d.body.max_records;
   const bounded = (posts: number): number => Math.round(bound === undefined ? posts : Math.min(posts, bound));
-  const monthly = figure(
-    { posts: bounded((counted * DAYS_PER_MONTH) / 7) },
-    prices,
-    `X's counts: ${counted.toLocaleString('en')} posts in 7 days, x 30.44 / 7`,
-  );
-  return { monthly, bounded };
+  const how = `X's counts: ${counted.toLocaleString('en')} posts in 7 days, x 30.44 / 7`;
+  return { counted, monthly: figure({ posts: bounded((counted * DAYS_PER_MONTH) / 7) }, inputs.settings.prices, how), bounded };
+}
+
+/** Clauses OR-ed into as few queries as fit `queryLength` (a post matching clauses in two queries is counted twice). */
+export function orQueries(clauses: readonly string[], queryLength: number): string[] {
+  const queries: string[] = [];
+  let current = '';
+  for (const clause of clauses.map((c) => `(${c})`)) {
+    const joined = current === '' ? clause : `${current} OR ${clause}`;
+    if (joined.length <= queryLength) current = joined;
+    else {
+      queries.push(current);
+      current = clause;
+    }
+  }
+  if (current !== '') queries.push(current);
+  return queries;
 }

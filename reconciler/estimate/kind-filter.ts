@@ -5,7 +5,7 @@
  * bounds it.
  */
 
-import { countedMonth, figure, type EstimateKind } from './estimate-kind.js';
+import { countedMonth, figure, orQueries, type EstimateKind } from './estimate-kind.js';
 
 export const filterEstimate: EstimateKind = {
   costFields: ['rules', 'track', 'follow', 'max_records'],
@@ -14,27 +14,11 @@ export const filterEstimate: EstimateKind = {
     const tooLong = rules.find((r) => r.length + 2 > queryLength);
     if (tooLong !== undefined)
       return { queries: [], uncountable: `a rule is longer than the ${queryLength} characters a count query takes` };
-    const queries: string[] = [];
-    let current = '';
-    for (const rule of rules) {
-      const clause = `(${rule})`;
-      const joined = current === '' ? clause : `${current} OR ${clause}`;
-      if (joined.length <= queryLength) current = joined;
-      else {
-        queries.push(current);
-        current = clause;
-      }
-    }
-    if (current !== '') queries.push(current);
-    return { queries };
+    return { queries: orQueries(rules, queryLength) };
   },
   cost(d, inputs) {
-    const counted = inputs.weekly.get(d.id);
-    if (typeof counted !== 'number') return { note: counted?.reason ?? 'not counted' };
-    const prices = inputs.settings.prices;
-    return {
-      first: figure({ posts: 0 }, prices, 'a stream has no first harvest: it starts now'),
-      monthly: countedMonth(d, counted, prices).monthly,
-    };
+    const month = countedMonth(d, inputs);
+    if ('note' in month) return month;
+    return { first: figure({ posts: 0 }, inputs.settings.prices, 'a stream has no first harvest: it starts now'), monthly: month.monthly };
   },
 };

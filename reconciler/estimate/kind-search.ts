@@ -17,10 +17,10 @@ export const searchEstimate: EstimateKind = {
     return { queries: [d.body.query ?? ''], ...(reachesBack ? { reachesBack: { start, ...(end !== undefined ? { end } : {}) } } : {}) };
   },
   cost(d, inputs) {
-    const counted = inputs.weekly.get(d.id);
-    if (typeof counted !== 'number') return { note: counted?.reason ?? 'not counted' };
+    const month = countedMonth(d, inputs);
+    if ('note' in month) return month;
+    const { counted, monthly, bounded } = month;
     const prices = inputs.settings.prices;
-    const { monthly, bounded } = countedMonth(d, counted, prices);
     const back = inputs.reachBack?.get(d.id);
     if (back === undefined)
       return { first: figure({ posts: bounded(counted) }, prices, "the last 7 days, recent search's reach"), monthly };
