@@ -237,6 +237,11 @@ function knownFields(root: JsonSchema, schema: JsonSchema, data: unknown): Set<s
   return names;
 }
 
+/** "a", "a and b", "a, b and c". */
+function spokenList(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1) ?? ''}`;
+}
+
 function unknownFieldMessage(name: string, root: JsonSchema, schema: JsonSchema, data: unknown): string {
   const known = knownFields(root, schema, data);
   const variant = variantOf(root, data);
@@ -247,7 +252,7 @@ function unknownFieldMessage(name: string, root: JsonSchema, schema: JsonSchema,
     // What the schema describes, from its title ("twarc-cloud collection"): "... search collections".
     const things = `${(root['title'] as string | undefined)?.split(' ').pop() ?? 'variant'}s`;
     if (owners.length > 0) {
-      return `unknown field \`${name}\`: it belongs to ${owners.join(' and ')} ${things}, not ${String(variant.value)}`;
+      return `unknown field \`${name}\`: it belongs to ${spokenList(owners)} ${things}, not ${String(variant.value)}`;
     }
   }
   const suggestion = closest(name, [...known]);

@@ -5,7 +5,9 @@
  * its rendered collection.json holds (`config`: properties and required fields). schemas/kinds/
  * kinds.json lists the kinds in the order the docs show them. Out come schemas/collection.schema.json
  * (which collection files name for their editors) and schemas/archive/collection-config.schema.json;
- * both are generated: edit the fragments and the bases in schemas/assembly/, never the outputs.
+ * both are generated: edit the fragments and the bases in schemas/assembly/, never the outputs. The
+ * archive schemas that name a collection's type (harvest.json, collections.json) get the kinds'
+ * list as that field's enum; the rest of them is edited by hand.
  * Two kinds may share a field (schedule, max_records) only with the same definition.
  * Plain JavaScript, because it runs before anything is compiled.
  *
@@ -24,6 +26,14 @@ const SCHEMAS = join(ROOT, 'schemas');
 export const ASSEMBLED = {
   collection: join(SCHEMAS, 'collection.schema.json'),
   config: join(SCHEMAS, 'archive', 'collection-config.schema.json'),
+  harvest: join(SCHEMAS, 'archive', 'harvest.schema.json'),
+  index: join(SCHEMAS, 'archive', 'collections-index.schema.json'),
+};
+
+/** Archive schemas that name a collection's type beside other fields: their enum is the list of kinds. */
+const TYPE_ENUMS = {
+  harvest: ['properties', 'type'],
+  index: ['properties', 'collections', 'additionalProperties', 'properties', 'type'],
 };
 
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
@@ -75,12 +85,25 @@ export function assembleConfig(base, kinds) {
   return schema;
 }
 
+/** `schema` with the enum at `path` set to the kinds' types. */
+export function withTypeEnum(schema, path, kinds) {
+  const copy = JSON.parse(JSON.stringify(schema));
+  const holder = path.reduce((node, key) => node?.[key], copy);
+  if (!Array.isArray(holder?.enum)) throw new Error(`no type enum at /${path.join('/')}`);
+  holder.enum = kinds.map((k) => k.type);
+  return copy;
+}
+
 export async function assembledSchemas() {
   const kinds = readKinds();
-  const pretty = async (value, path) => format(JSON.stringify(value), { ...(await resolveConfig(path)), parser: 'json' });
+  const pretty = async (value, path) => format(JSON.stringify(value, null, 2), { ...(await resolveConfig(path)), parser: 'json' });
+  const enums = {};
+  for (const [which, path] of Object.entries(TYPE_ENUMS))
+    enums[which] = await pretty(withTypeEnum(readJson(ASSEMBLED[which]), path, kinds), ASSEMBLED[which]);
   return {
     collection: await pretty(assembleCollection(readJson(join(SCHEMAS, 'assembly', 'collection.json')), kinds), ASSEMBLED.collection),
     config: await pretty(assembleConfig(readJson(join(SCHEMAS, 'assembly', 'collection-config.json')), kinds), ASSEMBLED.config),
+    ...enums,
   };
 }
 
