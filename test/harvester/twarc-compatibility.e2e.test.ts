@@ -3,17 +3,13 @@
  */
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { listAll } from '../../platform/archive/store.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { startHarvest } from '../helpers/harvester-process.js';
-import { twarcCsvArguments, venvTool } from '../helpers/python-tools.js';
+import { readWithTwarcTools } from '../helpers/python-tools.js';
 import { localArchive, putCollection, SECRET_BEARER, type ArchiveFixture } from '../helpers/archive-fixtures.js';
 
 let fake: FakeXApi;
@@ -41,20 +37,6 @@ after(async () => {
   await fake.stop();
 });
 
-function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    // twarc2 asks for credentials before any command, even offline ones; a dummy token satisfies it.
-    const env = { PATH: process.env['PATH'], HOME: tmpdir(), BEARER_TOKEN: 'offline-use-only' };
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.on('close', (code) => {
-      resolve({ code, output });
-    });
-  });
-}
-
 async function tweetFiles(collectionId: string): Promise<Array<{ key: string; text: string; tweets: number }>> {
   const files = [];
   for await (const object of listAll(archive.store, collectionKeys(collectionId).harvestsPrefix)) {
@@ -75,24 +57,15 @@ async function tweetFiles(collectionId: string): Promise<Array<{ key: string; te
 for (const collectionId of ['timelines', 'search', 'stream']) {
   describe(`${collectionId} files read by twarc2's tools`, () => {
     it('twarc2 flatten turns every line into its tweets, and twarc-csv makes a row of each', async () => {
-      const twarc2 = venvTool('twarc2');
       const files = await tweetFiles(collectionId);
       assert.ok(files.length >= 2, 'rotation produced several files');
-      const dir = await mkdtemp(join(tmpdir(), 'twarc2-read-'));
-      for (const [index, file] of files.entries()) {
-        const input = join(dir, `in-${index}.jsonl`);
-        await writeFile(input, file.text);
-        const flat = await run(twarc2, ['flatten', input, join(dir, `flat-${index}.jsonl`)]);
-        assert.equal(flat.code, 0, `twarc2 flatten refused ${file.key}:\n${flat.output}`);
-        const flattened = (await readFile(join(dir, `flat-${index}.jsonl`), 'utf8')).split('\n').filter(Boolean);
+      for (const file of files) {
+        const { flattened, csvRows } = await readWithTwarcTools(file.text, file.key);
         assert.equal(flattened.length, file.tweets, `flatten of ${file.key}`);
         const first = JSON.parse(flattened[0] ?? '{}') as { author?: { username?: string }; __twarc?: { url?: string } };
         assert.ok(first.author?.username, 'expansions resolved: the author is inlined');
         assert.ok(first.__twarc?.url, '__twarc travels with each tweet');
-        const csv = await run(twarc2, twarcCsvArguments(input, join(dir, `out-${index}.csv`)));
-        assert.equal(csv.code, 0, `twarc-csv refused ${file.key}:\n${csv.output}`);
-        const rows = (await readFile(join(dir, `out-${index}.csv`), 'utf8')).trim().split('\n');
-        assert.equal(rows.length - 1, file.tweets, `csv rows of ${file.key}`);
+        assert.equal(csvRows, file.tweets, `csv rows of ${file.key}`);
       }
     });
   });
