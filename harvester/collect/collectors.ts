@@ -6,6 +6,7 @@
  */
 
 import type { CollectionConfig, HarvestContext } from '../harvest-context.js';
+import { harvestMentions } from './mentions.js';
 import { harvestSearch } from './search.js';
 import { harvestUserTimelines } from './user-timeline.js';
 
@@ -18,6 +19,7 @@ const COLLECTORS: { readonly [T in CollectionConfig['type']]: Collector | typeof
   user_timeline: harvestUserTimelines,
   search: harvestSearch,
   filter: IN_STREAM_GROUP,
+  mentions: harvestMentions,
 };
 
 export function collectorOf(type: CollectionConfig['type']): Collector | typeof IN_STREAM_GROUP {

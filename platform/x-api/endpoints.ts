@@ -9,6 +9,7 @@ export type Endpoint =
   | 'users'
   | 'users/by'
   | 'users/:id/tweets'
+  | 'users/:id/mentions'
   | 'tweets/search/recent'
   | 'tweets/search/all'
   | 'tweets/search/stream'

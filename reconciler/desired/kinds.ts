@@ -7,6 +7,7 @@
 
 import type { DesiredKind } from './desired-kind.js';
 import { filterKind } from './kind-filter.js';
+import { mentionsKind } from './kind-mentions.js';
 import { searchKind } from './kind-search.js';
 import { userTimelineKind } from './kind-user-timeline.js';
 
@@ -14,6 +15,7 @@ export const DESIRED_KINDS = {
   user_timeline: userTimelineKind,
   search: searchKind,
   filter: filterKind,
+  mentions: mentionsKind,
 } as const;
 
 export type CollectionType = keyof typeof DESIRED_KINDS;

@@ -3,6 +3,7 @@
 import type { CollectionType } from '../desired/collection.js';
 import type { EstimateKind } from './estimate-kind.js';
 import { filterEstimate } from './kind-filter.js';
+import { mentionsEstimate } from './kind-mentions.js';
 import { searchEstimate } from './kind-search.js';
 import { userTimelineEstimate } from './kind-user-timeline.js';
 
@@ -10,6 +11,7 @@ const BY_TYPE: { readonly [T in CollectionType]: EstimateKind } = {
   user_timeline: userTimelineEstimate,
   search: searchEstimate,
   filter: filterEstimate,
+  mentions: mentionsEstimate,
 };
 
 export const ESTIMATE_KINDS: readonly EstimateKind[] = Object.values(BY_TYPE);

@@ -2,6 +2,7 @@
 
 import type { Collection, CollectionType } from '../desired/collection.js';
 import { filterPlan } from './kind-filter.js';
+import { mentionsPlan } from './kind-mentions.js';
 import { searchPlan } from './kind-search.js';
 import { userTimelinePlan } from './kind-user-timeline.js';
 import type { PlanKind } from './plan-kind.js';
@@ -10,6 +11,7 @@ const PLAN_KINDS: { readonly [T in CollectionType]: PlanKind<Extract<Collection,
   user_timeline: userTimelinePlan,
   search: searchPlan,
   filter: filterPlan,
+  mentions: mentionsPlan,
 };
 
 export function planKind(type: string): PlanKind<Collection> | undefined {

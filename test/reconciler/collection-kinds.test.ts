@@ -21,9 +21,9 @@ interface Fragment {
   config: { required: string[]; properties: Record<string, unknown> };
 }
 interface Assembler {
-  readonly ASSEMBLED: { collection: string; config: string };
+  readonly ASSEMBLED: Record<string, string>;
   readonly readKinds: () => Fragment[];
-  readonly assembledSchemas: () => Promise<{ collection: string; config: string }>;
+  readonly assembledSchemas: () => Promise<Record<string, string>>;
   readonly assembleCollection: (base: object, kinds: Fragment[]) => { properties: { type: { enum: string[]; description: string } } };
   readonly assembleConfig: (base: object, kinds: Fragment[]) => { properties: { type: { enum: string[] } } };
 }
@@ -52,11 +52,12 @@ describe('the kinds of collection', () => {
     assert.equal(planKind('no_such_kind'), undefined);
   });
 
-  it('assemble into the collection schemas the build wrote', async () => {
+  it('assemble into the collection schemas the build wrote, and name the type in harvest.json and collections.json', async () => {
     const { ASSEMBLED, assembledSchemas } = await assembler();
     const texts = await assembledSchemas();
-    assert.equal(readFileSync(ASSEMBLED.collection, 'utf8'), texts.collection, 'run npm run build');
-    assert.equal(readFileSync(ASSEMBLED.config, 'utf8'), texts.config, 'run npm run build');
+    assert.deepEqual(Object.keys(texts), Object.keys(ASSEMBLED));
+    for (const [which, path] of Object.entries(ASSEMBLED))
+      assert.equal(readFileSync(path, 'utf8'), texts[which], `${path}: run npm run build`);
   });
 
   it("name every kind in the type field, with each kind's summary", async () => {

@@ -137,6 +137,12 @@ export class Corpus {
     return [...(this.timelines.get(userId) ?? [])].reverse();
   }
 
+  /** The posts of timelines and searches that mention a user, newest first. */
+  mentionsOf(userId: string): readonly FakeTweet[] {
+    const all = [...[...this.timelines.values()].flat(), ...this.searchable];
+    return all.filter((t) => t.mentionedUserIds.includes(userId)).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+  }
+
   addTimelineTweets(userId: string, count: number): FakeTweet[] {
     const timeline = this.timelines.get(userId);
     if (!timeline) throw new Error(`no such fake user ${userId}`);

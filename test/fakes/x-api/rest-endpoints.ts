@@ -71,6 +71,17 @@ export function userTimeline(corpus: Corpus, userId: string, query: URLSearchPar
   return page(corpus, capped, query, size, 'pagination_token');
 }
 
+/** How many of an account's newest mentions its mention timeline reaches (X's timelines introduction). */
+export const MENTIONS_CAP = 800;
+
+export function userMentions(corpus: Corpus, userId: string, query: URLSearchParams): Reply {
+  const size = maxResults(query, 5, 100, 10);
+  if (typeof size !== 'number') return size;
+  const blocked = timelineBlocked(corpus.user(userId), userId);
+  if (blocked) return { status: 200, body: { errors: [blocked] } };
+  return page(corpus, corpus.mentionsOf(userId).slice(0, MENTIONS_CAP), query, size, 'pagination_token');
+}
+
 export function search(corpus: Corpus, query: URLSearchParams, settings: SearchSettings): Reply {
   const text = query.get('query');
   if (!text) return invalidParameter('query', '', 'The `query` query parameter can not be empty');

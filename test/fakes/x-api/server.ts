@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { Corpus, type CorpusOptions } from './corpus.js';
 import { RateLimits, type RateLimit } from './rate-limits.js';
 import { invalidRequest, parameterProblems } from './parameters.js';
-import { lookupUsers, search, userTimeline, type FakeAccessLevel, type Reply } from './rest-endpoints.js';
+import { lookupUsers, search, userTimeline, userMentions, type FakeAccessLevel, type Reply } from './rest-endpoints.js';
 import { StreamService, TOO_MANY_CONNECTIONS, type StreamFault, type StreamPlan } from './stream-endpoint.js';
 
 export interface Scenario {
@@ -294,6 +294,8 @@ export class FakeXApi {
         return lookupUsers(this.corpus, query, 'usernames');
       case 'users/:id/tweets':
         return userTimeline(this.corpus, route.pathId ?? '', query);
+      case 'users/:id/mentions':
+        return userMentions(this.corpus, route.pathId ?? '', query);
       case 'tweets/search/recent':
       case 'tweets/search/all':
         return search(this.corpus, query, {
@@ -330,8 +332,8 @@ interface Route {
 }
 
 function routeOf(method: string, path: string): Route | undefined {
-  const timeline = /^\/2\/users\/(\d+)\/tweets$/.exec(path);
-  if (method === 'GET' && timeline?.[1] !== undefined) return { endpoint: 'users/:id/tweets', method, pathId: timeline[1] };
+  const timeline = /^\/2\/users\/(\d+)\/(tweets|mentions)$/.exec(path);
+  if (method === 'GET' && timeline?.[1] !== undefined) return { endpoint: `users/:id/${timeline[2] ?? ''}`, method, pathId: timeline[1] };
   const job = /^\/2\/compliance\/jobs\/(\d{1,19})$/.exec(path);
   if (method === 'GET' && job?.[1] !== undefined) return { endpoint: 'compliance/jobs/:id', method, pathId: job[1] };
   const fixed: Record<string, string> = {

@@ -64,9 +64,49 @@ describe('the strict fake X API', { timeout: 60_000 }, () => {
     });
   });
 
+  describe('the mention timeline', () => {
+    it('takes the timeline parameters but exclude, as X describes usersIdMentions', async () => {
+      assertInvalidRequest(
+        await call(fake, 'users/1000000/mentions', { exclude: 'replies' }),
+        /^The query parameter \[exclude\] is not one of \[since_id,until_id,max_results,pagination_token,start_time,end_time,expansions,/,
+      );
+    });
+
+    it('serves the posts that mention the account, newest first, and no further back than its 800 newest', async () => {
+      await withFake({ corpus: { users: 2, tweetsPerUser: () => 5000 } }, async (busy) => {
+        const ids: string[] = [];
+        let token: string | undefined;
+        do {
+          const answer = await call(busy, 'users/1000000/mentions', {
+            max_results: '100',
+            'tweet.fields': 'entities',
+            ...(token !== undefined ? { pagination_token: token } : {}),
+          });
+          assert.equal(answer.status, 200);
+          const data = (answer.body['data'] ?? []) as Array<{ id: string; entities?: { mentions?: Array<{ id: string }> } }>;
+          for (const post of data)
+            assert.ok(
+              post.entities?.mentions?.some((m) => m.id === '1000000'),
+              `${post.id} mentions the account`,
+            );
+          ids.push(...data.map((post) => post.id));
+          token = (answer.body['meta'] as { next_token?: string }).next_token;
+        } while (token !== undefined);
+        assert.ok(busy.corpus.mentionsOf('1000000').length > 800, 'the account has more mentions than the timeline reaches');
+        assert.equal(ids.length, 800);
+        assert.deepEqual(
+          ids,
+          [...ids].sort((a, b) => (BigInt(b) > BigInt(a) ? 1 : -1)),
+          'newest first',
+        );
+      });
+    });
+  });
+
   describe('page sizes', () => {
     const cases: Array<[string, Record<string, string>, number, number]> = [
       ['users/1000000/tweets', {}, 5, 100],
+      ['users/1000000/mentions', {}, 5, 100],
       ['tweets/search/recent', { query: 'climate' }, 10, 100],
     ];
     for (const [path, query, min, max] of cases) {
