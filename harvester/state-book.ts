@@ -39,6 +39,11 @@ export class StateBook {
     return (this.draft.users ??= {});
   }
 
+  /** The resume points of a kind that runs several searches, by key (a conversation id). */
+  searches(): NonNullable<HarvestState['searches']> {
+    return (this.draft.searches ??= {});
+  }
+
   /** Counts a stored file's tweets into the running total, where the state keeps one. */
   countStored(tweets: number): void {
     if (this.draft.tweets_total !== undefined) this.draft.tweets_total += tweets;
