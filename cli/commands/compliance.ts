@@ -1,4 +1,4 @@
-import { damagedWarning, type DamagedFiles } from '../../curation/harvest-files.js';
+import { damagedWarning, type DamagedFiles } from '../../platform/archive/harvest-files.js';
 import { UserError } from '../../platform/errors.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { appClient } from '../../platform/x-api/app-client.js';

@@ -3,7 +3,7 @@ import { UserError } from '../../platform/errors.js';
 import { requireCollection } from '../../curation/collection.js';
 import { exportTweets } from '../../curation/export/export-tweets.js';
 import { exportWorkDir } from '../../curation/export/work-dir.js';
-import { damagedWarning } from '../../curation/harvest-files.js';
+import { damagedWarning } from '../../platform/archive/harvest-files.js';
 import { openOutput } from '../../platform/output-file.js';
 import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
 import { complyOption, leftOutSummary } from './comply-option.js';

@@ -1,5 +1,5 @@
 import { openOutput, writeOutputFile } from '../../platform/output-file.js';
-import { damagedWarning, type DamagedFiles } from '../../curation/harvest-files.js';
+import { damagedWarning, type DamagedFiles } from '../../platform/archive/harvest-files.js';
 import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { reportData } from '../../curation/report/report-data.js';

@@ -4,7 +4,7 @@
  * whether in `data` or in `includes`. A page left with no tweets is left out whole.
  */
 
-import { lineBuffers } from '../harvest-files.js';
+import { lineBuffers } from '../../platform/archive/harvest-files.js';
 import { leftOutBecause, type ComplianceMarks } from './latest-compliance.js';
 
 /** Tweets left out, by why ("tweet deleted", "author suspended", ...). */

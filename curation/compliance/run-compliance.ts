@@ -19,7 +19,7 @@ import {
   type ComplianceJobType,
   type LeftOutLines,
 } from '../../platform/x-api/compliance-jobs.js';
-import { idsOfPage, pagesOf, tweetFiles, type DamagedFiles } from '../harvest-files.js';
+import { idsOfPage, pagesOf, tweetFiles, type DamagedFiles } from '../../platform/archive/harvest-files.js';
 
 export type ComplianceRecord = ArchiveObjects['compliance'];
 

@@ -22,7 +22,7 @@ import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import { leftOutBecause, type ComplianceMarks } from '../compliance/latest-compliance.js';
 import type { LeftOutCounts } from '../compliance/filter-pages.js';
-import { refuseDamaged, tweetFiles, type DamagedFiles, type HarvestFile } from '../harvest-files.js';
+import { refuseDamaged, tweetFiles, type DamagedFiles, type HarvestFile } from '../../platform/archive/harvest-files.js';
 import type { FileRequest, FileRows } from './export-worker.js';
 import { IdSet, idFromHalves } from './id-set.js';
 import { header, type RowFormat } from './row-format.js';

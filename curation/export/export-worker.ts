@@ -7,7 +7,7 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parentPort } from 'node:worker_threads';
-import { GzipDamaged, linesOf } from '../harvest-files.js';
+import { GzipDamaged, linesOf } from '../../platform/archive/harvest-files.js';
 import { idHalves } from './id-set.js';
 import { formatRow, type RowFormat } from './row-format.js';
 import { tweetsOfLine } from './tweet-columns.js';

@@ -11,7 +11,7 @@ import { listAll, type ArchiveStore } from '../../platform/archive/store.js';
 import { costOf } from '../../platform/billing/cost-model.js';
 import { DEFAULT_PRICES, type Prices } from '../../platform/billing/prices.js';
 import { requireCollection } from '../collection.js';
-import { pagesOf, tweetFiles, type DamagedFiles } from '../harvest-files.js';
+import { pagesOf, tweetFiles, type DamagedFiles } from '../../platform/archive/harvest-files.js';
 import { IdSet } from '../export/id-set.js';
 import { tweetsOfLine } from '../export/tweet-columns.js';
 

@@ -16,7 +16,7 @@ import { COLUMNS_BEYOND_TWARC_CSV } from '../../curation/export/tweet-columns.js
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { listAll } from '../../platform/archive/store.js';
-import { pagesOf, tweetFiles } from '../../curation/harvest-files.js';
+import { pagesOf, tweetFiles } from '../../platform/archive/harvest-files.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { assertNoCrash, fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
 import { runCliOnReadOnly } from '../helpers/read-only-mount.js';

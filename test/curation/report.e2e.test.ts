@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
-import { pagesOf, tweetFiles } from '../../curation/harvest-files.js';
+import { pagesOf, tweetFiles } from '../../platform/archive/harvest-files.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
 import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';

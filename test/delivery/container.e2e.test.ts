@@ -61,8 +61,7 @@ describe("the harvester image's contents", { timeout: 60_000 }, () => {
     assert.deepEqual([...new Set(ours)].sort(), ['cli', 'curation', 'harvester', 'platform']);
     assert.deepEqual(
       inputs.filter(
-        (path) =>
-          path.startsWith('dist/curation/') && !/^dist\/curation\/(compliance\/run-compliance|collection|harvest-files)\.js$/.test(path),
+        (path) => path.startsWith('dist/curation/') && !/^dist\/curation\/(compliance\/run-compliance|collection)\.js$/.test(path),
       ),
       [],
       'of curation, only what a compliance run needs (no export, report or DuckDB)',

@@ -5,9 +5,9 @@
 
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { collectionKeys, harvestId, harvestIdOfKey, isTweetsFileKey } from '../platform/archive/keys.js';
-import { listAll, type ArchiveStore, type ObjectInfo } from '../platform/archive/store.js';
-import { UserError } from '../platform/errors.js';
+import { collectionKeys, harvestId, harvestIdOfKey, isTweetsFileKey } from './keys.js';
+import { listAll, type ArchiveStore, type ObjectInfo } from './store.js';
+import { UserError } from '../errors.js';
 
 export interface HarvestFile extends ObjectInfo {
   readonly harvestId: string;
