@@ -6,6 +6,7 @@
  */
 
 import type { CollectionConfig, HarvestContext } from '../harvest-context.js';
+import { harvestConversations } from './conversations.js';
 import { harvestMentions } from './mentions.js';
 import { harvestSearch } from './search.js';
 import { harvestUserTimelines } from './user-timeline.js';
@@ -20,6 +21,7 @@ const COLLECTORS: { readonly [T in CollectionConfig['type']]: Collector | typeof
   search: harvestSearch,
   filter: IN_STREAM_GROUP,
   mentions: harvestMentions,
+  conversation: harvestConversations,
 };
 
 export function collectorOf(type: CollectionConfig['type']): Collector | typeof IN_STREAM_GROUP {

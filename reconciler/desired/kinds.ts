@@ -6,6 +6,7 @@
  */
 
 import type { DesiredKind } from './desired-kind.js';
+import { conversationKind } from './kind-conversation.js';
 import { filterKind } from './kind-filter.js';
 import { mentionsKind } from './kind-mentions.js';
 import { searchKind } from './kind-search.js';
@@ -16,6 +17,7 @@ export const DESIRED_KINDS = {
   search: searchKind,
   filter: filterKind,
   mentions: mentionsKind,
+  conversation: conversationKind,
 } as const;
 
 export type CollectionType = keyof typeof DESIRED_KINDS;

@@ -2,6 +2,7 @@
 
 import type { CollectionType } from '../desired/collection.js';
 import type { EstimateKind } from './estimate-kind.js';
+import { conversationEstimate } from './kind-conversation.js';
 import { filterEstimate } from './kind-filter.js';
 import { mentionsEstimate } from './kind-mentions.js';
 import { searchEstimate } from './kind-search.js';
@@ -12,6 +13,7 @@ const BY_TYPE: { readonly [T in CollectionType]: EstimateKind } = {
   search: searchEstimate,
   filter: filterEstimate,
   mentions: mentionsEstimate,
+  conversation: conversationEstimate,
 };
 
 export const ESTIMATE_KINDS: readonly EstimateKind[] = Object.values(BY_TYPE);

@@ -1,6 +1,7 @@
 /* The kinds of collection the plan layer knows, one entry each; the kind's own module holds the rest. */
 
 import type { Collection, CollectionType } from '../desired/collection.js';
+import { conversationPlan } from './kind-conversation.js';
 import { filterPlan } from './kind-filter.js';
 import { mentionsPlan } from './kind-mentions.js';
 import { searchPlan } from './kind-search.js';
@@ -12,6 +13,7 @@ const PLAN_KINDS: { readonly [T in CollectionType]: PlanKind<Extract<Collection,
   search: searchPlan,
   filter: filterPlan,
   mentions: mentionsPlan,
+  conversation: conversationPlan,
 };
 
 export function planKind(type: string): PlanKind<Collection> | undefined {

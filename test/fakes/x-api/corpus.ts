@@ -143,6 +143,30 @@ export class Corpus {
     return all.filter((t) => t.mentionedUserIds.includes(userId)).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
   }
 
+  /** The posts of timelines and searches in the given conversations, newest first (what `conversation_id:` finds). */
+  inConversations(conversationIds: readonly string[]): readonly FakeTweet[] {
+    const wanted = new Set(conversationIds);
+    const all = [...[...this.timelines.values()].flat(), ...this.searchable];
+    return all.filter((t) => wanted.has(String(t.json['conversation_id']))).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+  }
+
+  /** Replies to a thread, by users of the corpus in turn, each to the thread's post before it, kept in their timelines. */
+  addReplies(toId: string, count: number): FakeTweet[] {
+    let parent = this.tweetsById.get(toId);
+    if (!parent) throw new Error(`no such fake tweet ${toId}`);
+    const added: FakeTweet[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const author = this.users[i % this.users.length];
+      const timeline = author ? this.timelines.get(author.id) : undefined;
+      if (!author || !timeline) throw new Error('replies need users');
+      const reply: FakeTweet = this.makeTweet(author.id, timeline, true, parent);
+      timeline.push(reply);
+      added.push(reply);
+      parent = reply;
+    }
+    return added;
+  }
+
   addTimelineTweets(userId: string, count: number): FakeTweet[] {
     const timeline = this.timelines.get(userId);
     if (!timeline) throw new Error(`no such fake user ${userId}`);
@@ -226,11 +250,11 @@ export class Corpus {
     return live;
   }
 
-  private makeTweet(authorId: string, siblings: readonly FakeTweet[], keep = true): FakeTweet {
+  private makeTweet(authorId: string, siblings: readonly FakeTweet[], keep = true, replyTo?: FakeTweet): FakeTweet {
     const { id, createdAt } = this.nextId();
     const n = Number(BigInt(id) % 1000n);
     const mentioned = n % 5 === 0 ? this.users[n % this.users.length] : undefined;
-    const repliedTo = n % 7 === 0 ? siblings[siblings.length - 1] : undefined;
+    const repliedTo = replyTo ?? (n % 7 === 0 ? siblings[siblings.length - 1] : undefined);
     const quoted = n % 13 === 0 && siblings.length > 1 ? siblings[0] : undefined;
     const mediaKeys = n % 11 === 0 ? [`3_${id}`] : [];
     const placeId = n % 17 === 0 ? '01a9a39529b27f36' : undefined;
@@ -267,7 +291,8 @@ export class Corpus {
       text: longLength === undefined ? text : firstCodePoints(whole, SHORT_POST_LENGTH),
       display_text_range: [0, Math.min(codePoints(whole), SHORT_POST_LENGTH)],
       author_id: authorId,
-      conversation_id: repliedTo ? repliedTo.id : id,
+      // A thread's posts all carry its first post's id, as X's do.
+      conversation_id: repliedTo ? (repliedTo.json['conversation_id'] ?? repliedTo.id) : id,
       created_at: createdAt,
       lang: 'en',
       possibly_sensitive: false,

@@ -4,7 +4,8 @@
  * status 200, `{"meta":{"result_count":0}}` for an empty page, invalid parameters with 400 and
  * the problem shape. Searches keep X's windows: recent search sees the last 7 days and refuses a
  * `start_time` or `since_id` before them; nothing is served from after the scenario's now.
- * Every query matches the corpus's searchable tweets (the fake does not evaluate queries).
+ * Every query matches the corpus's searchable tweets (the fake evaluates no operator but
+ * `conversation_id:`, which finds a thread's posts).
  */
 
 import { tweetTime, userObject, type Corpus, type FakeTweet, type FakeUser } from './corpus.js';
@@ -113,8 +114,19 @@ export function search(corpus: Corpus, query: URLSearchParams, settings: SearchS
   }
   const from = Math.max(oldest, timeParam(query, 'start_time') ?? 0);
   const to = Math.min(settings.now, timeParam(query, 'end_time') ?? Infinity);
-  const newestFirst = corpus.searchable.filter((t) => t.createdAt >= from && t.createdAt < to).reverse();
+  const conversations = conversationIdsOf(text);
+  const pool = conversations ? corpus.inConversations(conversations) : [...corpus.searchable].reverse();
+  const newestFirst = pool.filter((t) => t.createdAt >= from && t.createdAt < to);
   return page(corpus, newestFirst, query, size, 'next_token', settings.emptyPages);
+}
+
+/**
+ * The one operator the fake evaluates: a query of `conversation_id:` terms OR-ed (each may stand in
+ * parentheses) finds the posts of those threads; any other query matches the searchable corpus.
+ */
+function conversationIdsOf(query: string): string[] | undefined {
+  const terms = query.split(' OR ').map((term) => /^\(?conversation_id:(\d{1,19})\)?$/.exec(term.trim())?.[1]);
+  return terms.every((id): id is string => id !== undefined) ? terms : undefined;
 }
 
 /** X's answers, captured, when recent search is asked to reach past its 7 days. */

@@ -103,6 +103,32 @@ describe('the strict fake X API', { timeout: 60_000 }, () => {
     });
   });
 
+  describe('the conversation_id operator', () => {
+    it("finds a thread's posts, its first included, and nothing else; its first post's id is every reply's conversation_id", async () => {
+      await withFake({ corpus: { users: 3, tweetsPerUser: () => 20, searchTweets: 30 } }, async (threads) => {
+        const first = threads.corpus.searchable.find((t) => t.json['conversation_id'] === t.id);
+        assert.ok(first);
+        const replies = threads.corpus.addReplies(first.id, 4);
+        const answer = await call(threads, 'tweets/search/recent', {
+          query: `conversation_id:${first.id}`,
+          max_results: '100',
+          'tweet.fields': 'conversation_id',
+        });
+        const data = answer.body['data'] as Array<{ id: string; conversation_id: string }>;
+        const found = data.map((t) => t.id);
+        for (const id of [first.id, ...replies.map((r) => r.id)]) assert.ok(found.includes(id), `${id} is in the thread`);
+        assert.deepEqual(
+          found,
+          threads.corpus.inConversations([first.id]).map((t) => t.id),
+          'newest first, nothing else',
+        );
+        assert.ok(data.every((t) => t.conversation_id === first.id));
+        const other = await call(threads, 'tweets/search/recent', { query: 'climate', max_results: '100' });
+        assert.equal((other.body['data'] as unknown[]).length, 30, 'any other query matches the searchable corpus');
+      });
+    });
+  });
+
   describe('page sizes', () => {
     const cases: Array<[string, Record<string, string>, number, number]> = [
       ['users/1000000/tweets', {}, 5, 100],
