@@ -203,6 +203,17 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     s3.destroy();
   });
 
+  it('runs a conversation collection as a scheduled task, which snowballs from the threads the search stored', async () => {
+    const fired = await e2e.fireSchedule(`${deployment}_threads`);
+    assert.deepEqual(fired.command, ['harvest', 'threads']);
+    await e2e.finished(fired);
+    const started = await storedTweets(e2e.store, 'climate');
+    const roots = new Set(started.filter((t) => t.json['conversation_id'] === t.id).map((t) => t.id));
+    const threads = await storedTweets(e2e.store, 'threads');
+    assert.ok(threads.length > 0, `the threads landed in the bucket:\n${fired.output()}`);
+    for (const post of threads) assert.ok(roots.has(String(post.json['conversation_id'])), `${post.id} is of a thread climate stored`);
+  });
+
   it('alerts on a harvest that fails and on a task that never starts, not on one that ends well', async () => {
     const topic = String((await e2e.tf.outputs())['alerts_topic_arn']);
     const events = new EventBridgeClient({ endpoint: e2e.moto.endpoint, region, credentials: admin });

@@ -118,6 +118,8 @@ export class AwsDeployment {
       'collections/climate.yaml':
         'id: climate\ntype: search\nquery: climate\nschedule: rate(1 hour)\ncompliance:\n  schedule: rate(7 days)\n',
       'collections/live.yaml': 'id: live\ntype: filter\nrules:\n  - value: climate\noutput:\n  tweets_per_file: 100\n',
+      'collections/threads.yaml':
+        'id: threads\ntype: conversation\nfrom_collection:\n  id: climate\n  min_replies: 0\nmax_conversations: 5\nschedule: rate(1 day)\n',
       'collections/paused.yaml': "id: paused\ntype: user_timeline\nstate: suspended\nusers:\n  '1000000':\n    screen_name: user_0\n",
     });
     execFileSync('git', ['-C', project, 'init', '-q']);
