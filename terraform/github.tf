@@ -134,7 +134,7 @@ resource "aws_iam_role_policy" "github_apply_read" {
 # What apply writes and changes, on top of what it reads.
 data "aws_iam_policy_document" "apply" {
   statement {
-    # The index, configs, changesets, stop requests, the apply lock and the post counts
+    # The index, configs, changesets, the inputs configs name, stop requests, the apply lock and the post counts
     # (terraform/README.md, "What each role writes"). PutObjectTagging: the apply lock, stop
     # requests and the records it rewrites carry the tags that expire their old versions.
     actions = ["s3:PutObject", "s3:PutObjectTagging"]
@@ -144,6 +144,7 @@ data "aws_iam_policy_document" "apply" {
       "estimates/post-counts.json",
       "collections/*/collection.json",
       "collections/*/changesets/*",
+      "collections/*/inputs/*",
       "collections/*/stop_request.json",
     ] : "${aws_s3_bucket.archive.arn}/${key}"]
   }

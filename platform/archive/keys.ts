@@ -5,6 +5,7 @@
  *   deployment.json | collections.json | locks/apply.json | estimates/post-counts.json
  *   collections/<id>/collection.json | state.json | lock.json | last_harvest.json | stop_request.json
  *   collections/<id>/changesets/<sortable-unique-name>.json
+ *   collections/<id>/inputs/<name>          what a harvest reads besides its config, too big for it (a lookup's ids), named by content
  *   collections/<id>/harvests/YYYY/MM/DD/HH/MM/SS/<harvest files>
  *   collections/<id>/compliance/<run id>/compliance.json | tweets.jsonl | users.jsonl
  *   stream-groups/<profile>/runs/YYYY/MM/DD/HH/MM/SS/stream-group.json | unmatched files
@@ -44,6 +45,8 @@ export interface CollectionKeys {
   harvestsOfMonth(month: string): string;
   harvest(harvestId: string): HarvestKeys;
   compliance(runId: string): ComplianceKeys;
+  /** An input apply stores for the harvests beside collection.json, named by its content so that a name never changes meaning. */
+  input(name: string): string;
 }
 
 /** One compliance run: X's results as it wrote them, one file per job type, and the run's record, written last. */
@@ -60,6 +63,8 @@ export interface HarvestKeys {
   readonly manifest: string;
   readonly config: string;
   readonly summary: string;
+  /** What X said of ids it would not serve (a lookup's): one JSON line each, with X's reason. */
+  readonly unavailable: string;
   /** A tweets file, named by when it was opened and its place in the harvest, so names never collide. */
   readonly tweets: (openedAt: Date, sequence: number) => string;
 }
@@ -86,6 +91,10 @@ export function collectionKeys(collectionId: string): CollectionKeys {
       return `${base}harvests/${month.replace('-', '/')}/`;
     },
     harvest: (harvestId) => harvestKeys(`${base}harvests/${harvestPath(harvestId)}/`),
+    input: (name) => {
+      if (!/^[a-z]+-[0-9a-f]{64}\.txt$/.test(name)) throw new Error(`invalid input name: ${JSON.stringify(name)}`);
+      return `${base}inputs/${name}`;
+    },
     compliance: (runId) => {
       if (!HARVEST_ID.test(runId)) throw new Error(`invalid compliance run id: ${JSON.stringify(runId)}`);
       const prefix = `${base}compliance/${runId}/`;
@@ -102,6 +111,7 @@ function harvestKeys(prefix: string): HarvestKeys {
     manifest: `${prefix}manifest-sha1.txt`,
     config: `${prefix}collection.json`,
     summary: `${prefix}harvest.json`,
+    unavailable: `${prefix}unavailable.jsonl`,
     tweets: (openedAt, sequence) => `${prefix}${tweetsFileName(openedAt, sequence)}`,
   };
 }

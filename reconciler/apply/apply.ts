@@ -123,6 +123,7 @@ async function record(action: PlannedAction, book: IndexBook, listed: boolean, a
     at,
     provenance.git?.commit?.slice(0, 7).concat(randomBytes(2).toString('hex')) ?? randomBytes(6).toString('hex'),
   );
+  await storeInputs(target, action);
   const { config, recorded } = await writeConfig(target, action, at, name, listed);
   if (!recorded)
     await writeObject(
@@ -155,6 +156,21 @@ async function record(action: PlannedAction, book: IndexBook, listed: boolean, a
     },
     at,
   );
+}
+
+/**
+ * Stores what the collection's harvests read besides its config, before the config that names it.
+ * An input is named by its content: one already stored is the same, and is left as it is.
+ */
+async function storeInputs(target: Target, action: PlannedAction): Promise<void> {
+  for (const input of action.desired?.inputs ?? []) {
+    const key = collectionKeys(action.id).input(input.name);
+    try {
+      await target.store.put(key, input.body, { ifNoneMatch: '*', contentType: 'text/plain; charset=utf-8' });
+    } catch (error) {
+      if (!(error instanceof PreconditionFailed)) throw error;
+    }
+  }
 }
 
 /**

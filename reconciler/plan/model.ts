@@ -1,6 +1,7 @@
 import type { CollectionType, LookedUp } from '../desired/collection.js';
-import type { ConfigBody } from './render-config.js';
+import type { ConfigBody } from './config-body.js';
 import type { FieldChange } from './field-changes.js';
+import type { KindInput } from './plan-kind.js';
 
 /** What the target found for one collection: its collection.json (by hash) and its runtime resources. */
 export interface LiveCollection {
@@ -83,6 +84,8 @@ export interface DesiredCollection {
   readonly hash: string;
   /** What `users add` learned of a timeline's accounts, by user id: the cost estimate's, never the plan's. */
   readonly lookedUp?: Readonly<Record<string, LookedUp>>;
+  /** What its harvests read besides the config (a lookup's ids), for apply to store first. */
+  readonly inputs?: readonly KindInput[];
 }
 
 export type ActionKind = 'create' | 'update' | 'suspend' | 'resume' | 'remove' | 'adopt';

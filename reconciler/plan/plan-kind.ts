@@ -19,8 +19,17 @@ export interface RateWindow {
   readonly requests: number;
 }
 
+/** What a harvest reads besides its config, too big for collection.json: apply stores it beside it first. */
+export interface KindInput {
+  /** `<what>-<sha256 of body>.txt`: a name never changes meaning, so a stored input is never rewritten. */
+  readonly name: string;
+  readonly body: string;
+}
+
 export interface PlanKind<C extends Collection> {
   render(collection: C): KindFields;
+  /** The inputs its harvests read (a lookup's ids), which its rendered fields name. */
+  inputs?(collection: C): readonly KindInput[];
   /** The rate-limited endpoint a scheduled harvest of this kind spends most on; none for a stream. */
   rateWindow?(body: ConfigBody): RateWindow | undefined;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Collection, LookedUp } from '../desired/collection.js';
 import type { CollectionConfig, ConfigBody } from './config-body.js';
 import { planKind } from './kinds.js';
+import type { DesiredCollection } from './model.js';
 
 export type { CollectionConfig, ConfigBody } from './config-body.js';
 
@@ -43,13 +44,19 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The desired side of a plan: each valid collection rendered and hashed. */
-export function desiredCollections(
-  collections: readonly Collection[],
-): Array<{ id: string; state: Collection['state']; body: ConfigBody; hash: string; lookedUp?: Readonly<Record<string, LookedUp>> }> {
+export function desiredCollections(collections: readonly Collection[]): DesiredCollection[] {
   return collections.map((collection) => {
     const body = renderBody(collection);
     const lookedUp = 'users' in collection ? lookedUpOf(collection.users) : undefined;
-    return { id: collection.id, state: collection.state, body, hash: bodyHash(body), ...(lookedUp ? { lookedUp } : {}) };
+    const inputs = planKind(collection.type)?.inputs?.(collection);
+    return {
+      id: collection.id,
+      state: collection.state,
+      body,
+      hash: bodyHash(body),
+      ...(lookedUp ? { lookedUp } : {}),
+      ...(inputs !== undefined && inputs.length > 0 ? { inputs } : {}),
+    };
   });
 }
 
