@@ -13,6 +13,6 @@ export type { UserTimelineCollection } from './kind-user-timeline.js';
 export type { SearchCollection } from './kind-search.js';
 export type { FilterCollection } from './kind-filter.js';
 
-export function toCollection(doc: CollectionDocument, maxRuleLength: number): Collection {
-  return desiredKind(doc.type).toCollection(doc, commonFields(doc), { maxRuleLength });
+export function toCollection(doc: CollectionDocument, maxRuleLength: number, root?: string): Collection {
+  return desiredKind(doc.type).toCollection(doc, commonFields(doc), { maxRuleLength, ...(root !== undefined ? { root } : {}) });
 }

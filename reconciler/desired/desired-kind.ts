@@ -14,6 +14,8 @@ export interface CheckContext {
   readonly expectedId: string;
   readonly limits: XApiLimits;
   readonly accessLevel: string;
+  /** The repository's root, which paths in a collection file are relative to (absent: the current directory). */
+  readonly root?: string;
 }
 
 export type Report = (pointer: string, rule: string, message: string, part?: 'key' | 'value') => void;
@@ -28,7 +30,8 @@ export interface DesiredKind<C extends { readonly type: string }> {
   readonly type: C['type'];
   /** This kind's fields as `twarc-cloud new` writes them: a starting point that validates as written. */
   readonly template: string;
-  toCollection(doc: CollectionDocument, common: CommonFields, limits: { readonly maxRuleLength: number }): C;
+  /** The planner's collection; a kind that names a file of the repository reads it here, from `root`. */
+  toCollection(doc: CollectionDocument, common: CommonFields, context: { readonly maxRuleLength: number; readonly root?: string }): C;
   /** Rules about a schema-valid document of this kind that JSON Schema cannot express. */
   check(doc: CollectionDocument, check: KindCheck): void;
   /** The stream rules a document asks for (a streaming kind's only), for the cross-file checks. */

@@ -32,7 +32,7 @@ export async function loadDesiredState(
   cwd: string = process.cwd(),
 ): Promise<DesiredState> {
   const { problems, files, documents } = await check(settings, nameRules, paths, cwd, true);
-  const collections = documents.map((document) => toCollection(document, settings.limits.streamRuleLength));
+  const collections = documents.map((document) => toCollection(document, settings.limits.streamRuleLength, settings.root));
   return { collections, problems, files };
 }
 
@@ -58,6 +58,7 @@ async function check(settings: Settings, nameRules: NameRules, paths: readonly s
   const results = await validateFiles(entries, {
     limits: settings.limits,
     accessLevel: settings.accessLevel,
+    root: settings.root,
     keepDocument,
   });
   const checked: CheckedCollection[] = results.flatMap(({ file, valid }, index) => {
