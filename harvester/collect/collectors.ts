@@ -7,6 +7,7 @@
 
 import type { CollectionConfig, HarvestContext } from '../harvest-context.js';
 import { harvestConversations } from './conversations.js';
+import { harvestLookup } from './lookup.js';
 import { harvestMentions } from './mentions.js';
 import { harvestSearch } from './search.js';
 import { harvestUserTimelines } from './user-timeline.js';
@@ -22,6 +23,7 @@ const COLLECTORS: { readonly [T in CollectionConfig['type']]: Collector | typeof
   filter: IN_STREAM_GROUP,
   mentions: harvestMentions,
   conversation: harvestConversations,
+  lookup: harvestLookup,
 };
 
 export function collectorOf(type: CollectionConfig['type']): Collector | typeof IN_STREAM_GROUP {

@@ -10,6 +10,7 @@ export type Endpoint =
   | 'users/by'
   | 'users/:id/tweets'
   | 'users/:id/mentions'
+  | 'tweets'
   | 'tweets/search/recent'
   | 'tweets/search/all'
   | 'tweets/search/stream'

@@ -8,6 +8,7 @@
 import type { DesiredKind } from './desired-kind.js';
 import { conversationKind } from './kind-conversation.js';
 import { filterKind } from './kind-filter.js';
+import { lookupKind } from './kind-lookup.js';
 import { mentionsKind } from './kind-mentions.js';
 import { searchKind } from './kind-search.js';
 import { userTimelineKind } from './kind-user-timeline.js';
@@ -18,6 +19,7 @@ export const DESIRED_KINDS = {
   filter: filterKind,
   mentions: mentionsKind,
   conversation: conversationKind,
+  lookup: lookupKind,
 } as const;
 
 export type CollectionType = keyof typeof DESIRED_KINDS;

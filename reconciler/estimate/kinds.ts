@@ -4,6 +4,7 @@ import type { CollectionType } from '../desired/collection.js';
 import type { EstimateKind } from './estimate-kind.js';
 import { conversationEstimate } from './kind-conversation.js';
 import { filterEstimate } from './kind-filter.js';
+import { lookupEstimate } from './kind-lookup.js';
 import { mentionsEstimate } from './kind-mentions.js';
 import { searchEstimate } from './kind-search.js';
 import { userTimelineEstimate } from './kind-user-timeline.js';
@@ -14,6 +15,7 @@ const BY_TYPE: { readonly [T in CollectionType]: EstimateKind } = {
   filter: filterEstimate,
   mentions: mentionsEstimate,
   conversation: conversationEstimate,
+  lookup: lookupEstimate,
 };
 
 export const ESTIMATE_KINDS: readonly EstimateKind[] = Object.values(BY_TYPE);

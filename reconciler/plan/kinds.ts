@@ -3,6 +3,7 @@
 import type { Collection, CollectionType } from '../desired/collection.js';
 import { conversationPlan } from './kind-conversation.js';
 import { filterPlan } from './kind-filter.js';
+import { lookupPlan } from './kind-lookup.js';
 import { mentionsPlan } from './kind-mentions.js';
 import { searchPlan } from './kind-search.js';
 import { userTimelinePlan } from './kind-user-timeline.js';
@@ -14,6 +15,7 @@ const PLAN_KINDS: { readonly [T in CollectionType]: PlanKind<Extract<Collection,
   filter: filterPlan,
   mentions: mentionsPlan,
   conversation: conversationPlan,
+  lookup: lookupPlan,
 };
 
 export function planKind(type: string): PlanKind<Collection> | undefined {

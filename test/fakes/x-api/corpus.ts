@@ -79,6 +79,8 @@ export interface CorpusOptions {
 
 export class Corpus {
   readonly users: FakeUser[] = [];
+  /** Posts deleted since they were made: the lookup no longer serves them. */
+  readonly deleted = new Set<string>();
   private readonly usersById = new Map<string, FakeUser>();
   private readonly tweetsById = new Map<string, FakeTweet>();
   /** Each user's timeline, oldest first. */

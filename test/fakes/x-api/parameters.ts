@@ -35,6 +35,8 @@ const SEARCH = [
 /** Accepted query parameters by endpoint and method. */
 const ACCEPTED: Readonly<Record<string, readonly string[]>> = {
   'GET users': ['ids', ...USER_PROJECTION],
+  // X's OpenAPI description, findTweetsById: ids (1 to 100) and the projections.
+  'GET tweets': ['ids', ...TWEET_PROJECTION],
   'GET users/by': ['usernames', ...USER_PROJECTION],
   'GET users/:id/tweets': [
     'since_id',

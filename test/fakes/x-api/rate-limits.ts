@@ -14,6 +14,7 @@ export const REAL_LIMITS: Readonly<Record<string, RateLimit>> = {
   'users/by': { limit: 300, windowMs: 900_000 },
   'users/:id/tweets': { limit: 1500, windowMs: 900_000 },
   'users/:id/mentions': { limit: 450, windowMs: 900_000 },
+  tweets: { limit: 3500, windowMs: 900_000 },
   'tweets/search/recent': { limit: 450, windowMs: 900_000 },
   'tweets/search/all': { limit: 300, windowMs: 900_000 },
   'tweets/search/stream': { limit: 50, windowMs: 900_000 },

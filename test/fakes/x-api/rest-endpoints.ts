@@ -62,6 +62,59 @@ export function lookupUsers(corpus: Corpus, query: URLSearchParams, by: 'ids' | 
   return { status: 200, body };
 }
 
+/**
+ * Posts by id, as X's tweet lookup answers: the posts it serves in `data`, the rest in `errors`
+ * with status 200. Captured shapes: a post deleted or never there is a "Not Found Error"
+ * (HunterLarco/twitter-v2#33); one whose author is suspended or protected an "Authorization Error"
+ * that does not say which (HunterLarco/twitter-v2#26).
+ */
+export function lookupTweets(corpus: Corpus, query: URLSearchParams): Reply {
+  const raw = query.get('ids');
+  if (raw === null || raw === '') return invalidParameter('ids', '', 'The `ids` query parameter can not be empty');
+  const ids = raw.split(',');
+  if (ids.length > 100)
+    return invalidParameter(
+      'ids',
+      raw,
+      `The number of values in the \`ids\` query parameter list [${ids.length}] is not between 1 and 100`,
+    );
+  const projection = new Projection(query);
+  const found: FakeTweet[] = [];
+  const errors: unknown[] = [];
+  for (const id of ids) {
+    const tweet = corpus.deleted.has(id) ? undefined : corpus.tweet(id);
+    const author = tweet ? corpus.user(tweet.authorId) : undefined;
+    if (!tweet)
+      errors.push({
+        value: id,
+        detail: `Could not find tweet with ids: [${id}].`,
+        title: 'Not Found Error',
+        resource_type: 'tweet',
+        parameter: 'ids',
+        type: 'https://api.twitter.com/2/problems/resource-not-found',
+      });
+    else if (author?.condition === 'suspended' || author?.condition === 'protected')
+      errors.push({
+        value: id,
+        parameter: 'ids',
+        resource_type: 'tweet',
+        section: 'data',
+        title: 'Authorization Error',
+        detail: `Sorry, you are not authorized to see the Tweet with ids: [${id}].`,
+        type: 'https://api.twitter.com/2/problems/not-authorized-for-resource',
+      });
+    else found.push(tweet);
+  }
+  const body: Record<string, unknown> = {};
+  if (found.length > 0) {
+    body['data'] = found.map((t) => projection.of('tweet', t.json));
+    const includes = corpus.includesFor(found, projection);
+    if (Object.keys(includes).length > 0) body['includes'] = includes;
+  }
+  if (errors.length > 0) body['errors'] = errors;
+  return { status: 200, body };
+}
+
 export function userTimeline(corpus: Corpus, userId: string, query: URLSearchParams): Reply {
   const size = maxResults(query, 5, 100, 10);
   if (typeof size !== 'number') return size;

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { Corpus, type CorpusOptions } from './corpus.js';
 import { RateLimits, type RateLimit } from './rate-limits.js';
 import { invalidRequest, parameterProblems } from './parameters.js';
-import { lookupUsers, search, userTimeline, userMentions, type FakeAccessLevel, type Reply } from './rest-endpoints.js';
+import { lookupUsers, search, userTimeline, userMentions, lookupTweets, type FakeAccessLevel, type Reply } from './rest-endpoints.js';
 import { StreamService, TOO_MANY_CONNECTIONS, type StreamFault, type StreamPlan } from './stream-endpoint.js';
 
 export interface Scenario {
@@ -294,6 +294,8 @@ export class FakeXApi {
         return lookupUsers(this.corpus, query, 'usernames');
       case 'users/:id/tweets':
         return userTimeline(this.corpus, route.pathId ?? '', query);
+      case 'tweets':
+        return lookupTweets(this.corpus, query);
       case 'users/:id/mentions':
         return userMentions(this.corpus, route.pathId ?? '', query);
       case 'tweets/search/recent':
@@ -338,6 +340,7 @@ function routeOf(method: string, path: string): Route | undefined {
   if (method === 'GET' && job?.[1] !== undefined) return { endpoint: 'compliance/jobs/:id', method, pathId: job[1] };
   const fixed: Record<string, string> = {
     'GET /2/users': 'users',
+    'GET /2/tweets': 'tweets',
     'GET /2/users/by': 'users/by',
     'GET /2/tweets/search/recent': 'tweets/search/recent',
     'GET /2/tweets/search/all': 'tweets/search/all',

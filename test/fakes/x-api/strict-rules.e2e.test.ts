@@ -103,6 +103,36 @@ describe('the strict fake X API', { timeout: 60_000 }, () => {
     });
   });
 
+  describe('the tweet lookup', () => {
+    it('takes 1 to 100 ids, and answers the ids it will not serve in errors, with status 200, as X does', async () => {
+      assertInvalidRequest(
+        await call(fake, 'tweets', { ids: Array.from({ length: 101 }, (_, n) => String(1000 + n)).join(',') }),
+        /^The number of values in the `ids` query parameter list \[101\] is not between 1 and 100$/,
+      );
+      assertInvalidRequest(
+        await call(fake, 'tweets', { ids: '1', since_id: '1' }),
+        /^The query parameter \[since_id\] is not one of \[ids,/,
+      );
+      const known = fake.corpus.timeline('1000000')[0]?.id ?? '';
+      const answer = await call(fake, 'tweets', { ids: `${known},1000` });
+      assert.equal(answer.status, 200);
+      assert.deepEqual(
+        (answer.body['data'] as Array<{ id: string }>).map((t) => t.id),
+        [known],
+      );
+      assert.deepEqual(answer.body['errors'], [
+        {
+          value: '1000',
+          detail: 'Could not find tweet with ids: [1000].',
+          title: 'Not Found Error',
+          resource_type: 'tweet',
+          parameter: 'ids',
+          type: 'https://api.twitter.com/2/problems/resource-not-found',
+        },
+      ]);
+    });
+  });
+
   describe('the conversation_id operator', () => {
     it("finds a thread's posts, its first included, and nothing else; its first post's id is every reply's conversation_id", async () => {
       await withFake({ corpus: { users: 3, tweetsPerUser: () => 20, searchTweets: 30 } }, async (threads) => {

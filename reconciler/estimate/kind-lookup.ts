@@ -1,0 +1,27 @@
+/*
+ * The lookup kind in the estimate: a first harvest reads each id once (a post read each; ids X no
+ * longer serves return nothing, and nothing is billed for them); a month reads every id again
+ * each harvest when it refreshes, and otherwise only ids added to the file, which a plan prices
+ * when they are added.
+ */
+
+import { figure, type EstimateKind } from './estimate-kind.js';
+
+export const lookupEstimate: EstimateKind = {
+  costFields: ['ids', 'refresh'],
+  cost(d, inputs) {
+    const count = d.body.ids?.count ?? 0;
+    const prices = inputs.settings.prices;
+    const first = figure(
+      { posts: count },
+      prices,
+      `each of the ${count.toLocaleString('en')} ids once, at most (X bills only the posts it serves)`,
+    );
+    if (d.body.refresh !== true)
+      return { first, monthly: figure({ posts: 0 }, prices, 'a later harvest reads only ids added to the file') };
+    const runs = inputs.runsPerMonth(d.body.schedule);
+    const how =
+      runs === 0 ? 'no schedule: refreshed by hand only' : `every id again in each of ${runs.toLocaleString('en')} harvests a month`;
+    return { first, monthly: figure({ posts: Math.round(count * runs) }, prices, how) };
+  },
+};
