@@ -93,19 +93,3 @@ export function countedMonth(
   const how = `X's counts: ${counted.toLocaleString('en')} posts in 7 days, x 30.44 / 7`;
   return { counted, monthly: figure({ posts: bounded((counted * DAYS_PER_MONTH) / 7) }, inputs.settings.prices, how), bounded };
 }
-
-/** Clauses OR-ed into as few queries as fit `queryLength` (a post matching clauses in two queries is counted twice). */
-export function orQueries(clauses: readonly string[], queryLength: number): string[] {
-  const queries: string[] = [];
-  let current = '';
-  for (const clause of clauses.map((c) => `(${c})`)) {
-    const joined = current === '' ? clause : `${current} OR ${clause}`;
-    if (joined.length <= queryLength) current = joined;
-    else {
-      queries.push(current);
-      current = clause;
-    }
-  }
-  if (current !== '') queries.push(current);
-  return queries;
-}

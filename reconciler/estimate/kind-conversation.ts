@@ -6,7 +6,8 @@
  * harvest reads each thread whole: neither is counted, and the estimate says so.
  */
 
-import { countedMonth, figure, orQueries, type EstimateKind } from './estimate-kind.js';
+import { countedMonth, figure, type EstimateKind } from './estimate-kind.js';
+import { orQueries } from '../../platform/x-api/or-queries.js';
 
 export const conversationEstimate: EstimateKind = {
   costFields: ['conversations', 'from_collection', 'archive', 'max_conversations'],
@@ -17,7 +18,7 @@ export const conversationEstimate: EstimateKind = {
           queries: orQueries(
             listed.map((id) => `conversation_id:${id}`),
             queryLength,
-          ),
+          ).queries,
         }
       : { queries: [], uncountable: `its threads come from ${d.body.from_collection?.id ?? 'another collection'}'s harvests` };
   },

@@ -5,7 +5,8 @@
  * bounds it.
  */
 
-import { countedMonth, figure, orQueries, type EstimateKind } from './estimate-kind.js';
+import { countedMonth, figure, type EstimateKind } from './estimate-kind.js';
+import { orQueries } from '../../platform/x-api/or-queries.js';
 
 export const filterEstimate: EstimateKind = {
   costFields: ['rules', 'track', 'follow', 'max_records'],
@@ -14,7 +15,7 @@ export const filterEstimate: EstimateKind = {
     const tooLong = rules.find((r) => r.length + 2 > queryLength);
     if (tooLong !== undefined)
       return { queries: [], uncountable: `a rule is longer than the ${queryLength} characters a count query takes` };
-    return { queries: orQueries(rules, queryLength) };
+    return { queries: orQueries(rules, queryLength).queries };
   },
   cost(d, inputs) {
     const month = countedMonth(d, inputs);

@@ -5,7 +5,8 @@
  * the mention timeline reaches.
  */
 
-import { countedMonth, figure, orQueries, type EstimateKind } from './estimate-kind.js';
+import { countedMonth, figure, type EstimateKind } from './estimate-kind.js';
+import { orQueries } from '../../platform/x-api/or-queries.js';
 
 const MENTIONS_REACH = 800;
 
@@ -15,7 +16,7 @@ export const mentionsEstimate: EstimateKind = {
     queries: orQueries(
       Object.values(d.body.users ?? {}).map((user) => `@${user.screen_name}`),
       queryLength,
-    ),
+    ).queries,
   }),
   cost(d, inputs) {
     const month = countedMonth(d, inputs);
