@@ -8,6 +8,8 @@ import type { HeldLock } from '../../platform/archive/lock.js';
 import { recordError, type HarvestContext, type HarvestOutcome } from '../harvest-context.js';
 import { finalizeHarvest } from '../finalize.js';
 import { openLockedHarvest, recordHarvestStart, type LockedHarvestOptions } from '../locked-harvest.js';
+import { repairGap, StoredIds, type GapRecord, type RepairBounds } from './gap-repair.js';
+import { tweetIdOf } from './replay-guard.js';
 
 /** A member's harvest stops by its own controller (stop protocol, max_records) or by its group, never by a process signal. */
 export interface MemberOptions extends Omit<LockedHarvestOptions, 'stop'> {
@@ -21,6 +23,9 @@ export class MemberHarvest {
   private finished: Promise<HarvestOutcome> | undefined;
   /** Stream messages stored by this harvest, for max_records across harvests. */
   private stored = 0;
+  /** With repair_gaps: the ids it stored lately, which a repair leaves out, and the repairs under way. */
+  private readonly storedIds: StoredIds | undefined;
+  private readonly repairs: Array<Promise<void>> = [];
 
   private constructor(
     readonly context: HarvestContext,
@@ -29,7 +34,9 @@ export class MemberHarvest {
     private readonly startedAt: Date,
     private readonly lease: { lost: boolean },
     private readonly endWatch: () => void,
-  ) {}
+  ) {
+    this.storedIds = context.config.repair_gaps === true ? new StoredIds() : undefined;
+  }
 
   /** Takes the collection's lock and opens its harvest; throws LockHeld while another harvest has it. */
   static async open(options: MemberOptions): Promise<MemberHarvest> {
@@ -68,6 +75,12 @@ export class MemberHarvest {
   append(head: Buffer, twarcTail: Buffer): Promise<void> | undefined {
     if (this.ending) return undefined;
     const { state, config, stop } = this.context;
+    const id = this.storedIds ? tweetIdOf(head) : undefined;
+    if (id !== undefined && this.storedIds) {
+      // A repair's search may find a post before the stream brings it: it is stored once.
+      if (this.storedIds.has(id)) return undefined;
+      this.storedIds.add(id);
+    }
     this.stored += 1;
     const total = (state.start.stream?.tweets ?? 0) + this.stored;
     const wait = this.context.files.append(
@@ -90,15 +103,34 @@ export class MemberHarvest {
     if (!this.ending) recordError(this.context.stats, problem, 'tweets/search/stream');
   }
 
-  /** Counts a reconnect of the group's connection (not its first), and a stretch it could not collect, into this harvest's record. */
-  noteConnection(reconnect: boolean, gap?: { readonly start: string; readonly end: string; readonly cause: string }): void {
+  /**
+   * Counts a reconnect of the group's connection (not its first), and a stretch it could not
+   * collect, into this harvest's record; with repair_gaps, returns what starts the stretch's repair.
+   */
+  noteConnection(
+    reconnect: boolean,
+    gap?: { readonly start: string; readonly end: string; readonly cause: string },
+  ): ((bounds: RepairBounds) => void) | undefined {
     if (reconnect) this.context.stats.reconnects += 1;
-    if (gap) this.context.stats.gaps.push(gap);
+    if (!gap) return undefined;
+    const own: GapRecord = { ...gap };
+    this.context.stats.gaps.push(own);
+    const stored = this.storedIds;
+    if (!stored) return undefined;
+    return (bounds) => {
+      this.repairs.push(
+        repairGap(this.context, own, bounds, stored).catch((error: unknown) => {
+          this.context.log.warn('a gap repair failed', { error: error instanceof Error ? error.message : String(error) });
+        }),
+      );
+    };
   }
 
   /** Finishes the harvest (once, whoever asks): files, manifest, harvest.json, state, last_harvest.json, lock. */
   finish(): Promise<HarvestOutcome> {
     this.finished ??= (async () => {
+      // A repair stores into this harvest: it finishes (or, when the harvest is stopped, gives up) first.
+      await Promise.all(this.repairs);
       this.endWatch();
       if (!this.context.stop.stopping) this.context.stop.stop('requested', 'its stream group is ending');
       return finalizeHarvest(this.context, {

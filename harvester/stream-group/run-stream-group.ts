@@ -25,6 +25,7 @@ import { spoolDirFor } from '../output/spool.js';
 import { TweetFiles } from '../output/tweet-files.js';
 import type { StopController } from '../stop.js';
 import { ConnectionGaps } from './connection-gaps.js';
+import { GapWatch } from './gap-repair.js';
 import { GroupMembers, OneCollection } from './group-members.js';
 import { GroupMembership } from './group-membership.js';
 import { MessageRouter } from './message-router.js';
@@ -84,6 +85,8 @@ interface GroupRun {
   readonly membership: GroupMembership;
   readonly router: MessageRouter;
   readonly gaps: ConnectionGaps;
+  /** Where the stream stands between lost stretches, for the members that repair them. */
+  readonly gapWatch: GapWatch;
   readonly backfillMinutes: number;
   readonly tally: Tally;
 }
@@ -107,6 +110,8 @@ export async function runStreamGroup(options: StreamGroupOptions): Promise<Group
     recorded = true;
     run.log.info('stream group started', { members: run.membership.ids(), control: controlBase });
     await connect(run);
+    // Repairs still waiting for a post after their stretch search up to now before their harvests finish.
+    run.gapWatch.flush();
   } catch (error) {
     outcome = 'failed';
     run.stats.errors.push({ at: new Date().toISOString(), message: run.log.scrub(error instanceof Error ? error.message : String(error)) });
@@ -174,9 +179,26 @@ function openGroupRun(options: StreamGroupOptions): GroupRun {
   const router = new MessageRouter(url, membership, unmatched, stop, log, recent);
   membership.routeWith(router);
   const gaps = new ConnectionGaps(backfillMinutes);
+  const gapWatch = new GapWatch();
   const tally = { connections: 0, reconnects: 0 };
   const startedAt = new Date().toISOString();
-  return { options, runId, startedAt, log, stats, tuning, url, bearerToken, unmatched, membership, router, gaps, backfillMinutes, tally };
+  return {
+    options,
+    runId,
+    startedAt,
+    log,
+    stats,
+    tuning,
+    url,
+    bearerToken,
+    unmatched,
+    membership,
+    router,
+    gaps,
+    gapWatch,
+    backfillMinutes,
+    tally,
+  };
 }
 
 /** The group's files of messages no member's rules matched. */
@@ -237,11 +259,15 @@ async function connect(run: GroupRun): Promise<void> {
     silenceMs: run.tuning.streamSilenceMs,
     backoffScale: run.tuning.backoffScale,
     stop: options.stop,
-    onLine: run.router.onLine,
+    onLine: (line) => {
+      run.gapWatch.seen(line);
+      return run.router.onLine(line);
+    },
     onConnected: () => {
       tally.connections += 1;
       const lost = gaps.connected();
-      for (const slot of membership.slots()) slot.harvest?.noteConnection(tally.connections > 1, lost);
+      const repairs = [...membership.slots()].flatMap((slot) => slot.harvest?.noteConnection(tally.connections > 1, lost) ?? []);
+      if (lost) run.gapWatch.lost(repairs);
       log.info('stream connected', { connections: tally.connections });
     },
     onDisconnected: (end, waitMs) => {

@@ -5,6 +5,7 @@
  */
 
 import { commonFields, type CollectionDocument } from './collection-fields.js';
+import type { KindContext } from './desired-kind.js';
 import { desiredKind, type Collection } from './kinds.js';
 
 export * from './collection-fields.js';
@@ -13,6 +14,6 @@ export type { UserTimelineCollection } from './kind-user-timeline.js';
 export type { SearchCollection } from './kind-search.js';
 export type { FilterCollection } from './kind-filter.js';
 
-export function toCollection(doc: CollectionDocument, maxRuleLength: number, root?: string): Collection {
-  return desiredKind(doc.type).toCollection(doc, commonFields(doc), { maxRuleLength, ...(root !== undefined ? { root } : {}) });
+export function toCollection(doc: CollectionDocument, maxRuleLength: number, where: Omit<KindContext, 'maxRuleLength'> = {}): Collection {
+  return desiredKind(doc.type).toCollection(doc, commonFields(doc), { ...where, maxRuleLength });
 }

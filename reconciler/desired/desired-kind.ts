@@ -26,12 +26,20 @@ export interface KindCheck {
   readonly report: Report;
 }
 
+export interface KindContext {
+  readonly maxRuleLength: number;
+  /** The repository's root (absent: the current directory). */
+  readonly root?: string;
+  /** The target the collections are applied to, for defaults that differ by target. */
+  readonly target?: string;
+}
+
 export interface DesiredKind<C extends { readonly type: string }> {
   readonly type: C['type'];
   /** This kind's fields as `twarc-cloud new` writes them: a starting point that validates as written. */
   readonly template: string;
   /** The planner's collection; a kind that names a file of the repository reads it here, from `root`. */
-  toCollection(doc: CollectionDocument, common: CommonFields, context: { readonly maxRuleLength: number; readonly root?: string }): C;
+  toCollection(doc: CollectionDocument, common: CommonFields, context: KindContext): C;
   /** Rules about a schema-valid document of this kind that JSON Schema cannot express. */
   check(doc: CollectionDocument, check: KindCheck): void;
   /** The stream rules a document asks for (a streaming kind's only), for the cross-file checks. */

@@ -12,6 +12,8 @@ export interface FilterCollection extends CommonFields {
   readonly track: readonly string[];
   readonly follow: readonly string[];
   readonly max_records?: number;
+  /** Fill the stretches the stream lost by search. */
+  readonly repair_gaps: boolean;
 }
 
 interface FilterDocument {
@@ -19,6 +21,7 @@ interface FilterDocument {
   track?: string[];
   follow?: Array<string | number>;
   max_records?: number;
+  repair_gaps?: boolean;
 }
 
 const written = (doc: FilterDocument): { rules: StreamRule[]; track: string[]; follow: string[] } => ({
@@ -37,12 +40,16 @@ rules:
 # track: [climate, "global warming"]   # keywords; all words of an entry must occur
 # follow: ["2244994945"]                # their tweets, replies to them, retweets of them
 # Optional: stop the stream (and its service) after this many tweets.
-# max_records: 100000`,
-  toCollection(doc, common, { maxRuleLength }) {
+# max_records: 100000
+# Optional: fill the stretches the stream lost by search (default: true on aws, false locally).
+# repair_gaps: true`,
+  toCollection(doc, common, { maxRuleLength, target }) {
     const fields = doc as FilterDocument;
     const { track, follow } = written(fields);
     const compiled = compileFilterRules(written(fields), maxRuleLength);
-    return { ...common, type: 'filter', rules: compiled.rules, track, follow, ...present(fields, 'max_records') };
+    // Unattended streams on AWS have their gaps filled unless the file says otherwise.
+    const repair = fields.repair_gaps ?? target === 'aws';
+    return { ...common, type: 'filter', rules: compiled.rules, track, follow, ...present(fields, 'max_records'), repair_gaps: repair };
   },
   streamRules(doc, maxRuleLength) {
     return compileFilterRules(written(doc as FilterDocument), maxRuleLength).rules.map((rule) => rule.value);

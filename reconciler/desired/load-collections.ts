@@ -32,7 +32,9 @@ export async function loadDesiredState(
   cwd: string = process.cwd(),
 ): Promise<DesiredState> {
   const { problems, files, documents } = await check(settings, nameRules, paths, cwd, true);
-  const collections = documents.map((document) => toCollection(document, settings.limits.streamRuleLength, settings.root));
+  const collections = documents.map((document) =>
+    toCollection(document, settings.limits.streamRuleLength, { root: settings.root, target: settings.target }),
+  );
   return { collections, problems, files };
 }
 

@@ -9,5 +9,7 @@ export const filterPlan: PlanKind<FilterCollection> = {
     track: [...collection.track],
     follow: [...collection.follow],
     ...(collection.max_records !== undefined ? { max_records: collection.max_records } : {}),
+    // Written only when on, so that collections made before it render as they did.
+    ...(collection.repair_gaps ? { repair_gaps: true } : {}),
   }),
 };

@@ -79,6 +79,11 @@ export interface CorpusOptions {
 
 export class Corpus {
   readonly users: FakeUser[] = [];
+  /**
+   * With a stream plan's `searchable`: every post the stream matched (delivered or not) and the
+   * values of the rules it matched, which a search with those rules finds, as on X.
+   */
+  readonly streamMatched: Array<{ readonly tweet: FakeTweet; readonly rules: readonly string[] }> = [];
   /** Posts deleted since they were made: the lookup no longer serves them. */
   readonly deleted = new Set<string>();
   private readonly usersById = new Map<string, FakeUser>();
@@ -240,10 +245,14 @@ export class Corpus {
    * made fresh and not kept (a stream serves millions), replying to and quoting tweets of a small
    * kept pool, so that its includes carry referenced tweets as real ones do.
    */
-  liveTweet(authorId: string): { readonly json: Record<string, unknown>; readonly includes: Record<string, unknown[]> } {
+  liveTweet(authorId: string): {
+    readonly json: Record<string, unknown>;
+    readonly includes: Record<string, unknown[]>;
+    readonly tweet: FakeTweet;
+  } {
     const pool = (this.referencePool ??= Array.from({ length: 20 }, () => this.makeTweet(authorId, this.referencePool ?? [])));
     const tweet = this.makeTweet(authorId, pool);
-    const live = { json: tweet.json, includes: this.includesFor([tweet], EVERYTHING) };
+    const live = { json: tweet.json, includes: this.includesFor([tweet], EVERYTHING), tweet };
     // Live tweets reply to and quote recent ones, as on X: the pool rolls, and only it is kept.
     const slot = Math.floor(this.random() * pool.length);
     const evicted = pool[slot];

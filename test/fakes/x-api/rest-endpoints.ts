@@ -168,7 +168,15 @@ export function search(corpus: Corpus, query: URLSearchParams, settings: SearchS
   const from = Math.max(oldest, timeParam(query, 'start_time') ?? 0);
   const to = Math.min(settings.now, timeParam(query, 'end_time') ?? Infinity);
   const conversations = conversationIdsOf(text);
-  const pool = conversations ? corpus.inConversations(conversations) : [...corpus.searchable].reverse();
+  const rules = streamRulesOf(corpus, text);
+  const pool = conversations
+    ? corpus.inConversations(conversations)
+    : rules
+      ? corpus.streamMatched
+          .filter((m) => m.rules.some((rule) => rules.includes(rule)))
+          .map((m) => m.tweet)
+          .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1))
+      : [...corpus.searchable].reverse();
   const newestFirst = pool.filter((t) => t.createdAt >= from && t.createdAt < to);
   return page(corpus, newestFirst, query, size, 'next_token', settings.emptyPages);
 }
@@ -180,6 +188,17 @@ export function search(corpus: Corpus, query: URLSearchParams, settings: SearchS
 function conversationIdsOf(query: string): string[] | undefined {
   const terms = query.split(' OR ').map((term) => /^\(?conversation_id:(\d{1,19})\)?$/.exec(term.trim())?.[1]);
   return terms.every((id): id is string => id !== undefined) ? terms : undefined;
+}
+
+/**
+ * A query made of rules the stream matched posts by, OR-ed (each in parentheses, or one alone):
+ * search finds what the stream matched with them, as X's search and stream share their operators.
+ */
+function streamRulesOf(corpus: Corpus, query: string): string[] | undefined {
+  if (corpus.streamMatched.length === 0) return undefined;
+  const known = new Set(corpus.streamMatched.flatMap((m) => m.rules));
+  const clauses = query.split(' OR ').map((term) => term.trim().replace(/^\((.*)\)$/, '$1'));
+  return clauses.every((clause) => known.has(clause)) ? clauses : undefined;
 }
 
 /** X's answers, captured, when recent search is asked to reach past its 7 days. */

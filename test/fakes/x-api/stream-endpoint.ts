@@ -33,6 +33,8 @@ export interface StreamPlan {
    * first, before new ones, without removing what the client already had (X does not de-duplicate).
    */
   readonly backfill?: boolean;
+  /** Every post matched is kept for search (corpus.streamMatched): a search with the rules finds it. */
+  readonly searchable?: boolean;
   /**
    * X matches posts whether a client is connected or not: with this, a connection counts the
    * tweets matched (at `perSecond`) since the app's last connection closed, as X would have, and
@@ -241,6 +243,8 @@ export class StreamService {
     const matched = foreign
       ? [{ id: FOREIGN_RULE_ID, tag: 'not-ours' }]
       : matchedRules.map((r) => ({ id: r.id, ...(r.tag !== undefined ? { tag: r.tag } : {}) }));
+    if (this.plan.searchable === true && !foreign)
+      this.corpus.streamMatched.push({ tweet: live.tweet, rules: matchedRules.map((r) => r.value) });
     if (this.plan.recordServed && !foreign)
       this.servedMatches.push({ id, rules: matchedRules.map((r) => ({ value: r.value, ...(r.tag !== undefined ? { tag: r.tag } : {}) })) });
     const rulesText = `[${matched
