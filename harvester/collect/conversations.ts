@@ -1,6 +1,6 @@
-import { pagesOf, tweetFiles } from '../../platform/archive/harvest-files.js';
 import { configOfType, type HarvestContext } from '../harvest-context.js';
 import { searchPass } from './search.js';
+import { storedPostIds } from './stored-posts.js';
 
 type Config = Extract<HarvestContext['config'], { type: 'conversation' }>;
 
@@ -28,22 +28,9 @@ export async function harvestConversations(context: HarvestContext): Promise<voi
 async function snowballed(context: HarvestContext, config: Config): Promise<string[]> {
   const from = config.from_collection;
   if (from === undefined) return [];
-  const roots = new Set<string>();
-  const files = await tweetFiles(context.store, from.id);
-  if (files.length === 0) context.log.warn('the collection to snowball from has stored no posts yet', { from: from.id });
-  for (const file of files)
-    for await (const page of pagesOf(context.store, file.key)) {
-      const data = page['data'];
-      for (const post of (Array.isArray(data) ? data : [data]) as Array<Post | undefined>) {
-        if (post?.id !== undefined && post.conversation_id === post.id && (post.public_metrics?.reply_count ?? 0) >= from.min_replies)
-          roots.add(post.id);
-      }
-    }
-  return [...roots].sort((a, b) => (BigInt(b) > BigInt(a) ? 1 : BigInt(b) < BigInt(a) ? -1 : 0));
-}
-
-interface Post {
-  readonly id?: string;
-  readonly conversation_id?: string;
-  readonly public_metrics?: { readonly reply_count?: number };
+  return storedPostIds(
+    context,
+    from.id,
+    (post) => post.conversation_id === post.id && (post.public_metrics?.reply_count ?? 0) >= from.min_replies,
+  );
 }
