@@ -31,6 +31,6 @@ async function snowballed(context: HarvestContext, config: Config): Promise<stri
   return storedPostIds(
     context,
     from.id,
-    (post) => post.conversation_id === post.id && (post.public_metrics?.reply_count ?? 0) >= from.min_replies,
+    (post) => post.conversation_id === post.id && (post.public_metrics?.reply_count ?? 0) >= (from.min_replies ?? 0),
   );
 }

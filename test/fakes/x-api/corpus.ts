@@ -157,6 +157,14 @@ export class Corpus {
     return all.filter((t) => wanted.has(String(t.json['conversation_id']))).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
   }
 
+  /** The posts of timelines and searches that quote a post, newest first. */
+  quotesOf(id: string): readonly FakeTweet[] {
+    const all = [...[...this.timelines.values()].flat(), ...this.searchable];
+    const quotes = (t: FakeTweet): boolean =>
+      ((t.json['referenced_tweets'] ?? []) as Array<{ type: string; id: string }>).some((r) => r.type === 'quoted' && r.id === id);
+    return all.filter(quotes).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+  }
+
   /** Replies to a thread, by users of the corpus in turn, each to the thread's post before it, kept in their timelines. */
   addReplies(toId: string, count: number): FakeTweet[] {
     let parent = this.tweetsById.get(toId);

@@ -50,6 +50,8 @@ const ACCEPTED: Readonly<Record<string, readonly string[]>> = {
   ],
   // X's OpenAPI description, usersIdMentions: the timeline's parameters but `exclude`.
   'GET users/:id/mentions': ['since_id', 'until_id', 'max_results', 'pagination_token', 'start_time', 'end_time', ...TWEET_PROJECTION],
+  // X's OpenAPI description, findTweetsThatQuoteATweet: no since_id; max_results from 10 to 100.
+  'GET tweets/:id/quote_tweets': ['max_results', 'pagination_token', 'exclude', ...TWEET_PROJECTION],
   'GET tweets/search/recent': SEARCH,
   'GET tweets/search/all': SEARCH,
   'GET tweets/search/stream': ['backfill_minutes', 'partition', 'start_time', 'end_time', ...TWEET_PROJECTION],

@@ -15,6 +15,8 @@ export const REAL_LIMITS: Readonly<Record<string, RateLimit>> = {
   'users/:id/tweets': { limit: 1500, windowMs: 900_000 },
   'users/:id/mentions': { limit: 450, windowMs: 900_000 },
   tweets: { limit: 3500, windowMs: 900_000 },
+  // Quote Tweets lookup: 75 requests per 15 minutes per app (X's rate-limit table).
+  'tweets/:id/quote_tweets': { limit: 75, windowMs: 900_000 },
   'tweets/search/recent': { limit: 450, windowMs: 900_000 },
   'tweets/search/all': { limit: 300, windowMs: 900_000 },
   'tweets/search/stream': { limit: 50, windowMs: 900_000 },

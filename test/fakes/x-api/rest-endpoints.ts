@@ -115,6 +115,13 @@ export function lookupTweets(corpus: Corpus, query: URLSearchParams): Reply {
   return { status: 200, body };
 }
 
+/** The posts that quote a post, newest first, paged by pagination_token as X's quote lookup pages them. */
+export function quoteTweets(corpus: Corpus, id: string, query: URLSearchParams): Reply {
+  const size = maxResults(query, 10, 100, 10);
+  if (typeof size !== 'number') return size;
+  return page(corpus, corpus.quotesOf(id), query, size, 'pagination_token');
+}
+
 export function userTimeline(corpus: Corpus, userId: string, query: URLSearchParams): Reply {
   const size = maxResults(query, 5, 100, 10);
   if (typeof size !== 'number') return size;

@@ -12,7 +12,16 @@ import type { AddressInfo } from 'node:net';
 import { Corpus, type CorpusOptions } from './corpus.js';
 import { RateLimits, type RateLimit } from './rate-limits.js';
 import { invalidRequest, parameterProblems } from './parameters.js';
-import { lookupUsers, search, userTimeline, userMentions, lookupTweets, type FakeAccessLevel, type Reply } from './rest-endpoints.js';
+import {
+  lookupUsers,
+  search,
+  userTimeline,
+  userMentions,
+  lookupTweets,
+  quoteTweets,
+  type FakeAccessLevel,
+  type Reply,
+} from './rest-endpoints.js';
 import { StreamService, TOO_MANY_CONNECTIONS, type StreamFault, type StreamPlan } from './stream-endpoint.js';
 
 export interface Scenario {
@@ -296,6 +305,8 @@ export class FakeXApi {
         return userTimeline(this.corpus, route.pathId ?? '', query);
       case 'tweets':
         return lookupTweets(this.corpus, query);
+      case 'tweets/:id/quote_tweets':
+        return quoteTweets(this.corpus, route.pathId ?? '', query);
       case 'users/:id/mentions':
         return userMentions(this.corpus, route.pathId ?? '', query);
       case 'tweets/search/recent':
@@ -336,6 +347,8 @@ interface Route {
 function routeOf(method: string, path: string): Route | undefined {
   const timeline = /^\/2\/users\/(\d+)\/(tweets|mentions)$/.exec(path);
   if (method === 'GET' && timeline?.[1] !== undefined) return { endpoint: `users/:id/${timeline[2] ?? ''}`, method, pathId: timeline[1] };
+  const quotes = /^\/2\/tweets\/(\d{1,19})\/quote_tweets$/.exec(path);
+  if (method === 'GET' && quotes?.[1] !== undefined) return { endpoint: 'tweets/:id/quote_tweets', method, pathId: quotes[1] };
   const job = /^\/2\/compliance\/jobs\/(\d{1,19})$/.exec(path);
   if (method === 'GET' && job?.[1] !== undefined) return { endpoint: 'compliance/jobs/:id', method, pathId: job[1] };
   const fixed: Record<string, string> = {
