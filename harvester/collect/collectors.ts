@@ -8,6 +8,7 @@
 import type { CollectionConfig, HarvestContext } from '../harvest-context.js';
 import { harvestConversations } from './conversations.js';
 import { harvestLookup } from './lookup.js';
+import { harvestQuotes } from './quotes.js';
 import { harvestMentions } from './mentions.js';
 import { harvestSearch } from './search.js';
 import { harvestUserTimelines } from './user-timeline.js';
@@ -24,6 +25,7 @@ const COLLECTORS: { readonly [T in CollectionConfig['type']]: Collector | typeof
   mentions: harvestMentions,
   conversation: harvestConversations,
   lookup: harvestLookup,
+  quotes: harvestQuotes,
 };
 
 export function collectorOf(type: CollectionConfig['type']): Collector | typeof IN_STREAM_GROUP {

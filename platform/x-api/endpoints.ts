@@ -11,6 +11,7 @@ export type Endpoint =
   | 'users/:id/tweets'
   | 'users/:id/mentions'
   | 'tweets'
+  | 'tweets/:id/quote_tweets'
   | 'tweets/search/recent'
   | 'tweets/search/all'
   | 'tweets/search/stream'

@@ -9,6 +9,7 @@ import type { DesiredKind } from './desired-kind.js';
 import { conversationKind } from './kind-conversation.js';
 import { filterKind } from './kind-filter.js';
 import { lookupKind } from './kind-lookup.js';
+import { quotesKind } from './kind-quotes.js';
 import { mentionsKind } from './kind-mentions.js';
 import { searchKind } from './kind-search.js';
 import { userTimelineKind } from './kind-user-timeline.js';
@@ -20,6 +21,7 @@ export const DESIRED_KINDS = {
   mentions: mentionsKind,
   conversation: conversationKind,
   lookup: lookupKind,
+  quotes: quotesKind,
 } as const;
 
 export type CollectionType = keyof typeof DESIRED_KINDS;

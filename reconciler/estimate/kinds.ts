@@ -5,6 +5,7 @@ import type { EstimateKind } from './estimate-kind.js';
 import { conversationEstimate } from './kind-conversation.js';
 import { filterEstimate } from './kind-filter.js';
 import { lookupEstimate } from './kind-lookup.js';
+import { quotesEstimate } from './kind-quotes.js';
 import { mentionsEstimate } from './kind-mentions.js';
 import { searchEstimate } from './kind-search.js';
 import { userTimelineEstimate } from './kind-user-timeline.js';
@@ -16,6 +17,7 @@ const BY_TYPE: { readonly [T in CollectionType]: EstimateKind } = {
   mentions: mentionsEstimate,
   conversation: conversationEstimate,
   lookup: lookupEstimate,
+  quotes: quotesEstimate,
 };
 
 export const ESTIMATE_KINDS: readonly EstimateKind[] = Object.values(BY_TYPE);

@@ -4,6 +4,7 @@ import type { Collection, CollectionType } from '../desired/collection.js';
 import { conversationPlan } from './kind-conversation.js';
 import { filterPlan } from './kind-filter.js';
 import { lookupPlan } from './kind-lookup.js';
+import { quotesPlan } from './kind-quotes.js';
 import { mentionsPlan } from './kind-mentions.js';
 import { searchPlan } from './kind-search.js';
 import { userTimelinePlan } from './kind-user-timeline.js';
@@ -16,6 +17,7 @@ const PLAN_KINDS: { readonly [T in CollectionType]: PlanKind<Extract<Collection,
   mentions: mentionsPlan,
   conversation: conversationPlan,
   lookup: lookupPlan,
+  quotes: quotesPlan,
 };
 
 export function planKind(type: string): PlanKind<Collection> | undefined {
