@@ -11,7 +11,7 @@ import type { Endpoint } from '../platform/x-api/endpoints.js';
 type Json = Record<string, unknown>;
 
 /** Endpoints whose `data` are users; every other endpoint the harvester reads returns posts as `data`. */
-const USER_ENDPOINTS: ReadonlySet<Endpoint> = new Set(['users', 'users/by']);
+const USER_ENDPOINTS: ReadonlySet<Endpoint> = new Set(['users', 'users/by', 'lists/:id/members']);
 /** Endpoints that return neither: charged per request, or not at all. */
 const NOT_READS: ReadonlySet<Endpoint> = new Set(['tweets/search/stream/rules', 'usage/tweets', 'compliance/jobs', 'compliance/jobs/:id']);
 

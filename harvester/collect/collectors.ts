@@ -7,6 +7,7 @@
 
 import type { CollectionConfig, HarvestContext } from '../harvest-context.js';
 import { harvestConversations } from './conversations.js';
+import { harvestLists } from './lists.js';
 import { harvestLookup } from './lookup.js';
 import { harvestQuotes } from './quotes.js';
 import { harvestMentions } from './mentions.js';
@@ -26,6 +27,7 @@ const COLLECTORS: { readonly [T in CollectionConfig['type']]: Collector | typeof
   conversation: harvestConversations,
   lookup: harvestLookup,
   quotes: harvestQuotes,
+  list: harvestLists,
 };
 
 export function collectorOf(type: CollectionConfig['type']): Collector | typeof IN_STREAM_GROUP {

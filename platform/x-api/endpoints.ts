@@ -12,6 +12,8 @@ export type Endpoint =
   | 'users/:id/mentions'
   | 'tweets'
   | 'tweets/:id/quote_tweets'
+  | 'lists/:id/tweets'
+  | 'lists/:id/members'
   | 'tweets/search/recent'
   | 'tweets/search/all'
   | 'tweets/search/stream'

@@ -8,6 +8,7 @@
 import type { DesiredKind } from './desired-kind.js';
 import { conversationKind } from './kind-conversation.js';
 import { filterKind } from './kind-filter.js';
+import { listKind } from './kind-list.js';
 import { lookupKind } from './kind-lookup.js';
 import { quotesKind } from './kind-quotes.js';
 import { mentionsKind } from './kind-mentions.js';
@@ -22,6 +23,7 @@ export const DESIRED_KINDS = {
   conversation: conversationKind,
   lookup: lookupKind,
   quotes: quotesKind,
+  list: listKind,
 } as const;
 
 export type CollectionType = keyof typeof DESIRED_KINDS;

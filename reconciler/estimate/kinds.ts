@@ -4,6 +4,7 @@ import type { CollectionType } from '../desired/collection.js';
 import type { EstimateKind } from './estimate-kind.js';
 import { conversationEstimate } from './kind-conversation.js';
 import { filterEstimate } from './kind-filter.js';
+import { listEstimate } from './kind-list.js';
 import { lookupEstimate } from './kind-lookup.js';
 import { quotesEstimate } from './kind-quotes.js';
 import { mentionsEstimate } from './kind-mentions.js';
@@ -18,6 +19,7 @@ const BY_TYPE: { readonly [T in CollectionType]: EstimateKind } = {
   conversation: conversationEstimate,
   lookup: lookupEstimate,
   quotes: quotesEstimate,
+  list: listEstimate,
 };
 
 export const ESTIMATE_KINDS: readonly EstimateKind[] = Object.values(BY_TYPE);

@@ -3,6 +3,7 @@
 import type { Collection, CollectionType } from '../desired/collection.js';
 import { conversationPlan } from './kind-conversation.js';
 import { filterPlan } from './kind-filter.js';
+import { listPlan } from './kind-list.js';
 import { lookupPlan } from './kind-lookup.js';
 import { quotesPlan } from './kind-quotes.js';
 import { mentionsPlan } from './kind-mentions.js';
@@ -18,6 +19,7 @@ const PLAN_KINDS: { readonly [T in CollectionType]: PlanKind<Extract<Collection,
   conversation: conversationPlan,
   lookup: lookupPlan,
   quotes: quotesPlan,
+  list: listPlan,
 };
 
 export function planKind(type: string): PlanKind<Collection> | undefined {

@@ -157,6 +157,22 @@ export class Corpus {
     return all.filter((t) => wanted.has(String(t.json['conversation_id']))).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
   }
 
+  /** X lists: their members' ids, by list id. */
+  readonly lists = new Map<string, string[]>();
+
+  /** A list of these members; returns its id. */
+  addList(memberIds: readonly string[]): string {
+    const id = String(1_600_000_000_000_000_000n + BigInt(this.lists.size + 1));
+    this.lists.set(id, [...memberIds]);
+    return id;
+  }
+
+  /** A list's posts: its members' posts, newest first. */
+  listTweets(listId: string): readonly FakeTweet[] {
+    const members = this.lists.get(listId) ?? [];
+    return members.flatMap((id) => this.timelines.get(id) ?? []).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+  }
+
   /** The posts of timelines and searches that quote a post, newest first. */
   quotesOf(id: string): readonly FakeTweet[] {
     const all = [...[...this.timelines.values()].flat(), ...this.searchable];

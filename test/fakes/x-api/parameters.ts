@@ -52,6 +52,9 @@ const ACCEPTED: Readonly<Record<string, readonly string[]>> = {
   'GET users/:id/mentions': ['since_id', 'until_id', 'max_results', 'pagination_token', 'start_time', 'end_time', ...TWEET_PROJECTION],
   // X's OpenAPI description, findTweetsThatQuoteATweet: no since_id; max_results from 10 to 100.
   'GET tweets/:id/quote_tweets': ['max_results', 'pagination_token', 'exclude', ...TWEET_PROJECTION],
+  // X's OpenAPI description, listsIdTweets and listGetMembers.
+  'GET lists/:id/tweets': ['max_results', 'pagination_token', ...TWEET_PROJECTION],
+  'GET lists/:id/members': ['max_results', 'pagination_token', ...USER_PROJECTION],
   'GET tweets/search/recent': SEARCH,
   'GET tweets/search/all': SEARCH,
   'GET tweets/search/stream': ['backfill_minutes', 'partition', 'start_time', 'end_time', ...TWEET_PROJECTION],
@@ -64,7 +67,7 @@ const ACCEPTED: Readonly<Record<string, readonly string[]>> = {
   'GET compliance/jobs/:id': ['compliance_job.fields'],
 };
 
-const USER_ENDPOINTS = new Set(['users', 'users/by']);
+const USER_ENDPOINTS = new Set(['users', 'users/by', 'lists/:id/members']);
 
 const ID_PATTERN = /^[0-9]{1,19}$/;
 /** RFC 3339 as X takes it: seconds required, fraction optional, UTC or an offset. */

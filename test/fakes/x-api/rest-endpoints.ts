@@ -115,6 +115,50 @@ export function lookupTweets(corpus: Corpus, query: URLSearchParams): Reply {
   return { status: 200, body };
 }
 
+/** A list's posts (its members'), newest first, paged by pagination_token; max_results from 1 to 100, 100 by default. */
+export function listTweets(corpus: Corpus, listId: string, query: URLSearchParams): Reply {
+  const size = maxResults(query, 1, 100, 100);
+  if (typeof size !== 'number') return size;
+  if (!corpus.lists.has(listId)) return { status: 200, body: { errors: [listNotFound(listId)] } };
+  return page(corpus, corpus.listTweets(listId), query, size, 'pagination_token');
+}
+
+/** A list's members, 100 a page at most, with the user fields asked for. */
+export function listMembers(corpus: Corpus, listId: string, query: URLSearchParams): Reply {
+  const size = maxResults(query, 1, 100, 100);
+  if (typeof size !== 'number') return size;
+  const members = corpus.lists.get(listId);
+  if (!members) return { status: 200, body: { errors: [listNotFound(listId)] } };
+  const token = query.get('pagination_token');
+  const from = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString().replace(/^m:/, ''));
+  if (!Number.isInteger(from) || from < 0)
+    return invalidParameter(
+      'pagination_token',
+      token ?? '',
+      `The \`pagination_token\` query parameter value [${token ?? ''}] is not valid`,
+    );
+  const projection = new Projection(query);
+  const users = members.slice(from, from + size).flatMap((id) => {
+    const user = corpus.user(id);
+    return user ? [projection.of('user', userObject(user))] : [];
+  });
+  const next = from + size < members.length ? Buffer.from(`m:${from + size}`).toString('base64url') : undefined;
+  return { status: 200, body: { data: users, meta: { result_count: users.length, ...(next !== undefined ? { next_token: next } : {}) } } };
+}
+
+/** The wording follows X's other Not Found errors; a missing list's exact text is not captured. */
+function listNotFound(listId: string): Record<string, string> {
+  return {
+    value: listId,
+    detail: `Could not find list with id: [${listId}].`,
+    title: 'Not Found Error',
+    resource_type: 'list',
+    parameter: 'id',
+    resource_id: listId,
+    type: 'https://api.twitter.com/2/problems/resource-not-found',
+  };
+}
+
 /** The posts that quote a post, newest first, paged by pagination_token as X's quote lookup pages them. */
 export function quoteTweets(corpus: Corpus, id: string, query: URLSearchParams): Reply {
   const size = maxResults(query, 10, 100, 10);

@@ -19,6 +19,8 @@ import {
   userMentions,
   lookupTweets,
   quoteTweets,
+  listTweets,
+  listMembers,
   type FakeAccessLevel,
   type Reply,
 } from './rest-endpoints.js';
@@ -305,6 +307,10 @@ export class FakeXApi {
         return userTimeline(this.corpus, route.pathId ?? '', query);
       case 'tweets':
         return lookupTweets(this.corpus, query);
+      case 'lists/:id/tweets':
+        return listTweets(this.corpus, route.pathId ?? '', query);
+      case 'lists/:id/members':
+        return listMembers(this.corpus, route.pathId ?? '', query);
       case 'tweets/:id/quote_tweets':
         return quoteTweets(this.corpus, route.pathId ?? '', query);
       case 'users/:id/mentions':
@@ -347,6 +353,8 @@ interface Route {
 function routeOf(method: string, path: string): Route | undefined {
   const timeline = /^\/2\/users\/(\d+)\/(tweets|mentions)$/.exec(path);
   if (method === 'GET' && timeline?.[1] !== undefined) return { endpoint: `users/:id/${timeline[2] ?? ''}`, method, pathId: timeline[1] };
+  const list = /^\/2\/lists\/(\d{1,19})\/(tweets|members)$/.exec(path);
+  if (method === 'GET' && list?.[1] !== undefined) return { endpoint: `lists/:id/${list[2] ?? ''}`, method, pathId: list[1] };
   const quotes = /^\/2\/tweets\/(\d{1,19})\/quote_tweets$/.exec(path);
   if (method === 'GET' && quotes?.[1] !== undefined) return { endpoint: 'tweets/:id/quote_tweets', method, pathId: quotes[1] };
   const job = /^\/2\/compliance\/jobs\/(\d{1,19})$/.exec(path);

@@ -164,6 +164,8 @@ describe('the strict fake X API', { timeout: 60_000 }, () => {
       ['users/1000000/tweets', {}, 5, 100],
       ['users/1000000/mentions', {}, 5, 100],
       ['tweets/1500000000000000000/quote_tweets', {}, 10, 100],
+      ['lists/1600000000000000001/tweets', {}, 1, 100],
+      ['lists/1600000000000000001/members', {}, 1, 100],
       ['tweets/search/recent', { query: 'climate' }, 10, 100],
     ];
     for (const [path, query, min, max] of cases) {

@@ -1,0 +1,102 @@
+/*
+ * The list kind as a researcher uses it, through the CLI against the strict fake: the posts of an
+ * X list (its members'), with the members recorded in each harvest's users.jsonl and billed as
+ * user reads; a plan that says why it has no price in advance; a second run that reads only the
+ * new posts, though X's list timeline takes no since_id; export, report and twarc2's tools.
+ */
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { LocalArchiveStore } from '../../platform/archive/local-store.js';
+import { readObject } from '../../platform/archive/objects.js';
+import { collectionKeys } from '../../platform/archive/keys.js';
+import { FakeXApi } from '../fakes/x-api/server.js';
+import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
+import { readWithTwarcTools } from '../helpers/python-tools.js';
+import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
+import { tempProject } from '../helpers/temp-project.js';
+
+let fake: FakeXApi;
+let root: string;
+let env: NodeJS.ProcessEnv;
+let listId: string;
+let members: string[];
+const cli = (...args: string[]) => runCliAsync(args, { cwd: root, env });
+const store = (): LocalArchiveStore => new LocalArchiveStore(join(root, 'archive'));
+const sorted = (ids: Iterable<string>): string[] => [...ids].sort();
+
+before(async () => {
+  fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 4, tweetsPerUser: () => 70 } }).start();
+  members = [fake.corpus.users[0]?.id ?? '', fake.corpus.users[2]?.id ?? ''];
+  listId = fake.corpus.addList(members);
+  root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n' });
+  execFileSync('git', ['-C', root, 'init', '-q']);
+  env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
+});
+after(async () => {
+  await fake.stop();
+});
+
+describe('a list collection', { timeout: 180_000 }, () => {
+  it('is made by new, validates, and its plan says why it has no price in advance', async () => {
+    assert.equal((await cli('new', 'list', 'panel')).status, 0);
+    const path = join(root, 'collections', 'panel.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('state: suspended', 'state: active'));
+    const empty = await cli('validate');
+    assert.equal(empty.status, 1);
+    assert.match(empty.stdout + empty.stderr, /an active list collection needs at least one list/);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('lists: []', `lists: ["${listId}"]`));
+    assert.equal((await cli('validate')).status, 0);
+    const planned = await cli('plan');
+    assert.equal(planned.status, 2, planned.stdout + planned.stderr);
+    assert.match(
+      planned.stdout,
+      /\* panel\s+not estimated\s+not estimated\s+\(new or changed; what 1 list\(s\) hold is known only by reading them/,
+    );
+  });
+
+  it("harvests the list's posts and records its members, then reads only the new posts", async () => {
+    assert.equal((await cli('apply', '--yes')).status, 0);
+    assert.equal((await cli('run', 'panel')).status, 0);
+    const first = sorted((await storedTweets(store(), 'panel')).map((t) => t.id));
+    assert.deepEqual(first, sorted(fake.corpus.listTweets(listId).map((t) => t.id)));
+    const harvest = await readObject(store(), collectionKeys('panel').lastHarvest, 'last-harvest');
+    const usersFile = (await store().get(`${harvest?.value.prefix ?? ''}users.jsonl`))?.body.toString('utf8') ?? '';
+    const recorded = usersFile
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((line) => (JSON.parse(line) as { data: Array<{ id: string }> }).data.map((u) => u.id));
+    assert.deepEqual(sorted(recorded), sorted(members), "the list's members as it stood");
+    const record = await readObject(store(), `${harvest?.value.prefix ?? ''}harvest.json`, 'harvest');
+    assert.equal(record?.value.billable?.users, members.length, 'the members are billed as user reads');
+
+    const fresh = sorted(fake.corpus.addTimelineTweets(members[1] ?? '', 15).map((t) => t.id));
+    fake.corpus.addTimelineTweets(fake.corpus.users[1]?.id ?? '', 15);
+    assert.equal((await cli('run', 'panel')).status, 0);
+    const stored = await storedTweets(store(), 'panel');
+    const harvests = sorted(new Set(stored.map((t) => t.harvestId)));
+    assert.equal(harvests.length, 2);
+    assert.deepEqual(sorted(stored.filter((t) => t.harvestId === harvests[1]).map((t) => t.id)), fresh, "only the members' new posts");
+    assert.deepEqual(sorted(stored.map((t) => t.id)), sorted([...first, ...fresh]), 'every post once');
+  });
+
+  it("exports a row of each post, reports them, and its files are read whole by twarc2's tools", async () => {
+    const stored = await storedTweets(store(), 'panel');
+    assert.equal((await cli('export', 'panel', '--format', 'jsonl', '--out', 'panel.jsonl')).status, 0);
+    const rows = readFileSync(join(root, 'panel.jsonl'), 'utf8').trim().split('\n');
+    assert.deepEqual(sorted(rows.map((row) => (JSON.parse(row) as { id: string }).id)), sorted(stored.map((t) => t.id)));
+    assert.equal((await cli('report', 'panel', '--out', 'panel.html')).status, 0);
+    const files = new Map<string, number>();
+    for (const tweet of stored) files.set(tweet.file, (files.get(tweet.file) ?? 0) + 1);
+    for (const [key, count] of files) {
+      const text = gunzipSync((await store().get(key))?.body ?? Buffer.alloc(0)).toString('utf8');
+      const { flattened, csvRows } = await readWithTwarcTools(text, key);
+      assert.equal(flattened.length, count);
+      assert.equal(csvRows, count);
+    }
+  });
+});
