@@ -52,12 +52,14 @@ export async function harvestLookup(context: HarvestContext): Promise<void> {
     }
   }
   if (context.stop.stopping) return;
-  context.files.checkpoint(() => (state.draft.lookup = { done_sha256: sha }));
+  context.files.checkpoint(() => (state.draft.lookup = { done_sha256: sha, done_count: config.ids.count }));
   if (unavailable.length > 0) context.log.info('ids X would not serve, recorded in unavailable.jsonl', { ids: unavailable.length });
 }
 
-const doneOf = (lookup: { done_sha256?: string } | undefined): { done_sha256?: string } =>
-  lookup?.done_sha256 !== undefined ? { done_sha256: lookup.done_sha256 } : {};
+const doneOf = (lookup: { done_sha256?: string; done_count?: number } | undefined): { done_sha256?: string; done_count?: number } => ({
+  ...(lookup?.done_sha256 !== undefined ? { done_sha256: lookup.done_sha256 } : {}),
+  ...(lookup?.done_count !== undefined ? { done_count: lookup.done_count } : {}),
+});
 
 /**
  * X's reason, as its tweet lookup gives one: not found (deleted, or never there), or not

@@ -54,6 +54,7 @@ export async function estimateCost(
     weekly,
     reachBack,
     ...(await timelineStates(store, desired)),
+    hydratedIds: await hydratedIds(store, desired),
     countsRequests: counter.requests,
     runsPerMonth,
     settings: {
@@ -170,6 +171,16 @@ async function timelineStates(
     harvestedAccounts.set(d.id, new Set(users.filter(([, user]) => user.since_id !== undefined).map(([id]) => id)));
   }
   return { observedRates, harvestedAccounts };
+}
+
+/** What each active lookup's state.json says its harvests hydrated whole: a plan prices only the ids beyond. */
+async function hydratedIds(store: ArchiveStore, desired: readonly DesiredCollection[]): Promise<Map<string, number>> {
+  const hydrated = new Map<string, number>();
+  for (const d of desired.filter((c) => c.state === 'active' && c.body.ids !== undefined)) {
+    const count = (await readObject(store, collectionKeys(d.id).state, 'state').catch(() => undefined))?.value.lookup?.done_count;
+    if (count !== undefined) hydrated.set(d.id, count);
+  }
+  return hydrated;
 }
 
 async function readCounts(store: ArchiveStore): Promise<Counts> {

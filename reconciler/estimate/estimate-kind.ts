@@ -39,6 +39,8 @@ export interface CostInputs {
   readonly countsRequests: { readonly recent: number; readonly all: number };
   /** Posts a day of a timeline's accounts as its harvests observed them between look-ups, by collection and user id. */
   readonly observedRates?: ReadonlyMap<string, Readonly<Record<string, number>>>;
+  /** How many ids a lookup's harvests hydrated whole (its last list's count), by collection. */
+  readonly hydratedIds?: ReadonlyMap<string, number>;
   /** A timeline's accounts that harvests already reached (a resume point in state.json): no first harvest for them. */
   readonly harvestedAccounts?: ReadonlyMap<string, ReadonlySet<string>>;
   /** Harvests a month of a schedule (undefined: none, harvested by hand). */

@@ -99,6 +99,11 @@ describe('a lookup collection', { timeout: 180_000 }, () => {
     const rows = [...listed, ...added].map((id, n) => `${id},${id},"a post, with ""quotes""\nand a line break ${n}"`);
     writeFileSync(join(root, 'datasets', 'ids.txt'), `id,conversation_id,text\n${rows.join('\n')}\n`);
     assert.equal((await cli('validate')).status, 0);
+    const planned = await cli('plan');
+    assert.equal(planned.status, 2, planned.stdout + planned.stderr);
+    // Priced at the 20 ids beyond those hydrated before, not the whole list again.
+    assert.match(planned.stdout, new RegExp(`\\* dataset\\s+\\$0\\.10 \\(20 posts\\)`));
+    assert.match(planned.stdout, new RegExp(`beyond the ${listed.length} hydrated before`));
     assert.equal((await cli('apply', '--yes')).status, 0);
     since = fake.requests.length;
     assert.equal((await cli('run', 'dataset')).status, 0);
