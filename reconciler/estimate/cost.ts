@@ -41,7 +41,7 @@ export interface CostEstimate {
   readonly notEstimated: readonly string[];
 }
 
-const COST_FIELDS = new RegExp(`^/(${['schedule', ...ESTIMATE_KINDS.flatMap((kind) => kind.costFields)].join('|')})(/|$)`);
+const COST_FIELDS = new RegExp(`^/(${['schedule', ...ESTIMATE_KINDS.flatMap((kind) => kind.costFields)].join('|')})([/.[]|$)`);
 
 /** The collections whose cost this plan moves: added, resumed, or changed where cost comes from. */
 export function costChanges(plan: Pick<Plan, 'actions'>): Set<string> {

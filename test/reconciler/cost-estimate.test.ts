@@ -62,9 +62,14 @@ describe('what moves a cost', () => {
         action('update', 'd', ['/description', '/output/tweets_per_file']),
         action('update', 'e', ['/users/123']),
         action('suspend', 'f'),
+        // As the plan's field changes name paths: an account added, a rule edited, a lookup's ids changed.
+        action('update', 'g', ['users.456']),
+        action('update', 'h', ['rules[0].value']),
+        action('update', 'i', ['ids.count', 'ids.sha256']),
+        action('update', 'j', ['labels.project']),
       ],
     });
-    assert.deepEqual([...changed].sort(), ['a', 'b', 'c', 'e']);
+    assert.deepEqual([...changed].sort(), ['a', 'b', 'c', 'e', 'g', 'h', 'i']);
   });
 });
 
