@@ -2,6 +2,7 @@
 
 import { present, type CommonFields } from './collection-fields.js';
 import type { DesiredKind } from './desired-kind.js';
+import { checkSnowball } from './snowball-checks.js';
 
 export interface ConversationCollection extends CommonFields {
   readonly type: 'conversation';
@@ -51,11 +52,7 @@ schedule: rate(1 day)`,
       ...present(fields, 'schedule'),
     };
   },
-  check(doc, { report }) {
-    const fields = doc as ConversationDocument;
-    if ((fields.conversations ?? []).length === 0 && fields.from_collection === undefined && doc.state !== 'suspended')
-      report('/type', 'conversation/none', 'an active conversation collection needs `conversations`, `from_collection`, or both');
-    if (fields.from_collection?.id === doc.id)
-      report('/from_collection/id', 'conversation/from-itself', 'a collection cannot snowball from its own posts; name another collection');
+  check: (doc, { report }) => {
+    checkSnowball(doc, 'conversations', report);
   },
 };

@@ -2,6 +2,7 @@
 
 import { present, type CommonFields } from './collection-fields.js';
 import type { DesiredKind } from './desired-kind.js';
+import { checkSnowball } from './snowball-checks.js';
 
 export interface QuotesCollection extends CommonFields {
   readonly type: 'quotes';
@@ -43,11 +44,7 @@ schedule: rate(1 day)`,
       ...present(fields, 'schedule'),
     };
   },
-  check(doc, { report }) {
-    const fields = doc as QuotesDocument;
-    if ((fields.posts ?? []).length === 0 && fields.from_collection === undefined && doc.state !== 'suspended')
-      report('/type', 'quotes/none', 'an active quotes collection needs `posts`, `from_collection`, or both');
-    if (fields.from_collection?.id === doc.id)
-      report('/from_collection/id', 'quotes/from-itself', 'a collection cannot snowball from its own posts; name another collection');
+  check: (doc, { report }) => {
+    checkSnowball(doc, 'posts', report);
   },
 };

@@ -6,25 +6,20 @@
  */
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { gunzipSync } from 'node:zlib';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import type { FakeTweet } from '../fakes/x-api/corpus.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
-import { readWithTwarcTools } from '../helpers/python-tools.js';
-import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
-import { tempProject } from '../helpers/temp-project.js';
+import { assertReadAfterHarvest, kindProject, type KindProject } from '../helpers/kind-project.js';
 
 let fake: FakeXApi;
-let root: string;
-let env: NodeJS.ProcessEnv;
+let project: KindProject;
 let listed: FakeTweet;
-const cli = (...args: string[]) => runCliAsync(args, { cwd: root, env });
-const store = (): LocalArchiveStore => new LocalArchiveStore(join(root, 'archive'));
+const cli = (...args: string[]) => project.cli(...args);
+const store = (): LocalArchiveStore => project.store;
 const ids = (tweets: ReadonlyArray<{ id: string }>): string[] => tweets.map((t) => t.id).sort();
 
 const SEARCH = 'id: climate\ntype: search\nquery: climate\nschedule: rate(1 day)\n';
@@ -41,9 +36,7 @@ before(async () => {
   assert.ok(first, 'a timeline post that starts a thread');
   listed = first;
   fake.corpus.addReplies(listed.id, 5);
-  root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n', 'collections/climate.yaml': SEARCH });
-  execFileSync('git', ['-C', root, 'init', '-q']);
-  env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
+  project = kindProject(fake, { 'collections/climate.yaml': SEARCH });
 });
 after(async () => {
   await fake.stop();
@@ -54,11 +47,11 @@ describe('a conversation collection', { timeout: 180_000 }, () => {
     assert.equal((await cli('new', 'conversation', 'threads')).status, 0);
     const invalid = await cli('validate');
     assert.equal(invalid.status, 0, 'the template starts suspended, so it needs no threads yet');
-    writeFileSync(join(root, 'collections', 'threads.yaml'), threads(listed.id).replace('id: climate', 'id: threads'));
+    writeFileSync(join(project.root, 'collections', 'threads.yaml'), threads(listed.id).replace('id: climate', 'id: threads'));
     const itself = await cli('validate');
     assert.equal(itself.status, 1);
     assert.match(itself.stdout + itself.stderr, /threads.yaml:5:7: a collection cannot snowball from its own posts/);
-    writeFileSync(join(root, 'collections', 'threads.yaml'), threads(listed.id));
+    writeFileSync(join(project.root, 'collections', 'threads.yaml'), threads(listed.id));
     assert.equal((await cli('validate')).status, 0);
     const planned = await cli('plan');
     assert.equal(planned.status, 2, planned.stdout + planned.stderr);
@@ -102,18 +95,6 @@ describe('a conversation collection', { timeout: 180_000 }, () => {
   });
 
   it("exports a row of each post, reports them, and its files are read whole by twarc2's tools", async () => {
-    const stored = await storedTweets(store(), 'threads');
-    assert.equal((await cli('export', 'threads', '--format', 'csv', '--out', 'threads.csv')).status, 0);
-    assert.equal(readFileSync(join(root, 'threads.csv'), 'utf8').trim().split('\n').length - 1, stored.length);
-    assert.equal((await cli('report', 'threads', '--out', 'threads.html')).status, 0);
-    assert.match(readFileSync(join(root, 'threads.html'), 'utf8'), /threads/);
-    const files = new Map<string, number>();
-    for (const tweet of stored) files.set(tweet.file, (files.get(tweet.file) ?? 0) + 1);
-    for (const [key, count] of files) {
-      const text = gunzipSync((await store().get(key))?.body ?? Buffer.alloc(0)).toString('utf8');
-      const { flattened, csvRows } = await readWithTwarcTools(text, key);
-      assert.equal(flattened.length, count);
-      assert.equal(csvRows, count);
-    }
+    await assertReadAfterHarvest(project, 'threads');
   });
 });

@@ -6,36 +6,29 @@
  */
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { gunzipSync } from 'node:zlib';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
-import { readWithTwarcTools } from '../helpers/python-tools.js';
-import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
-import { tempProject } from '../helpers/temp-project.js';
+import { assertReadAfterHarvest, kindProject, sortedIds, type KindProject } from '../helpers/kind-project.js';
 
 let fake: FakeXApi;
-let root: string;
-let env: NodeJS.ProcessEnv;
+let project: KindProject;
 let listId: string;
 let members: string[];
-const cli = (...args: string[]) => runCliAsync(args, { cwd: root, env });
-const store = (): LocalArchiveStore => new LocalArchiveStore(join(root, 'archive'));
-const sorted = (ids: Iterable<string>): string[] => [...ids].sort();
+const cli = (...args: string[]) => project.cli(...args);
+const store = (): LocalArchiveStore => project.store;
+const sorted = sortedIds;
 
 before(async () => {
   fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 4, tweetsPerUser: () => 70 } }).start();
   members = [fake.corpus.users[0]?.id ?? '', fake.corpus.users[2]?.id ?? ''];
   listId = fake.corpus.addList(members);
-  root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n' });
-  execFileSync('git', ['-C', root, 'init', '-q']);
-  env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
+  project = kindProject(fake);
 });
 after(async () => {
   await fake.stop();
@@ -44,7 +37,7 @@ after(async () => {
 describe('a list collection', { timeout: 180_000 }, () => {
   it('is made by new, validates, and its plan says why it has no price in advance', async () => {
     assert.equal((await cli('new', 'list', 'panel')).status, 0);
-    const path = join(root, 'collections', 'panel.yaml');
+    const path = join(project.root, 'collections', 'panel.yaml');
     writeFileSync(path, readFileSync(path, 'utf8').replace('state: suspended', 'state: active'));
     const empty = await cli('validate');
     assert.equal(empty.status, 1);
@@ -85,18 +78,6 @@ describe('a list collection', { timeout: 180_000 }, () => {
   });
 
   it("exports a row of each post, reports them, and its files are read whole by twarc2's tools", async () => {
-    const stored = await storedTweets(store(), 'panel');
-    assert.equal((await cli('export', 'panel', '--format', 'jsonl', '--out', 'panel.jsonl')).status, 0);
-    const rows = readFileSync(join(root, 'panel.jsonl'), 'utf8').trim().split('\n');
-    assert.deepEqual(sorted(rows.map((row) => (JSON.parse(row) as { id: string }).id)), sorted(stored.map((t) => t.id)));
-    assert.equal((await cli('report', 'panel', '--out', 'panel.html')).status, 0);
-    const files = new Map<string, number>();
-    for (const tweet of stored) files.set(tweet.file, (files.get(tweet.file) ?? 0) + 1);
-    for (const [key, count] of files) {
-      const text = gunzipSync((await store().get(key))?.body ?? Buffer.alloc(0)).toString('utf8');
-      const { flattened, csvRows } = await readWithTwarcTools(text, key);
-      assert.equal(flattened.length, count);
-      assert.equal(csvRows, count);
-    }
+    await assertReadAfterHarvest(project, 'panel');
   });
 });

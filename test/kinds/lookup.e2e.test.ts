@@ -7,28 +7,23 @@
  */
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { gunzipSync } from 'node:zlib';
 import { collectionKeys, harvestIdOfKey } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { listAll } from '../../platform/archive/store.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
-import { readWithTwarcTools } from '../helpers/python-tools.js';
-import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
-import { tempProject } from '../helpers/temp-project.js';
+import { assertReadAfterHarvest, kindProject, sortedIds, type KindProject } from '../helpers/kind-project.js';
 
 let fake: FakeXApi;
-let root: string;
-let env: NodeJS.ProcessEnv;
+let project: KindProject;
 let listed: string[];
 let served: string[];
-const cli = (...args: string[]) => runCliAsync(args, { cwd: root, env });
-const store = (): LocalArchiveStore => new LocalArchiveStore(join(root, 'archive'));
-const sorted = (ids: Iterable<string>): string[] => [...ids].sort();
+const cli = (...args: string[]) => project.cli(...args);
+const store = (): LocalArchiveStore => project.store;
+const sorted = sortedIds;
 const lookups = (since: number) => fake.requests.slice(since).filter((r) => r.endpoint === 'tweets');
 
 before(async () => {
@@ -41,10 +36,8 @@ before(async () => {
   for (const id of deleted) fake.corpus.deleted.add(id);
   listed = [...timeline(0), ...timeline(1), ...timeline(2), ...timeline(3).slice(0, 10), '1000', '1001'];
   served = [...timeline(0).slice(5), ...timeline(1), ...timeline(2)];
-  root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n' });
-  mkdirSync(join(root, 'datasets'));
-  execFileSync('git', ['-C', root, 'init', '-q']);
-  env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
+  project = kindProject(fake);
+  mkdirSync(join(project.root, 'datasets'));
 });
 after(async () => {
   await fake.stop();
@@ -53,14 +46,14 @@ after(async () => {
 describe('a lookup collection', { timeout: 180_000 }, () => {
   it('names a file of ids that validate checks, line by line, and is priced at a post read an id', async () => {
     assert.equal((await cli('new', 'lookup', 'dataset')).status, 0);
-    const path = join(root, 'collections', 'dataset.yaml');
+    const path = join(project.root, 'collections', 'dataset.yaml');
     writeFileSync(path, readFileSync(path, 'utf8').replace('state: suspended', 'state: active'));
-    writeFileSync(join(root, 'datasets', 'ids.txt'), `# shared dataset\n${listed[0] ?? ''}\nsecret-looking text\n`);
+    writeFileSync(join(project.root, 'datasets', 'ids.txt'), `# shared dataset\n${listed[0] ?? ''}\nsecret-looking text\n`);
     const refused = await cli('validate');
     assert.equal(refused.status, 1);
     assert.match(refused.stdout + refused.stderr, /datasets\/ids\.txt: line 3 hold no post id/);
     assert.doesNotMatch(refused.stdout + refused.stderr, /secret-looking/, 'a bad line is named by its number, never shown');
-    writeFileSync(join(root, 'datasets', 'ids.txt'), `${listed.join('\n')}\n`);
+    writeFileSync(join(project.root, 'datasets', 'ids.txt'), `${listed.join('\n')}\n`);
     assert.equal((await cli('validate')).status, 0);
     const planned = await cli('plan');
     assert.equal(planned.status, 2, planned.stdout + planned.stderr);
@@ -97,7 +90,7 @@ describe('a lookup collection', { timeout: 180_000 }, () => {
 
     const added = fake.corpus.addTimelineTweets(fake.corpus.users[1]?.id ?? '', 20).map((t) => t.id);
     const rows = [...listed, ...added].map((id, n) => `${id},${id},"a post, with ""quotes""\nand a line break ${n}"`);
-    writeFileSync(join(root, 'datasets', 'ids.txt'), `id,conversation_id,text\n${rows.join('\n')}\n`);
+    writeFileSync(join(project.root, 'datasets', 'ids.txt'), `id,conversation_id,text\n${rows.join('\n')}\n`);
     assert.equal((await cli('validate')).status, 0);
     const planned = await cli('plan');
     assert.equal(planned.status, 2, planned.stdout + planned.stderr);
@@ -115,19 +108,7 @@ describe('a lookup collection', { timeout: 180_000 }, () => {
   });
 
   it("exports a row of each post, reports them, and its files are read whole by twarc2's tools", async () => {
-    const stored = await storedTweets(store(), 'dataset');
-    assert.equal((await cli('export', 'dataset', '--format', 'jsonl', '--out', 'dataset.jsonl')).status, 0);
-    const rows = readFileSync(join(root, 'dataset.jsonl'), 'utf8').trim().split('\n');
-    assert.deepEqual(sorted(rows.map((row) => (JSON.parse(row) as { id: string }).id)), sorted(stored.map((t) => t.id)));
-    assert.equal((await cli('report', 'dataset', '--out', 'dataset.html')).status, 0);
-    const files = new Map<string, number>();
-    for (const tweet of stored) files.set(tweet.file, (files.get(tweet.file) ?? 0) + 1);
-    for (const [key, count] of files) {
-      const text = gunzipSync((await store().get(key))?.body ?? Buffer.alloc(0)).toString('utf8');
-      const { flattened, csvRows } = await readWithTwarcTools(text, key);
-      assert.equal(flattened.length, count);
-      assert.equal(csvRows, count);
-    }
+    await assertReadAfterHarvest(project, 'dataset');
   });
 });
 

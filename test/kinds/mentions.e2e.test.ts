@@ -6,23 +6,17 @@
  */
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { gunzipSync } from 'node:zlib';
-import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { MENTIONS_CAP } from '../fakes/x-api/rest-endpoints.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
-import { readWithTwarcTools } from '../helpers/python-tools.js';
-import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
-import { tempProject } from '../helpers/temp-project.js';
+import { assertReadAfterHarvest, kindProject, type KindProject } from '../helpers/kind-project.js';
 
 let fake: FakeXApi;
-let root: string;
-let env: NodeJS.ProcessEnv;
-const cli = (...args: string[]) => runCliAsync(args, { cwd: root, env });
+let project: KindProject;
+const cli = (...args: string[]) => project.cli(...args);
 const mentioned = (...ids: string[]): string[] =>
   ids
     .flatMap((id) => fake.corpus.mentionsOf(id).slice(0, MENTIONS_CAP))
@@ -35,9 +29,7 @@ before(async () => {
     corpus: { users: 4, tweetsPerUser: () => 150, searchTweets: 200 },
     usage: { postsPerDay: (query) => (query.includes('@user_0') ? 10 : 0) },
   }).start();
-  root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n' });
-  execFileSync('git', ['-C', root, 'init', '-q']);
-  env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
+  project = kindProject(fake);
 });
 after(async () => {
   await fake.stop();
@@ -50,7 +42,7 @@ describe('a mentions collection', { timeout: 180_000 }, () => {
     assert.equal((await cli('new', 'mentions', 'talk')).status, 0);
     const added = await cli('users', 'add', 'talk', 'user_0', 'user_1', '--activate');
     assert.equal(added.status, 0, added.stderr);
-    assert.match(readFileSync(join(root, 'collections', 'talk.yaml'), 'utf8'), /"1007919":\n {4}screen_name: user_1/);
+    assert.match(readFileSync(join(project.root, 'collections', 'talk.yaml'), 'utf8'), /"1007919":\n {4}screen_name: user_1/);
     assert.equal((await cli('validate')).status, 0);
     const before = fake.requests.length;
     const planned = await cli('plan');
@@ -68,7 +60,7 @@ describe('a mentions collection', { timeout: 180_000 }, () => {
     assert.equal((await cli('apply', '--yes')).status, 0);
     const run = await cli('run', 'talk');
     assert.equal(run.status, 0, run.stderr);
-    const store = new LocalArchiveStore(join(root, 'archive'));
+    const store = project.store;
     const firstIds = (await storedTweets(store, 'talk')).map((t) => t.id).sort();
     assert.ok(firstIds.length > 0);
     assert.deepEqual(firstIds, mentioned(first, second));
@@ -95,29 +87,6 @@ describe('a mentions collection', { timeout: 180_000 }, () => {
   });
 
   it("exports a row of each mention, reports them, and its files are read whole by twarc2's tools", async () => {
-    const total = (await storedTweets(new LocalArchiveStore(join(root, 'archive')), 'talk')).length;
-    assert.equal((await cli('export', 'talk', '--format', 'jsonl', '--out', 'talk.jsonl')).status, 0);
-    assert.equal(readFileSync(join(root, 'talk.jsonl'), 'utf8').trim().split('\n').length, total);
-    const report = await cli('report', 'talk', '--out', 'talk.html');
-    assert.equal(report.status, 0, report.stderr);
-    assert.match(readFileSync(join(root, 'talk.html'), 'utf8'), new RegExp(total.toLocaleString('en')));
-    for (const tweets of await tweetFileTexts()) {
-      const { flattened, csvRows } = await readWithTwarcTools(tweets.text, tweets.key);
-      assert.equal(flattened.length, tweets.count);
-      assert.equal(csvRows, tweets.count);
-    }
+    await assertReadAfterHarvest(project, 'talk');
   });
 });
-
-async function tweetFileTexts(): Promise<Array<{ key: string; text: string; count: number }>> {
-  const store = new LocalArchiveStore(join(root, 'archive'));
-  const byFile = new Map<string, number>();
-  for (const tweet of await storedTweets(store, 'talk')) byFile.set(tweet.file, (byFile.get(tweet.file) ?? 0) + 1);
-  return Promise.all(
-    [...byFile].map(async ([key, count]) => ({
-      key,
-      count,
-      text: gunzipSync((await store.get(key))?.body ?? Buffer.alloc(0)).toString('utf8'),
-    })),
-  );
-}

@@ -6,25 +6,20 @@
  */
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { gunzipSync } from 'node:zlib';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { FakeXApi } from '../fakes/x-api/server.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
-import { readWithTwarcTools } from '../helpers/python-tools.js';
-import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
-import { tempProject } from '../helpers/temp-project.js';
+import { assertReadAfterHarvest, kindProject, sortedIds, type KindProject } from '../helpers/kind-project.js';
 
 let fake: FakeXApi;
-let root: string;
-let env: NodeJS.ProcessEnv;
+let project: KindProject;
 let listed: string;
-const cli = (...args: string[]) => runCliAsync(args, { cwd: root, env });
-const store = (): LocalArchiveStore => new LocalArchiveStore(join(root, 'archive'));
-const sorted = (ids: Iterable<string>): string[] => [...ids].sort();
+const cli = (...args: string[]) => project.cli(...args);
+const store = (): LocalArchiveStore => project.store;
+const sorted = sortedIds;
 const quotesOf = (ids: readonly string[]): string[] => sorted(new Set(ids.flatMap((id) => fake.corpus.quotesOf(id).map((t) => t.id))));
 
 const PEOPLE = "id: people\ntype: user_timeline\nschedule: rate(1 day)\nusers:\n  '1007919':\n    screen_name: user_1\n";
@@ -35,9 +30,7 @@ before(async () => {
   fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 3, tweetsPerUser: () => 80 } }).start();
   listed = fake.corpus.timeline(fake.corpus.users[0]?.id ?? '').at(-1)?.id ?? '';
   assert.ok(fake.corpus.quotesOf(listed).length > 0, 'the first post of a timeline is quoted');
-  root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n', 'collections/people.yaml': PEOPLE });
-  execFileSync('git', ['-C', root, 'init', '-q']);
-  env = fakeApiEnv(root, fake.baseUrl, SECRET_BEARER);
+  project = kindProject(fake, { 'collections/people.yaml': PEOPLE });
 });
 after(async () => {
   await fake.stop();
@@ -46,11 +39,11 @@ after(async () => {
 describe('a quotes collection', { timeout: 180_000 }, () => {
   it('is made by new, validates, and its plan says why it has no price in advance', async () => {
     assert.equal((await cli('new', 'quotes', 'quoted')).status, 0);
-    writeFileSync(join(root, 'collections', 'quoted.yaml'), QUOTED(listed).replace('id: people', 'id: quoted'));
+    writeFileSync(join(project.root, 'collections', 'quoted.yaml'), QUOTED(listed).replace('id: people', 'id: quoted'));
     const itself = await cli('validate');
     assert.equal(itself.status, 1);
     assert.match(itself.stdout + itself.stderr, /quoted.yaml:5:7: a collection cannot snowball from its own posts/);
-    writeFileSync(join(root, 'collections', 'quoted.yaml'), QUOTED(listed));
+    writeFileSync(join(project.root, 'collections', 'quoted.yaml'), QUOTED(listed));
     assert.equal((await cli('validate')).status, 0);
     const planned = await cli('plan');
     assert.equal(planned.status, 2, planned.stdout + planned.stderr);
@@ -86,18 +79,6 @@ describe('a quotes collection', { timeout: 180_000 }, () => {
   });
 
   it("exports a row of each quote, reports them, and its files are read whole by twarc2's tools", async () => {
-    const stored = await storedTweets(store(), 'quoted');
-    assert.equal((await cli('export', 'quoted', '--format', 'jsonl', '--out', 'quoted.jsonl')).status, 0);
-    const rows = readFileSync(join(root, 'quoted.jsonl'), 'utf8').trim().split('\n');
-    assert.deepEqual(sorted(rows.map((row) => (JSON.parse(row) as { id: string }).id)), sorted(stored.map((t) => t.id)));
-    assert.equal((await cli('report', 'quoted', '--out', 'quoted.html')).status, 0);
-    const files = new Map<string, number>();
-    for (const tweet of stored) files.set(tweet.file, (files.get(tweet.file) ?? 0) + 1);
-    for (const [key, count] of files) {
-      const text = gunzipSync((await store().get(key))?.body ?? Buffer.alloc(0)).toString('utf8');
-      const { flattened, csvRows } = await readWithTwarcTools(text, key);
-      assert.equal(flattened.length, count);
-      assert.equal(csvRows, count);
-    }
+    await assertReadAfterHarvest(project, 'quoted');
   });
 });
