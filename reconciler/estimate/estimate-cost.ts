@@ -8,7 +8,8 @@
  * the collection files alone.
  */
 
-import { billingDay } from '../../platform/billing/cost-model.js';
+import { billingDay, billingMonth } from '../../platform/billing/cost-model.js';
+import { monthSpend } from '../../platform/billing/month-spend.js';
 import { PRICES_AS_OF } from '../../platform/billing/prices.js';
 import { collectionKeys, POST_COUNTS_KEY } from '../../platform/archive/keys.js';
 import { readObject, writeObject, type ArchiveObjects } from '../../platform/archive/objects.js';
@@ -20,6 +21,8 @@ import type { DesiredCollection, Plan } from '../plan/model.js';
 import { runsPerMonth } from '../schedule/next-fire.js';
 import type { Settings } from '../settings/settings.js';
 import { costChanges, costEstimate, type CostEstimate } from './cost.js';
+import type { HarvestHistory } from './estimate-kind.js';
+import { estimateKind } from './kinds.js';
 import { volumeQueries, type VolumeQuery } from './volume.js';
 
 /** Counting more than this in one plan would eat the counts endpoints' rate limit (300 per 15 minutes). */
@@ -55,6 +58,7 @@ export async function estimateCost(
     reachBack,
     ...(await timelineStates(store, desired)),
     hydratedIds: await hydratedIds(store, desired),
+    history: await harvestHistory(store, desired, settings, now),
     countsRequests: counter.requests,
     runsPerMonth,
     settings: {
@@ -172,6 +176,35 @@ async function timelineStates(
   }
   return { observedRates, harvestedAccounts };
 }
+
+/**
+ * What the harvests of each active collection priced by history read: in the last whole UTC month
+ * if they ran then, else in this month so far.
+ */
+async function harvestHistory(
+  store: ArchiveStore,
+  desired: readonly DesiredCollection[],
+  settings: Pick<Settings, 'prices'>,
+  now: Date,
+): Promise<Map<string, HarvestHistory>> {
+  const history = new Map<string, HarvestHistory>();
+  const thisMonth = billingMonth(now);
+  const lastMonth = billingMonth(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)));
+  const startOfMonth = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  for (const d of desired.filter((c) => c.state === 'active' && estimateKind(c.body.type)?.pricedByHistory === true)) {
+    const last = await monthSpend(store, d.id, lastMonth, settings.prices);
+    const current = last.harvests > 0 ? undefined : await monthSpend(store, d.id, thisMonth, settings.prices);
+    const spend = current ?? last;
+    const days = current ? Math.max((now.getTime() - startOfMonth) / 86_400_000, 1 / 24) : daysIn(lastMonth);
+    history.set(d.id, { month: spend.month, days, harvests: spend.harvests, posts: spend.reads.posts, users: spend.reads.users });
+  }
+  return history;
+}
+
+const daysIn = (month: string): number => {
+  const [year, monthNumber] = month.split('-').map(Number);
+  return new Date(Date.UTC(year ?? 1970, monthNumber ?? 1, 0)).getUTCDate();
+};
 
 /** What each active lookup's state.json says its harvests hydrated whole: a plan prices only the ids beyond. */
 async function hydratedIds(store: ArchiveStore, desired: readonly DesiredCollection[]): Promise<Map<string, number>> {

@@ -39,6 +39,8 @@ export interface CostInputs {
   readonly countsRequests: { readonly recent: number; readonly all: number };
   /** Posts a day of a timeline's accounts as its harvests observed them between look-ups, by collection and user id. */
   readonly observedRates?: ReadonlyMap<string, Readonly<Record<string, number>>>;
+  /** What a collection's harvests read in a month, for kinds priced by what they did (quotes, list), by collection. */
+  readonly history?: ReadonlyMap<string, HarvestHistory>;
   /** How many ids a lookup's harvests hydrated whole (its last list's count), by collection. */
   readonly hydratedIds?: ReadonlyMap<string, number>;
   /** A timeline's accounts that harvests already reached (a resume point in state.json): no first harvest for them. */
@@ -67,9 +69,31 @@ export interface VolumeQuery {
 
 export type KindCost = Pick<CollectionCost, 'first' | 'monthly' | 'note'>;
 
+/** What a collection's harvests read over `days` of a UTC month (the last whole one, else this one so far). */
+export interface HarvestHistory {
+  readonly month: string;
+  readonly days: number;
+  readonly harvests: number;
+  readonly posts: number;
+  readonly users: number;
+}
+
+/** A month of a collection priced by what its harvests read lately, scaled to 30.44 days; undefined before any harvest. */
+export function historyMonth(d: DesiredCollection, inputs: CostInputs): Figure | undefined {
+  const seen = inputs.history?.get(d.id);
+  if (seen === undefined || seen.harvests === 0 || seen.days <= 0) return undefined;
+  const scale = DAYS_PER_MONTH / seen.days;
+  const how = `what its ${seen.harvests} harvest(s) read in ${round1(seen.days)} days of ${seen.month}, x 30.44 / ${round1(seen.days)}`;
+  return figure({ posts: Math.round(seen.posts * scale), users: Math.round(seen.users * scale) }, inputs.settings.prices, how);
+}
+
+const round1 = (value: number): string => (Math.round(value * 10) / 10).toLocaleString('en');
+
 export interface EstimateKind {
   /** The fields whose change moves the cost (schedule's is every kind's). */
   readonly costFields: readonly string[];
+  /** Priced by what its harvests read lately (inputs.history), having nothing to count in advance. */
+  readonly pricedByHistory?: boolean;
   /** What X's recent counts are asked, for a kind priced by them; absent for a kind priced otherwise. */
   countQueries?(d: DesiredCollection, queryLength: number, now: number): Pick<VolumeQuery, 'queries' | 'uncountable' | 'reachesBack'>;
   cost(d: DesiredCollection, inputs: CostInputs): KindCost;

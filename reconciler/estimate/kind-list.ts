@@ -1,14 +1,19 @@
 /*
- * The list kind in the estimate: not priced in advance. How much a list's members post, and how
- * many members it has, is known only by reading it (a paid read); each harvest's cost is in its
- * harvest.json, and counts in the month's spend like any read.
+ * The list kind in the estimate: no count in advance. What a list holds (its members, how much
+ * they post) is known only by reading it, a paid read; once its harvests have run, a month is what
+ * they read lately (posts, and the members as user reads), scaled.
  */
 
-import type { EstimateKind } from './estimate-kind.js';
+import { historyMonth, type EstimateKind } from './estimate-kind.js';
 
 export const listEstimate: EstimateKind = {
   costFields: ['lists', 'members'],
-  cost: (d) => ({
-    note: `what ${d.body.lists?.length ?? 0} list(s) hold is known only by reading them; each harvest's cost is recorded as it runs`,
-  }),
+  pricedByHistory: true,
+  cost: (d, inputs) => {
+    const monthly = historyMonth(d, inputs);
+    const first = `what ${d.body.lists?.length ?? 0} list(s) hold is known only by reading them`;
+    return monthly !== undefined
+      ? { monthly, note: `${first}: no first harvest counted` }
+      : { note: `${first}; a month is priced once its harvests have run` };
+  },
 };

@@ -1,15 +1,17 @@
 /*
- * The quotes kind in the estimate: not priced in advance. X's counts document no operator for a
- * post's quotes, and what a post's quote count was when another collection stored it says nothing
- * of the quotes to come; each harvest's cost is in its harvest.json, and counts in the month's
- * spend like any read.
+ * The quotes kind in the estimate: no count in advance. X's counts document no operator for a
+ * post's quotes, and a first harvest reads every quote so far; once its harvests have run, a month
+ * is what they read lately, scaled. Each harvest's cost is in its harvest.json.
  */
 
-import type { EstimateKind } from './estimate-kind.js';
+import { historyMonth, type EstimateKind } from './estimate-kind.js';
 
 export const quotesEstimate: EstimateKind = {
   costFields: ['posts', 'from_collection', 'max_posts'],
-  cost: () => ({
-    note: "X's counts document no operator for a post's quotes; each harvest's cost is recorded as it runs",
-  }),
+  pricedByHistory: true,
+  cost: (d, inputs) => {
+    const monthly = historyMonth(d, inputs);
+    const first = "a first harvest reads every quote so far, which X's counts cannot tell (no documented operator)";
+    return monthly !== undefined ? { monthly, note: first } : { note: `${first}; a month is priced once its harvests have run` };
+  },
 };

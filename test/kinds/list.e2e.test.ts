@@ -48,7 +48,7 @@ describe('a list collection', { timeout: 180_000 }, () => {
     assert.equal(planned.status, 2, planned.stdout + planned.stderr);
     assert.match(
       planned.stdout,
-      /\* panel\s+not estimated\s+not estimated\s+\(new or changed; what 1 list\(s\) hold is known only by reading them/,
+      /\* panel\s+not estimated\s+not estimated\s+\(new or changed; what 1 list\(s\) hold is known only by reading them; a month is priced once its harvests have run\)/,
     );
   });
 

@@ -6,7 +6,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
@@ -49,7 +49,7 @@ describe('a quotes collection', { timeout: 180_000 }, () => {
     assert.equal(planned.status, 2, planned.stdout + planned.stderr);
     assert.match(
       planned.stdout,
-      /\* quoted\s+not estimated\s+not estimated\s+\(new or changed; X's counts document no operator for a post's quotes/,
+      /\* quoted\s+not estimated\s+not estimated\s+\(new or changed; a first harvest reads every quote so far, which X's counts cannot tell \(no documented operator\); a month is priced once its harvests have run\)/,
     );
   });
 
@@ -76,6 +76,12 @@ describe('a quotes collection', { timeout: 180_000 }, () => {
     assert.deepEqual(sorted(stored.map((t) => t.id)), sorted([...first, ...fresh]), 'every quote once');
     const pages = fake.requests.slice(since).filter((r) => r.endpoint === 'tweets/:id/quote_tweets');
     assert.equal(pages.length, posts.length, 'one page each: the newest quotes, down to those stored');
+    // Once its harvests have run, a month is priced by what they read lately.
+    const path = join(project.root, 'collections', 'quoted.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('max_posts: 12', 'max_posts: 13'));
+    const replanned = await cli('plan');
+    assert.match(replanned.stdout, /\* quoted\s+not estimated\s+\$\d+\.\d\d \([\d,]+ posts\)/, replanned.stdout);
+    assert.match(replanned.stdout, /what its 2 harvest\(s\) read in [\d.]+ days of \d{4}-\d{2}/);
   });
 
   it("exports a row of each quote, reports them, and its files are read whole by twarc2's tools", async () => {
