@@ -25,11 +25,16 @@ data "aws_iam_policy_document" "github_plan_assume" {
       values   = ["sts.amazonaws.com"]
     }
     condition {
-      test     = "StringEquals"
+      # StringLike: with the ref in the subject, a pull request's names its merge ref.
+      test     = "StringLike"
       variable = "token.actions.githubusercontent.com:sub"
       # Pull requests, scheduled jobs on main, and the weekly user-changes job, which runs in an
       # environment of its own so that its pull-request token is no secret of every workflow.
-      values = [
+      values = var.github_subject_includes_ref ? [
+        "repo:${var.github_repository}:pull_request:ref:refs/pull/*/merge",
+        "repo:${var.github_repository}:ref:refs/heads/main:ref:refs/heads/main",
+        "repo:${var.github_repository}:environment:${var.github_user_changes_environment}:ref:refs/heads/main",
+        ] : [
         "repo:${var.github_repository}:pull_request",
         "repo:${var.github_repository}:ref:refs/heads/main",
         "repo:${var.github_repository}:environment:${var.github_user_changes_environment}",
@@ -53,7 +58,9 @@ data "aws_iam_policy_document" "github_apply_assume" {
     condition {
       test     = "StringEquals"
       variable = "token.actions.githubusercontent.com:sub"
-      values   = ["repo:${var.github_repository}:environment:${var.github_apply_environment}"]
+      # With the ref in the subject (terraform/README.md, "Apply only from main"), a job of the
+      # environment on any other branch cannot assume the role, whatever the environment allows.
+      values = [var.github_subject_includes_ref ? "repo:${var.github_repository}:environment:${var.github_apply_environment}:ref:refs/heads/main" : "repo:${var.github_repository}:environment:${var.github_apply_environment}"]
     }
   }
 }

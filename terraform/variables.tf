@@ -35,6 +35,12 @@ variable "github_user_changes_environment" {
   default     = "user-changes"
 }
 
+variable "github_subject_includes_ref" {
+  description = "The repository's OIDC subject includes the ref (its claim keys repo, context, ref; terraform/README.md, \"Apply only from main\"), so that the apply role trusts only jobs of its environment on main. false: GitHub's default subject, which names the environment alone."
+  type        = bool
+  default     = true
+}
+
 variable "create_github_oidc_provider" {
   description = "Create the account's GitHub OIDC provider; false when the account has one already."
   type        = bool

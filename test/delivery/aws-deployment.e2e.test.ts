@@ -59,7 +59,7 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     assert.match(e2e.clusterArn, /^arn:aws:ecs:us-east-1:123456789012:cluster\//);
   });
 
-  it('renders IAM without wildcard actions, and lets only the protected environment assume the apply role', async () => {
+  it('renders IAM without wildcard actions, and lets only the protected environment, on main, assume the apply role', async () => {
     const roles = await e2e.tf.roles();
     for (const role of roles.values())
       for (const [name, document] of role.policies)
@@ -70,17 +70,31 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
       for (const statement of [...role.policies.values()].flatMap((document) => [document.Statement].flat()))
         if ([statement.Action ?? []].flat().includes('iam:PassRole'))
           assert.ok(statement.Condition?.['StringEquals']?.['iam:PassedToService'], `${role.name} passes roles only to a named service`);
-    const subjects = (document: PolicyDocument | undefined): unknown =>
-      [document?.Statement ?? []].flat().map((s) => s.Condition?.['StringEquals']?.['token.actions.githubusercontent.com:sub']);
-    assert.deepEqual(subjects(roles.get(ROLE_NAMES.apply)?.trust), ['repo:lab/collections:environment:production']);
-    assert.deepEqual(subjects(roles.get(ROLE_NAMES.plan)?.trust), [
-      [
-        'repo:lab/collections:pull_request',
-        'repo:lab/collections:ref:refs/heads/main',
-        // The weekly user-changes job, whose pull-request token is a secret of its own environment.
-        'repo:lab/collections:environment:user-changes',
-      ],
-    ]);
+    // The subjects GitHub issues once the repository's subject includes the ref (terraform/README.md, step 4).
+    const assumes = (role: string, sub: string): boolean =>
+      evaluate(new Map([['trust', roles.get(role)?.trust ?? { Statement: [] }]]), {
+        action: 'sts:AssumeRoleWithWebIdentity',
+        resource: '*',
+        context: { 'token.actions.githubusercontent.com:sub': sub, 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+      }).allowed;
+    const repo = 'repo:lab/collections';
+    assert.equal(assumes(ROLE_NAMES.apply, `${repo}:environment:production:ref:refs/heads/main`), true);
+    for (const sub of [
+      `${repo}:environment:production:ref:refs/heads/feature`,
+      `${repo}:environment:production`,
+      `${repo}:ref:refs/heads/main:ref:refs/heads/main`,
+      `${repo}:pull_request:ref:refs/pull/7/merge`,
+    ])
+      assert.equal(assumes(ROLE_NAMES.apply, sub), false, `the apply role refuses ${sub}`);
+    for (const sub of [
+      `${repo}:pull_request:ref:refs/pull/7/merge`,
+      `${repo}:ref:refs/heads/main:ref:refs/heads/main`,
+      // The weekly user-changes job, whose pull-request token is a secret of its own environment.
+      `${repo}:environment:user-changes:ref:refs/heads/main`,
+    ])
+      assert.equal(assumes(ROLE_NAMES.plan, sub), true, `the plan role trusts ${sub}`);
+    assert.equal(assumes(ROLE_NAMES.plan, `${repo}:ref:refs/heads/feature:ref:refs/heads/feature`), false);
+    assert.equal(assumes(ROLE_NAMES.plan, `repo:other/repo:pull_request:ref:refs/pull/7/merge`), false);
   });
 
   it("keeps what was harvested: no lifecycle rule expires a harvest's versions, and no role may delete one", async () => {

@@ -52,6 +52,8 @@ function actionMatches(statement: PolicyStatement, action: string): boolean {
 
 function resourceMatches(statement: PolicyStatement, resource: string): boolean {
   if (statement.NotResource !== undefined) return !list(statement.NotResource).some((p) => wildcard(p, resource, false));
+  // A role's trust policy names no resource: it is the role's own, and applies to assuming it.
+  if (statement.Resource === undefined) return true;
   // A request for "*" (an action without resource-level permissions) is matched only by "*".
   if (resource === '*') return list(statement.Resource).includes('*');
   return list(statement.Resource).some((p) => wildcard(p, resource, false));
