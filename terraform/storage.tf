@@ -32,6 +32,21 @@ resource "aws_s3_bucket_versioning" "archive" {
   }
 }
 
+# Optional immutability (terraform/README.md, "An archive that cannot change"): every new version is
+# retained in governance mode for object_lock_days. S3 enables Object Lock on an existing versioned
+# bucket with this configuration; once on, it cannot be turned off again.
+resource "aws_s3_bucket_object_lock_configuration" "archive" {
+  count  = var.object_lock_days > 0 ? 1 : 0
+  bucket = aws_s3_bucket.archive.id
+  rule {
+    default_retention {
+      mode = "GOVERNANCE"
+      days = var.object_lock_days
+    }
+  }
+  depends_on = [aws_s3_bucket_versioning.archive]
+}
+
 resource "aws_s3_bucket_lifecycle_configuration" "archive" {
   bucket = aws_s3_bucket.archive.id
   rule {

@@ -96,6 +96,16 @@ variable "noncurrent_version_days" {
   default     = 90
 }
 
+variable "object_lock_days" {
+  description = "Keep every object version for this many days under an S3 Object Lock in governance mode (0: no lock). For archives that must be immutable: no one without s3:BypassGovernanceRetention can delete or shorten a version within it, and the roles this module creates are never granted that."
+  type        = number
+  default     = 0
+  validation {
+    condition     = var.object_lock_days >= 0 && floor(var.object_lock_days) == var.object_lock_days
+    error_message = "object_lock_days is a whole number of days, 0 for no lock."
+  }
+}
+
 variable "incomplete_upload_days" {
   description = "Incomplete multipart uploads are aborted after this many days."
   type        = number
