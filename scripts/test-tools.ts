@@ -1,7 +1,8 @@
 /*
  * What `npm test` needs besides the Node packages, set up on first use so that a fresh clone with
  * Node, Python 3 and Go passes `npm ci && npm test` with no other step: two Python virtual
- * environments (.venv from test/requirements.txt: moto_server, twarc2, twarc-csv, policy_sentry;
+ * environments (.venv from test/requirements.txt: moto_server, twarc2, twarc-csv, policy_sentry,
+ * parliament, cloudsplaining, zizmor;
  * .venv-checkov from test/requirements-checkov.txt, because checkov's pins clash with moto's),
  * actionlint (go install into .tools), and a check that the Terraform CLI and the AWS provider's
  * local mirror are there. Each environment is made again only when its requirements file changes

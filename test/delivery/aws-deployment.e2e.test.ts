@@ -23,6 +23,7 @@ import { storedTweets } from '../helpers/archive-fixtures.js';
 import { account, admin, AwsDeployment, bucket, deployment, region, ROLE_NAMES } from '../helpers/aws-deployment-harness.js';
 import { matchesPattern } from '../helpers/event-pattern.js';
 import { evaluate, type PolicyDocument } from '../helpers/iam/policy-evaluation.js';
+import { auditPolicy, type AuditFinding } from '../helpers/iam/audits.js';
 import { referenceVersion } from '../helpers/iam/service-authorization.js';
 import { checkIam } from '../helpers/iam/role-check.js';
 import { policiesBeforeIssue10 } from './fixtures/policies-before-issue-10.js';
@@ -95,6 +96,28 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
       assert.equal(assumes(ROLE_NAMES.plan, sub), true, `the plan role trusts ${sub}`);
     assert.equal(assumes(ROLE_NAMES.plan, `${repo}:ref:refs/heads/feature:ref:refs/heads/feature`), false);
     assert.equal(assumes(ROLE_NAMES.plan, `repo:other/repo:pull_request:ref:refs/pull/7/merge`), false);
+  });
+
+  it('passes the audits of parliament and cloudsplaining, but for the accepted findings, each with its reason', async () => {
+    const found: AuditFinding[] = [];
+    for (const role of (await e2e.tf.roles()).values())
+      for (const document of role.policies.values()) found.push(...(await auditPolicy(role.name, document)));
+    const allow = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'test', 'delivery', 'iam-audit-allowlist.json'), 'utf8')) as {
+      accepted: Array<AuditFinding & { reason: string }>;
+    };
+    const key = (f: AuditFinding): string => `${f.tool} ${f.role}: ${f.issue} [${[...f.actions].sort().join(', ')}]`;
+    assert.deepEqual(
+      found.map(key).sort(),
+      allow.accepted.map(key).sort(),
+      'every finding accepted with its reason, and no accepted one stale',
+    );
+    for (const accepted of allow.accepted) assert.ok(accepted.reason.length > 40, `${key(accepted)} says why`);
+    // The tools do find: a planted policy with a wildcard resource on a data action is reported by both.
+    const planted = await auditPolicy('planted', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' }],
+    });
+    assert.deepEqual(sortedTools(planted), ['cloudsplaining', 'parliament']);
   });
 
   it("keeps what was harvested: no lifecycle rule expires a harvest's versions, and no role may delete one", async () => {
@@ -442,3 +465,5 @@ describe('the AWS deployment, made by the Terraform CLI on moto_server and run b
     assert.match(denied, /tc-e2e-github-apply may not ecs:TagResource on arn:aws:ecs:[^ ]+:task-definition\/tc-e2e_[a-z_]+:\d+/);
   });
 });
+
+const sortedTools = (findings: readonly AuditFinding[]): string[] => [...new Set(findings.map((f) => f.tool))].sort();
