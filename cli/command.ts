@@ -1,3 +1,4 @@
+import { closest } from '../platform/closest.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../platform/errors.js';
 import { schemaPattern } from '../platform/schema-validation.js';
@@ -46,7 +47,9 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
     return { values: values, positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error);
-    throw new UserError(message, `see: twarc-cloud ${command.name} --help`);
+    const unknown = /^Unknown option '--([^']+)'/.exec(message)?.[1];
+    const meant = unknown === undefined ? undefined : closest(unknown, [...Object.keys(command.options), 'help']);
+    throw new UserError(`${message}${meant !== undefined ? `; did you mean --${meant}?` : ''}`, `see: twarc-cloud ${command.name} --help`);
   }
 }
 

@@ -4,6 +4,7 @@
  * bug reported as one. Exit codes: 0 success, 1 error (2 is kept for "plan has changes").
  */
 
+import { closest } from '../platform/closest.js';
 import { awsUserError } from '../platform/aws/aws-errors.js';
 import { UserError } from '../platform/errors.js';
 import { fileSystemUserError } from '../platform/fs-errors.js';
@@ -37,7 +38,16 @@ export async function runCli(argv: string[], commands: readonly CommandEntry[], 
       return 0;
     }
     const entry = commands.find((c) => c.name === name);
-    if (!entry) throw new UserError(`unknown command "${name}"`, 'run twarc-cloud --help for the list of commands');
+    if (!entry) {
+      const meant = closest(
+        name,
+        commands.map((c) => c.name),
+      );
+      throw new UserError(
+        `unknown command "${name}"${meant !== undefined ? `; did you mean "${meant}"?` : ''}`,
+        'run twarc-cloud --help for the list of commands',
+      );
+    }
     if (rest.includes('--version')) {
       io.out(version());
       return 0;

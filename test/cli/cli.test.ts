@@ -36,10 +36,28 @@ describe('twarc-cloud CLI', () => {
     });
   }
 
-  it('refuses an unknown command with a hint', async () => {
+  it('refuses an unknown command with a hint, and the command it most likely meant', async () => {
     const result = await runInProcess(['plant']);
     assert.equal(result.status, 1);
-    assert.equal(result.stderr, 'twarc-cloud: error: unknown command "plant"\n  hint: run twarc-cloud --help for the list of commands\n');
+    assert.equal(
+      result.stderr,
+      'twarc-cloud: error: unknown command "plant"; did you mean "plan"?\n  hint: run twarc-cloud --help for the list of commands\n',
+    );
+    assert.match((await runInProcess(['harvst'])).stderr, /unknown command "harvst"; did you mean "harvest"\?/);
+    assert.equal(
+      (await runInProcess(['zzzzzz'])).stderr,
+      'twarc-cloud: error: unknown command "zzzzzz"\n  hint: run twarc-cloud --help for the list of commands\n',
+      'nothing close: no guess',
+    );
+  });
+
+  it("refuses a mistyped option with the command's option it most likely meant", async () => {
+    const result = await runInProcess(['apply', '--yse']);
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      /^twarc-cloud: error: Unknown option '--yse'; did you mean --yes\?\n {2}hint: see: twarc-cloud apply --help\n$/,
+    );
   });
 
   it('refuses an unknown option with a hint', async () => {
