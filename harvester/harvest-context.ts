@@ -88,6 +88,6 @@ export function recordError(stats: HarvestStats, message: string, endpoint?: str
 }
 
 /** Writes a page that has tweets, as a twarc2 line; a page without `data` is never written. */
-export function writePage(context: HarvestContext, page: Page, tweets: number, checkpoint: Checkpoint): Promise<void> | undefined {
+export function writePage(context: HarvestContext, page: Page, tweets: number, checkpoint?: Checkpoint): Promise<void> | undefined {
   return context.files.append(pageLine(page.body, twarcMetadata(page.url, new Date())), tweets, checkpoint);
 }

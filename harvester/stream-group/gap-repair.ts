@@ -152,7 +152,7 @@ async function searchStretch(
       found.add(post.id);
       stored.add(post.id);
     }
-    if (data.length > 0) await writePage(context, { ...page, body: { ...page.body, data } }, data.length, () => undefined);
+    if (data.length > 0) await writePage(context, { ...page, body: { ...page.body, data } }, data.length);
     token = (page.body['meta'] as { next_token?: string } | undefined)?.next_token;
   } while (token !== undefined);
 }

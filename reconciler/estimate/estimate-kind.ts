@@ -87,7 +87,8 @@ export function historyMonth(d: DesiredCollection, inputs: CostInputs): Figure |
   return figure({ posts: Math.round(seen.posts * scale), users: Math.round(seen.users * scale) }, inputs.settings.prices, how);
 }
 
-const round1 = (value: number): string => (Math.round(value * 10) / 10).toLocaleString('en');
+/** A figure to one decimal, as the estimate's explanations print it. */
+export const round1 = (value: number): string => (Math.round(value * 10) / 10).toLocaleString('en');
 
 export interface EstimateKind {
   /** The fields whose change moves the cost (schedule's is every kind's). */

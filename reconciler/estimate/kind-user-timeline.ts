@@ -10,7 +10,7 @@
 import { DAYS_PER_MONTH, firstTimelinePosts, TIMELINE_DEPTH } from '../../platform/billing/cost-model.js';
 import { lookupEveryMs } from '../../platform/lookup-every.js';
 import type { DesiredCollection } from '../plan/model.js';
-import { figure, type CostInputs, type EstimateKind, type KindCost } from './estimate-kind.js';
+import { figure, round1, type CostInputs, type EstimateKind, type KindCost } from './estimate-kind.js';
 
 export const userTimelineEstimate: EstimateKind = {
   costFields: ['users'],
@@ -64,5 +64,3 @@ function timelineCost(d: DesiredCollection, inputs: CostInputs): KindCost {
       : {}),
   };
 }
-
-const round1 = (value: number): string => (Math.round(value * 10) / 10).toLocaleString('en');
