@@ -1,7 +1,7 @@
 /*
  * Filling what a stream lost. A stretch the connection was down (a disconnect, a group that
  * stopped and started again) is searched for with each repairing member's rules, once the stream
- * is back: from a little before the newest post the group had read to a little after the first
+ * is back: from a little before the last post the group had read to a little after the first
  * post it read again, by id (snowflakes carry their time, so ids bound it more exactly than a
  * clock would). What the search finds and the member had not stored goes into the harvest that
  * recorded the stretch, each post once; harvest.json's gap says what the repair found and cost,
@@ -14,7 +14,7 @@ import { TWEET_EVERYTHING } from '../../platform/x-api/fields.js';
 import { orQueries } from '../../platform/x-api/or-queries.js';
 import { firstIdAt, tweetTime } from '../../platform/x-api/snowflake.js';
 import { configOfType, writePage, type HarvestContext } from '../harvest-context.js';
-import { tweetIdOf } from './replay-guard.js';
+import { opensWithData, tweetIdOf } from './replay-guard.js';
 
 export type GapRecord = NonNullable<HarvestContext['stats']['gaps']>[number];
 
@@ -26,7 +26,7 @@ const RECENT_REACH_MS = 7 * 86_400_000 - 10 * 60_000;
 const MARGIN_MS = 10_000;
 
 export interface RepairBounds {
-  /** The newest post the group had read before the stretch. */
+  /** The last post the group had read before the stretch. */
   readonly afterId?: string;
   /** The first post it read after. */
   readonly beforeId?: string;
@@ -49,26 +49,26 @@ export class StoredIds {
 
 /** Where a stream group is between stretches: the newest post it read, and a stretch waiting for its first post after. */
 export class GapWatch {
-  private newest: bigint | undefined;
+  /** The last post's message read; its id is read only when a stretch is lost (the hot path parses nothing). */
+  private lastPost: Buffer | undefined;
   private waiting: Array<(bounds: RepairBounds) => void> = [];
   private afterId: string | undefined;
 
-  /** One message read: the first after a stretch starts the repairs waiting for it. */
+  /** One message read: the first post after a stretch starts the repairs waiting for it. */
   seen(line: Buffer): void {
+    if (!opensWithData(line)) return;
+    this.lastPost = line;
+    if (this.waiting.length === 0) return;
     const id = tweetIdOf(line);
     if (id === undefined) return;
-    if (this.waiting.length > 0) {
-      const bounds = { ...(this.afterId !== undefined ? { afterId: this.afterId } : {}), beforeId: id };
-      for (const start of this.waiting.splice(0)) start(bounds);
-    }
-    const value = BigInt(id);
-    if (this.newest === undefined || value > this.newest) this.newest = value;
+    const bounds = { ...(this.afterId !== undefined ? { afterId: this.afterId } : {}), beforeId: id };
+    for (const start of this.waiting.splice(0)) start(bounds);
   }
 
   /** A stretch was lost: its repairs start at the first post read after it. */
   lost(repairs: ReadonlyArray<(bounds: RepairBounds) => void>): void {
     if (repairs.length === 0) return;
-    this.afterId = this.newest?.toString();
+    this.afterId = this.lastPost && tweetIdOf(this.lastPost);
     this.waiting.push(...repairs);
   }
 

@@ -8,6 +8,11 @@ const DATA_OPENING = Buffer.from('{"data":{');
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/** Whether a line is a post's message (it opens with `data`), told without reading further. */
+export function opensWithData(line: Buffer): boolean {
+  return line.length > DATA_OPENING.length && line.subarray(0, DATA_OPENING.length).equals(DATA_OPENING);
+}
+
 /**
  * The id of a message's tweet: the `id` member of its `data` object, found by a scan that skips
  * nested objects and strings (entities carry ids of their own), without parsing the message.
@@ -15,7 +20,7 @@ const BACKSLASH = 0x5c;
  * backslash. A message of another shape is parsed whole.
  */
 export function tweetIdOf(line: Buffer): string | undefined {
-  if (line.length <= DATA_OPENING.length || !line.subarray(0, DATA_OPENING.length).equals(DATA_OPENING)) return parsedId(line);
+  if (!opensWithData(line)) return parsedId(line);
   let depth = 2;
   let expectKey = true;
   for (let i = DATA_OPENING.length; i < line.length; i += 1) {
