@@ -65,10 +65,26 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: 'simulator-stands-apart',
+      comment:
+        "simulator/ is a stand-in for X (the demo serves it, the tests run against it): it knows X's wire, not twarc-cloud's workings, so it imports only platform/ helpers, and of the product only the CLI's demo imports it.",
+      severity: 'error',
+      from: { path: '^simulator/' },
+      to: { path: '^(cli|reconciler|targets|harvester|curation|test|bench|scripts)/' },
+    },
+    {
+      name: 'only-the-demo-simulates',
+      comment:
+        'No part of the product but the CLI (its demo command) reaches the simulator: nothing real ever talks to a stand-in by accident.',
+      severity: 'error',
+      from: { path: '^(platform|reconciler|targets|harvester|curation)/' },
+      to: { path: '^simulator/' },
+    },
+    {
       name: 'product-not-tests',
       comment: 'Shipped code never reaches into tests or benchmarks.',
       severity: 'error',
-      from: { path: '^(cli|platform|reconciler|targets|harvester|curation)/' },
+      from: { path: '^(cli|simulator|platform|reconciler|targets|harvester|curation)/' },
       to: { path: '^(test|bench|scripts)/' },
     },
   ],

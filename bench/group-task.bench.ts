@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { COLLECTIONS_INDEX_KEY } from '../platform/archive/keys.js';
 import { writeObject } from '../platform/archive/objects.js';
-import { FakeXApi } from '../test/fakes/x-api/server.js';
+import { FakeXApi } from '../simulator/x-api/server.js';
 import { localArchive, putCollection, SECRET_BEARER } from '../test/helpers/archive-fixtures.js';
 import { harvestWithUsage, PRODUCTION } from './harvester-usage.js';
 

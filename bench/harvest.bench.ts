@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { FakeXApi } from '../test/fakes/x-api/server.js';
+import { FakeXApi } from '../simulator/x-api/server.js';
 import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../platform/archive/keys.js';
 import { writeObject } from '../platform/archive/objects.js';
 import { listAll } from '../platform/archive/store.js';

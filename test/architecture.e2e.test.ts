@@ -114,6 +114,23 @@ describe("the architecture's boundaries, as the build checks them", () => {
     );
   });
 
+  it('refuse the simulator reaching into the product, and any part but the CLI reaching the simulator', () => {
+    refuses(
+      {
+        'harvester/h.ts': 'export const h = 1;\n',
+        'simulator/x-api/planted.ts': "import { h } from '../../harvester/h.js';\nexport const x = h;\n",
+      },
+      'simulator-stands-apart',
+    );
+    refuses(
+      {
+        'simulator/x-api/server.ts': 'export const server = 1;\n',
+        'harvester/planted.ts': "import { server } from '../simulator/x-api/server.js';\nexport const x = server;\n",
+      },
+      'only-the-demo-simulates',
+    );
+  });
+
   it('refuse an I/O import in reconciler/plan/', () => {
     refuses({ 'reconciler/plan/planted.ts': "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n" }, 'plan-is-pure');
   });

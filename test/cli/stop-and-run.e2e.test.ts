@@ -13,7 +13,7 @@ import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { processRuns } from '../../platform/local-process.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { putCollection, SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
 import { startHarvest } from '../helpers/harvester-process.js';
 import { assertNoCrash, runCliAsync } from '../helpers/run-cli.js';

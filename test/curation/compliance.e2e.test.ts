@@ -17,7 +17,7 @@ import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { listAll } from '../../platform/archive/store.js';
 import { pagesOf, tweetFiles } from '../../platform/archive/harvest-files.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { assertNoCrash, fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
 import { runCliOnReadOnly } from '../helpers/read-only-mount.js';
 import { tempProject } from '../helpers/temp-project.js';

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { pagesOf, tweetFiles } from '../../platform/archive/harvest-files.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
 import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { bundle } from '../../scripts/bundle.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { localArchive, putCollection, SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
 
 const app = mkdtempSync(join(tmpdir(), 'twarc-cloud-image-'));

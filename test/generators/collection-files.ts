@@ -1,17 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Deterministic pseudo-random numbers, so generated data is the same in every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers, so generated data is the same in every run: the simulator's own. */
+import { seededRandom } from '../../simulator/x-api/seeded-random.js';
+
+export { seededRandom };
 
 /** A realistic user_timeline collection file: snowflake-sized quoted ids, screen names, notes. */
 export function userTimelineYaml(id: string, userCount: number, random: () => number, serial = 0): string {

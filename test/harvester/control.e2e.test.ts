@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { collectionKeys, harvestId, STREAM_GROUPS_PREFIX } from '../../platform/archive/keys.js';
 import { listAll } from '../../platform/archive/store.js';
 import { readObject, writeObject } from '../../platform/archive/objects.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { startHarvest, type HarvestRun } from '../helpers/harvester-process.js';
 import {
   localArchive,

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { FakeXApi, type Scenario } from '../fakes/x-api/server.js';
+import { FakeXApi, type Scenario } from '../../simulator/x-api/server.js';
 import { startHarvest } from '../helpers/harvester-process.js';
 import { localArchive, putCollection, SECRET_BEARER, storedTweets, type ArchiveFixture } from '../helpers/archive-fixtures.js';
 

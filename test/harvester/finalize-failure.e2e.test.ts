@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { listAll } from '../../platform/archive/store.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { AwsFaultProxy } from '../helpers/aws-fault-proxy.js';
 import { s3Archive, putCollection, SECRET_BEARER, startMoto, storedTweets } from '../helpers/archive-fixtures.js';
 import { startHarvest } from '../helpers/harvester-process.js';

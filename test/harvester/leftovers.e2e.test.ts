@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { localArchive, putCollection, SECRET_BEARER } from '../helpers/archive-fixtures.js';
 import { startHarvest } from '../helpers/harvester-process.js';
 import { tempProject } from '../helpers/temp-project.js';

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { pollUntil } from '../../platform/async.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { startHarvest, type HarvestRun } from '../helpers/harvester-process.js';
 import {
   localArchive,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { TweetFiles, type StoredFile } from '../../harvester/output/tweet-files.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { AwsFaultProxy } from '../helpers/aws-fault-proxy.js';
 import { putCollection, s3Archive, SECRET_BEARER, startMoto, storedTweets } from '../helpers/archive-fixtures.js';
 import { startHarvest } from '../helpers/harvester-process.js';

@@ -6,7 +6,7 @@ import { collectionKeys, STREAM_GROUPS_PREFIX } from '../../platform/archive/key
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { listAll } from '../../platform/archive/store.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
 import { startHarvest } from '../helpers/harvester-process.js';
 import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';

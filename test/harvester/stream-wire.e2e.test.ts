@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import { STREAM_GROUPS_PREFIX, streamGroupRunKeys } from '../../platform/archive/keys.js';
 import { listAll } from '../../platform/archive/store.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { localArchive, putCollection, SECRET_BEARER, storedTweets, validateArchive } from '../helpers/archive-fixtures.js';
 import { startHarvest } from '../helpers/harvester-process.js';
 

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { listAll } from '../../platform/archive/store.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { startHarvest } from '../helpers/harvester-process.js';
 import { readWithTwarcTools } from '../helpers/python-tools.js';
 import { localArchive, putCollection, SECRET_BEARER, type ArchiveFixture } from '../helpers/archive-fixtures.js';

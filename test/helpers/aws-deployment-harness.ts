@@ -17,7 +17,7 @@ import { pollUntil } from '../../platform/async.js';
 import { createS3Client, S3ArchiveStore } from '../../platform/archive/s3-store.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { bundle } from '../../scripts/bundle.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { SECRET_BEARER } from './archive-fixtures.js';
 import { AwsFaultProxy } from './aws-fault-proxy.js';
 import { EcsTaskRunner, type RanTask } from './ecs-task-runner.js';

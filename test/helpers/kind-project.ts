@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
-import type { FakeXApi } from '../fakes/x-api/server.js';
+import type { FakeXApi } from '../../simulator/x-api/server.js';
 import { SECRET_BEARER, storedTweets } from './archive-fixtures.js';
 import { readWithTwarcTools } from './python-tools.js';
 import { fakeApiEnv, runCliAsync, type CliResult } from './run-cli.js';

@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { collectionKeys, harvestId } from '../../platform/archive/keys.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 import { pageLine, twarcMetadata } from '../../harvester/output/twarc-line.js';
-import { Corpus } from '../fakes/x-api/corpus.js';
+import { Corpus } from '../../simulator/x-api/corpus.js';
 import { seededRandom } from '../generators/collection-files.js';
 
 export interface TweetArchiveOptions {

@@ -10,8 +10,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
-import type { FakeTweet } from '../fakes/x-api/corpus.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import type { FakeTweet } from '../../simulator/x-api/corpus.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
 import { assertReadAfterHarvest, kindProject, type KindProject } from '../helpers/kind-project.js';
 

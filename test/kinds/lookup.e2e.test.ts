@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { collectionKeys, harvestIdOfKey } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { listAll } from '../../platform/archive/store.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
 import { assertReadAfterHarvest, kindProject, sortedIds, type KindProject } from '../helpers/kind-project.js';
 

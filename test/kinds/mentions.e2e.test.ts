@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MENTIONS_CAP } from '../fakes/x-api/rest-endpoints.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { MENTIONS_CAP } from '../../simulator/x-api/rest-endpoints.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { SECRET_BEARER, storedTweets } from '../helpers/archive-fixtures.js';
 import { assertReadAfterHarvest, kindProject, type KindProject } from '../helpers/kind-project.js';
 

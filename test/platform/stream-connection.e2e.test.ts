@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readStream } from '../../platform/x-api/stream-connection.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
 import { until } from '../helpers/until.js';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { XApiClient } from '../../platform/x-api/client.js';
 import { XUsageCapReached } from '../../platform/x-api/errors.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 
 const BEARER = 'AAAA-client-429-test';
 let fake: FakeXApi;

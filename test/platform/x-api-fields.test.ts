@@ -1,13 +1,13 @@
 /*
  * The harvester asks X for every field and expansion X's OpenAPI description lists, less the
  * exclusions written down with their reasons. The wanted lists are derived here from the fake X
- * API's own copy of X's lists (test/fakes/x-api/fields.ts), which is kept apart from the
+ * API's own copy of X's lists (simulator/x-api/fields.ts), which is kept apart from the
  * harvester's on purpose: a field dropped from the harvester's list fails this test.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as harvester from '../../platform/x-api/fields.js';
-import * as x from '../fakes/x-api/fields.js';
+import * as x from '../../simulator/x-api/fields.js';
 
 const published: Record<harvester.FieldParameter, readonly string[]> = {
   'tweet.fields': x.TWEET_FIELDS,

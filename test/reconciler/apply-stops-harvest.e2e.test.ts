@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { startHarvest } from '../helpers/harvester-process.js';
 import { runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';

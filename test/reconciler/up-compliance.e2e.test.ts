@@ -11,7 +11,7 @@ import { newestComplianceRun } from '../../platform/archive/compliance-runs.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { startUp } from '../helpers/up-process.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { until } from '../helpers/until.js';

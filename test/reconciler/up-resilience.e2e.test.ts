@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
 import { startUp } from '../helpers/up-process.js';
 import { tempProject } from '../helpers/temp-project.js';

@@ -14,7 +14,7 @@ import { applyPlan } from '../../reconciler/apply/apply.js';
 import { reconcile } from '../../reconciler/reconcile.js';
 import { loadSettings } from '../../reconciler/settings/settings.js';
 import { AwsTarget } from '../../targets/aws/aws-target.js';
-import { FakeXApi } from '../fakes/x-api/server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { FakeServices } from '../fakes/aws/ecs-fake.js';
 import { FakeSchedules } from '../fakes/aws/eventbridge-fake.js';
 import { startHarvest } from '../helpers/harvester-process.js';

@@ -7,7 +7,7 @@
  * serve a million tweets.
  */
 
-import { seededRandom } from '../../generators/collection-files.js';
+import { seededRandom } from './seeded-random.js';
 import { Projection, everyField } from './fields.js';
 import { ANNOTATIONS, PLACES, SITES } from './sample-data.js';
 import {

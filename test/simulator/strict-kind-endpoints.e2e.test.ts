@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FakeXApi } from './server.js';
+import { FakeXApi } from '../../simulator/x-api/server.js';
 import { assertInvalidRequest, BEARER, call, withFake } from './wire-check.js';
 
 describe('the strict fake X API, for the kinds of collection', { timeout: 60_000 }, () => {

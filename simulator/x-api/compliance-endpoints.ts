@@ -18,7 +18,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tweetTime } from '../../../platform/x-api/snowflake.js';
+import { tweetTime } from '../../platform/x-api/snowflake.js';
 import { invalidParameter, invalidRequest, type Reply } from './parameters.js';
 
 export type ComplianceReason = 'deleted' | 'suspended' | 'protected' | 'deactivated' | 'scrub_geo';

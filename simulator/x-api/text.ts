@@ -4,7 +4,7 @@
  * lengths counted as X counts them. Deterministic, as the corpus is.
  */
 
-import { seededRandom } from '../../generators/collection-files.js';
+import { seededRandom } from './seeded-random.js';
 
 /** Made-up words (syllables of several scripts) for running text: 4,096 of them, the same on every run. */
 const VOCABULARY: readonly string[] = (() => {

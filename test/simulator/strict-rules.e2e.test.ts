@@ -6,8 +6,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { codePoints } from './text.js';
-import { FakeXApi, type Scenario } from './server.js';
+import { codePoints } from '../../simulator/x-api/text.js';
+import { FakeXApi, type Scenario } from '../../simulator/x-api/server.js';
 import { assertInvalidRequest, BEARER, call, withFake, type Answer } from './wire-check.js';
 
 const DAY = 24 * 3_600_000;

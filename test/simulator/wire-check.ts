@@ -4,7 +4,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { FakeXApi, type Scenario } from './server.js';
+import { FakeXApi, type Scenario } from '../../simulator/x-api/server.js';
 
 export const BEARER = 'strict-rules-bearer';
 
