@@ -14,6 +14,8 @@ export interface HarvestNowOptions {
   /** Aborted with a signal name as its reason: the harvest is to stop gracefully (Ctrl-C, SIGTERM). */
   readonly stop: AbortSignal;
   readonly say: (line: string) => void;
+  /** Where the harvest runs here: its log lines come here instead of going to standard error (a terminal's progress). */
+  readonly logLine?: (line: string) => void;
 }
 
 /**

@@ -1,8 +1,8 @@
-import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { downloadCollection } from '../../curation/download/download.js';
 import { complyOption, leftOutSummary } from './comply-option.js';
 import { SINCE_HELP, sinceOption } from './since-option.js';
+import { outputPath } from './output-option.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
@@ -14,7 +14,7 @@ export const downloadCommand: CommandSpec = {
     'holding an archive, a git repository or collection files is refused.',
     '',
     'Options:',
-    '  --dest <dir>          where to put it (default: ./<id>)',
+    '  --dest <dir>          where to put it (default: exports/<id>/archive)',
     SINCE_HELP,
     '  --clean               remove files that earlier downloads of this collection wrote into --dest',
     '                        and the archive no longer has (nothing else is ever removed)',
@@ -35,7 +35,7 @@ export const downloadCommand: CommandSpec = {
     const since = sinceOption(args);
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
-    const dest = resolve(io.cwd, typeof args.values['dest'] === 'string' ? args.values['dest'] : id);
+    const dest = await outputPath(args.values['dest'], io, id, 'archive');
     const comply = await complyOption(args, store, id);
     const tty = io.stdoutIsTty && io.env['NO_COLOR'] === undefined;
     const report = await downloadCollection(store, id, dest, {

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { requireCollection } from '../../curation/collection.js';
 import { exportTweets } from '../../curation/export/export-tweets.js';
@@ -7,7 +6,7 @@ import { damagedWarning } from '../../platform/archive/harvest-files.js';
 import { openOutput } from '../../platform/output-file.js';
 import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
 import { complyOption, leftOutSummary } from './comply-option.js';
-import { FORCE_HELP, FORCE_OPTION, outputOptions } from './output-option.js';
+import { FORCE_HELP, FORCE_OPTION, outputOptions, outputPath } from './output-option.js';
 import { SINCE_HELP, sinceOption } from './since-option.js';
 import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
@@ -20,7 +19,7 @@ export const exportCommand: CommandSpec = {
     '',
     'Options:',
     '  --format <f>          csv, parquet or jsonl (required)',
-    '  --out <file>          where to write it (default: ./<id>.<format>), whole or not at all',
+    '  --out <file>          where to write it (default: exports/<id>/<id>.<format>), whole or not at all',
     FORCE_HELP,
     '  --strict              fail at a damaged tweet file instead of exporting what can be read of it',
     SINCE_HELP,
@@ -47,7 +46,7 @@ export const exportCommand: CommandSpec = {
     const store = await targetStore(settings, targetName, { mustExist: true });
     await requireCollection(store, id);
     const comply = await complyOption(args, store, id);
-    const out = resolve(io.cwd, typeof args.values['out'] === 'string' ? args.values['out'] : `${id}.${format}`);
+    const out = await outputPath(args.values['out'], io, id, `${id}.${format}`);
     const output = await openOutput(out, outputOptions(args));
     const tty = io.stdoutIsTty && io.env['NO_COLOR'] === undefined;
     const report = await exportTweets(store, id, {

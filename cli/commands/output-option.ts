@@ -1,5 +1,9 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { OutputOptions } from '../../platform/output-file.js';
+import { findProjectRoot } from '../../reconciler/settings/settings.js';
 import type { ParsedArgs } from '../command.js';
+import type { CliIo } from '../io.js';
 
 /** --force of the commands that write a file outside the archive (platform/output-file.ts). */
 export const FORCE_OPTION = { force: { type: 'boolean' as const } };
@@ -9,4 +13,19 @@ export const FORCE_HELP = '  --force               replace a file already there 
 /** How the command may treat a file already at its output path. */
 export function outputOptions(args: ParsedArgs): OutputOptions {
   return { replace: args.values['force'] === true };
+}
+
+/** The one folder what is taken out of the archive goes to by default: the project's .gitignore lists it. */
+export const EXPORTS_FOLDER = 'exports';
+
+/**
+ * Where a command writes: the path given (from the working directory), else `name` in the
+ * collection's folder under the project's exports/ (made when missing), so that harvested posts
+ * never land where `git add .` would take them.
+ */
+export async function outputPath(given: string | boolean | undefined, io: CliIo, id: string, name: string): Promise<string> {
+  if (typeof given === 'string') return resolve(io.cwd, given);
+  const path = join(findProjectRoot(io.cwd), EXPORTS_FOLDER, id, name);
+  await mkdir(dirname(path), { recursive: true });
+  return path;
 }

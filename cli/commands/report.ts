@@ -1,12 +1,11 @@
 import { openOutput, writeOutputFile } from '../../platform/output-file.js';
 import { damagedWarning, type DamagedFiles } from '../../platform/archive/harvest-files.js';
-import { resolve } from 'node:path';
 import { UserError } from '../../platform/errors.js';
 import { reportData } from '../../curation/report/report-data.js';
 import { reportHtml } from '../../curation/report/report-html.js';
 import { recentVolumes, volumeSummaryMarkdown } from '../../curation/report/volume-summary.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
-import { FORCE_HELP, FORCE_OPTION, outputOptions } from './output-option.js';
+import { FORCE_HELP, FORCE_OPTION, outputOptions, outputPath } from './output-option.js';
 import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
 export const reportCommand: CommandSpec = {
@@ -17,7 +16,7 @@ export const reportCommand: CommandSpec = {
     'top hashtags, mentions, authors and languages, and for streams the matches of each rule.',
     '',
     'Options:',
-    '  --out <file>          where to write it (default: ./<id>-report.html)',
+    '  --out <file>          where to write it (default: exports/<id>/<id>-report.html)',
     FORCE_HELP,
     '  --strict              fail at a damaged tweet file instead of reporting what can be read of it',
     "  --volume-summary      instead, every collection's tweets of the last --days (default 7) as",
@@ -46,7 +45,7 @@ export const reportCommand: CommandSpec = {
     const id = oneCollectionId(this, args);
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
-    const out = resolve(io.cwd, typeof args.values['out'] === 'string' ? args.values['out'] : `${id}-report.html`);
+    const out = await outputPath(args.values['out'], io, id, `${id}-report.html`);
     const replace = outputOptions(args);
     await openOutput(out, replace);
     const damaged: DamagedFiles = new Map();

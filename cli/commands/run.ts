@@ -1,21 +1,25 @@
 import { targetNamed } from '../../targets/targets.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
-import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp } from './reconcile-options.js';
+import { followHarvests } from '../progress/follow-harvests.js';
+import { LOG_FORMAT_HELP, LOG_FORMAT_OPTION, showsProgress } from './log-format-option.js';
+import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 import { API_BASE_URL_HELP, API_BASE_URL_OPTION, apiBaseUrl } from './x-api-options.js';
 
 export const runCommand: CommandSpec = {
   usage: `twarc-cloud run <id> ${TARGET_USAGE}`,
   help: [
-    'Locally, runs the harvest here: logs go to standard error; Ctrl-C, SIGINT or SIGTERM stops it',
+    'Locally, runs the harvest here, its progress on a terminal (else its JSON log lines on standard',
+    'error); Ctrl-C, SIGINT or SIGTERM stops it',
     'gracefully (the signal is passed on, and run waits for the harvest to store what it has); exit codes',
     'as for harvest. On AWS, starts it as an ECS task, as its schedule would, and prints how to follow it.',
     '',
     'Options:',
     API_BASE_URL_HELP,
+    LOG_FORMAT_HELP,
     targetHelp(),
     '',
   ].join('\n'),
-  options: { ...TARGET_OPTION, ...API_BASE_URL_OPTION },
+  options: { ...TARGET_OPTION, ...API_BASE_URL_OPTION, ...LOG_FORMAT_OPTION },
   async run(args, io) {
     const id = oneCollectionId(this, args);
     const { settings, targetName } = reconcileSettings(args, io);
@@ -30,9 +34,24 @@ export const runCommand: CommandSpec = {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    const progress =
+      targetName === 'local' && showsProgress(args, io) ? followHarvests(await targetStore(settings, targetName), [id]) : undefined;
     try {
-      return await target.harvestNow(id, { env: io.env, apiBaseUrl: apiBaseUrl(args, io), stop: stop.signal, say });
+      return await target.harvestNow(id, {
+        env: io.env,
+        apiBaseUrl: apiBaseUrl(args, io),
+        stop: stop.signal,
+        say,
+        ...(progress
+          ? {
+              logLine: (line: string) => {
+                progress.logLine(line);
+              },
+            }
+          : {}),
+      });
     } finally {
+      await progress?.done();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }

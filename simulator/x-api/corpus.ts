@@ -9,7 +9,8 @@
 
 import { seededRandom } from './seeded-random.js';
 import { Projection, everyField } from './fields.js';
-import { ANNOTATIONS, PLACES, SITES } from './sample-data.js';
+import { DEMO_MARK, mediaObject, placeObject, userObject, type FakeUser, type UserCondition } from './objects.js';
+import { ANNOTATIONS, SITES } from './sample-data.js';
 import {
   codePoints,
   firstCodePoints,
@@ -19,7 +20,6 @@ import {
   sampleText,
   SHORT_POST_LENGTH,
   wordsFrom,
-  wordsOf,
 } from './text.js';
 
 /** What twarc2 asks for: every expansion, every field of every object. */
@@ -33,15 +33,7 @@ export function tweetTime(id: string): number {
   return Number((BigInt(id) >> 22n) + TWITTER_EPOCH);
 }
 
-export type UserCondition = 'ok' | 'protected' | 'suspended' | 'not_found';
-
-export interface FakeUser {
-  readonly id: string;
-  username: string;
-  readonly name: string;
-  condition: UserCondition;
-  readonly createdAt: string;
-}
+export type { FakeUser, UserCondition } from './objects.js';
 
 export interface FakeTweet {
   readonly id: string;
@@ -75,6 +67,8 @@ export interface CorpusOptions {
   readonly spacingMs?: number;
   /** The longest post in characters (default X's 25,000; 280 or less: no long posts). */
   readonly longestPost?: number;
+  /** Mark every post, account, media item and place as demo data (`twarc-cloud demo`), so none is ever mistaken for X's. */
+  readonly demo?: boolean;
 }
 
 export class Corpus {
@@ -97,6 +91,7 @@ export class Corpus {
   private sequence = 0n;
   private readonly spacingMs: number;
   private readonly longestPost: number | undefined;
+  private readonly demo: boolean;
   /** Tweets that live tweets reply to and quote. */
   private referencePool: FakeTweet[] | undefined;
 
@@ -105,15 +100,17 @@ export class Corpus {
     this.clock = BigInt(Math.floor(options.startTime ?? Date.now() - 6 * 24 * 3_600_000));
     this.spacingMs = options.spacingMs ?? 60_000;
     this.longestPost = options.longestPost;
+    this.demo = options.demo === true;
     const userCount = options.users ?? 10;
     for (let index = 0; index < userCount; index += 1) {
       const id = String(1_000_000 + index * 7919);
       const user: FakeUser = {
         id,
-        username: `user_${index}`,
-        name: `Researcher ${index}`,
+        username: this.demo ? `demo_user_${index}` : `user_${index}`,
+        name: this.demo ? `Demo researcher ${index}` : `Researcher ${index}`,
         condition: options.conditions?.[index] ?? 'ok',
         createdAt: '2015-06-01T12:00:00.000Z',
+        ...(this.demo ? { demo: true as const } : {}),
       };
       this.users.push(user);
       this.usersById.set(id, user);
@@ -250,7 +247,7 @@ export class Corpus {
       }
       if (expands('entities.mentions.username')) for (const id of tweet.mentionedUserIds) userIds.add(id);
       if (expands('referenced_tweets.id')) for (const id of tweet.referencedTweetIds) tweetIds.add(id);
-      if (expands('attachments.media_keys')) for (const key of tweet.mediaKeys) media.push(mediaObject(key));
+      if (expands('attachments.media_keys')) for (const key of tweet.mediaKeys) media.push(mediaObject(key, this.demo));
       if (expands('geo.place_id') && tweet.placeId !== undefined) places.add(tweet.placeId);
     }
     const referenced = [...tweetIds].map((id) => this.tweetsById.get(id)).filter((t): t is FakeTweet => t !== undefined);
@@ -260,7 +257,7 @@ export class Corpus {
     if (users.length > 0) includes['users'] = users.map((u) => projection.of('user', userObject(u)));
     if (referenced.length > 0) includes['tweets'] = referenced.map((t) => projection.of('tweet', t.json));
     if (media.length > 0) includes['media'] = media.map((m) => projection.of('media', m));
-    if (places.size > 0) includes['places'] = [...places].map((id) => projection.of('place', placeObject(id)));
+    if (places.size > 0) includes['places'] = [...places].map((id) => projection.of('place', placeObject(id, this.demo)));
     return includes;
   }
 
@@ -350,6 +347,7 @@ export class Corpus {
       context_annotations: ANNOTATIONS.slice(n % ANNOTATIONS.length, (n % ANNOTATIONS.length) + 1 + (n % 3)),
     };
     if (longLength !== undefined) json['note_tweet'] = { text: whole, entities };
+    if (this.demo) json['source'] = DEMO_MARK;
     if (repliedTo) json['in_reply_to_user_id'] = repliedTo.authorId;
     if (referenced.length > 0) json['referenced_tweets'] = referenced;
     if (mediaKeys.length > 0) json['attachments'] = { media_keys: mediaKeys };
@@ -367,53 +365,4 @@ export class Corpus {
     if (keep) this.tweetsById.set(id, tweet);
     return tweet;
   }
-}
-
-export function userObject(user: FakeUser): Record<string, unknown> {
-  // The same every time the user is served, and different from user to user.
-  const own = seededRandom(Number(BigInt(user.id) % 4294967291n));
-  const skewed = (most: number): number => Math.floor(most * own() ** 3);
-  return {
-    id: user.id,
-    name: user.name,
-    username: user.username,
-    created_at: user.createdAt,
-    description: `Studies the climate. ${wordsOf(user.id, 12)}`,
-    entities: { description: { hashtags: [{ start: 4, end: 11, tag: 'climate' }] } },
-    location: PLACES[Math.floor(own() * PLACES.length)] ?? '',
-    profile_image_url: `https://pbs.twimg.com/profile_images/${1_000_000_000_000_000_000n + BigInt(Math.floor(own() * 1e15))}/${randomToken(own, 8)}_normal.jpg`,
-    protected: user.condition === 'protected',
-    public_metrics: {
-      followers_count: skewed(250_000),
-      following_count: skewed(5_000),
-      tweet_count: skewed(90_000),
-      listed_count: skewed(900),
-    },
-    url: '',
-    verified: false,
-    verified_type: 'none',
-  };
-}
-
-function mediaObject(key: string): Record<string, unknown> {
-  return {
-    media_key: key,
-    type: 'photo',
-    url: `https://pbs.twimg.com/media/${key}.jpg`,
-    width: 1200,
-    height: 800,
-    alt_text: 'A chart of sea levels',
-  };
-}
-
-function placeObject(id: string): Record<string, unknown> {
-  return {
-    id,
-    full_name: 'Manhattan, NY',
-    name: 'Manhattan',
-    country: 'United States',
-    country_code: 'US',
-    place_type: 'city',
-    geo: { type: 'Feature', bbox: [-74.026675, 40.683935, -73.910408, 40.877483], properties: {} },
-  };
 }

@@ -8,7 +8,8 @@
  * `conversation_id:`, which finds a thread's posts).
  */
 
-import { tweetTime, userObject, type Corpus, type FakeTweet, type FakeUser } from './corpus.js';
+import { tweetTime, type Corpus, type FakeTweet, type FakeUser } from './corpus.js';
+import { userObject } from './objects.js';
 import { codePoints } from './text.js';
 import { Projection } from './fields.js';
 import { invalidParameter, invalidRequest, type Reply } from './parameters.js';

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { childHarvestSpawn, harvestProcessArgs } from '../../platform/harvester-launch.js';
 import { readObject } from '../../platform/archive/objects.js';
@@ -39,16 +40,20 @@ export class LocalTarget implements Target {
   }
 
   /**
-   * Runs the harvest here, its logs on standard error. The child has a process group of its own, so
+   * Runs the harvest here, its logs on standard error (or to `logLine`). The child has a process group of its own, so
    * that each stop reaches it once, from here, as the signal that asked for it; and this waits for
    * it to finish storing.
    */
   harvestNow(id: string, options: HarvestNowOptions): Promise<number> {
     requireLocalArchive(this.store.location);
+    const spawnOptions = childHarvestSpawn(options.env, 'inherit');
     const child = spawn(process.execPath, harvestProcessArgs(id, this.store.location, ['--api-base-url', options.apiBaseUrl]), {
-      ...childHarvestSpawn(options.env, 'inherit'),
+      ...spawnOptions,
+      stdio: [spawnOptions.stdio[0], spawnOptions.stdio[1], options.logLine ? 'pipe' : 'inherit'],
       detached: true,
     });
+    const { logLine } = options;
+    if (logLine && child.stderr) createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', logLine);
     const forward = (): void => {
       const reason: unknown = options.stop.reason;
       const signal = reason === 'SIGINT' || reason === 'SIGTERM' ? reason : 'SIGTERM';

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
 import { writeObject, type ArchiveObjects } from '../../platform/archive/objects.js';
-import { userObject } from '../../simulator/x-api/corpus.js';
+import { userObject } from '../../simulator/x-api/objects.js';
 import { FakeXApi } from '../../simulator/x-api/server.js';
 import { assertNoCrash, fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';

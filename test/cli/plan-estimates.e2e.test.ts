@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CostEstimate } from '../../reconciler/estimate/cost.js';
-import { userObject } from '../../simulator/x-api/corpus.js';
+import { userObject } from '../../simulator/x-api/objects.js';
 import { FakeXApi } from '../../simulator/x-api/server.js';
 import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
 import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';

@@ -3,7 +3,8 @@
  */
 
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
@@ -31,6 +32,11 @@ before(async () => {
   }
   root = tempProject({ 'collections/.keep': '' });
   cpSync(join(PACKAGE_ROOT, 'twarc-cloud.yaml'), join(root, 'twarc-cloud.yaml'));
+  // A clone of the repository: its .gitignore, and what it holds committed.
+  cpSync(join(PACKAGE_ROOT, '.gitignore'), join(root, '.gitignore'));
+  execFileSync('git', ['init', '-q'], { cwd: root });
+  execFileSync('git', ['add', '.'], { cwd: root });
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-qm', 'clone'], { cwd: root });
 });
 after(async () => {
   await fake.stop();
@@ -58,6 +64,17 @@ describe('the README quick start', { timeout: 120_000 }, () => {
       rows.map((r) => [r.id, r.lastHarvest?.tweets]),
       [['my-first', 50]],
       'two accounts of 25 tweets each were harvested',
+    );
+  });
+
+  it('leaves nothing harvested where git would take it: the archive and every output are ignored', () => {
+    assert.ok(existsSync(join(root, 'archive', 'collections', 'my-first')), 'the archive is there');
+    assert.ok(existsSync(join(root, 'exports', 'my-first', 'archive')), 'download went under exports/');
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: root, encoding: 'utf8' });
+    assert.deepEqual(
+      status.split('\n').filter((line) => line !== ''),
+      ['?? collections/my-first.yaml'],
+      'only the collection file the user wrote is new to git',
     );
   });
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
-import { userObject } from '../../simulator/x-api/corpus.js';
+import { userObject } from '../../simulator/x-api/objects.js';
 import { FakeXApi } from '../../simulator/x-api/server.js';
 import { localArchive, putCollection, SECRET_BEARER } from '../helpers/archive-fixtures.js';
 import { startHarvest } from '../helpers/harvester-process.js';
