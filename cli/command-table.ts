@@ -3,6 +3,11 @@ import type { CommandEntry } from './command.js';
 
 export const COMMANDS: readonly CommandEntry[] = [
   {
+    name: 'demo',
+    summary: 'Try the whole loop with no X account: a simulated X API, a throw-away project, plan, apply, harvests, export, report.',
+    load: async () => (await import('./commands/demo.js')).demoCommand(COMMANDS),
+  },
+  {
     name: 'validate',
     summary: 'Check collection files (and twarc-cloud.yaml) against the format; report every problem with its line and column.',
     load: async () => (await import('./commands/validate.js')).validateCommand,

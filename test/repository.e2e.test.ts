@@ -15,9 +15,10 @@ describe('the repository', () => {
     assert.equal(readme, withGeneratedSections(readme));
   });
 
-  it('gives the install-and-run command and the test command in the README', () => {
+  it('gives the install-and-demo command, the run command and the test command in the README', () => {
     const readme = read('README.md');
-    assert.match(readme, /^npm ci && npx twarc-cloud up /m);
+    assert.match(readme, /^npm ci && npx twarc-cloud demo /m);
+    assert.match(readme, /^npx twarc-cloud up /m);
     assert.match(readme, /^npm test /m);
   });
 

@@ -83,13 +83,13 @@ export class HarvestProgress {
 
   private detail(tally: Tally, now: number): string {
     if (tally.startedAt === undefined) return 'starting';
-    const parts = [`${formatCount(tally.posts)} posts`];
+    const parts = [plural(tally.posts, 'post')];
     if (tally.connection !== undefined) {
-      parts.unshift(tally.connection);
+      if (tally.ended === undefined) parts.unshift(tally.connection);
       parts.push(`${formatCount(this.perMinute(tally))} posts/min`);
-    } else parts.push(`${formatCount(tally.requests)} requests`, `${tally.waits} rate-limit wait${tally.waits === 1 ? '' : 's'}`);
+    } else parts.push(plural(tally.requests, 'request'), plural(tally.waits, 'rate-limit wait'));
     if (tally.waitingUntil !== undefined && tally.waitingUntil > now && tally.ended === undefined)
-      parts.push(`waiting for X's rate limit: ${clock(tally.waitingUntil - now)} left`);
+      parts.push(`rate limit: ${clock(tally.waitingUntil - now)} left`);
     parts.push(tally.ended ?? clock(now - tally.startedAt));
     return parts.join(' · ');
   }
@@ -137,6 +137,10 @@ function parseLogLine(line: string): Record<string, unknown> | undefined {
 
 function text(value: unknown, otherwise: string): string {
   return typeof value === 'string' ? value : otherwise;
+}
+
+function plural(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function formatCount(n: number): string {

@@ -14,7 +14,17 @@ export class ProgressView {
     private readonly progress: HarvestProgress,
     private readonly stream: NodeJS.WriteStream = process.stdout,
   ) {
-    this.update = createLogUpdate(stream);
+    // A terminal that has not told its size (a pseudo-terminal under `script`, say) reports 0 rows and
+    // columns, and log-update would fit the progress into none: such a one is taken as 80 by 24.
+    this.update = createLogUpdate({
+      write: (text: string) => stream.write(text),
+      get rows() {
+        return stream.rows > 0 ? stream.rows : 24;
+      },
+      get columns() {
+        return stream.columns > 0 ? stream.columns : 80;
+      },
+    } as unknown as NodeJS.WriteStream);
     this.timer = setInterval(() => {
       this.render();
     }, 500);

@@ -30,7 +30,7 @@ describe('harvest progress on a terminal', () => {
       undefined,
     );
     assert.deepEqual(progress.lines(T0 + 2_000), [
-      "climate-search  1,200 posts · 12 requests · 1 rate-limit wait · waiting for X's rate limit: 4:30 left · 0:02",
+      'climate-search  1,200 posts · 12 requests · 1 rate-limit wait · rate limit: 4:30 left · 0:02',
     ]);
     assert.deepEqual(
       progress.lines(T0 + 300_000),

@@ -1,0 +1,29 @@
+/*
+ * How a person can run this program from their shell: `twarc-cloud` where it is on PATH (a global
+ * install, or npm's bin folder), else `npx twarc-cloud` (a clone after `npm ci`, where it is not).
+ * Hints and the demo name commands this way.
+ */
+
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export const PROGRAM = 'twarc-cloud';
+
+export function invocation(env: NodeJS.ProcessEnv): string {
+  const onPath = (env['PATH'] ?? '').split(delimiter).some((dir) => {
+    if (dir === '') return false;
+    try {
+      accessSync(join(dir, PROGRAM), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return onPath ? PROGRAM : `npx ${PROGRAM}`;
+}
+
+/** A hint or message naming `twarc-cloud <command>`, with the program named as the user can run it. */
+export function runnable(text: string, env: NodeJS.ProcessEnv): string {
+  const program = invocation(env);
+  return program === PROGRAM ? text : text.replace(/(^|[\s(`'"])twarc-cloud (?=[a-z-])/g, `$1${program} `);
+}
