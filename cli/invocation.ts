@@ -22,8 +22,10 @@ export function invocation(env: NodeJS.ProcessEnv): string {
   return onPath ? PROGRAM : `npx ${PROGRAM}`;
 }
 
-/** A hint or message naming `twarc-cloud <command>`, with the program named as the user can run it. */
-export function runnable(text: string, env: NodeJS.ProcessEnv): string {
+/** A hint naming `twarc-cloud <command>` (one of `commands`, or an option), with the program named as the user can run it. */
+export function runnable(hint: string, env: NodeJS.ProcessEnv, commands: readonly string[]): string {
   const program = invocation(env);
-  return program === PROGRAM ? text : text.replace(/(^|[\s(`'"])twarc-cloud (?=[a-z-])/g, `$1${program} `);
+  if (program === PROGRAM) return hint;
+  const command = new RegExp(`(^|[\\s(\`'"])${PROGRAM} (?=(${commands.join('|')})\\b|--)`, 'g');
+  return hint.replace(command, `$1${program} `);
 }

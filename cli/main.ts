@@ -10,6 +10,7 @@ import { UserError } from '../platform/errors.js';
 import { fileSystemUserError } from '../platform/fs-errors.js';
 import { VERSION } from '../platform/version.js';
 import { commandHelp, parseCommandArgs, ValidationFailed, type Command, type CommandEntry } from './command.js';
+import { runnable } from './invocation.js';
 import { processIo, type CliIo } from './io.js';
 
 /** A command that has returned leaves nothing to wait for; a handle leaked anyway may not keep the process alive past this. */
@@ -60,15 +61,21 @@ export async function runCli(argv: string[], commands: readonly CommandEntry[], 
     }
     return await command.run(args, io);
   } catch (error) {
-    return reportFailure(error, io);
+    return reportFailure(
+      error,
+      io,
+      commands.map((c) => c.name),
+    );
   }
 }
 
-function reportFailure(failure: unknown, io: CliIo): number {
+function reportFailure(failure: unknown, io: CliIo, names: readonly string[]): number {
   const error: unknown = awsUserError(failure) ?? fileSystemUserError(failure) ?? failure;
   if (error instanceof ValidationFailed) return 1;
   if (error instanceof UserError) {
-    io.err(`twarc-cloud: error: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}`);
+    for (const line of error.details) io.err(line);
+    const hint = error.hint === undefined ? undefined : runnable(error.hint, io.env, names);
+    io.err(`twarc-cloud: error: ${error.message}${hint ? `\n  hint: ${hint}` : ''}`);
     return 1;
   }
   const detail = error instanceof Error ? (io.env['TWARC_CLOUD_DEBUG'] ? (error.stack ?? error.message) : error.message) : String(error);

@@ -9,6 +9,8 @@ export class UserError extends Error {
   constructor(
     message: string,
     readonly hint?: string,
+    /** Lines that show what the message sums up (each problem found, say), printed before it. */
+    readonly details: readonly string[] = [],
   ) {
     super(message);
   }

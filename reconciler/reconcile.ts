@@ -9,6 +9,7 @@ import { plan } from './plan/plan.js';
 import { canonicalJson, desiredCollections } from './plan/render-config.js';
 import type { Settings } from './settings/settings.js';
 import type { Target } from './target.js';
+import { formatProblem, sortProblems, type Problem } from './problems.js';
 
 export interface Reconciliation {
   readonly target: Target;
@@ -22,8 +23,17 @@ export interface Reconciliation {
   readonly fingerprint: { readonly desired: string; readonly live: string };
 }
 
-/** Validation failed: nothing may be planned or applied. */
-export class DesiredStateInvalid extends UserError {}
+/** Validation failed: nothing may be planned or applied. Its details are the problems, as `validate` prints them. */
+export class DesiredStateInvalid extends UserError {
+  constructor(problems: readonly Problem[]) {
+    const errors = problems.filter((p) => p.severity === 'error').length;
+    super(
+      `${errors} validation error${errors === 1 ? '' : 's'} in collections/; nothing is planned`,
+      'fix the files above; twarc-cloud validate checks them without planning',
+      sortProblems(problems).map(formatProblem),
+    );
+  }
+}
 
 export interface ReconcileOptions {
   /** The target to plan against, or how to open it once the actor is known (the CLI chooses which). */
@@ -53,12 +63,7 @@ export async function reconcile(settings: Settings, options: ReconcileOptions): 
 /** Loads and validates collections/, and opens the target; reads nothing of the live state yet. */
 export async function prepare(settings: Settings, options: ReconcileOptions): Promise<Prepared> {
   const state = await loadDesiredState(settings, options.nameRules, [], settings.root);
-  const errors = state.problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0)
-    throw new DesiredStateInvalid(
-      `${errors.length} validation error${errors.length === 1 ? '' : 's'} in collections/; nothing is planned`,
-      'run twarc-cloud validate to see them',
-    );
+  if (state.problems.some((p) => p.severity === 'error')) throw new DesiredStateInvalid(state.problems);
   const who = await provenance(settings.root, options.env);
   const target = typeof options.target === 'function' ? await options.target(who.actor) : options.target;
   return { settings, target, desired: desiredCollections(state.collections), provenance: who };

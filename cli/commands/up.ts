@@ -148,6 +148,7 @@ async function applyOnce(started: Settings, allowMassStop: boolean, io: CliIo, s
     });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
+    for (const line of error.details) say(line);
     say(`not applied: ${error.message}${error.hint ? ` (${error.hint})` : ''}`);
   }
 }

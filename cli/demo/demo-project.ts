@@ -21,7 +21,7 @@ export interface DemoCollections {
 export async function writeDemoProject(dir: string, collections: DemoCollections): Promise<void> {
   if (existsSync(dir)) {
     if (!existsSync(join(dir, MARKER)))
-      throw new UserError(`${dir} exists and is not a twarc-cloud demo; it is left as it is`, 'give the demo another folder with --dir');
+      throw new UserError(`${dir} exists and was not made by the demo; it is left as it is`, 'give the demo another folder with --dir');
     await rm(dir, { recursive: true, force: true });
   }
   await mkdir(join(dir, 'collections'), { recursive: true });

@@ -51,6 +51,16 @@ describe('twarc-cloud CLI', () => {
     );
   });
 
+  it('names the program in hints as the user can run it: npx twarc-cloud where twarc-cloud is not on PATH', async () => {
+    const result = await runInProcess(['plant'], { env: { PATH: '/nonexistent-bin' } });
+    assert.equal(
+      result.stderr,
+      'twarc-cloud: error: unknown command "plant"; did you mean "plan"?\n  hint: run npx twarc-cloud --help for the list of commands\n',
+    );
+    const mistyped = await runInProcess(['apply', '--yse'], { env: { PATH: '/nonexistent-bin' } });
+    assert.match(mistyped.stderr, /hint: see: npx twarc-cloud apply --help\n$/);
+  });
+
   it("refuses a mistyped option with the command's option it most likely meant", async () => {
     const result = await runInProcess(['apply', '--yse']);
     assert.equal(result.status, 1);

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { DEMO_MARK } from '../../simulator/x-api/objects.js';
@@ -17,9 +17,16 @@ import { tempProject } from '../helpers/temp-project.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js');
 
-/** A newcomer's environment: a home of their own (no twarc2 config), no X credentials, no archive. */
+/**
+ * A newcomer's environment: a home of their own (no twarc2 config), no X credentials, no archive,
+ * and a shell's PATH, without the package's bin folder that `npm test` puts first.
+ */
 function newcomerEnv(home: string): NodeJS.ProcessEnv {
-  return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, TMPDIR: process.env['TMPDIR'] ?? '/tmp', LANG: 'C.UTF-8' };
+  const path = (process.env['PATH'] ?? '/usr/bin:/bin')
+    .split(delimiter)
+    .filter((dir) => !existsSync(join(dir, 'twarc-cloud')))
+    .join(delimiter);
+  return { PATH: path, HOME: home, TMPDIR: process.env['TMPDIR'] ?? '/tmp', LANG: 'C.UTF-8' };
 }
 
 function requireScript(): void {
@@ -154,7 +161,7 @@ describe('twarc-cloud demo', { timeout: 90_000 }, () => {
     assert.equal(refused.status, 1, refused.stderr);
     assert.match(
       refused.stderr,
-      /twarc-cloud-demo exists and is not a twarc-cloud demo; it is left as it is\n {2}hint: give the demo another folder with --dir/,
+      /twarc-cloud-demo exists and was not made by the demo; it is left as it is\n {2}hint: give the demo another folder with --dir/,
     );
     assert.equal(readFileSync(join(mine, 'thesis.tex'), 'utf8'), 'years of work');
     assert.ok(!existsSync(join(mine, 'collections')));

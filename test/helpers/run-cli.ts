@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 
 export interface CliResult {
@@ -57,7 +57,9 @@ export function runCliAsync(args: readonly string[], options: { cwd?: string; en
 
 /** A user's environment, without the GitHub Actions markers of the CI that may run the tests. */
 function cliEnv(extra: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
+  // As under `npm test` and `npm run`: the package's bin folder first on PATH, so hints name `twarc-cloud` however the tests were started.
+  const path = [join(PACKAGE_ROOT, 'node_modules', '.bin'), process.env['PATH'] ?? ''].join(delimiter);
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: path, NO_COLOR: '1', ...extra };
   delete env['GITHUB_ACTIONS'];
   if (!extra?.['GITHUB_STEP_SUMMARY']) delete env['GITHUB_STEP_SUMMARY'];
   return env;

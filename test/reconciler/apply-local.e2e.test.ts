@@ -149,12 +149,17 @@ describe('plan and apply on the local target', () => {
     assert.match(moved.stderr, /stale: collections\/ changed|stale: the live system changed/);
   });
 
-  it('plans and applies nothing while a collection file is invalid', async () => {
+  it('plans and applies nothing while a collection file is invalid, and shows each problem as validate does', async () => {
     const p = project({ 'a.yaml': search('a'), 'bad.yaml': 'id: bad\ntype: search\n' });
+    const validated = p.cli('validate');
+    const problems = validated.stdout.split('\n').filter((line) => line.includes('bad.yaml'));
+    assert.ok(problems.length > 0, validated.stdout);
     for (const command of [['plan'], ['apply', '--yes']]) {
       const result = p.cli(...command);
       assert.equal(result.status, 1);
       assertNoCrash(result);
+      for (const problem of problems)
+        assert.ok(result.stderr.includes(problem), `${command.join(' ')} shows: ${problem}\n${result.stderr}`);
       assert.match(result.stderr, /validation error.*nothing is planned/);
     }
     assert.equal(await p.store.get(COLLECTIONS_INDEX_KEY), undefined);
