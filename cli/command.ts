@@ -19,10 +19,12 @@ export interface CommandSpec {
 export interface CommandEntry {
   readonly name: string;
   readonly summary: string;
+  /** It talks to X (itself or through the harvests it starts): it takes --api-base-url. */
+  readonly talksToX?: boolean;
   load(): Promise<CommandSpec>;
 }
 
-export type Command = CommandSpec & Pick<CommandEntry, 'name' | 'summary'>;
+export type Command = CommandSpec & Pick<CommandEntry, 'name' | 'summary' | 'talksToX'>;
 
 /** Validation found problems; they have been reported already, so the CLI only sets the exit code. */
 export class ValidationFailed extends UserError {

@@ -12,6 +12,7 @@ import { VERSION } from '../platform/version.js';
 import { commandHelp, parseCommandArgs, ValidationFailed, type Command, type CommandEntry } from './command.js';
 import { runnable } from './invocation.js';
 import { processIo, type CliIo } from './io.js';
+import { API_BASE_URL_HELP, API_BASE_URL_OPTION, withApiBaseUrl } from './commands/x-api-options.js';
 
 /** A command that has returned leaves nothing to wait for; a handle leaked anyway may not keep the process alive past this. */
 const EXIT_GRACE_MS = 10_000;
@@ -53,13 +54,18 @@ export async function runCli(argv: string[], commands: readonly CommandEntry[], 
       io.out(version());
       return 0;
     }
-    const command: Command = { ...(await entry.load()), name: entry.name, summary: entry.summary };
+    const command = withXApiOption({
+      ...(await entry.load()),
+      name: entry.name,
+      summary: entry.summary,
+      talksToX: entry.talksToX === true,
+    });
     const args = parseCommandArgs(command, rest);
     if (args.values['help'] === true) {
       io.out(commandHelp(command));
       return 0;
     }
-    return await command.run(args, io);
+    return await command.run(args, command.talksToX === true ? withApiBaseUrl(args, io) : io);
   } catch (error) {
     return reportFailure(
       error,
@@ -85,6 +91,16 @@ function reportFailure(failure: unknown, io: CliIo, names: readonly string[]): n
       (io.env['TWARC_CLOUD_DEBUG'] ? '.' : ' and the output of the same command with TWARC_CLOUD_DEBUG=1.'),
   );
   return 1;
+}
+
+/** A command that talks to X takes --api-base-url, whether or not its module declares it. */
+function withXApiOption(command: Command): Command {
+  if (command.talksToX !== true || 'api-base-url' in command.options) return command;
+  return {
+    ...command,
+    options: { ...command.options, ...API_BASE_URL_OPTION },
+    help: `${command.help.replace(/\n*$/, '\n')}${API_BASE_URL_HELP}\n`,
+  };
 }
 
 function version(): string {

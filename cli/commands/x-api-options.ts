@@ -16,3 +16,13 @@ export function apiBaseUrl(args: ParsedArgs, io: CliIo): string {
   const flag = args.values['api-base-url'];
   return resolveApiBaseUrl(typeof flag === 'string' ? flag : undefined, io.env);
 }
+
+/**
+ * The command's view of its process with the X API it was given as TWARC_CLOUD_API_BASE_URL, which
+ * every X client it makes reads, here or in the harvests it starts (refused at once when unusable).
+ */
+export function withApiBaseUrl(args: ParsedArgs, io: CliIo): CliIo {
+  const flag = args.values['api-base-url'];
+  if (typeof flag !== 'string') return io;
+  return { ...io, env: { ...io.env, [API_BASE_URL_ENV]: resolveApiBaseUrl(flag, io.env) } };
+}

@@ -80,6 +80,15 @@ describe('the cost estimate in a plan', { timeout: 120_000 }, () => {
     assert.equal(cost.thisMonthUsd, 576.82, 'the same figures from the kept counts, without paying for them again');
   });
 
+  it('asks the X API given with --api-base-url for its counts, as every command that talks to X does', async () => {
+    const root = project({ 'floods.yaml': FLOODS });
+    const env = { ...fakeApiEnv(root, fake.baseUrl, SECRET_BEARER), TWARC_CLOUD_API_BASE_URL: 'http://127.0.0.1:9/2/' };
+    const before = fake.requests.length;
+    const planned = await runCliAsync(['plan', '--api-base-url', fake.baseUrl], { cwd: root, env });
+    assert.equal(planned.status, 2, planned.stdout + planned.stderr);
+    assert.deepEqual(countsRequests(before), ['flood OR flooding'], 'the flag wins over the environment');
+  });
+
   it("prices a full-archive search's first harvest back to its start_time from X's full-archive counts, paying for each page", async () => {
     const start = new Date(Date.now() - 100 * 86_400_000).toISOString().slice(0, 10);
     const root = project({
