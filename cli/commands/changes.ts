@@ -46,14 +46,20 @@ export const changesCommand: CommandSpec = {
         `No removals recorded for ${id}: none of its ${changesets.length} changeset${changesets.length === 1 ? '' : 's'} removes the collection, a field or an account.`,
       );
     for (const c of shown) {
-      io.out(
-        `${c.created_at}  ${c.action}  by ${c.actor}${c.git?.commit !== undefined ? `  commit ${c.git.commit.slice(0, 12)}` : ''}${c.git?.author !== undefined ? `  (${c.git.author})` : ''}`,
-      );
+      io.out(`${c.created_at}  ${c.action}  by ${c.actor}${source(c.git)}`);
       for (const change of c.changes) io.out(`    ${change.path}: ${show(change.old)} -> ${show(change.new)}`);
     }
     return 0;
   },
 };
+
+/** Which commit a change came from, and its author; an edit not committed yet is said to be one. */
+function source(git: ArchiveObjects['changeset']['git']): string {
+  if (git?.commit === undefined) return '';
+  const commit = git.commit.slice(0, 12);
+  if (git.uncommitted === true) return `  uncommitted edit (on top of commit ${commit})`;
+  return `  commit ${commit}${git.author !== undefined ? `  (${git.author})` : ''}`;
+}
 
 function show(value: unknown): string {
   return value === undefined ? '-' : JSON.stringify(value);

@@ -9,7 +9,7 @@ import { actionSign, type Plan, type PlannedAction, type RuntimeStep, type Strea
 import { bodyHash, bodyOf, type CollectionConfig } from '../plan/render-config.js';
 import type { Target } from '../target.js';
 import { IndexBook } from './index-book.js';
-import type { Provenance } from './provenance.js';
+import { changesetGit, type Provenance } from './provenance.js';
 
 export interface ApplyContext {
   readonly target: Target;
@@ -124,6 +124,7 @@ async function record(action: PlannedAction, book: IndexBook, listed: boolean, a
     provenance.git?.commit?.slice(0, 7).concat(randomBytes(2).toString('hex')) ?? randomBytes(6).toString('hex'),
   );
   await storeInputs(target, action);
+  const git = changesetGit(provenance, action.id);
   const { config, recorded } = await writeConfig(target, action, at, name, listed);
   if (!recorded)
     await writeObject(
@@ -137,7 +138,7 @@ async function record(action: PlannedAction, book: IndexBook, listed: boolean, a
         created_at: at.toISOString(),
         action: action.kind,
         actor: provenance.actor,
-        ...(provenance.git ? { git: provenance.git } : {}),
+        ...(git ? { git } : {}),
         changes: action.changes.map((c) => ({ ...c })),
       },
       { ifNoneMatch: '*' },

@@ -8,6 +8,21 @@ const run = promisify(execFile);
 export interface Provenance {
   readonly actor: string;
   readonly git?: { commit?: string; author?: string; branch?: string; message?: string };
+  /**
+   * The project's files (relative to its root) that differ from the commit: edited, staged, removed
+   * or new. A change made from one of them is no commit's, nor its author's.
+   */
+  readonly uncommitted?: readonly string[];
+}
+
+/** The provenance a collection's changeset records: the commit's author only when the collection's file is the commit's. */
+export function changesetGit(provenance: Provenance, id: string): (NonNullable<Provenance['git']> & { uncommitted?: true }) | undefined {
+  const { git, uncommitted = [] } = provenance;
+  if (!git) return undefined;
+  const edited = uncommitted.some((path) => path.endsWith(`/${id}.yaml`) || path.endsWith(`/${id}.yml`));
+  if (!edited) return git;
+  const { author: _author, message: _message, ...rest } = git;
+  return { ...rest, uncommitted: true };
 }
 
 export async function provenance(root: string, env: NodeJS.ProcessEnv): Promise<Provenance> {
@@ -22,19 +37,22 @@ export async function provenance(root: string, env: NodeJS.ProcessEnv): Promise<
       (result) => result.stdout.trim() || undefined,
       () => undefined,
     );
-  const [commit, author, branch, message] = await Promise.all([
+  const [commit, author, branch, message, changed, untracked] = await Promise.all([
     git('rev-parse', 'HEAD'),
     git('log', '-1', '--format=%an <%ae>'),
     git('rev-parse', '--abbrev-ref', 'HEAD'),
     git('log', '-1', '--format=%s'),
+    git('diff', '--name-only', '--relative', 'HEAD', '--', '.'),
+    git('ls-files', '--others', '--exclude-standard', '--', '.'),
   ]);
+  const uncommitted = [changed, untracked].flatMap((list) => (list ?? '').split('\n')).filter((path) => path !== '');
   const info = {
     ...(commit !== undefined ? { commit } : {}),
     ...(author !== undefined ? { author } : {}),
     ...((nonEmpty(env['GITHUB_REF_NAME']) ?? branch) !== undefined ? { branch: nonEmpty(env['GITHUB_REF_NAME']) ?? branch ?? '' } : {}),
     ...(message !== undefined ? { message } : {}),
   };
-  return { actor, ...(Object.keys(info).length > 0 ? { git: info } : {}) };
+  return { actor, ...(Object.keys(info).length > 0 ? { git: info } : {}), ...(uncommitted.length > 0 ? { uncommitted } : {}) };
 }
 
 function safeUser(): string {
