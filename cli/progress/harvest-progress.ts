@@ -48,6 +48,7 @@ export class HarvestProgress {
       if (message === 'harvest ended') {
         tally.ended = text(entry['outcome'], 'ended');
         tally.posts = Number(entry['tweets'] ?? tally.posts);
+        tally.requests = requestCount(entry['requests']) ?? tally.requests;
         return `${tally.id}: harvest ${tally.ended}, ${formatCount(tally.posts)} posts stored${typeof entry['reason'] === 'string' ? ` (${entry['reason']})` : ''}`;
       }
     }
@@ -63,9 +64,7 @@ export class HarvestProgress {
     const tally = this.tallyOf(id);
     tally.startedAt ??= typeof live['started_at'] === 'string' ? Date.parse(live['started_at']) : now;
     if (typeof live['tweets'] === 'number') tally.posts = live['tweets'];
-    const requests = live['requests'];
-    if (requests !== null && typeof requests === 'object')
-      tally.requests = Object.values(requests).reduce<number>((sum, n) => sum + (typeof n === 'number' ? n : 0), 0);
+    tally.requests = requestCount(live['requests']) ?? tally.requests;
     if (typeof live['stream_group'] === 'string') tally.connection ??= 'connecting';
     tally.samples.push({ at: now, posts: tally.posts });
     while ((tally.samples[0]?.at ?? now) < now - RATE_WINDOW_MS) tally.samples.shift();
@@ -123,6 +122,12 @@ export class HarvestProgress {
     }
     return tally;
   }
+}
+
+/** The requests of a harvest's by-endpoint tally ({ "tweets/search/recent": 3, ... }), in all. */
+function requestCount(requests: unknown): number | undefined {
+  if (requests === null || typeof requests !== 'object') return undefined;
+  return Object.values(requests).reduce<number>((sum, n) => sum + (typeof n === 'number' ? n : 0), 0);
 }
 
 function parseLogLine(line: string): Record<string, unknown> | undefined {

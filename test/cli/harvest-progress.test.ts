@@ -61,13 +61,22 @@ describe('harvest progress on a terminal', () => {
     assert.equal(progress.logLine('not JSON: said as it is', T0), 'not JSON: said as it is');
     assert.equal(progress.allEnded, false);
     assert.equal(
-      progress.logLine(log({ message: 'harvest ended', collection: 'a', outcome: 'completed', tweets: 4321 }), T0 + 65_000),
+      progress.logLine(
+        log({
+          message: 'harvest ended',
+          collection: 'a',
+          outcome: 'completed',
+          tweets: 4321,
+          requests: { users: 1, 'users/:id/tweets': 44 },
+        }),
+        T0 + 65_000,
+      ),
       'a: harvest completed, 4,321 posts stored',
     );
     progress.logLine(log({ message: 'harvest ended', collection: 'b', outcome: 'stopped', reason: 'max_records reached', tweets: 5 }), T0);
     assert.equal(progress.allEnded, true);
     assert.deepEqual(progress.lines(T0 + 70_000), [
-      'a  4,321 posts · 0 requests · 0 rate-limit waits · completed',
+      'a  4,321 posts · 45 requests · 0 rate-limit waits · completed',
       'b  5 posts · 0 requests · 0 rate-limit waits · stopped',
     ]);
   });
