@@ -39,9 +39,11 @@ describe('export', { timeout: 180_000 }, () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(
       result.stdout,
-      new RegExp(`climate: 2000 tweets from ${written.files.length} files \\(300 duplicates exported once\\) -> .*climate\\.csv`),
+      new RegExp(
+        `climate: 2000 tweets from ${written.files.length} files \\(300 duplicates exported once\\) -> .*exports/climate/climate\\.csv`,
+      ),
     );
-    const ours = parseCsv(readFileSync(join(root, 'climate.csv'), 'utf8'));
+    const ours = parseCsv(readFileSync(join(root, 'exports', 'climate', 'climate.csv'), 'utf8'));
 
     const twarc = spawnSync(venvTool('twarc2'), twarcCsvArguments('all.jsonl', 'twarc.csv'), {
       cwd: root,
