@@ -93,13 +93,14 @@ function reportFailure(failure: unknown, io: CliIo, names: readonly string[]): n
   return 1;
 }
 
-/** A command that talks to X takes --api-base-url, whether or not its module declares it. */
+/** A command that talks to X takes --api-base-url: declared here, once, for all of them. */
 function withXApiOption(command: Command): Command {
-  if (command.talksToX !== true || 'api-base-url' in command.options) return command;
+  if (command.talksToX !== true) return command;
   return {
     ...command,
     options: { ...command.options, ...API_BASE_URL_OPTION },
-    help: `${command.help.replace(/\n*$/, '\n')}${API_BASE_URL_HELP}\n`,
+    // First in the command's list of options (x-api-option.test holds every such command to one such line).
+    help: command.help.replace(/^Options:\n/m, `Options:\n${API_BASE_URL_HELP}\n`),
   };
 }
 

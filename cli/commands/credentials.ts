@@ -4,7 +4,7 @@ import { CREDENTIAL_KEYS, type XCredentials } from '../../platform/credentials/c
 import { configFileProfiles, environmentProfiles } from '../../platform/credentials/profiles.js';
 import { resolveCredentials, twarcConfigPath } from '../../platform/credentials/resolve.js';
 import { XApiClient } from '../../platform/x-api/client.js';
-import { API_BASE_URL_HELP, API_BASE_URL_OPTION, apiBaseUrl } from './x-api-options.js';
+import { apiBaseUrl } from './x-api-options.js';
 import { choiceOption, type CommandSpec } from '../command.js';
 import { reconcileSettings } from './reconcile-options.js';
 
@@ -18,10 +18,9 @@ export const credentialsCommand: CommandSpec = {
     '',
     'Options:',
     '  --format <f>      text (default) or json, for list',
-    API_BASE_URL_HELP,
     '',
   ].join('\n'),
-  options: { format: { type: 'string' }, ...API_BASE_URL_OPTION },
+  options: { format: { type: 'string' } },
   async run(args, io) {
     const [action, profile, ...extra] = args.positionals;
     if (extra.length > 0 || (action !== 'list' && profile === undefined))

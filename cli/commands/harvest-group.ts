@@ -20,7 +20,7 @@ import {
   stoppedBySignals,
   stringOption,
 } from './harvester-options.js';
-import { API_BASE_URL_HELP, apiBaseUrl } from './x-api-options.js';
+import { apiBaseUrl } from './x-api-options.js';
 
 /** The collection schema owns what a profile name is. */
 const PROFILE = new RegExp(schemaPattern('collection', 'credentials'));
@@ -39,7 +39,6 @@ export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): Comm
       '',
       'Options:',
       '  --archive <location>   the archive (default: local.archive of twarc-cloud.yaml, or TWARC_CLOUD_ARCHIVE)',
-      API_BASE_URL_HELP,
       '  --control-host <host>  address the control API listens on (default 127.0.0.1)',
       "  --control-port <port>  its port (default: any free port; each member harvest's URL is in its lock.json)",
       '  --advertise-host <h>   host name written to lock.json for reaching the control API',

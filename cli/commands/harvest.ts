@@ -14,7 +14,7 @@ import {
   stoppedBySignals,
   stringOption,
 } from './harvester-options.js';
-import { API_BASE_URL_HELP, apiBaseUrl } from './x-api-options.js';
+import { apiBaseUrl } from './x-api-options.js';
 
 /**
  * The harvest command, with where the archive is when neither --archive nor TWARC_CLOUD_ARCHIVE
@@ -31,7 +31,6 @@ export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSp
       '',
       'Options:',
       '  --archive <location>   the archive (default: local.archive of twarc-cloud.yaml, or TWARC_CLOUD_ARCHIVE)',
-      API_BASE_URL_HELP,
       '  --control-host <host>  address the control API listens on (default 127.0.0.1)',
       '  --control-port <port>  its port (default: any free port; the URL is written to lock.json)',
       '  --advertise-host <h>   host name written to lock.json for reaching the control API',

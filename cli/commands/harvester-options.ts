@@ -12,12 +12,10 @@ import { scaleOwnServiceToZero } from '../../harvester/own-ecs-service.js';
 import type { ParsedArgs } from '../command.js';
 import { givenArchive } from './archive-option.js';
 import type { CliIo } from '../io.js';
-import { API_BASE_URL_OPTION } from './x-api-options.js';
 
 /** The options both harvester commands take, as parseArgs reads them. */
 export const HARVESTER_OPTIONS = {
   archive: { type: 'string' },
-  ...API_BASE_URL_OPTION,
   'control-host': { type: 'string' },
   'control-port': { type: 'string' },
   'advertise-host': { type: 'string' },

@@ -3,7 +3,7 @@ import { oneCollectionId, type CommandSpec } from '../command.js';
 import { followHarvests } from '../progress/follow-harvests.js';
 import { LOG_FORMAT_HELP, LOG_FORMAT_OPTION, showsProgress } from './log-format-option.js';
 import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
-import { API_BASE_URL_HELP, API_BASE_URL_OPTION, apiBaseUrl } from './x-api-options.js';
+import { apiBaseUrl } from './x-api-options.js';
 
 export const runCommand: CommandSpec = {
   usage: `twarc-cloud run <id> ${TARGET_USAGE}`,
@@ -14,12 +14,11 @@ export const runCommand: CommandSpec = {
     'as for harvest. On AWS, starts it as an ECS task, as its schedule would, and prints how to follow it.',
     '',
     'Options:',
-    API_BASE_URL_HELP,
     LOG_FORMAT_HELP,
     targetHelp(),
     '',
   ].join('\n'),
-  options: { ...TARGET_OPTION, ...API_BASE_URL_OPTION, ...LOG_FORMAT_OPTION },
+  options: { ...TARGET_OPTION, ...LOG_FORMAT_OPTION },
   async run(args, io) {
     const id = oneCollectionId(this, args);
     const { settings, targetName } = reconcileSettings(args, io);

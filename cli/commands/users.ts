@@ -14,7 +14,7 @@ import { syncUserChanges } from '../../reconciler/users/sync-user-changes.js';
 import { collectionIdArgument, type CommandSpec, type ParsedArgs } from '../command.js';
 import type { CliIo } from '../io.js';
 import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
-import { API_BASE_URL_HELP, API_BASE_URL_OPTION, apiBaseUrl } from './x-api-options.js';
+import { apiBaseUrl } from './x-api-options.js';
 
 export const usersCommand: CommandSpec = {
   usage: `twarc-cloud users add <collection> [@name ...] [--file names.txt] [--ids] [--ids-file ids.txt] | users sync ${TARGET_USAGE}`,
@@ -31,13 +31,11 @@ export const usersCommand: CommandSpec = {
     '  --ids                 the arguments are user ids',
     '  --ids-file <f>        user ids, one per line',
     '  --activate            also set state: active (only that line changes)',
-    API_BASE_URL_HELP,
     targetHelp(),
     '',
   ].join('\n'),
   options: {
     ...TARGET_OPTION,
-    ...API_BASE_URL_OPTION,
     file: { type: 'string' },
     ids: { type: 'boolean' },
     'ids-file': { type: 'string' },
