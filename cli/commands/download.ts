@@ -35,7 +35,7 @@ export const downloadCommand: CommandSpec = {
     const since = sinceOption(args);
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
-    const dest = await outputPath(args.values['dest'], io, id, 'archive');
+    const dest = await outputPath(args.values['dest'], { cwd: io.cwd, projectRoot: settings.root }, id, 'archive');
     const comply = await complyOption(args, store, id);
     const tty = io.stdoutIsTty && io.env['NO_COLOR'] === undefined;
     const report = await downloadCollection(store, id, dest, {

@@ -46,7 +46,7 @@ export const exportCommand: CommandSpec = {
     const store = await targetStore(settings, targetName, { mustExist: true });
     await requireCollection(store, id);
     const comply = await complyOption(args, store, id);
-    const out = await outputPath(args.values['out'], io, id, `${id}.${format}`);
+    const out = await outputPath(args.values['out'], { cwd: io.cwd, projectRoot: settings.root }, id, `${id}.${format}`);
     const output = await openOutput(out, outputOptions(args));
     const tty = io.stdoutIsTty && io.env['NO_COLOR'] === undefined;
     const report = await exportTweets(store, id, {

@@ -1,9 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { OutputOptions } from '../../platform/output-file.js';
-import { findProjectRoot } from '../../reconciler/settings/settings.js';
 import type { ParsedArgs } from '../command.js';
-import type { CliIo } from '../io.js';
 
 /** --force of the commands that write a file outside the archive (platform/output-file.ts). */
 export const FORCE_OPTION = { force: { type: 'boolean' as const } };
@@ -23,9 +21,14 @@ export const EXPORTS_FOLDER = 'exports';
  * collection's folder under the project's exports/ (made when missing), so that harvested posts
  * never land where `git add .` would take them.
  */
-export async function outputPath(given: string | boolean | undefined, io: CliIo, id: string, name: string): Promise<string> {
-  if (typeof given === 'string') return resolve(io.cwd, given);
-  const path = join(findProjectRoot(io.cwd), EXPORTS_FOLDER, id, name);
+export async function outputPath(
+  given: string | boolean | undefined,
+  where: { readonly cwd: string; readonly projectRoot: string },
+  id: string,
+  name: string,
+): Promise<string> {
+  if (typeof given === 'string') return resolve(where.cwd, given);
+  const path = join(where.projectRoot, EXPORTS_FOLDER, id, name);
   await mkdir(dirname(path), { recursive: true });
   return path;
 }

@@ -45,7 +45,7 @@ export const reportCommand: CommandSpec = {
     const id = oneCollectionId(this, args);
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
-    const out = await outputPath(args.values['out'], io, id, `${id}-report.html`);
+    const out = await outputPath(args.values['out'], { cwd: io.cwd, projectRoot: settings.root }, id, `${id}-report.html`);
     const replace = outputOptions(args);
     await openOutput(out, replace);
     const damaged: DamagedFiles = new Map();
