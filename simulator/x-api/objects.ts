@@ -7,7 +7,6 @@ import { seededRandom } from './seeded-random.js';
 import { PLACES } from './sample-data.js';
 import { randomToken, wordsOf } from './text.js';
 
-/** What every object of a demo corpus says of itself, in a field X defines for the object. */
 export type UserCondition = 'ok' | 'protected' | 'suspended' | 'not_found';
 
 export interface FakeUser {
@@ -19,21 +18,23 @@ export interface FakeUser {
   readonly demo?: true;
 }
 
+/** What every object of a demo corpus says of itself, in a field X defines for the object. */
 export const DEMO_MARK = 'twarc-cloud demo: simulated, not X data';
 
 export function userObject(user: FakeUser): Record<string, unknown> {
   // The same every time the user is served, and different from user to user.
   const own = seededRandom(Number(BigInt(user.id) % 4294967291n));
   const skewed = (most: number): number => Math.floor(most * own() ** 3);
+  const mark = user.demo ? `${DEMO_MARK}. ` : '';
   return {
     id: user.id,
     name: user.name,
     username: user.username,
     created_at: user.createdAt,
-    description: `${user.demo ? `${DEMO_MARK}. ` : ''}Studies the climate. ${wordsOf(user.id, 12)}`,
+    description: `${mark}Studies the climate. ${wordsOf(user.id, 12)}`,
     entities: {
       description: {
-        hashtags: [{ start: (user.demo ? DEMO_MARK.length + 2 : 0) + 4, end: (user.demo ? DEMO_MARK.length + 2 : 0) + 11, tag: 'climate' }],
+        hashtags: [{ start: mark.length + 4, end: mark.length + 11, tag: 'climate' }],
       },
     },
     location: PLACES[Math.floor(own() * PLACES.length)] ?? '',
