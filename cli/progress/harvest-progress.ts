@@ -76,10 +76,6 @@ export class HarvestProgress {
     return [...this.tallies.values()].map((tally) => `${tally.id.padEnd(width)}  ${this.detail(tally, now)}`);
   }
 
-  get allEnded(): boolean {
-    return [...this.tallies.values()].every((t) => t.ended !== undefined);
-  }
-
   private detail(tally: Tally, now: number): string {
     if (tally.startedAt === undefined) return 'starting';
     const parts = [plural(tally.posts, 'post')];

@@ -59,7 +59,7 @@ describe('harvest progress on a terminal', () => {
       'a: warn: timeline not available',
     );
     assert.equal(progress.logLine('not JSON: said as it is', T0), 'not JSON: said as it is');
-    assert.equal(progress.allEnded, false);
+    assert.deepEqual(progress.lines(T0), ['a  0 posts · 0 requests · 0 rate-limit waits · 0:00', 'b  starting'], 'neither has ended');
     assert.equal(
       progress.logLine(
         log({
@@ -73,8 +73,13 @@ describe('harvest progress on a terminal', () => {
       ),
       'a: harvest completed, 4,321 posts stored',
     );
-    progress.logLine(log({ message: 'harvest ended', collection: 'b', outcome: 'stopped', reason: 'max_records reached', tweets: 5 }), T0);
-    assert.equal(progress.allEnded, true);
+    assert.equal(
+      progress.logLine(
+        log({ message: 'harvest ended', collection: 'b', outcome: 'stopped', reason: 'max_records reached', tweets: 5 }),
+        T0,
+      ),
+      'b: harvest stopped, 5 posts stored (max_records reached)',
+    );
     assert.deepEqual(progress.lines(T0 + 70_000), [
       'a  4,321 posts · 45 requests · 0 rate-limit waits · completed',
       'b  5 posts · 0 requests · 0 rate-limit waits · stopped',
