@@ -2,7 +2,7 @@ import { targetNamed } from '../../targets/targets.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
 import { followHarvests } from '../progress/follow-harvests.js';
 import { LOG_FORMAT_HELP, LOG_FORMAT_OPTION, showsProgress } from './log-format-option.js';
-import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
+import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp } from './reconcile-options.js';
 import { apiBaseUrl } from './x-api-options.js';
 
 export const runCommand: CommandSpec = {
@@ -21,6 +21,7 @@ export const runCommand: CommandSpec = {
   options: { ...TARGET_OPTION, ...LOG_FORMAT_OPTION },
   async run(args, io) {
     const id = oneCollectionId(this, args);
+    const wantsProgress = showsProgress(args, io);
     const { settings, targetName } = reconcileSettings(args, io);
     const say = (line: string): void => {
       io.out(line);
@@ -33,8 +34,7 @@ export const runCommand: CommandSpec = {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    const progress =
-      targetName === 'local' && showsProgress(args, io) ? followHarvests(await targetStore(settings, targetName), [id]) : undefined;
+    const progress = wantsProgress && targetName === 'local' ? followHarvests(target.store, [id]) : undefined;
     try {
       return await target.harvestNow(id, {
         env: io.env,
