@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
 import { promisify } from 'node:util';
+import { COLLECTIONS_DIR } from '../settings/settings.js';
 
 const run = promisify(execFile);
 
@@ -9,8 +10,8 @@ export interface Provenance {
   readonly actor: string;
   readonly git?: { commit?: string; author?: string; branch?: string; message?: string };
   /**
-   * The project's files (relative to its root) that differ from the commit: edited, staged, removed
-   * or new. A change made from one of them is no commit's, nor its author's.
+   * The collection files (relative to the project root, under collections/) that differ from the
+   * commit: edited, staged, removed or new. A change made from one of them is no commit's, nor its author's.
    */
   readonly uncommitted?: readonly string[];
 }
@@ -42,8 +43,8 @@ export async function provenance(root: string, env: NodeJS.ProcessEnv): Promise<
     git('log', '-1', '--format=%an <%ae>'),
     git('rev-parse', '--abbrev-ref', 'HEAD'),
     git('log', '-1', '--format=%s'),
-    git('diff', '--name-only', '--relative', 'HEAD', '--', '.'),
-    git('ls-files', '--others', '--exclude-standard', '--', '.'),
+    git('diff', '--name-only', '--relative', 'HEAD', '--', COLLECTIONS_DIR),
+    git('ls-files', '--others', '--exclude-standard', '--', COLLECTIONS_DIR),
   ]);
   const uncommitted = [changed, untracked].flatMap((list) => (list ?? '').split('\n')).filter((path) => path !== '');
   const info = {
