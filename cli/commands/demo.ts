@@ -8,9 +8,10 @@
 import { resolve } from 'node:path';
 import { API_BASE_URL_ENV } from '../../platform/x-api/base-url.js';
 import { UserError } from '../../platform/errors.js';
+import { envPrefix } from '../../platform/credentials/resolve.js';
 import type { CommandEntry, CommandSpec } from '../command.js';
 import { startDemoWorld, DEMO_STREAM_PER_SECOND } from '../demo/demo-world.js';
-import { writeDemoProject } from '../demo/demo-project.js';
+import { DEMO_PROFILE, writeDemoProject } from '../demo/demo-project.js';
 import { invocation } from '../invocation.js';
 import type { CliIo } from '../io.js';
 import { runCli } from '../main.js';
@@ -106,7 +107,7 @@ function steps(): Step[] {
 
 /** The demo project's view of this process: its folder, and the simulator as X with the demo's credentials. */
 function projectIo(io: CliIo, dir: string, apiBaseUrl: string, bearerToken: string): CliIo {
-  const env: NodeJS.ProcessEnv = { ...io.env, [API_BASE_URL_ENV]: apiBaseUrl, TWARC_CLOUD_DEMO_BEARER_TOKEN: bearerToken };
+  const env: NodeJS.ProcessEnv = { ...io.env, [API_BASE_URL_ENV]: apiBaseUrl, [`${envPrefix(DEMO_PROFILE)}BEARER_TOKEN`]: bearerToken };
   delete env['TWARC_CLOUD_ARCHIVE'];
   return { ...io, cwd: dir, env };
 }

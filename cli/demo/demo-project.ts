@@ -11,6 +11,9 @@ import { UserError } from '../../platform/errors.js';
 
 const MARKER = '.twarc-cloud-demo';
 
+/** The credentials profile every demo collection names. */
+export const DEMO_PROFILE = 'demo';
+
 export interface DemoCollections {
   readonly accounts: ReadonlyArray<{ readonly id: string; readonly username: string }>;
   /** The stream collection stops itself after this many posts. */
@@ -52,7 +55,7 @@ const SEARCH = `# A recent search, harvested incrementally: each harvest reads o
 id: demo-search
 type: search
 description: Demo - recent posts about the climate, in English, without reposts.
-credentials: demo
+credentials: ${DEMO_PROFILE}
 state: active
 query: "#climate lang:en -is:retweet"
 schedule: rate(6 hours)
@@ -66,7 +69,7 @@ function timeline(accounts: DemoCollections['accounts']): string {
 id: demo-timeline
 type: user_timeline
 description: Demo - timelines of simulated researchers.
-credentials: demo
+credentials: ${DEMO_PROFILE}
 state: active
 schedule: cron(0 6 * * ? *)
 users:
@@ -80,7 +83,7 @@ function stream(posts: number): string {
 id: demo-stream
 type: filter
 description: Demo - the live stream of climate posts.
-credentials: demo
+credentials: ${DEMO_PROFILE}
 state: active
 rules:
   - value: "#climate lang:en"
