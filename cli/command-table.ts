@@ -19,25 +19,21 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'plan',
-    talksToX: true,
     summary: 'Show what apply would change to make the live system match collections/.',
     load: async () => (await import('./commands/plan.js')).planCommand,
   },
   {
     name: 'apply',
-    talksToX: true,
     summary: 'Make the live system match collections/: write configs and changesets, start and stop harvests.',
     load: async () => (await import('./commands/apply.js')).applyCommand,
   },
   {
     name: 'up',
-    talksToX: true,
     summary: 'Run collections on this machine: apply collections/ to the local archive, run schedules and streams, follow edits.',
     load: async () => (await import('./commands/up.js')).upCommand,
   },
   {
     name: 'users',
-    talksToX: true,
     summary: 'Add accounts to a timeline collection, or bring its file up to date with what harvests found.',
     load: async () => (await import('./commands/users.js')).usersCommand,
   },
@@ -48,7 +44,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'status',
-    talksToX: true,
     summary: "Running harvests, with live counters from their control API or else their lock's heartbeat.",
     load: async () => (await import('./commands/status.js')).statusCommand,
   },
@@ -59,7 +54,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'run',
-    talksToX: true,
     summary: "Run one harvest of a collection now, on this machine, against its target's archive.",
     load: async () => (await import('./commands/run.js')).runCommand,
   },
@@ -90,7 +84,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'compliance',
-    talksToX: true,
     summary:
       "Ask X which of a collection's stored tweets and users were deleted, suspended, protected or deactivated; keep the answer in the archive.",
     load: async () => {
@@ -113,13 +106,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'credentials',
-    talksToX: true,
     summary: 'X API credentials profiles: list them (never their values), check one against the API, push one to SSM.',
     load: async () => (await import('./commands/credentials.js')).credentialsCommand,
   },
   {
     name: 'harvest',
-    talksToX: true,
     summary: "Run one harvest of one collection from the archive's collection.json (what schedules and services run).",
     load: async () => {
       const [{ harvestCommand }, { projectArchive }] = await Promise.all([
@@ -131,7 +122,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'harvest-group',
-    talksToX: true,
     summary: 'Stream for every active filter collection of one credentials profile on one connection (what up and stream services run).',
     load: async () => {
       const [{ harvestGroupCommand }, { projectArchive }] = await Promise.all([

@@ -8,6 +8,8 @@ export type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** What a command module defines: how it is called and what it does. */
 export interface CommandSpec {
+  /** It talks to X (itself or through the harvests it starts): the CLI gives it --api-base-url. */
+  readonly talksToX?: boolean;
   readonly usage: string;
   /** Option lines shown by --help, after the usage line. */
   readonly help: string;
@@ -19,12 +21,10 @@ export interface CommandSpec {
 export interface CommandEntry {
   readonly name: string;
   readonly summary: string;
-  /** It talks to X (itself or through the harvests it starts): it takes --api-base-url. */
-  readonly talksToX?: boolean;
   load(): Promise<CommandSpec>;
 }
 
-export type Command = CommandSpec & Pick<CommandEntry, 'name' | 'summary' | 'talksToX'>;
+export type Command = CommandSpec & Pick<CommandEntry, 'name' | 'summary'>;
 
 /** Validation found problems; they have been reported already, so the CLI only sets the exit code. */
 export class ValidationFailed extends UserError {

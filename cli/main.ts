@@ -58,7 +58,6 @@ export async function runCli(argv: string[], commands: readonly CommandEntry[], 
       ...(await entry.load()),
       name: entry.name,
       summary: entry.summary,
-      talksToX: entry.talksToX === true,
     });
     const args = parseCommandArgs(command, rest);
     if (args.values['help'] === true) {

@@ -12,6 +12,7 @@ import { assertCurrent, readSavedPlan } from './saved-plan.js';
 import { NAME_RULES, openTarget, PLAN_HELP, PLAN_OPTIONS, reconcileSettings, TARGET_USAGE, targetHelp } from './reconcile-options.js';
 
 export const applyCommand: CommandSpec = {
+  talksToX: true,
   usage: `twarc-cloud apply [plan.json] [--yes] ${TARGET_USAGE} [--no-initial-run] [--allow-over-budget]`,
   help: [
     'Takes the apply lock, reads the live state again and applies. With a plan saved by `plan --out`,',

@@ -13,6 +13,7 @@ import { envNumber } from './harvester-options.js';
 
 export function complianceCommand(archive: ArchiveChoice): CommandSpec {
   return {
+    talksToX: true,
     usage: 'twarc-cloud compliance <id> [--credentials <profile>] [--poll-seconds 30] [--skip-if-empty] [--strict] [--archive <location>]',
     help: [
       "Submits every tweet id and user id the collection's harvests stored to X's batch compliance jobs,",

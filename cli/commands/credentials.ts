@@ -9,6 +9,7 @@ import { choiceOption, type CommandSpec } from '../command.js';
 import { reconcileSettings } from './reconcile-options.js';
 
 export const credentialsCommand: CommandSpec = {
+  talksToX: true,
   usage: 'twarc-cloud credentials list | check <profile> | push <profile>',
   help: [
     "  list              profiles in the environment and twarc2's config file, with the keys each has",

@@ -31,6 +31,7 @@ const PROFILE = new RegExp(schemaPattern('collection', 'credentials'));
  */
 export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): CommandSpec {
   return {
+    talksToX: true,
     usage: 'twarc-cloud harvest-group <credentials-profile> [--archive <dir|s3://bucket[/prefix]>] [options]',
     help: [
       'Streams for every active filter collection whose credentials are this profile, on the one connection X allows an app,',

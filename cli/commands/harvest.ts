@@ -23,6 +23,7 @@ import { apiBaseUrl } from './x-api-options.js';
  */
 export function harvestCommand(defaultArchive: (io: CliIo) => string): CommandSpec {
   return {
+    talksToX: true,
     usage: 'twarc-cloud harvest <collection-id> [--archive <dir|s3://bucket[/prefix]>] [options]',
     help: [
       'Logs are JSON lines on standard error. Exit codes: 0 completed or stopped, 1 failed,',

@@ -13,6 +13,7 @@ import { NAME_RULES, openTarget, PLAN_HELP, PLAN_OPTIONS, reconcileSettings, TAR
 export const EXIT_CHANGES = 2;
 
 export const planCommand: CommandSpec = {
+  talksToX: true,
   usage: `twarc-cloud plan ${TARGET_USAGE} [--refresh] [--no-initial-run] [--no-estimate] [--out plan.json [--force]] [--format text|markdown|json]`,
   help: [
     'Exit 0 when nothing would change, 2 when something would, 1 on an error.',

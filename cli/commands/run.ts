@@ -6,6 +6,7 @@ import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp } from './re
 import { apiBaseUrl } from './x-api-options.js';
 
 export const runCommand: CommandSpec = {
+  talksToX: true,
   usage: `twarc-cloud run <id> ${TARGET_USAGE}`,
   help: [
     'Locally, runs the harvest here, its progress on a terminal (else its JSON log lines on standard',

@@ -8,6 +8,7 @@ import { choiceOption, oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
 export const statusCommand: CommandSpec = {
+  talksToX: true,
   usage: `twarc-cloud status [id] ${TARGET_USAGE} [--credentials <profile>] [--format text|json]`,
   help: [
     "Also shows this month's spend on X reads, per collection and in all (the harvests' records, priced",

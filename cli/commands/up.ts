@@ -15,6 +15,7 @@ import { planText } from '../reporters/plan-report.js';
 import { NAME_RULES, openTarget, reconcileSettings } from './reconcile-options.js';
 
 export const upCommand: CommandSpec = {
+  talksToX: true,
   usage: 'twarc-cloud up',
   help: [
     'The embedded default target. Applies collections/ to local.archive, fires schedules (harvests and',

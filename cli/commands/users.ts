@@ -17,6 +17,7 @@ import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore
 import { apiBaseUrl } from './x-api-options.js';
 
 export const usersCommand: CommandSpec = {
+  talksToX: true,
   usage: `twarc-cloud users add <collection> [@name ...] [--file names.txt] [--ids] [--ids-file ids.txt] | users sync ${TARGET_USAGE}`,
   help: [
     '  add    look the accounts up (100 a request) and add them to collections/<collection>.yaml,',
