@@ -26,11 +26,15 @@ export function twarcCsvArguments(input: string, output: string): string[] {
   return ['csv', '--extra-input-columns', TWARC_CSV_EXTRA_INPUT_COLUMNS.join(','), input, output];
 }
 
-export function runTool(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs a tool in `dir`, a temp dir of the caller's own, which is also its HOME: twarc2 writes
+ * twarc.log into its working directory, and none of them may write into the project.
+ */
+export function runTool(command: string, args: string[], dir: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     // twarc2 asks for credentials before any command, even offline ones; a dummy token satisfies it.
-    const env = { PATH: process.env['PATH'], HOME: tmpdir(), BEARER_TOKEN: 'offline-use-only' };
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const env = { PATH: process.env['PATH'], HOME: dir, BEARER_TOKEN: 'offline-use-only' };
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: dir });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -46,10 +50,10 @@ export async function readWithTwarcTools(text: string, name: string): Promise<{ 
   const dir = await mkdtemp(join(tmpdir(), 'twarc2-read-'));
   const input = join(dir, 'in.jsonl');
   await writeFile(input, text);
-  const flat = await runTool(twarc2, ['flatten', input, join(dir, 'flat.jsonl')]);
+  const flat = await runTool(twarc2, ['flatten', input, join(dir, 'flat.jsonl')], dir);
   if (flat.code !== 0) throw new Error(`twarc2 flatten refused ${name}:\n${flat.output}`);
   const flattened = (await readFile(join(dir, 'flat.jsonl'), 'utf8')).split('\n').filter(Boolean);
-  const csv = await runTool(twarc2, twarcCsvArguments(input, join(dir, 'out.csv')));
+  const csv = await runTool(twarc2, twarcCsvArguments(input, join(dir, 'out.csv')), dir);
   if (csv.code !== 0) throw new Error(`twarc-csv refused ${name}:\n${csv.output}`);
   return { flattened, csvRows: (await readFile(join(dir, 'out.csv'), 'utf8')).trim().split('\n').length - 1 };
 }

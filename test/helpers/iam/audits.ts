@@ -23,11 +23,12 @@ export interface AuditFinding {
 
 export async function auditPolicy(role: string, document: PolicyDocument): Promise<AuditFinding[]> {
   const text = JSON.stringify(document);
-  const file = join(mkdtempSync(join(tmpdir(), 'iam-audit-')), 'policy.json');
+  const dir = mkdtempSync(join(tmpdir(), 'iam-audit-'));
+  const file = join(dir, 'policy.json');
   writeFileSync(file, text);
   // parliament reads stdin when it is no terminal: the document goes as --string, stdin closed.
-  const parliament = await runTool(venvTool('parliament'), ['--string', text, '--json', '--minimum_severity', 'INFO']);
-  const cloudsplaining = await runTool(venvTool('cloudsplaining'), ['scan-policy-file', '-i', file]);
+  const parliament = await runTool(venvTool('parliament'), ['--string', text, '--json', '--minimum_severity', 'INFO'], dir);
+  const cloudsplaining = await runTool(venvTool('cloudsplaining'), ['scan-policy-file', '-i', file], dir);
   if (cloudsplaining.code !== 0) throw new Error(`cloudsplaining failed on ${role}:\n${cloudsplaining.output}`);
   return [...parliamentFindings(role, parliament.output), ...cloudsplainingFindings(role, cloudsplaining.output)];
 }
