@@ -10,6 +10,7 @@ import type { ArchiveStore } from '../platform/archive/store.js';
 import type { NameProblem, NameRules } from '../reconciler/desired/name-rules.js';
 import type { Settings } from '../reconciler/settings/settings.js';
 import type { Target } from '../reconciler/target.js';
+import type { ProfileCheck } from '../reconciler/desired/credential-profiles.js';
 import { awsSettings } from './aws/aws-settings.js';
 import { derivedNameProblems } from './aws/naming/aws-names.js';
 import { requireLocalArchive } from './local/local-archive.js';
@@ -29,6 +30,8 @@ export interface TargetKind {
   archiveLocation(settings: Settings): string;
   /** Problems with the names this target would derive from a collection id. */
   readonly nameRules: NameRules;
+  /** Which of `profiles` its harvests would find credentials for, in the sources they read. */
+  credentialProfiles(settings: Settings, env: NodeJS.ProcessEnv, profiles: readonly string[]): Promise<ProfileCheck>;
 }
 
 /** How long apply waits for a stopped harvest to finish storing what it has. */
@@ -50,6 +53,10 @@ const LOCAL: TargetKind = {
   archiveLocation: (settings) => settings.local.archive,
   // Ids are already safe folder names (the collection schema's pattern).
   nameRules: () => [],
+  async credentialProfiles(_settings, env, profiles) {
+    const { localProfiles } = await import('../platform/credentials/resolve.js');
+    return localProfiles(profiles, env);
+  },
 };
 
 const AWS: TargetKind = {
@@ -68,6 +75,10 @@ const AWS: TargetKind = {
       rule: 'id/aws-name',
       message,
     })),
+  async credentialProfiles(settings) {
+    const { ssmProfiles } = await import('./aws/ssm-profiles.js');
+    return ssmProfiles(settings.deployment, awsSettings(settings).region);
+  },
 };
 
 export const TARGETS: readonly TargetKind[] = [LOCAL, AWS];

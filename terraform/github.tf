@@ -104,8 +104,9 @@ data "aws_iam_policy_document" "plan" {
     ] : "${aws_s3_bucket.archive.arn}/${key}"]
   }
   statement {
-    # ListRules and DescribeTaskDefinition take no resource-level permission.
-    actions   = ["events:ListRules", "ecs:DescribeTaskDefinition"]
+    # ListRules, DescribeTaskDefinition and DescribeParameters take no resource-level permission.
+    # DescribeParameters lists names only (plan checks the credentials profiles exist), never values.
+    actions   = ["events:ListRules", "ecs:DescribeTaskDefinition", "ssm:DescribeParameters"]
     resources = ["*"]
   }
   statement {

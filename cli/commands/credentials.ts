@@ -7,6 +7,7 @@ import { XApiClient } from '../../platform/x-api/client.js';
 import { apiBaseUrl } from './x-api-options.js';
 import { choiceOption, type CommandSpec } from '../command.js';
 import { reconcileSettings } from './reconcile-options.js';
+import { credentialsParameterPath } from '../../targets/aws/naming/aws-names.js';
 
 export const credentialsCommand: CommandSpec = {
   talksToX: true,
@@ -47,7 +48,7 @@ export const credentialsCommand: CommandSpec = {
     if (action !== 'push') throw new UserError(`unknown action "${action ?? ''}"`, `usage: ${this.usage}`);
     const { settings } = reconcileSettings(args, io);
     if (!settings.aws) throw new UserError('push needs the AWS target: aws.region in twarc-cloud.yaml');
-    const path = `/${settings.deployment}/credentials/${profile}`;
+    const path = credentialsParameterPath(settings.deployment, profile);
     const pushed = await pushToSsm(settings.aws.region, path, credentials);
     io.out(`${profile}: ${pushed.join(', ')} stored as SecureString parameters under ${path}/`);
     return 0;

@@ -6,6 +6,7 @@ import { reconcile } from '../../reconciler/reconcile.js';
 import { estimateCost } from '../../reconciler/estimate/estimate-cost.js';
 import { GITHUB_COMMENT_LIMIT, planMarkdown, planText } from '../reporters/plan-report.js';
 import { savedPlan } from './saved-plan.js';
+import { profileFindings, profileLines } from '../reporters/profile-report.js';
 import { FORCE_OPTION, outputOptions } from './output-option.js';
 import { NAME_RULES, openTarget, PLAN_HELP, PLAN_OPTIONS, reconcileSettings, TARGET_USAGE, targetHelp } from './reconcile-options.js';
 
@@ -16,7 +17,8 @@ export const planCommand: CommandSpec = {
   talksToX: true,
   usage: `twarc-cloud plan ${TARGET_USAGE} [--refresh] [--no-initial-run] [--no-estimate] [--out plan.json [--force]] [--format text|markdown|json]`,
   help: [
-    'Exit 0 when nothing would change, 2 when something would, 1 on an error.',
+    'Exit 0 when nothing would change, 2 when something would, 1 on an error. A credentials profile',
+    "of an active collection that the target's harvests would not find is reported, never an error.",
     '',
     'Options:',
     targetHelp(),
@@ -61,9 +63,11 @@ export const planCommand: CommandSpec = {
       args.values['no-estimate'] === true
         ? undefined
         : await estimateCost(result.desired, result.plan, settings, result.target.store, io.env);
-    if (format === 'json') io.out(`${JSON.stringify(cost ? { ...result.plan, cost } : result.plan, null, 2)}\n`);
-    else if (format === 'markdown') io.out(planMarkdown(result.plan, where, GITHUB_COMMENT_LIMIT, cost));
-    else io.out(planText(result.plan, where, io.stdoutIsTty && io.env['NO_COLOR'] === undefined, cost));
+    const credentials = await profileFindings(settings, targetName, result.desired, io.env);
+    const notes = profileLines(credentials);
+    if (format === 'json') io.out(`${JSON.stringify({ ...result.plan, ...(cost ? { cost } : {}), credentials }, null, 2)}\n`);
+    else if (format === 'markdown') io.out(planMarkdown(result.plan, where, GITHUB_COMMENT_LIMIT, cost, notes));
+    else io.out(planText(result.plan, where, io.stdoutIsTty && io.env['NO_COLOR'] === undefined, cost, notes));
     if (output) await writeOutputFile(output, `${JSON.stringify(savedPlan(result, targetName, initialRun), null, 2)}\n`, replace);
     if (isRefused(result.plan)) return 1;
     return hasChanges(result.plan) ? EXIT_CHANGES : 0;

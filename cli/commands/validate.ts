@@ -1,4 +1,5 @@
 import { NAME_RULES } from './reconcile-options.js';
+import { targetNamed } from '../../targets/targets.js';
 import { validateDesiredState } from '../../reconciler/desired/load-collections.js';
 import { countErrors } from '../../reconciler/problems.js';
 import { findProjectRoot, loadSettings } from '../../reconciler/settings/settings.js';
@@ -10,7 +11,8 @@ export const validateCommand: CommandSpec = {
   help: [
     'Without paths, checks twarc-cloud.yaml and every .yaml/.yml file under collections/.',
     'With paths (files or directories), checks those collection files against each other only.',
-    'Exit code: 0 when valid, 1 when any error was found.',
+    'Warns about a credentials profile of an active collection that the local target finds nowhere.',
+    'Exit code: 0 when valid (warnings included), 1 when any error was found.',
     '',
     'Options:',
     '  --format <f>      text (default), json, or github (workflow annotations and a job summary)',
@@ -20,7 +22,13 @@ export const validateCommand: CommandSpec = {
   async run(args, io) {
     const format = choiceOption(args, 'format', REPORT_FORMATS, 'text');
     const { settings, problems: settingsProblems } = loadSettings(findProjectRoot(io.cwd), io.cwd);
-    const desired = await validateDesiredState(settings, NAME_RULES, args.positionals, io.cwd);
+    // Offline, as validate is: the sources on this machine, where the local target's harvests look.
+    // On AWS the profiles live in SSM, which plan asks.
+    const profiles =
+      settings.target === 'local'
+        ? (names: readonly string[]) => targetNamed('local').credentialProfiles(settings, io.env, names)
+        : undefined;
+    const desired = await validateDesiredState(settings, NAME_RULES, args.positionals, io.cwd, profiles);
     const problems = [...settingsProblems, ...desired.problems];
     await writeValidationReport({ files: desired.files, problems }, format, io);
     const errors = countErrors(problems);

@@ -112,7 +112,7 @@ export function actionLines(action: PlannedAction): { heading: string; details: 
   return { heading, details: [...shown, ...steps] };
 }
 
-export function planText(plan: Plan, where: string, color: boolean, cost?: CostEstimate): string {
+export function planText(plan: Plan, where: string, color: boolean, cost?: CostEstimate, notes: readonly string[] = []): string {
   const paint = (code: number, text: string): string => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const colorOf = (line: string): number => (line.startsWith('+') ? 32 : line.startsWith('-') ? 31 : line.startsWith('~') ? 33 : 0);
   const lines = [`Plan for ${where}:`, ''];
@@ -128,6 +128,7 @@ export function planText(plan: Plan, where: string, color: boolean, cost?: CostE
   for (const warning of warningLines(plan)) lines.push(paint(33, warning));
   lines.push(...costText(cost));
   for (const warning of costWarnings(cost)) lines.push(paint(warning.refuses ? 31 : 33, warning.text));
+  for (const note of notes) lines.push(paint(33, note));
   return `${lines.join('\n')}\n`;
 }
 
@@ -135,10 +136,17 @@ export function planText(plan: Plan, where: string, color: boolean, cost?: CostE
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
 /** A pull-request comment: removals called out first, each action folded, never over GitHub's limit. */
-export function planMarkdown(plan: Plan, where: string, limit = GITHUB_COMMENT_LIMIT, cost?: CostEstimate): string {
+export function planMarkdown(
+  plan: Plan,
+  where: string,
+  limit = GITHUB_COMMENT_LIMIT,
+  cost?: CostEstimate,
+  notes: readonly string[] = [],
+): string {
   const head: string[] = [`### twarc-cloud plan for ${where}`, '', `**${summaryLine(plan)}**`, ''];
   for (const refusal of refusalLines(plan)) head.push('> [!CAUTION]', `> ${refusal}`, '');
-  for (const warning of [...warningLines(plan), ...costWarnings(cost).map((w) => w.text)]) head.push('> [!WARNING]', `> ${warning}`, '');
+  for (const warning of [...warningLines(plan), ...costWarnings(cost).map((w) => w.text), ...notes])
+    head.push('> [!WARNING]', `> ${warning}`, '');
   const stopping = plan.actions.filter((a) => a.kind === 'remove' || a.kind === 'suspend');
   if (stopping.length > 0) {
     head.push(

@@ -51,6 +51,24 @@ export async function resolveCredentials(profile: string, sources: CredentialSou
   );
 }
 
+/**
+ * The profiles among `profiles` that the local sources define usably (the environment, twarc2's
+ * config file), found as resolveCredentials finds them; and how to name those sources.
+ */
+export async function localProfiles(
+  profiles: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ defined: ReadonlySet<string>; where: string }> {
+  const configFile = twarcConfigPath(env);
+  const sections = await readTwarcConfig(configFile).catch(() => new Map<string, Partial<Record<CredentialKey, string>>>());
+  const defined = profiles.filter(
+    (profile) =>
+      credentialsFrom(profile, environmentValues(profile, env)) !== undefined ||
+      credentialsFrom(profile, sections.get(profile) ?? {}) !== undefined,
+  );
+  return { defined: new Set(defined), where: `the environment or twarc2's config file ${configFile}` };
+}
+
 /** twarc2's config file: TWARC_CONFIG, else ~/.config/twarc/config. */
 export function twarcConfigPath(env: NodeJS.ProcessEnv): string {
   return env['TWARC_CONFIG'] ?? join(env['HOME'] ?? homedir(), '.config', 'twarc', 'config');

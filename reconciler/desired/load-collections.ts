@@ -5,6 +5,7 @@ import { relativeToCwd, type Problem } from '../problems.js';
 import type { Settings } from '../settings/settings.js';
 import { toCollection, type Collection } from './collection.js';
 import { crossFileProblems, type CheckedCollection } from './cross-file-checks.js';
+import { missingProfileMessage, missingProfiles, type ProfileCheck, type ProfileLookup } from './credential-profiles.js';
 import type { NameRules } from './name-rules.js';
 import { collectionPositions, type FileEntry } from './validate-file.js';
 import { validateFiles } from './validate-files.js';
@@ -44,12 +45,20 @@ export async function validateDesiredState(
   nameRules: NameRules,
   paths: readonly string[] = [],
   cwd: string = process.cwd(),
+  profiles?: ProfileLookup,
 ): Promise<ValidationResult> {
-  const { problems, files } = await check(settings, nameRules, paths, cwd, false);
+  const { problems, files } = await check(settings, nameRules, paths, cwd, false, profiles);
   return { problems, files };
 }
 
-async function check(settings: Settings, nameRules: NameRules, paths: readonly string[], cwd: string, keepDocument: boolean) {
+async function check(
+  settings: Settings,
+  nameRules: NameRules,
+  paths: readonly string[],
+  cwd: string,
+  keepDocument: boolean,
+  profiles?: ProfileLookup,
+) {
   const displayPath = (path: string): string => relativeToCwd(path, cwd);
   const found = await collectionFiles(
     paths.length > 0 ? paths.map((p) => resolve(cwd, p)) : [settings.collectionsDir],
@@ -81,9 +90,27 @@ async function check(settings: Settings, nameRules: NameRules, paths: readonly s
       })),
     ),
     ...crossFileProblems(checked, { ruleCount: settings.limits.streamRuleCount }),
+    ...(profiles ? missingProfileProblems(checked, await profiles([...new Set(checked.map((c) => c.collection.credentials))])) : []),
   ];
   const documents = results.flatMap(({ valid }) => (valid?.document ? [valid.document] : []));
   return { problems, files: found.map(({ path }) => displayPath(path)), documents };
+}
+
+/** A warning at each active collection's `credentials` whose profile the check did not find. */
+function missingProfileProblems(checked: readonly CheckedCollection[], profiles: ProfileCheck): Problem[] {
+  const uses = checked.map(({ collection }) => ({ id: collection.id, profile: collection.credentials, state: collection.state }));
+  const where = 'where' in profiles ? profiles.where : '';
+  return missingProfiles(uses, profiles).flatMap(({ profile, ids }) =>
+    checked
+      .filter(({ collection }) => ids.includes(collection.id) && collection.credentials === profile)
+      .map((entry): Problem => ({
+        file: entry.file,
+        ...entry.positions().credentialsAt,
+        rule: 'credentials/undefined-profile',
+        message: missingProfileMessage(profile, where),
+        severity: 'warning',
+      })),
+  );
 }
 
 /**

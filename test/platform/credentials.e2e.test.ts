@@ -7,6 +7,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { UserError } from '../../platform/errors.js';
 import { resolveCredentials } from '../../platform/credentials/resolve.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
+import { ssmProfiles } from '../../targets/aws/ssm-profiles.js';
 
 async function configFile(text: string): Promise<string> {
   const path = join(await mkdtemp(join(tmpdir(), 'twarc-config-')), 'config');
@@ -91,5 +92,32 @@ describe('credentials in SSM Parameter Store (moto_server)', () => {
       configFile: '/nonexistent/config',
     });
     assert.deepEqual(fromTaskEnvironment, { profile: 'other', bearerToken: 'not-this-one' });
+  });
+
+  it("plan's check lists the profiles under the deployment's path by name, complete ones only, and says when it cannot", async () => {
+    const ssm = new SSMClient({});
+    const put = (Name: string) => ssm.send(new PutParameterCommand({ Name, Value: 'secret-value', Type: 'SecureString' }));
+    await put('/lab/credentials/streams/bearer_token');
+    for (const key of ['consumer_key', 'consumer_secret', 'access_token', 'access_token_secret'])
+      await put(`/lab/credentials/timelines/${key}`);
+    await put('/lab/credentials/half/consumer_key');
+    await put('/lab-test/credentials/elsewhere/bearer_token');
+    ssm.destroy();
+    const check = await ssmProfiles('lab', 'us-east-1');
+    assert.ok('defined' in check, JSON.stringify(check));
+    assert.deepEqual([...check.defined].sort(), ['streams', 'timelines']);
+    assert.equal(check.where, 'SSM Parameter Store under /lab/credentials/ (region us-east-1)');
+    assert.doesNotMatch(JSON.stringify(check), /secret-value/);
+
+    process.env['AWS_ENDPOINT_URL_SSM'] = 'http://127.0.0.1:9';
+    process.env['AWS_MAX_ATTEMPTS'] = '1';
+    try {
+      const unreachable = await ssmProfiles('lab', 'us-east-1');
+      assert.ok('unchecked' in unreachable);
+      assert.match(unreachable.unchecked, /could not list the SSM parameters under \/lab\/credentials\//);
+    } finally {
+      process.env['AWS_ENDPOINT_URL_SSM'] = moto.endpoint;
+      delete process.env['AWS_MAX_ATTEMPTS'];
+    }
   });
 });

@@ -100,6 +100,14 @@ export function derivedNameProblems(deployment: string, collectionId: string, op
   return problems;
 }
 
+/**
+ * The SSM Parameter Store path under which a deployment's credentials profiles live, one folder per
+ * profile (terraform's ssm_prefix in versions.tf is the same path; the task gets it as TWARC_CLOUD_SSM_PATH).
+ */
+export function credentialsParameterPath(deployment: string, profile?: string): string {
+  return `/${deployment}/credentials${profile !== undefined ? `/${profile}` : ''}`;
+}
+
 /** Tags that mark a resource as this deployment's: resources without them are never changed or deleted. */
 export const DEPLOYMENT_TAG = 'twarc-cloud:deployment';
 export const COLLECTION_TAG = 'twarc-cloud:collection';

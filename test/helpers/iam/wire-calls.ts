@@ -162,6 +162,8 @@ export function iamRequestsOf(exchange: WireExchange, world: World): CheckedCall
     const parameter = (name: unknown): string => arn('ssm', `parameter/${str(name).replace(/^\//, '')}`);
     if (operation === 'GetParametersByPath')
       requests.push({ action: 'ssm:GetParametersByPath', resource: parameter(params['Path']), context: {} });
+    // DescribeParameters lists names only and has no resource type in the service authorization reference.
+    else if (operation === 'DescribeParameters') requests.push({ action: 'ssm:DescribeParameters', resource: '*', context: {} });
     else if (operation === 'GetParameter' || operation === 'PutParameter')
       requests.push({ action: `ssm:${operation}`, resource: parameter(params['Name']), context: {} });
     else throw new Error(`the IAM check does not know SSM ${operation}; add it from the API reference`);
