@@ -53,7 +53,10 @@ export const reportCommand: CommandSpec = {
     const damagedNote = damagedWarning(damaged);
     if (damagedNote !== undefined) io.err(damagedNote);
     await writeOutputFile(out, reportHtml(data), replace);
-    io.out(`${id}: ${data.tweets} tweets, ${data.harvests.length} harvests -> ${out}`);
+    const unmatched = data.stream?.unmatched.messages ?? 0;
+    io.out(
+      `${id}: ${data.tweets} tweets, ${data.harvests.length} harvests${unmatched > 0 ? `, ${unmatched} unmatched stream messages in its stream group` : ''} -> ${out}`,
+    );
     return 0;
   },
 };

@@ -2,7 +2,8 @@
  * What a collection's report shows, read from the archive: its harvests' records (outcome, tweets,
  * requests, rate-limit waits, recorded gaps) and, from its tweet files streamed once, tweets per
  * hour by creation time, the top hashtags, mentions, authors and languages, and for streams the
- * tweets each rule matched. A tweet harvested more than once counts once.
+ * tweets each rule matched and the messages its stream group matched to none. A tweet harvested more
+ * than once counts once.
  */
 
 import { collectionKeys } from '../../platform/archive/keys.js';
@@ -14,6 +15,7 @@ import { requireCollection } from '../collection.js';
 import { pagesOf, tweetFiles, type DamagedFiles } from '../../platform/archive/harvest-files.js';
 import { IdSet } from '../export/id-set.js';
 import { tweetsOfLine } from '../export/tweet-columns.js';
+import { streamReport, type StreamReport } from './stream-matches.js';
 
 export interface HarvestRow {
   readonly id: string;
@@ -44,22 +46,24 @@ export interface ReportData {
     readonly mentions: Array<[string, number]>;
     readonly authors: Array<[string, number]>;
     readonly languages: Array<[string, number]>;
-    /** Streams: matches per rule (its tag, else its id). */
-    readonly rules: Array<[string, number]>;
   };
+  /** Filter collections: matches per rule, and the messages its stream group kept as matching no rule. */
+  readonly stream?: StreamReport;
 }
 
 const TOP = 20;
 
-/** A row per harvest.json under the collection's harvests. */
-async function harvestRows(store: ArchiveStore, prefix: string, prices: Prices): Promise<HarvestRow[]> {
-  const harvests: HarvestRow[] = [];
+type HarvestRecord = ArchiveObjects['harvest'];
+
+/** Every harvest.json under the collection's harvests, with the prefix of the harvest it describes. */
+async function harvestRecords(store: ArchiveStore, prefix: string): Promise<Array<HarvestRecord & { prefix: string }>> {
+  const records: Array<HarvestRecord & { prefix: string }> = [];
   for await (const object of listAll(store, prefix)) {
     if (!object.key.endsWith('/harvest.json')) continue;
     const record = (await readObject(store, object.key, 'harvest'))?.value;
-    if (record) harvests.push(harvestRow(record, prices));
+    if (record) records.push({ ...record, prefix: object.key.slice(0, -'harvest.json'.length) });
   }
-  return harvests;
+  return records;
 }
 
 export async function reportData(
@@ -72,7 +76,8 @@ export async function reportData(
 ): Promise<ReportData> {
   const keys = collectionKeys(collectionId);
   const config = await requireCollection(store, collectionId);
-  const harvests = await harvestRows(store, keys.harvestsPrefix, prices);
+  const records = await harvestRecords(store, keys.harvestsPrefix);
+  const harvests = records.map((record) => harvestRow(record, prices));
   const counts = {
     hashtags: new Map<string, number>(),
     mentions: new Map<string, number>(),
@@ -135,12 +140,12 @@ export async function reportData(
       mentions: top(counts.mentions),
       authors: top(counts.authors),
       languages: top(counts.languages),
-      rules: top(counts.rules),
     },
+    ...(config.type === 'filter' ? { stream: await streamReport(store, config, counts.rules, records) } : {}),
   };
 }
 
-function harvestRow(record: ArchiveObjects['harvest'], prices: Prices): HarvestRow {
+function harvestRow(record: HarvestRecord, prices: Prices): HarvestRow {
   return {
     id: record.harvest_id,
     started_at: record.started_at,

@@ -50,9 +50,14 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
   <div><dt>Last tweet</dt><dd data-testid="last">${escape(data.last_tweet?.slice(0, 10) ?? '-')}</dd></div>
 </dl>
 ${data.duplicates > 0 ? `<p class="meta">${data.duplicates.toLocaleString('en')} copies of tweets harvested more than once are counted once.</p>` : ''}
-<h2>Tweets per ${data.volume.unit}</h2>
-<div id="volume"></div>
-<p class="legend meta">by creation time, UTC<span style="background:rgba(58,120,194,.18)"></span>harvest runs<span style="background:rgba(179,38,30,.35)"></span>recorded gaps</p>
+<h2>Posts per ${data.volume.unit}</h2>
+${
+  data.volume.times.length === 0
+    ? '<p id="volume-empty">No posts yet: the chart appears once a harvest has stored some.</p><p id="volume-legend" hidden></p>'
+    : `<div id="volume"></div>
+<p class="meta" id="volume-legend"></p>
+<p class="legend meta">by creation time, UTC (ISO 8601)<span style="background:rgba(58,120,194,.18)"></span>harvest runs<span style="background:rgba(179,38,30,.35)"></span>recorded gaps</p>`
+}
 <h2>Harvests</h2>
 ${harvestTable(data.harvests)}
 <div class="tops">
@@ -60,8 +65,8 @@ ${topTable('Top hashtags', 'hashtags', data.top.hashtags)}
 ${topTable('Top mentions', 'mentions', data.top.mentions)}
 ${topTable('Top authors', 'authors', data.top.authors)}
 ${topTable('Languages', 'languages', data.top.languages)}
-${data.top.rules.length > 0 ? topTable('Matches per rule', 'rules', data.top.rules) : ''}
 </div>
+${data.stream ? streamSection(data.stream) : ''}
 <script type="application/json" id="report-data">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>
 <script>${uplot}</script>
 <script>${RENDER}</script>
@@ -103,16 +108,52 @@ function topTable(title: string, id: string, entries: ReadonlyArray<readonly [st
   return `<section><h2>${escape(title)}</h2><table id="top-${id}"><tbody>${rows || '<tr><td>none</td></tr>'}</tbody></table></section>`;
 }
 
+/** A filter collection's rules, each with its matches (0 shown as 0), and what its stream group matched to none. */
+function streamSection(stream: NonNullable<ReportData['stream']>): string {
+  const rows = stream.rules
+    .map(
+      (r) =>
+        `<tr><td>${escape(r.rule)}</td><td>${r.value !== undefined ? `<code>${escape(r.value)}</code>` : 'no longer among its rules'}</td><td class="n">${r.matches.toLocaleString('en')}</td></tr>`,
+    )
+    .join('\n');
+  const { messages, files } = stream.unmatched;
+  const unmatched =
+    messages === 0
+      ? 'Its stream group kept no unmatched messages.'
+      : `${messages.toLocaleString('en')} stream message${messages === 1 ? '' : 's'} that reached its stream group while it fed this collection matched none of the group's rules (rules the app holds for something else, or changed on X): not counted above, kept in ${files.length} unmatched file${files.length === 1 ? '' : 's'}: ${files.map((f) => `<code>${escape(f)}</code>`).join(', ')}.`;
+  return `<h2>Matches per rule</h2>
+<table id="rule-matches"><thead><tr><th>rule</th><th>value</th><th class="n">posts</th></tr></thead><tbody>${rows || '<tr><td colspan="3">no rules</td></tr>'}</tbody></table>
+<p class="meta" id="unmatched" data-messages="${messages}">${unmatched}</p>`;
+}
+
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
-/** Runs in the page: the volume chart, with harvest runs and gaps drawn behind the bars. */
+/**
+ * Runs in the page: the volume chart, with harvest runs and gaps drawn behind the bars. Times read
+ * as ISO 8601 in UTC, on the axis and in the legend; the legend shows the total and the busiest
+ * bucket until the pointer picks a bar. One bucket gets an axis of its own hour (or day); none gets
+ * no chart at all, the page says so instead.
+ */
 const RENDER = `
 (function () {
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var el = document.getElementById('volume');
+  var legend = document.getElementById('volume-legend');
   var v = data.volume;
+  var step = v.unit === 'day' ? 86400 : 3600;
+  var iso = function (sec) {
+    var text = new Date(sec * 1000).toISOString();
+    return v.unit === 'day' ? text.slice(0, 10) : text.slice(0, 16) + 'Z';
+  };
+  var posts = function (n) { return n.toLocaleString('en') + (n === 1 ? ' post' : ' posts'); };
+  var total = v.tweets.reduce(function (a, b) { return a + b; }, 0);
+  var busiest = v.tweets.indexOf(Math.max.apply(null, v.tweets));
+  var overview = v.times.length === 0 ? '' : 'total ' + posts(total) + ' in ' + v.times.length + ' ' + v.unit + (v.times.length === 1 ? '' : 's') +
+    '; busiest ' + v.unit + ' ' + iso(v.times[busiest]) + ': ' + posts(v.tweets[busiest]);
+  legend.textContent = overview;
+  if (v.times.length === 0) { window.twarcCloudReport = { data: data, chart: null }; return; }
   var toSec = function (t) { return Date.parse(t) / 1000; };
   var bands = function (u) {
     var ctx = u.ctx, top = u.bbox.top, height = u.bbox.height;
@@ -121,23 +162,36 @@ const RENDER = `
       ctx.fillStyle = color; ctx.fillRect(x0, top, Math.max(2, x1 - x0), height);
     };
     ctx.save();
+    ctx.beginPath(); ctx.rect(u.bbox.left, top, u.bbox.width, height); ctx.clip();
     data.harvests.forEach(function (h) { fill(toSec(h.started_at), h.ended_at ? toSec(h.ended_at) : Date.now() / 1000, 'rgba(58,120,194,.18)'); });
     data.harvests.forEach(function (h) { h.gaps.forEach(function (g) { fill(toSec(g.start), toSec(g.end), 'rgba(179,38,30,.35)'); }); });
     ctx.restore();
   };
-  var step = v.unit === 'day' ? 86400 : 3600;
   var chart = new uPlot({
     width: Math.min(1060, el.clientWidth || 1060), height: 280,
     tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
-    series: [{}, { label: 'tweets', stroke: '#3a78c2', fill: 'rgba(58,120,194,.55)', paths: uPlot.paths.bars({ size: [0.9, 40] }), points: { show: false } }],
+    legend: { show: false },
+    // Room right of the plot for half of the last time label, which is centred on its tick.
+    padding: [16, v.unit === 'day' ? 40 : 64, 0, 0],
+    series: [{}, { label: 'posts', stroke: '#3a78c2', fill: 'rgba(58,120,194,.55)', paths: uPlot.paths.bars({ size: [0.9, 40] }), points: { show: false } }],
     // Bars are read from zero (uPlot starts the axis near the least count, and a short hour looked
-    // empty), and the time axis reaches half a bucket past each end, so the edge bars are drawn whole.
+    // empty), and the time axis reaches half a bucket past each end, so the edge bars are drawn whole
+    // and a single bucket gets an axis of its own width, not uPlot's default years.
     scales: {
-      x: { time: true, range: function (u, min, max) { return [min - step / 2, max + step / 2]; } },
+      x: { time: true, range: function () { return [v.times[0] - step / 2, v.times[v.times.length - 1] + step / 2]; } },
       y: { range: function (u, min, max) { return [0, Math.max(1, max) * 1.1]; } }
     },
-    axes: [{}, { label: 'tweets' }],
-    hooks: { drawClear: [bands] }
+    axes: [
+      { space: v.unit === 'day' ? 90 : 130, values: function (u, splits) { return splits.map(function (s) { return iso(s); }); } },
+      { label: 'posts' }
+    ],
+    hooks: {
+      drawClear: [bands],
+      setCursor: [function (u) {
+        var i = u.cursor.idx;
+        legend.textContent = i === null || i === undefined ? overview : iso(v.times[i]) + ' (' + v.unit + '): ' + posts(v.tweets[i]);
+      }]
+    }
   }, [v.times, v.tweets], el);
   window.twarcCloudReport = { data: data, chart: chart };
 })();

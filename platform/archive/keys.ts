@@ -123,9 +123,19 @@ export interface StreamGroupRunKeys {
   readonly unmatched: (openedAt: Date, sequence: number) => string;
 }
 
-export function streamGroupRunKeys(profile: string, runId: string): StreamGroupRunKeys {
+/** Where every run of a profile's stream group is kept; listing it finds their records. */
+export function streamGroupRunsPrefix(profile: string): string {
   if (!PROFILE.test(profile)) throw new Error(`invalid credentials profile for an archive key: ${JSON.stringify(profile)}`);
-  const prefix = `${STREAM_GROUPS_PREFIX}${profile}/runs/${harvestPath(runId)}/`;
+  return `${STREAM_GROUPS_PREFIX}${profile}/runs/`;
+}
+
+/** Whether a key is a stream group run's record. */
+export function isStreamGroupRecordKey(key: string): boolean {
+  return key.startsWith(STREAM_GROUPS_PREFIX) && key.endsWith('/stream-group.json');
+}
+
+export function streamGroupRunKeys(profile: string, runId: string): StreamGroupRunKeys {
+  const prefix = `${streamGroupRunsPrefix(profile)}${harvestPath(runId)}/`;
   return {
     prefix,
     record: `${prefix}stream-group.json`,

@@ -2,19 +2,22 @@
  * The report as a user sees it: a collection harvested twice from the fake X API, its report
  * opened in headless Chromium (Debian's, driven by playwright-core, kept off the network). The
  * chart must be drawn, its numbers and the page's must be the archive's, and the page must make no
- * request at all. A screenshot is kept in test-output/report.png.
+ * request at all. The chart holds at its edges too: one bucket, and no posts at all. Screenshots are
+ * kept in each test's own project folder, whose path the test prints.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
-import { PACKAGE_ROOT } from '../../platform/paths.js';
+import { collectionKeys, harvestId } from '../../platform/archive/keys.js';
+import { pageLine, twarcMetadata } from '../../harvester/output/twarc-line.js';
 import { pagesOf, tweetFiles } from '../../platform/archive/harvest-files.js';
 import { FakeXApi } from '../../simulator/x-api/server.js';
-import { SECRET_BEARER } from '../helpers/archive-fixtures.js';
+import { putCollection, SECRET_BEARER } from '../helpers/archive-fixtures.js';
 import { fakeApiEnv, runCliAsync } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 
@@ -143,12 +146,100 @@ describe('the report, opened in Chromium', { timeout: 120_000 }, () => {
       assert.equal(await text('#top-hashtags tr:first-child td:first-child'), topTag);
       assert.equal(await text('#top-hashtags tr:first-child td:nth-child(2)'), topCount.toLocaleString('en'));
 
-      const output = join(PACKAGE_ROOT, 'test-output');
-      mkdirSync(output, { recursive: true });
-      await page.screenshot({ path: join(output, 'report.png'), fullPage: true });
-      t.diagnostic(`screenshot: ${join(output, 'report.png')}`);
+      const labels = await axisLabels(page);
+      assert.ok(labels.length >= 2, `the time axis is labelled (${labels.join(', ')})`);
+      for (const label of labels) assert.match(label, /^\d{4}-\d\d-\d\dT\d\d:\d\dZ$/, 'ISO 8601 in UTC, not a 12-hour clock');
+      assert.match(
+        await text('#volume-legend'),
+        new RegExp(`^total ${expected.tweets} posts in \\d+ hours; busiest hour \\S+Z: \\d+ posts$`),
+      );
+      // Pointing at a bar names its hour and its count.
+      const box = await page.locator('#volume .u-over').boundingBox();
+      assert.ok(box);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      assert.match(await text('#volume-legend'), /^\d{4}-\d\d-\d\dT\d\d:\d\dZ \(hour\): \d+ posts?$/);
+
+      await page.screenshot({ path: join(root, 'report.png'), fullPage: true });
+      t.diagnostic(`screenshot: ${join(root, 'report.png')}`);
     } finally {
       await browser.close();
     }
+  });
+});
+
+/** The time axis's labels as drawn. */
+async function axisLabels(page: import('playwright-core').Page): Promise<string[]> {
+  return page.evaluate<string[]>(`window.twarcCloudReport.chart.axes[0]._values.map(String)`);
+}
+
+/** A collection in a local archive whose posts (if any) were all created in the hour from `hour`; its report made by the CLI. */
+async function reportOf(posts: number, hour: string): Promise<string> {
+  const project = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n' });
+  const store = new LocalArchiveStore(join(project, 'archive'));
+  await putCollection(store, { id: 'edge', type: 'search', query: 'edge', archive: false });
+  if (posts > 0) {
+    const at = new Date(Date.parse(hour) + 50 * 60_000);
+    const data = Array.from({ length: posts }, (_, i) => ({
+      id: String(1_900_000_000_000_000_000n + BigInt(i)),
+      text: `post ${i}`,
+      author_id: '12',
+      created_at: new Date(Date.parse(hour) + i * 60_000).toISOString(),
+    }));
+    const line = `${pageLine({ data, meta: { result_count: posts } }, twarcMetadata('https://api.x.com/2/tweets/search/recent', at))}\n`;
+    await store.put(collectionKeys('edge').harvest(harvestId(at)).tweets(at, 1), gzipSync(line));
+  }
+  const report = await runCliAsync(['report', 'edge', '--out', 'report.html'], { cwd: project, env: { HOME: project } });
+  assert.equal(report.status, 0, report.stderr);
+  return project;
+}
+
+describe("the report's chart at its edges, in Chromium", { timeout: 120_000 }, () => {
+  async function opened<T>(project: string, check: (page: import('playwright-core').Page, errors: string[]) => Promise<T>): Promise<T> {
+    assert.ok(
+      existsSync(CHROMIUM),
+      `${CHROMIUM} is missing, and this test opens the report in it. Install Debian's Chromium: apt-get install chromium`,
+    );
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: OFFLINE, headless: true });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(pathToFileURL(join(project, 'report.html')).href);
+      await page.waitForFunction("'twarcCloudReport' in window");
+      const result = await check(page, errors);
+      await page.screenshot({ path: join(project, 'report.png'), fullPage: true });
+      return result;
+    } finally {
+      await browser.close();
+    }
+  }
+
+  it('one hour of posts: an axis of that hour, labelled in UTC, its bar drawn whole', async (t) => {
+    const project = await reportOf(3, '2026-11-01T10:00:00Z');
+    await opened(project, async (page, errors) => {
+      assert.deepEqual(errors, []);
+      const scale = await page.evaluate<{ min: number; max: number; bar: number }>(
+        `(() => { const u = window.twarcCloudReport.chart; return { min: u.scales.x.min, max: u.scales.x.max, bar: u.data[1][0] }; })()`,
+      );
+      const hour = Date.parse('2026-11-01T10:00:00Z') / 1000;
+      assert.deepEqual(scale, { min: hour - 1800, max: hour + 1800, bar: 3 }, 'half an hour either side of its one bucket, not years');
+      const labels = await axisLabels(page);
+      assert.ok(labels.length >= 1);
+      for (const label of labels) assert.match(label, /^2026-11-01T(09|10|11):\d\dZ$/);
+      assert.equal((await page.textContent('#volume-legend'))?.trim(), 'total 3 posts in 1 hour; busiest hour 2026-11-01T10:00Z: 3 posts');
+    });
+    t.diagnostic(`screenshot: ${join(project, 'report.png')}`);
+  });
+
+  it('no posts yet: no chart and no 1970 axis, the page says so', async (t) => {
+    const project = await reportOf(0, '');
+    await opened(project, async (page, errors) => {
+      assert.deepEqual(errors, []);
+      assert.equal(await page.locator('canvas').count(), 0, 'no empty chart is drawn');
+      assert.match((await page.textContent('#volume-empty')) ?? '', /^No posts yet/);
+      assert.doesNotMatch((await page.textContent('body')) ?? '', /1970|12\/31\/69/);
+    });
+    t.diagnostic(`screenshot: ${join(project, 'report.png')}`);
   });
 });

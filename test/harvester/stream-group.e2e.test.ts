@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { collectionKeys, STREAM_GROUPS_PREFIX } from '../../platform/archive/keys.js';
@@ -91,6 +92,18 @@ describe('harvest-group, the stream group of one credentials profile', { timeout
     );
     for (let position = 200; position < 210; position += 1)
       assert.ok(missing.includes(position), `the tweet matched at ${position} while away is lost`);
+
+    // A member's report names what its group matched to no rule, and what its own rule matched.
+    const report = await runCliAsync(['report', 'one', '--out', 'one.html'], { cwd: root, env });
+    assert.equal(report.status, 0, report.stderr);
+    assert.match(report.stdout, new RegExp(`, ${record.unmatched.messages} unmatched stream messages in its stream group -> `));
+    const html = readFileSync(join(root, 'one.html'), 'utf8');
+    assert.match(
+      html,
+      new RegExp(`id="unmatched" data-messages="${record.unmatched.messages}">${record.unmatched.messages} stream messages`),
+    );
+    const ownPosts = new Set((await storedTweets(store, 'one')).map((t) => t.id)).size;
+    assert.match(html, new RegExp(`<tr><td>untagged rules</td><td><code>climate</code></td><td class="n">${ownPosts}</td></tr>`));
   });
 
   it('with backfill (Enterprise), has X replay the minutes it was away: nothing lost, nothing stored twice, and the stretch recorded as backfilled', async () => {
