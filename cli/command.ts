@@ -3,6 +3,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../platform/errors.js';
 import { schemaPattern } from '../platform/schema-validation.js';
 import type { CliIo } from './io.js';
+import { DEFAULT_HELP_WIDTH, formatHelp } from './help-format.js';
+import { invocation } from './invocation.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -11,8 +13,10 @@ export interface CommandSpec {
   /** It talks to X (itself or through the harvests it starts): the CLI gives it --api-base-url. */
   readonly talksToX?: boolean;
   readonly usage: string;
-  /** Option lines shown by --help, after the usage line. */
+  /** What --help shows after the usage and summary: paragraphs, "Options:" and its entries (cli/help-format.ts). */
   readonly help: string;
+  /** Common tasks, each with the command line that does it: the end of --help. */
+  readonly examples?: ReadonlyArray<readonly [what: string, commandLine: string]>;
   readonly options: Options;
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
@@ -55,8 +59,13 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
   }
 }
 
-export function commandHelp(command: Command): string {
-  return `${command.summary}\n\nUsage: ${command.usage}\n\n${command.help}  -h, --help        show this help\n`;
+/** --help of a command, wrapped to the terminal (80 columns when stdout is no terminal). */
+export function commandHelp(command: Command, io: CliIo): string {
+  return formatHelp(command, helpWidth(io), invocation(io.env));
+}
+
+export function helpWidth(io: CliIo): number {
+  return io.stdoutIsTty && io.columns !== undefined ? Math.max(40, io.columns) : DEFAULT_HELP_WIDTH;
 }
 
 /** Reads an option that parseArgs declared as a string and must be one of `choices`. */

@@ -9,8 +9,9 @@ import { awsUserError } from '../platform/aws/aws-errors.js';
 import { UserError } from '../platform/errors.js';
 import { fileSystemUserError } from '../platform/fs-errors.js';
 import { VERSION } from '../platform/version.js';
-import { commandHelp, parseCommandArgs, ValidationFailed, type Command, type CommandEntry } from './command.js';
-import { runnable } from './invocation.js';
+import { commandHelp, helpWidth, parseCommandArgs, ValidationFailed, type Command, type CommandEntry } from './command.js';
+import { invocation, runnable } from './invocation.js';
+import { twoColumns, wrap } from './help-format.js';
 import { processIo, type CliIo } from './io.js';
 import { API_BASE_URL_HELP, API_BASE_URL_OPTION, withApiBaseUrl } from './commands/x-api-options.js';
 
@@ -32,7 +33,7 @@ export async function runCli(argv: string[], commands: readonly CommandEntry[], 
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      io.out(overview(commands));
+      io.out(overview(commands, io));
       return name === undefined ? 1 : 0;
     }
     if (name === '--version' || name === '-V') {
@@ -61,7 +62,7 @@ export async function runCli(argv: string[], commands: readonly CommandEntry[], 
     });
     const args = parseCommandArgs(command, rest);
     if (args.values['help'] === true) {
-      io.out(commandHelp(command));
+      io.out(commandHelp(command, io));
       return 0;
     }
     return await command.run(args, command.talksToX === true ? withApiBaseUrl(args, io) : io);
@@ -107,20 +108,30 @@ function version(): string {
   return `twarc-cloud ${VERSION}`;
 }
 
-function overview(commands: readonly CommandEntry[]): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+function overview(commands: readonly CommandEntry[], io: CliIo): string {
+  const width = helpWidth(io);
+  const program = invocation(io.env);
   return [
-    'twarc-cloud: X API v2 collections kept as YAML files in git, reconciled into an archive.',
+    `Usage: ${program} <command> [options]`,
     '',
-    'Usage: twarc-cloud <command> [options]',
+    ...wrap('X API v2 collections kept as YAML files in git, reconciled into an archive.', width),
     '',
     'Commands:',
-    ...lines,
+    ...twoColumns(
+      commands.map((c) => ({ term: c.name, description: c.summary })),
+      width,
+    ),
     '',
     'Options:',
-    '  -h, --help     show help (also after a command)',
-    '  -V, --version  show the version',
+    ...twoColumns(
+      [
+        { term: '-h, --help', description: 'show help (also after a command)' },
+        { term: '-V, --version', description: 'show the version' },
+      ],
+      width,
+    ),
+    '',
+    ...wrap(`Start with \`${program} demo\`: it needs no X account.`, width),
     '',
   ].join('\n');
 }

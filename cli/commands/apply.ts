@@ -26,6 +26,10 @@ export const applyCommand: CommandSpec = {
     '  --allow-over-budget   apply a plan whose cost estimate passes x_api.monthly_budget_usd',
     '',
   ].join('\n'),
+  examples: [
+    ['Show the plan, ask, then apply it', 'twarc-cloud apply'],
+    ['Apply a saved plan, without asking', 'twarc-cloud apply plan.json --yes'],
+  ],
   options: { ...PLAN_OPTIONS, yes: { type: 'boolean' }, 'allow-over-budget': { type: 'boolean' } },
   async run(args, io) {
     const [planFile, ...extra] = args.positionals;

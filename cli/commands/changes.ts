@@ -14,6 +14,7 @@ export const changesCommand: CommandSpec = {
     '  --format <f>          text (default) or json',
     '',
   ].join('\n'),
+  examples: [["What was ever removed from a collection's configuration", 'twarc-cloud changes floods --deletes-only']],
   options: { ...TARGET_OPTION, 'deletes-only': { type: 'boolean' }, format: { type: 'string' } },
   async run(args, io) {
     const id = oneCollectionId(this, args);

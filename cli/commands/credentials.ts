@@ -22,6 +22,10 @@ export const credentialsCommand: CommandSpec = {
     '  --format <f>      text (default) or json, for list',
     '',
   ].join('\n'),
+  examples: [
+    ['The profiles found here (their names and keys, never values)', 'twarc-cloud credentials list'],
+    ["Ask X whether a profile's credentials work", 'twarc-cloud credentials check default'],
+  ],
   options: { format: { type: 'string' } },
   async run(args, io) {
     const [action, profile, ...extra] = args.positionals;

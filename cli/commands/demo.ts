@@ -33,6 +33,7 @@ export function demoCommand(commands: readonly CommandEntry[]): CommandSpec {
       `  --stream-seconds <n>  about how long the stream collection runs (default ${DEFAULT_STREAM_SECONDS})`,
       '',
     ].join('\n'),
+    examples: [['Run the demo, its stream for 10 seconds', 'twarc-cloud demo --stream-seconds 10']],
     options: { dir: { type: 'string' }, 'stream-seconds': { type: 'string' } },
     async run(args, io) {
       const seconds = streamSeconds(args.values['stream-seconds']);

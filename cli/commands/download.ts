@@ -23,6 +23,7 @@ export const downloadCommand: CommandSpec = {
     targetHelp(),
     '',
   ].join('\n'),
+  examples: [["A copy of a collection's archive, verified (exports/floods/archive)", 'twarc-cloud download floods']],
   options: {
     ...TARGET_OPTION,
     dest: { type: 'string' },

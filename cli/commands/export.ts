@@ -28,6 +28,13 @@ export const exportCommand: CommandSpec = {
     targetHelp(),
     '',
   ].join('\n'),
+  examples: [
+    ["A CSV in twarc-csv's columns (exports/floods/floods.csv)", 'twarc-cloud export floods --format csv'],
+    [
+      "Parquet of this year's posts, without those X says are deleted",
+      'twarc-cloud export floods --format parquet --since 2026-01-01 --comply',
+    ],
+  ],
   options: {
     ...TARGET_OPTION,
     format: { type: 'string' },

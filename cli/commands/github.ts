@@ -21,7 +21,10 @@ export const githubCommand: CommandSpec = {
     'Options:',
     '  --pr <number>       the pull request (default: from GITHUB_EVENT_PATH)',
     '  --drifted           the plan found changes',
-    '  --branch <b>, --title <t>, --base <b> (default main), --body-file <f>   for pull-request',
+    '  --branch <b>          pull-request: the branch to commit to',
+    '  --title <t>           pull-request: its title',
+    '  --base <b>            pull-request: the branch it targets (default main)',
+    '  --body-file <f>       pull-request: its description',
     '',
   ].join('\n'),
   options: {

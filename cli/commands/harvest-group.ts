@@ -45,9 +45,10 @@ export function harvestGroupCommand(defaultArchive: (io: CliIo) => string): Comm
       '  --advertise-host <h>   host name written to lock.json for reaching the control API',
       '  --stale-after <s>      seconds without heartbeat before a lock counts as abandoned (default 300)',
       '  --sync <s>             how often the collections index is read for joins, edits and leaves (default 15)',
-      '  --backfill-minutes <n> on reconnecting, ask X to replay up to n minutes (1-5; Enterprise access only; default 0)',
-      '  --ecs-cluster <arn>    with --ecs-service: the ECS service the group runs as, scaled to 0 once every member',
-      '  --ecs-service <name>   has stored its max_records; until it has members, the group waits for them',
+      '  --backfill-minutes <n>  on reconnecting, ask X to replay up to n minutes (1-5; Enterprise access only; default 0)',
+      '  --ecs-cluster <arn>    the cluster of --ecs-service',
+      '  --ecs-service <name>   the ECS service the group runs as: scaled to 0 once every member has stored its',
+      '                         max_records; until it has members, the group waits for them',
       '',
     ].join('\n'),
     options: {

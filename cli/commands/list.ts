@@ -8,6 +8,10 @@ import { NAME_RULES, reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp,
 export const listCommand: CommandSpec = {
   usage: `twarc-cloud list ${TARGET_USAGE} [--format text|json]`,
   help: ['Options:', targetHelp(), '  --format <f>          text (default) or json', ''].join('\n'),
+  examples: [
+    ['Every collection', 'twarc-cloud list'],
+    ['The same as JSON, for scripts', 'twarc-cloud list --format json'],
+  ],
   options: { ...TARGET_OPTION, format: { type: 'string' } },
   async run(args, io) {
     const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');

@@ -9,7 +9,7 @@ import type { CliIo } from '../io.js';
 
 export const LOG_FORMAT_OPTION = { 'log-format': { type: 'string' } } as const;
 
-export const LOG_FORMAT_HELP = '  --log-format <f>      progress (default on a terminal) or json (the default otherwise)';
+export const LOG_FORMAT_HELP = '  --log-format <f>      progress or json (default: progress on a terminal, else json)';
 
 export function showsProgress(args: ParsedArgs, io: CliIo): boolean {
   return choiceOption(args, 'log-format', ['progress', 'json'] as const, io.stdoutIsTty ? 'progress' : 'json') === 'progress';

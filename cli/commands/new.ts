@@ -18,10 +18,14 @@ export const newCommand: CommandSpec = {
     'The new collection starts with state: suspended; set it to active when it is ready.',
     '',
     'Options:',
-    '  --dir <directory> where to write the file (default: the collections/ folder of this repository)',
+    '  --dir <directory>  where to write the file (default: the collections/ folder of this repository)',
     '  --active          start it with state: active (harvests once applied)',
     '',
   ].join('\n'),
+  examples: [
+    ['A search collection, suspended until you set it active', 'twarc-cloud new search floods'],
+    ['A timeline collection, then its accounts', 'twarc-cloud new user_timeline mps && twarc-cloud users add mps @XDevelopers'],
+  ],
   options: { dir: { type: 'string' }, active: { type: 'boolean' } },
   async run(args, io) {
     const [type, id, ...extra] = args.positionals;

@@ -32,6 +32,10 @@ export const planCommand: CommandSpec = {
     '  --format <f>          text (default), markdown (a pull-request comment) or json',
     '',
   ].join('\n'),
+  examples: [
+    ['What apply would change, and what it would cost', 'twarc-cloud plan'],
+    ['Save the plan, to apply exactly it later', 'twarc-cloud plan --out plan.json'],
+  ],
   options: {
     ...PLAN_OPTIONS,
     out: { type: 'string' },

@@ -19,11 +19,16 @@ export const reportCommand: CommandSpec = {
     '  --out <file>          where to write it (default: exports/<id>/<id>-report.html)',
     FORCE_HELP,
     '  --strict              fail at a damaged tweet file instead of reporting what can be read of it',
-    "  --volume-summary      instead, every collection's tweets of the last --days (default 7) as",
-    '                        Markdown with a Mermaid chart, for a job summary (>> $GITHUB_STEP_SUMMARY)',
+    "  --volume-summary      instead, every collection's tweets of the last --days as Markdown with a",
+    '                        Mermaid chart, for a job summary (>> $GITHUB_STEP_SUMMARY)',
+    '  --days <n>            with --volume-summary: how many days (default 7)',
     targetHelp(),
     '',
   ].join('\n'),
+  examples: [
+    ['An HTML report of a collection (exports/floods/floods-report.html)', 'twarc-cloud report floods'],
+    ["Every collection's last 3 days as Markdown", 'twarc-cloud report --volume-summary --days 3'],
+  ],
   options: {
     ...TARGET_OPTION,
     out: { type: 'string' },

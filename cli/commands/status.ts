@@ -13,14 +13,15 @@ export const statusCommand: CommandSpec = {
   help: [
     "Also shows this month's spend on X reads, per collection and in all (the harvests' records, priced",
     "at x_api.prices), and how much of the Project's monthly Post cap is used (X's usage endpoint),",
-    'asked with the app credentials of a profile (default: default).',
+    'asked with the app credentials of a profile (--credentials).',
     '',
     'Options:',
     targetHelp(),
-    '  --credentials <p>     the credentials profile to ask X about usage with',
+    '  --credentials <p>     the credentials profile to ask X about usage with (default: default)',
     '  --format <f>          text (default) or json ({ running, usage, spend })',
     '',
   ].join('\n'),
+  examples: [["Running harvests and this month's spend", 'twarc-cloud status']],
   options: { ...TARGET_OPTION, format: { type: 'string' }, credentials: { type: 'string' } },
   async run(args, io) {
     const format = choiceOption(args, 'format', ['text', 'json'] as const, 'text');

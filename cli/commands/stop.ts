@@ -23,6 +23,7 @@ export const stopCommand: CommandSpec = {
     targetHelp(),
     '',
   ].join('\n'),
+  examples: [['Stop a harvest and wait up to 5 minutes for it to store what it has', 'twarc-cloud stop floods --wait 300']],
   options: { ...TARGET_OPTION, wait: { type: 'string' } },
   async run(args, io) {
     const id = oneCollectionId(this, args);

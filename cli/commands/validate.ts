@@ -18,6 +18,10 @@ export const validateCommand: CommandSpec = {
     '  --format <f>      text (default), json, or github (workflow annotations and a job summary)',
     '',
   ].join('\n'),
+  examples: [
+    ['Check twarc-cloud.yaml and every collection file', 'twarc-cloud validate'],
+    ['Check one file, as an editor or a pre-commit hook would', 'twarc-cloud validate collections/floods.yaml'],
+  ],
   options: { format: { type: 'string' } },
   async run(args, io) {
     const format = choiceOption(args, 'format', REPORT_FORMATS, 'text');

@@ -10,7 +10,7 @@ import type { CliIo } from '../io.js';
 
 export const API_BASE_URL_OPTION = { 'api-base-url': { type: 'string' } } as const;
 
-export const API_BASE_URL_HELP = `  --api-base-url <url>  X API base URL (default ${DEFAULT_API_BASE_URL}, or ${API_BASE_URL_ENV})`;
+export const API_BASE_URL_HELP = `  --api-base-url <url>  X API base URL, else ${API_BASE_URL_ENV} (default ${DEFAULT_API_BASE_URL})`;
 
 export function apiBaseUrl(args: ParsedArgs, io: CliIo): string {
   const flag = args.values['api-base-url'];

@@ -51,7 +51,7 @@ describe("the harvester image's contents", { timeout: 60_000 }, () => {
     assert.match(group.output, /every active filter collection whose credentials are this profile/);
     const compliance = await run(['compliance', '--help']);
     assert.equal(compliance.code, 0, compliance.output);
-    assert.match(compliance.output, /--archive <location> {2}the archive \(default: TWARC_CLOUD_ARCHIVE\)/);
+    assert.match(compliance.output, /--archive <location> +the archive \[default: TWARC_CLOUD_ARCHIVE\]/);
     assert.doesNotMatch(compliance.output, /--target/, 'the image has no targets: its archive is given');
   });
 
