@@ -26,8 +26,9 @@ export const ENDS_WITH_PARENT = 'TWARC_CLOUD_ENDS_WITH_PARENT';
 export function childHarvestSpawn(
   env: NodeJS.ProcessEnv,
   output: 'inherit' | 'ignore',
-): { env: NodeJS.ProcessEnv; stdio: ['pipe', 'inherit' | 'ignore', 'inherit'] } {
-  return { env: { ...env, [ENDS_WITH_PARENT]: '1' }, stdio: ['pipe', output, 'inherit'] };
+  logs: 'inherit' | 'pipe' = 'inherit',
+): { env: NodeJS.ProcessEnv; stdio: ['pipe', 'inherit' | 'ignore', 'inherit' | 'pipe'] } {
+  return { env: { ...env, [ENDS_WITH_PARENT]: '1' }, stdio: ['pipe', output, logs] };
 }
 
 /** The arguments after the Node executable that start `twarc-cloud harvest <id>` on this machine. */

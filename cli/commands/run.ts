@@ -19,6 +19,10 @@ export const runCommand: CommandSpec = {
     targetHelp(),
     '',
   ].join('\n'),
+  examples: [
+    ['Harvest a collection now, with progress on the terminal', 'twarc-cloud run floods'],
+    ['The same, its JSON log lines kept in a file', 'twarc-cloud run floods --log-format json 2> floods.log'],
+  ],
   options: { ...TARGET_OPTION, ...LOG_FORMAT_OPTION },
   async run(args, io) {
     const id = oneCollectionId(this, args);

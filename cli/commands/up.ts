@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { watch, type FSWatcher } from 'node:fs';
 import { hostname } from 'node:os';
 import { UserError } from '../../platform/errors.js';
@@ -13,6 +14,8 @@ import type { CommandSpec } from '../command.js';
 import type { CliIo } from '../io.js';
 import { planText } from '../reporters/plan-report.js';
 import { NAME_RULES, openTarget, reconcileSettings } from './reconcile-options.js';
+import { LOG_FORMAT_HELP, LOG_FORMAT_OPTION, showsProgress } from './log-format-option.js';
+import { followHarvests, type FollowedHarvests } from '../progress/follow-harvests.js';
 
 export const upCommand: CommandSpec = {
   talksToX: true,
@@ -24,11 +27,16 @@ export const upCommand: CommandSpec = {
     're-applies when a collection file changes,',
     'and on Ctrl-C stops every harvest gracefully. `plan`/`apply --target local` elsewhere see the same state.',
     '',
+    'On a terminal, each running harvest is one line of progress (posts, requests, rate-limit waits, a',
+    "stream's connection and posts/min); else, or with --log-format json, the harvests' JSON log lines.",
+    '',
     'Options:',
     '  --allow-mass-stop     apply edits that stop more collections than guard.max_stops',
+    LOG_FORMAT_HELP,
     '',
   ].join('\n'),
-  options: { 'allow-mass-stop': { type: 'boolean' } },
+  examples: [['Run the collections on this machine until Ctrl-C', 'twarc-cloud up']],
+  options: { 'allow-mass-stop': { type: 'boolean' }, ...LOG_FORMAT_OPTION },
   async run(args, io) {
     const { settings, allowMassStop } = reconcileSettings(args, io);
     if (settings.target !== 'local')
@@ -36,11 +44,15 @@ export const upCommand: CommandSpec = {
         'up runs the local target, and twarc-cloud.yaml says target: aws',
         'use plan and apply for AWS, or set target: local',
       );
+    const store = new LocalArchiveStore(settings.local.archive);
+    const progress = showsProgress(args, io) ? followHarvests(store, [], { dropEnded: true }) : undefined;
     const say = (line: string): void => {
-      io.out(`${new Date().toISOString().slice(11, 19)} ${line}`);
+      const stamped = `${new Date().toISOString().slice(11, 19)} ${line}`;
+      if (progress) progress.print(stamped);
+      else io.out(stamped);
     };
     const syncMs = Number(io.env['TWARC_CLOUD_UP_SYNC_MS'] ?? 5000);
-    const runner = localRunner(settings, io, say);
+    const runner = localRunner(settings, store, io, say, progress);
     // Whatever goes wrong that is not the user's to fix ends `up`, after every harvest has stopped gracefully.
     let crashed: (error: unknown) => void = () => undefined;
     const failure = new Promise<unknown>((resolve) => {
@@ -50,7 +62,10 @@ export const upCommand: CommandSpec = {
     const applyNow = (): void => {
       applying = applying
         .then(async () => {
-          await applyOnce(settings, allowMassStop, io, say);
+          await applyOnce(settings, allowMassStop, io, say, (text) => {
+            if (progress) progress.print(text);
+            else io.out(text);
+          });
           await runner.sync();
           runner.tick();
         })
@@ -88,28 +103,44 @@ export const upCommand: CommandSpec = {
     await applying;
     await runner.stopAll();
     say('up: stopped');
+    await progress?.done();
     if (typeof ended !== 'string') throw ended;
     return 0;
   },
 };
 
-/** The local runtime: harvests, stream groups and compliance checks as child processes of `up`. */
-function localRunner(settings: Settings, io: CliIo, say: (line: string) => void): LocalRunner {
+/**
+ * The local runtime: harvests, stream groups and compliance checks as child processes of `up`. With
+ * progress shown, their log lines feed it instead of reaching the terminal.
+ */
+function localRunner(
+  settings: Settings,
+  store: LocalArchiveStore,
+  io: CliIo,
+  say: (line: string) => void,
+  progress: FollowedHarvests | undefined,
+): LocalRunner {
+  const started = (child: ChildProcess): ChildProcess => {
+    if (progress && child.stderr)
+      createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => {
+        progress.logLine(line);
+      });
+    return child;
+  };
+  const spawnOptions = childHarvestSpawn(io.env, 'ignore', progress ? 'pipe' : 'inherit');
   return new LocalRunner({
-    store: new LocalArchiveStore(settings.local.archive),
-    startHarvest: (id) => spawn(process.execPath, harvestProcessArgs(id, settings.local.archive), childHarvestSpawn(io.env, 'ignore')),
+    store,
+    startHarvest: (id) => started(spawn(process.execPath, harvestProcessArgs(id, settings.local.archive), spawnOptions)),
     startGroup: (profile) =>
       // Backfill is X's to give to Enterprise access only; asked for elsewhere, X would refuse the reconnect.
-      spawn(
-        process.execPath,
-        harvestGroupProcessArgs(profile, settings.local.archive, backfill(settings)),
-        childHarvestSpawn(io.env, 'ignore'),
-      ),
+      started(spawn(process.execPath, harvestGroupProcessArgs(profile, settings.local.archive, backfill(settings)), spawnOptions)),
     startCompliance: (id) =>
-      spawn(process.execPath, complianceProcessArgs(id, settings.local.archive), {
-        env: io.env,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      }),
+      started(
+        spawn(process.execPath, complianceProcessArgs(id, settings.local.archive), {
+          env: io.env,
+          stdio: ['ignore', 'ignore', progress ? 'pipe' : 'inherit'],
+        }),
+      ),
     log: say,
     restartBaseMs: 1000 * Number(io.env['TWARC_CLOUD_BACKOFF_SCALE'] ?? 1),
   });
@@ -120,7 +151,14 @@ function localRunner(settings: Settings, io: CliIo, say: (line: string) => void)
  * the target needs a new `up` (the running harvests belong to the old archive); a user's mistake
  * is said and waited out; anything else ends `up`.
  */
-async function applyOnce(started: Settings, allowMassStop: boolean, io: CliIo, say: (line: string) => void): Promise<void> {
+async function applyOnce(
+  started: Settings,
+  allowMassStop: boolean,
+  io: CliIo,
+  say: (line: string) => void,
+  /** Where the plan is shown: above the progress, when there is one. */
+  show: (text: string) => void,
+): Promise<void> {
   try {
     const { settings } = reconcileSettings({ values: {}, positionals: [] }, io);
     if (settings.target !== 'local' || settings.local.archive !== started.local.archive) {
@@ -141,8 +179,12 @@ async function applyOnce(started: Settings, allowMassStop: boolean, io: CliIo, s
       report: say,
       review: (result) => {
         if (!hasChanges(result.plan)) return Promise.resolve(false);
-        io.out(
-          planText(result.plan, `target local (archive ${settings.local.archive})`, io.stdoutIsTty && io.env['NO_COLOR'] === undefined),
+        show(
+          planText(
+            result.plan,
+            `target local (archive ${settings.local.archive})`,
+            io.stdoutIsTty && io.env['NO_COLOR'] === undefined,
+          ).trimEnd(),
         );
         return Promise.resolve(!isRefused(result.plan));
       },

@@ -21,11 +21,27 @@ interface Tally {
 
 const RATE_WINDOW_MS = 60_000;
 
+export interface ProgressOptions {
+  /**
+   * A harvest leaves the progress lines once its end is said (`up`, where harvests come and go);
+   * otherwise its last state stays (`run`, which ends with it).
+   */
+  readonly dropEnded?: boolean;
+}
+
 export class HarvestProgress {
   private readonly tallies = new Map<string, Tally>();
 
-  constructor(ids: readonly string[]) {
+  constructor(
+    ids: readonly string[],
+    private readonly options: ProgressOptions = {},
+  ) {
     for (const id of ids) this.tallyOf(id);
+  }
+
+  /** The harvests shown and not ended: those whose control API is worth asking. */
+  running(): string[] {
+    return [...this.tallies.values()].filter((t) => t.ended === undefined).map((t) => t.id);
   }
 
   /**
@@ -49,6 +65,7 @@ export class HarvestProgress {
         tally.ended = text(entry['outcome'], 'ended');
         tally.posts = Number(entry['tweets'] ?? tally.posts);
         tally.requests = requestCount(entry['requests']) ?? tally.requests;
+        if (this.options.dropEnded === true) this.tallies.delete(tally.id);
         return `${tally.id}: harvest ${tally.ended}, ${formatCount(tally.posts)} posts stored${typeof entry['reason'] === 'string' ? ` (${entry['reason']})` : ''}`;
       }
     }
@@ -72,6 +89,7 @@ export class HarvestProgress {
 
   /** One line per harvest, as of `now`. */
   lines(now: number): string[] {
+    if (this.tallies.size === 0) return [];
     const width = Math.max(...[...this.tallies.keys()].map((id) => id.length));
     return [...this.tallies.values()].map((tally) => `${tally.id.padEnd(width)}  ${this.detail(tally, now)}`);
   }

@@ -46,10 +46,8 @@ export class LocalTarget implements Target {
    */
   harvestNow(id: string, options: HarvestNowOptions): Promise<number> {
     requireLocalArchive(this.store.location);
-    const spawnOptions = childHarvestSpawn(options.env, 'inherit');
     const child = spawn(process.execPath, harvestProcessArgs(id, this.store.location, ['--api-base-url', options.apiBaseUrl]), {
-      ...spawnOptions,
-      stdio: [spawnOptions.stdio[0], spawnOptions.stdio[1], options.logLine ? 'pipe' : 'inherit'],
+      ...childHarvestSpawn(options.env, 'inherit', options.logLine ? 'pipe' : 'inherit'),
       detached: true,
     });
     const { logLine } = options;

@@ -14,6 +14,7 @@ import { describe, it } from 'node:test';
 import { DEMO_MARK } from '../../simulator/x-api/objects.js';
 import { PACKAGE_ROOT } from '../../platform/paths.js';
 import { tempProject } from '../helpers/temp-project.js';
+import { onTerminal, requireScript } from '../helpers/pseudo-terminal.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'twarc-cloud.js');
 
@@ -27,11 +28,6 @@ function newcomerEnv(home: string): NodeJS.ProcessEnv {
     .filter((dir) => !existsSync(join(dir, 'twarc-cloud')))
     .join(delimiter);
   return { PATH: path, HOME: home, TMPDIR: process.env['TMPDIR'] ?? '/tmp', LANG: 'C.UTF-8' };
-}
-
-function requireScript(): void {
-  const found = spawnSync('script', ['--version'], { encoding: 'utf8' });
-  assert.equal(found.status, 0, 'this spec needs `script` from util-linux for a pseudo-terminal: apt-get install util-linux');
 }
 
 type Post = Record<string, unknown>;
@@ -62,15 +58,11 @@ describe('twarc-cloud demo', { timeout: 90_000 }, () => {
     const home = tempProject();
     const cwd = tempProject();
     execFileSync('git', ['init', '-q'], { cwd });
-    const ran = spawnSync(
-      'script',
-      ['-qfec', `stty rows 40 cols 120; '${process.execPath}' '${BIN}' demo --stream-seconds 3`, '/dev/null'],
-      {
-        cwd,
-        env: newcomerEnv(home),
-        encoding: 'utf8',
-      },
-    );
+    const ran = spawnSync('script', onTerminal([process.execPath, BIN, 'demo', '--stream-seconds', '3']), {
+      cwd,
+      env: newcomerEnv(home),
+      encoding: 'utf8',
+    });
     const screen = ran.stdout + ran.stderr;
     assert.equal(ran.status, 0, screen);
     assert.match(screen, /a simulated X API on http:\/\/127\.0\.0\.1:\d+\/2\/ \(demo data, not X's\)/);
