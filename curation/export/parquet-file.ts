@@ -1,6 +1,8 @@
 /*
  * The Parquet file of an export: DuckDB reads the workers' parts (Parquet's input dialect,
- * row-format.ts) and writes one typed column each, in its own folder under a memory limit.
+ * row-format.ts) and writes one typed column each, in its own folder under a memory limit: times
+ * as TIMESTAMP WITH TIME ZONE, counts as integers, lists as lists and X's objects as STRUCTs, so
+ * that DuckDB, pandas and Polars read a time series without a cast.
  */
 
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -78,11 +80,19 @@ async function writeParquet(sources: readonly string[], out: string, folder: str
   });
   const db = await instance.connect();
   try {
-    const columns = TWEET_COLUMNS.map((c) => `${quote(c.name)}: '${DUCKDB_TYPES[c.kind]}'`).join(', ');
+    const columns = TWEET_COLUMNS.map(
+      (c) => `${quote(c.name)}: '${c.parquet && 'time' in c.parquet ? 'TIMESTAMPTZ' : DUCKDB_TYPES[c.kind]}'`,
+    ).join(', ');
+    // A list or objects, JSON text in the parts, becomes a Parquet list (of STRUCTs); fields X adds later are left out, not refused.
+    const selected = TWEET_COLUMNS.map((c) =>
+      c.parquet && 'structure' in c.parquet
+        ? `json_transform(${identifier(c.name)}, ${quote(c.parquet.structure)}) AS ${identifier(c.name)}`
+        : identifier(c.name),
+    ).join(', ');
     // zstd: snappy made DuckDB's part 15 % faster (about 1.4 s a million tweets), but its files 65 % larger.
     const { delimiter, quote: fieldQuote } = PARQUET_INPUT_DIALECT;
     await db.run(
-      `COPY (SELECT * FROM read_csv([${sources.map(quote).join(', ')}], auto_detect = false, header = false,
+      `COPY (SELECT ${selected} FROM read_csv([${sources.map(quote).join(', ')}], auto_detect = false, header = false,
         delim = ${quote(delimiter)}, quote = ${quote(fieldQuote)}, escape = ${quote(fieldQuote)},
         columns = {${columns}}, max_line_size = 4194304, buffer_size = 8388608))
        TO ${quote(out)} (FORMAT parquet, COMPRESSION 'zstd', ROW_GROUP_SIZE ${budget.rowGroupRows})`,
@@ -102,6 +112,10 @@ async function collectGarbage(): Promise<void> {
   const [{ setFlagsFromString }, { runInNewContext }] = await Promise.all([import('node:v8'), import('node:vm')]);
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
+}
+
+function identifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 function quote(text: string): string {

@@ -34,9 +34,17 @@ export type CellKind = 'string' | 'integer' | 'boolean' | 'json';
 
 export interface TweetColumn {
   readonly name: string;
+  /** How CSV and JSON lines write it (twarc-csv's way: lists and objects as JSON text). */
   readonly kind: CellKind;
   readonly value: (row: TweetInPage) => unknown;
+  /**
+   * Its type in Parquet where that is more than its kind says: a time, or the JSON of a list or
+   * objects as DuckDB's json_transform structure (a list of VARCHAR, of DOUBLE, of STRUCTs).
+   */
+  readonly parquet?: ParquetType;
 }
+
+export type ParquetType = { readonly time: true } | { readonly structure: string };
 
 const at = (value: unknown, ...path: string[]): unknown => {
   let here = value;
@@ -72,6 +80,31 @@ const s = (name: string, value: (row: TweetInPage) => unknown): TweetColumn => (
 const n = (name: string, value: (row: TweetInPage) => unknown): TweetColumn => ({ name, kind: 'integer', value });
 const b = (name: string, value: (row: TweetInPage) => unknown): TweetColumn => ({ name, kind: 'boolean', value });
 const j = (name: string, value: (row: TweetInPage) => unknown): TweetColumn => ({ name, kind: 'json', value });
+/** An ISO 8601 time: text in CSV, TIMESTAMP WITH TIME ZONE in Parquet. */
+const time = (name: string, value: (row: TweetInPage) => unknown): TweetColumn => ({ ...s(name, value), parquet: { time: true } });
+/** A list (of strings unless `of` says what): JSON text in CSV, as twarc-csv writes it; a list in Parquet. */
+const listOf = (name: string, value: (row: TweetInPage) => unknown, of: unknown = 'VARCHAR'): TweetColumn => ({
+  ...j(name, value),
+  parquet: { structure: JSON.stringify([of]) },
+});
+const BIGINT = 'BIGINT';
+const VARCHAR = 'VARCHAR';
+const DOUBLE = 'DOUBLE';
+/** The fields of X's objects that Parquet keeps as STRUCTs; others of theirs stay in the JSON lines. */
+const ANNOTATION = { start: BIGINT, end: BIGINT, probability: DOUBLE, type: VARCHAR, normalized_text: VARCHAR };
+const CONTEXT_PART = { id: VARCHAR, name: VARCHAR, description: VARCHAR };
+const MEDIA = {
+  media_key: VARCHAR,
+  type: VARCHAR,
+  url: VARCHAR,
+  preview_image_url: VARCHAR,
+  alt_text: VARCHAR,
+  width: BIGINT,
+  height: BIGINT,
+  duration_ms: BIGINT,
+  public_metrics: { view_count: BIGINT },
+  variants: [{ bit_rate: BIGINT, content_type: VARCHAR, url: VARCHAR }],
+};
 
 export const TWEET_COLUMNS: readonly TweetColumn[] = [
   s('id', (r) => r.t['id']),
@@ -92,7 +125,7 @@ export const TWEET_COLUMNS: readonly TweetColumn[] = [
   s('retweeted_username', (r) => r.rtu?.['username']),
   s('quoted_user_id', (r) => r.qt?.['author_id']),
   s('quoted_username', (r) => r.qtu?.['username']),
-  s('created_at', (r) => r.t['created_at']),
+  time('created_at', (r) => r.t['created_at']),
   s('text', wholeText),
   s('lang', (r) => r.t['lang']),
   s('source', (r) => r.t['source']),
@@ -100,38 +133,38 @@ export const TWEET_COLUMNS: readonly TweetColumn[] = [
     n(`public_metrics.${m}`, (r) => at(merged(r, 'public_metrics'), m)),
   ),
   s('reply_settings', (r) => r.t['reply_settings']),
-  j('edit_history_tweet_ids', (r) => r.t['edit_history_tweet_ids']),
+  listOf('edit_history_tweet_ids', (r) => r.t['edit_history_tweet_ids']),
   n('edit_controls.edits_remaining', (r) => at(r.t, 'edit_controls', 'edits_remaining')),
-  s('edit_controls.editable_until', (r) => at(r.t, 'edit_controls', 'editable_until')),
+  time('edit_controls.editable_until', (r) => at(r.t, 'edit_controls', 'editable_until')),
   b('edit_controls.is_edit_eligible', (r) => at(r.t, 'edit_controls', 'is_edit_eligible')),
   b('possibly_sensitive', (r) => r.t['possibly_sensitive']),
   s('withheld.scope', (r) => at(r.t, 'withheld', 'scope')),
   b('withheld.copyright', (r) => at(r.t, 'withheld', 'copyright')),
-  j('withheld.country_codes', (r) => at(r.t, 'withheld', 'country_codes')),
-  j('entities.annotations', (r) => at(merged(r, 'entities'), 'annotations')),
-  j('entities.cashtags', (r) => tags(wholeEntities(r), 'cashtags', '$', 'tag')),
-  j('entities.hashtags', (r) => tags(wholeEntities(r), 'hashtags', '#', 'tag')),
-  j('entities.mentions', (r) => tags(wholeEntities(r), 'mentions', '@', 'username')),
-  j('entities.urls', (r) => urls(wholeEntities(r))),
-  j('context_annotations', (r) => merged(r, 'context_annotations')),
-  j('attachments.media', (r) => r.media),
-  j('attachments.media_keys', (r) => at(merged(r, 'attachments'), 'media_keys')),
+  listOf('withheld.country_codes', (r) => at(r.t, 'withheld', 'country_codes')),
+  listOf('entities.annotations', (r) => at(merged(r, 'entities'), 'annotations'), ANNOTATION),
+  listOf('entities.cashtags', (r) => tags(wholeEntities(r), 'cashtags', '$', 'tag')),
+  listOf('entities.hashtags', (r) => tags(wholeEntities(r), 'hashtags', '#', 'tag')),
+  listOf('entities.mentions', (r) => tags(wholeEntities(r), 'mentions', '@', 'username')),
+  listOf('entities.urls', (r) => urls(wholeEntities(r))),
+  listOf('context_annotations', (r) => merged(r, 'context_annotations'), { domain: CONTEXT_PART, entity: CONTEXT_PART }),
+  listOf('attachments.media', (r) => r.media, MEDIA),
+  listOf('attachments.media_keys', (r) => at(merged(r, 'attachments'), 'media_keys')),
   n('attachments.poll.duration_minutes', (r) => r.poll?.['duration_minutes']),
-  s('attachments.poll.end_datetime', (r) => r.poll?.['end_datetime']),
+  time('attachments.poll.end_datetime', (r) => r.poll?.['end_datetime']),
   s('attachments.poll.id', (r) => r.poll?.['id']),
-  j('attachments.poll.options', (r) => r.poll?.['options']),
+  listOf('attachments.poll.options', (r) => r.poll?.['options'], { position: BIGINT, label: VARCHAR, votes: BIGINT }),
   s('attachments.poll.voting_status', (r) => r.poll?.['voting_status']),
-  j('attachments.poll_ids', (r) => at(merged(r, 'attachments'), 'poll_ids')),
+  listOf('attachments.poll_ids', (r) => at(merged(r, 'attachments'), 'poll_ids')),
   s('author.id', (r) => r.a?.['id']),
-  s('author.created_at', (r) => r.a?.['created_at']),
+  time('author.created_at', (r) => r.a?.['created_at']),
   s('author.username', (r) => r.a?.['username']),
   s('author.name', (r) => r.a?.['name']),
   s('author.description', (r) => r.a?.['description']),
-  j('author.entities.description.cashtags', (r) => tags(at(r.a, 'entities', 'description'), 'cashtags', '$', 'tag')),
-  j('author.entities.description.hashtags', (r) => tags(at(r.a, 'entities', 'description'), 'hashtags', '#', 'tag')),
-  j('author.entities.description.mentions', (r) => tags(at(r.a, 'entities', 'description'), 'mentions', '@', 'username')),
-  j('author.entities.description.urls', (r) => urls(at(r.a, 'entities', 'description'))),
-  j('author.entities.url.urls', (r) => profileUrls(r.a)),
+  listOf('author.entities.description.cashtags', (r) => tags(at(r.a, 'entities', 'description'), 'cashtags', '$', 'tag')),
+  listOf('author.entities.description.hashtags', (r) => tags(at(r.a, 'entities', 'description'), 'hashtags', '#', 'tag')),
+  listOf('author.entities.description.mentions', (r) => tags(at(r.a, 'entities', 'description'), 'mentions', '@', 'username')),
+  listOf('author.entities.description.urls', (r) => urls(at(r.a, 'entities', 'description'))),
+  listOf('author.entities.url.urls', (r) => profileUrls(r.a)),
   s('author.url', (r) => profileUrls(r.a)?.at(-1) ?? r.a?.['url']),
   s('author.location', (r) => r.a?.['location']),
   s('author.pinned_tweet_id', (r) => r.a?.['pinned_tweet_id']),
@@ -144,20 +177,20 @@ export const TWEET_COLUMNS: readonly TweetColumn[] = [
   s('author.verified_type', (r) => r.a?.['verified_type']),
   s('author.withheld.scope', (r) => at(r.a, 'withheld', 'scope')),
   b('author.withheld.copyright', (r) => at(r.a, 'withheld', 'copyright')),
-  j('author.withheld.country_codes', (r) => at(r.a, 'withheld', 'country_codes')),
-  j('geo.coordinates.coordinates', (r) => at(r.t, 'geo', 'coordinates', 'coordinates')),
+  listOf('author.withheld.country_codes', (r) => at(r.a, 'withheld', 'country_codes')),
+  listOf('geo.coordinates.coordinates', (r) => at(r.t, 'geo', 'coordinates', 'coordinates'), DOUBLE),
   s('geo.coordinates.type', (r) => at(r.t, 'geo', 'coordinates', 'type')),
   s('geo.country', (r) => r.place?.['country']),
   s('geo.country_code', (r) => r.place?.['country_code']),
   s('geo.full_name', (r) => r.place?.['full_name']),
-  j('geo.geo.bbox', (r) => at(r.place, 'geo', 'bbox')),
+  listOf('geo.geo.bbox', (r) => at(r.place, 'geo', 'bbox'), DOUBLE),
   s('geo.geo.type', (r) => at(r.place, 'geo', 'type')),
   s('geo.id', (r) => r.place?.['id']),
   s('geo.name', (r) => r.place?.['name']),
   s('geo.place_id', (r) => at(r.t, 'geo', 'place_id')),
   s('geo.place_type', (r) => r.place?.['place_type']),
-  j('matching_rules', (r) => r.rules),
-  s('__twarc.retrieved_at', (r) => r.twarc?.['retrieved_at']),
+  listOf('matching_rules', (r) => r.rules, { id: VARCHAR, tag: VARCHAR }),
+  time('__twarc.retrieved_at', (r) => r.twarc?.['retrieved_at']),
   s('__twarc.url', (r) => r.twarc?.['url']),
   s('__twarc.version', (r) => r.twarc?.['version']),
   // Beyond twarc-csv's columns, after them so that its readers find theirs where they were.

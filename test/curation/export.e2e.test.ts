@@ -125,6 +125,74 @@ describe('export', { timeout: 180_000 }, () => {
     assert.ok(Number(hashtags) >= 1, 'lists stay lists');
   });
 
+  it('types Parquet columns as a time series needs them: times with their zone, counts as integers, lists and structs', async () => {
+    const file = join(root, 'rows.parquet');
+    assert.equal((await cli('export', 'climate', '--format', 'parquet', '--out', 'rows.parquet', '--force')).status, 0);
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    const types = new Map(
+      (await db.runAndReadAll(`DESCRIBE SELECT * FROM '${file}'`)).getRows().map(([name, type]) => [String(name), String(type)]),
+    );
+    for (const name of [
+      'created_at',
+      'author.created_at',
+      'edit_controls.editable_until',
+      'attachments.poll.end_datetime',
+      '__twarc.retrieved_at',
+    ])
+      assert.equal(types.get(name), 'TIMESTAMP WITH TIME ZONE', name);
+    for (const name of ['public_metrics.like_count', 'author.public_metrics.followers_count', 'attachments.poll.duration_minutes'])
+      assert.equal(types.get(name), 'BIGINT', name);
+    for (const name of ['entities.hashtags', 'entities.mentions', 'edit_history_tweet_ids', 'attachments.media_keys'])
+      assert.equal(types.get(name), 'VARCHAR[]', name);
+    assert.equal(types.get('geo.geo.bbox'), 'DOUBLE[]');
+    assert.equal(types.get('matching_rules'), 'STRUCT(id VARCHAR, tag VARCHAR)[]');
+    assert.match(
+      types.get('attachments.media') ?? '',
+      /^STRUCT\(media_key VARCHAR, "type" VARCHAR, .*width BIGINT, height BIGINT, .*variants STRUCT\(bit_rate BIGINT, content_type VARCHAR, url VARCHAR\)\[\]\)\[\]$/,
+    );
+    assert.match(
+      types.get('context_annotations') ?? '',
+      /^STRUCT\("domain" STRUCT\(id VARCHAR, "name" VARCHAR, description VARCHAR\), entity STRUCT/,
+    );
+    assert.equal(types.get('id'), 'VARCHAR', 'ids stay text, as twarc-csv has them');
+    assert.deepEqual(
+      [...types.entries()].filter(([, type]) => type === 'JSON'),
+      [],
+      'no column left as JSON text',
+    );
+
+    // The values are the JSON lines' own: a time series, media sizes and hashtags without a cast.
+    const jsonl = readFileSync(join(root, 'rows.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const [row] = (
+      await db.runAndReadAll(
+        `SELECT min(created_at)::VARCHAR, count(DISTINCT date_trunc('hour', created_at)), sum(len("entities.hashtags")),
+          sum((SELECT sum(m.width) FROM (SELECT unnest("attachments.media") AS m)))
+        FROM '${file}'`,
+      )
+    ).getRows();
+    const created = jsonl.map((r) => String(r['created_at'])).sort();
+    assert.equal(
+      new Date(String(row?.[0]).replace(' ', 'T').replace(/\+00$/, 'Z')).toISOString(),
+      new Date(created[0] ?? '').toISOString(),
+    );
+    assert.equal(Number(row?.[1]), new Set(created.map((c) => c.slice(0, 13))).size);
+    const listed = (r: Record<string, unknown>, column: string): unknown[] => (Array.isArray(r[column]) ? (r[column] as unknown[]) : []);
+    assert.equal(
+      Number(row?.[2]),
+      jsonl.reduce((sum, r) => sum + listed(r, 'entities.hashtags').length, 0),
+    );
+    const widths = jsonl.flatMap((r) => listed(r, 'attachments.media').map((m) => (m as { width?: number }).width ?? 0));
+    assert.ok(widths.length > 0, 'the archive holds media');
+    assert.equal(
+      Number(row?.[3]),
+      widths.reduce((a, b) => a + b, 0),
+    );
+  });
+
   it("keeps text and JSON exact in Parquet, whatever characters they hold, its input dialect's own included", async () => {
     const oddRoot = tempProject({ 'twarc-cloud.yaml': 'deployment: test\nlocal:\n  archive: ./archive\n' });
     const oddStore = new LocalArchiveStore(join(oddRoot, 'archive'));
@@ -148,7 +216,7 @@ describe('export', { timeout: 180_000 }, () => {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const db = await (await DuckDBInstance.create(':memory:')).connect();
     const parquet = (
-      await db.runAndReadAll(`SELECT id, text, "entities.hashtags"::VARCHAR FROM '${join(oddRoot, 'odd.parquet')}' ORDER BY id`)
+      await db.runAndReadAll(`SELECT id, text, to_json("entities.hashtags")::VARCHAR FROM '${join(oddRoot, 'odd.parquet')}' ORDER BY id`)
     ).getRows();
     const jsonl = readFileSync(join(oddRoot, 'odd.jsonl'), 'utf8')
       .trim()
