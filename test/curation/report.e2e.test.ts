@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -160,12 +160,24 @@ describe('the report, opened in Chromium', { timeout: 120_000 }, () => {
       assert.match(await text('#volume-legend'), /^\d{4}-\d\d-\d\dT\d\d:\d\dZ \(hour\): \d+ posts?$/);
 
       await page.screenshot({ path: join(root, 'report.png'), fullPage: true });
-      t.diagnostic(`screenshot: ${join(root, 'report.png')}`);
+      t.diagnostic(`screenshot: ${keptScreenshot(join(root, 'report.png'), 'report-many.png')}`);
     } finally {
       await browser.close();
     }
   });
 });
+
+/**
+ * A screenshot is taken in the test's own folder, removed when the tests end; with
+ * TWARC_CLOUD_SCREENSHOTS set to a folder, it is copied there to be looked at.
+ */
+function keptScreenshot(path: string, name: string): string {
+  const folder = process.env['TWARC_CLOUD_SCREENSHOTS'];
+  if (folder === undefined || folder === '') return path;
+  mkdirSync(folder, { recursive: true });
+  copyFileSync(path, join(folder, name));
+  return join(folder, name);
+}
 
 /** The time axis's labels as drawn. */
 async function axisLabels(page: import('playwright-core').Page): Promise<string[]> {
@@ -229,7 +241,7 @@ describe("the report's chart at its edges, in Chromium", { timeout: 120_000 }, (
       for (const label of labels) assert.match(label, /^2026-11-01T(09|10|11):\d\dZ$/);
       assert.equal((await page.textContent('#volume-legend'))?.trim(), 'total 3 posts in 1 hour; busiest hour 2026-11-01T10:00Z: 3 posts');
     });
-    t.diagnostic(`screenshot: ${join(project, 'report.png')}`);
+    t.diagnostic(`screenshot: ${keptScreenshot(join(project, 'report.png'), 'report-one-bucket.png')}`);
   });
 
   it('no posts yet: no chart and no 1970 axis, the page says so', async (t) => {
@@ -240,6 +252,6 @@ describe("the report's chart at its edges, in Chromium", { timeout: 120_000 }, (
       assert.match((await page.textContent('#volume-empty')) ?? '', /^No posts yet/);
       assert.doesNotMatch((await page.textContent('body')) ?? '', /1970|12\/31\/69/);
     });
-    t.diagnostic(`screenshot: ${join(project, 'report.png')}`);
+    t.diagnostic(`screenshot: ${keptScreenshot(join(project, 'report.png'), 'report-no-posts.png')}`);
   });
 });
