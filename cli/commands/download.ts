@@ -3,6 +3,7 @@ import { downloadCollection } from '../../curation/download/download.js';
 import { complyOption, leftOutSummary } from './comply-option.js';
 import { SINCE_HELP, sinceOption } from './since-option.js';
 import { outputPath } from './output-option.js';
+import { requireAnythingStored } from '../../curation/collection.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
 import { reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp, targetStore } from './reconcile-options.js';
 
@@ -36,6 +37,7 @@ export const downloadCommand: CommandSpec = {
     const since = sinceOption(args);
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
+    await requireAnythingStored(store, id);
     const dest = await outputPath(args.values['dest'], { cwd: io.cwd, projectRoot: settings.root }, id, 'archive');
     const comply = await complyOption(args, store, id);
     const tty = io.stdoutIsTty && io.env['NO_COLOR'] === undefined;

@@ -2,6 +2,7 @@ import { openOutput, writeOutputFile } from '../../platform/output-file.js';
 import { damagedWarning, type DamagedFiles } from '../../platform/archive/harvest-files.js';
 import { UserError } from '../../platform/errors.js';
 import { reportData } from '../../curation/report/report-data.js';
+import { requireCollection } from '../../curation/collection.js';
 import { reportHtml } from '../../curation/report/report-html.js';
 import { recentVolumes, volumeSummaryMarkdown } from '../../curation/report/volume-summary.js';
 import { oneCollectionId, type CommandSpec } from '../command.js';
@@ -50,6 +51,7 @@ export const reportCommand: CommandSpec = {
     const id = oneCollectionId(this, args);
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
+    await requireCollection(store, id);
     const out = await outputPath(args.values['out'], { cwd: io.cwd, projectRoot: settings.root }, id, `${id}-report.html`);
     const replace = outputOptions(args);
     await openOutput(out, replace);

@@ -90,6 +90,18 @@ describe('files written outside the archive', () => {
     assert.match(readFileSync(join(root, 'report.html'), 'utf8'), /<html/i);
   });
 
+  it('export, report and download refuse an id the archive does not hold, and make no folder for it', async () => {
+    const root = await exportProject();
+    for (const args of [
+      ['export', 's2', '--format', 'csv'],
+      ['report', 's2'],
+      ['download', 's2'],
+    ]) {
+      refused(await runInProcess(args, { cwd: root, env: { HOME: root } }), /no collection s2 in .*\n {2}hint: check the id/);
+      assert.equal(existsSync(join(root, 'exports', 's2')), false, `${args[0] ?? ''} made no exports/s2/`);
+    }
+  });
+
   it('new over a dangling link is refused with a message, and nothing is written through it', async () => {
     const root = tempProject({ 'twarc-cloud.yaml': 'deployment: test\n' });
     mkdirSync(join(root, 'collections'));
