@@ -19,15 +19,19 @@ export interface DuckDbBudget {
 }
 
 /**
- * Two threads first: on a million tweets (two cores, interleaved runs) 33.6-35.9 s against
- * 36.7-42 s with one, at a peak of 277-297 MB against 283-294 (row groups of 2,048 rows, the
- * least DuckDB writes; at 110 MB two threads ran out of memory now and then). A row group is held
- * in memory before it is written, so rows much wider than a tweet's could outgrow that; then one
- * thread, with room for twice the rows, writes the file again from the same parts.
+ * One thread. Untyped, two threads were faster (a million tweets, two cores: 33.6-35.9 s against
+ * 36.7-42 s). Typed, DuckDB's Parquet writer reserves memory per leaf column and per thread, and
+ * the STRUCT columns (media with its variants, context annotations, annotations, poll options,
+ * rules) bring some 45 leaves more: two threads are refused at once below 160 MB, and at 160 MB
+ * the export's peak RSS is 323-333 MB, over its 300 MB budget (the worker threads leave some
+ * 70 MB of native memory behind). One thread: a million tweets exported in 35.3-35.5 s at a
+ * peak of 261-267 MB with 80 MB and row groups of 2,048 rows (the least DuckDB writes), against
+ * 33.9 s at 283-304 MB with 100 MB and 4,096. Rows much wider than a tweet's could outgrow 80 MB;
+ * then the file is written again from the same parts with more room.
  */
 export const DUCKDB_BUDGETS: readonly DuckDbBudget[] = [
-  { threads: 2, memoryLimit: '130MB', rowGroupRows: 2048 },
-  { threads: 1, memoryLimit: '100MB', rowGroupRows: 4096 },
+  { threads: 1, memoryLimit: '80MB', rowGroupRows: 2048 },
+  { threads: 1, memoryLimit: '110MB', rowGroupRows: 2048 },
 ];
 
 const DUCKDB_TYPES: Readonly<Record<CellKind, string>> = { string: 'VARCHAR', integer: 'BIGINT', boolean: 'BOOLEAN', json: 'JSON' };

@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DUCKDB_BUDGETS, parquetFrom } from '../../curation/export/parquet-file.js';
 import { formatRow } from '../../curation/export/row-format.js';
-import type { TweetInPage } from '../../curation/export/tweet-columns.js';
+import { tweetsOfLine, type TweetInPage } from '../../curation/export/tweet-columns.js';
+import { LocalArchiveStore } from '../../platform/archive/local-store.js';
+import { pagesOf } from '../../platform/archive/harvest-files.js';
+import { writeTweetArchive } from '../helpers/tweet-archive.js';
 
 /** Rows of long text: a row group of them does not fit in a few megabytes. */
 function partOf(dir: string, rows: number): string {
@@ -47,14 +50,10 @@ async function rowsOf(file: string): Promise<{ count: number; last: string }> {
 }
 
 describe('the Parquet file of an export', { timeout: 60_000 }, () => {
-  it('is written with the first budget: two threads before one', async () => {
-    assert.deepEqual(
-      DUCKDB_BUDGETS.map((b) => b.threads),
-      [2, 1],
-    );
+  it('is written with its first budget alone, rows of long text included', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parquet-file-'));
     const out = join(dir, 'rows.parquet');
-    await parquetFrom([partOf(dir, 3000)], out, join(dir, 'work'));
+    await parquetFrom([partOf(dir, 3000)], out, join(dir, 'work'), DUCKDB_BUDGETS.slice(0, 1));
     assert.deepEqual(await rowsOf(out), { count: 3000, last: '1002999' });
   });
 
@@ -69,5 +68,22 @@ describe('the Parquet file of an export', { timeout: 60_000 }, () => {
     const never = join(dir, 'never.parquet');
     await assert.rejects(parquetFrom([part], never, join(dir, 'work-2'), [tooSmall]), /Out of Memory/);
     assert.ok(!readdirSync(dir).includes('never.parquet'), 'no half-written file is left');
+  });
+
+  it('holds real-shaped tweets, typed, in its first budget alone: no export pays for a second attempt', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parquet-file-'));
+    const store = new LocalArchiveStore(join(dir, 'archive'));
+    // The corpus's posts: media with variants, context annotations, polls, places, as X sends them.
+    const written = await writeTweetArchive(store, 'real', { tweets: 20_000, harvests: 1, users: 2_000 });
+    let text = '';
+    for (const key of written.files)
+      for await (const line of pagesOf(store, key)) for (const row of tweetsOfLine(line)) text += formatRow(row, 'parquet-input');
+    const part = join(dir, 'part-0');
+    writeFileSync(part, text);
+    const out = join(dir, 'rows.parquet');
+    const [first] = DUCKDB_BUDGETS;
+    assert.ok(first);
+    await parquetFrom([part], out, join(dir, 'work'), [first]);
+    assert.equal((await rowsOf(out)).count, 20_000);
   });
 });
