@@ -188,7 +188,14 @@ export function userMentions(corpus: Corpus, userId: string, query: URLSearchPar
   return page(corpus, corpus.mentionsOf(userId).slice(0, MENTIONS_CAP), query, size, 'pagination_token');
 }
 
-export function search(corpus: Corpus, query: URLSearchParams, settings: SearchSettings): Reply {
+/**
+ * The `query` of a search or a count, or X's refusal of it: empty, or longer than the access level
+ * allows for the recent or the full-archive endpoint.
+ */
+export function searchQuery(
+  query: URLSearchParams,
+  settings: { readonly accessLevel: FakeAccessLevel; readonly archive: boolean },
+): string | Reply {
   const text = query.get('query');
   if (!text) return invalidParameter('query', '', 'The `query` query parameter can not be empty');
   const longest = QUERY_LENGTH[settings.accessLevel][settings.archive ? 'all' : 'recent'];
@@ -199,6 +206,12 @@ export function search(corpus: Corpus, query: URLSearchParams, settings: SearchS
       text,
       `There were errors processing your request: Query is too long (${codePoints(text)} characters, at most ${longest})`,
     );
+  return text;
+}
+
+export function search(corpus: Corpus, query: URLSearchParams, settings: SearchSettings): Reply {
+  const text = searchQuery(query, settings);
+  if (typeof text !== 'string') return text;
   const annotations = (query.get('tweet.fields') ?? '').split(',').includes('context_annotations');
   const raw = query.get('max_results');
   if (settings.archive && annotations && raw !== null && Number(raw) > 100) {

@@ -8,9 +8,8 @@
  * The fake does not evaluate queries: a scenario says how many Posts a day a query matches.
  */
 
-import { codePoints } from './text.js';
 import { invalidParameter, type Reply } from './parameters.js';
-import { QUERY_LENGTH, RECENT_WINDOW_MS, type FakeAccessLevel } from './rest-endpoints.js';
+import { RECENT_WINDOW_MS, searchQuery, type FakeAccessLevel } from './rest-endpoints.js';
 
 export interface UsageScenario {
   /** Posts a day that `query` matches; by default the same small number for every query. */
@@ -39,15 +38,8 @@ export function postCounts(
   query: URLSearchParams,
   settings: { now: number; archive: boolean; accessLevel: FakeAccessLevel; usage: UsageScenario },
 ): Reply {
-  const text = query.get('query');
-  if (!text) return invalidParameter('query', '', 'The `query` query parameter can not be empty');
-  const longest = QUERY_LENGTH[settings.accessLevel][settings.archive ? 'all' : 'recent'];
-  if (codePoints(text) > longest)
-    return invalidParameter(
-      'query',
-      text,
-      `There were errors processing your request: Query is too long (${codePoints(text)} characters, at most ${longest})`,
-    );
+  const text = searchQuery(query, settings);
+  if (typeof text !== 'string') return text;
   const granularity = query.get('granularity') ?? 'hour';
   const step = GRANULARITY[granularity];
   if (step === undefined)
