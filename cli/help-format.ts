@@ -23,6 +23,8 @@ export interface HelpSource {
 type Block =
   | { readonly kind: 'paragraph'; text: string }
   | { readonly kind: 'heading'; readonly text: string }
+  /** A blank line: what follows starts a new paragraph or list. */
+  | { readonly kind: 'break' }
   | { readonly kind: 'entries'; readonly entries: Array<{ term: string; description: string }> };
 
 /** The help of one command, `width` columns wide; `program` is how the user runs it (`npx twarc-cloud`). */
@@ -31,10 +33,9 @@ export function formatHelp(source: HelpSource, width: number, program: string): 
   const lines = [...hanging('Usage: ', named(source.usage), width), '', ...wrap(source.summary, width), ''];
   const blocks = parseHelp(`${source.help.trimEnd()}\n  -h, --help   show this help\n`);
   for (const block of blocks) {
-    if (block.kind === 'heading') {
-      if (block.text !== '') lines.push(block.text);
-    } else if (block.kind === 'paragraph') lines.push(...wrap(block.text, width), '');
-    else lines.push(...twoColumns(block.entries, width), '');
+    if (block.kind === 'heading') lines.push(block.text);
+    else if (block.kind === 'paragraph') lines.push(...wrap(block.text, width), '');
+    else if (block.kind === 'entries') lines.push(...twoColumns(block.entries, width), '');
   }
   if (source.examples && source.examples.length > 0) {
     lines.push('Examples:');
@@ -70,7 +71,7 @@ function parseHelp(help: string): Block[] {
     const current = last();
     if (line.trim() === '') {
       // A blank line ends a paragraph or a list of entries.
-      if (current !== undefined && !(current.kind === 'heading' && current.text === '')) blocks.push({ kind: 'heading', text: '' });
+      if (current !== undefined && current.kind !== 'break') blocks.push({ kind: 'break' });
     } else if (/^ {3,}\S/.test(line) && current?.kind === 'entries') {
       const previous = current.entries.at(-1);
       if (previous) previous.description += ` ${line.trim()}`;
