@@ -4,6 +4,7 @@
  *
  *   deployment.json | collections.json | locks/apply.json | estimates/post-counts.json
  *   collections/<id>/collection.json | state.json | lock.json | last_harvest.json | stop_request.json
+ *   collections/<id>/post_ids.gz             every distinct post id its harvests stored (platform/archive/post-ids.ts)
  *   collections/<id>/changesets/<sortable-unique-name>.json
  *   collections/<id>/inputs/<name>          what a harvest reads besides its config, too big for it (a lookup's ids), named by content
  *   collections/<id>/harvests/YYYY/MM/DD/HH/MM/SS/<harvest files>
@@ -37,6 +38,8 @@ export interface CollectionKeys {
   readonly lock: string;
   readonly lastHarvest: string;
   readonly stopRequest: string;
+  /** The distinct post ids of every harvest, rewritten at each harvest's end. */
+  readonly postIds: string;
   readonly changesetsPrefix: string;
   readonly harvestsPrefix: string;
   readonly compliancePrefix: string;
@@ -79,6 +82,7 @@ export function collectionKeys(collectionId: string): CollectionKeys {
     lock: `${base}lock.json`,
     lastHarvest: `${base}last_harvest.json`,
     stopRequest: `${base}stop_request.json`,
+    postIds: `${base}post_ids.gz`,
     changesetsPrefix: `${base}changesets/`,
     harvestsPrefix: `${base}harvests/`,
     changeset: (name) => {
