@@ -4,6 +4,7 @@ import type { HeldLock } from '../platform/archive/lock.js';
 import { readObject, writeObject, type Takeover } from '../platform/archive/objects.js';
 import { collectionKeys, harvestIdOfKey } from '../platform/archive/keys.js';
 import { listAll, type ArchiveStore } from '../platform/archive/store.js';
+import { countDistinctPosts } from './post-index.js';
 import { recordError, type HarvestContext, type HarvestOutcome, type HarvestRecord } from './harvest-context.js';
 
 /** The harvest.json of a harvest in progress or finished. */
@@ -65,6 +66,7 @@ export async function finalizeHarvest(
   if (!run.lostLock()) {
     const total = await tweetsStored(context, record.tweets);
     await context.state.save();
+    const distinct = await distinctPosts(context, record.tweets, total);
     await writeObject(store, collectionKeys(config.id).lastHarvest, 'last-harvest', {
       format: 'twarc-cloud/last-harvest@1',
       collection: config.id,
@@ -74,6 +76,7 @@ export async function finalizeHarvest(
       outcome,
       tweets: record.tweets,
       ...(total !== undefined ? { total_tweets: total } : {}),
+      ...(distinct !== undefined ? { distinct_tweets: distinct } : {}),
     });
     // A stop request is written only when the control API did not answer; one that came too late to
     // be seen names this harvest, so no later one heeds it, and the next request replaces it.
@@ -121,4 +124,22 @@ async function tweetsStoredBefore(store: ArchiveStore, collectionId: string, har
     total += (await readObject(store, object.key, 'harvest'))?.value.tweets ?? 0;
   }
   return total;
+}
+
+/**
+ * The collection's distinct posts, or undefined when they could not be counted: the count is a
+ * convenience, and a harvest never fails for it.
+ */
+async function distinctPosts(context: HarvestContext, tweets: number, total: number | undefined): Promise<number | undefined> {
+  try {
+    const counted = await countDistinctPosts(context, tweets, total, context.stop.reason?.cause !== 'signal');
+    if (counted.caughtUp > 0)
+      context.log.info('counted the posts of earlier harvests into the post id index', { harvests: counted.caughtUp });
+    return counted.posts;
+  } catch (error) {
+    context.log.warn('the distinct posts could not be counted', {
+      error: context.log.scrub(error instanceof Error ? error.message : String(error)),
+    });
+    return undefined;
+  }
 }

@@ -89,5 +89,7 @@ export function recordError(stats: HarvestStats, message: string, endpoint?: str
 
 /** Writes a page that has tweets, as a twarc2 line; a page without `data` is never written. */
 export function writePage(context: HarvestContext, page: Page, tweets: number, checkpoint?: Checkpoint): Promise<void> | undefined {
-  return context.files.append(pageLine(page.body, twarcMetadata(page.url, new Date())), tweets, checkpoint);
+  const data = page.body['data'];
+  const ids = (Array.isArray(data) ? data : [data]).map((post) => (post as { id?: unknown } | null)?.id);
+  return context.files.append(pageLine(page.body, twarcMetadata(page.url, new Date())), tweets, checkpoint, { ids });
 }

@@ -40,6 +40,7 @@ data "aws_iam_policy_document" "task" {
       "collections/*/state.json",
       "collections/*/lock.json",
       "collections/*/last_harvest.json",
+      "collections/*/post_ids.gz",
       "stream-groups/*",
     ] : "${aws_s3_bucket.archive.arn}/${key}"]
   }

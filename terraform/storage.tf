@@ -59,8 +59,8 @@ resource "aws_s3_bucket_lifecycle_configuration" "archive" {
       days_after_initiation = var.incomplete_upload_days
     }
   }
-  # Records rewritten in place (configs, the index, state, last_harvest.json, counts, a stream
-  # group's record) carry this tag, and their old versions go after noncurrent_version_days. A
+  # Records rewritten in place (configs, the index, state, last_harvest.json, post ids, counts, a
+  # stream group's record) carry this tag, and their old versions go after noncurrent_version_days. A
   # harvest's files and records, changesets and compliance results carry none: their versions stay.
   rule {
     id     = "expire-replaced-versions"

@@ -1,5 +1,5 @@
 import { loadDesiredState } from '../../reconciler/desired/load-collections.js';
-import { collectionRows } from '../../reconciler/inspect/collection-status.js';
+import { collectionRows, duplicatesOf, type CollectionRow } from '../../reconciler/inspect/collection-status.js';
 import { spendCell, spendSummary, spendThisMonth } from '../../reconciler/inspect/spend.js';
 import { desiredCollections } from '../../reconciler/plan/render-config.js';
 import { choiceOption, type CommandSpec } from '../command.js';
@@ -7,7 +7,15 @@ import { NAME_RULES, reconcileSettings, TARGET_OPTION, TARGET_USAGE, targetHelp,
 
 export const listCommand: CommandSpec = {
   usage: `twarc-cloud list ${TARGET_USAGE} [--format text|json]`,
-  help: ['Options:', targetHelp(), '  --format <f>          text (default) or json', ''].join('\n'),
+  help: [
+    'NEW is what the last harvest stored. POSTS counts each post once, as export writes them; DUPLICATES are the posts',
+    'stored more than once (a lookup read again with refresh, searches that overlap), which export leaves out.',
+    '',
+    'Options:',
+    targetHelp(),
+    '  --format <f>          text (default) or json',
+    '',
+  ].join('\n'),
   examples: [
     ['Every collection', 'twarc-cloud list'],
     ['The same as JSON, for scripts', 'twarc-cloud list --format json'],
@@ -28,7 +36,7 @@ export const listCommand: CommandSpec = {
     if (format === 'json') {
       io.out(
         `${JSON.stringify(
-          rows.map((r) => ({ ...r, spent_this_month: spent.get(r.id) })),
+          rows.map((r) => ({ ...r, duplicates: duplicatesOf(r), spent_this_month: spent.get(r.id) })),
           null,
           2,
         )}\n`,
@@ -36,7 +44,7 @@ export const listCommand: CommandSpec = {
       return 0;
     }
     const table = [
-      ['COLLECTION', 'TYPE', 'STATE', 'SCHEDULE', 'LAST HARVEST', 'NEW', 'TWEETS', `SPENT ${spend.month}`],
+      ['COLLECTION', 'TYPE', 'STATE', 'SCHEDULE', 'LAST HARVEST', 'NEW', 'POSTS', 'DUPLICATES', `SPENT ${spend.month}`],
       ...rows.map((r) => [
         r.id,
         r.type,
@@ -44,7 +52,8 @@ export const listCommand: CommandSpec = {
         r.schedule ?? '-',
         r.lastHarvest ? `${r.lastHarvest.endedAt.slice(0, 16).replace('T', ' ')} ${r.lastHarvest.outcome}` : '-',
         r.lastHarvest ? `+${r.lastHarvest.tweets}` : '-',
-        r.totalTweets !== undefined ? String(r.totalTweets) : '-',
+        postsCell(r),
+        r.totalTweets === undefined ? '-' : (duplicatesOf(r)?.toString() ?? 'not counted'),
         spendCell(spent.get(r.id)),
       ]),
     ];
@@ -59,7 +68,17 @@ export const listCommand: CommandSpec = {
         )
         .join('\n'),
     );
+    const uncounted = rows.filter((r) => r.totalTweets !== undefined && r.distinctTweets === undefined).map((r) => r.id);
+    if (uncounted.length > 0)
+      io.out(
+        `\nPOSTS of ${uncounted.join(', ')} may count a post stored twice more than once: their harvests ended before twarc-cloud counted distinct posts. Their next harvest counts them.\n`,
+      );
     io.out(spendSummary(spend));
     return 0;
   },
 };
+
+/** Each post once, as an export writes them; the stored count where no harvest has counted them yet. */
+function postsCell(row: CollectionRow): string {
+  return String(row.distinctTweets ?? row.totalTweets ?? '-');
+}

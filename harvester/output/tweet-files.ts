@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
 import { createGzip, type Gzip } from 'node:zlib';
+import { PostIdList } from '../../platform/archive/post-ids.js';
 import type { ArchiveStore } from '../../platform/archive/store.js';
 
 /** A state change that may be saved only once the data it describes is stored. */
@@ -40,6 +41,8 @@ interface OpenFile {
   bytes: number;
   tweets: number;
   readonly checkpoints: Checkpoint[];
+  /** The posts' ids, which count once the file is stored. */
+  readonly ids: PostIdList;
   lastReplaceable: boolean;
   readonly pending: Buffer[];
   pendingLength: number;
@@ -49,7 +52,7 @@ interface OpenFile {
 const BATCH_BYTES = 256 * 1024;
 const NEWLINE = Buffer.from('\n');
 
-const NO_OPTIONS = {};
+const NO_OPTIONS: AppendOptions = {};
 
 /**
  * Resolves when the compressor can take more: on 'drain', or when it finished because its file
@@ -75,8 +78,17 @@ function room(gzip: Gzip): Promise<void> {
 /** How long checkpoints with no data pending wait for a file to ride with before they are saved alone. */
 export const LOOSE_CHECKPOINT_MS = 60_000;
 
+export interface AppendOptions {
+  /** The checkpoint sums up the one before it, which it replaces (a stream's running count). */
+  readonly replacesPrevious?: boolean;
+  /** The ids of the line's posts: a stream message's one, or a page's. */
+  readonly ids?: string | readonly unknown[];
+}
+
 export class TweetFiles {
   readonly stored: StoredFile[] = [];
+  /** The ids of the posts in the stored files, in the order they were written. */
+  readonly storedIds = new PostIdList();
   private current: OpenFile | undefined;
   private sequence = 0;
   private queue: Promise<void> = Promise.resolve();
@@ -117,11 +129,13 @@ export class TweetFiles {
     line: string | readonly Buffer[],
     tweets: number,
     checkpoint?: Checkpoint,
-    options: { replacesPrevious?: boolean } = NO_OPTIONS,
+    options: AppendOptions = NO_OPTIONS,
   ): Promise<void> | undefined {
     if (this.failure) throw this.failure;
     const file = this.current ?? this.open();
     file.tweets += tweets;
+    if (typeof options.ids === 'string') file.ids.add(options.ids);
+    else if (options.ids) for (const id of options.ids) file.ids.add(id);
     if (checkpoint) {
       // A checkpoint that sums up everything before it (a stream's running count) makes the
       // previous one of its kind redundant: keep one per file, not one per message.
@@ -207,6 +221,7 @@ export class TweetFiles {
       bytes: 0,
       tweets: 0,
       checkpoints: this.takeParked(),
+      ids: new PostIdList(),
       lastReplaceable: false,
       pending: [],
       pendingLength: 0,
@@ -243,6 +258,7 @@ export class TweetFiles {
     await rm(file.path, { force: true });
     const stored: StoredFile = { name: file.name, tweets: file.tweets, bytes: file.bytes, sha1: file.hash.digest('hex') };
     this.stored.push(stored);
+    this.storedIds.addAll(file.ids);
     await this.options.onStored(stored, file.checkpoints);
   }
 

@@ -75,7 +75,7 @@ export class MemberHarvest {
   append(head: Buffer, twarcTail: Buffer): Promise<void> | undefined {
     if (this.ending) return undefined;
     const { state, config, stop } = this.context;
-    const id = this.storedIds ? tweetIdOf(head) : undefined;
+    const id = tweetIdOf(head);
     if (id !== undefined && this.storedIds) {
       // A repair's search may find a post before the stream brings it: it is stored once.
       if (this.storedIds.has(id)) return undefined;
@@ -89,7 +89,7 @@ export class MemberHarvest {
       () => {
         (state.draft.stream ??= {}).tweets = total;
       },
-      { replacesPrevious: true },
+      { replacesPrevious: true, ...(id !== undefined ? { ids: id } : {}) },
     );
     // Charged once stored: the charge may spend the budget, and that stop finishes the harvest at once.
     this.context.stats.billing.streamPost();

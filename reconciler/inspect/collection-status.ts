@@ -10,8 +10,16 @@ export interface CollectionRow {
   readonly state: string;
   readonly schedule?: string;
   readonly lastHarvest?: { readonly endedAt: string; readonly outcome: string; readonly tweets: number };
-  /** Tweets stored by all its harvests, as the newest one summed them up. */
+  /** Tweets stored by all its harvests, as the newest one summed them up: a post stored twice counts twice. */
   readonly totalTweets?: number;
+  /** Distinct posts among them, as an export writes them; absent until a harvest's end could count them. */
+  readonly distinctTweets?: number;
+}
+
+/** Posts stored more than once: what an export leaves out. */
+export function duplicatesOf(row: CollectionRow): number | undefined {
+  if (row.totalTweets === undefined || row.distinctTweets === undefined) return undefined;
+  return Math.max(0, row.totalTweets - row.distinctTweets);
 }
 
 /** Every collection in git or in the archive, with how the two compare and its newest harvest. */
@@ -43,6 +51,7 @@ export async function collectionRows(store: ArchiveStore, desired: readonly Desi
         ...(schedule !== undefined ? { schedule } : {}),
         ...(last ? { lastHarvest: { endedAt: last.value.ended_at, outcome: last.value.outcome, tweets: last.value.tweets } } : {}),
         ...(last?.value.total_tweets !== undefined ? { totalTweets: last.value.total_tweets } : {}),
+        ...(last?.value.distinct_tweets !== undefined ? { distinctTweets: last.value.distinct_tweets } : {}),
       };
     }),
   );

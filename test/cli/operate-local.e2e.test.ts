@@ -129,11 +129,11 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
     const rerun = await cli('run', 'scientists');
     assert.equal(rerun.status, 0, rerun.stderr);
     const relisted = await cli('list');
-    assert.match(relisted.stdout, /^COLLECTION\s+TYPE\s+STATE\s+SCHEDULE\s+LAST HARVEST\s+NEW\s+TWEETS\s+SPENT \d{4}-\d{2}$/m);
+    assert.match(relisted.stdout, /^COLLECTION\s+TYPE\s+STATE\s+SCHEDULE\s+LAST HARVEST\s+NEW\s+POSTS\s+DUPLICATES\s+SPENT \d{4}-\d{2}$/m);
     // Nothing new and no look-up due: the month's spend is the first run's.
     assert.match(
       relisted.stdout,
-      new RegExp(`^scientists\\s+user_timeline\\s+in sync\\s+rate\\(1 day\\)\\s+\\S+ \\S+ completed\\s+\\+0\\s+80\\s+\\$${usd}$`, 'm'),
+      new RegExp(`^scientists\\s+user_timeline\\s+in sync\\s+rate\\(1 day\\)\\s+\\S+ \\S+ completed\\s+\\+0\\s+80\\s+0\\s+\\$${usd}$`, 'm'),
     );
     writeFileSync(join(root, 'collections', 'scientists.yaml'), COMMENTED.replace('delete_users_for: [suspended]   # keep the rest\n', ''));
     rmFile(join(root, 'collections', 'scientists.yaml'));

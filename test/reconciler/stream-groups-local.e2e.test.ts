@@ -62,6 +62,8 @@ describe('stream groups on the local target', { timeout: 180_000 }, () => {
         return last?.value.outcome === 'completed' ? last.value : undefined;
       });
       assert.equal(gammaDone.total_tweets, 120, 'gamma stored exactly its max_records');
+      const gammaIds = new Set((await storedTweets(store, 'gamma')).map((t) => t.id));
+      assert.equal(gammaDone.distinct_tweets, gammaIds.size, "the group's member counted its posts' ids as it stored them");
       assert.equal(fake.stream.connections, 1, 'three collections, one connection');
       await until("gamma's rule to be deleted once it is complete", () => Promise.resolve(rules().includes('storm') ? undefined : true));
 
