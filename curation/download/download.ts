@@ -45,7 +45,7 @@ export interface DownloadOptions {
 }
 
 /** The collection's objects that change after they are written (its top level): fetched every time. */
-const MUTABLE = /^(collection|state|last_harvest)\.json$/;
+const MUTABLE = /^((collection|state|last_harvest)\.json|post_ids\.gz)$/;
 
 export async function downloadCollection(
   store: ArchiveStore,
@@ -62,6 +62,8 @@ export async function downloadCollection(
   for await (const object of listAll(store, prefix)) {
     const harvest = harvestIdOfKey(object.key);
     if (sinceId !== undefined && harvest !== undefined && harvest < sinceId) continue;
+    // Every post id ever stored, those of posts X has since deleted too: a complying copy leaves it out.
+    if (options.comply && object.key === collectionKeys(collectionId).postIds) continue;
     const relative = object.key.slice(prefix.length);
     if (destination.pathOf(relative) === undefined) report.unsafe.push(object.key);
     else objects.push({ ...object, relative });

@@ -194,9 +194,9 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
     const tweetFile = readdirSync(harvests, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('.jsonl.gz'));
     assert.ok(tweetFile);
     const again = await cli('download', 'scientists', '--dest', 'out');
-    // Only what changes after it is written (collection.json, state.json, last_harvest.json at the
-    // top); every harvest's own collection.json and files are kept.
-    assert.match(again.stdout, /: 3 downloaded .*, [1-9]\d* already there/);
+    // Only what changes after it is written (collection.json, state.json, last_harvest.json and
+    // post_ids.gz at the top); every harvest's own collection.json and files are kept.
+    assert.match(again.stdout, /: 4 downloaded .*, [1-9]\d* already there/);
     writeFileSync(join(harvests, tweetFile), 'damaged');
     const repaired = await cli('download', 'scientists', '--dest', 'out');
     assert.equal(repaired.status, 0);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -133,6 +133,11 @@ describe('compliance with deletions, end to end against the fake X API', { timeo
     assert.ok(
       pages.every((p) => !(p.includes?.users ?? []).some((u) => u.id === suspended)),
       'the suspended account is gone from includes too',
+    );
+    assert.ok(existsSync(join(root, 'archive', 'collections', 'scientists', 'post_ids.gz')), 'the harvest kept its post ids');
+    assert.ok(
+      !existsSync(join(root, 'out', 'post_ids.gz')),
+      'the ids of every post stored, deleted ones too, stay out of a complying copy',
     );
   });
 
