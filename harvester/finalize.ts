@@ -132,6 +132,11 @@ async function tweetsStoredBefore(store: ArchiveStore, collectionId: string, har
  */
 async function distinctPosts(context: HarvestContext, tweets: number, total: number | undefined): Promise<number | undefined> {
   try {
+    // Nothing stored (the common incremental harvest): the last count stands if it counted the same total, and the index is not read.
+    if (tweets === 0) {
+      const last = (await readObject(context.store, collectionKeys(context.config.id).lastHarvest, 'last-harvest'))?.value;
+      if (last?.distinct_tweets !== undefined && last.total_tweets === total) return last.distinct_tweets;
+    }
     const counted = await countDistinctPosts(context, tweets, total, context.stop.reason?.cause !== 'signal');
     if (counted.caughtUp > 0)
       context.log.info('counted the posts of earlier harvests into the post id index', { harvests: counted.caughtUp });

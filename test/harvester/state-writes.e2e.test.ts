@@ -8,7 +8,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { collectionKeys } from '../../platform/archive/keys.js';
 import { LocalArchiveStore } from '../../platform/archive/local-store.js';
+import { readObject } from '../../platform/archive/objects.js';
 import { TweetFiles, type StoredFile } from '../../harvester/output/tweet-files.js';
 import { FakeXApi } from '../../simulator/x-api/server.js';
 import { AwsFaultProxy } from '../helpers/aws-fault-proxy.js';
@@ -65,7 +67,7 @@ describe('a timeline harvest of 100 users into S3', { timeout: 120_000 }, () => 
     await moto.stop();
   });
 
-  it('writes state.json once, and makes at most 15 S3 requests in all', async () => {
+  it('writes state.json once, and makes at most 17 S3 requests in all; a harvest that finds nothing new, 16, without the post id index', async () => {
     const fake = await new FakeXApi({
       bearerTokens: [SECRET_BEARER],
       corpus: { users: 100, tweetsPerUser: (i) => (i % 4 === 0 ? 0 : 3) },
@@ -87,7 +89,21 @@ describe('a timeline harvest of 100 users into S3', { timeout: 120_000 }, () => 
       const stateWrites = puts.filter((e) => e.url.split('?')[0]?.endsWith('/state.json')).length;
       assert.equal(stateWrites, 1, `${stateWrites} state.json writes`);
       const s3 = proxy.exchanges.filter((e) => e.service === 's3');
-      assert.ok(s3.length <= 15, `${s3.length} S3 requests:\n${s3.map((e) => `${e.method} ${e.url}`).join('\n')}`);
+      assert.ok(s3.length <= 17, `${s3.length} S3 requests:\n${s3.map((e) => `${e.method} ${e.url}`).join('\n')}`);
+      assert.equal(s3.filter((e) => e.url.split('?')[0]?.endsWith('/post_ids.gz')).length, 2, 'the post id index, read and written once');
+
+      const firstRun = proxy.exchanges.length;
+      const again = await startHarvest(['hundred', '--archive', archive.location, '--api-base-url', fake.baseUrl], {
+        ...archive.env,
+        AWS_ENDPOINT_URL_S3: endpoint,
+        TWARC_CLOUD_STOP_POLL_MS: '10000',
+      }).done;
+      assert.equal(again.code, 0, again.stderr);
+      const later = proxy.exchanges.slice(firstRun).filter((e) => e.service === 's3');
+      assert.ok(later.length <= 16, `${later.length} S3 requests:\n${later.map((e) => `${e.method} ${e.url}`).join('\n')}`);
+      assert.ok(!later.some((e) => e.url.includes('post_ids.gz')), 'nothing new: the count comes from the last harvest');
+      const last = await readObject(archive.store, collectionKeys('hundred').lastHarvest, 'last-harvest');
+      assert.deepEqual([last?.value.tweets, last?.value.total_tweets, last?.value.distinct_tweets], [0, 75 * 3, 75 * 3]);
     } finally {
       await proxy.stop();
       await fake.stop();
