@@ -51,12 +51,12 @@ export const reportCommand: CommandSpec = {
     const id = oneCollectionId(this, args);
     const { settings, targetName } = reconcileSettings(args, io);
     const store = await targetStore(settings, targetName, { mustExist: true });
-    await requireCollection(store, id);
+    const config = await requireCollection(store, id);
     const out = await outputPath(args.values['out'], { cwd: io.cwd, projectRoot: settings.root }, id, `${id}-report.html`);
     const replace = outputOptions(args);
     await openOutput(out, replace);
     const damaged: DamagedFiles = new Map();
-    const data = await reportData(store, id, new Date(), settings.prices, args.values['strict'] === true ? undefined : damaged);
+    const data = await reportData(store, config, new Date(), settings.prices, args.values['strict'] === true ? undefined : damaged);
     const damagedNote = damagedWarning(damaged);
     if (damagedNote !== undefined) io.err(damagedNote);
     await writeOutputFile(out, reportHtml(data), replace);

@@ -11,7 +11,7 @@ import { readObject, type ArchiveObjects } from '../../platform/archive/objects.
 import { listAll, type ArchiveStore } from '../../platform/archive/store.js';
 import { costOf } from '../../platform/billing/cost-model.js';
 import { DEFAULT_PRICES, type Prices } from '../../platform/billing/prices.js';
-import { requireCollection } from '../collection.js';
+import type { CollectionConfig } from '../collection.js';
 import { pagesOf, tweetFiles, type DamagedFiles } from '../../platform/archive/harvest-files.js';
 import { IdSet } from '../export/id-set.js';
 import { tweetsOfLine } from '../export/tweet-columns.js';
@@ -68,14 +68,15 @@ async function harvestRecords(store: ArchiveStore, prefix: string): Promise<Arra
 
 export async function reportData(
   store: ArchiveStore,
-  collectionId: string,
+  /** The collection's applied config, as the caller read it (requireCollection) to refuse an unknown id. */
+  config: CollectionConfig,
   now = new Date(),
   prices: Prices = DEFAULT_PRICES,
   /** Collects the damaged tweet files, read up to their damage; without it, the first one is refused (--strict). */
   damaged?: DamagedFiles,
 ): Promise<ReportData> {
+  const collectionId = config.id;
   const keys = collectionKeys(collectionId);
-  const config = await requireCollection(store, collectionId);
   const records = await harvestRecords(store, keys.harvestsPrefix);
   const harvests = records.map((record) => harvestRow(record, prices));
   const counts = {
