@@ -5,7 +5,8 @@
  * post it read again, by id (snowflakes carry their time, so ids bound it more exactly than a
  * clock would). What the search finds and the member had not stored goes into the harvest that
  * recorded the stretch, each post once; harvest.json's gap says what the repair found and cost,
- * or why it could not (older than recent search reaches, rules too long for a query).
+ * or why it could not (older than recent search reaches, rules too long for a query). A stretch
+ * that began more than 7 days ago is searched from where recent search reaches, and says so.
  */
 
 import { costOf, NO_READS } from '../../platform/billing/cost-model.js';
@@ -83,16 +84,21 @@ export class GapWatch {
 export async function repairGap(context: HarvestContext, gap: GapRecord, bounds: RepairBounds, stored: StoredIds): Promise<void> {
   const config = configOfType(context.config, 'filter');
   const lower = bounds.afterId !== undefined ? (tweetTime(bounds.afterId) ?? Date.parse(gap.start)) : Date.parse(gap.start);
-  if (lower - MARGIN_MS < Date.now() - RECENT_REACH_MS) {
+  const upper = bounds.beforeId !== undefined ? tweetTime(bounds.beforeId) : undefined;
+  // Recent search reaches back 7 days: a stretch older than that is not searched, one that began before it is searched from there on.
+  const reach = Date.now() - RECENT_REACH_MS;
+  if ((upper ?? Date.now()) + MARGIN_MS <= reach) {
     gap.repair = { outcome: 'not_repaired', reason: 'older than the 7 days recent search reaches' };
     return;
   }
+  const from = Math.max(lower - MARGIN_MS, reach);
+  const clipped =
+    from > lower - MARGIN_MS ? `its part before ${new Date(from).toISOString()} is older than the 7 days recent search reaches` : undefined;
   const { queries, tooLong } = orQueries(
     config.rules.map((rule) => rule.value),
     QUERY_LENGTH,
   );
-  const since = (firstIdAt(lower - MARGIN_MS) ?? 0n).toString();
-  const upper = bounds.beforeId !== undefined ? tweetTime(bounds.beforeId) : undefined;
+  const since = (firstIdAt(from) ?? 0n).toString();
   const until = upper !== undefined ? firstIdAt(upper + MARGIN_MS)?.toString() : undefined;
   const found = new Set<string>();
   const read = { posts: 0 };
@@ -108,14 +114,16 @@ export async function repairGap(context: HarvestContext, gap: GapRecord, bounds:
   }
   // What its searches bought (the harvest's meter, which the stream feeds at the same time, counts them too).
   const usd = costOf({ ...NO_READS, posts: read.posts }, DEFAULT_PRICES).usd;
-  const partial = tooLong.length > 0 ? `${tooLong.length} rule(s) longer than a recent search query takes were not searched` : undefined;
+  const tooLongRules =
+    tooLong.length > 0 ? `${tooLong.length} rule(s) longer than a recent search query takes were not searched` : undefined;
   const ended = context.stop.stopping ? 'the harvest ended before the repair finished' : undefined;
+  const shortfalls = [clipped, tooLongRules, ended].filter((reason) => reason !== undefined);
   gap.repair = {
-    outcome: partial !== undefined || ended !== undefined ? 'partial' : 'repaired',
+    outcome: shortfalls.length > 0 ? 'partial' : 'repaired',
     posts: found.size,
     read: read.posts,
     usd,
-    ...(partial !== undefined || ended !== undefined ? { reason: [partial, ended].filter(Boolean).join('; ') } : {}),
+    ...(shortfalls.length > 0 ? { reason: shortfalls.join('; ') } : {}),
   };
   context.log.info('stream gap repaired by search', { start: gap.start, end: gap.end, posts: found.size, usd, queries: queries.length });
 }
