@@ -5,8 +5,9 @@
  * post it read again, by id (snowflakes carry their time, so ids bound it more exactly than a
  * clock would). What the search finds and the member had not stored goes into the harvest that
  * recorded the stretch, each post once; harvest.json's gap says what the repair found and cost,
- * or why it could not (older than recent search reaches, rules too long for a query). A stretch
- * that began more than 7 days ago is searched from where recent search reaches, and says so.
+ * or why it could not (rules too long for a query, a search X refused). A stretch that began more
+ * than 7 days ago, beyond recent search, is searched in the full archive; where X refuses that, from
+ * where recent search reaches, and the repair says what it left.
  */
 
 import { costOf, NO_READS } from '../../platform/billing/cost-model.js';
@@ -19,7 +20,7 @@ import { opensWithData, tweetIdOf } from './replay-guard.js';
 
 export type GapRecord = NonNullable<HarvestContext['stats']['gaps']>[number];
 
-/** Recent search's query length on self-serve access; a longer rule cannot be searched for as it is. */
+/** Recent search's query length on self-serve access (full-archive search takes 1,024); a longer rule cannot be searched for as it is. */
 const QUERY_LENGTH = 512;
 /** How far recent search reaches back, less a margin for the time a repair takes. */
 const RECENT_REACH_MS = 7 * 86_400_000 - 10 * 60_000;
@@ -85,39 +86,46 @@ export async function repairGap(context: HarvestContext, gap: GapRecord, bounds:
   const config = configOfType(context.config, 'filter');
   const lower = bounds.afterId !== undefined ? (tweetTime(bounds.afterId) ?? Date.parse(gap.start)) : Date.parse(gap.start);
   const upper = bounds.beforeId !== undefined ? tweetTime(bounds.beforeId) : undefined;
-  // Recent search reaches back 7 days: a stretch older than that is not searched, one that began before it is searched from there on.
-  const reach = Date.now() - RECENT_REACH_MS;
-  if ((upper ?? Date.now()) + MARGIN_MS <= reach) {
-    gap.repair = { outcome: 'not_repaired', reason: 'older than the 7 days recent search reaches' };
-    return;
-  }
-  const from = Math.max(lower - MARGIN_MS, reach);
-  const clipped =
-    from > lower - MARGIN_MS ? `its part before ${new Date(from).toISOString()} is older than the 7 days recent search reaches` : undefined;
   const { queries, tooLong } = orQueries(
     config.rules.map((rule) => rule.value),
     QUERY_LENGTH,
   );
-  const since = (firstIdAt(from) ?? 0n).toString();
   const until = upper !== undefined ? firstIdAt(upper + MARGIN_MS)?.toString() : undefined;
   const found = new Set<string>();
   const read = { posts: 0 };
-  try {
+  const search = async (endpoint: SearchEndpoint, fromMs: number): Promise<void> => {
+    const since = (firstIdAt(fromMs) ?? 0n).toString();
     for (const query of queries)
-      await searchStretch(context, query, since, until, (id) => !stored.has(id) && !found.has(id), found, stored, read);
+      await searchStretch(context, endpoint, query, since, until, (id) => !stored.has(id) && !found.has(id), found, stored, read);
+  };
+  const scrubbed = (error: unknown): string => context.log.scrub(error instanceof Error ? error.message : String(error));
+  const shortfalls: string[] = [];
+  const reach = Date.now() - RECENT_REACH_MS;
+  try {
+    if (lower - MARGIN_MS >= reach) await search('tweets/search/recent', lower - MARGIN_MS);
+    else {
+      // Older than recent search reaches (a group stopped for days): the full archive, which pay-per-use
+      // includes; where X refuses it, what recent search still reaches, and the rest said.
+      try {
+        await search('tweets/search/all', lower - MARGIN_MS);
+      } catch (error) {
+        const refused = `full-archive search failed (${scrubbed(error)})`;
+        if ((upper ?? Date.now()) + MARGIN_MS <= reach && found.size === 0) {
+          gap.repair = { outcome: 'not_repaired', reason: `older than the 7 days recent search reaches, and ${refused}` };
+          return;
+        }
+        shortfalls.push(`${refused}; its part before ${new Date(reach).toISOString()} is older than the 7 days recent search reaches`);
+        if ((upper ?? Date.now()) + MARGIN_MS > reach) await search('tweets/search/recent', reach);
+      }
+    }
   } catch (error) {
-    gap.repair = {
-      outcome: 'not_repaired',
-      reason: `the search failed: ${context.log.scrub(error instanceof Error ? error.message : String(error))}`,
-    };
+    gap.repair = { outcome: 'not_repaired', reason: `the search failed: ${scrubbed(error)}` };
     return;
   }
   // What its searches bought (the harvest's meter, which the stream feeds at the same time, counts them too).
   const usd = costOf({ ...NO_READS, posts: read.posts }, DEFAULT_PRICES).usd;
-  const tooLongRules =
-    tooLong.length > 0 ? `${tooLong.length} rule(s) longer than a recent search query takes were not searched` : undefined;
-  const ended = context.stop.stopping ? 'the harvest ended before the repair finished' : undefined;
-  const shortfalls = [clipped, tooLongRules, ended].filter((reason) => reason !== undefined);
+  if (tooLong.length > 0) shortfalls.push(`${tooLong.length} rule(s) longer than a search query takes were not searched`);
+  if (context.stop.stopping) shortfalls.push('the harvest ended before the repair finished');
   gap.repair = {
     outcome: shortfalls.length > 0 ? 'partial' : 'repaired',
     posts: found.size,
@@ -128,8 +136,11 @@ export async function repairGap(context: HarvestContext, gap: GapRecord, bounds:
   context.log.info('stream gap repaired by search', { start: gap.start, end: gap.end, posts: found.size, usd, queries: queries.length });
 }
 
+type SearchEndpoint = 'tweets/search/recent' | 'tweets/search/all';
+
 async function searchStretch(
   context: HarvestContext,
+  endpoint: SearchEndpoint,
   query: string,
   sinceId: string,
   untilId: string | undefined,
@@ -142,7 +153,7 @@ async function searchStretch(
   do {
     if (context.stop.stopping) return;
     const page = await context.client.get(
-      'tweets/search/recent',
+      endpoint,
       {
         ...TWEET_EVERYTHING,
         query,

@@ -1,7 +1,7 @@
 /*
- * A stretch a stream lost longer ago than recent search reaches (a group stopped for nine days):
- * the part within its 7 days is searched, and the repair says what was left; a stretch wholly
- * older is not searched at all, since X refuses such a search.
+ * A stretch a stream lost longer ago than recent search reaches (a group stopped for nine days) is
+ * searched in the full archive, which pay-per-use includes; where X will not search it, the part
+ * recent search still reaches is, and the repair says what was left.
  */
 
 import assert from 'node:assert/strict';
@@ -18,6 +18,8 @@ import { firstIdAt, tweetTime } from '../../platform/x-api/snowflake.js';
 import { FakeXApi } from '../../simulator/x-api/server.js';
 import { putCollection, SECRET_BEARER } from '../helpers/archive-fixtures.js';
 
+/** A second app: full-archive search takes one request a second from each, and the refused repairs run side by side. */
+const OTHER_APP = `${SECRET_BEARER}-other`;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -26,7 +28,7 @@ let dir: string;
 let store: LocalArchiveStore;
 
 before(async () => {
-  fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER], corpus: { users: 2, tweetsPerUser: () => 3 } }).start();
+  fake = await new FakeXApi({ bearerTokens: [SECRET_BEARER, OTHER_APP], corpus: { users: 2, tweetsPerUser: () => 3 } }).start();
   dir = await mkdtemp(join(tmpdir(), 'gap-window-'));
   store = new LocalArchiveStore(join(dir, 'archive'));
 });
@@ -34,15 +36,16 @@ after(async () => {
   await fake.stop();
 });
 
-async function harvestOf(id: string): Promise<HarvestContext> {
+async function harvestOf(id: string, bearerToken = SECRET_BEARER): Promise<HarvestContext> {
   const config = await putCollection(store, { id, type: 'filter', rules: [{ value: 'climate' }], repair_gaps: true });
   return openHarvest({
     store,
     config,
-    credentials: { profile: 'default', bearerToken: SECRET_BEARER },
+    credentials: { profile: 'default', bearerToken },
     harvestId: harvestId(new Date()),
     env: { TWARC_CLOUD_SPOOL: join(dir, 'spool') },
     writeLog: () => undefined,
+    tuning: { backoffScale: 0.001 },
     apiBaseUrl: fake.baseUrl,
     lease: { lost: false },
   });
@@ -57,36 +60,76 @@ function stretch(fromAgo: number, toAgo: number): { gap: GapRecord; bounds: { af
   };
 }
 
-const searches = (since: number) => fake.requests.slice(since).filter((r) => r.endpoint === 'tweets/search/recent');
+/** The searches X answered (a 429 of full-archive search's one request a second is retried, and not counted). */
+const searches = (since: number, endpoint: string) => fake.requests.slice(since).filter((r) => r.endpoint === endpoint && r.status === 200);
+const paramsOf = (request: { url: string } | undefined): URLSearchParams => new URL(request?.url ?? '', 'http://x').searchParams;
+const timeOf = (id: string | null): number => tweetTime(id ?? '') ?? 0;
 
-describe('repairing a stretch at the edge of what recent search reaches', { timeout: 60_000 }, () => {
-  it('searches a stretch that began nine days ago from where recent search reaches, and says what it left', async () => {
+describe('repairing a stretch older than recent search reaches', { timeout: 60_000 }, () => {
+  it('searches the full archive for a stretch that began nine days ago, bounded by its ids', async () => {
     const harvest = await harvestOf('nine-days');
     const { gap, bounds } = stretch(9 * DAY, HOUR);
     const since = fake.requests.length;
     await repairGap(harvest, gap, bounds, new StoredIds());
     await harvest.files.close();
-    assert.equal(gap.repair?.outcome, 'partial', JSON.stringify(gap.repair));
-    assert.match(gap.repair.reason ?? '', /^its part before \d{4}-\d\d-\d\dT[\d:.]+Z is older than the 7 days recent search reaches$/);
-    const asked = searches(since);
-    assert.equal(asked.length, 1, 'one search, which X accepted');
-    const params = new URL(asked[0]?.url ?? '', 'http://x').searchParams;
-    const from = tweetTime(params.get('since_id') ?? '') ?? 0;
-    assert.ok(from > Date.now() - 7 * DAY && from < Date.now() - 7 * DAY + HOUR, `searched from ${new Date(from).toISOString()}`);
-    const to = tweetTime(params.get('until_id') ?? '') ?? 0;
-    assert.ok(
-      to > Date.now() - HOUR && to < Date.now() - HOUR + 60_000,
-      `searched up to ${new Date(to).toISOString()}, just past the stretch`,
-    );
+    assert.equal(gap.repair?.outcome, 'repaired', JSON.stringify(gap.repair));
+    assert.equal(searches(since, 'tweets/search/recent').length, 0);
+    const asked = searches(since, 'tweets/search/all');
+    assert.equal(asked.length, 1, 'one full-archive search, which X accepted');
+    const from = timeOf(paramsOf(asked[0]).get('since_id'));
+    const to = timeOf(paramsOf(asked[0]).get('until_id'));
+    assert.ok(Math.abs(from - (Date.now() - 9 * DAY)) < 60_000, `searched from ${new Date(from).toISOString()}`);
+    assert.ok(to > Date.now() - HOUR && to < Date.now() - HOUR + 60_000, `searched up to ${new Date(to).toISOString()}`);
   });
 
-  it('does not search a stretch that ended before recent search reaches', async () => {
+  it('searches the full archive for a stretch that ended eight days ago too', async () => {
     const harvest = await harvestOf('ten-days');
     const { gap, bounds } = stretch(10 * DAY, 8 * DAY);
     const since = fake.requests.length;
     await repairGap(harvest, gap, bounds, new StoredIds());
     await harvest.files.close();
-    assert.deepEqual(gap.repair, { outcome: 'not_repaired', reason: 'older than the 7 days recent search reaches' });
-    assert.equal(searches(since).length, 0);
+    assert.equal(gap.repair?.outcome, 'repaired', JSON.stringify(gap.repair));
+    assert.equal(searches(since, 'tweets/search/all').length, 1);
+  });
+});
+
+describe('repairing a stretch older than recent search reaches, where X will not search the full archive', { timeout: 90_000 }, () => {
+  const refused = { nineDays: stretch(9 * DAY, HOUR), tenDays: stretch(10 * DAY, 8 * DAY) };
+  /** The recent searches both repairs made. */
+  let recent: Array<{ url: string }> = [];
+  before(async () => {
+    // X's answers fail for good (every retry too); both repairs wait out the retries at once.
+    fake.inject('tweets/search/all', { kind: '503' }, 100);
+    const since = fake.requests.length;
+    try {
+      await Promise.all(
+        Object.entries(refused).map(async ([id, { gap, bounds }]) => {
+          const harvest = await harvestOf(`refused-${id.toLowerCase()}`, id === 'tenDays' ? OTHER_APP : SECRET_BEARER);
+          await repairGap(harvest, gap, bounds, new StoredIds());
+          await harvest.files.close();
+        }),
+      );
+    } finally {
+      fake.clearFaults();
+    }
+    recent = searches(since, 'tweets/search/recent');
+  });
+
+  it('searches what recent search reaches, and says what it left', () => {
+    const { gap } = refused.nineDays;
+    assert.equal(gap.repair?.outcome, 'partial', JSON.stringify(gap.repair));
+    assert.match(
+      gap.repair.reason ?? '',
+      /^full-archive search failed \(.+\); its part before \d{4}-\d\d-\d\dT[\d:.]+Z is older than the 7 days recent search reaches$/,
+    );
+    assert.equal(recent.length, 1, 'one recent search in all, for this stretch, which X accepted');
+    const from = timeOf(paramsOf(recent[0]).get('since_id'));
+    assert.ok(from > Date.now() - 7 * DAY && from < Date.now() - 7 * DAY + HOUR, `searched from ${new Date(from).toISOString()}`);
+  });
+
+  it('leaves a stretch wholly older than 7 days unrepaired, saying why, without a recent search X would refuse', () => {
+    const { gap } = refused.tenDays;
+    assert.equal(gap.repair?.outcome, 'not_repaired');
+    assert.match(gap.repair.reason ?? '', /^older than the 7 days recent search reaches, and full-archive search failed \(.+\)$/);
   });
 });
