@@ -1,6 +1,6 @@
 import { UserError } from '../../platform/errors.js';
 import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
-import { readObject } from '../../platform/archive/objects.js';
+import { readObject, type ArchiveObjects } from '../../platform/archive/objects.js';
 import { postUsage, postUsageLine } from '../../reconciler/inspect/post-usage.js';
 import { runningHarvest, runningHarvestLine } from '../../reconciler/inspect/running-harvest.js';
 import { boughtLine, spendLines, spendThisMonth } from '../../reconciler/inspect/spend.js';
@@ -87,8 +87,17 @@ export const lastCommand: CommandSpec = {
         io.out(
           `  ${record.unmatched.messages} stream messages matched none of its rules; kept apart in ${record.unmatched.files.length} unmatched-*.jsonl.gz files`,
         );
-      for (const gap of record.gaps ?? []) io.out(`  gap ${gap.start} -> ${gap.end}: ${gap.cause}`);
+      for (const gap of record.gaps ?? []) io.out(`  gap ${gap.start} -> ${gap.end}: ${gap.cause}${repairText(gap.repair)}`);
     }
+    const { total_tweets: total, distinct_tweets: distinct } = last.value;
+    if (total !== undefined)
+      io.out(
+        `  the collection: ${total} tweets stored by all its harvests, ${
+          distinct !== undefined
+            ? `${distinct} distinct posts (${Math.max(0, total - distinct)} stored more than once)`
+            : 'distinct posts not counted yet'
+        }`,
+      );
     for (const change of changes)
       io.out(
         `  user ${change.user_id}: ${change.kind}${change.screen_name !== undefined ? ` @${change.screen_name}` : ''} (${change.action})`,
@@ -96,3 +105,14 @@ export const lastCommand: CommandSpec = {
     return 0;
   },
 };
+
+type GapRepair = NonNullable<NonNullable<ArchiveObjects['harvest']['gaps']>[number]['repair']>;
+
+/** What a gap's repair did, for its line in `last`: whether the data has a hole, and what filling it cost. */
+function repairText(repair: GapRepair | undefined): string {
+  if (!repair) return '; no repair recorded (repair_gaps is off for it)';
+  const found =
+    repair.posts !== undefined ? `: ${repair.posts} posts found, ${repair.read ?? 0} read, $${(repair.usd ?? 0).toFixed(2)}` : '';
+  const outcome = repair.outcome.replace('_', ' ');
+  return `; ${outcome}${found}${repair.reason !== undefined ? ` (${repair.reason})` : ''}`;
+}

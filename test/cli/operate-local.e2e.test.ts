@@ -100,6 +100,7 @@ describe('operating a collection on the local target', { timeout: 120_000 }, () 
     const last = await cli('last', 'scientists');
     assert.match(last.stdout, /harvest \d{8}T\d{6}Z completed/);
     assert.match(last.stdout, /80 tweets/);
+    assert.match(last.stdout, /^ {2}the collection: 80 tweets stored by all its harvests, 80 distinct posts \(0 stored more than once\)$/m);
     assert.match(
       last.stdout,
       /bought: 80 posts, \d+ users, \$\d+\.\d\d at x_api\.prices \(expansions brought \d+ posts and \d+ users more, possibly billed\)/,

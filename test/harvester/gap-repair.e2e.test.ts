@@ -72,6 +72,15 @@ describe('a stream group that repairs its gaps', { timeout: 120_000 }, () => {
       // Its cost: every post its searches read, at X's price of a post read.
       assert.ok((repair.read ?? 0) >= (repair.posts ?? 0));
       assert.equal(repair.usd, Math.round((repair.read ?? 0) * 0.005 * 10_000) / 10_000, JSON.stringify(repair));
+      const shown = await runCliAsync(['last', id], { cwd: root, env });
+      assert.match(
+        shown.stdout,
+        new RegExp(
+          `^ {2}gap \\S+ -> \\S+: .+; repaired: ${repair.posts ?? 0} posts found, ${repair.read ?? 0} read, \\$${(repair.usd ?? 0).toFixed(2)}$`,
+          'm',
+        ),
+        '`last` says the gap was filled, and what it cost',
+      );
     }
     const searched = fake.requests.filter((r) => r.endpoint === 'tweets/search/recent').map((r) => new URL(r.url, 'http://x').searchParams);
     assert.deepEqual(searched.map((q) => q.get('query')).sort(), ['(climate)', '(weather)']);
