@@ -26,7 +26,8 @@ export interface HarvestRow {
   readonly requests: number;
   readonly rate_limit_waits: number;
   readonly rate_limit_wait_seconds: number;
-  readonly gaps: ReadonlyArray<{ start: string; end: string; cause: string }>;
+  /** Stretches a stream lost, each with what its repair did (absent where repair_gaps was off). */
+  readonly gaps: ReadonlyArray<NonNullable<HarvestRecord['gaps']>[number]>;
   /** What its reads cost at the deployment's prices; absent for harvests that did not record them. */
   readonly cost_usd?: number;
 }

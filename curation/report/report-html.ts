@@ -60,6 +60,7 @@ ${
 }
 <h2>Harvests</h2>
 ${harvestTable(data.harvests)}
+${gapTable(data.harvests)}
 <div class="tops">
 ${topTable('Top hashtags', 'hashtags', data.top.hashtags)}
 ${topTable('Top mentions', 'mentions', data.top.mentions)}
@@ -94,6 +95,26 @@ function harvestTable(harvests: readonly HarvestRow[]): string {
     )
     .join('\n');
   return `<table id="harvests"><thead><tr><th>started (UTC)</th><th>ended</th><th>outcome</th><th class="n">tweets</th><th class="n">requests</th><th class="n">rate-limit waits</th><th class="n">gaps</th><th class="n">cost</th></tr></thead>
+<tbody>${rows}</tbody></table>`;
+}
+
+/** Every stretch a stream lost, and whether its repair filled it: what a reader needs to know of the data's holes. */
+function gapTable(harvests: readonly HarvestRow[]): string {
+  const gaps = harvests.flatMap((h) => h.gaps);
+  if (gaps.length === 0) return '';
+  const time = (at: string): string => escape(at.replace('T', ' ').slice(0, 19));
+  const rows = gaps
+    .map((gap) => {
+      const repair = gap.repair;
+      const outcome = repair ? repair.outcome.replace('_', ' ') : 'not searched (repair_gaps off)';
+      return (
+        `<tr><td>${time(gap.start)}</td><td>${time(gap.end)}</td><td>${escape(gap.cause)}</td><td class="repair-${escape(repair?.outcome ?? 'none')}">${escape(outcome)}</td>` +
+        `<td class="n">${repair?.posts?.toLocaleString('en') ?? '-'}</td><td class="n">${repair?.usd !== undefined ? escape(formatUsd(repair.usd)) : '-'}</td><td>${escape(repair?.reason ?? '')}</td></tr>`
+      );
+    })
+    .join('\n');
+  return `<h2>Gaps</h2>
+<table id="gaps"><thead><tr><th>from (UTC)</th><th>to</th><th>cause</th><th>repair</th><th class="n">posts found</th><th class="n">cost</th><th>note</th></tr></thead>
 <tbody>${rows}</tbody></table>`;
 }
 

@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { collectionKeys } from '../../platform/archive/keys.js';
@@ -81,6 +82,11 @@ describe('a stream group that repairs its gaps', { timeout: 120_000 }, () => {
         ),
         '`last` says the gap was filled, and what it cost',
       );
+      const report = await runCliAsync(['report', id, '--out', `${id}.html`], { cwd: root, env });
+      assert.equal(report.status, 0, report.stderr);
+      const gapRows = /<table id="gaps">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(readFileSync(join(root, `${id}.html`), 'utf8'))?.[1] ?? '';
+      assert.equal(gapRows.split('<tr>').length - 1, 1, "the report's gap table has the one gap");
+      assert.match(gapRows, new RegExp(`<td class="repair-repaired">repaired</td><td class="n">${repair.posts ?? 0}</td>`));
     }
     const searched = fake.requests.filter((r) => r.endpoint === 'tweets/search/recent').map((r) => new URL(r.url, 'http://x').searchParams);
     assert.deepEqual(searched.map((q) => q.get('query')).sort(), ['(climate)', '(weather)']);
