@@ -17,6 +17,9 @@ export const REAL_LIMITS: Readonly<Record<string, RateLimit>> = {
   tweets: { limit: 3500, windowMs: 900_000 },
   // Quote Tweets lookup: 75 requests per 15 minutes per app (X's rate-limit table).
   'tweets/:id/quote_tweets': { limit: 75, windowMs: 900_000 },
+  // List Posts and List members lookup: 900 requests per 15 minutes with App only (X's migration guides, "Default request rate limits").
+  'lists/:id/tweets': { limit: 900, windowMs: 900_000 },
+  'lists/:id/members': { limit: 900, windowMs: 900_000 },
   'tweets/search/recent': { limit: 450, windowMs: 900_000 },
   'tweets/search/all': { limit: 300, windowMs: 900_000 },
   'tweets/search/stream': { limit: 50, windowMs: 900_000 },

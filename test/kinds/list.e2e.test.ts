@@ -81,3 +81,51 @@ describe('a list collection', { timeout: 180_000 }, () => {
     await assertReadAfterHarvest(project, 'panel');
   });
 });
+
+describe("a list collection within X's rate window for list timelines", { timeout: 120_000 }, () => {
+  it("meets X's published window on the stand-in: 900 requests per 15 minutes, for list posts and members", async () => {
+    for (const part of ['tweets', 'members']) {
+      const answer = await fetch(new URL(`lists/${listId}/${part}`, fake.baseUrl), {
+        headers: { authorization: `Bearer ${SECRET_BEARER}` },
+      });
+      assert.equal(answer.status, 200);
+      assert.equal(answer.headers.get('x-rate-limit-limit'), '900', part);
+      const reset = Number(answer.headers.get('x-rate-limit-reset')) * 1000;
+      assert.ok(reset > Date.now() && reset <= Date.now() + 900_000 + 1000, `${part}: the window ends within 15 minutes`);
+    }
+  });
+
+  it('waits for the window instead of meeting a 429, and stores every post', async () => {
+    // X allows 900 list-timeline requests per 15 minutes (app auth); scaled down here to 1 per 3 seconds.
+    const limited = await new FakeXApi({
+      bearerTokens: [SECRET_BEARER],
+      corpus: { users: 2, tweetsPerUser: () => 250 },
+      rateLimits: { 'lists/:id/tweets': { limit: 1, windowMs: 3000 } },
+    }).start();
+    try {
+      const list = limited.corpus.addList([limited.corpus.users[0]?.id ?? '', limited.corpus.users[1]?.id ?? '']);
+      const own = kindProject(limited);
+      assert.equal((await own.cli('new', 'list', 'paged')).status, 0);
+      const path = join(own.root, 'collections', 'paged.yaml');
+      writeFileSync(
+        path,
+        readFileSync(path, 'utf8').replace('state: suspended', 'state: active').replace('lists: []', `lists: ["${list}"]`),
+      );
+      assert.equal((await own.cli('apply', '--yes')).status, 0);
+      const run = await own.cli('run', 'paged');
+      assert.equal(run.status, 0, run.stderr);
+      assert.deepEqual(
+        sorted((await storedTweets(own.store, 'paged')).map((t) => t.id)),
+        sorted(limited.corpus.listTweets(list).map((t) => t.id)),
+      );
+      const pages = limited.requests.filter((r) => r.endpoint === 'lists/:id/tweets' && r.status === 200).length;
+      assert.ok(pages >= 3, `${pages} pages: the window was met`);
+      assert.equal(limited.rateLimits.refused.get('lists/:id/tweets') ?? 0, 0, 'no 429: the harvester read the window from the headers');
+      const last = await readObject(own.store, collectionKeys('paged').lastHarvest, 'last-harvest');
+      const record = await readObject(own.store, `${last?.value.prefix ?? ''}harvest.json`, 'harvest');
+      assert.ok((record?.value.rate_limit_waits.count ?? 0) >= 2, JSON.stringify(record?.value.rate_limit_waits));
+    } finally {
+      await limited.stop();
+    }
+  });
+});
