@@ -11,28 +11,35 @@ import { fileSystemUserError } from '../../platform/fs-errors.js';
 import { PARQUET_INPUT_DIALECT } from './row-format.js';
 import { TWEET_COLUMNS, type CellKind } from './tweet-columns.js';
 
-/** How DuckDB is run: its threads, its memory limit, and the rows of a Parquet row group it holds before writing it. */
+/** How DuckDB is run: its threads, its memory limit, the rows of a Parquet row group it holds before writing it, and the longest row it reads. */
 export interface DuckDbBudget {
   readonly threads: number;
   readonly memoryLimit: string;
   readonly rowGroupRows: number;
+  /** DuckDB's CSV reader holds buffers of twice this for several parts at once, inside its memory limit. */
+  readonly lineBytes: number;
 }
 
 /**
- * One thread. Untyped, two threads were faster (a million tweets, two cores: 33.6-35.9 s against
- * 36.7-42 s). Typed, DuckDB's Parquet writer reserves memory per leaf column and per thread, and
+ * One thread. Typed, DuckDB's Parquet writer reserves memory per leaf column and per thread, and
  * the STRUCT columns (media with its variants, context annotations, annotations, poll options,
- * rules) bring some 45 leaves more: two threads are refused at once below 160 MB, and at 160 MB
- * the export's peak RSS is 323-333 MB, over its 300 MB budget (the worker threads leave some
- * 70 MB of native memory behind). One thread: a million tweets exported in 35.3-35.5 s at a
- * peak of 261-267 MB with 80 MB and row groups of 2,048 rows (the least DuckDB writes), against
- * 33.9 s at 283-304 MB with 100 MB and 4,096. Rows much wider than a tweet's could outgrow 80 MB;
- * then the file is written again from the same parts with more room.
+ * rules) bring some 45 leaves more: two threads need about 200 MB of RSS of their own whatever
+ * the limit says (refused at 130 MB, the export's peak 302-326 MB at 145-160 MB), over the
+ * export's 300 MB budget (docs/decisions.md, "Parquet at 10x within 300 MB"). The CSV reader's
+ * buffers (twice the longest row it reads) count against the limit: 80 MB was refused at once
+ * whenever an export had four parts or more of some megabytes, so every real export paid for a
+ * second attempt. At 110 MB, rows of up to 4 MB and row groups of 2,048 rows (the least DuckDB
+ * writes), a million tweets export in 33.6-34.4 s at a peak of 257-259 MB. A row longer than
+ * that (a post's is at most some 200 KB) or rows far wider than a tweet's are written again, from
+ * the same parts, with more room.
  */
 export const DUCKDB_BUDGETS: readonly DuckDbBudget[] = [
-  { threads: 1, memoryLimit: '80MB', rowGroupRows: 2048 },
-  { threads: 1, memoryLimit: '110MB', rowGroupRows: 2048 },
+  { threads: 1, memoryLimit: '110MB', rowGroupRows: 2048, lineBytes: 4 << 20 },
+  { threads: 1, memoryLimit: '160MB', rowGroupRows: 2048, lineBytes: 16 << 20 },
 ];
+
+/** What DuckDB says when a budget is too small for the parts: out of memory, or a row longer than it reads. */
+const TOO_SMALL = /Out of Memory|line size/i;
 
 const DUCKDB_TYPES: Readonly<Record<CellKind, string>> = { string: 'VARCHAR', integer: 'BIGINT', boolean: 'BOOLEAN', json: 'JSON' };
 
@@ -46,13 +53,14 @@ export async function parquetFrom(
   const sources = parts.length > 0 ? parts : [join(workDir, 'no-rows')];
   if (parts.length === 0) await writeFile(join(workDir, 'no-rows'), '');
   await collectGarbage();
+  await returnFreedMemory();
   for (const [attempt, budget] of budgets.entries()) {
     try {
       await writeParquet(sources, out, join(workDir, `duckdb-${attempt}`), budget);
       return;
     } catch (error) {
       await rm(out, { force: true });
-      if (attempt === budgets.length - 1 || !(error instanceof Error) || !/Out of Memory/i.test(error.message))
+      if (attempt === budgets.length - 1 || !(error instanceof Error) || !TOO_SMALL.test(error.message))
         throw fileSystemProblemOf(error, out) ?? error;
     }
   }
@@ -98,7 +106,7 @@ async function writeParquet(sources: readonly string[], out: string, folder: str
     await db.run(
       `COPY (SELECT ${selected} FROM read_csv([${sources.map(quote).join(', ')}], auto_detect = false, header = false,
         delim = ${quote(delimiter)}, quote = ${quote(fieldQuote)}, escape = ${quote(fieldQuote)},
-        columns = {${columns}}, max_line_size = 4194304, buffer_size = 8388608))
+        columns = {${columns}}, max_line_size = ${budget.lineBytes}, buffer_size = ${2 * budget.lineBytes}))
        TO ${quote(out)} (FORMAT parquet, COMPRESSION 'zstd', ROW_GROUP_SIZE ${budget.rowGroupRows})`,
     );
   } finally {
@@ -116,6 +124,25 @@ async function collectGarbage(): Promise<void> {
   const [{ setFlagsFromString }, { runInNewContext }] = await Promise.all([import('node:v8'), import('node:vm')]);
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
+}
+
+/**
+ * Closing a DuckDB instance gives the process's freed heap back to the system (DuckDB's allocator
+ * trims malloc's arenas as it shuts down, on Linux): what the row workers and the id set freed is
+ * otherwise kept by malloc, and DuckDB's own memory came on top of it. Measured at a million
+ * tweets: the export's RSS before the write fell from 146-167 MB to 127-133 MB, and its peak from
+ * 279-310 MB to 256-258 MB. (An attempt that ran out of memory used to do this by accident.)
+ */
+async function returnFreedMemory(): Promise<void> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const db = await instance.connect();
+  try {
+    await db.run('SELECT 1');
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
 }
 
 function identifier(name: string): string {

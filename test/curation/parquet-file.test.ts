@@ -16,11 +16,11 @@ import { pagesOf } from '../../platform/archive/harvest-files.js';
 import { writeTweetArchive } from '../helpers/tweet-archive.js';
 
 /** Rows of long text: a row group of them does not fit in a few megabytes. */
-function partOf(dir: string, rows: number): string {
+function partOf(dir: string, rows: number, textLength = 2000): string {
   const path = join(dir, 'part-0');
   let text = '';
   for (let i = 0; i < rows; i += 1) {
-    const t = { id: String(1_000_000 + i), text: `${'x'.repeat(2000)} ${i}\nline two`, entities: { hashtags: [{ tag: `t${i}` }] } };
+    const t = { id: String(1_000_000 + i), text: `${'x'.repeat(textLength)} ${i}\nline two`, entities: { hashtags: [{ tag: `t${i}` }] } };
     const row: TweetInPage = {
       t,
       a: undefined,
@@ -60,7 +60,7 @@ describe('the Parquet file of an export', { timeout: 60_000 }, () => {
   it('is written again with the next budget when DuckDB runs out of memory, and fails plainly when the last does too', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parquet-file-'));
     const part = partOf(dir, 20_000);
-    const tooSmall = { threads: 2, memoryLimit: '4MB', rowGroupRows: 20_000 };
+    const tooSmall = { threads: 2, memoryLimit: '4MB', rowGroupRows: 20_000, lineBytes: 1 << 20 };
     const out = join(dir, 'rows.parquet');
     await parquetFrom([part], out, join(dir, 'work'), [tooSmall, DUCKDB_BUDGETS[1] ?? tooSmall]);
     assert.deepEqual(await rowsOf(out), { count: 20_000, last: '1019999' });
@@ -70,20 +70,31 @@ describe('the Parquet file of an export', { timeout: 60_000 }, () => {
     assert.ok(!readdirSync(dir).includes('never.parquet'), 'no half-written file is left');
   });
 
-  it('holds real-shaped tweets, typed, in its first budget alone: no export pays for a second attempt', async () => {
+  it('holds real-shaped tweets from many tweet files, typed, in its first budget alone: no export pays for a second attempt', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parquet-file-'));
     const store = new LocalArchiveStore(join(dir, 'archive'));
     // The corpus's posts: media with variants, context annotations, polls, places, as X sends them.
-    const written = await writeTweetArchive(store, 'real', { tweets: 20_000, harvests: 1, users: 2_000 });
-    let text = '';
+    const written = await writeTweetArchive(store, 'real', { tweets: 2_000, harvests: 1, users: 1_000 });
+    let rows = '';
     for (const key of written.files)
-      for await (const line of pagesOf(store, key)) for (const row of tweetsOfLine(line)) text += formatRow(row, 'parquet-input');
-    const part = join(dir, 'part-0');
-    writeFileSync(part, text);
+      for await (const line of pagesOf(store, key)) for (const row of tweetsOfLine(line)) rows += formatRow(row, 'parquet-input');
+    // An export hands DuckDB one part a tweet file, each of some megabytes (a file of 10,000 tweets
+    // is about 13): its CSV reader holds a buffer for several at once, which 80 MB did not fit.
+    const parts = Array.from({ length: 6 }, (_, index) => join(dir, `part-${index}`));
+    for (const part of parts) writeFileSync(part, rows.repeat(5));
     const out = join(dir, 'rows.parquet');
     const [first] = DUCKDB_BUDGETS;
     assert.ok(first);
-    await parquetFrom([part], out, join(dir, 'work'), [first]);
-    assert.equal((await rowsOf(out)).count, 20_000);
+    await parquetFrom(parts, out, join(dir, 'work'), [first]);
+    assert.equal((await rowsOf(out)).count, 6 * 5 * 2_000);
+  });
+
+  it('writes a row longer than the first budget reads with the next one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parquet-file-'));
+    // Far longer than a post's row can be (a 25,000-character post and its entities are some 200 KB).
+    const part = partOf(dir, 3, 5_000_000);
+    const out = join(dir, 'long.parquet');
+    await parquetFrom([part], out, join(dir, 'work'));
+    assert.equal((await rowsOf(out)).count, 3);
   });
 });
