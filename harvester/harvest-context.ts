@@ -1,6 +1,7 @@
 import type { ArchiveObjects } from '../platform/archive/objects.js';
 import type { HarvestKeys } from '../platform/archive/keys.js';
 import type { ArchiveStore } from '../platform/archive/store.js';
+import { postIdsOf } from '../platform/archive/harvest-files.js';
 import type { XCredentials } from '../platform/credentials/credentials.js';
 import type { XApiClient, Page } from '../platform/x-api/client.js';
 import { BillingMeter } from './billing-meter.js';
@@ -89,7 +90,5 @@ export function recordError(stats: HarvestStats, message: string, endpoint?: str
 
 /** Writes a page that has tweets, as a twarc2 line; a page without `data` is never written. */
 export function writePage(context: HarvestContext, page: Page, tweets: number, checkpoint?: Checkpoint): Promise<void> | undefined {
-  const data = page.body['data'];
-  const ids = (Array.isArray(data) ? data : [data]).map((post) => (post as { id?: unknown } | null)?.id);
-  return context.files.append(pageLine(page.body, twarcMetadata(page.url, new Date())), tweets, checkpoint, { ids });
+  return context.files.append(pageLine(page.body, twarcMetadata(page.url, new Date())), tweets, checkpoint, { ids: postIdsOf(page.body) });
 }

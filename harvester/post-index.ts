@@ -6,7 +6,7 @@
  * state's running total.
  */
 
-import { pagesOf, tweetFiles, type DamagedFiles } from '../platform/archive/harvest-files.js';
+import { pagesOf, postIdsOf, tweetFiles, type DamagedFiles } from '../platform/archive/harvest-files.js';
 import { ArchiveObjectInvalid } from '../platform/archive/objects.js';
 import { PostIdList, readPostIds, unionOfSorted, writePostIds } from '../platform/archive/post-ids.js';
 import type { HarvestContext } from './harvest-context.js';
@@ -76,10 +76,7 @@ async function idsOfHarvestsNotIn(
   for (const file of await tweetFiles(store, config.id)) {
     if (included.has(file.harvestId)) continue;
     harvests.add(file.harvestId);
-    for await (const page of pagesOf(store, file.key, undefined, damaged)) {
-      const data = page['data'];
-      for (const post of Array.isArray(data) ? data : [data]) ids.add((post as { id?: unknown } | null)?.id);
-    }
+    for await (const page of pagesOf(store, file.key, undefined, damaged)) for (const id of postIdsOf(page)) ids.add(id);
   }
   if (damaged.size > 0) log.warn('damaged tweet files were counted up to the damage', { files: [...damaged.keys()] });
   return { ids, harvests: [...harvests] };

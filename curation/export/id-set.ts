@@ -4,10 +4,11 @@
  * Ids travel from the export's workers as (high, low) 32-bit halves; 0 marks an id that is not a number.
  */
 
+import { postIdValue } from '../../platform/x-api/snowflake.js';
+
 export function idHalves(id: string): [number, number] {
-  if (!/^\d{1,20}$/.test(id)) return [0, 0];
-  const value = BigInt(id);
-  if (value >= 1n << 64n) return [0, 0];
+  const value = postIdValue(id);
+  if (value === undefined) return [0, 0];
   return [Number(value >> 32n), Number(value & 0xffffffffn)];
 }
 

@@ -110,12 +110,13 @@ export async function repairGap(context: HarvestContext, gap: GapRecord, bounds:
         await search('tweets/search/all', lower - MARGIN_MS);
       } catch (error) {
         const refused = `full-archive search failed (${scrubbed(error)})`;
-        if ((upper ?? Date.now()) + MARGIN_MS <= reach && found.size === 0) {
+        const endsWithinReach = (upper ?? Date.now()) + MARGIN_MS > reach;
+        if (!endsWithinReach && found.size === 0) {
           gap.repair = { outcome: 'not_repaired', reason: `older than the 7 days recent search reaches, and ${refused}` };
           return;
         }
         shortfalls.push(`${refused}; its part before ${new Date(reach).toISOString()} is older than the 7 days recent search reaches`);
-        if ((upper ?? Date.now()) + MARGIN_MS > reach) await search('tweets/search/recent', reach);
+        if (endsWithinReach) await search('tweets/search/recent', reach);
       }
     }
   } catch (error) {

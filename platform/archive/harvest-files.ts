@@ -118,6 +118,12 @@ export async function* lineBuffers(chunks: AsyncIterable<Buffer>): AsyncGenerato
   if (pending.length > 0) yield Buffer.concat(pending);
 }
 
+/** The ids of the posts a page (or stream message) holds as its data, as X sent them: a list, or one post. */
+export function postIdsOf(page: Record<string, unknown>): unknown[] {
+  const data = page['data'];
+  return (Array.isArray(data) ? data : [data]).map((post) => (post as { id?: unknown } | null | undefined)?.id);
+}
+
 /** The tweets and users a page holds or references: the ids a compliance job should check. */
 export function idsOfPage(page: Record<string, unknown>, tweets: Set<string>, users: Set<string>): void {
   const includes = (page['includes'] ?? {}) as { tweets?: unknown; users?: unknown };

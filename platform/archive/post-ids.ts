@@ -10,6 +10,7 @@ import { schemaValidator } from '../schema-validation.js';
 import type { ArchiveObjects } from './archive-types.js';
 import { collectionKeys } from './keys.js';
 import { ArchiveObjectInvalid } from './objects.js';
+import { LARGEST_POST_ID, postIdValue } from '../x-api/snowflake.js';
 import type { ArchiveStore } from './store.js';
 
 export type PostIdsHeader = ArchiveObjects['post-ids'];
@@ -20,17 +21,9 @@ export interface PostIdIndex {
   readonly ids: BigUint64Array;
 }
 
-const LARGEST_ID = (1n << 64n) - 1n;
 /** Varint groups that still fit a double exactly (7 x 7 = 49 bits): the common case, without BigInt arithmetic. */
 const EXACT_BITS = 49;
 const EXACT_LIMIT = 2n ** BigInt(EXACT_BITS);
-
-/** A post id as a number, or undefined for anything that is not one (never counted, never a duplicate). */
-export function postIdValue(id: unknown): bigint | undefined {
-  if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) return undefined;
-  const value = BigInt(id);
-  return value <= LARGEST_ID ? value : undefined;
-}
 
 /** Post ids in the order they came, duplicates and all, in an array that grows as needed. */
 export class PostIdList {
@@ -178,7 +171,7 @@ export function decodePostIds(gzipped: Buffer, key: string, location: string): P
     const delta = large ?? BigInt(small);
     if (k > 0 && delta === 0n) return refuse(`id ${k + 1} repeats the one before`);
     previous += delta;
-    if (previous > LARGEST_ID) return refuse(`id ${k + 1} is larger than 64 bits`);
+    if (previous > LARGEST_POST_ID) return refuse(`id ${k + 1} is larger than 64 bits`);
     ids[k] = previous;
   }
   if (at !== bytes.length) return refuse(`it holds more ids than the ${valid.posts} its header says`);

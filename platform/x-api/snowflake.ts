@@ -20,3 +20,13 @@ export function firstIdAt(ms: number): bigint | undefined {
   const id = (BigInt(Math.ceil(ms)) - X_EPOCH_MS) << 22n;
   return id < FIRST_SNOWFLAKE ? undefined : id;
 }
+
+/** Post ids are unsigned 64-bit numbers. */
+export const LARGEST_POST_ID = (1n << 64n) - 1n;
+
+/** A post id as a number, or undefined for anything that is not one (never counted, never a duplicate). */
+export function postIdValue(id: unknown): bigint | undefined {
+  if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) return undefined;
+  const value = BigInt(id);
+  return value <= LARGEST_POST_ID ? value : undefined;
+}
