@@ -1,6 +1,7 @@
 import { UserError } from '../../platform/errors.js';
 import { COLLECTIONS_INDEX_KEY, collectionKeys } from '../../platform/archive/keys.js';
 import { readObject, type ArchiveObjects } from '../../platform/archive/objects.js';
+import { duplicateCount } from '../../reconciler/inspect/collection-status.js';
 import { postUsage, postUsageLine } from '../../reconciler/inspect/post-usage.js';
 import { runningHarvest, runningHarvestLine } from '../../reconciler/inspect/running-harvest.js';
 import { boughtLine, spendLines, spendThisMonth } from '../../reconciler/inspect/spend.js';
@@ -94,7 +95,7 @@ export const lastCommand: CommandSpec = {
       io.out(
         `  the collection: ${total} tweets stored by all its harvests, ${
           distinct !== undefined
-            ? `${distinct} distinct posts (${Math.max(0, total - distinct)} stored more than once)`
+            ? `${distinct} distinct posts (${duplicateCount(total, distinct)} stored more than once)`
             : 'distinct posts not counted yet'
         }`,
       );

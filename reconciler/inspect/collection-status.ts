@@ -19,7 +19,12 @@ export interface CollectionRow {
 /** Posts stored more than once: what an export leaves out. */
 export function duplicatesOf(row: CollectionRow): number | undefined {
   if (row.totalTweets === undefined || row.distinctTweets === undefined) return undefined;
-  return Math.max(0, row.totalTweets - row.distinctTweets);
+  return duplicateCount(row.totalTweets, row.distinctTweets);
+}
+
+/** Stored tweets less distinct posts; never below 0 (a harvest whose lock was lost may be counted in one and not the other). */
+export function duplicateCount(total: number, distinct: number): number {
+  return Math.max(0, total - distinct);
 }
 
 /** Every collection in git or in the archive, with how the two compare and its newest harvest. */
