@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pollUntil } from '../../platform/async.js';
 import { collectionKeys } from '../../platform/archive/keys.js';
 import { readObject } from '../../platform/archive/objects.js';
 import { applyPlan } from '../../reconciler/apply/apply.js';
@@ -102,9 +103,20 @@ describe('the AWS target against the strict fakes, with a real harvester', { tim
         'harvest-group',
       );
       await group.waitForLog(/tweet file stored/);
+      const firstHarvest = (await readObject(store, collectionKeys('stream').lock, 'lock'))?.value.harvest_id;
+      assert.ok(firstHarvest, "the member's harvest holds its lock");
 
       writeFileSync(join(root, 'collections', 'stream.yaml'), 'id: stream\ntype: filter\nrules:\n  - value: weather\n');
       await applyAll();
+      // The edit rolls the member's harvest over; the removal below must find the new one running, not the gap between the two.
+      const rolledOver = await pollUntil(
+        async () => {
+          const holder = (await readObject(store, collectionKeys('stream').lock, 'lock'))?.value.harvest_id;
+          return holder !== undefined && holder !== firstHarvest ? holder : undefined;
+        },
+        { intervalMs: 50, timeoutMs: 30_000 },
+      );
+      assert.ok(rolledOver, "the edit rolled the member's harvest over to a new one");
       assert.equal(
         services.services.get(service)?.taskDefinitionArn,
         firstArn,
