@@ -177,8 +177,8 @@ data "aws_iam_policy_document" "apply" {
     resources = [local.stream_group_tds, local.stream_group_svcs]
   }
   statement {
-    # The stream groups' services, the only ones apply makes. Their ARNs name the cluster; the
-    # reference lists no ecs:cluster key for these actions, and a condition on it would deny them.
+    # The stream groups' services, the only ones apply makes. Their ARNs name the cluster, so an
+    # ecs:cluster condition would add nothing.
     actions   = ["ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService"]
     resources = [local.stream_group_svcs]
   }

