@@ -8,6 +8,7 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parentPort } from 'node:worker_threads';
 import { GzipDamaged, linesOf } from '../../platform/archive/harvest-files.js';
+import { bytewiseEncoding } from './bytewise-text.js';
 import { idHalves } from './id-set.js';
 import { formatRow, type RowFormat } from './row-format.js';
 import { tweetsOfLine } from './tweet-columns.js';
@@ -58,7 +59,16 @@ async function readRows(
   out: WriteStream,
   onBadLine: () => void,
 ): Promise<void> {
-  for await (const line of linesOf(createReadStream(request.path), onBadLine)) {
+  // Each row is written in the encoding its line was read in, which keeps the line's bytes (bytewise-text.ts).
+  const read: { encoding: 'latin1' | 'utf8' } = { encoding: 'utf8' };
+  const decode =
+    request.format === 'twarc-csv'
+      ? undefined
+      : (bytes: Buffer): string => {
+          read.encoding = bytewiseEncoding(bytes);
+          return bytes.toString(read.encoding);
+        };
+  for await (const line of linesOf(createReadStream(request.path), onBadLine, decode)) {
     const texts: string[] = [];
     let chars = 0;
     for (const tweet of tweetsOfLine(line)) {
@@ -72,11 +82,12 @@ async function readRows(
     }
     if (texts.length === 0) continue;
     // Encoding each row once gives its length too; Buffer.byteLength and then the write encoded every row twice.
-    // A UTF-16 unit is at most 3 bytes of UTF-8, so the buffer always holds the line's rows.
-    const bytes = Buffer.allocUnsafe(3 * chars);
+    // A UTF-16 unit is at most 3 bytes of UTF-8 (one of Latin-1), so the buffer always holds the line's rows.
+    const { encoding } = read;
+    const bytes = Buffer.allocUnsafe((encoding === 'latin1' ? 1 : 3) * chars);
     let end = 0;
     for (const text of texts) {
-      const length = bytes.write(text, end);
+      const length = bytes.write(text, end, encoding);
       rows.lengths.push(length);
       end += length;
     }

@@ -77,15 +77,22 @@ export function damagedWarning(damaged: DamagedFiles): string | undefined {
   return `warning: ${damaged.size} damaged tweet file${damaged.size === 1 ? '' : 's'} read only up to the damage (the archive is unchanged): ${files.join(', ')}; --strict fails instead`;
 }
 
-/** The parsed lines of a gzipped twarc2 file, from a stream of its bytes; a damaged stream ends in GzipDamaged. */
-export async function* linesOf(gzipped: Readable, onBadLine?: (line: number) => void): AsyncGenerator<Record<string, unknown>> {
+/**
+ * The parsed lines of a gzipped twarc2 file, from a stream of its bytes; a damaged stream ends in
+ * GzipDamaged. `decode` turns a line's bytes into text (UTF-8 unless it says otherwise).
+ */
+export async function* linesOf(
+  gzipped: Readable,
+  onBadLine?: (line: number) => void,
+  decode: (bytes: Buffer) => string = (bytes) => bytes.toString('utf8'),
+): AsyncGenerator<Record<string, unknown>> {
   let number = 0;
   try {
     for await (const bytes of lineBuffers(gzipped.pipe(createGunzip({ chunkSize: 256 * 1024 })))) {
       number += 1;
       if (bytes.length === 0) continue;
       try {
-        const page = JSON.parse(bytes.toString('utf8')) as unknown;
+        const page = JSON.parse(decode(bytes)) as unknown;
         if (typeof page === 'object' && page !== null) yield page as Record<string, unknown>;
       } catch {
         onBadLine?.(number);
