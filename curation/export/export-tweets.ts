@@ -180,6 +180,14 @@ async function copyRows(part: string, lengths: ArrayLike<number>, keep: readonly
   }
 }
 
+/**
+ * A row worker's young generation: its garbage is a page's objects, dead once the page's rows are
+ * written. V8's default let each worker hold tens of MB of it between collections; at 8 MB, a
+ * million tweets' rows took as long (17-20 s) and the row phase peaked 40 MB lower (199 against
+ * 241 MB). At 4 MB, collections took 30 % more time.
+ */
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 8 } as const;
+
 /** Worker threads that each turn one file at a time into rows. */
 class RowWorkers {
   private readonly idle: Worker[] = [];
@@ -188,7 +196,7 @@ class RowWorkers {
 
   constructor(size: number) {
     for (let i = 0; i < Math.max(1, size); i += 1) {
-      const worker = new Worker(new URL('./export-worker.js', import.meta.url));
+      const worker = new Worker(new URL('./export-worker.js', import.meta.url), { resourceLimits: WORKER_HEAP });
       this.all.push(worker);
       this.idle.push(worker);
     }

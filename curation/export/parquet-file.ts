@@ -21,25 +21,34 @@ export interface DuckDbBudget {
 }
 
 /**
- * One thread. Typed, DuckDB's Parquet writer reserves memory per leaf column and per thread, and
- * the STRUCT columns (media with its variants, context annotations, annotations, poll options,
- * rules) bring some 45 leaves more: two threads need about 200 MB of RSS of their own whatever
- * the limit says (refused at 130 MB, the export's peak 302-326 MB at 145-160 MB), over the
- * export's 300 MB budget (docs/decisions.md, "Parquet at 10x within 300 MB"). The CSV reader's
- * buffers (twice the longest row it reads) count against the limit: 80 MB was refused at once
- * whenever an export had four parts or more of some megabytes, so every real export paid for a
- * second attempt. At 110 MB, rows of up to 4 MB and row groups of 2,048 rows (the least DuckDB
- * writes), a million tweets export in 33.6-34.4 s at a peak of 257-259 MB. A row longer than
- * that (a post's is at most some 200 KB) or rows far wider than a tweet's are written again, from
- * the same parts, with more room.
+ * Two threads first: one thread left a core idle for the 13-14 s DuckDB takes over a million
+ * tweets, against 7 s with two. Two threads had needed about 200 MB of RSS whatever the limit
+ * said (refused at 130 MB, the export's peak 302-326 MB): DuckDB keeps a string dictionary page of
+ * up to 1 MB per string column per thread, outside its memory limit, and the typed columns bring
+ * some 45 leaves more (STRUCTs of media, annotations, poll options, rules). Dictionary pages of at
+ * most 64 KB (STRING_DICTIONARY_PAGE_SIZE_LIMIT, same file size to within 0.1 %) bring two threads
+ * under 130 MB and the export's peak under 300 MB (docs/decisions.md, "Parquet at 10x within 300
+ * MB"). The CSV reader's buffers (twice the longest row it reads) count against the limit, so the
+ * first budget reads rows of up to 1 MB (a post's is at most some 200 KB); rows far longer or wider
+ * than a tweet's, or a machine where two threads do not fit, are written again from the same parts
+ * with one thread and more room. Row groups of 2,048 rows are the least DuckDB writes.
  */
 export const DUCKDB_BUDGETS: readonly DuckDbBudget[] = [
+  { threads: 2, memoryLimit: '130MB', rowGroupRows: 2048, lineBytes: 1 << 20 },
   { threads: 1, memoryLimit: '110MB', rowGroupRows: 2048, lineBytes: 4 << 20 },
   { threads: 1, memoryLimit: '160MB', rowGroupRows: 2048, lineBytes: 16 << 20 },
 ];
 
-/** What DuckDB says when a budget is too small for the parts: out of memory, or a row longer than it reads. */
-const TOO_SMALL = /Out of Memory|line size/i;
+/** The largest string dictionary page DuckDB keeps per column and thread (its default is 1 MB). */
+const DICTIONARY_PAGE_BYTES = 64 << 10;
+
+/**
+ * What DuckDB says when a budget is too small for the parts: out of memory, or a row longer than
+ * it reads, which it reports as a line too long when the row fits its buffer and as an unterminated
+ * quote when the row is longer than the buffer itself (the parts are written by the export, so
+ * their quotes are always closed).
+ */
+const TOO_SMALL = /Out of Memory|line size|unterminated quote/i;
 
 const DUCKDB_TYPES: Readonly<Record<CellKind, string>> = { string: 'VARCHAR', integer: 'BIGINT', boolean: 'BOOLEAN', json: 'JSON' };
 
@@ -107,7 +116,8 @@ async function writeParquet(sources: readonly string[], out: string, folder: str
       `COPY (SELECT ${selected} FROM read_csv([${sources.map(quote).join(', ')}], auto_detect = false, header = false,
         delim = ${quote(delimiter)}, quote = ${quote(fieldQuote)}, escape = ${quote(fieldQuote)},
         columns = {${columns}}, max_line_size = ${budget.lineBytes}, buffer_size = ${2 * budget.lineBytes}))
-       TO ${quote(out)} (FORMAT parquet, COMPRESSION 'zstd', ROW_GROUP_SIZE ${budget.rowGroupRows})`,
+       TO ${quote(out)} (FORMAT parquet, COMPRESSION 'zstd', ROW_GROUP_SIZE ${budget.rowGroupRows},
+        STRING_DICTIONARY_PAGE_SIZE_LIMIT ${DICTIONARY_PAGE_BYTES})`,
     );
   } finally {
     db.closeSync();
