@@ -71,8 +71,10 @@ async function main(): Promise<void> {
     const twarc2 = venvTool('twarc2');
     const runs: Record<'csv' | 'parquet' | 'twarcCsv', Usage[]> = { csv: [], parquet: [], twarcCsv: [] };
     for (let run = 0; run < RUNS; run += 1) {
-      runs.csv.push(measured(process.execPath, [cli, 'export', 'bench', '--format', 'csv', '--out', 'out.csv'], { cwd: root }));
-      runs.parquet.push(measured(process.execPath, [cli, 'export', 'bench', '--format', 'parquet', '--out', 'out.parquet'], { cwd: root }));
+      runs.csv.push(measured(process.execPath, [cli, 'export', 'bench', '--format', 'csv', '--out', 'out.csv', '--force'], { cwd: root }));
+      runs.parquet.push(
+        measured(process.execPath, [cli, 'export', 'bench', '--format', 'parquet', '--out', 'out.parquet', '--force'], { cwd: root }),
+      );
       runs.twarcCsv.push(
         measured(twarc2, twarcCsvArguments('all.jsonl', 'twarc.csv'), {
           cwd: root,
