@@ -4,8 +4,8 @@
  * strings; as Latin-1, each of their bytes becomes one character, which Latin-1 writes back as the
  * same byte. Decoding UTF-8 and encoding it again was a fifth of an export worker's CPU, and
  * JSON.parse reads one-byte strings faster (docs/decisions.md, "Parquet at 10x within 300 MB").
- * It holds only for rows that copy strings whole (Parquet's input, JSON lines), not for twarc-csv's
- * JSON, which escapes non-ASCII characters one code point at a time.
+ * Rows copy strings whole; twarc-csv's JSON, which escapes non-ASCII characters one code point at
+ * a time, decodes its text first (row-format.ts, pythonJson).
  */
 
 import { isUtf8 } from 'node:buffer';

@@ -61,20 +61,17 @@ async function readRows(
 ): Promise<void> {
   // Each row is written in the encoding its line was read in, which keeps the line's bytes (bytewise-text.ts).
   const read: { encoding: 'latin1' | 'utf8' } = { encoding: 'utf8' };
-  const decode =
-    request.format === 'twarc-csv'
-      ? undefined
-      : (bytes: Buffer): string => {
-          read.encoding = bytewiseEncoding(bytes);
-          return bytes.toString(read.encoding);
-        };
+  const decode = (bytes: Buffer): string => {
+    read.encoding = bytewiseEncoding(bytes);
+    return bytes.toString(read.encoding);
+  };
   for await (const line of linesOf(createReadStream(request.path), onBadLine, decode)) {
     const texts: string[] = [];
     let chars = 0;
     for (const tweet of tweetsOfLine(line)) {
       const id = tweet.t['id'];
       if (typeof id !== 'string') continue;
-      const row = formatRow(tweet, request.format);
+      const row = formatRow(tweet, request.format, read.encoding === 'latin1');
       rows.ids.push(...idHalves(id));
       rows.authors.push(...(typeof tweet.t['author_id'] === 'string' ? idHalves(tweet.t['author_id']) : [0, 0]));
       texts.push(row);

@@ -26,7 +26,11 @@ export function header(format: RowFormat): string {
   return `${TWEET_COLUMNS.map((c) => csvField(c.name)).join(',')}\n`;
 }
 
-export function formatRow(row: TweetInPage, format: RowFormat): string {
+/**
+ * `bytewise`: the row's strings hold a line's UTF-8 bytes one Latin-1 character each
+ * (bytewise-text.ts), and the row is written as Latin-1.
+ */
+export function formatRow(row: TweetInPage, format: RowFormat, bytewise = false): string {
   if (format === 'jsonl') {
     const record: Record<string, unknown> = {};
     for (const column of TWEET_COLUMNS) record[column.name] = column.value(row) ?? null;
@@ -36,14 +40,15 @@ export function formatRow(row: TweetInPage, format: RowFormat): string {
   let text = '';
   for (let index = 0; index < TWEET_COLUMNS.length; index += 1) {
     const column = TWEET_COLUMNS[index] as (typeof TWEET_COLUMNS)[number];
-    text += index === 0 ? cell(column.kind, column.value(row)) : `${delimiter}${cell(column.kind, column.value(row))}`;
+    const value = cell(column.kind, column.value(row), bytewise);
+    text += index === 0 ? value : `${delimiter}${value}`;
   }
   return `${text}\n`;
 }
 
-function twarcCsvCell(kind: CellKind, value: unknown): string {
+function twarcCsvCell(kind: CellKind, value: unknown, bytewise: boolean): string {
   if (value === undefined || value === null) return '';
-  if (kind === 'json') return csvField(pythonJson(value));
+  if (kind === 'json') return csvField(pythonJson(value, bytewise));
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'string')
     return csvField(value.includes('\r') || value.includes('\n') ? value.replace(/\r/g, '').replace(/\n/g, '\\n') : value);
@@ -72,9 +77,14 @@ function scalarText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** JSON as Python's json.dumps writes it (", " and ": " between items, non-ASCII escaped), which twarc-csv uses for lists. */
-export function pythonJson(value: unknown): string {
-  const json = pythonSeparators(value);
+/**
+ * JSON as Python's json.dumps writes it (", " and ": " between items, non-ASCII escaped), which
+ * twarc-csv uses for lists. Its escapes are by code point, so strings read bytewise are decoded
+ * first: the escaped text is ASCII, the same bytes in either encoding.
+ */
+export function pythonJson(value: unknown, bytewise = false): string {
+  const separated = pythonSeparators(value);
+  const json = bytewise && HIGH_BYTE.test(separated) ? Buffer.from(separated, 'latin1').toString('utf8') : separated;
   // Non-ASCII occurs only inside strings, so escaping it in the whole text escapes it in each string.
   return NON_ASCII.test(json) ? json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
 }
@@ -95,6 +105,7 @@ function pythonSeparators(value: unknown): string {
   return `${text}}`;
 }
 
+const HIGH_BYTE = /[\u0080-\u00ff]/;
 const NON_ASCII = /[\u0080-\uffff]/;
 const NON_ASCII_ALL = /[\u0080-\uffff]/g;
 const NEEDS_QUOTES = /[",\n\r]/;

@@ -1,7 +1,7 @@
 /*
  * An export worker reads a line as Latin-1 where that keeps every byte of the rows made from it
- * (curation/export/bytewise-text.ts): the rows of Parquet's input and of JSON lines are the same
- * bytes as when the line is decoded as UTF-8, whatever script, emoji or escape the line holds.
+ * (curation/export/bytewise-text.ts): the rows of CSV, of Parquet's input and of JSON lines are the
+ * same bytes as when the line is decoded as UTF-8, whatever script, emoji or escape the line holds.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -52,7 +52,7 @@ describe('reading a line bytewise', () => {
     assert.equal(bytewiseEncoding(Buffer.from([...Buffer.from('{"text":"'), 0xc3, 0x28, ...Buffer.from('"}')])), 'utf8');
   });
 
-  for (const format of ['parquet-input', 'jsonl'] as const)
+  for (const format of ['twarc-csv', 'parquet-input', 'jsonl'] as const)
     it(`gives the ${format} rows the same bytes as UTF-8 would, through a real export worker`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'bytewise-'));
       const lines = [page(false), page(true)];
@@ -73,7 +73,9 @@ describe('reading a line bytewise', () => {
           expected.length,
           'the row lengths the export joins by are byte lengths',
         );
-        assert.ok(readFileSync(request.part, 'utf8').includes(TEXTS[1] ?? '?'), 'the emoji survive as UTF-8');
+        const written = readFileSync(request.part, 'utf8');
+        assert.ok(written.includes(TEXTS[1] ?? '?'), 'the emoji survive as UTF-8');
+        if (format === 'twarc-csv') assert.ok(written.includes('#\\u00fcber1'), "twarc-csv's lists escape by code point");
       } finally {
         await worker.terminate();
       }
